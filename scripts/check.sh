@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Runs every test suite and prints one closing line:
+#   N passed, N failed, N skipped
+# A suite is an executable tests/<area>/run.sh (or tests/tools/<tool>/run.sh)
+# that prints PASS:/FAIL:/SKIP: lines (tests/lib/ktest.{h,sh}).  A suite that
+# exits non-zero without printing a FAIL line counts as one failure.
+# Usage: scripts/check.sh [suite-name...]   e.g. scripts/check.sh table host
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+log=${KVMLA_CHECK_LOG:-$top/build/check.log}
+mkdir -p "$(dirname "$log")"
+: >"$log"
+
+# Live suites need tracefs and debugfs; mount them when we may and they are
+# missing (a fresh container often has neither mounted).
+if [ "$(id -u)" = 0 ]; then
+	mountpoint -q /sys/kernel/tracing 2>/dev/null ||
+		mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null
+	mountpoint -q /sys/kernel/debug 2>/dev/null ||
+		mount -t debugfs nodev /sys/kernel/debug 2>/dev/null
+fi
+
+# The order: fast and foundational first.
+order="table kvm-build host vmm bpf tools/kvmstat-la tools/trace-viewer"
+suites=()
+for s in $order; do
+	if [ $# -gt 0 ]; then
+		want=0
+		for a in "$@"; do [ "$a" = "$s" ] || [ "tools/$a" = "$s" ] && want=1; done
+		[ $want = 1 ] || continue
+	fi
+	[ -x "tests/$s/run.sh" ] && suites+=("$s")
+done
+
+pass=0 fail=0 skip=0
+for s in "${suites[@]}"; do
+	echo "== suite $s" | tee -a "$log"
+	start=$(date +%s)
+	out=$(mktemp)
+	"tests/$s/run.sh" >"$out" 2>>"$log"
+	rc=$?
+	cat "$out" >>"$log"
+	grep -E '^(PASS|FAIL|SKIP): ' "$out"
+	p=$(grep -c '^PASS: ' "$out"); f=$(grep -c '^FAIL: ' "$out"); k=$(grep -c '^SKIP: ' "$out")
+	if [ $rc -ne 0 ] && [ "$f" = 0 ]; then
+		echo "FAIL: $s/suite: exited $rc without a FAIL line (see $log)"
+		f=1
+	fi
+	pass=$((pass + p)) fail=$((fail + f)) skip=$((skip + k))
+	echo "   ($s: $p passed, $f failed, $k skipped, $(( $(date +%s) - start )) s)"
+	rm -f "$out"
+done
+echo "$pass passed, $fail failed, $skip skipped"
+[ "$fail" = 0 ] && [ "$pass" -gt 0 ]
