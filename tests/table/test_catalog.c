@@ -1,0 +1,259 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Invariants of the catalog in include/kvmla/: unique numbers and names,
+ * snake_case JSON keys, ordered ecode table, fixed-size tracepoint fields
+ * that start with vcpu_id, and value lists that exist.
+ */
+#include <ctype.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "kvmla/catalog.h"
+#include "../lib/ktest.h"
+
+struct ent {
+	long long v;
+	const char *name;
+	const char *key;
+	int alias;
+};
+
+#define ENT(v, N, k, ...) { (v), #N, #k, 0 },
+#define CSR_ENT(v, N, k, a) { (v), #N, #k, (a) },
+
+static const struct ent ecodes[] = { KVMLA_ECODES(ENT) };
+static const struct ent ints[] = { KVMLA_INTS(ENT) };
+static const struct ent gspr[] = { KVMLA_GSPR_KINDS(ENT) };
+static const struct ent exits[] = { KVMLA_KVM_EXITS(ENT) };
+static const struct ent csrs[] = { KVMLA_CSRS(CSR_ENT) };
+
+static bool snake(const char *s)
+{
+	if (!islower((unsigned char)*s))
+		return false;
+	for (; *s; s++)
+		if (!islower((unsigned char)*s) && !isdigit((unsigned char)*s) &&
+		    *s != '_')
+			return false;
+	return s[-1] != '_';
+}
+
+/* Unique values (aliases excepted), unique names, unique snake_case keys. */
+static int check_list(const struct ent *e, size_t n, const char *what)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (!snake(e[i].key))
+			KT_FAILF("%s %s: json key \"%s\" is not snake_case",
+				 what, e[i].name, e[i].key);
+		for (size_t j = i + 1; j < n; j++) {
+			if (e[i].v == e[j].v && !e[j].alias)
+				KT_FAILF("%s %s and %s share value %lld", what,
+					 e[i].name, e[j].name, e[i].v);
+			if (!strcmp(e[i].name, e[j].name))
+				KT_FAILF("%s name %s twice", what, e[i].name);
+			if (!strcmp(e[i].key, e[j].key))
+				KT_FAILF("%s key %s twice", what, e[i].key);
+		}
+	}
+	return KT_PASS;
+}
+
+KTEST(ecodes_unique_snake)
+{
+	return check_list(ecodes, KTEST_N(ecodes), "ecode");
+}
+
+KTEST(ecodes_dense_and_bounded)
+{
+	/* Every hardware ecode 0..MAX has a name, in order. */
+	KT_EXPECT_EQ(KTEST_N(ecodes), KVMLA_ECODE_MAX + 1);
+	for (size_t i = 0; i < KTEST_N(ecodes); i++)
+		KT_EXPECT_EQ(ecodes[i].v, (long long)i);
+	KT_EXPECT(KVMLA_ECODE_MAX < KVMLA_ECODE_SLOTS);
+	return KT_PASS;
+}
+
+KTEST(esubcodes_name_known_ecodes)
+{
+#define SUB(code, sub, N, k, t) { code, sub, #k },
+	static const struct { int code, sub; const char *key; } s[] = {
+		KVMLA_ESUBCODES(SUB)
+	};
+	for (size_t i = 0; i < KTEST_N(s); i++) {
+		KT_EXPECT(s[i].code >= 0 && s[i].code <= KVMLA_ECODE_MAX);
+		KT_EXPECT(snake(s[i].key));
+		for (size_t j = i + 1; j < KTEST_N(s); j++)
+			KT_EXPECT(s[i].code != s[j].code || s[i].sub != s[j].sub);
+	}
+	return KT_PASS;
+}
+
+KTEST(ints_unique_snake)
+{
+	KT_EXPECT_EQ(KTEST_N(ints), KVMLA_INT_NUM);
+	return check_list(ints, KTEST_N(ints), "irq");
+}
+
+KTEST(gspr_kinds_unique_snake)
+{
+	KT_EXPECT_EQ(KTEST_N(gspr), KVMLA_GSPR_KIND_NUM);
+	return check_list(gspr, KTEST_N(gspr), "gspr kind");
+}
+
+KTEST(kvm_exits_unique_snake)
+{
+	KT_EXPECT_EQ(KTEST_N(exits), KVMLA_KVM_EXIT_NUM);
+	return check_list(exits, KTEST_N(exits), "KVM_EXIT");
+}
+
+KTEST(csrs_unique_snake)
+{
+	int r = check_list(csrs, KTEST_N(csrs), "CSR");
+	long long max = 0;
+
+	if (r != KT_PASS)
+		return r;
+	for (size_t i = 0; i < KTEST_N(csrs); i++) {
+		if (csrs[i].v > max)
+			max = csrs[i].v;
+		if (!csrs[i].alias)
+			continue;
+		/* An alias shares its number with an earlier entry. */
+		bool found = false;
+
+		for (size_t j = 0; j < i; j++)
+			found |= csrs[j].v == csrs[i].v && !csrs[j].alias;
+		if (!found)
+			KT_FAILF("CSR %s is marked alias but has no twin",
+				 csrs[i].name);
+	}
+	KT_EXPECT_EQ(max, KVMLA_CSR_NUM_MAX);
+	return KT_PASS;
+}
+
+#define VAL3(v, N, k, ...) { (v), #N, #k, 0 },
+#define LIST(name) \
+	static const struct ent name##_l[] = { KVMLA_SYMS_##name(VAL3) };
+LIST(CSR_OP) LIST(CSR_OUTCOME) LIST(RW) LIST(FAULT_PATH) LIST(FAULT_KIND)
+LIST(TLB_SCOPE) LIST(TLB_REASON) LIST(VPID_REASON) LIST(TIMER_OP)
+LIST(IRQ_OP) LIST(IRQ_SOURCE) LIST(AUX_OP) LIST(AUX_UNIT) LIST(LOAD_KIND)
+LIST(HCALL_FUNC)
+
+KTEST(value_lists_unique_snake)
+{
+#define CHK(name) do { \
+	int r = check_list(name##_l, KTEST_N(name##_l), #name); \
+	if (r != KT_PASS) \
+		return r; \
+} while (0);
+	CHK(CSR_OP) CHK(CSR_OUTCOME) CHK(RW) CHK(FAULT_PATH) CHK(FAULT_KIND)
+	CHK(TLB_SCOPE) CHK(TLB_REASON) CHK(VPID_REASON) CHK(TIMER_OP)
+	CHK(IRQ_OP) CHK(IRQ_SOURCE) CHK(AUX_OP) CHK(AUX_UNIT) CHK(LOAD_KIND)
+	CHK(HCALL_FUNC)
+	return KT_PASS;
+}
+
+/* Tracepoint fields: fixed-size C types only; the symbols list must exist. */
+typedef uint8_t u8;
+typedef uint16_t u16;
+typedef uint32_t u32;
+typedef uint64_t u64;
+typedef int32_t s32;
+typedef int64_t s64;
+
+struct field {
+	const char *name, *fmt, *syms;
+	size_t size;
+};
+
+#define KVMLA_SYMS_NONE(X)
+
+struct event {
+	const char *name, *when;
+	const struct field *f;
+	size_t nf;
+};
+
+#define FIELD_AS_I(t, n, f, s) { #n, f, #s, sizeof(t) },
+#define DECL(name, when) \
+	static const struct field name##_fields[] = { \
+		KVMLA_FIELDS_##name(FIELD_AS_I) };
+KVMLA_EVENTS(DECL)
+#define EVT(name, when) \
+	{ #name, when, name##_fields, KTEST_N(name##_fields) },
+static const struct event events[] = { KVMLA_EVENTS(EVT) };
+
+KTEST(events_unique_and_named)
+{
+	for (size_t i = 0; i < KTEST_N(events); i++) {
+		KT_EXPECT(!strncmp(events[i].name, "kvm_", 4));
+		KT_EXPECT(snake(events[i].name));
+		KT_EXPECT(strlen(events[i].when) > 10);
+		for (size_t j = i + 1; j < KTEST_N(events); j++)
+			if (!strcmp(events[i].name, events[j].name))
+				KT_FAILF("event %s twice", events[i].name);
+	}
+	return KT_PASS;
+}
+
+KTEST(event_fields_fixed_size_vcpu_first)
+{
+	for (size_t i = 0; i < KTEST_N(events); i++) {
+		const struct event *e = &events[i];
+
+		if (e->nf < 1 || strcmp(e->f[0].name, "vcpu_id") ||
+		    e->f[0].size != 4)
+			KT_FAILF("%s: first field must be u32 vcpu_id", e->name);
+		for (size_t j = 0; j < e->nf; j++) {
+			const struct field *f = &e->f[j];
+
+			if (!snake(f->name))
+				KT_FAILF("%s.%s: not snake_case", e->name,
+					 f->name);
+			if (f->size != 1 && f->size != 2 && f->size != 4 &&
+			    f->size != 8)
+				KT_FAILF("%s.%s: size %zu", e->name, f->name,
+					 f->size);
+			/* A symbolic field prints with %s, a plain one not. */
+			if (!strcmp(f->syms, "NONE") == !strcmp(f->fmt, "%s"))
+				KT_FAILF("%s.%s: format %s with symbols %s",
+					 e->name, f->name, f->fmt, f->syms);
+			for (size_t k = j + 1; k < e->nf; k++)
+				if (!strcmp(f->name, e->f[k].name))
+					KT_FAILF("%s.%s twice", e->name,
+						 f->name);
+		}
+	}
+	return KT_PASS;
+}
+
+/* Every symbols name used by a field has its KVMLA_SYMS_ list. */
+#define USE_SYMS(t, n, f, s) + (0 KVMLA_SYMS_##s(SYMCOUNT))
+#define SYMCOUNT(v, ...) + 1
+#define EV_SYMS(name, when) + (0 KVMLA_FIELDS_##name(USE_SYMS))
+static const int syms_used = 0 KVMLA_EVENTS(EV_SYMS);
+
+KTEST(event_symbol_lists_exist)
+{
+	KT_EXPECT(syms_used > 0);
+	return KT_PASS;
+}
+
+static const struct ktest_case cases[] = {
+	KTEST_CASE(ecodes_unique_snake),
+	KTEST_CASE(ecodes_dense_and_bounded),
+	KTEST_CASE(esubcodes_name_known_ecodes),
+	KTEST_CASE(ints_unique_snake),
+	KTEST_CASE(gspr_kinds_unique_snake),
+	KTEST_CASE(kvm_exits_unique_snake),
+	KTEST_CASE(csrs_unique_snake),
+	KTEST_CASE(value_lists_unique_snake),
+	KTEST_CASE(events_unique_and_named),
+	KTEST_CASE(event_fields_fixed_size_vcpu_first),
+	KTEST_CASE(event_symbol_lists_exist),
+};
+
+int main(int argc, char **argv)
+{
+	return ktest_main("table", cases, KTEST_N(cases));
+}
