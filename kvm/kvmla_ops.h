@@ -63,4 +63,24 @@ void kvmla_fpu_init(struct kvm_vcpu *vcpu);
 void kvmla_fpu_load_pending(struct kvm_vcpu *vcpu);	/* entry, IRQs off */
 void kvmla_fpu_lose(struct kvm_vcpu *vcpu);		/* put: save, give up */
 
+/*
+ * Additions by the exit/MMU/timer/irq/VPID/FPU concerns (additive only).
+ */
+
+/*
+ * exit.c: class of a guest CSR number (enum kvmla_csr_class in
+ * kvmla_state.h), from the table kvmla_exit_init() built.  ONE_REG uses it:
+ * KVMLA_CSR_UNSUPPORTED ids are invalid there.
+ */
+int kvmla_csr_class(unsigned int csr);
+
+/* interrupt.c: ESTAT as the guest sees it, queued interrupts merged. */
+u64 kvmla_irq_merge_estat(struct kvm_vcpu *vcpu, u64 estat);
+
+/* fpu.c: give up guest ownership without saving (vCPU reset). */
+void kvmla_fpu_reset(struct kvm_vcpu *vcpu);
+
+/* vmid.c: forget this vCPU on every CPU (vCPU destroy). */
+void kvmla_vmid_drop(struct kvm_vcpu *vcpu);
+
 #endif /* KVMLA_OPS_H */
