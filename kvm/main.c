@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kvmla module life: the LVZ probe, per-CPU virtualization enable and
+ * disable, and registration with the generic KVM code.
+ */
+#include "kvm_internal.h"
+
+DEFINE_PER_CPU(struct kvmla_pcpu, kvmla_pcpu);
+
+/* GSTAT.GIDBIT wide mask of usable VPIDs; set at module init. */
+unsigned long kvmla_vpid_mask;
+/* Where guest exits land (EENTRY while a guest runs). */
+unsigned long kvmla_guest_eentry;
+
+/* CPUCFG2.LVZP: the CPU implements the virtualization extension. */
+bool kvmla_main_has_lvz(void)
+{
+	return kvmla_cpucfg(2) & CPUCFG2_LVZP;
+}
+
+/*
+ * Put this CPU's guest-control CSRs into the state every guest expects.
+ * Also called on resume, when the hardware lost all guest CSRs: forget
+ * which vCPU they belonged to so that the next load is a full one.
+ */
+void kvmla_main_hw_enable(void)
+{
+	unsigned long caps = kvmla_csr_read(LOONGARCH_CSR_GCFG);
+	unsigned long gcfg = 0;
+
+	kvmla_csr_write(LOONGARCH_CSR_GCFG, 0);
+	kvmla_csr_write(LOONGARCH_CSR_GSTAT, 0);
+	kvmla_csr_write(LOONGARCH_CSR_GINTC, 0);
+	kvmla_csr_xchg(LOONGARCH_CSR_GTLBC, 0,
+		       CSR_GTLBC_USETGID | CSR_GTLBC_TOTI);
+
+	/*
+	 * Guest cache ops on secure lines trap when the CPU can, and guest
+	 * memory access types follow the root page tables.  Privileged
+	 * instructions, exceptions and the timer stay with the guest
+	 * (TOP, TOE and TIT clear).
+	 */
+	if (caps & CSR_GCFG_GCIP_SECURE)
+		gcfg |= CSR_GCFG_GCI_SECURE;
+	if (caps & CSR_GCFG_MATP_ROOT)
+		gcfg |= CSR_GCFG_MATC_ROOT;
+	kvmla_csr_write(LOONGARCH_CSR_GCFG, gcfg);
+
+	kvmla_invtlb(INVTLB_ALLGID, 0, 0);
+	kvmla_csr_xchg(LOONGARCH_CSR_GTLBC, CSR_GTLBC_USETGID,
+		       CSR_GTLBC_USETGID);
+
+	this_cpu_ptr(&kvmla_pcpu)->last_vcpu = NULL;
+	this_cpu_ptr(&kvmla_pcpu)->vpid_cache = 0;
+}
+
+/* Leave nothing of a guest behind on this CPU. */
+void kvmla_main_hw_disable(void)
+{
+	kvmla_csr_write(LOONGARCH_CSR_GCFG, 0);
+	kvmla_csr_write(LOONGARCH_CSR_GSTAT, 0);
+	kvmla_csr_write(LOONGARCH_CSR_GINTC, 0);
+	kvmla_csr_xchg(LOONGARCH_CSR_GTLBC, 0,
+		       CSR_GTLBC_USETGID | CSR_GTLBC_TOTI);
+	kvmla_invtlb(INVTLB_ALLGID, 0, 0);
+	this_cpu_ptr(&kvmla_pcpu)->last_vcpu = NULL;
+}
+
+int kvm_arch_enable_virtualization_cpu(void)
+{
+	kvmla_main_hw_enable();
+	return 0;
+}
+
+void kvm_arch_disable_virtualization_cpu(void)
+{
+	kvmla_main_hw_disable();
+}
+
+static int kvmla_main_setup(void)
+{
+	unsigned long gstat = kvmla_csr_read(LOONGARCH_CSR_GSTAT);
+	unsigned int gidbits;
+	int ret;
+
+	gidbits = (gstat & CSR_GSTAT_GIDBIT) >> CSR_GSTAT_GIDBIT_SHIFT;
+	kvmla_vpid_mask = gidbits ? GENMASK(gidbits - 1, 0) : 0;
+	kvmla_guest_eentry = (unsigned long)kvmla_switch_exc_entry;
+
+	ret = kvmla_exit_init();
+	if (ret)
+		goto out;
+	ret = kvmla_vmid_init();
+	if (ret)
+		goto out_exit;
+	return 0;
+
+out_exit:
+	kvmla_exit_deinit();
+out:
+	return ret;
+}
+
+static void kvmla_main_teardown(void)
+{
+	kvmla_vmid_deinit();
+	kvmla_exit_deinit();
+}
+
+static int __init kvmla_main_init(void)
+{
+	int ret;
+
+	if (!kvmla_main_has_lvz()) {
+		kvm_info("kvmla: no LoongArch virtualization (CPUCFG2.LVZP clear)\n");
+		return -ENODEV;
+	}
+	ret = kvmla_main_setup();
+	if (ret)
+		goto out;
+	ret = kvm_init(sizeof(struct kvm_vcpu), __alignof__(struct kvm_vcpu),
+		       THIS_MODULE);
+	if (ret)
+		goto out_setup;
+	return 0;
+
+out_setup:
+	kvmla_main_teardown();
+out:
+	return ret;
+}
+
+static void __exit kvmla_main_exit(void)
+{
+	kvm_exit();
+	kvmla_main_teardown();
+}
+
+module_init(kvmla_main_init);
+module_exit(kvmla_main_exit);
+
+MODULE_DESCRIPTION("kvmla: observable LoongArch KVM (LVZ)");
+MODULE_LICENSE("GPL");

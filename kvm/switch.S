@@ -1,0 +1,200 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * kvmla world switch.
+ *
+ * kvmla_switch_enter(arch) is called from C with IRQs off.  It keeps the
+ * host's callee-saved registers on the host stack, points the exception
+ * vector, PGDL and ECFG at the guest's settings, loads the guest GPRs and
+ * ERTNs into guest mode.  Any exception taken in guest mode lands on
+ * kvmla_switch_exc_entry (page aligned: it is EENTRY while the guest
+ * runs), which stores the guest GPRs and the exit CSRs into arch, puts
+ * the host settings back and returns to the C caller of
+ * kvmla_switch_enter, IRQs still off.  Nothing here traces or calls C.
+ *
+ * The symbols are ours (kvmla_*): the tree's vmlinux exports its own
+ * world switch under kvm_* names.  None is exported.
+ */
+#include <linux/linkage.h>
+#include <asm/asm.h>
+#include <asm/loongarch.h>
+#include <asm/page.h>
+#include <asm/regdef.h>
+#include <asm/unwind_hints.h>
+#include "kvmla-offsets.h"
+
+#define GPR(n)		(KVMLA_ARCH_GPRS + (n) * 8)
+/* Host frame: ra, fp (r22), s0-s8 (r23-r31). */
+#define HOST_FRAME	(12 * 8)
+
+	.text
+
+/* Load the guest registers of arch (in a0) and enter the guest. */
+.macro	kvmla_guest_go
+	ld.d	t0, a0, KVMLA_ARCH_PC
+	csrwr	t0, LOONGARCH_CSR_ERA
+	/* Root TLB operations target the guest's id while it runs. */
+	csrrd	t0, LOONGARCH_CSR_GSTAT
+	bstrpick.w	t0, t0, CSR_GSTAT_GID_SHIFT_END, CSR_GSTAT_GID_SHIFT
+	csrrd	t1, LOONGARCH_CSR_GTLBC
+	bstrins.w	t1, t0, CSR_GTLBC_TGID_SHIFT_END, CSR_GTLBC_TGID_SHIFT
+	csrwr	t1, LOONGARCH_CSR_GTLBC
+	/* Root mode after the guest: PLV0, IRQs on (they cause exits). */
+	li.w	t0, CSR_PRMD_PIE
+	csrwr	t0, LOONGARCH_CSR_PRMD
+	li.w	t0, CSR_GSTAT_PVM
+	csrxchg	t0, t0, LOONGARCH_CSR_GSTAT
+	.irp	n, 1, 2, 3, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
+	ld.d	$r\n, a0, GPR(\n)
+	.endr
+	ld.d	a0, a0, GPR(4)
+	ertn
+.endm
+
+/* The guest exit vector; copied nowhere, so it must stay page aligned. */
+	.p2align PAGE_SHIFT
+SYM_CODE_START(kvmla_switch_exc_entry)
+	UNWIND_HINT_END_OF_STACK
+	csrwr	t0, KVM_TEMP_KS
+	csrrd	t0, KVM_VCPU_KS
+	.irp	n, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
+	st.d	$r\n, t0, GPR(\n)
+	.endr
+	move	a0, t0
+	csrrd	t0, KVM_TEMP_KS
+	st.d	t0, a0, GPR(12)
+
+	csrrd	t0, LOONGARCH_CSR_ERA
+	st.d	t0, a0, KVMLA_ARCH_PC
+	csrrd	t0, LOONGARCH_CSR_ESTAT
+	st.d	t0, a0, KVMLA_ARCH_EXIT_ESTAT
+	csrrd	t0, LOONGARCH_CSR_BADV
+	st.d	t0, a0, KVMLA_ARCH_EXIT_BADV
+	csrrd	t0, LOONGARCH_CSR_BADI
+	st.d	t0, a0, KVMLA_ARCH_EXIT_BADI
+
+	/* Back to root settings: next ERTN stays in root mode. */
+	li.w	t0, CSR_GSTAT_PVM
+	csrxchg	zero, t0, LOONGARCH_CSR_GSTAT
+	csrrd	t0, LOONGARCH_CSR_GTLBC
+	bstrins.w	t0, zero, CSR_GTLBC_TGID_SHIFT_END, CSR_GTLBC_TGID_SHIFT
+	csrwr	t0, LOONGARCH_CSR_GTLBC
+	ld.d	t0, a0, KVMLA_ARCH_HOST_ECFG
+	csrwr	t0, LOONGARCH_CSR_ECFG
+	ld.d	t0, a0, KVMLA_ARCH_HOST_EENTRY
+	csrwr	t0, LOONGARCH_CSR_EENTRY
+	ld.d	t0, a0, KVMLA_ARCH_HOST_PGDL
+	csrwr	t0, LOONGARCH_CSR_PGDL
+
+	ld.d	tp, a0, KVMLA_ARCH_HOST_TP
+	ld.d	u0, a0, KVMLA_ARCH_HOST_U0
+	ld.d	sp, a0, KVMLA_ARCH_HOST_SP
+	ld.d	ra, sp, 0
+	ld.d	fp, sp, 8
+	.irp	n, 0, 1, 2, 3, 4, 5, 6, 7, 8
+	ld.d	$s\n, sp, (16 + \n * 8)
+	.endr
+	addi.d	sp, sp, HOST_FRAME
+	jr	ra
+SYM_CODE_END(kvmla_switch_exc_entry)
+
+/* void kvmla_switch_enter(struct kvm_vcpu_arch *arch) */
+SYM_CODE_START(kvmla_switch_enter)
+	UNWIND_HINT_UNDEFINED
+	addi.d	sp, sp, -HOST_FRAME
+	st.d	ra, sp, 0
+	st.d	fp, sp, 8
+	.irp	n, 0, 1, 2, 3, 4, 5, 6, 7, 8
+	st.d	$s\n, sp, (16 + \n * 8)
+	.endr
+	st.d	sp, a0, KVMLA_ARCH_HOST_SP
+	st.d	tp, a0, KVMLA_ARCH_HOST_TP
+	st.d	u0, a0, KVMLA_ARCH_HOST_U0
+	csrwr	a0, KVM_VCPU_KS
+	csrrd	a0, KVM_VCPU_KS
+
+	/* One vector for every exception while the guest runs: ECFG.VS=0. */
+	csrrd	t0, LOONGARCH_CSR_ECFG
+	st.d	t0, a0, KVMLA_ARCH_HOST_ECFG
+	bstrins.w	t0, zero, CSR_ECFG_VS_SHIFT_END, CSR_ECFG_VS_SHIFT
+	csrwr	t0, LOONGARCH_CSR_ECFG
+	ld.d	t0, a0, KVMLA_ARCH_GUEST_EENTRY
+	csrwr	t0, LOONGARCH_CSR_EENTRY
+	st.d	t0, a0, KVMLA_ARCH_HOST_EENTRY
+	ld.d	t0, a0, KVMLA_ARCH_GUEST_PGDL
+	csrwr	t0, LOONGARCH_CSR_PGDL
+	st.d	t0, a0, KVMLA_ARCH_HOST_PGDL
+
+	kvmla_guest_go
+SYM_CODE_END(kvmla_switch_enter)
+
+/* FPU/SIMD state of struct kvmla_fpu (a0): full 256-bit slots. */
+#define FPR(n)		(KVMLA_FPU_FPR + (n) * KVMLA_FPU_REG_BYTES)
+
+.macro	kvmla_fcc_save
+	movcf2gr	t1, $fcc0
+	.irp	n, 1, 2, 3, 4, 5, 6, 7
+	movcf2gr	t0, $fcc\n
+	bstrins.d	t1, t0, (\n * 8 + 7), (\n * 8)
+	.endr
+	st.d	t1, a0, KVMLA_FPU_FCC
+	movfcsr2gr	t0, $fcsr0
+	st.w	t0, a0, KVMLA_FPU_FCSR
+.endm
+
+.macro	kvmla_fcc_restore
+	ld.d	t1, a0, KVMLA_FPU_FCC
+	.irp	n, 0, 1, 2, 3, 4, 5, 6, 7
+	bstrpick.d	t0, t1, (\n * 8 + 7), (\n * 8)
+	movgr2cf	$fcc\n, t0
+	.endr
+	ld.w	t0, a0, KVMLA_FPU_FCSR
+	movgr2fcsr	$fcsr0, t0
+.endm
+
+SYM_FUNC_START(kvmla_fpu_save_fp)
+	.irp	n, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
+	fst.d	$f\n, a0, FPR(\n)
+	.endr
+	kvmla_fcc_save
+	jr	ra
+SYM_FUNC_END(kvmla_fpu_save_fp)
+
+SYM_FUNC_START(kvmla_fpu_restore_fp)
+	.irp	n, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
+	fld.d	$f\n, a0, FPR(\n)
+	.endr
+	kvmla_fcc_restore
+	jr	ra
+SYM_FUNC_END(kvmla_fpu_restore_fp)
+
+SYM_FUNC_START(kvmla_fpu_save_lsx)
+	.irp	n, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
+	vst	$vr\n, a0, FPR(\n)
+	.endr
+	kvmla_fcc_save
+	jr	ra
+SYM_FUNC_END(kvmla_fpu_save_lsx)
+
+SYM_FUNC_START(kvmla_fpu_restore_lsx)
+	.irp	n, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
+	vld	$vr\n, a0, FPR(\n)
+	.endr
+	kvmla_fcc_restore
+	jr	ra
+SYM_FUNC_END(kvmla_fpu_restore_lsx)
+
+SYM_FUNC_START(kvmla_fpu_save_lasx)
+	.irp	n, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
+	xvst	$xr\n, a0, FPR(\n)
+	.endr
+	kvmla_fcc_save
+	jr	ra
+SYM_FUNC_END(kvmla_fpu_save_lasx)
+
+SYM_FUNC_START(kvmla_fpu_restore_lasx)
+	.irp	n, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
+	xvld	$xr\n, a0, FPR(\n)
+	.endr
+	kvmla_fcc_restore
+	jr	ra
+SYM_FUNC_END(kvmla_fpu_restore_lasx)

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# symcheck.sh KDIR NM MODULE
+# Every undefined symbol of MODULE must be exported by the tree KDIR:
+# from its Module.symvers when it has one, else from the EXPORT_SYMBOL*
+# names in its sources (cached next to build/, about 20 s the first time).
+# Prints the missing names and exits 1 when there are any.
+set -eu
+kdir=$1 nm=$2 mod=$3
+top=$(cd "$(dirname "$0")/.." && pwd)
+
+if [ -f "$kdir/Module.symvers" ]; then
+	exports=$(mktemp)
+	trap 'rm -f "$exports"' EXIT
+	awk '{ print $2 }' "$kdir/Module.symvers" | sort -u >"$exports"
+else
+	key=$(printf '%s' "$(cd "$kdir" && pwd)" | md5sum | cut -c1-12)
+	exports=$top/build/kernel-exports-$key.txt
+	if [ ! -s "$exports" ] || [ "$kdir/Makefile" -nt "$exports" ]; then
+		mkdir -p "$top/build"
+		echo "symcheck: indexing EXPORT_SYMBOL* names of $kdir" >&2
+		grep -rhoE --include='*.[chS]' \
+			'EXPORT_(TRACEPOINT_)?SYMBOL(_GPL|_NS|_NS_GPL)?\([A-Za-z0-9_]+' \
+			"$kdir" 2>/dev/null | sed 's/.*(//' | sort -u >"$exports.tmp"
+		mv "$exports.tmp" "$exports"
+	fi
+fi
+
+missing=$("$nm" -u "$mod" | awk '{ print $NF }' | sort -u |
+	  comm -23 - "$exports" |
+	  grep -vxE 'param_ops_[a-z]+' || true)	# exported by a macro
+if [ -n "$missing" ]; then
+	echo "symcheck: $mod uses symbols $kdir does not export:" >&2
+	echo "$missing" >&2
+	exit 1
+fi
+echo "symcheck: every undefined symbol of $mod is exported by the tree"

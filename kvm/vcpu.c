@@ -1,0 +1,839 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kvmla vCPU: life cycle, the KVM_RUN loop, load/put of the guest CSRs,
+ * the register ioctls (ONE_REG, REGS, FPU), mp_state, vCPU attributes,
+ * guest debug and the binary stats.
+ */
+#include "kvm_internal.h"
+
+/* Binary stats: one named descriptor per element of the catalog arrays. */
+#define KVMLA_STAT_AT(member, idx, stat_name) {				\
+	.flags = KVM_STATS_TYPE_CUMULATIVE | KVM_STATS_UNIT_NONE |	\
+		 KVM_STATS_BASE_POW10,					\
+	.exponent = 0,							\
+	.size = 1,							\
+	.offset = offsetof(struct kvm_vcpu_stat, member) +		\
+		  (idx) * sizeof(u64),					\
+	.name = stat_name,						\
+}
+#define KVMLA_STAT_ECODE(code, NAME, key, ...) \
+	KVMLA_STAT_AT(ecode_exits, code, "exit_" #key),
+#define KVMLA_STAT_GSPR(kind, NAME, key, ...) \
+	KVMLA_STAT_AT(gspr_exits, kind, "gspr_" #key),
+#define KVMLA_STAT_USER(reason, NAME, key, ...) \
+	KVMLA_STAT_AT(user_exits, reason, "user_exit_" #key),
+
+const struct kvm_stats_desc kvm_vcpu_stats_desc[] = {
+	KVM_GENERIC_VCPU_STATS(),
+	STATS_DESC_COUNTER(VCPU, int_exits),
+	STATS_DESC_COUNTER(VCPU, idle_exits),
+	STATS_DESC_COUNTER(VCPU, cpucfg_exits),
+	STATS_DESC_COUNTER(VCPU, signal_exits),
+	STATS_DESC_COUNTER(VCPU, hypercall_exits),
+	KVMLA_ECODES(KVMLA_STAT_ECODE)
+	KVMLA_GSPR_KINDS(KVMLA_STAT_GSPR)
+	KVMLA_KVM_EXITS(KVMLA_STAT_USER)
+	STATS_DESC_COUNTER(VCPU, mmio_read_exits),
+	STATS_DESC_COUNTER(VCPU, mmio_write_exits),
+	STATS_DESC_COUNTER(VCPU, iocsr_read_exits),
+	STATS_DESC_COUNTER(VCPU, iocsr_write_exits),
+	STATS_DESC_COUNTER(VCPU, fault_fast),
+	STATS_DESC_COUNTER(VCPU, fault_slow),
+	STATS_DESC_COUNTER(VCPU, fault_huge),
+	STATS_DESC_COUNTER(VCPU, fault_mmio),
+	STATS_DESC_COUNTER(VCPU, fault_beyond),
+	STATS_DESC_COUNTER(VCPU, fault_wrprot),
+	STATS_DESC_COUNTER(VCPU, vpid_changes),
+	STATS_DESC_COUNTER(VCPU, vpid_rollovers),
+	STATS_DESC_COUNTER(VCPU, tlb_flush_gpa),
+	STATS_DESC_COUNTER(VCPU, timer_fires),
+	STATS_DESC_COUNTER(VCPU, irq_injected),
+	STATS_DESC_COUNTER(VCPU, aux_loads),
+	STATS_DESC_COUNTER(VCPU, load_full),
+	STATS_DESC_COUNTER(VCPU, load_fast),
+	STATS_DESC_COUNTER(VCPU, unknown_exits),
+};
+
+const struct kvm_stats_header kvm_vcpu_stats_header = {
+	.name_size = KVM_STATS_NAME_SIZE,
+	.num_desc = ARRAY_SIZE(kvm_vcpu_stats_desc),
+	.id_offset = sizeof(struct kvm_stats_header),
+	.desc_offset = sizeof(struct kvm_stats_header) + KVM_STATS_NAME_SIZE,
+	.data_offset = sizeof(struct kvm_stats_header) + KVM_STATS_NAME_SIZE +
+		       sizeof(kvm_vcpu_stats_desc),
+};
+
+/* Which guest CSR numbers exist, and who keeps them. */
+#define KVMLA_CLASS_HW(n)	[LOONGARCH_CSR_##n] = KVMLA_GCSR_HWCSR,
+#define KVMLA_CLASS_SW(n)	[LOONGARCH_CSR_##n] = KVMLA_GCSR_SWCSR,
+const u8 kvmla_gcsr_class[KVMLA_GCSR_SLOTS] = {
+	KVMLA_GCSR_HW(KVMLA_CLASS_HW)
+	KVMLA_GCSR_SW(KVMLA_CLASS_SW)
+};
+
+/* ESTAT bits 9:2 are the hardware interrupt lines, kept in GINTC. */
+#define KVMLA_ESTAT_HWI_SHIFT	2
+#define KVMLA_ESTAT_HWI		(0xffUL << KVMLA_ESTAT_HWI_SHIFT)
+
+/*
+ * Guest CSR file, hardware <-> software.  Callers hold IRQs off and run
+ * on the CPU the vCPU is loaded on.  GINTC (root CSR) rides along in the
+ * software file under its own number.
+ */
+#define KVMLA_SAVE_ONE(n) \
+	arch->gcsr[LOONGARCH_CSR_##n] = kvmla_gcsr_read(LOONGARCH_CSR_##n);
+#define KVMLA_RESTORE_ONE(n) \
+	kvmla_gcsr_write(LOONGARCH_CSR_##n, arch->gcsr[LOONGARCH_CSR_##n]);
+
+void kvmla_vcpu_csr_save(struct kvm_vcpu *vcpu)
+{
+	struct kvm_vcpu_arch *arch = &vcpu->arch;
+
+	KVMLA_GCSR_HW_PLAIN(KVMLA_SAVE_ONE)
+	arch->gcsr[LOONGARCH_CSR_GINTC] =
+		kvmla_csr_read(LOONGARCH_CSR_GINTC) & 0xff;
+}
+
+void kvmla_vcpu_csr_restore(struct kvm_vcpu *vcpu)
+{
+	struct kvm_vcpu_arch *arch = &vcpu->arch;
+
+	KVMLA_GCSR_HW_PLAIN(KVMLA_RESTORE_ONE)
+	kvmla_csr_write(LOONGARCH_CSR_GINTC, arch->gcsr[LOONGARCH_CSR_GINTC]);
+}
+
+/* ---- life cycle ---- */
+
+int kvm_arch_vcpu_precreate(struct kvm *kvm, unsigned int id)
+{
+	return 0;
+}
+
+int kvm_arch_vcpu_create(struct kvm_vcpu *vcpu)
+{
+	struct kvm_vcpu_arch *arch = &vcpu->arch;
+
+	arch->guest_eentry = kvmla_guest_eentry;
+	arch->last_cpu = -1;
+	arch->flags = KVMLA_VCPU_SW_LATEST;
+	arch->mp_state.mp_state = KVM_MP_STATE_RUNNABLE;
+
+	/* Reset state of the guest: direct addressing, no CPUID yet. */
+	arch->gcsr[LOONGARCH_CSR_CRMD] = CSR_CRMD_DA;
+	arch->gcsr[LOONGARCH_CSR_TMID] = vcpu->vcpu_id;
+	arch->gcsr[LOONGARCH_CSR_CPUID] = KVMLA_MAX_PHYID;
+
+	kvmla_timer_init(vcpu, const_clock_freq);
+	kvmla_fpu_init(vcpu);
+	kvmla_irq_reset(vcpu);
+	return 0;
+}
+
+void kvm_arch_vcpu_postcreate(struct kvm_vcpu *vcpu)
+{
+}
+
+/* Forget the CPUID this vCPU holds in its VM's map. */
+static void kvmla_vcpu_cpuid_release(struct kvm_vcpu *vcpu)
+{
+	struct kvm_arch *ka = &vcpu->kvm->arch;
+	u64 cpuid = vcpu->arch.gcsr[LOONGARCH_CSR_CPUID];
+
+	spin_lock(&ka->phyid_lock);
+	if (cpuid < KVMLA_MAX_PHYID && ka->phyid_map[cpuid] == vcpu)
+		ka->phyid_map[cpuid] = NULL;
+	spin_unlock(&ka->phyid_lock);
+}
+
+void kvm_arch_vcpu_destroy(struct kvm_vcpu *vcpu)
+{
+	int cpu;
+
+	kvmla_timer_deinit(vcpu);
+	kvmla_vcpu_cpuid_release(vcpu);
+	/* No CPU may think its hardware still holds this vCPU. */
+	for_each_possible_cpu(cpu) {
+		struct kvmla_pcpu *pc = per_cpu_ptr(&kvmla_pcpu, cpu);
+
+		if (pc->last_vcpu == vcpu)
+			pc->last_vcpu = NULL;
+	}
+}
+
+/* ---- load / put ---- */
+
+void kvm_arch_vcpu_load(struct kvm_vcpu *vcpu, int cpu)
+{
+	struct kvmla_pcpu *pc = per_cpu_ptr(&kvmla_pcpu, cpu);
+	struct kvm_vcpu_arch *arch = &vcpu->arch;
+	unsigned long irqflags;
+	bool fast;
+
+	local_irq_save(irqflags);
+	/* Our CSRs are still in this CPU's hardware: nothing to reload. */
+	fast = arch->last_cpu == cpu && pc->last_vcpu == vcpu &&
+	       (arch->flags & KVMLA_VCPU_HW_VALID);
+	if (fast) {
+		vcpu->stat.load_fast++;
+	} else {
+		kvmla_vcpu_csr_restore(vcpu);
+		pc->last_vcpu = vcpu;
+		arch->last_cpu = cpu;
+		arch->flags |= KVMLA_VCPU_HW_VALID;
+		vcpu->stat.load_full++;
+	}
+	kvmla_timer_restore(vcpu);
+	local_irq_restore(irqflags);
+	trace_kvm_vcpu_load(vcpu->vcpu_id, cpu, fast ? 0 : 1);
+}
+
+void kvm_arch_vcpu_put(struct kvm_vcpu *vcpu)
+{
+	struct kvm_vcpu_arch *arch = &vcpu->arch;
+	unsigned long irqflags;
+	int cpu;
+
+	local_irq_save(irqflags);
+	cpu = smp_processor_id();
+	kvmla_fpu_lose(vcpu);
+	if (!(arch->flags & KVMLA_VCPU_SW_LATEST)) {
+		kvmla_vcpu_csr_save(vcpu);
+		arch->flags |= KVMLA_VCPU_SW_LATEST;
+	}
+	kvmla_timer_save(vcpu);
+	local_irq_restore(irqflags);
+	trace_kvm_vcpu_put(vcpu->vcpu_id, cpu);
+}
+
+/* ---- KVM_RUN ---- */
+
+/*
+ * Get ready to enter: serve requests, leave for signals and pending
+ * work, then with IRQs off deliver interrupts, pick the VPID and load
+ * the FPU state the guest asked for.  Returns RESUME_GUEST with IRQs off
+ * when the guest may be entered, else an error (run->exit_reason set).
+ */
+static int kvmla_vcpu_enter_prepare(struct kvm_vcpu *vcpu)
+{
+	int ret;
+
+	for (;;) {
+		if (signal_pending(current)) {
+			vcpu->run->exit_reason = KVM_EXIT_INTR;
+			vcpu->stat.signal_exits++;
+			return -EINTR;
+		}
+		ret = xfer_to_guest_mode_handle_work(vcpu);
+		if (ret)
+			return ret;
+		if (kvm_check_request(KVM_REQ_TLB_FLUSH, vcpu))
+			kvmla_tlb_flush_all(vcpu, 0);
+
+		local_irq_disable();
+		kvmla_irq_deliver(vcpu);
+		kvmla_vmid_check(vcpu);
+		kvmla_tlb_serve_requests(vcpu);
+		kvmla_fpu_load_pending(vcpu);
+		smp_store_mb(vcpu->mode, IN_GUEST_MODE);
+		if (!kvm_request_pending(vcpu) &&
+		    !xfer_to_guest_mode_work_pending())
+			break;
+		vcpu->mode = OUTSIDE_GUEST_MODE;
+		local_irq_enable();
+	}
+	vcpu->arch.flags &= ~KVMLA_VCPU_SW_LATEST;
+	return RESUME_GUEST;
+}
+
+/* Account one exit and hand it to the dispatcher. */
+static int kvmla_vcpu_exit(struct kvm_vcpu *vcpu)
+{
+	struct kvm_vcpu_arch *arch = &vcpu->arch;
+	u32 ecode = (arch->exit_estat & CSR_ESTAT_EXC) >> CSR_ESTAT_EXC_SHIFT;
+	u32 sub = (arch->exit_estat & CSR_ESTAT_ESUBCODE) >>
+		  CSR_ESTAT_ESUBCODE_SHIFT;
+
+	arch->esubcode = sub;
+	trace_kvm_exit(vcpu->vcpu_id, ecode, sub, arch->pc, arch->exit_badv);
+	if (ecode <= KVMLA_ECODE_MAX)
+		vcpu->stat.ecode_exits[ecode]++;
+	else
+		vcpu->stat.unknown_exits++;
+
+	/* A host interrupt: it was taken when IRQs came back on. */
+	if (ecode == 0) {
+		vcpu->stat.int_exits++;
+		return RESUME_GUEST;
+	}
+	return kvmla_exit_handle(vcpu);
+}
+
+int kvm_arch_vcpu_ioctl_run(struct kvm_vcpu *vcpu)
+{
+	struct kvm_run *run = vcpu->run;
+	int ret;
+
+	ret = kvmla_exit_complete_user(vcpu);
+	if (ret < 0)
+		return ret;
+	if (!vcpu->wants_to_run)
+		return -EINTR;
+
+	kvm_sigset_activate(vcpu);
+	run->exit_reason = KVM_EXIT_UNKNOWN;
+	lose_fpu(1);
+	trace_kvm_enter(vcpu->vcpu_id, vcpu->arch.pc);
+
+	for (;;) {
+		ret = kvmla_vcpu_enter_prepare(vcpu);
+		if (ret != RESUME_GUEST)
+			break;
+
+		guest_timing_enter_irqoff();
+		guest_state_enter_irqoff();
+		kvmla_switch_enter(&vcpu->arch);
+		guest_state_exit_irqoff();
+		vcpu->mode = OUTSIDE_GUEST_MODE;
+		guest_timing_exit_irqoff();
+		local_irq_enable();
+
+		ret = kvmla_vcpu_exit(vcpu);
+		if (ret != RESUME_GUEST)
+			break;
+		trace_kvm_reenter(vcpu->vcpu_id, vcpu->arch.pc);
+	}
+
+	if (run->exit_reason < KVMLA_KVM_EXIT_NUM)
+		vcpu->stat.user_exits[run->exit_reason]++;
+	trace_kvm_out(vcpu->vcpu_id, run->exit_reason, vcpu->arch.pc);
+	kvm_sigset_deactivate(vcpu);
+	return ret;
+}
+
+int kvm_arch_vcpu_runnable(struct kvm_vcpu *vcpu)
+{
+	return kvmla_irq_pending(vcpu) &&
+	       vcpu->arch.mp_state.mp_state == KVM_MP_STATE_RUNNABLE;
+}
+
+int kvm_arch_vcpu_should_kick(struct kvm_vcpu *vcpu)
+{
+	return kvm_vcpu_exiting_guest_mode(vcpu) == IN_GUEST_MODE;
+}
+
+bool kvm_arch_vcpu_in_kernel(struct kvm_vcpu *vcpu)
+{
+	return false;
+}
+
+bool kvm_arch_vcpu_preempted_in_kernel(struct kvm_vcpu *vcpu)
+{
+	return false;
+}
+
+vm_fault_t kvm_arch_vcpu_fault(struct kvm_vcpu *vcpu, struct vm_fault *vmf)
+{
+	return VM_FAULT_SIGBUS;
+}
+
+int kvm_cpu_has_pending_timer(struct kvm_vcpu *vcpu)
+{
+	return kvmla_irq_pending(vcpu);
+}
+
+void kvm_arch_vcpu_blocking(struct kvm_vcpu *vcpu)
+{
+	kvmla_timer_block(vcpu);
+}
+
+void kvm_arch_vcpu_unblocking(struct kvm_vcpu *vcpu)
+{
+	kvmla_timer_unblock(vcpu);
+}
+
+/* ---- ONE_REG ---- */
+
+/* Bits of CPUCFG word @leaf a guest may have, given this host. */
+static u64 kvmla_vcpu_cpucfg_mask(unsigned int leaf)
+{
+	u64 host2;
+
+	switch (leaf) {
+	case 0:
+	case 4:
+	case 5:
+		return GENMASK(31, 0);
+	case 1:
+		return GENMASK(25, 0);		/* no MSGINT */
+	case 2:
+		host2 = kvmla_cpucfg(2);
+		return CPUCFG2_FP | CPUCFG2_FPSP | CPUCFG2_FPDP |
+		       CPUCFG2_FPVERS | CPUCFG2_LLFTP | CPUCFG2_LLFTPREV |
+		       CPUCFG2_LSPW | CPUCFG2_LAM |
+		       (host2 & (CPUCFG2_LSX | CPUCFG2_LASX | CPUCFG2_X86BT |
+				 CPUCFG2_ARMBT | CPUCFG2_MIPSBT));
+	case 3:
+	case 16:
+		return GENMASK(16, 0);
+	case 17 ... 20:
+		return GENMASK(30, 0);
+	default:
+		return 0;			/* PMU (6) is not offered */
+	}
+}
+
+static int kvmla_vcpu_cpucfg_check(unsigned int leaf, u64 val)
+{
+	if (leaf >= KVM_MAX_CPUCFG_REGS)
+		return -EINVAL;
+	if (val & ~kvmla_vcpu_cpucfg_mask(leaf))
+		return -EINVAL;
+	if (leaf != 2)
+		return 0;
+	/* The guest timer is the constant-frequency one. */
+	if (!(val & CPUCFG2_LLFTP))
+		return -EINVAL;
+	if ((val & CPUCFG2_FP) &&
+	    (val & (CPUCFG2_FPSP | CPUCFG2_FPDP)) !=
+	    (CPUCFG2_FPSP | CPUCFG2_FPDP))
+		return -EINVAL;
+	if ((val & CPUCFG2_LSX) && !(val & CPUCFG2_FP))
+		return -EINVAL;
+	if ((val & CPUCFG2_LASX) && !(val & CPUCFG2_LSX))
+		return -EINVAL;
+	return 0;
+}
+
+/* CSR.CPUID: settable once, below KVMLA_MAX_PHYID, unique in the VM. */
+static int kvmla_vcpu_set_cpuid(struct kvm_vcpu *vcpu, u64 val)
+{
+	struct kvm_arch *ka = &vcpu->kvm->arch;
+	int ret = 0;
+
+	if (val >= KVMLA_MAX_PHYID)
+		return -EINVAL;
+
+	spin_lock(&ka->phyid_lock);
+	if (vcpu->arch.flags & KVMLA_VCPU_CPUID_SET) {
+		if (vcpu->arch.gcsr[LOONGARCH_CSR_CPUID] != val)
+			ret = -EINVAL;
+		goto out_unlock;
+	}
+	if (ka->phyid_map[val] && ka->phyid_map[val] != vcpu) {
+		ret = -EINVAL;
+		goto out_unlock;
+	}
+	ka->phyid_map[val] = vcpu;
+	vcpu->arch.gcsr[LOONGARCH_CSR_CPUID] = val;
+	vcpu->arch.flags |= KVMLA_VCPU_CPUID_SET;
+out_unlock:
+	spin_unlock(&ka->phyid_lock);
+	return ret;
+}
+
+static int kvmla_vcpu_get_csr(struct kvm_vcpu *vcpu, unsigned int csr,
+			      u64 *val)
+{
+	struct kvm_vcpu_arch *arch = &vcpu->arch;
+	unsigned long irqflags;
+
+	if (kvmla_gcsr_kind(csr) == KVMLA_GCSR_INVALID)
+		return -EINVAL;
+	if (csr != LOONGARCH_CSR_ESTAT) {
+		*val = arch->gcsr[csr];
+		return 0;
+	}
+
+	/*
+	 * ESTAT: queued interrupts first reach the hardware (and GINTC),
+	 * then the whole file is read back so nothing pending is lost.
+	 */
+	local_irq_save(irqflags);
+	if ((arch->flags & KVMLA_VCPU_HW_VALID) &&
+	    arch->last_cpu == smp_processor_id()) {
+		kvmla_irq_deliver(vcpu);
+		kvmla_vcpu_csr_save(vcpu);
+	}
+	local_irq_restore(irqflags);
+	*val = arch->gcsr[LOONGARCH_CSR_ESTAT] |
+	       ((arch->gcsr[LOONGARCH_CSR_GINTC] & 0xff) <<
+		KVMLA_ESTAT_HWI_SHIFT);
+	return 0;
+}
+
+static int kvmla_vcpu_set_csr(struct kvm_vcpu *vcpu, unsigned int csr,
+			      u64 val)
+{
+	struct kvm_vcpu_arch *arch = &vcpu->arch;
+
+	if (kvmla_gcsr_kind(csr) == KVMLA_GCSR_INVALID)
+		return -EINVAL;
+	switch (csr) {
+	case LOONGARCH_CSR_CPUID:
+		return kvmla_vcpu_set_cpuid(vcpu, val);
+	case LOONGARCH_CSR_ESTAT:
+		arch->gcsr[LOONGARCH_CSR_GINTC] =
+			(val & KVMLA_ESTAT_HWI) >> KVMLA_ESTAT_HWI_SHIFT;
+		arch->gcsr[LOONGARCH_CSR_ESTAT] = val & ~KVMLA_ESTAT_HWI;
+		return 0;
+	default:
+		arch->gcsr[csr] = val;
+		return 0;
+	}
+}
+
+/* VCPU_RESET: what a guest reboot must not inherit. */
+static void kvmla_vcpu_reset(struct kvm_vcpu *vcpu)
+{
+	struct kvm_vcpu_arch *arch = &vcpu->arch;
+
+	arch->pvtime_gpa = 0;
+	kvmla_irq_reset(vcpu);
+	arch->gcsr[LOONGARCH_CSR_ESTAT] = 0;
+	arch->gcsr[LOONGARCH_CSR_GINTC] = 0;
+}
+
+static u64 *kvmla_vcpu_lbt_reg(struct kvm_vcpu *vcpu, u64 id)
+{
+	switch (id) {
+	case KVM_REG_LOONGARCH_LBT_SCR0:
+	case KVM_REG_LOONGARCH_LBT_SCR1:
+	case KVM_REG_LOONGARCH_LBT_SCR2:
+	case KVM_REG_LOONGARCH_LBT_SCR3:
+		return &vcpu->arch.lbt.scr[id - KVM_REG_LOONGARCH_LBT_SCR0];
+	case KVM_REG_LOONGARCH_LBT_EFLAGS:
+		return &vcpu->arch.lbt.eflags;
+	case KVM_REG_LOONGARCH_LBT_FTOP:
+		return &vcpu->arch.lbt.ftop;
+	default:
+		return NULL;
+	}
+}
+
+/* The word of "hvcl KVM_HCALL_SWDBG" that guests plant as a breakpoint. */
+static u64 kvmla_vcpu_swdbg_inst(void)
+{
+	return 0x002b8000UL | KVM_HCALL_SWDBG;
+}
+
+static int kvmla_vcpu_get_reg(struct kvm_vcpu *vcpu, u64 id, u64 *val)
+{
+	unsigned int idx = (id & KVM_CSR_IDX_MASK) >> LOONGARCH_REG_SHIFT;
+	u64 *lbt;
+
+	switch (id & KVM_REG_LOONGARCH_MASK) {
+	case KVM_REG_LOONGARCH_CSR:
+		return kvmla_vcpu_get_csr(vcpu, idx, val);
+	case KVM_REG_LOONGARCH_CPUCFG:
+		if (idx >= KVM_MAX_CPUCFG_REGS)
+			return -EINVAL;
+		*val = vcpu->arch.cpucfg[idx];
+		return 0;
+	case KVM_REG_LOONGARCH_LBT:
+		if (!kvmla_guest_has_lbt(vcpu))
+			return -ENXIO;
+		lbt = kvmla_vcpu_lbt_reg(vcpu, id);
+		if (!lbt)
+			return -EINVAL;
+		*val = *lbt;
+		return 0;
+	case KVM_REG_LOONGARCH_KVM:
+		switch (id) {
+		case KVM_REG_LOONGARCH_COUNTER:
+			*val = kvmla_timer_get_counter(vcpu);
+			return 0;
+		case KVM_REG_LOONGARCH_DEBUG_INST:
+			*val = kvmla_vcpu_swdbg_inst();
+			return 0;
+		default:
+			return -EINVAL;
+		}
+	default:
+		return -EINVAL;
+	}
+}
+
+static int kvmla_vcpu_set_reg(struct kvm_vcpu *vcpu, u64 id, u64 val)
+{
+	unsigned int idx = (id & KVM_CSR_IDX_MASK) >> LOONGARCH_REG_SHIFT;
+	u64 *lbt;
+	int ret;
+
+	switch (id & KVM_REG_LOONGARCH_MASK) {
+	case KVM_REG_LOONGARCH_CSR:
+		return kvmla_vcpu_set_csr(vcpu, idx, val);
+	case KVM_REG_LOONGARCH_CPUCFG:
+		ret = kvmla_vcpu_cpucfg_check(idx, val);
+		if (ret)
+			return ret;
+		vcpu->arch.cpucfg[idx] = val;
+		return 0;
+	case KVM_REG_LOONGARCH_LBT:
+		if (!kvmla_guest_has_lbt(vcpu))
+			return -ENXIO;
+		lbt = kvmla_vcpu_lbt_reg(vcpu, id);
+		if (!lbt)
+			return -EINVAL;
+		*lbt = val;
+		return 0;
+	case KVM_REG_LOONGARCH_KVM:
+		switch (id) {
+		case KVM_REG_LOONGARCH_COUNTER:
+			kvmla_timer_set_counter(vcpu, val);
+			return 0;
+		case KVM_REG_LOONGARCH_VCPU_RESET:
+			kvmla_vcpu_reset(vcpu);
+			return 0;
+		default:
+			return -EINVAL;
+		}
+	default:
+		return -EINVAL;
+	}
+}
+
+static int kvmla_vcpu_one_reg(struct kvm_vcpu *vcpu, unsigned int ioctl,
+			      struct kvm_one_reg *reg)
+{
+	u64 __user *uaddr = (u64 __user *)(unsigned long)reg->addr;
+	u64 val = 0;
+	int ret;
+
+	if ((reg->id & KVM_REG_SIZE_MASK) != KVM_REG_SIZE_U64)
+		return -EINVAL;
+	if ((reg->id & ~(u64)KVM_REG_SIZE_MASK & KVM_REG_ARCH_MASK) !=
+	    KVM_REG_LOONGARCH)
+		return -EINVAL;
+
+	if (ioctl == KVM_GET_ONE_REG) {
+		ret = kvmla_vcpu_get_reg(vcpu, reg->id, &val);
+		if (ret)
+			return ret;
+		return put_user(val, uaddr) ? -EFAULT : 0;
+	}
+	if (get_user(val, uaddr))
+		return -EFAULT;
+	ret = kvmla_vcpu_set_reg(vcpu, reg->id, val);
+	/* The hardware copy is stale now: reload it on the next load. */
+	vcpu->arch.flags &= ~KVMLA_VCPU_HW_VALID;
+	return ret;
+}
+
+/* ---- REGS / FPU / SREGS ---- */
+
+int kvm_arch_vcpu_ioctl_get_regs(struct kvm_vcpu *vcpu, struct kvm_regs *regs)
+{
+	memcpy(regs->gpr, vcpu->arch.gprs, sizeof(regs->gpr));
+	regs->pc = vcpu->arch.pc;
+	return 0;
+}
+
+int kvm_arch_vcpu_ioctl_set_regs(struct kvm_vcpu *vcpu, struct kvm_regs *regs)
+{
+	memcpy(&vcpu->arch.gprs[1], &regs->gpr[1],
+	       sizeof(regs->gpr) - sizeof(regs->gpr[0]));
+	vcpu->arch.gprs[0] = 0;		/* $zero stays zero */
+	vcpu->arch.pc = regs->pc;
+	return 0;
+}
+
+int kvm_arch_vcpu_ioctl_get_fpu(struct kvm_vcpu *vcpu, struct kvm_fpu *fpu)
+{
+	struct kvmla_fpu *f = &vcpu->arch.fpu;
+	int i;
+
+	fpu->fcsr = f->fcsr;
+	fpu->fcc = f->fcc;
+	for (i = 0; i < ARRAY_SIZE(fpu->fpr); i++)
+		memcpy(fpu->fpr[i].val64, f->fpr[i], sizeof(fpu->fpr[i].val64));
+	return 0;
+}
+
+int kvm_arch_vcpu_ioctl_set_fpu(struct kvm_vcpu *vcpu, struct kvm_fpu *fpu)
+{
+	struct kvmla_fpu *f = &vcpu->arch.fpu;
+	int i;
+
+	f->fcsr = fpu->fcsr;
+	f->fcc = fpu->fcc;
+	for (i = 0; i < ARRAY_SIZE(fpu->fpr); i++)
+		memcpy(f->fpr[i], fpu->fpr[i].val64, sizeof(f->fpr[i]));
+	return 0;
+}
+
+int kvm_arch_vcpu_ioctl_get_sregs(struct kvm_vcpu *vcpu,
+				  struct kvm_sregs *sregs)
+{
+	return -ENOIOCTLCMD;
+}
+
+int kvm_arch_vcpu_ioctl_set_sregs(struct kvm_vcpu *vcpu,
+				  struct kvm_sregs *sregs)
+{
+	return -ENOIOCTLCMD;
+}
+
+int kvm_arch_vcpu_ioctl_translate(struct kvm_vcpu *vcpu,
+				  struct kvm_translation *tr)
+{
+	return -EINVAL;
+}
+
+/* ---- mp_state, debug ---- */
+
+int kvm_arch_vcpu_ioctl_get_mpstate(struct kvm_vcpu *vcpu,
+				    struct kvm_mp_state *mp_state)
+{
+	*mp_state = vcpu->arch.mp_state;
+	return 0;
+}
+
+int kvm_arch_vcpu_ioctl_set_mpstate(struct kvm_vcpu *vcpu,
+				    struct kvm_mp_state *mp_state)
+{
+	if (mp_state->mp_state != KVM_MP_STATE_RUNNABLE)
+		return -EINVAL;
+	vcpu->arch.mp_state = *mp_state;
+	return 0;
+}
+
+int kvm_arch_vcpu_ioctl_set_guest_debug(struct kvm_vcpu *vcpu,
+					struct kvm_guest_debug *dbg)
+{
+	if (dbg->control & ~KVM_GUESTDBG_VALID_MASK)
+		return -EINVAL;
+	if (dbg->control & KVM_GUESTDBG_ENABLE)
+		vcpu->guest_debug = dbg->control;
+	else
+		vcpu->guest_debug = 0;
+	return 0;
+}
+
+/* ---- vCPU attributes ---- */
+
+static int kvmla_vcpu_cpucfg_attr(struct kvm_vcpu *vcpu,
+				  struct kvm_device_attr *attr, bool set)
+{
+	u64 __user *uaddr = (u64 __user *)(unsigned long)attr->addr;
+	u64 val;
+
+	if (attr->attr == CPUCFG_KVM_FEATURE) {
+		if (!set)
+			return put_user(vcpu->kvm->arch.pv_features, uaddr) ?
+			       -EFAULT : 0;
+		if (get_user(val, uaddr))
+			return -EFAULT;
+		if (val & ~(BIT(KVM_FEATURE_IPI) | BIT(KVM_FEATURE_STEAL_TIME) |
+			    BIT(KVM_FEATURE_VIRT_EXTIOI)))
+			return -EINVAL;
+		vcpu->kvm->arch.pv_features = val;
+		return 0;
+	}
+	if (set || attr->attr >= KVM_MAX_CPUCFG_REGS)
+		return -ENXIO;
+	return put_user(kvmla_vcpu_cpucfg_mask(attr->attr), uaddr) ?
+	       -EFAULT : 0;
+}
+
+static int kvmla_vcpu_pvtime_attr(struct kvm_vcpu *vcpu,
+				  struct kvm_device_attr *attr, bool set)
+{
+	u64 __user *uaddr = (u64 __user *)(unsigned long)attr->addr;
+	u64 gpa;
+
+	if (attr->attr != KVM_LOONGARCH_VCPU_PVTIME_GPA ||
+	    !(vcpu->kvm->arch.pv_features & BIT(KVM_FEATURE_STEAL_TIME)))
+		return -ENXIO;
+	if (!set)
+		return put_user(vcpu->arch.pvtime_gpa, uaddr) ? -EFAULT : 0;
+	if (get_user(gpa, uaddr))
+		return -EFAULT;
+	/* 64-byte aligned area; bit 0 says it is valid. */
+	if (gpa & ~(GENMASK_ULL(63, 6) | BIT_ULL(0)))
+		return -EINVAL;
+	if ((gpa & BIT_ULL(0)) &&
+	    !kvm_is_visible_gfn(vcpu->kvm, gpa_to_gfn(gpa)))
+		return -EINVAL;
+	vcpu->arch.pvtime_gpa = gpa;
+	kvm_make_request(KVM_REQ_STEAL_UPDATE, vcpu);
+	return 0;
+}
+
+static int kvmla_vcpu_has_attr(struct kvm_vcpu *vcpu,
+			       struct kvm_device_attr *attr)
+{
+	switch (attr->group) {
+	case KVM_LOONGARCH_VCPU_CPUCFG:
+		if (attr->attr == 2 || attr->attr == 6 ||
+		    attr->attr == CPUCFG_KVM_FEATURE)
+			return 0;
+		return -ENXIO;
+	case KVM_LOONGARCH_VCPU_PVTIME_CTRL:
+		if (attr->attr == KVM_LOONGARCH_VCPU_PVTIME_GPA &&
+		    (vcpu->kvm->arch.pv_features & BIT(KVM_FEATURE_STEAL_TIME)))
+			return 0;
+		return -ENXIO;
+	default:
+		return -ENXIO;
+	}
+}
+
+static int kvmla_vcpu_attr(struct kvm_vcpu *vcpu, unsigned int ioctl,
+			   struct kvm_device_attr *attr)
+{
+	bool set = ioctl == KVM_SET_DEVICE_ATTR;
+
+	if (ioctl == KVM_HAS_DEVICE_ATTR)
+		return kvmla_vcpu_has_attr(vcpu, attr);
+	switch (attr->group) {
+	case KVM_LOONGARCH_VCPU_CPUCFG:
+		return kvmla_vcpu_cpucfg_attr(vcpu, attr, set);
+	case KVM_LOONGARCH_VCPU_PVTIME_CTRL:
+		return kvmla_vcpu_pvtime_attr(vcpu, attr, set);
+	default:
+		return -ENXIO;
+	}
+}
+
+/* ---- ioctl entry points ---- */
+
+long kvm_arch_vcpu_ioctl(struct file *filp, unsigned int ioctl,
+			 unsigned long arg)
+{
+	struct kvm_vcpu *vcpu = filp->private_data;
+	void __user *argp = (void __user *)arg;
+	struct kvm_device_attr attr;
+	struct kvm_one_reg reg;
+
+	switch (ioctl) {
+	case KVM_GET_ONE_REG:
+	case KVM_SET_ONE_REG:
+		if (copy_from_user(&reg, argp, sizeof(reg)))
+			return -EFAULT;
+		return kvmla_vcpu_one_reg(vcpu, ioctl, &reg);
+	case KVM_HAS_DEVICE_ATTR:
+	case KVM_GET_DEVICE_ATTR:
+	case KVM_SET_DEVICE_ATTR:
+		if (copy_from_user(&attr, argp, sizeof(attr)))
+			return -EFAULT;
+		return kvmla_vcpu_attr(vcpu, ioctl, &attr);
+	case KVM_ENABLE_CAP:
+		return -EINVAL;
+	default:
+		return -ENOIOCTLCMD;
+	}
+}
+
+long kvm_arch_vcpu_async_ioctl(struct file *filp, unsigned int ioctl,
+			       unsigned long arg)
+{
+	struct kvm_vcpu *vcpu = filp->private_data;
+	void __user *argp = (void __user *)arg;
+	struct kvm_interrupt irq;
+
+	if (ioctl != KVM_INTERRUPT)
+		return -ENOIOCTLCMD;
+	if (copy_from_user(&irq, argp, sizeof(irq)))
+		return -EFAULT;
+	return kvmla_irq_ioctl(vcpu, &irq);
+}
