@@ -1,27 +1,559 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Guest exit dispatch: one handler per ESTAT.Ecode, a default slot. */
+/*
+ * Guest exit dispatch.  kvmla_exit_table[] has one slot per ESTAT.Ecode
+ * value (64); every slot not named below goes to kvmla_exit_unknown().
+ *
+ * Return contract (kvmla_ops.h): RESUME_GUEST re-enters the guest,
+ * RESUME_HOST returns to userspace with run->exit_reason set, -errno fails
+ * KVM_RUN.  A handler that completes an instruction advances PC by 4; one
+ * that refuses it leaves PC on the instruction and queues an exception.
+ */
 #include "kvm_internal.h"
+
+/* ---- instruction words (checked against llvm-mc in tests/host) ---- */
+
+#define KVMLA_RD(w)		((w) & 0x1f)
+#define KVMLA_RJ(w)		(((w) >> 5) & 0x1f)
+#define KVMLA_RK(w)		(((w) >> 10) & 0x1f)
+
+/* cpucfg rd, rj */
+#define KVMLA_OP_CPUCFG		0x1b		/* word >> 10 */
+/* csrrd/csrwr/csrxchg rd, [rj,] csr: word >> 24, csr in 23:10 */
+#define KVMLA_OP_CSR		0x04
+/* iocsr{rd,wr}.{b,h,w,d} rd, rj: word >> 10, size in bits 11:10 */
+#define KVMLA_OP_IOCSR_FIRST	0x19200
+#define KVMLA_OP_IOCSR_LAST	0x19207
+/* idle level: word >> 15 */
+#define KVMLA_OP_IDLE		0x0c91
+/* cacop code, rj, si12: word >> 22 */
+#define KVMLA_OP_CACOP		0x018
+/* hvcl code: word >> 15 */
+#define KVMLA_OP_HVCL		0x0057
+
+/* The PV hypercall ABI (Documentation/virt/kvm/loongarch/hypercalls). */
+#define KVMLA_HC_SERVICE	0x100
+#define KVMLA_HC_SWDBG		0x101
+#define KVMLA_HC_FN_IPI		1
+#define KVMLA_HC_FN_NOTIFY	2
+#define KVMLA_HC_OK		0
+#define KVMLA_HC_NOFUNC		(-1L)
+#define KVMLA_HC_BADARG		(-2L)
+#define KVMLA_PV_STEAL_TIME	2		/* KVM_FEATURE_STEAL_TIME */
+
+/* Paravirt CPUCFG leaves. */
+#define KVMLA_CPUCFG_SIG	0x40000000
+#define KVMLA_CPUCFG_FEAT	0x40000004
+#define KVMLA_CPUCFG_SIG_VAL	0x004d564bU	/* "KVM\0", little-endian */
+
+enum kvmla_gspr_kind {
+#define KVMLA_GK_(k, N, ...)	KVMLA_GK_##N = k,
+	KVMLA_GSPR_KINDS(KVMLA_GK_)
+#undef KVMLA_GK_
+};
+
+enum {
+#define KVMLA_EC_(c, N, ...)	KVMLA_EC_##N = c,
+	KVMLA_ECODES(KVMLA_EC_)
+#undef KVMLA_EC_
+};
+
+/* Which GSPR kind a trapping instruction word is. */
+static unsigned int kvmla_exit_gspr_kind(u32 w)
+{
+	if ((w >> 10) == KVMLA_OP_CPUCFG)
+		return KVMLA_GK_CPUCFG;
+	if ((w >> 24) == KVMLA_OP_CSR)
+		return KVMLA_GK_CSR;
+	if ((w >> 10) >= KVMLA_OP_IOCSR_FIRST &&
+	    (w >> 10) <= KVMLA_OP_IOCSR_LAST)
+		return KVMLA_GK_IOCSR;
+	if ((w >> 15) == KVMLA_OP_IDLE)
+		return KVMLA_GK_IDLE;
+	if ((w >> 22) == KVMLA_OP_CACOP)
+		return KVMLA_GK_CACOP;
+	return KVMLA_GK_OTHER;
+}
+
+/*
+ * A guest load or store, as MMIO sees it.  Returns false for any word that
+ * is not one of ld/st, ldx/stx, ldptr/stptr.
+ */
+struct kvmla_mem_op {
+	u8 len;
+	u8 write;
+	u8 sign;
+	u8 rd;
+};
+
+static bool kvmla_exit_decode_mem(u32 w, struct kvmla_mem_op *op)
+{
+	/* Index: 0..3 ld.{b,h,w,d}, 4..7 st.*, 8..10 ld.{bu,hu,wu} */
+	static const u8 lens[11] = { 1, 2, 4, 8, 1, 2, 4, 8, 1, 2, 4 };
+	unsigned int idx;
+
+	if ((w >> 22) >= 0xa0 && (w >> 22) <= 0xaa) {
+		idx = (w >> 22) - 0xa0;			/* 2RI12 */
+	} else if ((w >> 15) >= 0x7000 && (w >> 15) <= 0x7050 &&
+		   !((w >> 15) & 7)) {
+		idx = ((w >> 15) - 0x7000) >> 3;	/* 3R */
+	} else if ((w >> 24) >= 0x24 && (w >> 24) <= 0x27) {
+		unsigned int o = (w >> 24) - 0x24;	/* 2RI14 */
+
+		/* ldptr.w, stptr.w, ldptr.d, stptr.d */
+		idx = (o & 1 ? 4 : 0) + (o & 2 ? 3 : 2);
+	} else {
+		return false;
+	}
+	op->len = lens[idx];
+	op->write = idx >= 4 && idx <= 7;
+	op->sign = idx < 4;
+	op->rd = KVMLA_RD(w);
+	return true;
+}
+
+/* ---- small helpers ---- */
+
+static void kvmla_exit_set_gpr(struct kvm_vcpu *vcpu, unsigned int r, u64 v)
+{
+	if (r)
+		vcpu->arch.gprs[r] = v;
+}
+
+static u64 kvmla_exit_extend(u64 v, unsigned int len, bool sign)
+{
+	unsigned int shift = 64 - 8 * len;
+
+	if (len >= 8)
+		return v;
+	if (sign)
+		return (u64)((s64)(v << shift) >> shift);
+	return v & (~0ULL >> shift);
+}
+
+static u64 kvmla_exit_le_load(const u8 *p, unsigned int len)
+{
+	u64 v = 0;
+
+	while (len--)
+		v = (v << 8) | p[len];
+	return v;
+}
+
+static void kvmla_exit_le_store(u8 *p, u64 v, unsigned int len)
+{
+	for (unsigned int i = 0; i < len; i++, v >>= 8)
+		p[i] = v & 0xff;
+}
+
+void kvmla_exit_inject(struct kvm_vcpu *vcpu, unsigned int ecode,
+		       unsigned int esubcode, u64 badv, u32 badi)
+{
+	struct kvmla_vcpu_state *st = &vcpu->arch.st;
+
+	st->exc_pending = 1;
+	st->exc_ecode = ecode;
+	st->exc_esubcode = esubcode;
+	st->exc_badv = badv;
+	st->exc_badi = badi;
+}
+
+static void kvmla_exit_inject_ine(struct kvm_vcpu *vcpu)
+{
+	kvmla_exit_inject(vcpu, KVMLA_EC_INE, 0, vcpu->arch.pc,
+			  vcpu->arch.exit_badi);
+}
+
+/* ---- CSR classification: built once ---- */
+
+static u8 kvmla_csr_classes[KVMLA_GCSR_SLOTS];
+
+static bool kvmla_exit_is_pmu_csr(unsigned int csr)
+{
+	return csr >= LOONGARCH_CSR_PERFCTRL0 && csr <= LOONGARCH_CSR_PERFCNTR3;
+}
+
+int kvmla_csr_class(unsigned int csr)
+{
+	if (csr >= KVMLA_GCSR_SLOTS)
+		return KVMLA_CSR_UNSUPPORTED;
+	return kvmla_csr_classes[csr];
+}
 
 int kvmla_exit_init(void)
 {
+	for (unsigned int csr = 0; csr < KVMLA_GCSR_SLOTS; csr++) {
+		switch (kvmla_gcsr_kind(csr)) {
+		case KVMLA_GCSR_HWCSR:
+			kvmla_csr_classes[csr] = KVMLA_CSR_HW;
+			break;
+		case KVMLA_GCSR_SWCSR:
+			kvmla_csr_classes[csr] = kvmla_exit_is_pmu_csr(csr) ?
+						 KVMLA_CSR_PMU : KVMLA_CSR_SW;
+			break;
+		default:
+			kvmla_csr_classes[csr] = KVMLA_CSR_UNSUPPORTED;
+		}
+	}
 	return 0;
 }
 
 void kvmla_exit_deinit(void)
 {
+	memset(kvmla_csr_classes, 0, sizeof(kvmla_csr_classes));
 }
 
-int kvmla_csr_class(unsigned int csr)
+/* ---- GSPR ---- */
+
+static int kvmla_exit_csr(struct kvm_vcpu *vcpu, u32 w)
 {
-	return KVMLA_CSR_UNSUPPORTED;
+	unsigned int csr = (w >> 10) & 0x3fff, rd = KVMLA_RD(w);
+	unsigned int rj = KVMLA_RJ(w);
+	unsigned int op = rj == 0 ? 0 : rj == 1 ? 1 : 2;	/* rd/wr/xchg */
+	int cls = kvmla_csr_class(csr);
+	u64 old = 0, val = vcpu->arch.gprs[rd];
+	unsigned int outcome;
+
+	if (cls == KVMLA_CSR_SW || cls == KVMLA_CSR_PMU) {
+		old = kvmla_sw_csr(vcpu, csr);
+		if (op == 1)
+			kvmla_sw_csr_set(vcpu, csr, val);
+		else if (op == 2)
+			kvmla_sw_csr_set(vcpu, csr,
+					 (old & ~vcpu->arch.gprs[rj]) |
+					 (val & vcpu->arch.gprs[rj]));
+		outcome = cls == KVMLA_CSR_PMU ? 2 : 0;
+	} else {
+		/* Undefined CSRs read as 0 and ignore writes (manual 4.2.1). */
+		if (!vcpu->arch.st.csr_warned) {
+			vcpu->arch.st.csr_warned = 1;
+			kvm_debug("kvmla: vcpu %u: unsupported csr 0x%x at 0x%lx\n",
+				  vcpu->vcpu_id, csr, vcpu->arch.pc);
+		}
+		outcome = 1;
+	}
+	kvmla_exit_set_gpr(vcpu, rd, old);
+	trace_kvm_exit_csr(vcpu->vcpu_id, csr, op, outcome);
+	vcpu->arch.pc += 4;
+	return RESUME_GUEST;
 }
 
-int kvmla_exit_handle(struct kvm_vcpu *vcpu)
+static int kvmla_exit_cpucfg(struct kvm_vcpu *vcpu, u32 w)
 {
-	return -EINVAL;
+	u64 leaf = vcpu->arch.gprs[KVMLA_RJ(w)], v = 0;
+
+	if (leaf < KVM_MAX_CPUCFG_REGS)
+		v = vcpu->arch.cpucfg[leaf];
+	else if (leaf == KVMLA_CPUCFG_SIG)
+		v = KVMLA_CPUCFG_SIG_VAL;
+	else if (leaf == KVMLA_CPUCFG_FEAT)
+		v = vcpu->kvm->arch.pv_features;
+	kvmla_exit_set_gpr(vcpu, KVMLA_RD(w), v);
+	vcpu->stat.cpucfg_exits++;
+	trace_kvm_exit_cpucfg(vcpu->vcpu_id, (u32)leaf, v);
+	vcpu->arch.pc += 4;
+	return RESUME_GUEST;
 }
+
+static int kvmla_exit_iocsr(struct kvm_vcpu *vcpu, u32 w)
+{
+	struct kvm_run *run = vcpu->run;
+	unsigned int sub = (w >> 10) & 7, len = 1U << (sub & 3);
+	bool write = sub >= 4;
+	u64 addr = vcpu->arch.gprs[KVMLA_RJ(w)];
+
+	run->exit_reason = KVM_EXIT_LOONGARCH_IOCSR;
+	run->iocsr_io.phys_addr = addr;
+	run->iocsr_io.len = len;
+	run->iocsr_io.is_write = write;
+	memset(run->iocsr_io.data, 0, sizeof(run->iocsr_io.data));
+	if (write) {
+		kvmla_exit_le_store(run->iocsr_io.data,
+				    vcpu->arch.gprs[KVMLA_RD(w)], len);
+		vcpu->stat.iocsr_write_exits++;
+	} else {
+		vcpu->arch.st.io_kind = KVMLA_IO_IOCSR_READ;
+		vcpu->arch.st.io_rd = KVMLA_RD(w);
+		vcpu->arch.st.io_len = len;
+		vcpu->arch.st.io_signed = 1;
+		vcpu->stat.iocsr_read_exits++;
+	}
+	trace_kvm_exit_iocsr(vcpu->vcpu_id, len, write, addr);
+	vcpu->arch.pc += 4;
+	return RESUME_HOST;
+}
+
+static int kvmla_exit_idle(struct kvm_vcpu *vcpu)
+{
+	vcpu->stat.idle_exits++;
+	trace_kvm_exit_idle(vcpu->vcpu_id, vcpu->arch.pc);
+	vcpu->arch.pc += 4;
+	kvm_vcpu_halt(vcpu);
+	return RESUME_GUEST;
+}
+
+static int kvmla_exit_cacop(struct kvm_vcpu *vcpu, u32 w)
+{
+	/* The guest's caches are the host's: nothing to maintain. */
+	trace_kvm_exit_cache(vcpu->vcpu_id, KVMLA_RD(w), vcpu->arch.pc);
+	vcpu->arch.pc += 4;
+	return RESUME_GUEST;
+}
+
+static int kvmla_exit_gspr(struct kvm_vcpu *vcpu)
+{
+	u32 w = vcpu->arch.exit_badi;
+	unsigned int kind = kvmla_exit_gspr_kind(w);
+
+	vcpu->stat.gspr_exits[kind]++;
+	trace_kvm_exit_gspr(vcpu->vcpu_id, kind, w, vcpu->arch.pc);
+	switch (kind) {
+	case KVMLA_GK_CSR:
+		return kvmla_exit_csr(vcpu, w);
+	case KVMLA_GK_CPUCFG:
+		return kvmla_exit_cpucfg(vcpu, w);
+	case KVMLA_GK_IOCSR:
+		return kvmla_exit_iocsr(vcpu, w);
+	case KVMLA_GK_IDLE:
+		return kvmla_exit_idle(vcpu);
+	case KVMLA_GK_CACOP:
+		return kvmla_exit_cacop(vcpu, w);
+	default:
+		kvmla_exit_inject_ine(vcpu);
+		return RESUME_GUEST;
+	}
+}
+
+/* ---- completion of reads userspace answered ---- */
 
 int kvmla_exit_complete_user(struct kvm_vcpu *vcpu)
 {
+	struct kvmla_vcpu_state *st = &vcpu->arch.st;
+	struct kvm_run *run = vcpu->run;
+	u64 v;
+
+	switch (st->io_kind) {
+	case KVMLA_IO_MMIO_READ:
+		v = kvmla_exit_le_load(run->mmio.data, st->io_len);
+		break;
+	case KVMLA_IO_IOCSR_READ:
+		v = kvmla_exit_le_load(run->iocsr_io.data, st->io_len);
+		break;
+	default:
+		return 0;
+	}
+	kvmla_exit_set_gpr(vcpu, st->io_rd,
+			   kvmla_exit_extend(v, st->io_len, st->io_signed));
+	st->io_kind = KVMLA_IO_NONE;
 	return 0;
+}
+
+/* ---- HVC ---- */
+
+static long kvmla_exit_pv_ipi(struct kvm_vcpu *vcpu)
+{
+	u64 lo = vcpu->arch.gprs[5], hi = vcpu->arch.gprs[6];
+	u64 base = vcpu->arch.gprs[7];
+	struct kvm *kvm = vcpu->kvm;
+
+	for (unsigned int i = 0; i < 128; i++) {
+		u64 word = i < 64 ? lo : hi;
+		struct kvm_vcpu *dst;
+
+		if (!(word & (1ULL << (i & 63))))
+			continue;
+		if (base + i >= KVMLA_MAX_PHYID)
+			break;
+		spin_lock(&kvm->arch.phyid_lock);
+		dst = kvm->arch.phyid_map[base + i];
+		spin_unlock(&kvm->arch.phyid_lock);
+		if (!dst)
+			continue;
+		kvmla_irq_queue(dst, 0 /* SWI0 */, 1 /* PV_IPI */);
+		kvm_vcpu_kick(dst);
+	}
+	return KVMLA_HC_OK;
+}
+
+static long kvmla_exit_pv_notify(struct kvm_vcpu *vcpu)
+{
+	u64 feature = vcpu->arch.gprs[5], gpa = vcpu->arch.gprs[6];
+
+	if (feature != (1ULL << KVMLA_PV_STEAL_TIME) ||
+	    !(vcpu->kvm->arch.pv_features & (1UL << KVMLA_PV_STEAL_TIME)))
+		return KVMLA_HC_NOFUNC;
+	vcpu->arch.pvtime_gpa = gpa;
+	kvm_make_request(KVM_REQ_STEAL_UPDATE, vcpu);
+	return KVMLA_HC_OK;
+}
+
+static int kvmla_exit_hvc(struct kvm_vcpu *vcpu)
+{
+	u32 code = vcpu->arch.exit_badi & 0x7fff;
+	u64 func = code;
+	long ret = KVMLA_HC_NOFUNC;
+
+	vcpu->stat.hypercall_exits++;
+	if (code == KVMLA_HC_SWDBG &&
+	    (vcpu->guest_debug & KVM_GUESTDBG_USE_SW_BP)) {
+		/* PC stays on the breakpoint for the debugger. */
+		vcpu->run->exit_reason = KVM_EXIT_DEBUG;
+		trace_kvm_hypercall(vcpu->vcpu_id, KVMLA_HC_SWDBG, 0);
+		return RESUME_HOST;
+	}
+	if (code == KVMLA_HC_SERVICE) {
+		func = vcpu->arch.gprs[4];
+		if (func == KVMLA_HC_FN_IPI)
+			ret = kvmla_exit_pv_ipi(vcpu);
+		else if (func == KVMLA_HC_FN_NOTIFY)
+			ret = kvmla_exit_pv_notify(vcpu);
+	}
+	vcpu->arch.gprs[4] = ret;
+	trace_kvm_hypercall(vcpu->vcpu_id, (u32)func, ret);
+	vcpu->arch.pc += 4;
+	return RESUME_GUEST;
+}
+
+/* ---- stage-2 faults and MMIO ---- */
+
+static int kvmla_exit_mmio(struct kvm_vcpu *vcpu, u64 gpa)
+{
+	struct kvm_run *run = vcpu->run;
+	struct kvmla_mem_op op;
+
+	if (!kvmla_exit_decode_mem(vcpu->arch.exit_badi, &op)) {
+		kvmla_exit_inject(vcpu, KVMLA_EC_ADE, 1 /* ADEM */, gpa,
+				  vcpu->arch.exit_badi);
+		return RESUME_GUEST;
+	}
+	run->exit_reason = KVM_EXIT_MMIO;
+	run->mmio.phys_addr = gpa;
+	run->mmio.len = op.len;
+	run->mmio.is_write = op.write;
+	memset(run->mmio.data, 0, sizeof(run->mmio.data));
+	if (op.write) {
+		kvmla_exit_le_store(run->mmio.data, vcpu->arch.gprs[op.rd],
+				    op.len);
+		vcpu->stat.mmio_write_exits++;
+	} else {
+		vcpu->arch.st.io_kind = KVMLA_IO_MMIO_READ;
+		vcpu->arch.st.io_rd = op.rd;
+		vcpu->arch.st.io_len = op.len;
+		vcpu->arch.st.io_signed = op.sign;
+		vcpu->stat.mmio_read_exits++;
+	}
+	trace_kvm_exit_mmio(vcpu->vcpu_id, op.len, op.write, gpa);
+	vcpu->arch.pc += 4;
+	return RESUME_HOST;
+}
+
+static int kvmla_exit_gpa_fault(struct kvm_vcpu *vcpu, bool write)
+{
+	unsigned int ecode = (vcpu->arch.exit_estat >> 16) & 0x3f;
+	u64 gpa = vcpu->arch.exit_badv;
+	bool exec = ecode == KVMLA_EC_TLBI || gpa == vcpu->arch.pc;
+	int ret;
+
+	if (gpa >= vcpu->kvm->arch.gpa_size) {
+		vcpu->stat.fault_beyond++;
+		trace_kvm_gpa_fault(vcpu->vcpu_id, write, exec, 0, 1, 2,
+				    -EFAULT, gpa);
+		kvmla_exit_inject(vcpu, KVMLA_EC_ADE, exec ? 0 : 1, gpa,
+				  vcpu->arch.exit_badi);
+		return RESUME_GUEST;
+	}
+	ret = kvmla_mmu_handle_fault(vcpu, gpa, write, exec);
+	if (ret != -ENOENT)
+		return ret < 0 ? ret : RESUME_GUEST;
+
+	/* No memslot: MMIO. */
+	vcpu->stat.fault_mmio++;
+	trace_kvm_gpa_fault(vcpu->vcpu_id, write, exec, 0, 1, 1, 0, gpa);
+	if (exec) {
+		kvmla_exit_inject(vcpu, KVMLA_EC_ADE, 0 /* ADEF */, gpa, 0);
+		return RESUME_GUEST;
+	}
+	return kvmla_exit_mmio(vcpu, gpa);
+}
+
+static int kvmla_exit_read_fault(struct kvm_vcpu *vcpu)
+{
+	return kvmla_exit_gpa_fault(vcpu, false);
+}
+
+static int kvmla_exit_write_fault(struct kvm_vcpu *vcpu)
+{
+	return kvmla_exit_gpa_fault(vcpu, true);
+}
+
+/* ---- the rest ---- */
+
+static int kvmla_exit_int(struct kvm_vcpu *vcpu)
+{
+	/* A host interrupt; it was taken when IRQs were re-enabled. */
+	vcpu->stat.int_exits++;
+	return RESUME_GUEST;
+}
+
+static int kvmla_exit_aux(struct kvm_vcpu *vcpu)
+{
+	return kvmla_fpu_exit(vcpu, (vcpu->arch.exit_estat >> 16) & 0x3f);
+}
+
+static int kvmla_exit_unknown(struct kvm_vcpu *vcpu)
+{
+	unsigned long estat = vcpu->arch.exit_estat;
+	unsigned int ecode = (estat >> 16) & 0x3f;
+	unsigned int esub = (estat >> 22) & 0x1ff;
+
+	vcpu->stat.unknown_exits++;
+	if (!vcpu->arch.st.unknown_logged) {
+		vcpu->arch.st.unknown_logged = 1;
+		kvm_err("kvmla: vcpu %u: unhandled exit ecode %u esubcode %u: estat 0x%lx era 0x%lx badv 0x%lx badi 0x%lx\n",
+			vcpu->vcpu_id, ecode, esub, estat, vcpu->arch.pc,
+			vcpu->arch.exit_badv, vcpu->arch.exit_badi);
+	}
+	/*
+	 * Architectural exceptions the guest itself handles are reflected
+	 * to it; anything else (GCM, codes the catalog does not know) is an
+	 * instruction the guest may not execute.
+	 */
+	if (ecode > KVMLA_ECODE_MAX || ecode == KVMLA_EC_GCM ||
+	    ecode == KVMLA_EC_INT)
+		kvmla_exit_inject_ine(vcpu);
+	else
+		kvmla_exit_inject(vcpu, ecode, esub, vcpu->arch.exit_badv,
+				  vcpu->arch.exit_badi);
+	return RESUME_GUEST;
+}
+
+typedef int (*kvmla_exit_fn)(struct kvm_vcpu *vcpu);
+
+/* Empty slots are the default slot, kvmla_exit_unknown(). */
+static const kvmla_exit_fn kvmla_exit_table[KVMLA_ECODE_SLOTS] = {
+	[KVMLA_EC_INT]			= kvmla_exit_int,
+	[KVMLA_EC_TLBL]			= kvmla_exit_read_fault,
+	[KVMLA_EC_TLBI]			= kvmla_exit_read_fault,
+	[KVMLA_EC_TLBS]			= kvmla_exit_write_fault,
+	[KVMLA_EC_TLBM]			= kvmla_exit_write_fault,
+	[KVMLA_EC_FPDIS]		= kvmla_exit_aux,
+	[KVMLA_EC_LSXDIS]		= kvmla_exit_aux,
+	[KVMLA_EC_LASXDIS]		= kvmla_exit_aux,
+	[KVMLA_EC_BTDIS]		= kvmla_exit_aux,
+	[KVMLA_EC_GSPR]			= kvmla_exit_gspr,
+	[KVMLA_EC_HVC]			= kvmla_exit_hvc,
+};
+
+int kvmla_exit_handle(struct kvm_vcpu *vcpu)
+{
+	unsigned long estat = vcpu->arch.exit_estat;
+	unsigned int ecode = (estat >> 16) & 0x3f;
+
+	vcpu->arch.esubcode = (estat >> 22) & 0x1ff;
+	if (ecode <= KVMLA_ECODE_MAX)
+		vcpu->stat.ecode_exits[ecode]++;
+	trace_kvm_exit(vcpu->vcpu_id, ecode, vcpu->arch.esubcode,
+		       vcpu->arch.pc, vcpu->arch.exit_badv);
+	if (!kvmla_exit_table[ecode])
+		return kvmla_exit_unknown(vcpu);
+	return kvmla_exit_table[ecode](vcpu);
 }

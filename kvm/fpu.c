@@ -1,19 +1,214 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Lazy FPU/LSX/LASX/LBT ownership. */
+/*
+ * Lazy FPU/LSX/LASX/LBT ownership.
+ *
+ * The guest starts owning no unit; its first use traps (FPDIS, LSXDIS,
+ * LASXDIS, BTDIS).  The exit only records the wish; the registers are
+ * loaded at the next entry with IRQs off, so a preemption between exit and
+ * entry cannot throw the load away.  A wider unit is loaded on top of a
+ * narrower one after saving the live narrow part, so only the upper halves
+ * come from memory in effect.  When the guest FCSR has TM set, FPU state
+ * includes the LBT x87 stack top, so LBT is owned first.  On put every
+ * owned unit is saved and given up.
+ */
 #include "kvm_internal.h"
+
+#define KVMLA_EUEN_FPE		(1UL << 0)
+#define KVMLA_EUEN_SXE		(1UL << 1)
+#define KVMLA_EUEN_ASXE		(1UL << 2)
+#define KVMLA_EUEN_BTE		(1UL << 3)
+#define KVMLA_FCSR_TM		(1U << 6)
+
+enum {
+#define KVMLA_AO_(v, N, ...)	KVMLA_AUXOP_##N = v,
+	KVMLA_AUX_OPS(KVMLA_AO_)
+#undef KVMLA_AO_
+#define KVMLA_AU_(v, N, ...)	KVMLA_AUXUNIT_##N = v,
+	KVMLA_AUX_UNITS(KVMLA_AU_)
+#undef KVMLA_AU_
+};
+
+/* The units a unit implies: LASX needs LSX needs FPU. */
+static u32 kvmla_fpu_closure(u32 units)
+{
+	if (units & KVMLA_AUX_LASX)
+		units |= KVMLA_AUX_LSX;
+	if (units & KVMLA_AUX_LSX)
+		units |= KVMLA_AUX_FPU;
+	return units;
+}
+
+static void kvmla_fpu_trace(struct kvm_vcpu *vcpu, int op, u32 units)
+{
+	if (units & KVMLA_AUX_LBT)
+		trace_kvm_aux(vcpu->vcpu_id, op, KVMLA_AUXUNIT_LBT,
+			      vcpu->arch.pc);
+	if (units & KVMLA_AUX_LASX)
+		trace_kvm_aux(vcpu->vcpu_id, op, KVMLA_AUXUNIT_LASX,
+			      vcpu->arch.pc);
+	else if (units & KVMLA_AUX_LSX)
+		trace_kvm_aux(vcpu->vcpu_id, op, KVMLA_AUXUNIT_LSX,
+			      vcpu->arch.pc);
+	else if (units & KVMLA_AUX_FPU)
+		trace_kvm_aux(vcpu->vcpu_id, op, KVMLA_AUXUNIT_FPU,
+			      vcpu->arch.pc);
+}
 
 void kvmla_fpu_init(struct kvm_vcpu *vcpu)
 {
+	vcpu->arch.st.aux_inuse = 0;
+	vcpu->arch.st.aux_want = 0;
+}
+
+int kvmla_fpu_exit(struct kvm_vcpu *vcpu, unsigned int ecode)
+{
+	struct kvmla_vcpu_state *st = &vcpu->arch.st;
+	bool ok;
+	u32 unit;
+
+	switch (ecode) {
+	case 15:	/* FPDIS */
+		unit = KVMLA_AUX_FPU;
+		ok = kvmla_guest_has_fpu(vcpu);
+		break;
+	case 16:	/* LSXDIS */
+		unit = KVMLA_AUX_LSX;
+		ok = kvmla_guest_has_lsx(vcpu);
+		break;
+	case 17:	/* LASXDIS */
+		unit = KVMLA_AUX_LASX;
+		ok = kvmla_guest_has_lasx(vcpu);
+		break;
+	default:	/* BTDIS */
+		unit = KVMLA_AUX_LBT;
+		ok = kvmla_guest_has_lbt(vcpu) &&
+		     IS_ENABLED(CONFIG_CPU_HAS_LBT);
+		break;
+	}
+	if (!ok) {
+		kvmla_exit_inject(vcpu, 13 /* INE */, 0, vcpu->arch.pc,
+				  vcpu->arch.exit_badi);
+		return RESUME_GUEST;
+	}
+	if (st->aux_inuse & unit) {
+		/* The unit is already enabled: the trap cannot happen. */
+		vcpu->run->exit_reason = KVM_EXIT_INTERNAL_ERROR;
+		return RESUME_HOST;
+	}
+	st->aux_want |= unit;
+	kvmla_fpu_trace(vcpu, KVMLA_AUXOP_ENABLE, unit);
+	kvm_make_request(KVM_REQ_KVMLA_AUX_LOAD, vcpu);
+	return RESUME_GUEST;
+}
+
+static void kvmla_fpu_lbt_xfer(struct kvm_vcpu *vcpu, bool load)
+{
+	struct loongarch_lbt l;
+
+	if (!IS_ENABLED(CONFIG_CPU_HAS_LBT))
+		return;
+	if (load) {
+		l.scr0 = vcpu->arch.lbt.scr[0];
+		l.scr1 = vcpu->arch.lbt.scr[1];
+		l.scr2 = vcpu->arch.lbt.scr[2];
+		l.scr3 = vcpu->arch.lbt.scr[3];
+		l.eflags = vcpu->arch.lbt.eflags;
+		_restore_lbt(&l);
+	} else {
+		_save_lbt(&l);
+		vcpu->arch.lbt.scr[0] = l.scr0;
+		vcpu->arch.lbt.scr[1] = l.scr1;
+		vcpu->arch.lbt.scr[2] = l.scr2;
+		vcpu->arch.lbt.scr[3] = l.scr3;
+		vcpu->arch.lbt.eflags = l.eflags;
+	}
+}
+
+/* Save the live part of the vector registers (the widest owned unit). */
+static void kvmla_fpu_save_live(struct kvm_vcpu *vcpu, u32 inuse)
+{
+	if (inuse & KVMLA_AUX_LASX)
+		kvmla_fpu_save_lasx(&vcpu->arch.fpu);
+	else if (inuse & KVMLA_AUX_LSX)
+		kvmla_fpu_save_lsx(&vcpu->arch.fpu);
+	else if (inuse & KVMLA_AUX_FPU)
+		kvmla_fpu_save_fp(&vcpu->arch.fpu);
 }
 
 void kvmla_fpu_load_pending(struct kvm_vcpu *vcpu)
 {
+	struct kvmla_vcpu_state *st = &vcpu->arch.st;
+	u32 want = kvmla_fpu_closure(st->aux_want | st->aux_inuse);
+	u32 add = want & ~st->aux_inuse;
+	u32 vec = add & (KVMLA_AUX_FPU | KVMLA_AUX_LSX | KVMLA_AUX_LASX);
+
+	st->aux_want = 0;
+	if (!add)
+		return;
+	/* FCSR.TM: the FPU state involves the LBT stack top; LBT first. */
+	if (vec && (vcpu->arch.fpu.fcsr & KVMLA_FCSR_TM) &&
+	    kvmla_guest_has_lbt(vcpu) && IS_ENABLED(CONFIG_CPU_HAS_LBT))
+		add |= KVMLA_AUX_LBT & ~st->aux_inuse;
+
+	if (add & KVMLA_AUX_LBT) {
+		kvmla_csr_xchg(LOONGARCH_CSR_EUEN, KVMLA_EUEN_BTE,
+			       KVMLA_EUEN_BTE);
+		kvmla_fpu_lbt_xfer(vcpu, true);
+		st->aux_inuse |= KVMLA_AUX_LBT;
+		vcpu->stat.aux_loads++;
+		kvmla_fpu_trace(vcpu, KVMLA_AUXOP_RESTORE, KVMLA_AUX_LBT);
+	}
+	if (!vec)
+		return;
+	/* Keep what is live, then load the wider registers over it. */
+	kvmla_fpu_save_live(vcpu, st->aux_inuse);
+	if (want & KVMLA_AUX_LASX) {
+		kvmla_csr_xchg(LOONGARCH_CSR_EUEN, KVMLA_EUEN_FPE |
+			       KVMLA_EUEN_SXE | KVMLA_EUEN_ASXE,
+			       KVMLA_EUEN_FPE | KVMLA_EUEN_SXE |
+			       KVMLA_EUEN_ASXE);
+		kvmla_fpu_restore_lasx(&vcpu->arch.fpu);
+	} else if (want & KVMLA_AUX_LSX) {
+		kvmla_csr_xchg(LOONGARCH_CSR_EUEN, KVMLA_EUEN_FPE |
+			       KVMLA_EUEN_SXE, KVMLA_EUEN_FPE | KVMLA_EUEN_SXE);
+		kvmla_fpu_restore_lsx(&vcpu->arch.fpu);
+	} else {
+		kvmla_csr_xchg(LOONGARCH_CSR_EUEN, KVMLA_EUEN_FPE,
+			       KVMLA_EUEN_FPE);
+		kvmla_fpu_restore_fp(&vcpu->arch.fpu);
+	}
+	st->aux_inuse |= vec;
+	vcpu->stat.aux_loads++;
+	kvmla_fpu_trace(vcpu, KVMLA_AUXOP_RESTORE, vec);
 }
 
 void kvmla_fpu_lose(struct kvm_vcpu *vcpu)
 {
+	struct kvmla_vcpu_state *st = &vcpu->arch.st;
+	u32 inuse = st->aux_inuse;
+
+	if (!inuse)
+		return;
+	kvmla_fpu_save_live(vcpu, inuse);
+	if (inuse & KVMLA_AUX_LBT)
+		kvmla_fpu_lbt_xfer(vcpu, false);
+	kvmla_csr_xchg(LOONGARCH_CSR_EUEN, 0, KVMLA_EUEN_FPE |
+		       KVMLA_EUEN_SXE | KVMLA_EUEN_ASXE | KVMLA_EUEN_BTE);
+	st->aux_inuse = 0;
+	kvmla_fpu_trace(vcpu, KVMLA_AUXOP_SAVE, inuse);
+	kvmla_fpu_trace(vcpu, KVMLA_AUXOP_DISABLE, inuse);
 }
 
 void kvmla_fpu_reset(struct kvm_vcpu *vcpu)
 {
+	struct kvmla_vcpu_state *st = &vcpu->arch.st;
+
+	if (st->aux_inuse) {
+		kvmla_csr_xchg(LOONGARCH_CSR_EUEN, 0, KVMLA_EUEN_FPE |
+			       KVMLA_EUEN_SXE | KVMLA_EUEN_ASXE |
+			       KVMLA_EUEN_BTE);
+		kvmla_fpu_trace(vcpu, KVMLA_AUXOP_DISCARD, st->aux_inuse);
+	}
+	st->aux_inuse = 0;
+	st->aux_want = 0;
 }

@@ -77,6 +77,13 @@ int kvmla_csr_class(unsigned int csr);
 /* interrupt.c: ESTAT as the guest sees it, queued interrupts merged. */
 u64 kvmla_irq_merge_estat(struct kvm_vcpu *vcpu, u64 estat);
 
+/* exit.c: queue an exception for the guest, raised at the next entry. */
+void kvmla_exit_inject(struct kvm_vcpu *vcpu, unsigned int ecode,
+		       unsigned int esubcode, u64 badv, u32 badi);
+
+/* fpu.c: the FPDIS/LSXDIS/LASXDIS/BTDIS exits (exit.c dispatches). */
+int kvmla_fpu_exit(struct kvm_vcpu *vcpu, unsigned int ecode);
+
 /* fpu.c: give up guest ownership without saving (vCPU reset). */
 void kvmla_fpu_reset(struct kvm_vcpu *vcpu);
 

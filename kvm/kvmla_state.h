@@ -53,6 +53,13 @@ struct kvmla_vcpu_state {
 	u8 unknown_logged;		/* full state of an unknown exit logged */
 	u8 csr_warned;			/* unsupported-CSR warning printed */
 
+	/* An exception for the guest, raised at the next entry. */
+	u8 exc_pending;
+	u8 exc_ecode;
+	u16 exc_esubcode;
+	u32 exc_badi;
+	u64 exc_badv;
+
 	/* interrupt.c: queued raises and lowers, delivered at entry. */
 	unsigned long irq_pending;
 	unsigned long irq_clear;
@@ -64,6 +71,7 @@ struct kvmla_vcpu_state {
 	u64 vpid;
 	int vpid_cpu;
 	u8 vpid_flush;			/* KVM_REQ_TLB_FLUSH seen */
+	u64 flush_gpa;			/* for KVM_REQ_TLB_FLUSH_GPA */
 
 	/* fpu.c: units owned by the guest, units to load at entry. */
 	u32 aux_inuse;

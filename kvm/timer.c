@@ -1,37 +1,197 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The constant-frequency guest timer across put/load and blocking. */
+/*
+ * The guest's constant-frequency timer.
+ *
+ * While the vCPU is loaded the hardware counts the guest TVAL down.  On put
+ * the state is saved with its host-time expiry; on load it is rebuilt from
+ * how much host time passed.  Four restore cases:
+ *
+ *   disabled           TCFG.En clear: registers back as they were.
+ *   one-shot fired     it expired before or during the absence: TVAL reads
+ *                      all-ones (the hardware's "fired" value) so it cannot
+ *                      fire a second time; if it expired while away, TI is
+ *                      queued once (never lost, never doubled).
+ *   one-shot remaining TVAL = the ticks still to go.
+ *   periodic           TVAL = the position in the current period; missed
+ *                      periods collapse into one TI (catch-up).
+ *
+ * A pinned hrtimer stands in for the hardware only while the vCPU blocks.
+ */
 #include "kvm_internal.h"
+
+#define KVMLA_TCFG_EN		(1ULL << 0)
+#define KVMLA_TCFG_PERIODIC	(1ULL << 1)
+#define KVMLA_TCFG_INITVAL	(~3ULL)
+#define KVMLA_TVAL_FIRED	(~0ULL)
+#define KVMLA_INT_TI		11
+#define KVMLA_NSEC		1000000000ULL
+
+enum {
+#define KVMLA_TOP_(v, N, ...)	KVMLA_TIMER_##N = v,
+	KVMLA_TIMER_OPS(KVMLA_TOP_)
+#undef KVMLA_TOP_
+};
+
+static u64 kvmla_timer_ticks(u64 ns, u64 hz)
+{
+	return (ns / KVMLA_NSEC) * hz + (ns % KVMLA_NSEC) * hz / KVMLA_NSEC;
+}
+
+static u64 kvmla_timer_ns(u64 ticks, u64 hz)
+{
+	if (!hz)
+		return 0;
+	return (ticks / hz) * KVMLA_NSEC + (ticks % hz) * KVMLA_NSEC / hz;
+}
+
+static u64 kvmla_timer_now(void)
+{
+	return ktime_to_ns(ktime_get());
+}
+
+static enum hrtimer_restart kvmla_timer_wakeup(struct hrtimer *t)
+{
+	struct kvmla_vcpu_state *st = container_of(t, struct kvmla_vcpu_state,
+						   timer.swtimer);
+	struct kvm_vcpu_arch *arch = container_of(st, struct kvm_vcpu_arch, st);
+	struct kvm_vcpu *vcpu = container_of(arch, struct kvm_vcpu, arch);
+	s64 late = kvmla_timer_now() - st->timer.expire_ns;
+
+	st->timer.armed = 0;
+	/* Record the expiry, so that the restore does not raise TI again. */
+	if (st->timer.tcfg & KVMLA_TCFG_PERIODIC)
+		st->timer.expire_ns += kvmla_timer_ns(st->timer.tcfg &
+						      KVMLA_TCFG_INITVAL,
+						      st->timer.hz);
+	else
+		st->timer.tval = KVMLA_TVAL_FIRED;
+	vcpu->stat.timer_fires++;
+	trace_kvm_timer(vcpu->vcpu_id, KVMLA_TIMER_FIRE, late, 0);
+	kvmla_irq_queue(vcpu, KVMLA_INT_TI, 2 /* TIMER */);
+	kvm_vcpu_wake_up(vcpu);
+	return HRTIMER_NORESTART;
+}
 
 void kvmla_timer_init(struct kvm_vcpu *vcpu, unsigned long hz)
 {
-	vcpu->arch.st.timer.hz = hz;
+	struct kvmla_timer *t = &vcpu->arch.st.timer;
+
+	t->hz = hz;
+	t->saved = 0;
+	t->armed = 0;
+	hrtimer_init(&t->swtimer, CLOCK_MONOTONIC, HRTIMER_MODE_ABS_PINNED_HARD);
+	t->swtimer.function = kvmla_timer_wakeup;
 }
 
 void kvmla_timer_deinit(struct kvm_vcpu *vcpu)
 {
+	hrtimer_cancel(&vcpu->arch.st.timer.swtimer);
+	vcpu->arch.st.timer.armed = 0;
+}
+
+/* Snapshot the live hardware timer (vCPU loaded). */
+static void kvmla_timer_snapshot(struct kvm_vcpu *vcpu)
+{
+	struct kvmla_timer *t = &vcpu->arch.st.timer;
+	u64 now = kvmla_timer_now();
+
+	t->tcfg = kvmla_gcsr_read(LOONGARCH_CSR_TCFG);
+	t->tval = kvmla_gcsr_read(LOONGARCH_CSR_TVAL);
+	t->ti_at_put = !!(kvmla_gcsr_read(LOONGARCH_CSR_ESTAT) &
+			  (1ULL << KVMLA_INT_TI));
+	t->expire_ns = now + kvmla_timer_ns(t->tval, t->hz);
+	t->saved = 1;
+}
+
+static bool kvmla_timer_oneshot_fired(struct kvmla_timer *t)
+{
+	return !(t->tcfg & KVMLA_TCFG_PERIODIC) && t->tval == KVMLA_TVAL_FIRED;
 }
 
 void kvmla_timer_save(struct kvm_vcpu *vcpu)
 {
+	kvmla_timer_snapshot(vcpu);
+	trace_kvm_timer(vcpu->vcpu_id, KVMLA_TIMER_SAVE, 0,
+			vcpu->arch.st.timer.tval);
 }
 
 void kvmla_timer_restore(struct kvm_vcpu *vcpu)
 {
+	struct kvmla_timer *t = &vcpu->arch.st.timer;
+	u64 now = kvmla_timer_now(), tval;
+	s64 late = 0;
+	int op;
+
+	kvmla_csr_write(LOONGARCH_CSR_GCNTC, vcpu->kvm->arch.time_offset);
+	if (!t->saved)
+		return;
+	t->saved = 0;
+
+	if (!(t->tcfg & KVMLA_TCFG_EN)) {
+		op = KVMLA_TIMER_RESTORE_DISABLED;
+		tval = t->tval;
+	} else if (kvmla_timer_oneshot_fired(t)) {
+		op = KVMLA_TIMER_RESTORE_FIRED;
+		tval = KVMLA_TVAL_FIRED;
+	} else if (now < t->expire_ns) {
+		op = (t->tcfg & KVMLA_TCFG_PERIODIC) ?
+		     KVMLA_TIMER_RESTORE_PERIODIC : KVMLA_TIMER_RESTORE_REMAIN;
+		tval = kvmla_timer_ticks(t->expire_ns - now, t->hz);
+	} else if (!(t->tcfg & KVMLA_TCFG_PERIODIC)) {
+		/* Expired while away: exactly one TI. */
+		op = KVMLA_TIMER_RESTORE_FIRED;
+		late = now - t->expire_ns;
+		tval = KVMLA_TVAL_FIRED;
+		kvmla_irq_queue(vcpu, KVMLA_INT_TI, 2 /* TIMER */);
+	} else {
+		u64 period = t->tcfg & KVMLA_TCFG_INITVAL;
+		u64 past = kvmla_timer_ticks(now - t->expire_ns, t->hz);
+
+		op = KVMLA_TIMER_RESTORE_PERIODIC;
+		late = now - t->expire_ns;
+		tval = period ? period - past % period : 0;
+		kvmla_irq_queue(vcpu, KVMLA_INT_TI, 2 /* TIMER */);
+	}
+	/* TCFG restarts the count from InitVal, so TVAL goes last. */
+	kvmla_gcsr_write(LOONGARCH_CSR_TCFG, t->tcfg);
+	kvmla_gcsr_write(LOONGARCH_CSR_TVAL, tval);
+	trace_kvm_timer(vcpu->vcpu_id, op, late, tval);
 }
 
 void kvmla_timer_block(struct kvm_vcpu *vcpu)
 {
+	struct kvmla_timer *t = &vcpu->arch.st.timer;
+
+	kvmla_timer_snapshot(vcpu);
+	if (!(t->tcfg & KVMLA_TCFG_EN) || kvmla_timer_oneshot_fired(t))
+		return;
+	t->armed = 1;
+	hrtimer_start(&t->swtimer, ns_to_ktime(t->expire_ns),
+		      HRTIMER_MODE_ABS_PINNED_HARD);
+	trace_kvm_timer(vcpu->vcpu_id, KVMLA_TIMER_ARM, 0, t->tval);
 }
 
 void kvmla_timer_unblock(struct kvm_vcpu *vcpu)
 {
+	struct kvmla_timer *t = &vcpu->arch.st.timer;
+
+	if (!t->armed)
+		return;
+	hrtimer_cancel(&t->swtimer);
+	t->armed = 0;
+	trace_kvm_timer(vcpu->vcpu_id, KVMLA_TIMER_CANCEL, 0, 0);
 }
 
 u64 kvmla_timer_get_counter(struct kvm_vcpu *vcpu)
 {
-	return 0;
+	return kvmla_stable_counter() + vcpu->kvm->arch.time_offset;
 }
 
 void kvmla_timer_set_counter(struct kvm_vcpu *vcpu, u64 val)
 {
+	/* One guest counter per VM: vCPU 0 sets it, the others follow. */
+	if (vcpu->vcpu_id)
+		return;
+	vcpu->kvm->arch.time_offset = (s64)(val - kvmla_stable_counter());
+	kvmla_csr_write(LOONGARCH_CSR_GCNTC, vcpu->kvm->arch.time_offset);
 }

@@ -1,15 +1,38 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Guest TLB maintenance. */
+/*
+ * Guest TLB maintenance.  A whole-guest flush is a new VPID (vmid.c);
+ * a one-address flush invalidates that GPA under the vCPU's VPID.  Both
+ * are served at guest entry, with IRQs off, on the CPU that will run the
+ * guest.
+ */
 #include "kvm_internal.h"
 
 void kvmla_tlb_flush_all(struct kvm_vcpu *vcpu, int reason)
 {
+	vcpu->arch.st.vpid_flush = 1;
+	trace_kvm_tlb_flush(vcpu->vcpu_id, 2 /* VPID */, reason, 0);
 }
 
 void kvmla_tlb_flush_gpa(struct kvm_vcpu *vcpu, unsigned long gpa, int reason)
 {
+	unsigned long gid = vcpu->arch.st.vpid & kvmla_vpid_mask;
+
+	kvmla_invtlb(INVTLB_GID_ADDR, gid, gpa & PAGE_MASK);
+	vcpu->stat.tlb_flush_gpa++;
+	trace_kvm_tlb_flush(vcpu->vcpu_id, 1 /* GPA */, reason, gpa);
 }
 
 void kvmla_tlb_serve_requests(struct kvm_vcpu *vcpu)
 {
+	unsigned long old = vcpu->arch.st.vpid;
+	bool gpa;
+
+	if (kvm_check_request(KVM_REQ_TLB_FLUSH, vcpu))
+		kvmla_tlb_flush_all(vcpu, 0 /* REQUEST */);
+	gpa = kvm_check_request(KVM_REQ_TLB_FLUSH_GPA, vcpu);
+	kvmla_vmid_check(vcpu);
+	/* A new VPID already left every old entry behind. */
+	if (gpa && vcpu->arch.st.vpid == old)
+		kvmla_tlb_flush_gpa(vcpu, vcpu->arch.st.flush_gpa,
+				    0 /* REQUEST */);
 }

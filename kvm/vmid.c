@@ -1,9 +1,36 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Per-CPU VPID generations for guest TLB tagging. */
+/*
+ * VPIDs (guest ids) tag the guest's TLB entries.  Each physical CPU hands
+ * them out from its own counter, kvmla_pcpu.vpid_cache: the low bits
+ * (kvmla_vpid_mask) are the VPID, the bits above are a generation.  When
+ * the low bits wrap, the generation advances and the CPU's guest TLB is
+ * flushed once, so every VPID of an older generation is stale.  VPID 0 of
+ * each generation is never handed out.
+ *
+ * A vCPU needs a new VPID when it runs on another CPU than its VPID came
+ * from, when its CPU moved to a new generation, or when KVM_REQ_TLB_FLUSH
+ * asked for one.  On every change the guest's LL bit is cleared
+ * (LLBCTL.WCLLB), so an LL/SC pair cannot straddle the change.
+ */
 #include "kvm_internal.h"
+
+enum {
+#define KVMLA_VR_(v, N, ...)	KVMLA_VPID_##N = v,
+	KVMLA_VPID_REASONS(KVMLA_VR_)
+#undef KVMLA_VR_
+};
+
+static unsigned long kvmla_vmid_first(void)
+{
+	return kvmla_vpid_mask + 1;	/* generation 1, VPID 0 */
+}
 
 int kvmla_vmid_init(void)
 {
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		per_cpu(kvmla_pcpu, cpu).vpid_cache = kvmla_vmid_first();
 	return 0;
 }
 
@@ -11,10 +38,59 @@ void kvmla_vmid_deinit(void)
 {
 }
 
+/* Next VPID on this CPU; rolls the generation over when it wraps. */
+static unsigned long kvmla_vmid_alloc(struct kvm_vcpu *vcpu, int cpu)
+{
+	struct kvmla_pcpu *pc = per_cpu_ptr(&kvmla_pcpu, cpu);
+	unsigned long vpid = pc->vpid_cache + 1;
+
+	if (!(vpid & kvmla_vpid_mask)) {
+		if (!vpid)	/* the generation counter itself wrapped */
+			vpid = kvmla_vmid_first();
+		kvmla_guest_tlb_flush();
+		vcpu->stat.vpid_rollovers++;
+		trace_kvm_vpid_rollover(vcpu->vcpu_id, cpu,
+					vpid / (kvmla_vpid_mask + 1));
+		trace_kvm_tlb_flush(vcpu->vcpu_id, 0 /* ALL */,
+				    1 /* ROLLOVER */, 0);
+		vpid++;		/* skip VPID 0 */
+	}
+	pc->vpid_cache = vpid;
+	return vpid;
+}
+
 void kvmla_vmid_check(struct kvm_vcpu *vcpu)
 {
+	struct kvmla_vcpu_state *st = &vcpu->arch.st;
+	int cpu = smp_processor_id();
+	unsigned long cache = per_cpu_ptr(&kvmla_pcpu, cpu)->vpid_cache;
+	unsigned long old = st->vpid;
+	int reason;
+
+	if (st->vpid_cpu != cpu || !old)
+		reason = KVMLA_VPID_MIGRATED;
+	else if ((old ^ cache) & ~kvmla_vpid_mask)
+		reason = KVMLA_VPID_GENERATION;
+	else if (st->vpid_flush)
+		reason = KVMLA_VPID_REQUEST;
+	else
+		goto out_load;
+
+	st->vpid = kvmla_vmid_alloc(vcpu, cpu);
+	st->vpid_cpu = cpu;
+	st->vpid_flush = 0;
+	vcpu->stat.vpid_changes++;
+	trace_kvm_vpid_change(vcpu->vcpu_id, cpu, reason, old, st->vpid);
+	kvmla_gcsr_xchg(LOONGARCH_CSR_LLBCTL, CSR_LLBCTL_WCLLB,
+			CSR_LLBCTL_WCLLB);
+out_load:
+	kvmla_csr_xchg(LOONGARCH_CSR_GSTAT,
+		       (st->vpid & kvmla_vpid_mask) << CSR_GSTAT_GID_SHIFT,
+		       CSR_GSTAT_GID);
 }
 
 void kvmla_vmid_drop(struct kvm_vcpu *vcpu)
 {
+	vcpu->arch.st.vpid = 0;
+	vcpu->arch.st.vpid_cpu = -1;
 }
