@@ -75,7 +75,7 @@ int kvmla_proc_vm_name(pid_t pid, char *buf, size_t size);
 int kvmla_proc_thread_name(pid_t pid, pid_t tid, char *buf, size_t size);
 /* vCPU index from a thread name "CPU <n>/KVM", or -1. */
 int kvmla_vcpu_from_thread_name(const char *comm);
-/* true if /proc/PID exists */
+/* true if PID exists and is neither a zombie nor dead */
 bool kvmla_proc_alive(pid_t pid);
 
 /* log2 bucket of a value (bucket i holds [2^i, 2^(i+1)); 0 and 1 go to 0) */

@@ -118,10 +118,14 @@ int kvmla_vcpu_from_thread_name(const char *comm)
 
 bool kvmla_proc_alive(pid_t pid)
 {
-	char path[64];
+	char path[64], buf[512], *p;
 
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	return access(path, F_OK) == 0;
+	if (read_file(path, buf, sizeof(buf)) <= 0)
+		return false;
+	/* "pid (comm) S ...": a zombie or dead task is not alive */
+	p = strrchr(buf, ')');
+	return p && p[1] == ' ' && p[2] != 'Z' && p[2] != 'X';
 }
 
 unsigned int kvmla_log2_bucket(unsigned long long v)

@@ -1,0 +1,518 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Collection: VM discovery, the snapshot struct, aggregation helpers.
+ * Providers add raw counts; everything else reads snapshots.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fnmatch.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include "kvmla-tools.h"
+#include "collect.h"
+
+double ks_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+void ks_snapshot_init(struct ks_snapshot *s)
+{
+	memset(s, 0, sizeof(*s));
+}
+
+void ks_snapshot_free(struct ks_snapshot *s)
+{
+	free(s->counts);
+	free(s->lats);
+	free(s->vms);
+	memset(s, 0, sizeof(*s));
+}
+
+void ks_snapshot_clear(struct ks_snapshot *s)
+{
+	s->ncounts = s->nlats = 0;
+	free(s->vms);
+	s->vms = NULL;
+	s->nvms = 0;
+	memset(s->drops, 0, sizeof(s->drops));
+}
+
+void ks_snapshot_copy(struct ks_snapshot *dst, const struct ks_snapshot *src)
+{
+	ks_snapshot_free(dst);
+	*dst = *src;
+	dst->counts = malloc((src->ncounts ? src->ncounts : 1) * sizeof(*src->counts));
+	dst->lats = malloc((src->nlats ? src->nlats : 1) * sizeof(*src->lats));
+	dst->vms = malloc((src->nvms ? src->nvms : 1) * sizeof(*src->vms));
+	if (!dst->counts || !dst->lats || !dst->vms) {
+		fprintf(stderr, "kvmstat-la: out of memory\n");
+		exit(1);
+	}
+	memcpy(dst->counts, src->counts, src->ncounts * sizeof(*src->counts));
+	memcpy(dst->lats, src->lats, src->nlats * sizeof(*src->lats));
+	memcpy(dst->vms, src->vms, src->nvms * sizeof(*src->vms));
+	dst->capcounts = src->ncounts ? src->ncounts : 1;
+	dst->caplats = src->nlats ? src->nlats : 1;
+}
+
+static void *grow(void *p, size_t *cap, size_t need, size_t elem)
+{
+	if (need <= *cap)
+		return p;
+	*cap = *cap ? *cap * 2 : 64;
+	if (*cap < need)
+		*cap = need;
+	p = realloc(p, *cap * elem);
+	if (!p) {
+		fprintf(stderr, "kvmstat-la: out of memory\n");
+		exit(1);
+	}
+	return p;
+}
+
+void ks_count_add(struct ks_snapshot *s, int pid, int vcpu, int event,
+		  unsigned long long reason, unsigned long long n)
+{
+	struct ks_count *c;
+
+	/* providers add in key order often: check the last entry first */
+	if (s->ncounts) {
+		c = &s->counts[s->ncounts - 1];
+		if (c->pid == pid && c->vcpu == vcpu && c->event == event && c->reason == reason) {
+			c->count += n;
+			return;
+		}
+	}
+	s->counts = grow(s->counts, &s->capcounts, s->ncounts + 1, sizeof(*s->counts));
+	c = &s->counts[s->ncounts++];
+	c->pid = pid;
+	c->vcpu = vcpu;
+	c->event = event;
+	c->reason = reason;
+	c->count = n;
+}
+
+struct ks_lat *ks_lat_get(struct ks_snapshot *s, int pid, int vcpu, int kind,
+			  unsigned long long reason)
+{
+	struct ks_lat *l;
+
+	for (size_t i = s->nlats; i-- > 0;) {
+		l = &s->lats[i];
+		if (l->pid == pid && l->vcpu == vcpu && l->kind == kind && l->reason == reason)
+			return l;
+	}
+	s->lats = grow(s->lats, &s->caplats, s->nlats + 1, sizeof(*s->lats));
+	l = &s->lats[s->nlats++];
+	memset(l, 0, sizeof(*l));
+	l->pid = pid;
+	l->vcpu = vcpu;
+	l->kind = kind;
+	l->reason = reason;
+	return l;
+}
+
+static int cmp_count(const void *a, const void *b)
+{
+	const struct ks_count *x = a, *y = b;
+
+	if (x->pid != y->pid)
+		return x->pid < y->pid ? -1 : 1;
+	if (x->vcpu != y->vcpu)
+		return x->vcpu < y->vcpu ? -1 : 1;
+	if (x->event != y->event)
+		return x->event < y->event ? -1 : 1;
+	if (x->reason != y->reason)
+		return x->reason < y->reason ? -1 : 1;
+	return 0;
+}
+
+static int cmp_lat(const void *a, const void *b)
+{
+	const struct ks_lat *x = a, *y = b;
+
+	if (x->pid != y->pid)
+		return x->pid < y->pid ? -1 : 1;
+	if (x->vcpu != y->vcpu)
+		return x->vcpu < y->vcpu ? -1 : 1;
+	if (x->kind != y->kind)
+		return x->kind < y->kind ? -1 : 1;
+	if (x->reason != y->reason)
+		return x->reason < y->reason ? -1 : 1;
+	return 0;
+}
+
+static int cmp_vm(const void *a, const void *b)
+{
+	const struct ks_vm *x = a, *y = b;
+
+	return x->pid < y->pid ? -1 : x->pid > y->pid;
+}
+
+/* merge duplicates after sorting */
+static void merge_counts(struct ks_snapshot *s)
+{
+	size_t w = 0;
+
+	qsort(s->counts, s->ncounts, sizeof(*s->counts), cmp_count);
+	for (size_t i = 0; i < s->ncounts; i++) {
+		if (w && !cmp_count(&s->counts[w - 1], &s->counts[i]))
+			s->counts[w - 1].count += s->counts[i].count;
+		else
+			s->counts[w++] = s->counts[i];
+	}
+	s->ncounts = w;
+	qsort(s->lats, s->nlats, sizeof(*s->lats), cmp_lat);
+}
+
+/* ---- VM discovery ---- */
+
+static struct ks_vm *vm_find(struct ks_ctx *ctx, int pid)
+{
+	for (size_t i = 0; i < ctx->nvms; i++)
+		if (ctx->vms[i].pid == pid)
+			return &ctx->vms[i];
+	return NULL;
+}
+
+static struct ks_vm *vm_add(struct ks_ctx *ctx, int pid)
+{
+	struct ks_vm *vm = vm_find(ctx, pid);
+
+	if (vm)
+		return vm;
+	ctx->vms = grow(ctx->vms, &ctx->capvms, ctx->nvms + 1, sizeof(*ctx->vms));
+	vm = &ctx->vms[ctx->nvms++];
+	memset(vm, 0, sizeof(*vm));
+	vm->pid = pid;
+	vm->alive = true;
+	if (kvmla_proc_vm_name(pid, vm->name, sizeof(vm->name)))
+		snprintf(vm->name, sizeof(vm->name), "pid-%d", pid);
+	return vm;
+}
+
+static void vm_threads(struct ks_vm *vm)
+{
+	char path[64];
+	struct dirent *d;
+	DIR *dir;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", vm->pid);
+	dir = opendir(path);
+	if (!dir) {
+		vm->alive = false;
+		return;
+	}
+	vm->alive = true;
+	while ((d = readdir(dir))) {
+		int tid = atoi(d->d_name), v;
+		char comm[32];
+
+		if (tid <= 0 || kvmla_proc_thread_name(vm->pid, tid, comm, sizeof(comm)))
+			continue;
+		v = kvmla_vcpu_from_thread_name(comm);
+		if (v < 0)
+			continue;
+		int j;
+
+		for (j = 0; j < vm->nvcpus; j++)
+			if (vm->vcpus[j].vcpu == v)
+				break;
+		if (j == vm->nvcpus) {
+			if (vm->nvcpus >= (int)(sizeof(vm->vcpus) / sizeof(vm->vcpus[0])))
+				continue;
+			vm->nvcpus++;
+		}
+		vm->vcpus[j].vcpu = v;
+		vm->vcpus[j].tid = tid;
+		snprintf(vm->vcpus[j].thread, sizeof(vm->vcpus[j].thread), "%s", comm);
+	}
+	closedir(dir);
+}
+
+static bool has_kvm_vm_fd(int pid)
+{
+	char path[64], link[64];
+	struct dirent *d;
+	bool found = false;
+	DIR *dir;
+
+	snprintf(path, sizeof(path), "/proc/%d/fd", pid);
+	dir = opendir(path);
+	if (!dir)
+		return false;
+	while (!found && (d = readdir(dir))) {
+		char p2[320];
+		ssize_t n;
+
+		if (d->d_name[0] == '.')
+			continue;
+		snprintf(p2, sizeof(p2), "%s/%s", path, d->d_name);
+		n = readlink(p2, link, sizeof(link) - 1);
+		if (n <= 0)
+			continue;
+		link[n] = '\0';
+		found = !strcmp(link, "anon_inode:kvm-vm");
+	}
+	closedir(dir);
+	return found;
+}
+
+bool ks_pid_selected(struct ks_ctx *ctx, int pid)
+{
+	if (!ctx->o->npids && !ctx->o->guest)
+		return true;
+	return vm_find(ctx, pid) != NULL;
+}
+
+/*
+ * Refresh the VM list: -p pids, -g name pattern (re-found by name when a
+ * guest dies and comes back), or with find_all every process holding a
+ * kvm-vm fd.
+ */
+void ks_vms_refresh(struct ks_ctx *ctx, bool find_all)
+{
+	struct ks_opts *o = ctx->o;
+
+	for (int i = 0; i < o->npids; i++)
+		vm_add(ctx, o->pids[i]);
+	if (o->guest || (find_all && !o->npids)) {
+		DIR *dir = opendir("/proc");
+		struct dirent *d;
+
+		while (dir && (d = readdir(dir))) {
+			int pid = atoi(d->d_name);
+			char name[128];
+
+			if (pid <= 0 || vm_find(ctx, pid))
+				continue;
+			if (o->guest) {
+				if (kvmla_proc_vm_name(pid, name, sizeof(name)) ||
+				    fnmatch(o->guest, name, 0))
+					continue;
+			} else if (!has_kvm_vm_fd(pid)) {
+				continue;
+			}
+			vm_add(ctx, pid);
+		}
+		if (dir)
+			closedir(dir);
+	}
+	for (size_t i = 0; i < ctx->nvms; i++)
+		if (ctx->vms[i].alive)
+			vm_threads(&ctx->vms[i]);
+}
+
+int ks_vm_vcpu_of_tid(struct ks_ctx *ctx, int pid, int tid)
+{
+	struct ks_vm *vm = vm_find(ctx, pid);
+
+	if (!vm && ks_pid_selected(ctx, pid)) {
+		vm = vm_add(ctx, pid);
+		vm_threads(vm);
+	}
+
+	for (int i = 0; vm && i < vm->nvcpus; i++)
+		if (vm->vcpus[i].tid == tid)
+			return vm->vcpus[i].vcpu;
+	return KS_NO_VCPU;
+}
+
+/* sort, attach the VM list, subtract the 'r' baseline */
+void ks_snapshot_finish(struct ks_ctx *ctx, struct ks_snapshot *s)
+{
+	merge_counts(s);
+	/* VMs seen in counts but not yet known (BPF without filters) */
+	for (size_t i = 0; i < s->ncounts; i++)
+		if (!vm_find(ctx, s->counts[i].pid) && ks_pid_selected(ctx, s->counts[i].pid)) {
+			struct ks_vm *vm = vm_add(ctx, s->counts[i].pid);
+
+			vm_threads(vm);
+		}
+	free(s->vms);
+	s->nvms = ctx->nvms;
+	s->vms = malloc((ctx->nvms ? ctx->nvms : 1) * sizeof(*s->vms));
+	if (!s->vms)
+		exit(1);
+	memcpy(s->vms, ctx->vms, ctx->nvms * sizeof(*s->vms));
+	qsort(s->vms, s->nvms, sizeof(*s->vms), cmp_vm);
+	for (size_t i = 0; i < s->nvms; i++)
+		s->vms[i].alive = kvmla_proc_alive(s->vms[i].pid);
+	if (ctx->have_base) {
+		const struct ks_snapshot *b = &ctx->base;
+
+		for (size_t i = 0; i < s->ncounts; i++) {
+			struct ks_count *c = &s->counts[i];
+			const struct ks_count *bc = bsearch(c, b->counts, b->ncounts,
+							    sizeof(*c), cmp_count);
+
+			if (bc)
+				c->count = c->count >= bc->count ? c->count - bc->count : 0;
+		}
+		for (size_t i = 0; i < s->nlats; i++) {
+			struct ks_lat *l = &s->lats[i];
+			const struct ks_lat *bl = bsearch(l, b->lats, b->nlats, sizeof(*l), cmp_lat);
+
+			if (!bl)
+				continue;
+			for (int k = 0; k < KVMLA_LAT_BUCKETS; k++)
+				l->slots[k] -= l->slots[k] >= bl->slots[k] ? bl->slots[k] : l->slots[k];
+			l->count -= l->count >= bl->count ? bl->count : l->count;
+			l->sum_ns -= l->sum_ns >= bl->sum_ns ? bl->sum_ns : l->sum_ns;
+		}
+	}
+}
+
+int ks_collect(struct ks_ctx *ctx, struct ks_snapshot *s)
+{
+	int err;
+
+	ks_snapshot_clear(s);
+	s->t = ks_now();
+	{
+		struct timespec ts;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		s->wall = ts.tv_sec + ts.tv_nsec / 1e9;
+	}
+	err = ctx->prov->collect(ctx, s);
+	if (err)
+		return err;
+	ks_snapshot_finish(ctx, s);
+	return 0;
+}
+
+unsigned long long ks_sum(const struct ks_snapshot *s, int pid, int vcpu, int event,
+			  bool reason_any, unsigned long long reason)
+{
+	unsigned long long t = 0;
+
+	for (size_t i = 0; i < s->ncounts; i++) {
+		const struct ks_count *c = &s->counts[i];
+
+		if ((pid < 0 || c->pid == pid) && (vcpu == -2 || c->vcpu == vcpu) &&
+		    (event < 0 || c->event == event) && (reason_any || c->reason == reason))
+			t += c->count;
+	}
+	return t;
+}
+
+void ks_lat_sum(const struct ks_snapshot *s, int pid, int vcpu, int kind,
+		bool reason_any, unsigned long long reason, struct ks_lat *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->pid = pid;
+	out->vcpu = vcpu;
+	out->kind = kind;
+	out->reason = reason;
+	for (size_t i = 0; i < s->nlats; i++) {
+		const struct ks_lat *l = &s->lats[i];
+
+		if ((pid >= 0 && l->pid != pid) || (vcpu != -2 && l->vcpu != vcpu) ||
+		    l->kind != kind || (!reason_any && l->reason != reason))
+			continue;
+		for (int k = 0; k < KVMLA_LAT_BUCKETS; k++)
+			out->slots[k] += l->slots[k];
+		out->count += l->count;
+		out->sum_ns += l->sum_ns;
+		if (l->max_ns > out->max_ns)
+			out->max_ns = l->max_ns;
+	}
+}
+
+/* upper bound of the log2 bucket holding the pct-th percentile, capped at max */
+unsigned long long ks_lat_pct(const struct ks_lat *l, double pct)
+{
+	unsigned long long total = 0, acc = 0, need;
+
+	for (int k = 0; k < KVMLA_LAT_BUCKETS; k++)
+		total += l->slots[k];
+	if (!total)
+		return 0;
+	need = (unsigned long long)(total * pct / 100.0 + 0.999999);
+	if (need < 1)
+		need = 1;
+	for (int k = 0; k < KVMLA_LAT_BUCKETS; k++) {
+		acc += l->slots[k];
+		if (acc >= need) {
+			unsigned long long ub = (2ULL << k) - 1;
+
+			return l->max_ns && ub > l->max_ns ? l->max_ns : ub;
+		}
+	}
+	return l->max_ns;
+}
+
+const struct ks_vm *ks_snap_vm(const struct ks_snapshot *s, int pid)
+{
+	for (size_t i = 0; i < s->nvms; i++)
+		if (s->vms[i].pid == pid)
+			return &s->vms[i];
+	return NULL;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	unsigned long long x = *(const unsigned long long *)a, y = *(const unsigned long long *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+size_t ks_distinct_reasons(const struct ks_snapshot *s, int event, unsigned long long **out)
+{
+	unsigned long long *v = malloc((s->ncounts + 1) * sizeof(*v));
+	size_t n = 0, w = 0;
+
+	if (!v)
+		exit(1);
+	for (size_t i = 0; i < s->ncounts; i++)
+		if (s->counts[i].event == event)
+			v[n++] = s->counts[i].reason;
+	qsort(v, n, sizeof(*v), cmp_u64);
+	for (size_t i = 0; i < n; i++)
+		if (!w || v[w - 1] != v[i])
+			v[w++] = v[i];
+	*out = v;
+	return w;
+}
+
+size_t ks_distinct_vcpus(const struct ks_snapshot *s, int pid, int **out)
+{
+	int *v = malloc((s->ncounts + 1) * sizeof(*v));
+	size_t n = 0, w = 0;
+
+	if (!v)
+		exit(1);
+	for (size_t i = 0; i < s->ncounts; i++)
+		if (s->counts[i].pid == pid)
+			v[n++] = s->counts[i].vcpu;
+	qsort(v, n, sizeof(*v), cmp_int);
+	for (size_t i = 0; i < n; i++)
+		if (!w || v[w - 1] != v[i])
+			v[w++] = v[i];
+	*out = v;
+	return w;
+}
+
+const char *ks_lat_kind_name(int kind)
+{
+	switch (kind) {
+	case KS_LAT_KERNEL: return "kernel";
+	case KS_LAT_USER:   return "user";
+	case KS_LAT_TOTAL:  return "total";
+	}
+	return "?";
+}

@@ -1,0 +1,210 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * collect.h: kvmstat-la internals.  Providers fill a plain struct snapshot;
+ * the TUI, JSON, log/CSV and metrics code only render snapshots.
+ */
+#ifndef KVMSTAT_LA_COLLECT_H
+#define KVMSTAT_LA_COLLECT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <regex.h>
+#include <sys/types.h>
+#include <kvmla/abi.h>
+#include <linux/types.h>
+#include "kvmstat-la.h"
+
+#define KS_VERSION "1.0.0"
+#define KS_NAME_LEN 64
+
+struct tep_handle;
+struct tep_event;
+
+enum ks_provider_id { KS_PROV_AUTO, KS_PROV_BPF, KS_PROV_PERF, KS_PROV_STATS };
+
+/* One field of an event record: offset/size from the format file. */
+struct ks_fieldref {
+	int off;
+	int size;		/* 0: absent */
+	char name[32];
+	const char *symlist;	/* LoongArch: catalog list naming its values */
+};
+
+struct ks_reason_name {
+	unsigned long long value;
+	char name[64];
+	char key[64];
+};
+
+struct ks_event {
+	char name[KS_NAME_LEN];
+	int id;			/* tracefs event id; -1 for stats fields */
+	int role;		/* enum ks_role */
+	struct ks_fieldref reason, sub, vcpu;
+	struct tep_event *tev;	/* for symbolic names (x86) */
+	struct ks_reason_name *names;
+	int nnames;
+	bool dedicated;		/* a dedicated BPF program handles it */
+};
+
+struct ks_profile {
+	char name[16];		/* "x86", "loongarch", "stats" */
+	char tracefs[256];
+	struct tep_handle *tep;
+	struct ks_event *ev;
+	int nev;
+};
+
+struct ks_count {
+	int pid;
+	int vcpu;
+	int event;
+	unsigned long long reason;
+	unsigned long long count;	/* cumulative */
+};
+
+struct ks_lat {
+	int pid;
+	int vcpu;
+	int kind;
+	unsigned long long reason;
+	unsigned long long slots[KVMLA_LAT_BUCKETS];
+	unsigned long long count, sum_ns, max_ns;
+};
+
+struct ks_vcpu {
+	int vcpu;
+	int tid;
+	char thread[32];
+};
+
+struct ks_vm {
+	int pid;
+	char name[128];
+	bool alive;
+	struct ks_vcpu vcpus[64];
+	int nvcpus;
+};
+
+struct ks_snapshot {
+	double t;			/* CLOCK_MONOTONIC seconds */
+	double wall;			/* CLOCK_REALTIME seconds */
+	struct ks_count *counts;
+	size_t ncounts, capcounts;
+	struct ks_lat *lats;
+	size_t nlats, caplats;
+	struct ks_vm *vms;
+	size_t nvms;
+	unsigned long long drops[KS_DROP_SLOTS];
+	bool has_reasons;		/* provider splits by reason */
+	bool has_latency;
+};
+
+struct ks_opts {
+	enum ks_provider_id provider;
+	const char *profile;		/* NULL: auto */
+	const char *tracefs;
+	const char *debugfs;
+	double interval;		/* seconds */
+	bool interval_set;
+	bool once, log, csv, json, json_stream, zero, children, until_exit;
+	bool no_latency, quiet;
+	const char *log_file;
+	const char *listen;
+	const char *ready_file;
+	int pids[KS_MAX_PIDS];
+	int npids;
+	const char *guest;		/* -g NAME (fnmatch pattern) */
+	const char *filter_str;		/* -f REGEX */
+	regex_t filter;
+	bool have_filter;
+	long count;			/* number of intervals (0 = forever) */
+};
+
+struct ks_ctx;
+
+struct ks_provider {
+	const char *name;
+	int (*open)(struct ks_ctx *ctx);
+	int (*collect)(struct ks_ctx *ctx, struct ks_snapshot *s);
+	void (*close)(struct ks_ctx *ctx);
+};
+
+struct ks_ctx {
+	struct ks_opts *o;
+	struct ks_profile prof;
+	const struct ks_provider *prov;
+	void *pdata;			/* provider private */
+	struct ks_vm *vms;		/* known VMs (discovery) */
+	size_t nvms, capvms;
+	struct ks_snapshot base;	/* 'r' reset baseline */
+	bool have_base;
+};
+
+/* errors: every user-visible failure goes through here (JSON aware) */
+void ks_err(struct ks_opts *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+extern bool ks_json_errors;
+
+/* profile.c */
+int ks_profile_load(struct ks_ctx *ctx);
+void ks_profile_free(struct ks_profile *p);
+int ks_event_find(const struct ks_profile *p, const char *name);
+const struct ks_reason_name *ks_reason(struct ks_profile *p, int event, unsigned long long reason);
+bool ks_event_selected(struct ks_ctx *ctx, int event);
+bool ks_event_has_reasons(const struct ks_profile *p, int event);
+
+/* collect.c */
+void ks_snapshot_init(struct ks_snapshot *s);
+void ks_snapshot_free(struct ks_snapshot *s);
+void ks_snapshot_copy(struct ks_snapshot *dst, const struct ks_snapshot *src);
+void ks_snapshot_clear(struct ks_snapshot *s);
+void ks_count_add(struct ks_snapshot *s, int pid, int vcpu, int event,
+		  unsigned long long reason, unsigned long long n);
+struct ks_lat *ks_lat_get(struct ks_snapshot *s, int pid, int vcpu, int kind,
+			  unsigned long long reason);
+void ks_snapshot_finish(struct ks_ctx *ctx, struct ks_snapshot *s);
+int ks_collect(struct ks_ctx *ctx, struct ks_snapshot *s);
+void ks_vms_refresh(struct ks_ctx *ctx, bool find_all);
+bool ks_pid_selected(struct ks_ctx *ctx, int pid);
+int ks_vm_vcpu_of_tid(struct ks_ctx *ctx, int pid, int tid);
+double ks_now(void);
+bool ks_stopping(void);
+/* aggregate: pid/vcpu/event -1 = any; reason_any: ignore reason */
+unsigned long long ks_sum(const struct ks_snapshot *s, int pid, int vcpu, int event,
+			  bool reason_any, unsigned long long reason);
+void ks_lat_sum(const struct ks_snapshot *s, int pid, int vcpu, int kind,
+		bool reason_any, unsigned long long reason, struct ks_lat *out);
+unsigned long long ks_lat_pct(const struct ks_lat *l, double pct);
+const struct ks_vm *ks_snap_vm(const struct ks_snapshot *s, int pid);
+/* distinct values, sorted: returns count, fills *out (malloc) */
+size_t ks_distinct_reasons(const struct ks_snapshot *s, int event, unsigned long long **out);
+size_t ks_distinct_vcpus(const struct ks_snapshot *s, int pid, int **out);
+const char *ks_lat_kind_name(int kind);
+
+/* providers */
+extern const struct ks_provider ks_prov_bpf, ks_prov_perf, ks_prov_stats;
+
+/* json.c */
+char *ks_json_render(struct ks_ctx *ctx, const struct ks_snapshot *cur,
+		     const struct ks_snapshot *prev, bool compact);
+void ks_json_error(const char *msg);
+int ks_lat_reason_event(struct ks_profile *p, int kind);
+
+/* log.c: -l/-L/-c */
+int ks_log_open(struct ks_ctx *ctx);
+int ks_log_write(struct ks_ctx *ctx, const struct ks_snapshot *cur, const struct ks_snapshot *prev);
+void ks_log_reopen(void);
+void ks_log_close(void);
+
+/* metrics.c */
+int ks_metrics_start(struct ks_ctx *ctx, const char *addr);
+void ks_metrics_update(struct ks_ctx *ctx, const struct ks_snapshot *cur);
+void ks_metrics_stop(void);
+
+/* tui.c */
+int ks_tui_run(struct ks_ctx *ctx);
+
+/* once-mode text (kvm_stat -1) */
+void ks_print_once(struct ks_ctx *ctx, const struct ks_snapshot *cur, const struct ks_snapshot *prev);
+
+#endif /* KVMSTAT_LA_COLLECT_H */

@@ -1,0 +1,320 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kvmstat-la.bpf.c: in-kernel aggregation for kvmstat-la.
+ *
+ * One generic classic-tracepoint program is attached to every profile
+ * event; the attach cookie is the event's index and selects a ks_evcfg
+ * (reason/sub/vcpu field offsets and role).  On x86 the events whose
+ * arguments carry what we need (kvm_entry, kvm_userspace_exit, kvm_pio,
+ * kvm_mmio) get tp_btf programs instead, with raw_tp twins loaded when
+ * tp_btf is unavailable.  kvm_exit stays classic on x86: its exit reason is
+ * computed inside the tracepoint, not passed as an argument.
+ *
+ * Maps are per-CPU; a failed insert is counted in `drops`, never silent.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+#include "kvmstat-la.h"
+
+const volatile bool filter_pid = false;
+const volatile bool do_latency = true;
+/* profile indexes of the events with dedicated programs (-1 = unused) */
+const volatile int idx_entry = -1;
+const volatile int idx_uexit = -1;
+const volatile int idx_pio = -1;
+const volatile int idx_mmio = -1;
+const volatile int idx_fpu = -1;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, KS_MAX_EVENTS);
+	__type(key, __u32);
+	__type(value, struct ks_evcfg);
+} evcfg SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, KS_MAX_PIDS);
+	__type(key, __u32);
+	__type(value, __u8);
+} pids SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(max_entries, KS_MAX_COUNTS);
+	__type(key, struct ks_count_key);
+	__type(value, __u64);
+} counts SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(max_entries, KS_MAX_LAT);
+	__type(key, struct ks_lat_key);
+	__type(value, struct ks_lat_val);
+} lat SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, KS_MAX_THREADS);
+	__type(key, __u32);
+	__type(value, struct ks_thread);
+} threads SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, KS_DROP_SLOTS);
+	__type(key, __u32);
+	__type(value, __u64);
+} drops SEC(".maps");
+
+/* zero value used to insert new histogram entries */
+static const struct ks_lat_val zero_lat;
+
+static __always_inline void drop(__u32 slot)
+{
+	__u64 *v = bpf_map_lookup_elem(&drops, &slot);
+
+	if (v)
+		*v += 1;
+}
+
+static __always_inline __u32 log2_bucket(__u64 v)
+{
+	__u32 r = 0, shift;
+
+	shift = (v > 0xffffffffULL) << 5; v >>= shift; r |= shift;
+	shift = (v > 0xffff) << 4; v >>= shift; r |= shift;
+	shift = (v > 0xff) << 3; v >>= shift; r |= shift;
+	shift = (v > 0xf) << 2; v >>= shift; r |= shift;
+	shift = (v > 0x3) << 1; v >>= shift; r |= shift;
+	r |= (v >> 1);
+	return r;
+}
+
+static __always_inline void lat_add(__u32 pid, __u32 tid, __s32 vcpu, __u32 kind, __u64 reason,
+				    __u64 ns)
+{
+	struct ks_lat_key k = { .pid = pid, .tid = tid, .vcpu = vcpu, .kind = kind, .reason = reason };
+	struct ks_lat_val *v;
+	__u32 b;
+
+	v = bpf_map_lookup_elem(&lat, &k);
+	if (!v) {
+		/* EEXIST from a concurrent insert is fine: look up again */
+		bpf_map_update_elem(&lat, &k, &zero_lat, BPF_NOEXIST);
+		v = bpf_map_lookup_elem(&lat, &k);
+		if (!v) {
+			drop(KS_DROP_LAT);
+			return;
+		}
+	}
+	b = log2_bucket(ns);
+	if (b >= KVMLA_LAT_BUCKETS)
+		b = KVMLA_LAT_BUCKETS - 1;
+	v->slots[b] += 1;
+	v->count += 1;
+	v->sum_ns += ns;
+	if (ns > v->max_ns)
+		v->max_ns = ns;
+}
+
+static __always_inline void count_add(__u32 pid, __u32 tid, __s32 vcpu, __u32 event, __u64 reason)
+{
+	struct ks_count_key k = { .pid = pid, .tid = tid, .vcpu = vcpu, .event = event, .reason = reason };
+	static const __u64 one = 1;
+	__u64 *v;
+
+	v = bpf_map_lookup_elem(&counts, &k);
+	if (v) {
+		*v += 1;
+		return;
+	}
+	if (bpf_map_update_elem(&counts, &k, &one, BPF_NOEXIST)) {
+		/* lost a race with another CPU's insert?  per-CPU: retry once */
+		v = bpf_map_lookup_elem(&counts, &k);
+		if (v)
+			*v += 1;
+		else
+			drop(KS_DROP_COUNT);
+	}
+}
+
+/*
+ * The one handler: count, then run the latency state machine.
+ * vcpu < 0 means "the event does not say": take it from the thread state.
+ */
+static __always_inline int on_event(__u32 event, __s32 vcpu, __u64 reason, __u32 role)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	__u32 pid = id >> 32, tid = (__u32)id;
+	struct ks_thread *st = NULL;
+	__u64 now;
+
+	if (filter_pid && !bpf_map_lookup_elem(&pids, &pid))
+		return 0;
+
+	if (vcpu < 0 || (do_latency && role != KS_ROLE_NONE)) {
+		st = bpf_map_lookup_elem(&threads, &tid);
+		if (!st && (vcpu >= 0 || (do_latency && role != KS_ROLE_NONE))) {
+			struct ks_thread init = { .vcpu = vcpu };
+
+			if (bpf_map_update_elem(&threads, &tid, &init, BPF_ANY))
+				drop(KS_DROP_THREAD);
+			st = bpf_map_lookup_elem(&threads, &tid);
+		}
+		if (st) {
+			if (vcpu < 0)
+				vcpu = st->vcpu;
+			else
+				st->vcpu = vcpu;
+		}
+	}
+	count_add(pid, tid, vcpu, event, reason);
+
+	if (!do_latency || !st || role == KS_ROLE_NONE)
+		return 0;
+	now = bpf_ktime_get_ns();
+	switch (role) {
+	case KS_ROLE_EXIT:
+		st->exit_ts = now;
+		st->exit_reason = reason;
+		st->uexit_ts = 0;
+		st->pending = 1;
+		break;
+	case KS_ROLE_UEXIT:
+		st->uexit_ts = now;
+		st->uexit_reason = reason;
+		if (st->pending)
+			lat_add(pid, tid, vcpu, KS_LAT_KERNEL, st->exit_reason, now - st->exit_ts);
+		break;
+	case KS_ROLE_RUN:
+	case KS_ROLE_RUN_ENTRY:
+		/* the userspace round trip: return to userspace -> next KVM_RUN */
+		if (st->uexit_ts)
+			lat_add(pid, tid, vcpu, KS_LAT_USER, st->uexit_reason, now - st->uexit_ts);
+		if (role == KS_ROLE_RUN) {
+			st->uexit_ts = 0;
+			break;
+		}
+		/* fall through */
+	case KS_ROLE_ENTRY:
+		if (st->pending) {
+			if (!st->uexit_ts)
+				lat_add(pid, tid, vcpu, KS_LAT_KERNEL, st->exit_reason,
+					now - st->exit_ts);
+			lat_add(pid, tid, vcpu, KS_LAT_TOTAL, st->exit_reason, now - st->exit_ts);
+			st->pending = 0;
+		}
+		st->uexit_ts = 0;
+		break;
+	}
+	return 0;
+}
+
+static __always_inline __u64 read_field(void *ctx, __u16 off, __u16 size)
+{
+	__u64 v = 0;
+
+	if (!size)
+		return 0;
+	if (size > 8)
+		size = 8;
+	if (bpf_probe_read_kernel(&v, size & 0xf, (char *)ctx + off))
+		drop(KS_DROP_READ);
+	return v;	/* little-endian hosts: low bytes hold the value */
+}
+
+SEC("tracepoint")
+int ks_generic(void *ctx)
+{
+	__u32 idx = (__u32)bpf_get_attach_cookie(ctx);
+	struct ks_evcfg *c = bpf_map_lookup_elem(&evcfg, &idx);
+	__u64 reason = 0;
+	__s32 vcpu = KS_NO_VCPU;
+
+	if (!c)
+		return 0;
+	if (c->reason_size)
+		reason = read_field(ctx, c->reason_off, c->reason_size) & 0xffffffffULL;
+	if (c->sub_size)
+		reason |= read_field(ctx, c->sub_off, c->sub_size) << 32;
+	if (c->vcpu_size)
+		vcpu = (__s32)read_field(ctx, c->vcpu_off, c->vcpu_size);
+	return on_event(idx, vcpu, reason, c->role);
+}
+
+/* x86 events with useful arguments: tp_btf, and raw_tp twins. */
+static __always_inline int do_entry(struct kvm_vcpu *vcpu)
+{
+	return on_event(idx_entry, BPF_CORE_READ(vcpu, vcpu_id), 0, KS_ROLE_ENTRY);
+}
+
+static __always_inline int do_uexit(__u32 reason)
+{
+	return on_event(idx_uexit, KS_NO_VCPU, reason, KS_ROLE_UEXIT);
+}
+
+SEC("tp_btf/kvm_entry")
+int BPF_PROG(ks_btf_entry, struct kvm_vcpu *vcpu)
+{
+	return do_entry(vcpu);
+}
+
+SEC("raw_tp/kvm_entry")
+int BPF_PROG(ks_raw_entry, struct kvm_vcpu *vcpu)
+{
+	return do_entry(vcpu);
+}
+
+SEC("tp_btf/kvm_userspace_exit")
+int BPF_PROG(ks_btf_uexit, __u32 reason, int err)
+{
+	return do_uexit(reason);
+}
+
+SEC("raw_tp/kvm_userspace_exit")
+int BPF_PROG(ks_raw_uexit, __u32 reason, int err)
+{
+	return do_uexit(reason);
+}
+
+SEC("tp_btf/kvm_pio")
+int BPF_PROG(ks_btf_pio, unsigned int rw)
+{
+	return on_event(idx_pio, KS_NO_VCPU, rw, KS_ROLE_NONE);
+}
+
+SEC("raw_tp/kvm_pio")
+int BPF_PROG(ks_raw_pio, unsigned int rw)
+{
+	return on_event(idx_pio, KS_NO_VCPU, rw, KS_ROLE_NONE);
+}
+
+SEC("tp_btf/kvm_mmio")
+int BPF_PROG(ks_btf_mmio, int type)
+{
+	return on_event(idx_mmio, KS_NO_VCPU, (__u32)type, KS_ROLE_NONE);
+}
+
+SEC("raw_tp/kvm_mmio")
+int BPF_PROG(ks_raw_mmio, int type)
+{
+	return on_event(idx_mmio, KS_NO_VCPU, (__u32)type, KS_ROLE_NONE);
+}
+
+/* x86 kvm_fpu(load=1) is the start of KVM_RUN; load=0 its end */
+SEC("tp_btf/kvm_fpu")
+int BPF_PROG(ks_btf_fpu, int load)
+{
+	return on_event(idx_fpu, KS_NO_VCPU, load, load ? KS_ROLE_RUN : KS_ROLE_NONE);
+}
+
+SEC("raw_tp/kvm_fpu")
+int BPF_PROG(ks_raw_fpu, int load)
+{
+	return on_event(idx_fpu, KS_NO_VCPU, load, load ? KS_ROLE_RUN : KS_ROLE_NONE);
+}
+
+char LICENSE[] SEC("license") = "GPL";

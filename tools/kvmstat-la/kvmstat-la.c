@@ -1,0 +1,413 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kvmstat-la: kvm_stat for LoongArch KVM, and for x86 KVM too.
+ *
+ * Live dashboard (ncurses) of KVM events per VM and per vCPU, with exit
+ * latency histograms aggregated in the kernel by BPF, plus --once, log/CSV,
+ * JSON and an OpenMetrics endpoint.  Providers: BPF (default),
+ * perf_event_open tracepoint counters (-t), KVM stats (-d).
+ */
+#include <argp.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+#include "kvmla-tools.h"
+#include "collect.h"
+
+bool ks_json_errors;
+static volatile sig_atomic_t stop_flag, hup_flag;
+
+void ks_err(struct ks_opts *o, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	(void)o;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (ks_json_errors)
+		ks_json_error(msg);
+	else
+		fprintf(stderr, "kvmstat-la: %s\n", msg);
+}
+
+const char *argp_program_version = "kvmstat-la " KS_VERSION;
+const char *argp_program_bug_address = "<kvmla@lists.example.org>";
+static const char doc[] =
+"kvmstat-la: live KVM event counts and exit latency, per VM and per vCPU.\n"
+"\n"
+"Like kvm_stat (same keys and modes), plus per-vCPU views, exit latency\n"
+"percentiles, JSON and OpenMetrics.  Works on LoongArch (kvmla's kvm.ko) and\n"
+"x86 KVM hosts.\n"
+"\n"
+"EXAMPLES:\n"
+"    kvmstat-la                      # dashboard, all VMs (BPF provider)\n"
+"    kvmstat-la -g 'web-*'           # VMs named web-* (QEMU -name), re-found when restarted\n"
+"    kvmstat-la -1 --json -p 1234    # one JSON snapshot of VM pid 1234\n"
+"    kvmstat-la --json-stream -s 1   # JSON Lines, one per second\n"
+"    kvmstat-la -dtcz -s 10 -L /var/log/kvmstat-la.csv   # CSV log, reopened on SIGHUP\n"
+"    kvmstat-la --listen 127.0.0.1:9101   # OpenMetrics on /metrics\n";
+
+enum {
+	OPT_JSON = 1000, OPT_JSON_STREAM, OPT_LISTEN, OPT_PROFILE, OPT_TRACEFS, OPT_DEBUGFS_DIR,
+	OPT_NO_LAT, OPT_UNTIL_EXIT, OPT_READY, OPT_PROVIDER,
+};
+
+static const struct argp_option options[] = {
+	{ "once", '1', NULL, 0, "Print one sample (default interval 1 s) and exit", 0 },
+	{ "batch", '1', NULL, OPTION_ALIAS, NULL, 0 },
+	{ "log", 'l', NULL, 0, "Log mode: one line of deltas per interval, vmstat-like", 0 },
+	{ "log-to-file", 'L', "FILE", 0, "Like -l, appending to FILE; SIGHUP reopens it", 0 },
+	{ "csv", 'c', NULL, 0, "Log in CSV (with -l or -L)", 0 },
+	{ "set-delay", 's', "SECS", 0, "Refresh interval, 0.1-25.5 s (default 3, --once 1)", 0 },
+	{ "pid", 'p', "PID[,PID]", 0, "Only these VM processes", 0 },
+	{ "guest", 'g', "NAME", 0, "Only VMs whose -name matches NAME (glob); re-found by name", 0 },
+	{ "fields", 'f', "REGEX", 0, "Only events matching REGEX ('help' lists them)", 0 },
+	{ "skip-zero-records", 'z', NULL, 0, "Omit events whose count is zero", 0 },
+	{ "debugfs", 'd', NULL, 0, "KVM stats provider (debugfs, or binary stats fds)", 0 },
+	{ "tracepoints", 't', NULL, 0, "perf_event_open tracepoint counters (no BPF)", 0 },
+	{ "bpf", 'b', NULL, 0, "BPF provider (the default)", 0 },
+	{ "provider", OPT_PROVIDER, "NAME", 0, "bpf, perf or stats", 0 },
+	{ "count", 'n', "N", 0, "Stop after N intervals (log, json-stream)", 0 },
+	{ "json", OPT_JSON, NULL, 0, "One JSON snapshot (implies --once unless -l/-L)", 0 },
+	{ "json-stream", OPT_JSON_STREAM, NULL, 0, "JSON Lines, one snapshot per interval", 0 },
+	{ "listen", OPT_LISTEN, "ADDR:PORT", 0, "Serve OpenMetrics on http://ADDR:PORT/metrics", 0 },
+	{ "profile", OPT_PROFILE, "NAME", 0, "Event profile: x86, loongarch, generic (default: auto)", 0 },
+	{ "tracefs", OPT_TRACEFS, "DIR", 0, "tracefs mount point (default /sys/kernel/tracing)", 0 },
+	{ "debugfs-dir", OPT_DEBUGFS_DIR, "DIR", 0, "debugfs mount point (default /sys/kernel/debug)", 0 },
+	{ "no-latency", OPT_NO_LAT, NULL, 0, "BPF: count only, no latency histograms", 0 },
+	{ "until-exit", OPT_UNTIL_EXIT, NULL, 0, "--once: sample until every selected VM has exited", 0 },
+	{ "ready", OPT_READY, "FILE", 0, "Create FILE once collection has started", 0 },
+	{ NULL, 0, NULL, 0, NULL, 0 },
+};
+
+static error_t parse_opt(int key, char *arg, struct argp_state *state)
+{
+	struct ks_opts *o = state->input;
+	char *end;
+
+	switch (key) {
+	case '1': o->once = true; break;
+	case 'l': o->log = true; break;
+	case 'L': o->log = true; o->log_file = arg; break;
+	case 'c': o->csv = true; break;
+	case 's':
+		errno = 0;
+		o->interval = strtod(arg, &end);
+		if (errno || *end || o->interval < 0.1 || o->interval > 25.5)
+			argp_error(state, "-s: '%s' is not a delay between 0.1 and 25.5 s", arg);
+		o->interval_set = true;
+		break;
+	case 'p':
+		for (char *tok = strtok(arg, ","); tok; tok = strtok(NULL, ",")) {
+			long v = strtol(tok, &end, 10);
+
+			if (*end || v <= 0 || v > 0x7fffffff)
+				argp_error(state, "-p: '%s' is not a pid", tok);
+			if (o->npids < KS_MAX_PIDS)
+				o->pids[o->npids++] = (int)v;
+		}
+		break;
+	case 'g': o->guest = arg; break;
+	case 'f': o->filter_str = arg; break;
+	case 'z': o->zero = true; break;
+	case 'd': o->provider = KS_PROV_STATS; break;
+	case 't': o->provider = KS_PROV_PERF; break;
+	case 'b': o->provider = KS_PROV_BPF; break;
+	case OPT_PROVIDER:
+		if (!strcmp(arg, "bpf"))
+			o->provider = KS_PROV_BPF;
+		else if (!strcmp(arg, "perf"))
+			o->provider = KS_PROV_PERF;
+		else if (!strcmp(arg, "stats"))
+			o->provider = KS_PROV_STATS;
+		else
+			argp_error(state, "--provider: '%s' is not bpf, perf or stats", arg);
+		break;
+	case 'n':
+		o->count = strtol(arg, &end, 10);
+		if (*end || o->count <= 0)
+			argp_error(state, "-n: '%s' is not a positive count", arg);
+		break;
+	case OPT_JSON: o->json = true; break;
+	case OPT_JSON_STREAM: o->json_stream = true; break;
+	case OPT_LISTEN: o->listen = arg; break;
+	case OPT_PROFILE: o->profile = arg; break;
+	case OPT_TRACEFS: o->tracefs = arg; break;
+	case OPT_DEBUGFS_DIR: o->debugfs = arg; break;
+	case OPT_NO_LAT: o->no_latency = true; break;
+	case OPT_UNTIL_EXIT: o->until_exit = true; break;
+	case OPT_READY: o->ready_file = arg; break;
+	case ARGP_KEY_ARG:
+		argp_error(state, "unexpected argument '%s'", arg);
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+static void on_signal(int sig)
+{
+	if (sig == SIGHUP)
+		hup_flag = 1;
+	else
+		stop_flag = 1;
+}
+
+bool ks_stopping(void)
+{
+	return stop_flag;
+}
+
+/* sleep up to secs; returns early on a signal */
+static void nap(double secs)
+{
+	struct timespec ts = { (time_t)secs, (long)((secs - (time_t)secs) * 1e9) };
+
+	nanosleep(&ts, NULL);
+}
+
+static void mark_ready(struct ks_opts *o)
+{
+	FILE *f;
+
+	if (!o->ready_file)
+		return;
+	f = fopen(o->ready_file, "w");
+	if (f)
+		fclose(f);
+}
+
+static bool all_dead(struct ks_ctx *ctx)
+{
+	if (!ctx->nvms)
+		return false;
+	for (size_t i = 0; i < ctx->nvms; i++)
+		if (kvmla_proc_alive(ctx->vms[i].pid))
+			return false;
+	return true;
+}
+
+void ks_print_once(struct ks_ctx *ctx, const struct ks_snapshot *cur, const struct ks_snapshot *prev)
+{
+	struct ks_profile *p = &ctx->prof;
+
+	for (int i = 0; i < p->nev; i++) {
+		unsigned long long t, d;
+
+		if (!ks_event_selected(ctx, i))
+			continue;
+		t = ks_sum(cur, -1, -2, i, true, 0);
+		d = t - (prev ? ks_sum(prev, -1, -2, i, true, 0) : 0);
+		if (!t && ctx->o->zero)
+			continue;
+		printf("%-42s%10llu%10llu\n", p->ev[i].name, t, d);
+		if (!cur->has_reasons || !ks_event_has_reasons(p, i) || !t)
+			continue;
+		unsigned long long *rv;
+		size_t nr = ks_distinct_reasons(cur, i, &rv);
+
+		for (size_t k = 0; k < nr; k++) {
+			unsigned long long rt = ks_sum(cur, -1, -2, i, false, rv[k]);
+			unsigned long long rd = rt - (prev ? ks_sum(prev, -1, -2, i, false, rv[k]) : 0);
+			const struct ks_reason_name *rn = ks_reason(p, i, rv[k]);
+			char label[160];
+
+			snprintf(label, sizeof(label), "%s(%s)", p->ev[i].name, rn ? rn->name : "?");
+			printf("%-42s%10llu%10llu\n", label, rt, rd);
+		}
+		free(rv);
+	}
+}
+
+static void list_fields(struct ks_ctx *ctx)
+{
+	for (int i = 0; i < ctx->prof.nev; i++)
+		printf("%s\n", ctx->prof.ev[i].name);
+}
+
+static int run_loop(struct ks_ctx *ctx)
+{
+	struct ks_opts *o = ctx->o;
+	struct ks_snapshot prev, cur;
+	long n = 0;
+	int err = 0;
+
+	ks_snapshot_init(&prev);
+	ks_snapshot_init(&cur);
+	err = ks_collect(ctx, &prev);
+	if (err)
+		return 1;
+	if (o->log && ks_log_open(ctx))
+		return 1;
+	mark_ready(o);
+	while (!stop_flag) {
+		double due = prev.t + o->interval;
+
+		while (!stop_flag && !hup_flag && ks_now() < due)
+			nap(due - ks_now());
+		if (hup_flag) {
+			hup_flag = 0;
+			ks_log_reopen();
+			if (ks_now() < due)
+				continue;
+		}
+		/* on SIGTERM still write the partial interval: nothing lost */
+		if (ks_collect(ctx, &cur)) {
+			err = 1;
+			break;
+		}
+		if (o->listen)
+			ks_metrics_update(ctx, &cur);
+		if (o->json_stream) {
+			char *s = ks_json_render(ctx, &cur, &prev, true);
+
+			if (s) {
+				printf("%s\n", s);
+				fflush(stdout);
+				free(s);
+			}
+		}
+		if (o->log)
+			ks_log_write(ctx, &cur, &prev);
+		ks_snapshot_copy(&prev, &cur);
+		if (o->count && ++n >= o->count)
+			break;
+	}
+	ks_log_close();
+	ks_snapshot_free(&prev);
+	ks_snapshot_free(&cur);
+	return err;
+}
+
+static int run_once(struct ks_ctx *ctx)
+{
+	struct ks_opts *o = ctx->o;
+	struct ks_snapshot s0, s1;
+	int rc = 0;
+
+	ks_snapshot_init(&s0);
+	ks_snapshot_init(&s1);
+	if (ks_collect(ctx, &s0))
+		return 1;
+	mark_ready(o);
+	if (o->until_exit) {
+		while (!stop_flag && !all_dead(ctx)) {
+			nap(0.05);
+			ks_vms_refresh(ctx, false);	/* learn vCPU thread names */
+		}
+	} else {
+		double due = s0.t + o->interval;
+
+		while (!stop_flag && ks_now() < due)
+			nap(due - ks_now());
+	}
+	if (ks_collect(ctx, &s1))
+		return 1;
+	if (o->json) {
+		char *s = ks_json_render(ctx, &s1, &s0, false);
+
+		if (!s)
+			return 1;
+		printf("%s\n", s);
+		free(s);
+	} else {
+		ks_print_once(ctx, &s1, &s0);
+	}
+	fflush(stdout);
+	ks_snapshot_free(&s0);
+	ks_snapshot_free(&s1);
+	return rc;
+}
+
+static void raise_nofile(void)
+{
+	struct rlimit r;
+
+	if (!getrlimit(RLIMIT_NOFILE, &r) && r.rlim_cur < r.rlim_max) {
+		r.rlim_cur = r.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &r);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	static struct ks_opts o = { .provider = KS_PROV_AUTO };
+	static const struct argp argp = { options, parse_opt, NULL, doc, NULL, NULL, NULL };
+	static struct ks_ctx ctx;
+	struct sigaction sa;
+	int err, rc;
+
+	ks_json_errors = false;
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--json") || !strcmp(argv[i], "--json-stream"))
+			ks_json_errors = true;
+	err = argp_parse(&argp, argc, argv, 0, NULL, &o);
+	if (err)
+		return 2;
+	if (o.json && !o.log && !o.json_stream)
+		o.once = true;
+	if (!o.interval_set)
+		o.interval = o.once ? 1.0 : 3.0;
+	if (o.csv && !o.log) {
+		ks_err(&o, "-c/--csv needs -l or -L");
+		return 2;
+	}
+	if (o.filter_str && strcmp(o.filter_str, "help")) {
+		if (regcomp(&o.filter, o.filter_str, REG_EXTENDED | REG_NOSUB)) {
+			ks_err(&o, "-f: invalid regular expression '%s'", o.filter_str);
+			return 2;
+		}
+		o.have_filter = true;
+	}
+	if (geteuid() != 0) {
+		ks_err(&o, "permission denied: KVM tracing needs root (or CAP_BPF+CAP_PERFMON and tracefs access)");
+		return 1;
+	}
+	ctx.o = &o;
+	raise_nofile();
+	if (o.provider == KS_PROV_AUTO)
+		o.provider = KS_PROV_BPF;
+	ctx.prov = o.provider == KS_PROV_BPF ? &ks_prov_bpf :
+		   o.provider == KS_PROV_PERF ? &ks_prov_perf : &ks_prov_stats;
+	if (o.provider != KS_PROV_STATS && ks_profile_load(&ctx))
+		return 1;
+	if (o.filter_str && !strcmp(o.filter_str, "help")) {
+		if (o.provider == KS_PROV_STATS && ctx.prov->open(&ctx))
+			return 1;
+		list_fields(&ctx);
+		return 0;
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	if (ctx.prov->open(&ctx)) {
+		ctx.prov->close(&ctx);
+		return 1;
+	}
+	if (o.listen && ks_metrics_start(&ctx, o.listen)) {
+		ctx.prov->close(&ctx);
+		return 1;
+	}
+	if (o.once)
+		rc = run_once(&ctx);
+	else if (o.log || o.json_stream || o.listen || !isatty(STDOUT_FILENO))
+		rc = (o.log || o.json_stream || o.listen) ? run_loop(&ctx) : run_once(&ctx);
+	else
+		rc = ks_tui_run(&ctx);
+	ks_metrics_stop();
+	ctx.prov->close(&ctx);
+	ks_profile_free(&ctx.prof);
+	return rc;
+}

@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * kvmstat-la.h: types shared by kvmstat-la.bpf.c and the userspace tool.
+ * No libc: __u32/__u64 only.
+ */
+#ifndef KVMSTAT_LA_H
+#define KVMSTAT_LA_H
+
+#include <kvmla/abi.h>
+
+#define KS_MAX_EVENTS     512	/* profile events (tracefs kvm:* dirs) */
+#define KS_MAX_COUNTS   16384	/* (pid, vcpu, event, reason) keys */
+#define KS_MAX_LAT       4096	/* (pid, vcpu, kind, reason) histograms */
+#define KS_MAX_THREADS  16384	/* vCPU threads tracked for latency */
+#define KS_MAX_PIDS      1024	/* -p / -g filter */
+#define KS_NO_VCPU        (-1)
+
+/* What an event means for the exit -> entry latency state machine. */
+enum ks_role {
+	KS_ROLE_NONE  = 0,
+	KS_ROLE_EXIT  = 1,	/* guest exit (x86 kvm_exit, LoongArch kvm_exit) */
+	KS_ROLE_ENTRY = 2,	/* guest (re)entry (kvm_entry, kvm_enter, kvm_reenter) */
+	KS_ROLE_UEXIT = 3,	/* KVM_RUN returns to userspace (kvm_userspace_exit, kvm_out) */
+	KS_ROLE_RUN   = 4,	/* KVM_RUN starts (x86 kvm_fpu load=1) */
+	KS_ROLE_RUN_ENTRY = 5,	/* both at once (LoongArch kvm_enter) */
+};
+
+/* Latency kinds (histogram families). */
+enum ks_lat_kind {
+	KS_LAT_KERNEL = 0,	/* exit -> entry, or exit -> return to userspace; exit reason */
+	KS_LAT_USER   = 1,	/* return to userspace -> next KVM_RUN; userspace exit reason */
+	KS_LAT_TOTAL  = 2,	/* exit -> next entry; exit reason */
+	KS_LAT_KINDS  = 3,
+};
+
+/* Dropped/lost update counters (per-CPU array slots). */
+enum ks_drop {
+	KS_DROP_COUNT  = 0,	/* count map full */
+	KS_DROP_LAT    = 1,	/* latency map full */
+	KS_DROP_THREAD = 2,	/* thread state map update failed */
+	KS_DROP_READ   = 3,	/* a field could not be read */
+	KS_DROP_SLOTS  = 4,
+};
+
+/*
+ * Per-event configuration for the generic classic-tracepoint program,
+ * indexed by the attach cookie (the event's index in the profile).
+ * Offsets are from the event's format file; size 0 = field absent.
+ */
+struct ks_evcfg {
+	__u16 reason_off;
+	__u16 reason_size;
+	__u16 sub_off;		/* second key field, stored in reason bits 32..63 */
+	__u16 sub_size;
+	__u16 vcpu_off;
+	__u16 vcpu_size;
+	__u16 role;
+	__u16 pad;
+};
+
+/*
+ * vcpu is the tracepoint's vcpu_id when some event of the thread carried
+ * one; otherwise KS_NO_VCPU and userspace maps tid -> vCPU by thread name.
+ */
+struct ks_count_key {
+	__u32 pid;		/* VM process (tgid) */
+	__u32 tid;		/* thread */
+	__s32 vcpu;		/* vcpu_id, or KS_NO_VCPU */
+	__u32 event;		/* profile index */
+	__u64 reason;		/* reason | sub << 32 */
+};
+
+struct ks_lat_key {
+	__u32 pid;
+	__u32 tid;
+	__s32 vcpu;
+	__u32 kind;		/* enum ks_lat_kind */
+	__u64 reason;		/* see enum ks_lat_kind */
+};
+
+struct ks_lat_val {
+	__u64 slots[KVMLA_LAT_BUCKETS];
+	__u64 count;
+	__u64 sum_ns;
+	__u64 max_ns;
+};
+
+struct ks_thread {
+	__u64 exit_ts;
+	__u64 uexit_ts;
+	__u64 exit_reason;
+	__u64 uexit_reason;
+	__s32 vcpu;
+	__u32 pending;		/* an exit is waiting for its entry */
+};
+
+#endif /* KVMSTAT_LA_H */

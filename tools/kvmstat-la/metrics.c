@@ -1,0 +1,212 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * --listen ADDR:PORT: OpenMetrics text on /metrics, served by libmicrohttpd
+ * (its own thread).  The page is rendered from each new snapshot; labels
+ * vm, pid, vcpu, event, reason (and kind for latency).
+ */
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "collect.h"
+
+static struct MHD_Daemon *daemon_;
+static pthread_mutex_t page_lock = PTHREAD_MUTEX_INITIALIZER;
+static char *page;
+static size_t page_len;
+
+struct buf {
+	char *p;
+	size_t n, cap;
+};
+
+static void bprintf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void bprintf(struct buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	for (;;) {
+		va_start(ap, fmt);
+		n = vsnprintf(b->p ? b->p + b->n : NULL, b->p ? b->cap - b->n : 0, fmt, ap);
+		va_end(ap);
+		if (n < 0)
+			return;
+		if (b->p && b->n + n < b->cap) {
+			b->n += n;
+			return;
+		}
+		b->cap = (b->cap + n + 1) * 2;
+		b->p = realloc(b->p, b->cap);
+		if (!b->p)
+			exit(1);
+	}
+}
+
+/* label values: escape backslash, quote, newline */
+static const char *esc(const char *s, char *out, size_t size)
+{
+	size_t n = 0;
+
+	for (; *s && n + 3 < size; s++) {
+		if (*s == '\\' || *s == '"') {
+			out[n++] = '\\';
+			out[n++] = *s;
+		} else if (*s == '\n') {
+			out[n++] = '\\';
+			out[n++] = 'n';
+		} else {
+			out[n++] = *s;
+		}
+	}
+	out[n] = '\0';
+	return out;
+}
+
+static void vm_label(const struct ks_snapshot *s, int pid, char *out, size_t size)
+{
+	const struct ks_vm *vm = ks_snap_vm(s, pid);
+	char tmp[256];
+
+	esc(vm ? vm->name : "", tmp, sizeof(tmp));
+	snprintf(out, size, "vm=\"%s\",pid=\"%d\"", tmp, pid);
+}
+
+void ks_metrics_update(struct ks_ctx *ctx, const struct ks_snapshot *s)
+{
+	struct buf b = { 0 };
+	bprintf(&b, "# TYPE kvmstat_la_events counter\n");
+	bprintf(&b, "# HELP kvmstat_la_events KVM events by VM, vCPU, event and reason.\n");
+	for (size_t i = 0; i < s->ncounts; i++) {
+		const struct ks_count *c = &s->counts[i];
+		const struct ks_reason_name *rn = NULL;
+		char vl[320], rs[80];
+
+		if (!ks_event_selected(ctx, c->event))
+			continue;
+		if (s->has_reasons && ks_event_has_reasons(&ctx->prof, c->event))
+			rn = ks_reason(&ctx->prof, c->event, c->reason);
+		vm_label(s, c->pid, vl, sizeof(vl));
+		esc(rn ? rn->key : "", rs, sizeof(rs));
+		bprintf(&b, "kvmstat_la_events_total{%s,vcpu=\"%d\",event=\"%s\",reason=\"%s\"} %llu\n",
+			vl, c->vcpu, ctx->prof.ev[c->event].name, rs, c->count);
+	}
+	if (s->has_latency) {
+		bprintf(&b, "# TYPE kvmstat_la_exit_latency_seconds histogram\n");
+		bprintf(&b, "# HELP kvmstat_la_exit_latency_seconds Exit handling latency (kind kernel, user round trip, total).\n");
+		for (size_t i = 0; i < s->nlats; i++) {
+			const struct ks_lat *l = &s->lats[i];
+			const struct ks_reason_name *rn =
+				ks_reason(&ctx->prof, ks_lat_reason_event(&ctx->prof, l->kind), l->reason);
+			unsigned long long acc = 0;
+			char vl[320], lab[512], rs[80];
+
+			vm_label(s, l->pid, vl, sizeof(vl));
+			esc(rn ? rn->key : "", rs, sizeof(rs));
+			snprintf(lab, sizeof(lab), "%s,vcpu=\"%d\",kind=\"%s\",reason=\"%s\"", vl, l->vcpu,
+				 ks_lat_kind_name(l->kind), rs);
+			int last = 0;
+
+			for (int k = 0; k < KVMLA_LAT_BUCKETS; k++)
+				if (l->slots[k])
+					last = k;
+			for (int k = 0; k <= last; k++) {
+				acc += l->slots[k];
+				bprintf(&b, "kvmstat_la_exit_latency_seconds_bucket{%s,le=\"%.9g\"} %llu\n",
+					lab, (double)(2ULL << k) / 1e9, acc);
+			}
+			bprintf(&b, "kvmstat_la_exit_latency_seconds_bucket{%s,le=\"+Inf\"} %llu\n", lab, l->count);
+			bprintf(&b, "kvmstat_la_exit_latency_seconds_count{%s} %llu\n", lab, l->count);
+			bprintf(&b, "kvmstat_la_exit_latency_seconds_sum{%s} %.9f\n", lab, l->sum_ns / 1e9);
+		}
+	}
+	bprintf(&b, "# TYPE kvmstat_la_dropped_updates counter\n");
+	bprintf(&b, "# HELP kvmstat_la_dropped_updates In-kernel updates lost (map full or unreadable field).\n");
+	static const char *const dn[KS_DROP_SLOTS] = { "counts", "latency", "threads", "reads" };
+
+	for (int k = 0; k < KS_DROP_SLOTS; k++)
+		bprintf(&b, "kvmstat_la_dropped_updates_total{map=\"%s\"} %llu\n", dn[k], s->drops[k]);
+	bprintf(&b, "# EOF\n");
+	pthread_mutex_lock(&page_lock);
+	free(page);
+	page = b.p;
+	page_len = b.n;
+	pthread_mutex_unlock(&page_lock);
+}
+
+static enum MHD_Result handler(void *cls, struct MHD_Connection *conn, const char *url,
+			       const char *method, const char *version, const char *upload,
+			       size_t *upload_size, void **state)
+{
+	struct MHD_Response *r;
+	enum MHD_Result ret;
+	unsigned int status = MHD_HTTP_OK;
+
+	(void)cls; (void)version; (void)upload; (void)upload_size; (void)state;
+	if (strcmp(method, "GET") && strcmp(method, "HEAD")) {
+		static const char m[] = "method not allowed\n";
+
+		r = MHD_create_response_from_buffer(sizeof(m) - 1, (void *)m, MHD_RESPMEM_PERSISTENT);
+		status = MHD_HTTP_METHOD_NOT_ALLOWED;
+	} else if (strcmp(url, "/metrics")) {
+		static const char m[] = "not found: try /metrics\n";
+
+		r = MHD_create_response_from_buffer(sizeof(m) - 1, (void *)m, MHD_RESPMEM_PERSISTENT);
+		status = MHD_HTTP_NOT_FOUND;
+	} else {
+		pthread_mutex_lock(&page_lock);
+		r = MHD_create_response_from_buffer(page ? page_len : 6, page ? page : "# EOF\n",
+						    MHD_RESPMEM_MUST_COPY);
+		pthread_mutex_unlock(&page_lock);
+		MHD_add_response_header(r, "Content-Type",
+					"application/openmetrics-text; version=1.0.0; charset=utf-8");
+	}
+	ret = MHD_queue_response(conn, status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+int ks_metrics_start(struct ks_ctx *ctx, const char *spec)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	char host[64];
+	const char *colon = strrchr(spec, ':');
+	char *end;
+	long port;
+
+	if (!colon || (size_t)(colon - spec) >= sizeof(host)) {
+		ks_err(ctx->o, "--listen: '%s' is not ADDR:PORT", spec);
+		return -1;
+	}
+	memcpy(host, spec, colon - spec);
+	host[colon - spec] = '\0';
+	port = strtol(colon + 1, &end, 10);
+	if (*end || port <= 0 || port > 65535 ||
+	    inet_pton(AF_INET, host[0] ? host : "0.0.0.0", &sin.sin_addr) != 1) {
+		ks_err(ctx->o, "--listen: '%s' is not IPv4-ADDR:PORT", spec);
+		return -1;
+	}
+	sin.sin_port = htons((unsigned short)port);
+	daemon_ = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG,
+				   (unsigned short)port, NULL, NULL, handler, NULL,
+				   MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sin, MHD_OPTION_END);
+	if (!daemon_) {
+		ks_err(ctx->o, "--listen: cannot serve on %s (address in use?)", spec);
+		return -1;
+	}
+	return 0;
+}
+
+void ks_metrics_stop(void)
+{
+	if (daemon_)
+		MHD_stop_daemon(daemon_);
+	daemon_ = NULL;
+	pthread_mutex_lock(&page_lock);
+	free(page);
+	page = NULL;
+	pthread_mutex_unlock(&page_lock);
+}

@@ -1,0 +1,258 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * BPF provider: kvmstat-la.bpf.c aggregates in the kernel; each refresh
+ * reads the per-CPU maps once.  Flow (libbpf-tools): open -> rodata ->
+ * tp_btf or raw_tp -> load -> attach -> read -> destroy.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "collect.h"
+#include "kvmstat-la.skel.h"
+
+struct bpf_data {
+	struct kvmstat_la_bpf *skel;
+	struct bpf_link **links;
+	int nlinks;
+	int ncpus;
+	bool btf;
+	int npids_set;
+};
+
+static bool verbose;
+
+static int print_fn(enum libbpf_print_level level, const char *fmt, va_list args)
+{
+	if (level == LIBBPF_DEBUG || (!verbose && level == LIBBPF_INFO))
+		return 0;
+	if (!verbose)
+		return 0;
+	return vfprintf(stderr, fmt, args);
+}
+
+static struct bpf_program *dedicated(struct kvmstat_la_bpf *s, const char *ev, bool btf)
+{
+	if (!strcmp(ev, "kvm_entry"))
+		return btf ? s->progs.ks_btf_entry : s->progs.ks_raw_entry;
+	if (!strcmp(ev, "kvm_userspace_exit"))
+		return btf ? s->progs.ks_btf_uexit : s->progs.ks_raw_uexit;
+	if (!strcmp(ev, "kvm_pio"))
+		return btf ? s->progs.ks_btf_pio : s->progs.ks_raw_pio;
+	if (!strcmp(ev, "kvm_mmio"))
+		return btf ? s->progs.ks_btf_mmio : s->progs.ks_raw_mmio;
+	if (!strcmp(ev, "kvm_fpu"))
+		return btf ? s->progs.ks_btf_fpu : s->progs.ks_raw_fpu;
+	return NULL;
+}
+
+static void all_autoload_off(struct kvmstat_la_bpf *s)
+{
+	struct bpf_program *p;
+
+	bpf_object__for_each_program(p, s->obj)
+		bpf_program__set_autoload(p, false);
+	bpf_program__set_autoload(s->progs.ks_generic, true);
+}
+
+static int try_load(struct ks_ctx *ctx, struct bpf_data *d, bool btf)
+{
+	struct ks_profile *p = &ctx->prof;
+	struct kvmstat_la_bpf *s = kvmstat_la_bpf__open();
+	bool x86 = !strcmp(p->name, "x86");
+
+	if (!s)
+		return -errno ? -errno : -EINVAL;
+	all_autoload_off(s);
+	s->rodata->filter_pid = ctx->o->npids || ctx->o->guest;
+	s->rodata->do_latency = !ctx->o->no_latency;
+	for (int i = 0; i < p->nev; i++) {
+		struct bpf_program *prog = x86 ? dedicated(s, p->ev[i].name, btf) : NULL;
+
+		p->ev[i].dedicated = false;
+		if (!prog || !ks_event_selected(ctx, i))
+			continue;
+		bpf_program__set_autoload(prog, true);
+		p->ev[i].dedicated = true;
+		if (!strcmp(p->ev[i].name, "kvm_entry"))
+			s->rodata->idx_entry = i;
+		else if (!strcmp(p->ev[i].name, "kvm_userspace_exit"))
+			s->rodata->idx_uexit = i;
+		else if (!strcmp(p->ev[i].name, "kvm_pio"))
+			s->rodata->idx_pio = i;
+		else if (!strcmp(p->ev[i].name, "kvm_mmio"))
+			s->rodata->idx_mmio = i;
+		else if (!strcmp(p->ev[i].name, "kvm_fpu"))
+			s->rodata->idx_fpu = i;
+	}
+	if (kvmstat_la_bpf__load(s)) {
+		int err = -errno;
+
+		kvmstat_la_bpf__destroy(s);
+		return err ? err : -EINVAL;
+	}
+	d->skel = s;
+	d->btf = btf;
+	return 0;
+}
+
+static void update_pids(struct ks_ctx *ctx, struct bpf_data *d)
+{
+	int fd = bpf_map__fd(d->skel->maps.pids);
+	__u8 one = 1;
+
+	for (size_t i = 0; i < ctx->nvms; i++) {
+		__u32 pid = ctx->vms[i].pid;
+
+		bpf_map_update_elem(fd, &pid, &one, BPF_ANY);
+	}
+}
+
+static int bpf_open_all(struct ks_ctx *ctx)
+{
+	struct ks_profile *p = &ctx->prof;
+	struct bpf_data *d = calloc(1, sizeof(*d));
+	int err, cfgfd;
+
+	if (!d)
+		return -ENOMEM;
+	verbose = getenv("KVMSTAT_LA_VERBOSE") != NULL;
+	libbpf_set_print(print_fn);
+	ctx->pdata = d;
+	d->ncpus = libbpf_num_possible_cpus();
+	if (d->ncpus <= 0)
+		return -EINVAL;
+	err = try_load(ctx, d, true);
+	if (err)
+		err = try_load(ctx, d, false);
+	if (err) {
+		ks_err(ctx->o, "cannot load BPF programs: %s (try -t for perf counters)", strerror(-err));
+		return err;
+	}
+	ks_vms_refresh(ctx, false);
+	update_pids(ctx, d);
+	cfgfd = bpf_map__fd(d->skel->maps.evcfg);
+	d->links = calloc(p->nev + 8, sizeof(*d->links));
+	if (!d->links)
+		return -ENOMEM;
+	for (int i = 0; i < p->nev; i++) {
+		struct ks_event *e = &p->ev[i];
+		struct ks_evcfg c = { 0 };
+		struct bpf_link *l;
+		__u32 key = i;
+
+		if (!ks_event_selected(ctx, i))
+			continue;
+		if (e->dedicated) {
+			l = bpf_program__attach(dedicated(d->skel, e->name, d->btf));
+		} else {
+			LIBBPF_OPTS(bpf_tracepoint_opts, o, .bpf_cookie = (__u64)i);
+
+			c.reason_off = e->reason.off;
+			c.reason_size = e->reason.size;
+			c.sub_off = e->sub.off;
+			c.sub_size = e->sub.size;
+			c.vcpu_off = e->vcpu.off;
+			c.vcpu_size = e->vcpu.size;
+			c.role = e->role;
+			bpf_map_update_elem(cfgfd, &key, &c, BPF_ANY);
+			l = bpf_program__attach_tracepoint_opts(d->skel->progs.ks_generic, "kvm",
+								e->name, &o);
+		}
+		if (!l) {
+			err = -errno;
+			ks_err(ctx->o, "cannot attach to kvm:%s: %s", e->name, strerror(-err));
+			return err;
+		}
+		d->links[d->nlinks++] = l;
+	}
+	return 0;
+}
+
+/* the kernel's vcpu_id if an event carried it, else the thread name */
+static int vcpu_of(struct ks_ctx *ctx, int pid, int tid, int vcpu)
+{
+	return vcpu >= 0 ? vcpu : ks_vm_vcpu_of_tid(ctx, pid, tid);
+}
+
+static int bpf_collect(struct ks_ctx *ctx, struct ks_snapshot *s)
+{
+	struct bpf_data *d = ctx->pdata;
+	struct ks_count_key ck, nck, *prev = NULL;
+	struct ks_lat_key lk, nlk, *lprev = NULL;
+	int cfd = bpf_map__fd(d->skel->maps.counts);
+	int lfd = bpf_map__fd(d->skel->maps.lat);
+	int dfd = bpf_map__fd(d->skel->maps.drops);
+	__u64 *vals = calloc(d->ncpus, sizeof(__u64));
+	struct ks_lat_val *lv = calloc(d->ncpus, sizeof(*lv));
+
+	if (!vals || !lv)
+		return -ENOMEM;
+	ks_vms_refresh(ctx, false);	/* thread names; -g re-finds guests by name */
+	if (ctx->o->guest)
+		update_pids(ctx, d);
+	while (!bpf_map_get_next_key(cfd, prev, &nck)) {
+		ck = nck;
+		prev = &ck;
+		if (bpf_map_lookup_elem(cfd, &ck, vals))
+			continue;
+		unsigned long long sum = 0;
+
+		for (int c = 0; c < d->ncpus; c++)
+			sum += vals[c];
+		if (sum && ks_pid_selected(ctx, ck.pid))
+			ks_count_add(s, ck.pid, vcpu_of(ctx, ck.pid, ck.tid, ck.vcpu), ck.event,
+				     ck.reason, sum);
+	}
+	while (!bpf_map_get_next_key(lfd, lprev, &nlk)) {
+		lk = nlk;
+		lprev = &lk;
+		if (bpf_map_lookup_elem(lfd, &lk, lv) || !ks_pid_selected(ctx, lk.pid))
+			continue;
+		struct ks_lat *l = ks_lat_get(s, lk.pid, vcpu_of(ctx, lk.pid, lk.tid, lk.vcpu),
+					      lk.kind, lk.reason);
+
+		for (int c = 0; c < d->ncpus; c++) {
+			for (int b = 0; b < KVMLA_LAT_BUCKETS; b++)
+				l->slots[b] += lv[c].slots[b];
+			l->count += lv[c].count;
+			l->sum_ns += lv[c].sum_ns;
+			if (lv[c].max_ns > l->max_ns)
+				l->max_ns = lv[c].max_ns;
+		}
+	}
+	for (__u32 k = 0; k < KS_DROP_SLOTS; k++) {
+		if (bpf_map_lookup_elem(dfd, &k, vals))
+			continue;
+		for (int c = 0; c < d->ncpus; c++)
+			s->drops[k] += vals[c];
+	}
+	free(vals);
+	free(lv);
+	s->has_reasons = true;
+	s->has_latency = !ctx->o->no_latency;
+	return 0;
+}
+
+static void bpf_close(struct ks_ctx *ctx)
+{
+	struct bpf_data *d = ctx->pdata;
+
+	if (!d)
+		return;
+	for (int i = 0; i < d->nlinks; i++)
+		bpf_link__destroy(d->links[i]);
+	free(d->links);
+	kvmstat_la_bpf__destroy(d->skel);
+	free(d);
+	ctx->pdata = NULL;
+}
+
+const struct ks_provider ks_prov_bpf = {
+	.name = "bpf",
+	.open = bpf_open_all,
+	.collect = bpf_collect,
+	.close = bpf_close,
+};
