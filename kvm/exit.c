@@ -487,10 +487,9 @@ static int kvmla_exit_write_fault(struct kvm_vcpu *vcpu)
 
 /* ---- the rest ---- */
 
-static int kvmla_exit_int(struct kvm_vcpu *vcpu)
+static int kvmla_exit_int(struct kvm_vcpu *vcpu __always_unused)
 {
-	/* A host interrupt; it was taken when IRQs were re-enabled. */
-	vcpu->stat.int_exits++;
+	/* A host interrupt, taken when IRQs came back on (core counts). */
 	return RESUME_GUEST;
 }
 
@@ -505,7 +504,8 @@ static int kvmla_exit_unknown(struct kvm_vcpu *vcpu)
 	unsigned int ecode = (estat >> 16) & 0x3f;
 	unsigned int esub = (estat >> 22) & 0x1ff;
 
-	vcpu->stat.unknown_exits++;
+	if (ecode <= KVMLA_ECODE_MAX)	/* the core counts the others */
+		vcpu->stat.unknown_exits++;
 	if (!vcpu->arch.st.unknown_logged) {
 		vcpu->arch.st.unknown_logged = 1;
 		kvm_err("kvmla: vcpu %u: unhandled exit ecode %u esubcode %u: estat 0x%lx era 0x%lx badv 0x%lx badi 0x%lx\n",
@@ -543,16 +543,13 @@ static const kvmla_exit_fn kvmla_exit_table[KVMLA_ECODE_SLOTS] = {
 	[KVMLA_EC_HVC]			= kvmla_exit_hvc,
 };
 
+/*
+ * The core (vcpu.c) has already traced kvm_exit and counted the ecode.
+ */
 int kvmla_exit_handle(struct kvm_vcpu *vcpu)
 {
-	unsigned long estat = vcpu->arch.exit_estat;
-	unsigned int ecode = (estat >> 16) & 0x3f;
+	unsigned int ecode = (vcpu->arch.exit_estat >> 16) & 0x3f;
 
-	vcpu->arch.esubcode = (estat >> 22) & 0x1ff;
-	if (ecode <= KVMLA_ECODE_MAX)
-		vcpu->stat.ecode_exits[ecode]++;
-	trace_kvm_exit(vcpu->vcpu_id, ecode, vcpu->arch.esubcode,
-		       vcpu->arch.pc, vcpu->arch.exit_badv);
 	if (!kvmla_exit_table[ecode])
 		return kvmla_exit_unknown(vcpu);
 	return kvmla_exit_table[ecode](vcpu);

@@ -1,26 +1,465 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Stage-2 (GPA -> HPA) tables of a VM. */
+/*
+ * Stage-2 (GPA -> HPA) tables of a VM.
+ *
+ * The tables have the host's page-table geometry and entry format, so the
+ * host's TLB refill code walks them while the guest runs: one page per
+ * table, PAGE_SHIFT - 3 index bits per level, CONFIG_PGTABLE_LEVELS
+ * levels.  Level 0 holds page entries, level 1 page-table pointers or PMD
+ * huge entries (_PAGE_HUGE), the top level is the root.  An empty
+ * directory entry points at the host's invalid table of the level below,
+ * as the refill code expects.
+ *
+ * Leaf bits used:
+ *   _PAGE_PRESENT   the entry maps something (software bit);
+ *   _PAGE_VALID     hardware valid; cleared to age a page (young bit);
+ *   _PAGE_DIRTY     hardware writable; set only here, on a write fault,
+ *                   after the page is logged dirty;
+ *   KVMLA_S2_SOFTW  the page may be made writable (software bit).
+ * _PAGE_WRITE is never set: page-walking hardware (PTW) treats it as
+ * permission to set _PAGE_DIRTY itself, which would bypass dirty logging.
+ *
+ * Locking: kvm->mmu_lock guards every table.  The MMU notifier callbacks
+ * are called with it held; everything else here takes it.
+ */
 #include "kvm_internal.h"
+
+#define KVMLA_S2_SOFTW		_PAGE_MODIFIED
+#define KVMLA_S2_LEVELS		CONFIG_PGTABLE_LEVELS
+#define KVMLA_S2_TOP		(KVMLA_S2_LEVELS - 1)
+#define KVMLA_S2_BITS		(PAGE_SHIFT - 3)
+#define KVMLA_S2_ENTRIES	(1UL << KVMLA_S2_BITS)
+#define KVMLA_S2_HUGE_LEVEL	1
+
+static_assert(KVMLA_S2_LEVELS == 3, "stage-2 layout assumes 3 levels");
+
+typedef unsigned long kvmla_s2e;
+
+/* Up to one new table per level for one fault, allocated unlocked. */
+struct kvmla_s2_cache {
+	int n;
+	void *pages[KVMLA_S2_LEVELS];
+};
+
+enum {
+#define KVMLA_TR_(v, N, ...)	KVMLA_TLBR_##N = v,
+	KVMLA_TLB_REASONS(KVMLA_TR_)
+#undef KVMLA_TR_
+};
+
+static unsigned int kvmla_s2_shift(int level)
+{
+	return PAGE_SHIFT + level * KVMLA_S2_BITS;
+}
+
+static unsigned long kvmla_s2_index(u64 gpa, int level)
+{
+	return (gpa >> kvmla_s2_shift(level)) & (KVMLA_S2_ENTRIES - 1);
+}
+
+static u64 kvmla_s2_size(int level)
+{
+	return 1ULL << kvmla_s2_shift(level);
+}
+
+/* What an empty entry of a table at @level holds. */
+static kvmla_s2e kvmla_s2_empty(int level)
+{
+	if (level == 0)
+		return 0;
+	if (level == 1)
+		return (kvmla_s2e)invalid_pte_table;
+	return (kvmla_s2e)invalid_pmd_table;
+}
+
+static bool kvmla_s2_is_leaf(kvmla_s2e e, int level)
+{
+	return level == 0 ? !!(e & _PAGE_PRESENT) : !!(e & _PAGE_HUGE);
+}
+
+static bool kvmla_s2_is_table(kvmla_s2e e, int level)
+{
+	return level > 0 && e != kvmla_s2_empty(level) && !(e & _PAGE_HUGE);
+}
+
+static u64 kvmla_s2_pfn(kvmla_s2e e)
+{
+	return (e & _PFN_MASK) >> PFN_PTE_SHIFT;
+}
+
+static void kvmla_s2_table_init(kvmla_s2e *t, int level)
+{
+	kvmla_s2e v = kvmla_s2_empty(level);
+
+	for (unsigned long i = 0; i < KVMLA_S2_ENTRIES; i++)
+		t[i] = v;
+}
+
+static int kvmla_s2_cache_fill(struct kvmla_s2_cache *c)
+{
+	while (c->n < KVMLA_S2_LEVELS) {
+		void *p = (void *)__get_free_page(GFP_KERNEL_ACCOUNT);
+
+		if (!p)
+			return -ENOMEM;
+		c->pages[c->n++] = p;
+	}
+	return 0;
+}
+
+static void kvmla_s2_cache_free(struct kvmla_s2_cache *c)
+{
+	while (c->n)
+		free_page((unsigned long)c->pages[--c->n]);
+}
+
+/*
+ * The entry for @gpa at @target level, creating tables from @c on the way
+ * (none when @c is NULL).  Stops early at a huge leaf or, without @c, at an
+ * empty entry; *level tells where it stopped.
+ */
+static kvmla_s2e *kvmla_s2_walk(struct kvm *kvm, u64 gpa, int target,
+				struct kvmla_s2_cache *c, int *level)
+{
+	kvmla_s2e *t = kvm->arch.st.pgd;
+	int l;
+
+	for (l = KVMLA_S2_TOP; l > target; l--) {
+		kvmla_s2e *e = &t[kvmla_s2_index(gpa, l)];
+
+		if (*e == kvmla_s2_empty(l)) {
+			if (!c || !c->n) {
+				*level = l;
+				return c ? NULL : e;
+			}
+			t = c->pages[--c->n];
+			kvmla_s2_table_init(t, l - 1);
+			*e = (kvmla_s2e)t;
+			continue;
+		}
+		if (*e & _PAGE_HUGE) {
+			*level = l;
+			return e;
+		}
+		t = (kvmla_s2e *)*e;
+	}
+	*level = target;
+	return &t[kvmla_s2_index(gpa, target)];
+}
+
+/* Free a table and every table below it; count the leaves dropped. */
+static void kvmla_s2_free_table(struct kvm *kvm, kvmla_s2e *t, int level)
+{
+	for (unsigned long i = 0; i < KVMLA_S2_ENTRIES; i++) {
+		if (kvmla_s2_is_table(t[i], level))
+			kvmla_s2_free_table(kvm, (kvmla_s2e *)t[i], level - 1);
+		else if (level == 0 && (t[i] & _PAGE_PRESENT))
+			kvm->stat.pages--;
+		else if (level > 0 && (t[i] & _PAGE_HUGE))
+			kvm->stat.hugepages--;
+	}
+	free_page((unsigned long)t);
+}
+
+/* ---- operations over a GPA range ---- */
+
+enum kvmla_s2_op {
+	KVMLA_S2_UNMAP,
+	KVMLA_S2_AGE,
+	KVMLA_S2_TEST_AGE,
+	KVMLA_S2_WRPROT,
+};
+
+static void kvmla_s2_drop_leaf(struct kvm *kvm, kvmla_s2e *e, int level)
+{
+	if (level == 0)
+		kvm->stat.pages--;
+	else
+		kvm->stat.hugepages--;
+	*e = kvmla_s2_empty(level);
+}
+
+/* Apply @op to the leaves in [start, end); true if any leaf changed/was young. */
+static bool kvmla_s2_range(struct kvm *kvm, kvmla_s2e *t, int level, u64 base,
+			   u64 start, u64 end, enum kvmla_s2_op op)
+{
+	u64 size = kvmla_s2_size(level);
+	bool hit = false;
+
+	for (unsigned long i = 0; i < KVMLA_S2_ENTRIES; i++) {
+		u64 lo = base + i * size, hi = lo + size;
+		kvmla_s2e *e = &t[i];
+
+		if (hi <= start || lo >= end)
+			continue;
+		if (kvmla_s2_is_table(*e, level)) {
+			if (op == KVMLA_S2_UNMAP && lo >= start && hi <= end) {
+				kvmla_s2_free_table(kvm, (kvmla_s2e *)*e,
+						    level - 1);
+				*e = kvmla_s2_empty(level);
+				hit = true;
+				continue;
+			}
+			hit |= kvmla_s2_range(kvm, (kvmla_s2e *)*e, level - 1,
+					      lo, start, end, op);
+			continue;
+		}
+		if (!kvmla_s2_is_leaf(*e, level))
+			continue;
+		switch (op) {
+		case KVMLA_S2_UNMAP:
+			kvmla_s2_drop_leaf(kvm, e, level);
+			hit = true;
+			break;
+		case KVMLA_S2_AGE:
+			hit |= !!(*e & _PAGE_VALID);
+			*e &= ~_PAGE_VALID;
+			break;
+		case KVMLA_S2_TEST_AGE:
+			hit |= !!(*e & _PAGE_VALID);
+			break;
+		case KVMLA_S2_WRPROT:
+			hit |= !!(*e & _PAGE_DIRTY);
+			*e &= ~_PAGE_DIRTY;
+			break;
+		}
+	}
+	return hit;
+}
+
+static bool kvmla_mmu_range(struct kvm *kvm, gfn_t start, gfn_t end,
+			    enum kvmla_s2_op op)
+{
+	if (!kvm->arch.st.pgd)
+		return false;
+	return kvmla_s2_range(kvm, kvm->arch.st.pgd, KVMLA_S2_TOP, 0,
+			      (u64)start << PAGE_SHIFT, (u64)end << PAGE_SHIFT,
+			      op);
+}
+
+/* ---- lifetime ---- */
 
 int kvmla_mmu_init(struct kvm *kvm)
 {
+	kvmla_s2e *root = (kvmla_s2e *)__get_free_page(GFP_KERNEL_ACCOUNT);
+
+	if (!root)
+		return -ENOMEM;
+	kvmla_s2_table_init(root, KVMLA_S2_TOP);
+	kvm->arch.st.pgd = root;
 	return 0;
 }
 
 void kvmla_mmu_deinit(struct kvm *kvm)
 {
+	if (!kvm->arch.st.pgd)
+		return;
+	kvmla_s2_free_table(kvm, kvm->arch.st.pgd, KVMLA_S2_TOP);
+	kvm->arch.st.pgd = NULL;
 }
 
+/* ---- faults ---- */
+
+static void kvmla_mmu_flush_gpa(struct kvm_vcpu *vcpu, u64 gpa)
+{
+	vcpu->arch.st.flush_gpa = gpa;
+	kvm_make_request(KVM_REQ_TLB_FLUSH_GPA, vcpu);
+}
+
+/* A PMD-sized block may map @gfn -> @pfn. */
+static bool kvmla_mmu_can_huge(struct kvm_memory_slot *slot, gfn_t gfn,
+			       kvm_pfn_t pfn)
+{
+	u64 npages = kvmla_s2_size(KVMLA_S2_HUGE_LEVEL) >> PAGE_SHIFT;
+	gfn_t first = gfn & ~(npages - 1);
+
+	if (!(slot->arch.flags & KVM_MEM_HUGEPAGE_CAPABLE) ||
+	    kvm_slot_dirty_track_enabled(slot))
+		return false;
+	if (first < slot->base_gfn ||
+	    first + npages > slot->base_gfn + slot->npages)
+		return false;
+	if ((pfn ^ gfn) & (npages - 1))
+		return false;
+	if (!pfn_valid(pfn))
+		return false;
+	return folio_size(page_folio(pfn_to_page(pfn))) >=
+	       kvmla_s2_size(KVMLA_S2_HUGE_LEVEL);
+}
+
+/* Replace the huge leaf @e by a table of write-protected small leaves. */
+static void kvmla_mmu_split(struct kvm *kvm, kvmla_s2e *e,
+			    struct kvmla_s2_cache *c)
+{
+	kvmla_s2e *t = c->pages[--c->n];
+	kvmla_s2e leaf = *e & ~(_PAGE_HUGE | _PAGE_DIRTY);
+	u64 pfn = kvmla_s2_pfn(*e);
+
+	leaf &= ~_PFN_MASK;
+	for (unsigned long i = 0; i < KVMLA_S2_ENTRIES; i++)
+		t[i] = leaf | ((pfn + i) << PFN_PTE_SHIFT);
+	*e = (kvmla_s2e)t;
+	kvm->stat.hugepages--;
+	kvm->stat.pages += KVMLA_S2_ENTRIES;
+}
+
+/*
+ * Fast path: the mapping exists and only needs its young bit, or its
+ * dirty bit where writing is allowed.  -EAGAIN sends the fault to the
+ * slow path.
+ */
+static int kvmla_mmu_fast(struct kvm_vcpu *vcpu, u64 gpa, bool write,
+			  struct kvm_memory_slot *slot)
+{
+	struct kvm *kvm = vcpu->kvm;
+	int level, ret = -EAGAIN;
+	kvmla_s2e *e, v;
+
+	spin_lock(&kvm->mmu_lock);
+	e = kvmla_s2_walk(kvm, gpa, 0, NULL, &level);
+	if (!kvmla_s2_is_leaf(*e, level))
+		goto out_unlock;
+	v = *e | _PAGE_VALID;
+	if (write) {
+		if (!(v & KVMLA_S2_SOFTW) || level > 0)
+			goto out_unlock;	/* not writable, or must split */
+		if (!(v & _PAGE_DIRTY))
+			vcpu->stat.fault_wrprot++;
+		v |= _PAGE_DIRTY;
+		mark_page_dirty_in_slot(kvm, slot, gpa >> PAGE_SHIFT);
+	}
+	*e = v;
+	ret = level;
+out_unlock:
+	spin_unlock(&kvm->mmu_lock);
+	return ret;
+}
+
+static int kvmla_mmu_slow(struct kvm_vcpu *vcpu, u64 gpa, bool write,
+			  struct kvm_memory_slot *slot)
+{
+	struct kvmla_s2_cache cache = { 0 };
+	struct kvm *kvm = vcpu->kvm;
+	gfn_t gfn = gpa >> PAGE_SHIFT;
+	unsigned long mmu_seq;
+	kvmla_s2e prot, *e;
+	bool writable = false;
+	kvm_pfn_t pfn;
+	int level, ret;
+
+	mmu_seq = kvm->mmu_invalidate_seq;
+	smp_rmb();
+	pfn = gfn_to_pfn_prot(kvm, gfn, write, &writable);
+	if (is_error_noslot_pfn(pfn))
+		return -EFAULT;
+	ret = kvmla_s2_cache_fill(&cache);
+	if (ret)
+		goto out_release;
+
+	spin_lock(&kvm->mmu_lock);
+	if (mmu_invalidate_retry_gfn(kvm, mmu_seq, gfn)) {
+		/* The host mapping changed under us; the guest re-faults. */
+		ret = 0;
+		goto out_unlock;
+	}
+	prot = _PAGE_PRESENT | _PAGE_VALID |
+	       (pfn_valid(pfn) ? _CACHE_CC : _CACHE_SUC);
+	if (writable && !(slot->flags & KVM_MEM_READONLY))
+		prot |= KVMLA_S2_SOFTW;
+	if (write)
+		prot |= _PAGE_DIRTY;
+
+	if (kvmla_mmu_can_huge(slot, gfn, pfn)) {
+		u64 mask = KVMLA_S2_ENTRIES - 1;
+
+		e = kvmla_s2_walk(kvm, gpa, KVMLA_S2_HUGE_LEVEL, &cache,
+				  &level);
+		if (kvmla_s2_is_table(*e, level)) {
+			/* Small mappings go; their TLB entries with them. */
+			kvmla_s2_free_table(kvm, (kvmla_s2e *)*e, level - 1);
+			*e = kvmla_s2_empty(level);
+			kvm_flush_remote_tlbs(kvm);
+			trace_kvm_tlb_flush(vcpu->vcpu_id, 0, KVMLA_TLBR_HUGE,
+					    gpa);
+		}
+		if (!(*e & _PAGE_HUGE))
+			kvm->stat.hugepages++;
+		*e = prot | _PAGE_HUGE | ((pfn & ~mask) << PFN_PTE_SHIFT);
+		vcpu->stat.fault_huge++;
+	} else {
+		e = kvmla_s2_walk(kvm, gpa, 0, &cache, &level);
+		if (level > 0) {
+			/* A huge leaf under dirty logging: split it. */
+			kvmla_mmu_split(kvm, e, &cache);
+			trace_kvm_tlb_flush(vcpu->vcpu_id, 0, KVMLA_TLBR_HUGE,
+					    gpa);
+			e = kvmla_s2_walk(kvm, gpa, 0, &cache, &level);
+		}
+		if (!(*e & _PAGE_PRESENT))
+			kvm->stat.pages++;
+		*e = prot | (pfn << PFN_PTE_SHIFT);
+	}
+	if (write)
+		mark_page_dirty_in_slot(kvm, slot, gfn);
+	ret = level;
+out_unlock:
+	spin_unlock(&kvm->mmu_lock);
+	kvmla_s2_cache_free(&cache);
+out_release:
+	if (write)
+		kvm_release_pfn_dirty(pfn);
+	else
+		kvm_release_pfn_clean(pfn);
+	return ret;
+}
+
+/*
+ * Resolve a stage-2 fault: 0 when the guest may retry the access, -ENOENT
+ * when no memslot backs @gpa for this access (MMIO, or a write to a
+ * read-only slot), another -errno on failure.
+ */
 int kvmla_mmu_handle_fault(struct kvm_vcpu *vcpu, unsigned long gpa,
 			   bool write, bool exec)
 {
-	return -EFAULT;
+	struct kvm_memory_slot *slot;
+	int ret, path = 0;
+
+	slot = gfn_to_memslot(vcpu->kvm, gpa >> PAGE_SHIFT);
+	if (!slot || (slot->flags & KVM_MEMSLOT_INVALID) ||
+	    (write && (slot->flags & KVM_MEM_READONLY)))
+		return -ENOENT;
+
+	ret = kvmla_mmu_fast(vcpu, gpa, write, slot);
+	if (ret >= 0) {
+		vcpu->stat.fault_fast++;
+	} else {
+		path = 1;
+		vcpu->stat.fault_slow++;
+		ret = kvmla_mmu_slow(vcpu, gpa, write, slot);
+	}
+	trace_kvm_gpa_fault(vcpu->vcpu_id, write, exec, ret < 0 ? 0 : ret,
+			    path, 0 /* RAM */, ret < 0 ? ret : 0, gpa);
+	if (ret < 0)
+		return ret;
+	kvmla_mmu_flush_gpa(vcpu, gpa);
+	return 0;
 }
+
+/* ---- memslots and dirty logging ---- */
 
 void kvm_arch_mmu_enable_log_dirty_pt_masked(struct kvm *kvm,
 					     struct kvm_memory_slot *slot,
 					     gfn_t gfn_offset, unsigned long mask)
 {
+	gfn_t base = slot->base_gfn + gfn_offset;
+
+	while (mask) {
+		unsigned int bit = __ffs(mask);
+
+		kvmla_mmu_range(kvm, base + bit, base + bit + 1,
+				KVMLA_S2_WRPROT);
+		mask &= mask - 1;
+	}
 }
 
 int kvm_arch_prepare_memory_region(struct kvm *kvm,
@@ -28,6 +467,19 @@ int kvm_arch_prepare_memory_region(struct kvm *kvm,
 				   struct kvm_memory_slot *new,
 				   enum kvm_mr_change change)
 {
+	u64 huge = kvmla_s2_size(KVMLA_S2_HUGE_LEVEL);
+	u64 gpa, size;
+
+	if (change == KVM_MR_DELETE)
+		return 0;
+	gpa = (u64)new->base_gfn << PAGE_SHIFT;
+	size = (u64)new->npages << PAGE_SHIFT;
+	if (gpa + size > kvm->arch.gpa_size)
+		return -ENOMEM;
+	if (size >= huge && !((new->userspace_addr ^ gpa) & (huge - 1)))
+		new->arch.flags = KVM_MEM_HUGEPAGE_CAPABLE;
+	else
+		new->arch.flags = KVM_MEM_HUGEPAGE_INCAPABLE;
 	return 0;
 }
 
@@ -36,32 +488,58 @@ void kvm_arch_commit_memory_region(struct kvm *kvm,
 				   const struct kvm_memory_slot *new,
 				   enum kvm_mr_change change)
 {
+	bool was, now;
+
+	if (change != KVM_MR_FLAGS_ONLY)
+		return;
+	was = old->flags & KVM_MEM_LOG_DIRTY_PAGES;
+	now = new->flags & KVM_MEM_LOG_DIRTY_PAGES;
+	/* With "initially set" userspace write-protects as it clears. */
+	if (was || !now || kvm_dirty_log_manual_protect_and_init_set(kvm))
+		return;
+	spin_lock(&kvm->mmu_lock);
+	kvmla_mmu_range(kvm, new->base_gfn, new->base_gfn + new->npages,
+			KVMLA_S2_WRPROT);
+	spin_unlock(&kvm->mmu_lock);
+	kvm_flush_remote_tlbs(kvm);
 }
 
 void kvm_arch_flush_shadow_all(struct kvm *kvm)
 {
+	spin_lock(&kvm->mmu_lock);
+	kvmla_mmu_range(kvm, 0, ~0ULL >> PAGE_SHIFT, KVMLA_S2_UNMAP);
+	spin_unlock(&kvm->mmu_lock);
 }
 
 void kvm_arch_flush_shadow_memslot(struct kvm *kvm,
 				   struct kvm_memory_slot *slot)
 {
-}
-
-bool kvm_unmap_gfn_range(struct kvm *kvm, struct kvm_gfn_range *range)
-{
-	return false;
-}
-
-bool kvm_age_gfn(struct kvm *kvm, struct kvm_gfn_range *range)
-{
-	return false;
-}
-
-bool kvm_test_age_gfn(struct kvm *kvm, struct kvm_gfn_range *range)
-{
-	return false;
+	spin_lock(&kvm->mmu_lock);
+	kvmla_mmu_range(kvm, slot->base_gfn, slot->base_gfn + slot->npages,
+			KVMLA_S2_UNMAP);
+	spin_unlock(&kvm->mmu_lock);
+	kvm_flush_remote_tlbs(kvm);
 }
 
 void kvm_arch_sync_dirty_log(struct kvm *kvm, struct kvm_memory_slot *memslot)
 {
+	/* Pages are logged when their write fault is resolved. */
+}
+
+/* ---- MMU notifier callbacks (mmu_lock held by the caller) ---- */
+
+bool kvm_unmap_gfn_range(struct kvm *kvm, struct kvm_gfn_range *range)
+{
+	return kvmla_mmu_range(kvm, range->start, range->end, KVMLA_S2_UNMAP);
+}
+
+bool kvm_age_gfn(struct kvm *kvm, struct kvm_gfn_range *range)
+{
+	return kvmla_mmu_range(kvm, range->start, range->end, KVMLA_S2_AGE);
+}
+
+bool kvm_test_age_gfn(struct kvm *kvm, struct kvm_gfn_range *range)
+{
+	return kvmla_mmu_range(kvm, range->start, range->end,
+			       KVMLA_S2_TEST_AGE);
 }

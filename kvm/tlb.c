@@ -27,6 +27,8 @@ void kvmla_tlb_serve_requests(struct kvm_vcpu *vcpu)
 	unsigned long old = vcpu->arch.st.vpid;
 	bool gpa;
 
+	/* The stage-2 root the refill code walks while the guest runs. */
+	vcpu->arch.guest_pgdl = (unsigned long)vcpu->kvm->arch.st.pgd;
 	if (kvm_check_request(KVM_REQ_TLB_FLUSH, vcpu))
 		kvmla_tlb_flush_all(vcpu, 0 /* REQUEST */);
 	gpa = kvm_check_request(KVM_REQ_TLB_FLUSH_GPA, vcpu);
