@@ -1,0 +1,1097 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The analyses: pure functions over decoded records (struct tv_rec), fed in
+ * time order.  No I/O, no ncurses: tests drive them with arrays.
+ *
+ * Per vCPU thread (keyed by tid) a small state machine follows
+ *   ENTRY -> guest, EXIT -> kernel (halted for halt/idle exits),
+ *   UEXIT -> userspace, ENTRY -> guest ...
+ * An exit's latency is exit -> next entry of the same thread, classed
+ * "user" when a userspace exit happened in between, "kernel" otherwise.
+ * Percentiles are exact (nearest rank over the sorted samples).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "trace-viewer.h"
+
+#define SLOW_KEEP 64
+#define IRQ_PENDING_MAX 4096
+
+void tv_opts_default(struct tv_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->vm = -1;
+	o->vcpu = -1;
+	o->tid = -1;
+	o->slow_ns = 100000;
+	o->top = 10;
+}
+
+uint64_t tv_reason_key(uint32_t isa, uint32_t code)
+{
+	return (uint64_t)isa << 32 | code;
+}
+
+unsigned int tv_lat_bucket(uint64_t ns)
+{
+	unsigned int b = 0;
+
+	while (ns > 1 && b < TV_LAT_BUCKETS - 1) {
+		ns >>= 1;
+		b++;
+	}
+	return b;
+}
+
+const char *tv_state_name(int st)
+{
+	static const char *const n[] = { "guest", "kernel", "userspace", "halted" };
+
+	return st >= 0 && st < TV_ST_NUM ? n[st] : "none";
+}
+
+const char *tv_latclass_name(int c)
+{
+	static const char *const n[] = { "kernel", "userspace", "all" };
+
+	return c >= 0 && c < TV_LAT_NUM ? n[c] : "?";
+}
+
+const char *tv_profile_name(enum tv_profile p)
+{
+	return p == TV_PROFILE_X86 ? "x86" : p == TV_PROFILE_LOONGARCH ? "loongarch" : "unknown";
+}
+
+static void lat_init(struct tv_latstat *l)
+{
+	memset(l, 0, sizeof(*l));
+	l->min = UINT64_MAX;
+}
+
+static void lat_add(struct tv_latstat *l, uint64_t ns)
+{
+	l->count++;
+	l->sum += ns;
+	if (ns < l->min)
+		l->min = ns;
+	if (ns > l->max)
+		l->max = ns;
+	l->hist[tv_lat_bucket(ns)]++;
+}
+
+void tv_an_init(struct tv_analysis *an, const struct tv_opts *opts, enum tv_profile p)
+{
+	memset(an, 0, sizeof(*an));
+	if (opts)
+		an->opts = *opts;
+	else
+		tv_opts_default(&an->opts);
+	an->profile = p;
+	an->bin_ns = 1000;
+	for (int c = 0; c < TV_LAT_NUM; c++)
+		lat_init(&an->lat_total[c]);
+	lat_init(&an->uexit_kernel);
+	lat_init(&an->uexit_user);
+	lat_init(&an->irq_lat);
+}
+
+static unsigned int hash32(uint64_t k)
+{
+	k *= 0x9e3779b97f4a7c15ull;
+	return (unsigned int)(k >> 40);
+}
+
+int tv_reason_find(const struct tv_analysis *an, uint64_t key)
+{
+	unsigned int h = hash32(key) & 1023;
+
+	for (unsigned int i = 0; i < 1024; i++, h = (h + 1) & 1023) {
+		if (!an->reason_hkey[h])
+			return -1;
+		if (an->reason_hkey[h] == key + 1)
+			return an->reason_hidx[h];
+	}
+	return -1;
+}
+
+int tv_an_reason(struct tv_analysis *an, uint64_t key, const char *name, const char *json_key)
+{
+	int idx = tv_reason_find(an, key);
+	struct tv_reason *r;
+	unsigned int h;
+
+	if (idx >= 0)
+		return idx;
+	if (an->nr_reasons >= TV_MAX_REASONS)
+		return -1;
+	idx = an->nr_reasons++;
+	r = &an->reasons[idx];
+	memset(r, 0, sizeof(*r));
+	r->key = key;
+	if (name)
+		snprintf(r->name, sizeof(r->name), "%s", name);
+	else
+		snprintf(r->name, sizeof(r->name), "reason_%u", (unsigned int)key);
+	snprintf(r->json_key, sizeof(r->json_key), "%s", json_key ? json_key : r->name);
+	r->halt = !strcasecmp(r->name, "hlt") || !strcasecmp(r->name, "idle-halt");
+	for (int c = 0; c < TV_LAT_NUM; c++)
+		lat_init(&r->lat[c]);
+	h = hash32(key) & 1023;
+	while (an->reason_hkey[h])
+		h = (h + 1) & 1023;
+	an->reason_hkey[h] = key + 1;
+	an->reason_hidx[h] = (int16_t)idx;
+	return idx;
+}
+
+/* ---- tid -> tgid ---- */
+
+static uint32_t tgid_of(const struct tv_analysis *an, uint32_t tid)
+{
+	unsigned int m, h;
+
+	if (!an->cap_tgids)
+		return 0;
+	m = an->cap_tgids - 1;
+	for (h = hash32(tid) & m; an->tgids[h][0]; h = (h + 1) & m)
+		if (an->tgids[h][0] == tid + 1)
+			return an->tgids[h][1];
+	return 0;
+}
+
+void tv_an_set_tgid(struct tv_analysis *an, uint32_t tid, uint32_t tgid)
+{
+	unsigned int m, h;
+
+	if ((an->nr_tgids + 1) * 2 > an->cap_tgids) {
+		unsigned int ncap = an->cap_tgids ? an->cap_tgids * 2 : 256;
+		uint32_t (*n)[2] = calloc(ncap, sizeof(*n));
+
+		if (!n)
+			return;
+		for (unsigned int i = 0; i < an->cap_tgids; i++) {
+			if (!an->tgids[i][0])
+				continue;
+			for (h = hash32(an->tgids[i][0] - 1) & (ncap - 1); n[h][0]; h = (h + 1) & (ncap - 1))
+				;
+			n[h][0] = an->tgids[i][0];
+			n[h][1] = an->tgids[i][1];
+		}
+		free(an->tgids);
+		an->tgids = n;
+		an->cap_tgids = ncap;
+	}
+	m = an->cap_tgids - 1;
+	for (h = hash32(tid) & m; an->tgids[h][0]; h = (h + 1) & m)
+		if (an->tgids[h][0] == tid + 1)
+			break;
+	if (!an->tgids[h][0])
+		an->nr_tgids++;
+	an->tgids[h][0] = tid + 1;
+	an->tgids[h][1] = tgid;
+	an->tgid_gen++;
+}
+
+void tv_an_set_vm_name(struct tv_analysis *an, uint32_t tgid, const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < an->nr_vmnames; i++)
+		if (an->vmnames[i].tgid == tgid)
+			break;
+	if (i == an->nr_vmnames) {
+		if (an->nr_vmnames == an->cap_vmnames) {
+			unsigned int nc = an->cap_vmnames ? an->cap_vmnames * 2 : 16;
+			void *n = realloc(an->vmnames, nc * sizeof(*an->vmnames));
+
+			if (!n)
+				return;
+			an->vmnames = n;
+			an->cap_vmnames = nc;
+		}
+		an->nr_vmnames++;
+	}
+	an->vmnames[i].tgid = tgid;
+	snprintf(an->vmnames[i].name, sizeof(an->vmnames[i].name), "%s", name);
+	if (an->opts.vm_name[0] && !strcmp(an->opts.vm_name, name))
+		an->opts.vm = tgid;
+	/* the VM's main thread belongs to it */
+	if (!tgid_of(an, tgid))
+		tv_an_set_tgid(an, tgid, tgid);
+}
+
+void tv_an_set_evname(struct tv_analysis *an, unsigned int evid, const char *name)
+{
+	if (evid >= an->nr_evcount)
+		return;
+	if (!an->evname) {
+		an->evname = calloc(an->nr_evcount, sizeof(*an->evname));
+		if (!an->evname)
+			return;
+	}
+	snprintf(an->evname[evid], TV_NAME_LEN, "%s", name);
+}
+
+void tv_an_set_comm(struct tv_analysis *an, uint32_t tid, const char *comm)
+{
+	for (unsigned int i = 0; i < an->nr_vcpus; i++)
+		if (an->vcpus[i].tid == tid)
+			tv_vcpu_set_comm(&an->vcpus[i], comm);
+}
+
+/* ---- vCPUs ---- */
+
+static struct tv_vcpu *vcpu_find(struct tv_analysis *an, uint32_t tid)
+{
+	unsigned int m, h;
+
+	if (!an->tid_hash_cap)
+		return NULL;
+	m = an->tid_hash_cap - 1;
+	for (h = hash32(tid) & m; an->tid_hash[h]; h = (h + 1) & m)
+		if (an->vcpus[an->tid_hash[h] - 1].tid == tid)
+			return &an->vcpus[an->tid_hash[h] - 1];
+	return NULL;
+}
+
+static void vcpu_resolve_tgid(struct tv_analysis *an, struct tv_vcpu *v)
+{
+	if (v->tgid || v->tgid_gen == an->tgid_gen)
+		return;
+	v->tgid_gen = an->tgid_gen;
+	v->tgid = tgid_of(an, v->tid);
+}
+
+/* QEMU (and kvmla-vmm) name vCPU threads "CPU <n>/KVM": a vcpu_id when events carry none */
+void tv_vcpu_set_comm(struct tv_vcpu *v, const char *comm)
+{
+	unsigned int n;
+	char tail[8];
+
+	snprintf(v->comm, sizeof(v->comm), "%s", comm);
+	if (v->vcpu_id == TV_NO_VCPU && sscanf(comm, "CPU %u/%7s", &n, tail) == 2 &&
+	    !strcmp(tail, "KVM"))
+		v->vcpu_id = n;
+}
+
+static struct tv_vcpu *vcpu_get(struct tv_analysis *an, uint32_t tid)
+{
+	struct tv_vcpu *v = vcpu_find(an, tid);
+	unsigned int m, h;
+
+	if (v)
+		return v;
+	if (an->nr_vcpus == an->cap_vcpus) {
+		unsigned int nc = an->cap_vcpus ? an->cap_vcpus * 2 : 16;
+		struct tv_vcpu *n = realloc(an->vcpus, nc * sizeof(*n));
+
+		if (!n)
+			return NULL;
+		an->vcpus = n;
+		an->cap_vcpus = nc;
+	}
+	if ((an->nr_vcpus + 1) * 2 > an->tid_hash_cap) {
+		unsigned int nc = an->tid_hash_cap ? an->tid_hash_cap * 2 : 64;
+		uint32_t *n = calloc(nc, sizeof(*n));
+
+		if (!n)
+			return NULL;
+		for (unsigned int i = 0; i < an->nr_vcpus; i++) {
+			for (h = hash32(an->vcpus[i].tid) & (nc - 1); n[h]; h = (h + 1) & (nc - 1))
+				;
+			n[h] = i + 1;
+		}
+		free(an->tid_hash);
+		an->tid_hash = n;
+		an->tid_hash_cap = nc;
+	}
+	v = &an->vcpus[an->nr_vcpus];
+	memset(v, 0, sizeof(*v));
+	v->reason_count = calloc(TV_MAX_REASONS, sizeof(uint64_t));
+	v->bins = calloc(TV_BINS_MAX, sizeof(*v->bins));
+	if (!v->reason_count || !v->bins) {
+		free(v->reason_count);
+		free(v->bins);
+		return NULL;
+	}
+	v->tid = tid;
+	v->vcpu_id = TV_NO_VCPU;
+	v->state = TV_ST_NONE;
+	v->cur_reason = -1;
+	v->cur_ureason = -1;
+	v->tgid_gen = ~0u;
+	m = an->tid_hash_cap - 1;
+	for (h = hash32(tid) & m; an->tid_hash[h]; h = (h + 1) & m)
+		;
+	an->tid_hash[h] = ++an->nr_vcpus;
+	vcpu_resolve_tgid(an, v);
+	if (an->comm_fn) {
+		const char *c = an->comm_fn(tid, an->comm_arg);
+
+		if (c)
+			tv_vcpu_set_comm(v, c);
+	}
+	return v;
+}
+
+/* ---- time bins ---- */
+
+static void rebin(struct tv_analysis *an)
+{
+	for (unsigned int i = 0; i < TV_BINS_MAX / 2; i++) {
+		an->churn_tlb[i] = an->churn_tlb[2 * i] + an->churn_tlb[2 * i + 1];
+		an->churn_vpid[i] = an->churn_vpid[2 * i] + an->churn_vpid[2 * i + 1];
+		an->churn_exits[i] = an->churn_exits[2 * i] + an->churn_exits[2 * i + 1];
+		for (unsigned int v = 0; v < an->nr_vcpus; v++)
+			for (int s = 0; s < TV_ST_NUM; s++)
+				an->vcpus[v].bins[i][s] = an->vcpus[v].bins[2 * i][s] +
+							  an->vcpus[v].bins[2 * i + 1][s];
+	}
+	for (unsigned int i = TV_BINS_MAX / 2; i < TV_BINS_MAX; i++) {
+		an->churn_tlb[i] = an->churn_vpid[i] = an->churn_exits[i] = 0;
+		for (unsigned int v = 0; v < an->nr_vcpus; v++)
+			memset(an->vcpus[v].bins[i], 0, sizeof(an->vcpus[v].bins[i]));
+	}
+	an->bin_ns *= 2;
+	an->nr_bins = (an->nr_bins + 1) / 2;
+}
+
+static unsigned int bin_of(struct tv_analysis *an, uint64_t ts)
+{
+	uint64_t rel = ts > an->win_first ? ts - an->win_first : 0;
+
+	while (rel / an->bin_ns >= TV_BINS_MAX)
+		rebin(an);
+	unsigned int b = (unsigned int)(rel / an->bin_ns);
+
+	if (b + 1 > an->nr_bins)
+		an->nr_bins = b + 1;
+	return b;
+}
+
+static void state_account(struct tv_analysis *an, struct tv_vcpu *v, uint64_t end)
+{
+	uint64_t s = v->state_since;
+
+	if (v->state >= TV_ST_NUM || end <= s)
+		return;
+	v->state_ns[v->state] += end - s;
+	bin_of(an, end);	/* grow the bins first, so that the loop is stable */
+	while (s < end) {
+		unsigned int b = bin_of(an, s);
+		uint64_t bend = an->win_first + (uint64_t)(b + 1) * an->bin_ns;
+		uint64_t e = end < bend ? end : bend;
+
+		v->bins[b][v->state] += e - s;
+		s = e;
+	}
+}
+
+static void state_set(struct tv_analysis *an, struct tv_vcpu *v, int st, uint64_t ts)
+{
+	state_account(an, v, ts);
+	v->state = (uint8_t)st;
+	v->state_since = ts;
+}
+
+/* ---- matrices ---- */
+
+static void csr_add(struct tv_analysis *an, uint32_t csr, uint32_t op, uint32_t vidx)
+{
+	uint64_t key = (uint64_t)csr << 32 | (uint64_t)(op & 0xff) << 24 | (vidx & 0xffffff);
+	unsigned int m, h;
+
+	if ((an->nr_csr + 1) * 2 > an->csr_hash_cap) {
+		unsigned int nc = an->csr_hash_cap ? an->csr_hash_cap * 2 : 256;
+		uint32_t *n = calloc(nc, sizeof(*n));
+
+		if (!n)
+			return;
+		for (unsigned int i = 0; i < an->nr_csr; i++) {
+			struct tv_csr_cell *c = &an->csr[i];
+			uint64_t k = (uint64_t)c->csr << 32 | (uint64_t)c->op << 24 | c->vcpu_idx;
+
+			for (h = hash32(k) & (nc - 1); n[h]; h = (h + 1) & (nc - 1))
+				;
+			n[h] = i + 1;
+		}
+		free(an->csr_hash);
+		an->csr_hash = n;
+		an->csr_hash_cap = nc;
+	}
+	m = an->csr_hash_cap - 1;
+	for (h = hash32(key) & m; an->csr_hash[h]; h = (h + 1) & m) {
+		struct tv_csr_cell *c = &an->csr[an->csr_hash[h] - 1];
+
+		if (c->csr == csr && c->op == (op & 0xff) && c->vcpu_idx == (vidx & 0xffffff)) {
+			c->count++;
+			return;
+		}
+	}
+	if (an->nr_csr == an->cap_csr) {
+		unsigned int nc = an->cap_csr ? an->cap_csr * 2 : 64;
+		struct tv_csr_cell *n = realloc(an->csr, nc * sizeof(*n));
+
+		if (!n)
+			return;
+		an->csr = n;
+		an->cap_csr = nc;
+	}
+	an->csr[an->nr_csr] = (struct tv_csr_cell){ csr, op & 0xff, vidx & 0xffffff, 1 };
+	an->csr_hash[h] = ++an->nr_csr;
+}
+
+static void fault_add(struct tv_analysis *an, uint32_t kind, uint32_t path, uint32_t acc)
+{
+	static const char *const accn[] = { "read", "write", "exec" };
+	unsigned int i;
+	const char *kn, *pn;
+
+	for (i = 0; i < an->nr_faults; i++)
+		if (an->faults[i].kind == kind && an->faults[i].path == path && an->faults[i].acc == acc) {
+			an->faults[i].count++;
+			return;
+		}
+	if (i >= sizeof(an->faults) / sizeof(an->faults[0]))
+		return;
+	kn = tv_la_sym_name("FAULT_KIND", kind);
+	pn = path == 0xff ? NULL : tv_la_sym_name("FAULT_PATH", path);
+	an->faults[i].kind = kind;
+	an->faults[i].path = path;
+	an->faults[i].acc = acc;
+	an->faults[i].count = 1;
+	snprintf(an->faults[i].cls, TV_NAME_LEN, "%s%s%s/%s", kn ? kn : "kind?",
+		 pn || path != 0xff ? "/" : "", pn ? pn : path != 0xff ? "path?" : "",
+		 acc < 3 ? accn[acc] : "?");
+	an->nr_faults++;
+}
+
+static void slow_add(struct tv_analysis *an, struct tv_vcpu *v, uint64_t ts, uint64_t lat, bool user,
+		     int reason)
+{
+	unsigned int i;
+
+	if (!an->slow) {
+		an->slow = calloc(SLOW_KEEP, sizeof(*an->slow));
+		if (!an->slow)
+			return;
+	}
+	if (an->nr_slow == SLOW_KEEP && lat <= an->slow[SLOW_KEEP - 1].lat)
+		return;
+	i = an->nr_slow < SLOW_KEEP ? an->nr_slow++ : SLOW_KEEP - 1;
+	while (i > 0 && an->slow[i - 1].lat < lat) {
+		an->slow[i] = an->slow[i - 1];
+		i--;
+	}
+	an->slow[i] = (struct tv_slow){ ts, lat, v->tid, v->vcpu_id, reason, user };
+}
+
+static int lat_sample(struct tv_analysis *an, int reason, int cls, uint64_t ns)
+{
+	uint32_t l = ns > UINT32_MAX ? UINT32_MAX : (uint32_t)ns;
+
+	if (an->nr_lat == an->cap_lat) {
+		size_t nc = an->cap_lat ? an->cap_lat * 2 : 4096;
+		uint64_t *n = realloc(an->lat, nc * sizeof(*n));
+
+		if (!n)
+			return -ENOMEM;
+		an->lat = n;
+		an->cap_lat = nc;
+	}
+	/* group (reason << 1 | class) << 33 | ns << 1 | class */
+	an->lat[an->nr_lat++] = ((uint64_t)(reason < 0 ? TV_MAX_REASONS : reason) << 1 | cls) << 33 |
+				(uint64_t)l << 1 | cls;
+	return 0;
+}
+
+static void irq_queue(struct tv_analysis *an, uint32_t tgid, uint32_t vcpu, uint32_t irq, uint64_t ts)
+{
+	an->irq_queued++;
+	for (unsigned int i = 0; i < an->nr_irqp; i++)
+		if (an->irqp[i].tid == tgid && an->irqp[i].irq == (vcpu << 16 | (irq & 0xffff)))
+			return;		/* already pending: coalesced */
+	if (an->nr_irqp == an->cap_irqp) {
+		unsigned int nc = an->cap_irqp ? an->cap_irqp * 2 : 64;
+		void *n;
+
+		if (nc > IRQ_PENDING_MAX)
+			return;
+		n = realloc(an->irqp, nc * sizeof(*an->irqp));
+		if (!n)
+			return;
+		an->irqp = n;
+		an->cap_irqp = nc;
+	}
+	an->irqp[an->nr_irqp++] = (struct tv_irq_pending){ tgid, vcpu << 16 | (irq & 0xffff), ts };
+}
+
+static void irq_deliver(struct tv_analysis *an, uint32_t tgid, uint32_t vcpu, uint32_t irq, uint64_t ts)
+{
+	an->irq_delivered++;
+	for (unsigned int i = 0; i < an->nr_irqp; i++)
+		if (an->irqp[i].tid == tgid && an->irqp[i].irq == (vcpu << 16 | (irq & 0xffff))) {
+			lat_add(&an->irq_lat, ts - an->irqp[i].ts);
+			an->irqp[i] = an->irqp[--an->nr_irqp];
+			return;
+		}
+}
+
+/* The exit (or userspace exit) of v ends at ts: one latency sample. */
+static int close_exit(struct tv_analysis *an, struct tv_vcpu *v, uint64_t ts)
+{
+	uint64_t lat;
+	int cls, reason;
+
+	if (!v->exit_ts)
+		return 0;
+	lat = ts - v->exit_ts;
+	cls = v->in_user ? TV_LAT_USER : TV_LAT_KERNEL;
+	reason = v->cur_reason >= 0 ? v->cur_reason : v->cur_ureason;
+	if (lat_sample(an, reason, cls, lat))
+		return -ENOMEM;
+	lat_add(&an->lat_total[cls], lat);
+	lat_add(&an->lat_total[TV_LAT_ALL], lat);
+	if (v->cur_reason >= 0) {
+		lat_add(&an->reasons[v->cur_reason].lat[cls], lat);
+		lat_add(&an->reasons[v->cur_reason].lat[TV_LAT_ALL], lat);
+	}
+	if (v->in_user && v->cur_ureason >= 0) {
+		lat_add(&an->reasons[v->cur_ureason].lat[TV_LAT_USER], lat);
+		lat_add(&an->reasons[v->cur_ureason].lat[TV_LAT_ALL], lat);
+	}
+	if (v->in_user && v->uexit_ts)
+		lat_add(&an->uexit_user, ts - v->uexit_ts);
+	slow_add(an, v, v->exit_ts, lat, v->in_user, reason);
+	v->exit_ts = 0;
+	v->in_user = false;
+	v->cur_ureason = -1;
+	return 0;
+}
+
+static bool vcpu_pass(struct tv_analysis *an, struct tv_vcpu *v)
+{
+	const struct tv_opts *o = &an->opts;
+
+	if (o->tid >= 0 && v->tid != (uint64_t)o->tid)
+		return false;
+	if (o->vcpu >= 0 && v->vcpu_id != (uint64_t)o->vcpu)
+		return false;
+	if (o->vm >= 0 || o->vm_name[0]) {
+		vcpu_resolve_tgid(an, v);
+		if (o->vm < 0 || v->tgid != (uint64_t)o->vm)
+			return false;
+	}
+	return true;
+}
+
+static int count_ev(struct tv_analysis *an, unsigned int evid)
+{
+	if (evid >= an->nr_evcount) {
+		unsigned int nc = evid + 64;
+		uint64_t *n = realloc(an->evcount, nc * sizeof(*n));
+
+		if (!n)
+			return -ENOMEM;
+		memset(n + an->nr_evcount, 0, (nc - an->nr_evcount) * sizeof(*n));
+		an->evcount = n;
+		if (an->evname) {
+			char (*e)[TV_NAME_LEN] = realloc(an->evname, nc * sizeof(*e));
+
+			if (!e)
+				return -ENOMEM;
+			memset(e + an->nr_evcount, 0, (nc - an->nr_evcount) * sizeof(*e));
+			an->evname = e;
+		}
+		an->nr_evcount = nc;
+	}
+	an->evcount[evid]++;
+	return 0;
+}
+
+static int keep(struct tv_analysis *an, const struct tv_rec *r)
+{
+	if (!an->opts.keep_records)
+		return 0;
+	if (an->nr_recs == an->cap_recs) {
+		size_t nc = an->cap_recs ? an->cap_recs * 2 : 4096;
+		struct tv_rec *n = realloc(an->recs, nc * sizeof(*n));
+
+		if (!n)
+			return -ENOMEM;
+		an->recs = n;
+		an->cap_recs = nc;
+	}
+	an->recs[an->nr_recs++] = *r;
+	return 0;
+}
+
+void tv_an_missed(struct tv_analysis *an, int64_t events)
+{
+	an->missed_pages++;
+	if (events > 0)
+		an->missed_events += events;
+}
+
+int tv_an_feed(struct tv_analysis *an, const struct tv_rec *r)
+{
+	struct tv_vcpu *v = NULL;
+	uint64_t rel;
+	int ridx;
+
+	if (!an->nr_records++)
+		an->first_ts = r->ts;
+	if (r->ts > an->last_ts)
+		an->last_ts = r->ts;
+
+	/* identity: never filtered */
+	if (r->kind == TV_MARKER) {
+		tv_an_set_tgid(an, r->a, r->b);
+		return 0;
+	}
+	if (r->kind == TV_NEWTASK) {
+		uint32_t ptg = tgid_of(an, r->tid);
+
+		tv_an_set_tgid(an, r->a, r->b ? (ptg ? ptg : r->tid) : r->a);
+		return 0;
+	}
+
+	rel = r->ts - an->first_ts;
+	if (r->ts < an->first_ts || rel < an->opts.from_ns ||
+	    (an->opts.to_ns && rel > an->opts.to_ns))
+		return 0;
+
+	switch (r->kind) {
+	case TV_ENTRY:
+	case TV_EXIT:
+	case TV_UEXIT:
+	case TV_RUN:
+		v = vcpu_get(an, r->tid);
+		if (!v)
+			return -ENOMEM;
+		break;
+	case TV_IRQ_QUEUE:
+	case TV_OTHER:
+		break;		/* not necessarily in the vCPU thread */
+	default:
+		v = vcpu_find(an, r->tid);
+		break;
+	}
+	if (v && r->vcpu != TV_NO_VCPU && r->kind != TV_IRQ_QUEUE)
+		v->vcpu_id = r->vcpu;
+	if (v && !vcpu_pass(an, v))
+		return 0;
+	if (!v && (an->opts.tid >= 0 || an->opts.vcpu >= 0 || an->opts.vm >= 0 ||
+		   an->opts.vm_name[0])) {
+		/* no vCPU context: kept only when the event names a vCPU that passes */
+		if (r->kind != TV_IRQ_QUEUE && r->vcpu == TV_NO_VCPU)
+			return 0;
+		if (an->opts.vcpu >= 0 && r->vcpu != (uint64_t)an->opts.vcpu)
+			return 0;
+		if (an->opts.tid >= 0)
+			return 0;
+		if (an->opts.vm >= 0 || an->opts.vm_name[0]) {
+			uint32_t tg = tgid_of(an, r->tid);
+
+			if (an->opts.vm < 0 || tg != (uint64_t)an->opts.vm)
+				return 0;
+		}
+	}
+
+	if (!an->nr_used++)
+		an->win_first = r->ts;
+	if (r->ts > an->win_last)
+		an->win_last = r->ts;
+	an->kind_count[r->kind < TV_KIND_NUM ? r->kind : 0]++;
+	if (count_ev(an, r->evid) || keep(an, r))
+		return -ENOMEM;
+	if (v)
+		v->last_ts = r->ts;
+
+	switch (r->kind) {
+	case TV_EXIT: {
+		an->seen_exit = true;
+		uint64_t key = tv_reason_key(an->profile == TV_PROFILE_X86 ? r->b : 0, r->a);
+
+		ridx = tv_reason_find(an, key);
+		if (ridx < 0)
+			ridx = tv_an_reason(an, key, NULL, NULL);
+		v->exits++;
+		if (ridx >= 0) {
+			v->reason_count[ridx]++;
+			an->reasons[ridx].count++;
+		}
+		an->churn_exits[bin_of(an, r->ts)]++;
+		v->cur_reason = ridx;
+		v->cur_ureason = -1;
+		v->exit_ts = r->ts;
+		v->in_user = false;
+		state_set(an, v, ridx >= 0 && an->reasons[ridx].halt ? TV_ST_HALTED : TV_ST_KERNEL, r->ts);
+		break;
+	}
+	case TV_UEXIT: {
+		int u = tv_reason_find(an, tv_reason_key(TV_ISA_UEXIT, r->a));
+
+		if (u < 0)
+			u = tv_an_reason(an, tv_reason_key(TV_ISA_UEXIT, r->a), NULL, NULL);
+		if (u >= 0)
+			an->reasons[u].count++;
+		v->cur_ureason = u;
+		v->uexits++;
+		v->uexit_reason[r->a < 64 ? r->a : 63]++;
+		if (v->exit_ts && !v->in_user) {
+			lat_add(&an->uexit_kernel, r->ts - v->exit_ts);
+		} else {
+			/* no kvm_exit before it: the userspace exit is the exit */
+			v->exit_ts = r->ts;
+			v->cur_reason = -1;
+		}
+		v->in_user = true;
+		v->uexit_ts = r->ts;
+		if (r->a == TV_KVM_EXIT_HLT)
+			state_set(an, v, TV_ST_HALTED, r->ts);
+		else if (v->state != TV_ST_HALTED)
+			state_set(an, v, TV_ST_USER, r->ts);
+		break;
+	}
+	case TV_ENTRY:
+		an->seen_entry = true;
+		v->entries++;
+		if (close_exit(an, v, r->ts))
+			return -ENOMEM;
+		state_set(an, v, TV_ST_GUEST, r->ts);
+		break;
+	case TV_RUN:
+		if (!v)
+			break;
+		/* with kvm_entry in the trace, the guest is entered later */
+		if (!an->seen_entry && close_exit(an, v, r->ts))
+			return -ENOMEM;
+		state_set(an, v, an->seen_entry ? TV_ST_KERNEL : TV_ST_GUEST, r->ts);
+		break;
+	case TV_IDLE:
+		if (v)
+			state_set(an, v, TV_ST_HALTED, r->ts);
+		break;
+	case TV_PIO:
+		if (v) {
+			if (r->a)
+				v->pio_out++;
+			else
+				v->pio_in++;
+		}
+		break;
+	case TV_MMIO:
+		if (v) {
+			if (r->b == 1)
+				v->mmio_write++;
+			else if (r->b == 0)
+				v->mmio_read++;
+		}
+		break;
+	case TV_CSR:
+		csr_add(an, r->a, r->b, v ? (uint32_t)(v - an->vcpus) : 0xffffff);
+		break;
+	case TV_FAULT:
+		fault_add(an, r->a, r->b & 0xff, r->b >> 8);
+		break;
+	case TV_TLB:
+		an->tlb_total++;
+		an->tlb_by_scope[r->a < 7 ? r->a : 7]++;
+		an->churn_tlb[bin_of(an, r->ts)]++;
+		break;
+	case TV_VPID:
+		an->vpid_total++;
+		an->churn_vpid[bin_of(an, r->ts)]++;
+		break;
+	case TV_ROLLOVER:
+		an->rollover_total++;
+		break;
+	case TV_IRQ_QUEUE: {
+		uint32_t tg = tgid_of(an, r->tid);
+
+		irq_queue(an, tg, r->vcpu, r->a, r->ts);
+		break;
+	}
+	case TV_IRQ_DELIVER: {
+		uint32_t vc = r->vcpu != TV_NO_VCPU ? r->vcpu : v ? v->vcpu_id : TV_NO_VCPU;
+		uint32_t tg = v ? (vcpu_resolve_tgid(an, v), v->tgid) : tgid_of(an, r->tid);
+
+		irq_deliver(an, tg, vc, r->a, r->ts);
+		break;
+	}
+	default:
+		break;
+	}
+	return 0;
+}
+
+int tv_an_run(struct tv_analysis *an, const struct tv_rec *recs, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (tv_an_feed(an, &recs[i]) < 0)
+			return -ENOMEM;
+	return tv_an_finish(an);
+}
+
+/* ---- finishing: percentiles ---- */
+
+static int radix_sort(uint64_t *k, size_t n)
+{
+	uint64_t *tmp, *src = k, *dst;
+	size_t *cnt;
+
+	if (n < 2)
+		return 0;
+	tmp = malloc(n * sizeof(*tmp));
+	cnt = malloc(65536 * sizeof(*cnt));
+	if (!tmp || !cnt) {
+		free(tmp);
+		free(cnt);
+		return -ENOMEM;
+	}
+	dst = tmp;
+	for (int pass = 0; pass < 4; pass++) {
+		unsigned int sh = pass * 16;
+		size_t sum = 0;
+		bool trivial = false;
+
+		memset(cnt, 0, 65536 * sizeof(*cnt));
+		for (size_t i = 0; i < n; i++)
+			cnt[(src[i] >> sh) & 0xffff]++;
+		for (unsigned int d = 0; d < 65536; d++) {
+			size_t c = cnt[d];
+
+			if (c == n)
+				trivial = true;
+			cnt[d] = sum;
+			sum += c;
+		}
+		if (trivial)
+			continue;
+		for (size_t i = 0; i < n; i++)
+			dst[cnt[(src[i] >> sh) & 0xffff]++] = src[i];
+		uint64_t *t = src;
+
+		src = dst;
+		dst = t;
+	}
+	if (src != k)
+		memcpy(k, src, n * sizeof(*k));
+	free(tmp);
+	free(cnt);
+	return 0;
+}
+
+/* nearest rank: the smallest value with at least p% of samples <= it */
+static uint64_t rank(const uint64_t *sorted, size_t n, unsigned int p)
+{
+	size_t r = (n * p + 99) / 100;
+
+	if (r == 0)
+		r = 1;
+	return (sorted[r - 1] >> 1) & 0xffffffffull;
+}
+
+static void set_pct(struct tv_latstat *l, const uint64_t *s, size_t n)
+{
+	if (!n)
+		return;
+	l->pct = true;
+	l->p50 = rank(s, n, 50);
+	l->p90 = rank(s, n, 90);
+	l->p99 = rank(s, n, 99);
+}
+
+/* Sorts keys, then calls set_pct on each run of equal group (key >> 33) */
+static int groups(struct tv_analysis *an, uint64_t *k, size_t n, int mode)
+{
+	size_t i = 0;
+
+	if (radix_sort(k, n))
+		return -ENOMEM;
+	while (i < n) {
+		uint64_t g = k[i] >> 33;
+		size_t j = i;
+
+		while (j < n && k[j] >> 33 == g)
+			j++;
+		switch (mode) {
+		case 0: {	/* g = reason << 1 | class */
+			unsigned int r = (unsigned int)(g >> 1), c = g & 1;
+
+			if (r < an->nr_reasons)
+				set_pct(&an->reasons[r].lat[c], k + i, j - i);
+			break;
+		}
+		case 1:		/* g = reason */
+			if (g < an->nr_reasons)
+				set_pct(&an->reasons[g].lat[TV_LAT_ALL], k + i, j - i);
+			break;
+		case 2:		/* g = class */
+			if (g < 2)
+				set_pct(&an->lat_total[g], k + i, j - i);
+			break;
+		case 3:
+			set_pct(&an->lat_total[TV_LAT_ALL], k + i, j - i);
+			break;
+		}
+		i = j;
+	}
+	return 0;
+}
+
+static int vcpu_cmp(const void *a, const void *b)
+{
+	const struct tv_vcpu *x = a, *y = b;
+
+	if (x->tgid != y->tgid)
+		return x->tgid - 1 < y->tgid - 1 ? -1 : 1;	/* unknown (0) last */
+	if (x->vcpu_id != y->vcpu_id)
+		return x->vcpu_id < y->vcpu_id ? -1 : 1;
+	return x->tid < y->tid ? -1 : x->tid > y->tid;
+}
+
+/* Orders vCPUs by (VM, vcpu_id, tid) for output; remaps the CSR cells. */
+static void sort_vcpus(struct tv_analysis *an)
+{
+	uint32_t *old_tid = malloc(an->nr_vcpus * sizeof(*old_tid) + 1);
+
+	if (!old_tid)
+		return;
+	for (unsigned int i = 0; i < an->nr_vcpus; i++)
+		old_tid[i] = an->vcpus[i].tid;
+	qsort(an->vcpus, an->nr_vcpus, sizeof(*an->vcpus), vcpu_cmp);
+	for (unsigned int c = 0; c < an->nr_csr; c++) {
+		uint32_t t;
+
+		if (an->csr[c].vcpu_idx >= an->nr_vcpus)
+			continue;
+		t = old_tid[an->csr[c].vcpu_idx];
+		for (unsigned int i = 0; i < an->nr_vcpus; i++)
+			if (an->vcpus[i].tid == t)
+				an->csr[c].vcpu_idx = i;
+	}
+	/* the tid hash is stale now: feeding is over */
+	free(an->tid_hash);
+	an->tid_hash = NULL;
+	an->tid_hash_cap = 0;
+	for (unsigned int i = 0; i < an->nr_slow; i++)
+		(void)i;
+	free(old_tid);
+}
+
+static int build_vms(struct tv_analysis *an)
+{
+	for (unsigned int i = 0; i < an->nr_vcpus; i++) {
+		struct tv_vcpu *v = &an->vcpus[i];
+		unsigned int j;
+
+		if (!v->exits && !v->uexits && !v->entries)
+			continue;
+		for (j = 0; j < an->nr_vms; j++)
+			if (an->vms[j].tgid == v->tgid)
+				break;
+		if (j == an->nr_vms) {
+			if (an->nr_vms == an->cap_vms) {
+				unsigned int nc = an->cap_vms ? an->cap_vms * 2 : 8;
+				struct tv_vm *n = realloc(an->vms, nc * sizeof(*n));
+
+				if (!n)
+					return -ENOMEM;
+				an->vms = n;
+				an->cap_vms = nc;
+			}
+			memset(&an->vms[j], 0, sizeof(an->vms[j]));
+			an->vms[j].tgid = v->tgid;
+			for (unsigned int k = 0; k < an->nr_vmnames; k++)
+				if (an->vmnames[k].tgid == v->tgid)
+					snprintf(an->vms[j].name, sizeof(an->vms[j].name), "%s",
+						 an->vmnames[k].name);
+			if (!an->vms[j].name[0])
+				snprintf(an->vms[j].name, sizeof(an->vms[j].name),
+					 v->tgid ? "pid-%u" : "unknown", v->tgid);
+			an->nr_vms++;
+		}
+		an->vms[j].exits += v->exits;
+		an->vms[j].uexits += v->uexits;
+		an->vms[j].nr_vcpus++;
+	}
+	/* by tgid, unknown last */
+	for (unsigned int i = 1; i < an->nr_vms; i++)
+		for (unsigned int j = i; j > 0; j--) {
+			uint32_t a = an->vms[j - 1].tgid - 1, b = an->vms[j].tgid - 1;
+
+			if (a <= b)
+				break;
+			struct tv_vm t = an->vms[j];
+
+			an->vms[j] = an->vms[j - 1];
+			an->vms[j - 1] = t;
+		}
+	return 0;
+}
+
+int tv_an_finish(struct tv_analysis *an)
+{
+	uint64_t *k = an->lat;
+	size_t n = an->nr_lat;
+
+	if (an->finished)
+		return 0;
+	an->finished = true;
+	for (unsigned int i = 0; i < an->nr_vcpus; i++) {
+		struct tv_vcpu *v = &an->vcpus[i];
+
+		if (v->state < TV_ST_NUM && an->win_last > v->state_since)
+			state_account(an, v, an->win_last);
+		vcpu_resolve_tgid(an, v);
+	}
+	sort_vcpus(an);
+	if (build_vms(an))
+		return -ENOMEM;
+	/* (reason, class), then reason, then class, then everything */
+	const uint64_t m33 = (1ull << 33) - 1;
+
+	if (groups(an, k, n, 0))
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		k[i] = (k[i] >> 34) << 33 | (k[i] & m33);
+	if (groups(an, k, n, 1))
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		k[i] = (k[i] & 1) << 33 | (k[i] & m33);
+	if (groups(an, k, n, 2))
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		k[i] &= m33;
+	if (groups(an, k, n, 3))
+		return -ENOMEM;
+	return 0;
+}
+
+void tv_an_free(struct tv_analysis *an)
+{
+	for (unsigned int i = 0; i < an->nr_vcpus; i++) {
+		free(an->vcpus[i].reason_count);
+		free(an->vcpus[i].bins);
+	}
+	free(an->vcpus);
+	free(an->tid_hash);
+	free(an->vms);
+	free(an->tgids);
+	free(an->vmnames);
+	free(an->lat);
+	free(an->csr);
+	free(an->csr_hash);
+	free(an->irqp);
+	free(an->slow);
+	free(an->recs);
+	free(an->evcount);
+	free(an->evname);
+	memset(an, 0, sizeof(*an));
+}

@@ -1,0 +1,681 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Reading trace.dat (v6, v7, compressed or not) through libtracecmd and
+ * decoding records into struct tv_rec.  Field offsets are looked up once per
+ * event type (tep_find_field); the hot loop reads fixed-size fields straight
+ * from the record, bounds-checked against the record size.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <ctype.h>
+
+#include <trace-cmd/trace-cmd.h>
+#include <traceevent/event-parse.h>
+
+#include "trace-viewer.h"
+
+enum dst { D_VCPU, D_A, D_B, D_C, D_X, D_NONE };
+
+struct fdec { uint16_t off; uint8_t size; uint8_t dst; uint8_t is_signed; };
+
+enum special {
+	SP_NONE, SP_X86_EXIT, SP_X86_MMIO, SP_NEWTASK, SP_MARKER, SP_LA_IRQ, SP_LA_FAULT,
+	SP_LA_MMIO, SP_X86_FAULT, SP_X86_FPU,
+};
+
+struct dec {
+	uint8_t kind, special, nf;
+	struct fdec f[8];
+	/* LA kvm_gpa_fault: extra fields packed into b */
+	struct fdec extra[4];
+	uint8_t nextra;
+	struct tep_event *ev;
+};
+
+struct symtab { uint64_t *val; char **name; unsigned int n; };
+
+struct tv_reader {
+	struct tracecmd_input *h;
+	struct tep_handle *tep;
+	enum tv_profile profile;
+	struct dec **dec;		/* by event id */
+	unsigned int nr_dec;
+	bool swap;			/* file endianness differs from ours */
+	uint64_t file_size;
+	struct symtab x86[3];		/* [isa] exit reason names from kvm_exit's print fmt */
+	/* run state */
+	struct tv_analysis *an;
+	tv_progress_fn progress;
+	void *progress_arg;
+	uint64_t n, max_off;
+	int err;
+};
+
+static uint64_t rd_num(const struct tv_reader *rd, const unsigned char *p, unsigned int size,
+		       bool is_signed)
+{
+	uint64_t v = 0;
+
+	if (!rd->swap) {
+		switch (size) {
+		case 1: return is_signed ? (uint64_t)(int64_t)*(const int8_t *)p : *p;
+		case 2: { uint16_t t; memcpy(&t, p, 2);
+			return is_signed ? (uint64_t)(int64_t)(int16_t)t : t; }
+		case 4: { uint32_t t; memcpy(&t, p, 4);
+			return is_signed ? (uint64_t)(int64_t)(int32_t)t : t; }
+		case 8: memcpy(&v, p, 8); return v;
+		}
+		return 0;
+	}
+	return tep_read_number(rd->tep, p, size);
+}
+
+static bool add_field(struct tep_event *ev, struct fdec *f, const char *name, enum dst d)
+{
+	struct tep_format_field *fld = tep_find_field(ev, name);
+
+	if (!fld || (fld->flags & (TEP_FIELD_IS_ARRAY | TEP_FIELD_IS_DYNAMIC | TEP_FIELD_IS_STRING)))
+		return false;
+	if (fld->size != 1 && fld->size != 2 && fld->size != 4 && fld->size != 8)
+		return false;
+	if (fld->offset < 0 || fld->offset > 0xffff)
+		return false;
+	f->off = fld->offset;
+	f->size = fld->size;
+	f->dst = d;
+	f->is_signed = !!(fld->flags & TEP_FIELD_IS_SIGNED);
+	return true;
+}
+
+struct fmap { const char *field; enum dst d; };
+struct emap {
+	const char *sys, *name;
+	enum tv_kind kind;
+	enum special sp;
+	struct fmap f[7];
+};
+
+/* x86 and generic events: names and fields from the file's own formats. */
+static const struct emap x86_map[] = {
+	{ "kvm", "kvm_entry", TV_ENTRY, SP_NONE, { { "vcpu_id", D_VCPU }, { "rip", D_X } } },
+	/* kvm_fpu(load) is where KVM_RUN starts: the end of a userspace round trip */
+	{ "kvm", "kvm_fpu", TV_RUN, SP_X86_FPU, { { "load", D_A } } },
+	{ "kvm", "kvm_exit", TV_EXIT, SP_X86_EXIT,
+	  { { "vcpu_id", D_VCPU }, { "exit_reason", D_A }, { "isa", D_B }, { "guest_rip", D_X } } },
+	{ "kvm", "kvm_userspace_exit", TV_UEXIT, SP_NONE, { { "reason", D_A }, { "errno", D_C } } },
+	{ "kvm", "kvm_pio", TV_PIO, SP_NONE,
+	  { { "rw", D_A }, { "port", D_B }, { "size", D_C }, { "val", D_X } } },
+	{ "kvm", "kvm_mmio", TV_MMIO, SP_X86_MMIO, { { "type", D_A }, { "len", D_C }, { "gpa", D_X } } },
+	{ "kvm", "kvm_msr", TV_CSR, SP_NONE, { { "ecx", D_A }, { "write", D_B }, { "data", D_X } } },
+	{ "kvm", "kvm_page_fault", TV_FAULT, SP_X86_FAULT,
+	  { { "vcpu_id", D_VCPU }, { "error_code", D_A }, { "fault_address", D_X } } },
+	{ "kvm", "kvm_inj_virq", TV_IRQ_DELIVER, SP_NONE, { { "vector", D_A }, { "irq", D_A } } },
+	{ "kvm", "kvm_apic_accept_irq", TV_IRQ_QUEUE, SP_NONE, { { "apicid", D_VCPU }, { "vec", D_A } } },
+	{ "kvm", "kvm_vcpu_wakeup", TV_WAKEUP, SP_NONE, { { "ns", D_X }, { "waited", D_A }, { "valid", D_B } } },
+	{ "kvm", "kvm_pv_tlb_flush", TV_TLB, SP_NONE, { { "vcpu_id", D_VCPU } } },
+	{ "kvm", "kvm_hv_flush_tlb", TV_TLB, SP_NONE, { { "processor_mask", D_X } } },
+};
+
+static const struct emap common_map[] = {
+	{ "task", "task_newtask", TV_NEWTASK, SP_NEWTASK, { { "pid", D_A }, { "clone_flags", D_X } } },
+	{ "ftrace", "print", TV_MARKER, SP_MARKER, { { NULL, D_NONE } } },
+};
+
+/*
+ * LoongArch: our kvm/ events.  The fields are those of the catalog
+ * (KVMLA_FIELDS_<name>); here we only say which ones the analyses use.
+ */
+static const struct emap la_map[] = {
+	{ "kvm", "kvm_enter", TV_ENTRY, SP_NONE, { { "vcpu_id", D_VCPU }, { "pc", D_X } } },
+	{ "kvm", "kvm_reenter", TV_ENTRY, SP_NONE, { { "vcpu_id", D_VCPU }, { "pc", D_X } } },
+	{ "kvm", "kvm_out", TV_UEXIT, SP_NONE,
+	  { { "vcpu_id", D_VCPU }, { "exit_reason", D_A }, { "pc", D_X } } },
+	{ "kvm", "kvm_exit", TV_EXIT, SP_NONE,
+	  { { "vcpu_id", D_VCPU }, { "reason", D_A }, { "esubcode", D_B }, { "pc", D_X } } },
+	{ "kvm", "kvm_exit_gspr", TV_GSPR, SP_NONE,
+	  { { "vcpu_id", D_VCPU }, { "kind", D_A }, { "inst_word", D_B }, { "pc", D_X } } },
+	{ "kvm", "kvm_exit_csr", TV_CSR, SP_NONE,
+	  { { "vcpu_id", D_VCPU }, { "csr", D_A }, { "op", D_B }, { "outcome", D_C } } },
+	{ "kvm", "kvm_exit_iocsr", TV_PIO, SP_NONE,
+	  { { "vcpu_id", D_VCPU }, { "rw", D_A }, { "len", D_C }, { "addr", D_X } } },
+	{ "kvm", "kvm_exit_mmio", TV_MMIO, SP_LA_MMIO,
+	  { { "vcpu_id", D_VCPU }, { "rw", D_A }, { "len", D_C }, { "gpa", D_X } } },
+	{ "kvm", "kvm_exit_idle", TV_IDLE, SP_NONE, { { "vcpu_id", D_VCPU }, { "pc", D_X } } },
+	{ "kvm", "kvm_gpa_fault", TV_FAULT, SP_LA_FAULT,
+	  { { "vcpu_id", D_VCPU }, { "kind", D_A }, { "path", D_B }, { "result", D_C }, { "gpa", D_X } } },
+	{ "kvm", "kvm_tlb_flush", TV_TLB, SP_NONE,
+	  { { "vcpu_id", D_VCPU }, { "scope", D_A }, { "reason", D_B }, { "gpa", D_X } } },
+	{ "kvm", "kvm_vpid_change", TV_VPID, SP_NONE,
+	  { { "vcpu_id", D_VCPU }, { "reason", D_A }, { "pcpu", D_B }, { "new_vpid", D_X } } },
+	{ "kvm", "kvm_vpid_rollover", TV_ROLLOVER, SP_NONE,
+	  { { "vcpu_id", D_VCPU }, { "pcpu", D_B }, { "generation", D_X } } },
+	{ "kvm", "kvm_irq", TV_IRQ_QUEUE, SP_LA_IRQ,
+	  { { "vcpu_id", D_VCPU }, { "op", D_C }, { "irq", D_A }, { "source", D_B } } },
+};
+
+static struct dec *dec_new(struct tep_event *ev, const struct emap *m)
+{
+	struct dec *d = calloc(1, sizeof(*d));
+
+	if (!d)
+		return NULL;
+	d->ev = ev;
+	d->kind = m ? m->kind : TV_OTHER;
+	d->special = m ? m->sp : SP_NONE;
+	for (int i = 0; m && i < 7 && m->f[i].field; i++) {
+		bool dup = false;
+
+		/* alternatives share a destination: the first present wins */
+		for (int j = 0; j < d->nf; j++)
+			if (d->f[j].dst == m->f[i].d)
+				dup = true;
+		if (!dup && add_field(ev, &d->f[d->nf], m->f[i].field, m->f[i].d))
+			d->nf++;
+	}
+	if (!m || d->nf == 0) {
+		/* at least the vcpu_id, when the event has one */
+		d->nf = 0;
+		if (add_field(ev, &d->f[0], "vcpu_id", D_VCPU))
+			d->nf = 1;
+		if (m && m->sp == SP_MARKER)
+			d->nf = 0;
+	}
+	if (m && m->sp == SP_LA_FAULT) {
+		static const char *const ex[] = { "write", "exec", "level" };
+
+		for (int i = 0; i < 3; i++)
+			if (add_field(ev, &d->extra[d->nextra], ex[i], D_B))
+				d->nextra++;
+	}
+	return d;
+}
+
+static int sym_add(struct symtab *t, uint64_t v, const char *name)
+{
+	uint64_t *nv = realloc(t->val, (t->n + 1) * sizeof(*nv));
+	char **nn;
+
+	if (!nv)
+		return -1;
+	t->val = nv;
+	nn = realloc(t->name, (t->n + 1) * sizeof(*nn));
+	if (!nn)
+		return -1;
+	t->name = nn;
+	t->val[t->n] = v;
+	t->name[t->n] = strdup(name);
+	if (!t->name[t->n])
+		return -1;
+	t->n++;
+	return 0;
+}
+
+/* Evaluates a symbol value: "12", "0x040 + 3", "-1". */
+static bool eval_sym(const char *s, uint64_t *out)
+{
+	char *end;
+	long long v = strtoll(s, &end, 0);
+
+	while (*end == ' ')
+		end++;
+	if (*end == '+') {
+		long long w = strtoll(end + 1, &end, 0);
+
+		v += w;
+	}
+	while (*end == ' ' || *end == ')')
+		end++;
+	if (*end)
+		return false;
+	*out = (uint64_t)v;
+	return true;
+}
+
+/* Collects __print_symbolic tables in the order they appear. */
+static void collect_syms(struct tep_print_arg *a, struct symtab *tabs, int *n, int depth)
+{
+	if (!a || depth > 64)
+		return;
+	switch (a->type) {
+	case TEP_PRINT_SYMBOL:
+		if (*n < 2) {
+			for (struct tep_print_flag_sym *s = a->symbol.symbols; s; s = s->next) {
+				uint64_t v;
+
+				if (s->value && s->str && eval_sym(s->value, &v))
+					sym_add(&tabs[*n], v & 0xffffffffull, s->str);
+			}
+			(*n)++;
+		}
+		break;
+	case TEP_PRINT_OP:
+		collect_syms(a->op.left, tabs, n, depth + 1);
+		collect_syms(a->op.right, tabs, n, depth + 1);
+		break;
+	case TEP_PRINT_TYPE:
+		collect_syms(a->typecast.item, tabs, n, depth + 1);
+		break;
+	default:
+		break;
+	}
+}
+
+static void x86_names(struct tv_reader *rd, struct tep_event *ev)
+{
+	struct symtab tabs[2] = { { 0 } };
+	int n = 0;
+
+	for (struct tep_print_arg *a = ev->print_fmt.args; a; a = a->next)
+		collect_syms(a, tabs, &n, 0);
+	/* kvm_exit: isa == 1 (VMX) first, then SVM; one table means no isa split */
+	if (n == 2) {
+		rd->x86[1] = tabs[0];
+		rd->x86[2] = tabs[1];
+	} else if (n == 1) {
+		rd->x86[0] = tabs[0];
+	}
+}
+
+const char *tv_reader_x86_reason(struct tv_reader *rd, uint32_t isa, uint32_t code)
+{
+	struct symtab *t = &rd->x86[isa < 3 ? isa : 0];
+
+	if (!t->n)
+		t = &rd->x86[0];
+	for (unsigned int i = 0; i < t->n; i++)
+		if (t->val[i] == code)
+			return t->name[i];
+	return NULL;
+}
+
+static const struct emap *find_map(const struct emap *m, size_t n, struct tep_event *ev)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(m[i].name, ev->name) && !strcmp(m[i].sys, ev->system))
+			return &m[i];
+	return NULL;
+}
+
+static int setup(struct tv_reader *rd, char *err, size_t errlen)
+{
+	struct tep_event **evs = tep_list_events(rd->tep, TEP_EVENT_SORT_ID);
+	struct tep_event *kexit = tep_find_event_by_name(rd->tep, "kvm", "kvm_exit");
+	unsigned int maxid = 0;
+	int nev = tep_get_events_count(rd->tep);
+
+	if (!evs) {
+		snprintf(err, errlen, "no event formats");
+		return -1;
+	}
+	rd->swap = tep_is_file_bigendian(rd->tep) != tep_is_local_bigendian(rd->tep);
+	if (kexit && tep_find_field(kexit, "exit_reason") && tep_find_field(kexit, "isa"))
+		rd->profile = TV_PROFILE_X86;
+	else if (kexit && tep_find_field(kexit, "reason"))
+		rd->profile = TV_PROFILE_LOONGARCH;
+	else if (tep_find_event_by_name(rd->tep, "kvm", "kvm_reenter"))
+		rd->profile = TV_PROFILE_LOONGARCH;
+	else if (tep_find_event_by_name(rd->tep, "kvm", "kvm_entry"))
+		rd->profile = TV_PROFILE_X86;
+	for (int i = 0; i < nev && evs[i]; i++)
+		if ((unsigned int)evs[i]->id > maxid)
+			maxid = evs[i]->id;
+	if (maxid > 0xffff) {
+		snprintf(err, errlen, "event id %u out of range", maxid);
+		return -1;
+	}
+	rd->nr_dec = maxid + 1;
+	rd->dec = calloc(rd->nr_dec, sizeof(*rd->dec));
+	if (!rd->dec) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	for (int i = 0; i < nev && evs[i]; i++) {
+		struct tep_event *ev = evs[i];
+		const struct emap *m = NULL;
+
+		if (ev->id < 0)
+			continue;
+		if (rd->profile == TV_PROFILE_LOONGARCH)
+			m = find_map(la_map, sizeof(la_map) / sizeof(la_map[0]), ev);
+		else
+			m = find_map(x86_map, sizeof(x86_map) / sizeof(x86_map[0]), ev);
+		if (!m)
+			m = find_map(common_map, sizeof(common_map) / sizeof(common_map[0]), ev);
+		rd->dec[ev->id] = dec_new(ev, m);
+		if (!rd->dec[ev->id]) {
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+	}
+	if (rd->profile == TV_PROFILE_X86 && kexit)
+		x86_names(rd, kexit);
+	return 0;
+}
+
+static void tv_reader_free(struct tv_reader *rd)
+{
+	for (unsigned int i = 0; i < rd->nr_dec; i++)
+		free(rd->dec[i]);
+	free(rd->dec);
+	for (int t = 0; t < 3; t++) {
+		for (unsigned int i = 0; i < rd->x86[t].n; i++)
+			free(rd->x86[t].name[i]);
+		free(rd->x86[t].name);
+		free(rd->x86[t].val);
+	}
+	free(rd);
+}
+
+struct tv_reader *tv_reader_from_tep(struct tep_handle *tep, char *err, size_t errlen)
+{
+	struct tv_reader *rd = calloc(1, sizeof(*rd));
+
+	if (!rd) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	rd->tep = tep;
+	if (setup(rd, err, errlen)) {
+		tv_reader_free(rd);
+		return NULL;
+	}
+	return rd;
+}
+
+struct tv_reader *tv_reader_open(const char *path, char *err, size_t errlen)
+{
+	struct tracecmd_input *h;
+	struct tv_reader *rd;
+	struct stat st;
+	FILE *f;
+	char magic[10];
+
+	f = fopen(path, "r");
+	if (!f) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	if (fstat(fileno(f), &st) || !S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "%s: not a regular file", path);
+		fclose(f);
+		return NULL;
+	}
+	if (fread(magic, 1, 10, f) != 10 || memcmp(magic, "\x17\x08\x44tracing", 10)) {
+		snprintf(err, errlen, "%s: not a trace.dat file (bad magic)", path);
+		fclose(f);
+		return NULL;
+	}
+	fclose(f);
+	tracecmd_set_loglevel(TEP_LOG_NONE);
+	h = tracecmd_open(path, TRACECMD_FL_LOAD_NO_PLUGINS | TRACECMD_FL_LOAD_NO_SYSTEM_PLUGINS);
+	if (!h) {
+		snprintf(err, errlen, "%s: cannot read trace.dat (truncated or corrupt)", path);
+		return NULL;
+	}
+	rd = calloc(1, sizeof(*rd));
+	if (!rd) {
+		tracecmd_close(h);
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	rd->h = h;
+	rd->tep = tracecmd_get_tep(h);
+	rd->file_size = st.st_size;
+	if (!rd->tep || setup(rd, err, errlen)) {
+		if (!rd->tep)
+			snprintf(err, errlen, "%s: no event formats", path);
+		tracecmd_close(h);
+		rd->h = NULL;
+		tv_reader_free(rd);
+		return NULL;
+	}
+	if (rd->profile == TV_PROFILE_UNKNOWN) {
+		snprintf(err, errlen, "%s: no KVM events (kvm:kvm_exit) in this trace", path);
+		tracecmd_close(h);
+		tv_reader_free(rd);
+		return NULL;
+	}
+	return rd;
+}
+
+enum tv_profile tv_reader_profile(const struct tv_reader *rd) { return rd->profile; }
+uint64_t tv_reader_file_size(const struct tv_reader *rd) { return rd->file_size; }
+
+void tv_reader_close(struct tv_reader *rd)
+{
+	if (!rd)
+		return;
+	if (rd->h)
+		tracecmd_close(rd->h);
+	tv_reader_free(rd);
+}
+
+static void set_dst(struct tv_rec *o, enum dst d, uint64_t v)
+{
+	switch (d) {
+	case D_VCPU: o->vcpu = (uint32_t)v; break;
+	case D_A: o->a = (uint32_t)v; break;
+	case D_B: o->b = (uint32_t)v; break;
+	case D_C: o->c = (uint32_t)v; break;
+	case D_X: o->x = v; break;
+	default: break;
+	}
+}
+
+/* "kvmla-thread tid=N tgid=M" and "kvmla-vm tgid=M name=S" */
+static void marker(struct tv_reader *rd, struct tep_record *rec, struct tv_rec *o)
+{
+	struct tep_format_field *f = tep_find_field(rd->dec[o->evid]->ev, "buf");
+	char buf[160];
+	unsigned int tid, tgid;
+	int len;
+
+	o->kind = TV_OTHER;
+	if (!f || f->offset < 0 || f->offset >= rec->size)
+		return;
+	len = rec->size - f->offset;
+	if (len > (int)sizeof(buf) - 1)
+		len = sizeof(buf) - 1;
+	memcpy(buf, (char *)rec->data + f->offset, len);
+	buf[len] = 0;
+	if (sscanf(buf, "kvmla-thread tid=%u tgid=%u", &tid, &tgid) == 2) {
+		o->kind = TV_MARKER;
+		o->a = tid;
+		o->b = tgid;
+	} else if (!strncmp(buf, "kvmla-vm tgid=", 14) && rd->an) {
+		char name[64];
+
+		if (sscanf(buf, "kvmla-vm tgid=%u name=%63[^\n]", &tgid, name) == 2)
+			tv_an_set_vm_name(rd->an, tgid, name);
+	}
+}
+
+int tv_reader_decode(struct tv_reader *rd, struct tep_record *rec, struct tv_rec *o)
+{
+	const unsigned char *p = rec->data;
+	unsigned int size = rec->size, id;
+	uint16_t type;
+	int32_t pid;
+	struct dec *d;
+
+	if (size < 8 || !p)
+		return 0;
+	type = (uint16_t)rd_num(rd, p, 2, false);
+	id = type;
+	if (id >= rd->nr_dec || !(d = rd->dec[id]))
+		return 0;
+	pid = (int32_t)rd_num(rd, p + 4, 4, true);
+	memset(o, 0, sizeof(*o));
+	o->ts = rec->ts;
+	o->tid = (uint32_t)pid;
+	o->cpu = (uint16_t)rec->cpu;
+	o->evid = (uint16_t)id;
+	o->kind = d->kind;
+	o->vcpu = TV_NO_VCPU;
+	for (unsigned int i = 0; i < d->nf; i++) {
+		const struct fdec *f = &d->f[i];
+
+		if ((unsigned int)f->off + f->size <= size)
+			set_dst(o, f->dst, rd_num(rd, p + f->off, f->size, f->is_signed));
+	}
+	switch (d->special) {
+	case SP_X86_EXIT:
+		if (o->b == 1)		/* VMX: basic reason in the low 16 bits */
+			o->a &= 0xffff;
+		break;
+	case SP_X86_MMIO:
+		/* KVM_TRACE_MMIO_READ_UNSATISFIED 0, READ 1, WRITE 2 */
+		o->b = o->a == 2 ? 1 : o->a == 1 ? 0 : 2;
+		break;
+	case SP_X86_FPU:
+		if (!o->a)
+			o->kind = TV_OTHER;	/* unload */
+		break;
+	case SP_LA_MMIO:
+		o->b = o->a == 1 ? 1 : 0;
+		break;
+	case SP_X86_FAULT: {
+		uint32_t ec = o->a;
+
+		/* class: kind (0 ram, 1 mmio=rsvd), path (0 n/a), access */
+		o->a = (ec & 8) ? 1 : 0;
+		o->b = (ec & 16) ? TV_ACC_EXEC : (ec & 2) ? TV_ACC_WRITE : TV_ACC_READ;
+		o->b <<= 8;
+		o->b |= 0xff;	/* no path */
+		break;
+	}
+	case SP_LA_FAULT: {
+		uint32_t path = o->b & 0xff, acc = TV_ACC_READ;
+
+		for (unsigned int i = 0; i < d->nextra; i++) {
+			const struct fdec *f = &d->extra[i];
+			uint64_t v;
+
+			if ((unsigned int)f->off + f->size > size)
+				continue;
+			v = rd_num(rd, p + f->off, f->size, false);
+			if (i == 0 && v)
+				acc = TV_ACC_WRITE;
+			if (i == 1 && v)
+				acc = TV_ACC_EXEC;
+		}
+		o->b = path | acc << 8;
+		break;
+	}
+	case SP_LA_IRQ:
+		/* op: QUEUE 0, DEQUEUE 1, DELIVER 2 */
+		o->kind = o->c == 0 ? TV_IRQ_QUEUE : o->c == 2 ? TV_IRQ_DELIVER : TV_OTHER;
+		break;
+	case SP_NEWTASK:
+		o->b = (o->x & 0x00010000) ? 1 : 0;	/* CLONE_THREAD */
+		o->x = 0;
+		break;
+	case SP_MARKER:
+		marker(rd, rec, o);
+		break;
+	default:
+		break;
+	}
+	return 1;
+}
+
+void tv_reader_names(struct tv_reader *rd, struct tv_analysis *an)
+{
+	if (rd->profile == TV_PROFILE_X86) {
+		for (int isa = 0; isa < 3; isa++)
+			for (unsigned int i = 0; i < rd->x86[isa].n; i++) {
+				if (isa == 0 && (rd->x86[1].n || rd->x86[2].n))
+					break;
+				char key[TV_NAME_LEN];
+				const char *nm = rd->x86[isa].name[i];
+				size_t j;
+
+				for (j = 0; nm[j] && j < sizeof(key) - 1; j++)
+					key[j] = isalnum((unsigned char)nm[j]) ? tolower((unsigned char)nm[j]) : '_';
+				key[j] = 0;
+				tv_an_reason(an, tv_reason_key(isa, (uint32_t)rd->x86[isa].val[i]), nm, key);
+			}
+	}
+	for (unsigned int c = 0; c < 64; c++) {
+		const char *nm = tv_kvm_exit_name(c);
+
+		if (nm)
+			tv_an_reason(an, tv_reason_key(TV_ISA_UEXIT, c), nm, nm);
+	}
+	if (rd->profile == TV_PROFILE_LOONGARCH) {
+		for (unsigned int c = 0; c < 64; c++) {
+			const char *nm = tv_la_ecode_name(c);
+
+			if (nm)
+				tv_an_reason(an, tv_reason_key(0, c), nm, tv_la_ecode_key(c));
+		}
+	}
+}
+
+static void names_after(struct tv_reader *rd, struct tv_analysis *an)
+{
+	for (unsigned int i = 0; i < an->nr_evcount && i < rd->nr_dec; i++)
+		if (an->evcount[i] && rd->dec[i])
+			tv_an_set_evname(an, i, rd->dec[i]->ev->name);
+	an->comm_fn = NULL;
+}
+
+const char *tv_reader_event_name(struct tv_reader *rd, const struct tv_rec *r)
+{
+	if (r->evid < rd->nr_dec && rd->dec[r->evid])
+		return rd->dec[r->evid]->ev->name;
+	return "?";
+}
+
+static const char *comm_of(uint32_t tid, void *arg)
+{
+	struct tv_reader *rd = arg;
+	const char *c = tep_data_comm_from_pid(rd->tep, (int)tid);
+
+	return c && strcmp(c, "<...>") ? c : NULL;
+}
+
+static int cb(struct tracecmd_input *h, struct tep_record *rec, int cpu, void *data)
+{
+	struct tv_reader *rd = data;
+	struct tv_rec r;
+
+	(void)h;
+	(void)cpu;
+	if (rec->missed_events)
+		tv_an_missed(rd->an, rec->missed_events);
+	if (tv_reader_decode(rd, rec, &r)) {
+		if (tv_an_feed(rd->an, &r) < 0) {
+			rd->err = -ENOMEM;
+			return -1;
+		}
+	}
+	if (rd->progress && !(++rd->n & 0x3ffff)) {
+		if (rec->offset > rd->max_off)
+			rd->max_off = rec->offset;
+		rd->progress(rd->n, rd->max_off, rd->progress_arg);
+	}
+	return 0;
+}
+
+int tv_reader_run(struct tv_reader *rd, struct tv_analysis *an, tv_progress_fn fn, void *arg)
+{
+	int r;
+
+	rd->an = an;
+	an->comm_fn = comm_of;
+	an->comm_arg = rd;
+	rd->progress = fn;
+	rd->progress_arg = arg;
+	tv_reader_names(rd, an);
+	r = tracecmd_iterate_events(rd->h, NULL, 0, cb, rd);
+	if (rd->err)
+		return rd->err;
+	(void)r;
+	names_after(rd, an);
+	return 0;
+}

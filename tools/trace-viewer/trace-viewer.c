@@ -1,0 +1,344 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * trace-viewer: offline analysis of recorded KVM traces.
+ *
+ *   trace-viewer [report] [options] FILE    text report (default), --json, --html FILE
+ *   trace-viewer view [options] FILE        ncurses timeline browser
+ *   trace-viewer record [options] [-- CMD]  record KVM events into a trace.dat
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "trace-viewer.h"
+
+static const char usage_text[] =
+"Usage: trace-viewer [report] [OPTIONS] FILE\n"
+"       trace-viewer view [OPTIONS] FILE\n"
+"       trace-viewer record [-e EVENT]... [-d SEC] [-b KB] [-p PID] [-o FILE] [-- CMD [ARG]...]\n"
+"\n"
+"Analyses a trace.dat (v6/v7, compressed or not) of KVM events: exits by reason,\n"
+"vCPU and VM, exit latency (in-kernel vs userspace round trip), vCPU state\n"
+"timeline, CSR/MSR trap matrix, GPA faults, TLB/VPID churn, interrupt latency.\n"
+"\n"
+"Report and view options:\n"
+"      --json            JSON to stdout (schema trace-viewer v1)\n"
+"      --html FILE       write a self-contained HTML report to FILE\n"
+"      --from T          analyse from T after the first event (e.g. 1.5s, 200ms, 10us, 500ns)\n"
+"      --to T            analyse up to T after the first event\n"
+"      --vm PID|NAME     only this VM (process id or name from the recording)\n"
+"      --vcpu N          only vCPU N (vcpu_id)\n"
+"      --tid TID         only this vCPU thread\n"
+"      --slow T          slow-exit threshold for the viewer (default 100us)\n"
+"      --top N           rows in the slowest-exits list (default 10)\n"
+"      --progress        progress on stderr (default: when stderr is a terminal)\n"
+"  -q, --quiet           no progress\n"
+"\n"
+"Record options:\n"
+"  -e, --event E         event to record: SYSTEM or SYSTEM:EVENT (repeatable; default kvm)\n"
+"  -d, --duration SEC    stop after SEC seconds (default: when CMD exits, or on SIGINT)\n"
+"  -b, --buffer-kb KB    ring buffer size per CPU (default 16384)\n"
+"  -p, --pid PID         only events of PID and its children\n"
+"  -o, --output FILE     output trace.dat (default trace.dat)\n"
+"  -- CMD [ARG]...       run CMD and record while it runs (only its events)\n"
+"\n"
+"  -h, --help            this help;  -V, --version  the version\n";
+
+static void usage(FILE *f)
+{
+	fputs(usage_text, f);
+}
+
+static bool json_mode;
+
+static int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int fail(const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (json_mode)
+		tv_json_error(stdout, msg);
+	fprintf(stderr, "trace-viewer: %s\n", msg);
+	return 1;
+}
+
+/* "1.5s", "200ms", "10us", "500ns", "3" (seconds) */
+static int parse_time(const char *s, uint64_t *ns)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || v < 0 || v > 1e12)
+		return -1;
+	if (!*end || !strcmp(end, "s"))
+		v *= 1e9;
+	else if (!strcmp(end, "ms"))
+		v *= 1e6;
+	else if (!strcmp(end, "us"))
+		v *= 1e3;
+	else if (strcmp(end, "ns"))
+		return -1;
+	*ns = (uint64_t)(v + 0.5);
+	return 0;
+}
+
+static int parse_uint(const char *s, long long max, long long *out)
+{
+	char *end;
+	long long v;
+
+	errno = 0;
+	v = strtoll(s, &end, 0);
+	if (errno || end == s || *end || v < 0 || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+struct progress { struct timespec start; uint64_t size; bool on; };
+
+static void progress_cb(uint64_t done, uint64_t off, void *arg)
+{
+	struct progress *p = arg;
+	struct timespec now;
+	double el;
+
+	if (!p->on)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	el = (now.tv_sec - p->start.tv_sec) + (now.tv_nsec - p->start.tv_nsec) / 1e9;
+	fprintf(stderr, "\rtrace-viewer: %" PRIu64 " events, ~%3.0f%% of the file, %.1fs",
+		done, p->size ? 100.0 * off / p->size : 0.0, el);
+}
+
+enum { O_JSON = 256, O_HTML, O_FROM, O_TO, O_VM, O_VCPU, O_TID, O_SLOW, O_TOP, O_PROGRESS };
+
+static int cmd_report(int argc, char **argv, bool view)
+{
+	static const struct option lo[] = {
+		{ "json", no_argument, NULL, O_JSON },
+		{ "html", required_argument, NULL, O_HTML },
+		{ "from", required_argument, NULL, O_FROM },
+		{ "to", required_argument, NULL, O_TO },
+		{ "vm", required_argument, NULL, O_VM },
+		{ "vcpu", required_argument, NULL, O_VCPU },
+		{ "tid", required_argument, NULL, O_TID },
+		{ "slow", required_argument, NULL, O_SLOW },
+		{ "top", required_argument, NULL, O_TOP },
+		{ "progress", no_argument, NULL, O_PROGRESS },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct progress prog = { .on = isatty(2) };
+	const char *html = NULL, *path;
+	struct tv_analysis *an;
+	struct tv_reader *rd;
+	struct tv_opts o;
+	char err[256];
+	long long v;
+	int c, rc = 0;
+
+	tv_opts_default(&o);
+	for (int i = 1; i < argc; i++)	/* JSON errors need to know early */
+		if (!strcmp(argv[i], "--json"))
+			json_mode = true;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+qhV", lo, NULL)) != -1) {
+		switch (c) {
+		case O_JSON: json_mode = true; break;
+		case O_HTML: html = optarg; break;
+		case O_FROM:
+			if (parse_time(optarg, &o.from_ns))
+				return fail("--from: bad time '%s' (e.g. 1.5s, 200ms, 10us)", optarg);
+			break;
+		case O_TO:
+			if (parse_time(optarg, &o.to_ns) || !o.to_ns)
+				return fail("--to: bad time '%s' (e.g. 1.5s, 200ms, 10us)", optarg);
+			break;
+		case O_VM:
+			if (parse_uint(optarg, 0x7fffffff, &v) == 0)
+				o.vm = v;
+			else if (strlen(optarg) < sizeof(o.vm_name))
+				snprintf(o.vm_name, sizeof(o.vm_name), "%s", optarg);
+			else
+				return fail("--vm: name too long");
+			break;
+		case O_VCPU:
+			if (parse_uint(optarg, 0xfffffffe, &v))
+				return fail("--vcpu: bad vCPU id '%s'", optarg);
+			o.vcpu = v;
+			break;
+		case O_TID:
+			if (parse_uint(optarg, 0x7fffffff, &v))
+				return fail("--tid: bad thread id '%s'", optarg);
+			o.tid = v;
+			break;
+		case O_SLOW:
+			if (parse_time(optarg, &o.slow_ns))
+				return fail("--slow: bad time '%s'", optarg);
+			break;
+		case O_TOP:
+			if (parse_uint(optarg, 64, &v))
+				return fail("--top: expected 0..64, got '%s'", optarg);
+			o.top = (unsigned int)v;
+			break;
+		case O_PROGRESS: prog.on = true; break;
+		case 'q': prog.on = false; break;
+		case 'h': usage(stdout); return 0;
+		case 'V': printf("trace-viewer %s\n", TV_VERSION); return 0;
+		default:
+			if (optopt && optopt < 256)
+				return fail("unknown or incomplete option '-%c' (see --help)", optopt);
+			return fail("unknown or incomplete option '%s' (see --help)", argv[optind - 1]);
+		}
+	}
+	if (o.to_ns && o.to_ns <= o.from_ns)
+		return fail("--to must be after --from");
+	if (optind != argc - 1)
+		return fail(optind == argc ? "no trace file given (see --help)"
+					   : "exactly one trace file expected (see --help)");
+	path = argv[optind];
+	if (view)
+		o.keep_records = true;
+	rd = tv_reader_open(path, err, sizeof(err));
+	if (!rd)
+		return fail("%s", err);
+	an = malloc(sizeof(*an));
+	if (!an) {
+		tv_reader_close(rd);
+		return fail("out of memory");
+	}
+	tv_an_init(an, &o, tv_reader_profile(rd));
+	prog.size = tv_reader_file_size(rd);
+	prog.on = prog.on && prog.size > (16u << 20) && !view;
+	clock_gettime(CLOCK_MONOTONIC, &prog.start);
+	if (tv_reader_run(rd, an, progress_cb, &prog) || tv_an_finish(an)) {
+		rc = fail("%s: out of memory while analysing", path);
+		goto out;
+	}
+	if (prog.on)
+		fputc('\n', stderr);
+	if (o.vm_name[0] && o.vm < 0) {
+		rc = fail("--vm: no VM named '%s' in %s", o.vm_name, path);
+		goto out;
+	}
+	if (view) {
+		rc = tv_tui_run(an, path) ? 1 : 0;
+		goto out;
+	}
+	if (html) {
+		FILE *f = fopen(html, "w");
+
+		if (!f) {
+			rc = fail("%s: %s", html, strerror(errno));
+			goto out;
+		}
+		if (tv_report_html(f, an, path) | fclose(f)) {
+			rc = fail("%s: write failed", html);
+			goto out;
+		}
+	}
+	if (json_mode)
+		rc = tv_report_json(stdout, an, path) ? 1 : 0;
+	else if (!html)
+		rc = tv_report_text(stdout, an, path) ? 1 : 0;
+	if (fflush(stdout))
+		rc = fail("writing the report: %s", strerror(errno));
+out:
+	tv_an_free(an);
+	free(an);
+	tv_reader_close(rd);
+	return rc;
+}
+
+static int cmd_record(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "event", required_argument, NULL, 'e' },
+		{ "duration", required_argument, NULL, 'd' },
+		{ "buffer-kb", required_argument, NULL, 'b' },
+		{ "pid", required_argument, NULL, 'p' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct tv_record_opts o = { .output = "trace.dat", .buffer_kb = 16384 };
+	const char *events[64];
+	long long v;
+	char *end;
+	int c;
+
+	o.events = events;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+e:d:b:p:o:qh", lo, NULL)) != -1) {
+		switch (c) {
+		case 'e':
+			if (o.nr_events == 64)
+				return fail("record: too many -e");
+			if (!*optarg || strspn(optarg, "abcdefghijklmnopqrstuvwxyz0123456789_:*") !=
+			    strlen(optarg))
+				return fail("record: bad event '%s' (SYSTEM or SYSTEM:EVENT)", optarg);
+			events[o.nr_events++] = optarg;
+			break;
+		case 'd':
+			errno = 0;
+			o.duration = strtod(optarg, &end);
+			if (errno || end == optarg || *end || o.duration <= 0 || o.duration > 86400)
+				return fail("record: bad duration '%s' (seconds, > 0)", optarg);
+			break;
+		case 'b':
+			if (parse_uint(optarg, 4 << 20, &v) || v < 4)
+				return fail("record: bad buffer size '%s' (KB per CPU, >= 4)", optarg);
+			o.buffer_kb = (unsigned int)v;
+			break;
+		case 'p':
+			if (parse_uint(optarg, 0x7fffffff, &v) || !v)
+				return fail("record: bad pid '%s'", optarg);
+			o.pid = (int)v;
+			break;
+		case 'o': o.output = optarg; break;
+		case 'q': o.quiet = true; break;
+		case 'h': usage(stdout); return 0;
+		default:
+			if (optopt && optopt < 256)
+				return fail("record: unknown or incomplete option '-%c' (see --help)", optopt);
+			return fail("record: unknown or incomplete option '%s' (see --help)",
+				    argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		o.cmd = argv + optind;	/* after "--" (a bare command is accepted too) */
+	if (o.pid && o.cmd)
+		return fail("record: give either --pid or a command, not both");
+	return tv_record(&o) ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return fail("no trace file given");
+	}
+	if (!strcmp(argv[1], "record"))
+		return cmd_record(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "view"))
+		return cmd_report(argc - 1, argv + 1, true);
+	if (!strcmp(argv[1], "report"))
+		return cmd_report(argc - 1, argv + 1, false);
+	return cmd_report(argc, argv, false);
+}

@@ -1,0 +1,320 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * trace-viewer: offline analysis of recorded KVM traces.
+ *
+ * Flow: read.c decodes trace.dat records (libtracecmd) into the compact
+ * struct tv_rec form and feeds them to analyze.c, whose functions are pure
+ * over those records and fill a struct tv_analysis.  report.c, json.c,
+ * html.c and tui.c only render a finished analysis.
+ */
+#ifndef TRACE_VIEWER_H
+#define TRACE_VIEWER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define TV_VERSION "1.0"
+
+/* Normalised event kinds: both profiles decode into these. */
+enum tv_kind {
+	TV_OTHER = 0,
+	TV_ENTRY,	/* guest entered (x86 kvm_entry, LA kvm_enter/kvm_reenter) */
+	TV_EXIT,	/* guest exit; a = reason code, b = isa (x86) or esubcode (LA) */
+	TV_UEXIT,	/* KVM_RUN returns to userspace; a = KVM_EXIT_* */
+	TV_PIO,		/* x86 kvm_pio; a = rw (1 = out), b = port, c = size */
+	TV_MMIO,	/* a = rw (1 = write), c = len, x = gpa */
+	TV_CSR,		/* LA kvm_exit_csr (a csr, b op, c outcome); x86 kvm_msr (a msr, b write) */
+	TV_GSPR,	/* LA kvm_exit_gspr; a = kind */
+	TV_IDLE,	/* LA kvm_exit_idle */
+	TV_FAULT,	/* stage-2 fault; a = class index (see tv_fault_class) , x = gpa */
+	TV_TLB,		/* TLB flush; a = scope, b = reason */
+	TV_VPID,	/* VPID change; a = reason, x = new vpid */
+	TV_ROLLOVER,	/* VPID generation rollover */
+	TV_IRQ_QUEUE,	/* interrupt queued; a = irq/vector */
+	TV_IRQ_DELIVER,	/* interrupt delivered; a = irq/vector */
+	TV_WAKEUP,	/* x86 kvm_vcpu_wakeup: halt ended; x = ns halted */
+	TV_NEWTASK,	/* task_newtask: a = new pid, b = 1 when CLONE_THREAD */
+	TV_MARKER,	/* our tid->tgid/name marker (ftrace print) */
+	TV_RUN,		/* KVM_RUN entered from userspace (x86 kvm_fpu load) */
+	TV_KIND_NUM
+};
+
+enum tv_profile { TV_PROFILE_UNKNOWN, TV_PROFILE_X86, TV_PROFILE_LOONGARCH };
+
+#define TV_NO_VCPU 0xffffffffu
+/* reason keys with this "isa" are userspace exit reasons (KVM_EXIT_*) */
+#define TV_ISA_UEXIT 0x100u
+#define TV_KVM_EXIT_HLT 5
+
+/* One decoded record: 48 bytes. */
+struct tv_rec {
+	uint64_t ts;		/* ns */
+	uint64_t x;		/* gpa / pc / addr / ns */
+	uint32_t tid;		/* common_pid */
+	uint32_t vcpu;		/* vcpu_id field, TV_NO_VCPU when the event has none */
+	uint32_t a, b, c;
+	uint16_t kind;		/* enum tv_kind */
+	uint16_t cpu;
+	uint16_t evid;		/* the file's event id (for names and counts) */
+};
+
+/* Fault classes (GPA faults).  LoongArch: kind x path x access. */
+enum { TV_ACC_READ, TV_ACC_WRITE, TV_ACC_EXEC };
+
+/* ---- names (catalog.c) ---- */
+const char *tv_la_ecode_name(unsigned int code);
+const char *tv_la_ecode_key(unsigned int code);
+const char *tv_la_csr_name(unsigned int csr);
+const char *tv_kvm_exit_name(unsigned int reason);	/* KVM_EXIT_* json key */
+const char *tv_la_sym_name(const char *list, unsigned int value);
+
+/* ---- analysis (analyze.c) ---- */
+#define TV_LAT_BUCKETS 32	/* == KVMLA_LAT_BUCKETS */
+#define TV_BINS_MAX 512		/* time bins kept for timelines and churn */
+#define TV_MAX_REASONS 512
+#define TV_NAME_LEN 48
+
+enum tv_state { TV_ST_GUEST, TV_ST_KERNEL, TV_ST_USER, TV_ST_HALTED, TV_ST_NUM, TV_ST_NONE = 255 };
+enum tv_latclass { TV_LAT_KERNEL, TV_LAT_USER, TV_LAT_ALL, TV_LAT_NUM };
+
+struct tv_opts {
+	uint64_t from_ns, to_ns;	/* window relative to first event; to 0 = end */
+	int64_t vm;			/* tgid filter, -1 none */
+	char vm_name[64];		/* name filter (resolved by tgid at the end) */
+	int64_t vcpu;			/* vcpu_id filter, -1 none */
+	int64_t tid;			/* thread filter, -1 none */
+	uint64_t slow_ns;		/* "slow exit" threshold */
+	unsigned int top;		/* rows in top lists */
+	bool keep_records;		/* keep every record (viewer) */
+};
+
+struct tv_latstat {
+	uint64_t count, sum, min, max;
+	uint64_t p50, p90, p99;
+	bool pct;			/* percentiles computed (exact, nearest rank) */
+	uint64_t hist[TV_LAT_BUCKETS];
+};
+
+struct tv_reason {
+	uint64_t key;			/* isa << 32 | code */
+	char name[TV_NAME_LEN];
+	char json_key[TV_NAME_LEN];
+	uint64_t count;
+	bool halt;			/* a halt/idle exit: the vCPU is halted until re-entry */
+	struct tv_latstat lat[TV_LAT_NUM];
+};
+
+struct tv_vcpu {
+	uint32_t tid, tgid, vcpu_id;
+	char comm[24];
+	uint64_t exits, uexits, entries;
+	uint64_t *reason_count;		/* [nr_reasons] counts */
+	uint64_t uexit_reason[64];	/* by KVM_EXIT_* (<64) */
+	uint64_t pio_in, pio_out, mmio_read, mmio_write;
+	uint64_t state_ns[TV_ST_NUM];
+	/* timeline: ns in each state per bin */
+	uint64_t (*bins)[TV_ST_NUM];
+	/* live state */
+	uint8_t state;
+	bool in_user;
+	uint64_t state_since, exit_ts, uexit_ts, last_ts;
+	int cur_reason, cur_ureason;
+	unsigned int tgid_gen;
+};
+
+struct tv_vm {
+	uint32_t tgid;
+	char name[64];
+	uint64_t exits, uexits;
+	unsigned int nr_vcpus;
+};
+
+struct tv_csr_cell { uint32_t csr, op; uint32_t vcpu_idx; uint64_t count; };
+
+struct tv_fault_cell { uint32_t kind, path, acc; char cls[TV_NAME_LEN]; uint64_t count; };
+
+struct tv_slow { uint64_t ts, lat; uint32_t tid, vcpu_id; int reason; bool user; };
+
+
+struct tv_irq_pending { uint32_t tid, irq; uint64_t ts; };
+
+struct tv_analysis {
+	struct tv_opts opts;
+	enum tv_profile profile;
+	uint64_t first_ts, last_ts;	/* of all records seen */
+	uint64_t win_first, win_last;	/* of records analysed */
+	uint64_t nr_records, nr_used;
+	uint64_t missed_events, missed_pages;
+	uint64_t kind_count[TV_KIND_NUM];
+
+	struct tv_reason reasons[TV_MAX_REASONS];
+	unsigned int nr_reasons;
+	uint64_t reason_hkey[1024];	/* key + 1 */
+	int16_t reason_hidx[1024];
+
+	struct tv_vcpu *vcpus;
+	unsigned int nr_vcpus, cap_vcpus;
+	uint32_t *tid_hash;		/* open addressing: tid -> vcpu idx + 1 */
+	unsigned int tid_hash_cap;
+
+	struct tv_vm *vms;
+	unsigned int nr_vms, cap_vms;
+
+	/* tgid and names learnt from markers / task_newtask: hash tid -> tgid */
+	uint32_t (*tgids)[2];
+	unsigned int nr_tgids, cap_tgids;
+	struct { uint32_t tgid; char name[64]; } *vmnames;
+	unsigned int nr_vmnames, cap_vmnames;
+
+	/* latency samples (exact percentiles): reason << 33 | class << 32 | ns */
+	uint64_t *lat;
+	size_t nr_lat, cap_lat;
+	struct tv_latstat lat_total[TV_LAT_NUM];
+	struct tv_latstat uexit_kernel;	/* exit -> kvm_userspace_exit part */
+	struct tv_latstat uexit_user;	/* userspace_exit -> entry part */
+
+	/* CSR/MSR trap matrix */
+	struct tv_csr_cell *csr;
+	unsigned int nr_csr, cap_csr;
+	uint32_t *csr_hash;		/* cell idx + 1 */
+	unsigned int csr_hash_cap;
+
+	/* GPA fault classes */
+	struct tv_fault_cell faults[64];
+	unsigned int nr_faults;
+
+	/* churn over time */
+	uint64_t bin_ns;		/* width of a time bin */
+	unsigned int nr_bins;
+	uint64_t churn_tlb[TV_BINS_MAX], churn_vpid[TV_BINS_MAX], churn_exits[TV_BINS_MAX];
+	uint64_t tlb_total, vpid_total, rollover_total;
+	uint64_t tlb_by_scope[8];
+
+	/* interrupts */
+	struct tv_irq_pending *irqp;
+	unsigned int nr_irqp, cap_irqp;
+	struct tv_latstat irq_lat;
+	uint64_t irq_queued, irq_delivered;
+
+	/* slowest exits */
+	struct tv_slow *slow;
+	unsigned int nr_slow;
+
+	/* kept records (viewer) */
+	struct tv_rec *recs;
+	size_t nr_recs, cap_recs;
+
+	/* records per event id (names filled in by the reader) */
+	uint64_t *evcount;
+	char (*evname)[TV_NAME_LEN];
+	unsigned int nr_evcount;
+
+	unsigned int tgid_gen;
+	/* optional: comm of a thread (the reader's cmdlines); NULL in tests */
+	const char *(*comm_fn)(uint32_t tid, void *arg);
+	void *comm_arg;
+	bool seen_entry, seen_exit;	/* kvm_entry / kvm_exit present (not on every kernel) */
+	bool finished;
+	char err[160];
+};
+
+void tv_an_init(struct tv_analysis *an, const struct tv_opts *opts, enum tv_profile p);
+/* Registers a reason name before or during feeding (names come from the reader). */
+int tv_an_reason(struct tv_analysis *an, uint64_t key, const char *name, const char *json_key);
+int tv_an_feed(struct tv_analysis *an, const struct tv_rec *r);
+void tv_an_missed(struct tv_analysis *an, int64_t events);
+/* Thread and VM identity (markers written by `record`, task_newtask). */
+void tv_an_set_tgid(struct tv_analysis *an, uint32_t tid, uint32_t tgid);
+void tv_an_set_vm_name(struct tv_analysis *an, uint32_t tgid, const char *name);
+void tv_an_set_comm(struct tv_analysis *an, uint32_t tid, const char *comm);
+void tv_vcpu_set_comm(struct tv_vcpu *v, const char *comm);
+void tv_an_set_evname(struct tv_analysis *an, unsigned int evid, const char *name);
+int tv_an_finish(struct tv_analysis *an);
+void tv_an_free(struct tv_analysis *an);
+void tv_opts_default(struct tv_opts *o);
+/* Helpers over results. */
+unsigned int tv_lat_bucket(uint64_t ns);
+const char *tv_state_name(int st);
+const char *tv_latclass_name(int c);
+const char *tv_profile_name(enum tv_profile p);
+int tv_reason_find(const struct tv_analysis *an, uint64_t key);
+uint64_t tv_reason_key(uint32_t isa, uint32_t code);
+/* Reason indexes with count > 0, most frequent first; uexit selects KVM_EXIT_* ones. */
+unsigned int tv_sorted_reasons(const struct tv_analysis *an, unsigned int *out, bool uexit);
+/* Feeds a whole array (unit tests, viewer). */
+int tv_an_run(struct tv_analysis *an, const struct tv_rec *recs, size_t n);
+
+/* ---- reading (read.c) ---- */
+struct tv_reader;
+struct tep_handle;
+struct tep_record;
+typedef void (*tv_progress_fn)(uint64_t done, uint64_t total, void *arg);
+struct tv_reader *tv_reader_open(const char *path, char *err, size_t errlen);
+/* A reader over a tep with formats loaded but no file (fixtures, fuzz). */
+struct tv_reader *tv_reader_from_tep(struct tep_handle *tep, char *err, size_t errlen);
+enum tv_profile tv_reader_profile(const struct tv_reader *rd);
+/* Decodes one raw record; returns 1 when decoded, 0 when ignored. */
+int tv_reader_decode(struct tv_reader *rd, struct tep_record *rec, struct tv_rec *out);
+/* Registers every reason name the file's formats know. */
+void tv_reader_names(struct tv_reader *rd, struct tv_analysis *an);
+int tv_reader_run(struct tv_reader *rd, struct tv_analysis *an, tv_progress_fn fn, void *arg);
+uint64_t tv_reader_file_size(const struct tv_reader *rd);
+void tv_reader_close(struct tv_reader *rd);
+const char *tv_reader_event_name(struct tv_reader *rd, const struct tv_rec *r);
+/* Exit reason name by isa/code from the file's formats (x86), NULL if none. */
+const char *tv_reader_x86_reason(struct tv_reader *rd, uint32_t isa, uint32_t code);
+
+/* ---- outputs ---- */
+#include <stdio.h>
+int tv_report_text(FILE *f, const struct tv_analysis *an, const char *path);
+int tv_report_json(FILE *f, const struct tv_analysis *an, const char *path);
+int tv_report_html(FILE *f, const struct tv_analysis *an, const char *path);
+int tv_tui_run(struct tv_analysis *an, const char *path);
+void tv_json_error(FILE *f, const char *msg);
+/* Formats ns as "1.23us" into buf. */
+const char *tv_fmt_ns(char *buf, size_t len, uint64_t ns);
+
+/* ---- recording (record.c) ---- */
+struct tv_record_opts {
+	const char *output;
+	const char **events;		/* "sys:event" or "sys" */
+	unsigned int nr_events;
+	double duration;		/* seconds, 0 = until the command exits / SIGINT */
+	unsigned int buffer_kb;		/* per CPU */
+	int pid;			/* filter to this pid and its children, 0 = all */
+	char **cmd;			/* command to run, NULL = none */
+	bool quiet;
+};
+int tv_record(const struct tv_record_opts *o);
+
+/* ---- trace.dat v6 writer (tvdat.c) ---- */
+struct tvdat_fmt { const char *system; const char *text; size_t len; };
+struct tvdat_cpu { const char *path; int fd; uint64_t size; };
+struct tvdat_info {
+	unsigned int page_size;
+	const char *header_page, *header_event;
+	size_t header_page_len, header_event_len;
+	const struct tvdat_fmt *fmts;	/* system "ftrace" goes to the ftrace section */
+	unsigned int nr_fmts;
+	const char *printk; size_t printk_len;
+	const char *cmdlines; size_t cmdlines_len;
+	const char *clock;		/* trace clock name, NULL = none */
+	unsigned int nr_cpus;
+	const struct tvdat_cpu *cpus;	/* raw ring-buffer pages per CPU (fd) */
+};
+int tvdat_write(int fd, const struct tvdat_info *info, char *err, size_t errlen);
+
+/* A ring-buffer page builder (fixtures, generator). */
+struct tvdat_page {
+	unsigned char *buf;
+	unsigned int page_size, used;
+	uint64_t last_ts;
+	bool started;
+};
+void tvdat_page_init(struct tvdat_page *p, unsigned char *buf, unsigned int page_size);
+/* Appends an event; returns 0, or 1 when the page is full (flush, re-init, retry). */
+int tvdat_page_add(struct tvdat_page *p, uint64_t ts, const void *data, unsigned int len);
+void tvdat_page_finish(struct tvdat_page *p);
+
+#endif /* TRACE_VIEWER_H */
