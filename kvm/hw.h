@@ -19,10 +19,10 @@
 	__v;								\
 })
 
-#define kvmla_gcsr_write(csr, val) do {					\
+#define kvmla_gcsr_write(csr, val) ({					\
 	unsigned long __v = (val);					\
 	asm volatile("gcsrwr %0, %1" : "+r" (__v) : "i" (csr) : "memory"); \
-} while (0)
+})
 
 /* Writes the bits of val selected by mask; returns the old value. */
 #define kvmla_gcsr_xchg(csr, val, mask) ({				\
@@ -84,9 +84,10 @@ static inline void kvmla_guest_tlb_flush(void)
 }
 
 /* invtlb op, info, addr: op is a constant INVTLB_* (asm/tlb.h). */
-#define kvmla_invtlb(op, info, addr)					\
+#define kvmla_invtlb(op, info, addr) ({				\
 	asm volatile("invtlb %0, %1, %2"				\
 		     : : "i" (op), "r" ((unsigned long)(info)),		\
-		       "r" ((unsigned long)(addr)) : "memory")
+		       "r" ((unsigned long)(addr)) : "memory");		\
+})
 
 #endif /* KVMLA_HW_H */

@@ -14,49 +14,18 @@
 #define RESUME_GUEST	1
 #endif
 
-/*
- * Guest CSRs the LVZ hardware keeps per guest, by LOONGARCH_CSR_<name>.
- * vcpu.c saves and restores the PLAIN ones on put/load; timer.c owns the
- * TIMER ones (it saves and restores them itself).
- */
-#define KVMLA_GCSR_HW_PLAIN(X) \
-	X(CRMD) X(PRMD) X(EUEN) X(MISC) X(ECFG) X(ESTAT) X(ERA) X(BADV) \
-	X(BADI) X(EENTRY) X(TLBIDX) X(TLBEHI) X(TLBELO0) X(TLBELO1) \
-	X(ASID) X(PGDL) X(PGDH) X(PGD) X(PWCTL0) X(PWCTL1) X(STLBPGSIZE) \
-	X(RVACFG) X(CPUID) X(PRCFG1) X(PRCFG2) X(PRCFG3) \
-	X(KS0) X(KS1) X(KS2) X(KS3) X(KS4) X(KS5) X(KS6) X(KS7) \
-	X(TMID) X(CNTC) X(LLBCTL) \
-	X(TLBRENTRY) X(TLBRBADV) X(TLBRERA) X(TLBRSAVE) X(TLBRELO0) \
-	X(TLBRELO1) X(TLBREHI) X(TLBRPRMD) \
-	X(DMWIN0) X(DMWIN1) X(DMWIN2) X(DMWIN3)
-#define KVMLA_GCSR_HW_TIMER(X) X(TCFG) X(TVAL) X(TINTCLR)
-#define KVMLA_GCSR_HW(X) KVMLA_GCSR_HW_PLAIN(X) KVMLA_GCSR_HW_TIMER(X)
+/* The binary stats header in front of a descriptor array. */
+#define KVMLA_STATS_HEADER(descs) {					\
+	.name_size = KVM_STATS_NAME_SIZE,				\
+	.num_desc = ARRAY_SIZE(descs),					\
+	.id_offset = sizeof(struct kvm_stats_header),			\
+	.desc_offset = sizeof(struct kvm_stats_header) +		\
+		       KVM_STATS_NAME_SIZE,				\
+	.data_offset = sizeof(struct kvm_stats_header) +		\
+		       KVM_STATS_NAME_SIZE + sizeof(descs),		\
+}
 
-/* Guest CSRs emulated in software (kept only in vcpu->arch.gcsr[]). */
-#define KVMLA_GCSR_SW(X) \
-	X(IMPCTL1) X(IMPCTL2) X(MERRCTL) X(MERRINFO1) X(MERRINFO2) \
-	X(MERRENTRY) X(MERRERA) X(MERRSAVE) X(CTAG) X(DEBUG) X(DERA) \
-	X(DESAVE) X(FWPC) X(FWPS) X(MWPC) X(MWPS) \
-	X(DB0ADDR) X(DB0MASK) X(DB0CTRL) X(DB0ASID) \
-	X(DB1ADDR) X(DB1MASK) X(DB1CTRL) X(DB1ASID) \
-	X(DB2ADDR) X(DB2MASK) X(DB2CTRL) X(DB2ASID) \
-	X(DB3ADDR) X(DB3MASK) X(DB3CTRL) X(DB3ASID) \
-	X(DB4ADDR) X(DB4MASK) X(DB4CTRL) X(DB4ASID) \
-	X(DB5ADDR) X(DB5MASK) X(DB5CTRL) X(DB5ASID) \
-	X(DB6ADDR) X(DB6MASK) X(DB6CTRL) X(DB6ASID) \
-	X(DB7ADDR) X(DB7MASK) X(DB7CTRL) X(DB7ASID) \
-	X(IB0ADDR) X(IB0MASK) X(IB0CTRL) X(IB0ASID) \
-	X(IB1ADDR) X(IB1MASK) X(IB1CTRL) X(IB1ASID) \
-	X(IB2ADDR) X(IB2MASK) X(IB2CTRL) X(IB2ASID) \
-	X(IB3ADDR) X(IB3MASK) X(IB3CTRL) X(IB3ASID) \
-	X(IB4ADDR) X(IB4MASK) X(IB4CTRL) X(IB4ASID) \
-	X(IB5ADDR) X(IB5MASK) X(IB5CTRL) X(IB5ASID) \
-	X(IB6ADDR) X(IB6MASK) X(IB6CTRL) X(IB6ASID) \
-	X(IB7ADDR) X(IB7MASK) X(IB7CTRL) X(IB7ASID) \
-	X(PERFCTRL0) X(PERFCNTR0) X(PERFCTRL1) X(PERFCNTR1) \
-	X(PERFCTRL2) X(PERFCNTR2) X(PERFCTRL3) X(PERFCNTR3)
-
-/* Classes of guest CSR numbers (kvmla_gcsr_class[]). */
+/* Classes of guest CSR numbers (kvmla_gcsr_class[], from gcsr-list.h). */
 enum kvmla_gcsr_kind {
 	KVMLA_GCSR_INVALID = 0,
 	KVMLA_GCSR_HWCSR = 1,

@@ -26,65 +26,67 @@
 /* Host frame: ra, fp (r22), s0-s8 (r23-r31). */
 #define HOST_FRAME	(12 * 8)
 
-	.text
+/* GSTAT.GID and GTLBC.TGID sit at the same bits: one csrxchg copies. */
+.if CSR_GSTAT_GID_SHIFT - CSR_GTLBC_TGID_SHIFT
+.error "GSTAT.GID and GTLBC.TGID moved apart"
+.endif
 
-/* Load the guest registers of arch (in a0) and enter the guest. */
-.macro	kvmla_guest_go
-	ld.d	t0, a0, KVMLA_ARCH_PC
-	csrwr	t0, LOONGARCH_CSR_ERA
-	/* Root TLB operations target the guest's id while it runs. */
-	csrrd	t0, LOONGARCH_CSR_GSTAT
-	bstrpick.w	t0, t0, CSR_GSTAT_GID_SHIFT_END, CSR_GSTAT_GID_SHIFT
-	csrrd	t1, LOONGARCH_CSR_GTLBC
-	bstrins.w	t1, t0, CSR_GTLBC_TGID_SHIFT_END, CSR_GTLBC_TGID_SHIFT
-	csrwr	t1, LOONGARCH_CSR_GTLBC
-	/* Root mode after the guest: PLV0, IRQs on (they cause exits). */
-	li.w	t0, CSR_PRMD_PIE
-	csrwr	t0, LOONGARCH_CSR_PRMD
-	li.w	t0, CSR_GSTAT_PVM
-	csrxchg	t0, t0, LOONGARCH_CSR_GSTAT
-	.irp	n, 1, 2, 3, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
-	ld.d	$r\n, a0, GPR(\n)
-	.endr
-	ld.d	a0, a0, GPR(4)
-	ertn
+/* arch (a0) field -> CSR, through t0 */
+.macro	arch2csr field, csr
+	ld.d	t0, a0, \field
+	csrwr	t0, \csr
 .endm
+
+/* CSR -> arch (a0) field, through t0 */
+.macro	csr2arch csr, field
+	csrrd	t0, \csr
+	st.d	t0, a0, \field
+.endm
+
+/* arch field \new -> CSR, whose old value goes to arch field \old */
+.macro	csrswap new, csr, old
+	ld.d	t0, a0, \new
+	csrwr	t0, \csr
+	st.d	t0, a0, \old
+.endm
+
+/* GPRs \regs of arch (base \base) <- registers, or -> with \op ld.d */
+.macro	gprs op, base, regs:vararg
+	.irp	n, \regs
+	\op	$r\n, \base, GPR(\n)
+	.endr
+.endm
+
+	.text
 
 /* The guest exit vector; copied nowhere, so it must stay page aligned. */
 	.p2align PAGE_SHIFT
 SYM_CODE_START(kvmla_switch_exc_entry)
 	UNWIND_HINT_END_OF_STACK
+	/* Free t0 to hold arch; every other GPR goes straight to arch. */
 	csrwr	t0, KVM_TEMP_KS
 	csrrd	t0, KVM_VCPU_KS
-	.irp	n, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
-	st.d	$r\n, t0, GPR(\n)
-	.endr
+	gprs	st.d, t0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11
+	gprs	st.d, t0, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22
+	gprs	st.d, t0, 23, 24, 25, 26, 27, 28, 29, 30, 31
 	move	a0, t0
-	csrrd	t0, KVM_TEMP_KS
-	st.d	t0, a0, GPR(12)
+	csr2arch	KVM_TEMP_KS, GPR(12)
 
-	csrrd	t0, LOONGARCH_CSR_ERA
-	st.d	t0, a0, KVMLA_ARCH_PC
-	csrrd	t0, LOONGARCH_CSR_ESTAT
-	st.d	t0, a0, KVMLA_ARCH_EXIT_ESTAT
-	csrrd	t0, LOONGARCH_CSR_BADV
-	st.d	t0, a0, KVMLA_ARCH_EXIT_BADV
-	csrrd	t0, LOONGARCH_CSR_BADI
-	st.d	t0, a0, KVMLA_ARCH_EXIT_BADI
+	csr2arch	LOONGARCH_CSR_ERA, KVMLA_ARCH_PC
+	csr2arch	LOONGARCH_CSR_ESTAT, KVMLA_ARCH_EXIT_ESTAT
+	csr2arch	LOONGARCH_CSR_BADV, KVMLA_ARCH_EXIT_BADV
+	csr2arch	LOONGARCH_CSR_BADI, KVMLA_ARCH_EXIT_BADI
 
-	/* Back to root settings: next ERTN stays in root mode. */
-	li.w	t0, CSR_GSTAT_PVM
-	csrxchg	zero, t0, LOONGARCH_CSR_GSTAT
-	csrrd	t0, LOONGARCH_CSR_GTLBC
-	bstrins.w	t0, zero, CSR_GTLBC_TGID_SHIFT_END, CSR_GTLBC_TGID_SHIFT
-	csrwr	t0, LOONGARCH_CSR_GTLBC
-	ld.d	t0, a0, KVMLA_ARCH_HOST_ECFG
-	csrwr	t0, LOONGARCH_CSR_ECFG
-	ld.d	t0, a0, KVMLA_ARCH_HOST_EENTRY
-	csrwr	t0, LOONGARCH_CSR_EENTRY
-	ld.d	t0, a0, KVMLA_ARCH_HOST_PGDL
-	csrwr	t0, LOONGARCH_CSR_PGDL
+	/* Root settings again; the next ERTN stays in root mode. */
+	li.w	t1, CSR_GSTAT_PVM
+	csrxchg	zero, t1, LOONGARCH_CSR_GSTAT
+	li.w	t1, CSR_GTLBC_TGID
+	csrxchg	zero, t1, LOONGARCH_CSR_GTLBC
+	arch2csr	KVMLA_ARCH_HOST_ECFG, LOONGARCH_CSR_ECFG
+	arch2csr	KVMLA_ARCH_HOST_EENTRY, LOONGARCH_CSR_EENTRY
+	arch2csr	KVMLA_ARCH_HOST_PGDL, LOONGARCH_CSR_PGDL
 
+	/* Host registers, then back into kvmla_switch_enter()'s caller. */
 	ld.d	tp, a0, KVMLA_ARCH_HOST_TP
 	ld.d	u0, a0, KVMLA_ARCH_HOST_U0
 	ld.d	sp, a0, KVMLA_ARCH_HOST_SP
@@ -109,22 +111,34 @@ SYM_CODE_START(kvmla_switch_enter)
 	st.d	sp, a0, KVMLA_ARCH_HOST_SP
 	st.d	tp, a0, KVMLA_ARCH_HOST_TP
 	st.d	u0, a0, KVMLA_ARCH_HOST_U0
+	/* The exit vector finds arch here. */
 	csrwr	a0, KVM_VCPU_KS
 	csrrd	a0, KVM_VCPU_KS
 
-	/* One vector for every exception while the guest runs: ECFG.VS=0. */
-	csrrd	t0, LOONGARCH_CSR_ECFG
-	st.d	t0, a0, KVMLA_ARCH_HOST_ECFG
-	bstrins.w	t0, zero, CSR_ECFG_VS_SHIFT_END, CSR_ECFG_VS_SHIFT
-	csrwr	t0, LOONGARCH_CSR_ECFG
-	ld.d	t0, a0, KVMLA_ARCH_GUEST_EENTRY
-	csrwr	t0, LOONGARCH_CSR_EENTRY
-	st.d	t0, a0, KVMLA_ARCH_HOST_EENTRY
-	ld.d	t0, a0, KVMLA_ARCH_GUEST_PGDL
-	csrwr	t0, LOONGARCH_CSR_PGDL
-	st.d	t0, a0, KVMLA_ARCH_HOST_PGDL
+	/* All exceptions at one vector while the guest runs (ECFG.VS=0). */
+	csr2arch	LOONGARCH_CSR_ECFG, KVMLA_ARCH_HOST_ECFG
+	li.w	t1, CSR_ECFG_VS
+	csrxchg	zero, t1, LOONGARCH_CSR_ECFG
+	csrswap	KVMLA_ARCH_GUEST_EENTRY, LOONGARCH_CSR_EENTRY, KVMLA_ARCH_HOST_EENTRY
+	csrswap	KVMLA_ARCH_GUEST_PGDL, LOONGARCH_CSR_PGDL, KVMLA_ARCH_HOST_PGDL
+	arch2csr	KVMLA_ARCH_PC, LOONGARCH_CSR_ERA
 
-	kvmla_guest_go
+	/* Root TLB operations act on the guest's id while it runs. */
+	csrrd	t0, LOONGARCH_CSR_GSTAT
+	li.w	t1, CSR_GTLBC_TGID
+	csrxchg	t0, t1, LOONGARCH_CSR_GTLBC
+	/* ERTN lands in the guest (PVM), and root IRQs then cause exits. */
+	li.w	t0, CSR_PRMD_PIE
+	csrwr	t0, LOONGARCH_CSR_PRMD
+	li.w	t0, CSR_GSTAT_PVM
+	csrxchg	t0, t0, LOONGARCH_CSR_GSTAT
+
+	/* a0 (r4) last: it points at the registers. */
+	gprs	ld.d, a0, 1, 2, 3, 5, 6, 7, 8, 9, 10, 11, 12
+	gprs	ld.d, a0, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22
+	gprs	ld.d, a0, 23, 24, 25, 26, 27, 28, 29, 30, 31
+	ld.d	a0, a0, GPR(4)
+	ertn
 SYM_CODE_END(kvmla_switch_enter)
 
 /* FPU/SIMD state of struct kvmla_fpu (a0): full 256-bit slots. */
@@ -152,7 +166,16 @@ SYM_CODE_END(kvmla_switch_enter)
 .endm
 
 SYM_FUNC_START(kvmla_fpu_save_fp)
-	.irp	n, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
+	.irp	n, 0, 1, 2, 3, 4, 5, 6, 7
+	fst.d	$f\n, a0, FPR(\n)
+	.endr
+	.irp	n, 8, 9, 10, 11, 12, 13, 14, 15
+	fst.d	$f\n, a0, FPR(\n)
+	.endr
+	.irp	n, 16, 17, 18, 19, 20, 21, 22, 23
+	fst.d	$f\n, a0, FPR(\n)
+	.endr
+	.irp	n, 24, 25, 26, 27, 28, 29, 30, 31
 	fst.d	$f\n, a0, FPR(\n)
 	.endr
 	kvmla_fcc_save
@@ -160,7 +183,16 @@ SYM_FUNC_START(kvmla_fpu_save_fp)
 SYM_FUNC_END(kvmla_fpu_save_fp)
 
 SYM_FUNC_START(kvmla_fpu_restore_fp)
-	.irp	n, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
+	.irp	n, 0, 1, 2, 3, 4, 5, 6, 7
+	fld.d	$f\n, a0, FPR(\n)
+	.endr
+	.irp	n, 8, 9, 10, 11, 12, 13, 14, 15
+	fld.d	$f\n, a0, FPR(\n)
+	.endr
+	.irp	n, 16, 17, 18, 19, 20, 21, 22, 23
+	fld.d	$f\n, a0, FPR(\n)
+	.endr
+	.irp	n, 24, 25, 26, 27, 28, 29, 30, 31
 	fld.d	$f\n, a0, FPR(\n)
 	.endr
 	kvmla_fcc_restore
@@ -168,7 +200,16 @@ SYM_FUNC_START(kvmla_fpu_restore_fp)
 SYM_FUNC_END(kvmla_fpu_restore_fp)
 
 SYM_FUNC_START(kvmla_fpu_save_lsx)
-	.irp	n, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
+	.irp	n, 0, 1, 2, 3, 4, 5, 6, 7
+	vst	$vr\n, a0, FPR(\n)
+	.endr
+	.irp	n, 8, 9, 10, 11, 12, 13, 14, 15
+	vst	$vr\n, a0, FPR(\n)
+	.endr
+	.irp	n, 16, 17, 18, 19, 20, 21, 22, 23
+	vst	$vr\n, a0, FPR(\n)
+	.endr
+	.irp	n, 24, 25, 26, 27, 28, 29, 30, 31
 	vst	$vr\n, a0, FPR(\n)
 	.endr
 	kvmla_fcc_save
@@ -176,7 +217,16 @@ SYM_FUNC_START(kvmla_fpu_save_lsx)
 SYM_FUNC_END(kvmla_fpu_save_lsx)
 
 SYM_FUNC_START(kvmla_fpu_restore_lsx)
-	.irp	n, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
+	.irp	n, 0, 1, 2, 3, 4, 5, 6, 7
+	vld	$vr\n, a0, FPR(\n)
+	.endr
+	.irp	n, 8, 9, 10, 11, 12, 13, 14, 15
+	vld	$vr\n, a0, FPR(\n)
+	.endr
+	.irp	n, 16, 17, 18, 19, 20, 21, 22, 23
+	vld	$vr\n, a0, FPR(\n)
+	.endr
+	.irp	n, 24, 25, 26, 27, 28, 29, 30, 31
 	vld	$vr\n, a0, FPR(\n)
 	.endr
 	kvmla_fcc_restore
@@ -184,7 +234,16 @@ SYM_FUNC_START(kvmla_fpu_restore_lsx)
 SYM_FUNC_END(kvmla_fpu_restore_lsx)
 
 SYM_FUNC_START(kvmla_fpu_save_lasx)
-	.irp	n, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
+	.irp	n, 0, 1, 2, 3, 4, 5, 6, 7
+	xvst	$xr\n, a0, FPR(\n)
+	.endr
+	.irp	n, 8, 9, 10, 11, 12, 13, 14, 15
+	xvst	$xr\n, a0, FPR(\n)
+	.endr
+	.irp	n, 16, 17, 18, 19, 20, 21, 22, 23
+	xvst	$xr\n, a0, FPR(\n)
+	.endr
+	.irp	n, 24, 25, 26, 27, 28, 29, 30, 31
 	xvst	$xr\n, a0, FPR(\n)
 	.endr
 	kvmla_fcc_save
@@ -192,7 +251,16 @@ SYM_FUNC_START(kvmla_fpu_save_lasx)
 SYM_FUNC_END(kvmla_fpu_save_lasx)
 
 SYM_FUNC_START(kvmla_fpu_restore_lasx)
-	.irp	n, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
+	.irp	n, 0, 1, 2, 3, 4, 5, 6, 7
+	xvld	$xr\n, a0, FPR(\n)
+	.endr
+	.irp	n, 8, 9, 10, 11, 12, 13, 14, 15
+	xvld	$xr\n, a0, FPR(\n)
+	.endr
+	.irp	n, 16, 17, 18, 19, 20, 21, 22, 23
+	xvld	$xr\n, a0, FPR(\n)
+	.endr
+	.irp	n, 24, 25, 26, 27, 28, 29, 30, 31
 	xvld	$xr\n, a0, FPR(\n)
 	.endr
 	kvmla_fcc_restore

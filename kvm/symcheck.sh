@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# symcheck.sh KDIR NM MODULE
+# Usage: <this script> KDIR NM MODULE
 # Every undefined symbol of MODULE must be exported by the tree KDIR:
 # from its Module.symvers when it has one, else from the EXPORT_SYMBOL*
 # names in its sources (cached next to build/, about 20 s the first time).

@@ -16,23 +16,24 @@
 		  (idx) * sizeof(u64),					\
 	.name = stat_name,						\
 }
-#define KVMLA_STAT_ECODE(code, NAME, key, ...) \
+
+#define KVMLA_STAT_ECODE(code, type, key, ...) \
 	KVMLA_STAT_AT(ecode_exits, code, "exit_" #key),
-#define KVMLA_STAT_GSPR(kind, NAME, key, ...) \
+#define KVMLA_STAT_GSPR(kind, type, key, ...) \
 	KVMLA_STAT_AT(gspr_exits, kind, "gspr_" #key),
-#define KVMLA_STAT_USER(reason, NAME, key, ...) \
+#define KVMLA_STAT_USER(reason, type, key, ...) \
 	KVMLA_STAT_AT(user_exits, reason, "user_exit_" #key),
 
 const struct kvm_stats_desc kvm_vcpu_stats_desc[] = {
 	KVM_GENERIC_VCPU_STATS(),
-	STATS_DESC_COUNTER(VCPU, int_exits),
-	STATS_DESC_COUNTER(VCPU, idle_exits),
-	STATS_DESC_COUNTER(VCPU, cpucfg_exits),
-	STATS_DESC_COUNTER(VCPU, signal_exits),
-	STATS_DESC_COUNTER(VCPU, hypercall_exits),
 	KVMLA_ECODES(KVMLA_STAT_ECODE)
 	KVMLA_GSPR_KINDS(KVMLA_STAT_GSPR)
 	KVMLA_KVM_EXITS(KVMLA_STAT_USER)
+	STATS_DESC_COUNTER(VCPU, signal_exits),
+	STATS_DESC_COUNTER(VCPU, int_exits),
+	STATS_DESC_COUNTER(VCPU, hypercall_exits),
+	STATS_DESC_COUNTER(VCPU, cpucfg_exits),
+	STATS_DESC_COUNTER(VCPU, idle_exits),
 	STATS_DESC_COUNTER(VCPU, mmio_read_exits),
 	STATS_DESC_COUNTER(VCPU, mmio_write_exits),
 	STATS_DESC_COUNTER(VCPU, iocsr_read_exits),
@@ -54,21 +55,18 @@ const struct kvm_stats_desc kvm_vcpu_stats_desc[] = {
 	STATS_DESC_COUNTER(VCPU, unknown_exits),
 };
 
-const struct kvm_stats_header kvm_vcpu_stats_header = {
-	.name_size = KVM_STATS_NAME_SIZE,
-	.num_desc = ARRAY_SIZE(kvm_vcpu_stats_desc),
-	.id_offset = sizeof(struct kvm_stats_header),
-	.desc_offset = sizeof(struct kvm_stats_header) + KVM_STATS_NAME_SIZE,
-	.data_offset = sizeof(struct kvm_stats_header) + KVM_STATS_NAME_SIZE +
-		       sizeof(kvm_vcpu_stats_desc),
-};
+const struct kvm_stats_header kvm_vcpu_stats_header =
+	KVMLA_STATS_HEADER(kvm_vcpu_stats_desc);
 
 /* Which guest CSR numbers exist, and who keeps them. */
-#define KVMLA_CLASS_HW(n)	[LOONGARCH_CSR_##n] = KVMLA_GCSR_HWCSR,
-#define KVMLA_CLASS_SW(n)	[LOONGARCH_CSR_##n] = KVMLA_GCSR_SWCSR,
 const u8 kvmla_gcsr_class[KVMLA_GCSR_SLOTS] = {
-	KVMLA_GCSR_HW(KVMLA_CLASS_HW)
-	KVMLA_GCSR_SW(KVMLA_CLASS_SW)
+#define KVMLA_GCSR_HW(n) \
+	[LOONGARCH_CSR_##n] = KVMLA_GCSR_HWCSR,
+#define KVMLA_GCSR_TIMER(n) \
+	[LOONGARCH_CSR_##n] = KVMLA_GCSR_HWCSR,
+#define KVMLA_GCSR_SW(n) \
+	[LOONGARCH_CSR_##n] = KVMLA_GCSR_SWCSR,
+#include "gcsr-list.h"
 };
 
 /* ESTAT bits 9:2 are the hardware interrupt lines, kept in GINTC. */
@@ -80,16 +78,40 @@ const u8 kvmla_gcsr_class[KVMLA_GCSR_SLOTS] = {
  * on the CPU the vCPU is loaded on.  GINTC (root CSR) rides along in the
  * software file under its own number.
  */
-#define KVMLA_SAVE_ONE(n) \
-	arch->gcsr[LOONGARCH_CSR_##n] = kvmla_gcsr_read(LOONGARCH_CSR_##n);
-#define KVMLA_RESTORE_ONE(n) \
-	kvmla_gcsr_write(LOONGARCH_CSR_##n, arch->gcsr[LOONGARCH_CSR_##n]);
+/*
+ * Accessors for each hardware guest CSR (its number is an instruction
+ * immediate), and the table the save/restore loops walk.
+ */
+#define KVMLA_GCSR_HW(n)						\
+static u64 kvmla_vcpu_rd_##n(void)					\
+{									\
+	return kvmla_gcsr_read(LOONGARCH_CSR_##n);			\
+}									\
+static void kvmla_vcpu_wr_##n(u64 val)					\
+{									\
+	kvmla_gcsr_write(LOONGARCH_CSR_##n, val);			\
+}
+
+#include "gcsr-list.h"
+
+static const struct kvmla_vcpu_hw_csr {
+	u16 csr;
+	u64 (*read)(void);
+	void (*write)(u64 val);
+} kvmla_vcpu_hw_csrs[] = {
+#define KVMLA_GCSR_HW(n) \
+	{ LOONGARCH_CSR_##n, kvmla_vcpu_rd_##n, kvmla_vcpu_wr_##n },
+#include "gcsr-list.h"
+};
 
 void kvmla_vcpu_csr_save(struct kvm_vcpu *vcpu)
 {
 	struct kvm_vcpu_arch *arch = &vcpu->arch;
+	size_t i;
 
-	KVMLA_GCSR_HW_PLAIN(KVMLA_SAVE_ONE)
+	for (i = 0; i < ARRAY_SIZE(kvmla_vcpu_hw_csrs); i++)
+		arch->gcsr[kvmla_vcpu_hw_csrs[i].csr] =
+			kvmla_vcpu_hw_csrs[i].read();
 	arch->gcsr[LOONGARCH_CSR_GINTC] =
 		kvmla_csr_read(LOONGARCH_CSR_GINTC) & 0xff;
 }
@@ -97,8 +119,10 @@ void kvmla_vcpu_csr_save(struct kvm_vcpu *vcpu)
 void kvmla_vcpu_csr_restore(struct kvm_vcpu *vcpu)
 {
 	struct kvm_vcpu_arch *arch = &vcpu->arch;
+	size_t i;
 
-	KVMLA_GCSR_HW_PLAIN(KVMLA_RESTORE_ONE)
+	for (i = 0; i < ARRAY_SIZE(kvmla_vcpu_hw_csrs); i++)
+		kvmla_vcpu_hw_csrs[i].write(arch->gcsr[kvmla_vcpu_hw_csrs[i].csr]);
 	kvmla_csr_write(LOONGARCH_CSR_GINTC, arch->gcsr[LOONGARCH_CSR_GINTC]);
 }
 
@@ -234,6 +258,7 @@ static int kvmla_vcpu_enter_prepare(struct kvm_vcpu *vcpu)
 		kvmla_vmid_check(vcpu);
 		kvmla_tlb_serve_requests(vcpu);
 		kvmla_fpu_load_pending(vcpu);
+		/* Pairs with kvm_vcpu_exiting_guest_mode() of a kicker. */
 		smp_store_mb(vcpu->mode, IN_GUEST_MODE);
 		if (!kvm_request_pending(vcpu) &&
 		    !xfer_to_guest_mode_work_pending())
@@ -382,25 +407,34 @@ static u64 kvmla_vcpu_cpucfg_mask(unsigned int leaf)
 	}
 }
 
+/* CPUCFG2 rules: a feature bit requires these other bits. */
+static const struct kvmla_cpucfg_dep {
+	u32 feature;
+	u32 requires;
+} kvmla_vcpu_cpucfg2_deps[] = {
+	{ 0,            CPUCFG2_LLFTP },	/* the constant timer, always */
+	{ CPUCFG2_FP,   CPUCFG2_FPSP | CPUCFG2_FPDP },
+	{ CPUCFG2_LSX,  CPUCFG2_FP },
+	{ CPUCFG2_LASX, CPUCFG2_LSX },
+};
+
 static int kvmla_vcpu_cpucfg_check(unsigned int leaf, u64 val)
 {
+	size_t i;
+
 	if (leaf >= KVM_MAX_CPUCFG_REGS)
 		return -EINVAL;
 	if (val & ~kvmla_vcpu_cpucfg_mask(leaf))
 		return -EINVAL;
 	if (leaf != 2)
 		return 0;
-	/* The guest timer is the constant-frequency one. */
-	if (!(val & CPUCFG2_LLFTP))
-		return -EINVAL;
-	if ((val & CPUCFG2_FP) &&
-	    (val & (CPUCFG2_FPSP | CPUCFG2_FPDP)) !=
-	    (CPUCFG2_FPSP | CPUCFG2_FPDP))
-		return -EINVAL;
-	if ((val & CPUCFG2_LSX) && !(val & CPUCFG2_FP))
-		return -EINVAL;
-	if ((val & CPUCFG2_LASX) && !(val & CPUCFG2_LSX))
-		return -EINVAL;
+	for (i = 0; i < ARRAY_SIZE(kvmla_vcpu_cpucfg2_deps); i++) {
+		const struct kvmla_cpucfg_dep *d = &kvmla_vcpu_cpucfg2_deps[i];
+
+		if ((val & d->feature) == d->feature &&
+		    (val & d->requires) != d->requires)
+			return -EINVAL;
+	}
 	return 0;
 }
 
@@ -697,15 +731,15 @@ int kvm_arch_vcpu_ioctl_set_mpstate(struct kvm_vcpu *vcpu,
 	return 0;
 }
 
+/* Software breakpoints only: SWDBG hypercalls exit with KVM_EXIT_DEBUG. */
 int kvm_arch_vcpu_ioctl_set_guest_debug(struct kvm_vcpu *vcpu,
 					struct kvm_guest_debug *dbg)
 {
-	if (dbg->control & ~KVM_GUESTDBG_VALID_MASK)
+	u32 ctl = dbg->control;
+
+	if (ctl & ~KVM_GUESTDBG_VALID_MASK)
 		return -EINVAL;
-	if (dbg->control & KVM_GUESTDBG_ENABLE)
-		vcpu->guest_debug = dbg->control;
-	else
-		vcpu->guest_debug = 0;
+	vcpu->guest_debug = (ctl & KVM_GUESTDBG_ENABLE) ? ctl : 0;
 	return 0;
 }
 

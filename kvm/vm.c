@@ -5,20 +5,15 @@
  */
 #include "kvm_internal.h"
 
+/* Stage-2 gauges (mmu.c keeps them), after the generic VM stats. */
 const struct kvm_stats_desc kvm_vm_stats_desc[] = {
 	KVM_GENERIC_VM_STATS(),
-	STATS_DESC_ICOUNTER(VM, pages),
 	STATS_DESC_ICOUNTER(VM, hugepages),
+	STATS_DESC_ICOUNTER(VM, pages),
 };
 
-const struct kvm_stats_header kvm_vm_stats_header = {
-	.name_size = KVM_STATS_NAME_SIZE,
-	.num_desc = ARRAY_SIZE(kvm_vm_stats_desc),
-	.id_offset = sizeof(struct kvm_stats_header),
-	.desc_offset = sizeof(struct kvm_stats_header) + KVM_STATS_NAME_SIZE,
-	.data_offset = sizeof(struct kvm_stats_header) + KVM_STATS_NAME_SIZE +
-		       sizeof(kvm_vm_stats_desc),
-};
+const struct kvm_stats_header kvm_vm_stats_header =
+	KVMLA_STATS_HEADER(kvm_vm_stats_desc);
 
 /*
  * VM features (KVM_LOONGARCH_VM_FEAT_CTRL) offered when the host CPU has
@@ -96,26 +91,27 @@ void kvm_arch_destroy_vm(struct kvm *kvm)
 	kvmla_mmu_deinit(kvm);
 }
 
+/* Upstream 6.12's answers: QEMU decides what to use from these. */
 int kvm_vm_ioctl_check_extension(struct kvm *kvm, long ext)
 {
 	switch (ext) {
-	case KVM_CAP_ONE_REG:
+	case KVM_CAP_MAX_VCPU_ID:
+		return KVM_MAX_VCPU_IDS;
+	case KVM_CAP_MAX_VCPUS:
+		return KVM_MAX_VCPUS;
+	case KVM_CAP_NR_MEMSLOTS:
+		return KVM_USER_MEM_SLOTS;
+	case KVM_CAP_NR_VCPUS:
+		return min_t(unsigned int, num_online_cpus(), KVM_MAX_VCPUS);
 	case KVM_CAP_ENABLE_CAP:
-	case KVM_CAP_READONLY_MEM:
-	case KVM_CAP_SYNC_MMU:
 	case KVM_CAP_IMMEDIATE_EXIT:
 	case KVM_CAP_IOEVENTFD:
 	case KVM_CAP_MP_STATE:
+	case KVM_CAP_ONE_REG:
+	case KVM_CAP_READONLY_MEM:
 	case KVM_CAP_SET_GUEST_DEBUG:
+	case KVM_CAP_SYNC_MMU:
 		return 1;
-	case KVM_CAP_NR_VCPUS:
-		return min_t(unsigned int, num_online_cpus(), KVM_MAX_VCPUS);
-	case KVM_CAP_MAX_VCPUS:
-		return KVM_MAX_VCPUS;
-	case KVM_CAP_MAX_VCPU_ID:
-		return KVM_MAX_VCPU_IDS;
-	case KVM_CAP_NR_MEMSLOTS:
-		return KVM_USER_MEM_SLOTS;
 	default:
 		return 0;
 	}

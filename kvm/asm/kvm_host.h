@@ -4,7 +4,7 @@
  *
  * Kbuild puts kvm/ first on the include path (NOSTDINC_FLAGS), so the
  * generic virt/kvm code built into our kvm.ko sees this header instead of
- * the tree's arch/loongarch/include/asm/kvm_host.h.  The host harness
+ * the tree's LoongArch header of the same name.  The host harness
  * (tests/host) includes it too, after its shims, with KVMLA_HOST_HARNESS
  * defined; nothing here may need more than the types the shims provide.
  *
@@ -24,13 +24,7 @@
 #endif
 
 #include <kvmla/catalog.h>
-#if __has_include("../kvmla_state.h")
 #include "../kvmla_state.h"
-#else
-/* Until exit/mmu/timer/irq/vmid/fpu land their state (kvmla_state.h). */
-struct kvmla_vcpu_state { unsigned long placeholder; };
-struct kvmla_vm_state { unsigned long placeholder; };
-#endif
 
 #define KVM_MAX_VCPUS			256
 #define KVM_MAX_CPUCFG_REGS		21
@@ -48,39 +42,30 @@ struct kvmla_vm_state { unsigned long placeholder; };
 					 KVM_DIRTY_LOG_INITIALLY_SET)
 
 /* Memslot flags for huge-page eligibility (mmu.c). */
-#define KVM_MEM_HUGEPAGE_CAPABLE	(1UL << 0)
-#define KVM_MEM_HUGEPAGE_INCAPABLE	(1UL << 1)
+#define KVM_MEM_HUGEPAGE_CAPABLE	BIT(0)
+#define KVM_MEM_HUGEPAGE_INCAPABLE	BIT(1)
 
 /* Highest CSR number + 1 kept in the software CSR file of a vCPU. */
 #define KVMLA_GCSR_SLOTS		0x600
 /* Guest CSR.CPUID values are below this and unique in a VM. */
 #define KVMLA_MAX_PHYID			256
 
-struct kvm_arch_memory_slot {
-	unsigned long flags;
-};
-
-struct kvm_vm_stat {
-	struct kvm_vm_stat_generic generic;
-	u64 pages;
-	u64 hugepages;
-};
-
 /*
- * Counters of one vCPU.  The first five keep upstream's names (perf and
- * kvm_stat users know them); the arrays are expanded from the catalog into
- * one named descriptor per element (vcpu.c).
+ * Counters of one vCPU.  Five keep upstream's names (perf and kvm_stat
+ * know them); the arrays become one named descriptor per element, from
+ * the catalog (vcpu.c).  vcpu.c counts ecodes, user exits, signals and
+ * loads; exit.c, mmu.c, timer.c, interrupt.c, vmid.c and fpu.c the rest.
  */
 struct kvm_vcpu_stat {
 	struct kvm_vcpu_stat_generic generic;
-	u64 int_exits;
-	u64 idle_exits;
-	u64 cpucfg_exits;
-	u64 signal_exits;
-	u64 hypercall_exits;
 	u64 ecode_exits[KVMLA_ECODE_MAX + 1];	/* exit_<ecode> */
 	u64 gspr_exits[KVMLA_GSPR_KIND_NUM];	/* gspr_<kind> */
 	u64 user_exits[KVMLA_KVM_EXIT_NUM];	/* user_exit_<reason> */
+	u64 signal_exits;
+	u64 int_exits;
+	u64 hypercall_exits;
+	u64 cpucfg_exits;
+	u64 idle_exits;
 	u64 mmio_read_exits;
 	u64 mmio_write_exits;
 	u64 iocsr_read_exits;
@@ -100,6 +85,18 @@ struct kvm_vcpu_stat {
 	u64 load_full;
 	u64 load_fast;
 	u64 unknown_exits;
+};
+
+/* Stage-2 gauges of a VM (mmu.c). */
+struct kvm_vm_stat {
+	struct kvm_vm_stat_generic generic;
+	u64 hugepages;
+	u64 pages;
+};
+
+/* Per-memslot flags (mmu.c). */
+struct kvm_arch_memory_slot {
+	unsigned long flags;
 };
 
 /* Floating-point/SIMD registers: every FPR at its full 256 bits. */
@@ -128,9 +125,9 @@ struct kvm_arch {
 };
 
 /* vcpu->arch.flags */
-#define KVMLA_VCPU_HW_VALID	(1U << 0)	/* HW guest CSRs hold our state */
-#define KVMLA_VCPU_SW_LATEST	(1U << 1)	/* SW CSR file is up to date */
-#define KVMLA_VCPU_CPUID_SET	(1U << 2)	/* guest CSR.CPUID was assigned */
+#define KVMLA_VCPU_HW_VALID	BIT(0)	/* HW guest CSRs hold our state */
+#define KVMLA_VCPU_SW_LATEST	BIT(1)	/* SW CSR file is up to date */
+#define KVMLA_VCPU_CPUID_SET	BIT(2)	/* guest CSR.CPUID was assigned */
 
 struct kvm_vcpu_arch {
 	/* -- world switch block (switch.S, asm-offsets.c) -- */
