@@ -16,6 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
+#include <linux/magic.h>
 #include <sys/utsname.h>
 #include <traceevent/event-parse.h>
 #include <tracefs/tracefs.h>
@@ -134,11 +136,13 @@ int ks_profile_load(struct ks_ctx *ctx)
 	snprintf(p->tracefs, sizeof(p->tracefs), "%s", dir);
 	snprintf(path, sizeof(path), "%s/events/kvm", dir);
 	if (stat(path, &st) || !S_ISDIR(st.st_mode)) {
-		if (stat(dir, &st))
+		struct statfs sf;
+
+		if (stat(dir, &st) || statfs(dir, &sf) || sf.f_type != TRACEFS_MAGIC)
 			ks_err(ctx->o, "tracefs not found at %s (mount it: mount -t tracefs nodev %s)",
 			       dir, dir);
 		else
-			ks_err(ctx->o, "no kvm events in %s (is KVM loaded and tracefs readable? try -d for KVM stats)",
+			ks_err(ctx->o, "no kvm events in %s (is KVM loaded? try -d for KVM stats)",
 			       path);
 		return -ENOENT;
 	}

@@ -1,0 +1,207 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Checks for tests/tools/kvmstat-la/run.sh.
+
+  check.py counts  bpf|perf VMM.json TOOL.json   exact per VM / vCPU / event / reason
+  check.py latency VMM.json TOOL.json BUCKET      user round trip histogram
+  check.py schema  SCHEMA FILE [--lines]          JSON Schema validation
+  check.py csv     VMM.json EVENT EXPR FILE...     sum of a CSV column over files
+  check.py metrics VMM.json METRICS.txt            OpenMetrics lines
+  check.py stats   VMM.json TOOL.json             KVM stats per vCPU
+Prints nothing and exits 0 on success; one line "why" and exit 1 otherwise.
+"""
+import json
+import sys
+
+
+def fail(msg):
+    print(msg)
+    sys.exit(1)
+
+
+def load(path):
+    with open(path) as f:
+        return json.load(f)
+
+
+def vm_map(tool):
+    return {vm["name"]: vm for vm in tool["vms"]}
+
+
+def ev(node, event):
+    return node["events"].get(event, {"total": 0, "reasons": {}})
+
+
+def reason(node, event, key):
+    r = ev(node, event).get("reasons", {}).get(key)
+    return r["total"] if r else 0
+
+
+def expect(what, got, want):
+    if got != want:
+        fail(f"{what}: got {got}, want {want}")
+
+
+def counts(provider, vmm, tool):
+    vms = vm_map(tool)
+    if len(tool["vms"]) != len(vmm["vms"]):
+        fail(f"tool saw {len(tool['vms'])} VMs, VMM ran {len(vmm['vms'])}")
+    sums = {}
+    for v in vmm["vms"]:
+        t = vms.get(v["name"])
+        if t is None:
+            fail(f"VM {v['name']} missing")
+        expect(f"{v['name']} pid", t["pid"], v["pid"])
+        tv = {c["vcpu"]: c for c in t["vcpus"]}
+        vm_tot = {}
+        for c in v["vcpus"]:
+            tc = tv.get(c["vcpu_id"])
+            w = f"{v['name']} vcpu {c['vcpu_id']}"
+            if tc is None:
+                fail(f"{w} missing")
+            expect(f"{w} tid", tc["tid"], c["tid"])
+            x, u = c["exits"], c["userspace_exits"]
+            runs = sum(u.values())
+            want = {
+                "kvm_pio": x["io_out"] + x["io_in"],
+                # an MMIO read is traced twice: unsatisfied-read at the exit,
+                # read when KVM_RUN completes it
+                "kvm_mmio": x["mmio_write"] + 2 * x["mmio_read"],
+                "kvm_userspace_exit": runs,
+                # kvm_fpu: load at each KVM_RUN start, unload at its end
+                "kvm_fpu": 2 * runs,
+            }
+            for e, n in want.items():
+                expect(f"{w} {e}", ev(tc, e)["total"], n)
+                vm_tot[e] = vm_tot.get(e, 0) + n
+            if provider == "bpf":
+                rw = {
+                    ("kvm_pio", "write"): x["io_out"],
+                    ("kvm_pio", "read"): x["io_in"],
+                    ("kvm_mmio", "write"): x["mmio_write"],
+                    ("kvm_mmio", "read"): x["mmio_read"],
+                    ("kvm_mmio", "unsatisfied_read"): x["mmio_read"],
+                    ("kvm_fpu", "load"): runs,
+                    ("kvm_fpu", "unload"): runs,
+                }
+                for k, n in u.items():
+                    rw[("kvm_userspace_exit", k)] = n
+                for (e, k), n in rw.items():
+                    expect(f"{w} {e}({k})", reason(tc, e, k), n)
+        for e, n in vm_tot.items():
+            expect(f"{v['name']} {e}", ev(t, e)["total"], n)
+            sums[e] = sums.get(e, 0) + n
+    for e, n in sums.items():
+        expect(f"all VMs {e}", ev(tool, e)["total"], n)
+
+
+def latency(vmm, tool, bucket):
+    vms = vm_map(tool)
+    for v in vmm["vms"]:
+        t = vms[v["name"]]
+        tv = {c["vcpu"]: c for c in t["vcpus"]}
+        for c in v["vcpus"]:
+            w = f"{v['name']} vcpu {c['vcpu_id']}"
+            lat = tv[c["vcpu_id"]]["latency"]["user"]
+            u = c["userspace_exits"]
+            # every return to userspace but the last (shutdown) is followed by KVM_RUN
+            expect(f"{w} user round trips", lat["all"]["count"], sum(u.values()) - u.get("shutdown", 0))
+            for k in ("io", "mmio", "hlt"):
+                got = lat["reasons"].get(k, {"count": 0})["count"]
+                expect(f"{w} user round trips ({k})", got, u.get(k, 0))
+            h = lat["all"]["hist_log2"]
+            if any(h[:bucket]):
+                fail(f"{w}: round trips below bucket {bucket} (2^{bucket} ns): {h[:bucket + 1]}")
+            mode = max(range(len(h)), key=lambda i: h[i])
+            expect(f"{w} most common bucket", mode, bucket)
+
+
+def schema(path, target, lines):
+    import jsonschema
+    s = load(path)
+    jsonschema.Draft202012Validator.check_schema(s)
+    val = jsonschema.Draft202012Validator(s)
+    with open(target) as f:
+        docs = [json.loads(x) for x in f if x.strip()] if lines else [json.load(f)]
+    if not docs:
+        fail(f"{target}: empty")
+    for d in docs:
+        errs = sorted(val.iter_errors(d), key=lambda e: e.path)
+        if errs:
+            fail(f"{target}: {errs[0].message} at {list(errs[0].absolute_path)}")
+
+
+def csv_sum(vmm, event, expr, files):
+    want = eval(expr, {}, vmm["totals"])
+    got = 0
+    for fn in files:
+        with open(fn) as f:
+            rows = [r.rstrip("\n").split(",") for r in f if r.strip()]
+        if not rows or rows[0][0] != "timestamp":
+            fail(f"{fn}: no CSV header")
+        col = rows[0].index(event)
+        if len(rows) < 2:
+            fail(f"{fn}: no interval lines")
+        for r in rows[1:]:
+            if r[0] == "timestamp":
+                fail(f"{fn}: header repeated inside one file")
+            got += int(r[col])
+    expect(f"{event} summed over {len(files)} files", got, want)
+
+
+def metrics(vmm, path):
+    with open(path) as f:
+        lines = f.read().splitlines()
+    if not lines or lines[-1] != "# EOF":
+        fail("OpenMetrics text does not end with # EOF")
+    have = {}
+    for ln in lines:
+        if ln.startswith("kvmstat_la_events_total{"):
+            labels, val = ln[len("kvmstat_la_events_total{"):].rsplit("} ", 1)
+            have[labels] = int(val)
+    for v in vmm["vms"]:
+        for c in v["vcpus"]:
+            x = c["exits"]
+            for rs, n in (("write", x["io_out"]), ("read", x["io_in"])):
+                lab = (f'vm="{v["name"]}",pid="{v["pid"]}",vcpu="{c["vcpu_id"]}",'
+                       f'event="kvm_pio",reason="{rs}"')
+                expect(f"metric {lab}", have.get(lab), n)
+
+
+def stats(vmm, tool):
+    vms = vm_map(tool)
+    for v in vmm["vms"]:
+        t = vms.get(v["name"])
+        if t is None:
+            fail(f"VM {v['name']} missing")
+        tv = {c["vcpu"]: c for c in t["vcpus"]}
+        for c in v["vcpus"]:
+            w = f"{v['name']} vcpu {c['vcpu_id']}"
+            if c["vcpu_id"] not in tv:
+                fail(f"{w} missing")
+            x = c["exits"]
+            tc = tv[c["vcpu_id"]]
+            expect(f"{w} io_exits", ev(tc, "io_exits")["total"], x["io_out"] + x["io_in"])
+            expect(f"{w} mmio_exits", ev(tc, "mmio_exits")["total"], x["mmio_write"] + x["mmio_read"])
+            expect(f"{w} halt_exits", ev(tc, "halt_exits")["total"], x["hlt"])
+
+
+def main(a):
+    if a[0] == "counts":
+        counts(a[1], load(a[2]), load(a[3]))
+    elif a[0] == "latency":
+        latency(load(a[1]), load(a[2]), int(a[3]))
+    elif a[0] == "schema":
+        schema(a[1], a[2], "--lines" in a)
+    elif a[0] == "csv":
+        csv_sum(load(a[1]), a[2], a[3], a[4:])
+    elif a[0] == "metrics":
+        metrics(load(a[1]), a[2])
+    elif a[0] == "stats":
+        stats(load(a[1]), load(a[2]))
+    else:
+        fail(f"unknown check {a[0]}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,161 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# kvmstat-la live tests: the test VMM (tests/vmm/kvmla-vmm) runs guests with a
+# known exit mix; kvmstat-la must report exactly those counts.  Other suites may
+# run KVM guests at the same time, so every exact test selects its own VMs by a
+# unique name (-g NAME-*).
+set -u
+top=$(cd "$(dirname "$0")/../../.." && pwd)
+here=$top/tests/tools/kvmstat-la
+. "$top/tests/lib/ktest.sh"
+kt_suite kvmstat-la
+T=$top/tools/kvmstat-la/kvmstat-la
+V=$top/tests/vmm/kvmla-vmm
+SCHEMA=$top/docs/json/kvmstat-la.v1.schema.json
+CHECK="python3 $here/check.py"
+tmp=$(mktemp -d /tmp/kvmstat-la-test.XXXXXX)
+pids=()
+cleanup() {
+	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
+	wait 2>/dev/null
+	tmux kill-session -t "ks$$" 2>/dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+# ---- build (quiet); a build failure is a failure
+if ! make -s -C "$top/tools/lib" >"$tmp/build.log" 2>&1 ||
+   ! make -s -C "$top/tools/kvmstat-la" >>"$tmp/build.log" 2>&1; then
+	kt_fail build "make failed: $(tail -3 "$tmp/build.log" | tr '\n' ' ')"
+	exit 1
+fi
+kt_pass build
+[ -x "$V" ] || make -s -C "$top/tests/vmm" >>"$tmp/build.log" 2>&1
+
+# ---- checks that need nothing live
+out=$("$T" --version 2>&1); [[ $out == "kvmstat-la "* ]] && kt_pass version || kt_fail version "got '$out'"
+"$T" --help >"$tmp/help" 2>&1
+miss=""
+for f in once log log-to-file csv set-delay pid guest fields skip-zero-records debugfs tracepoints json json-stream listen profile; do
+	grep -q -- "--$f" "$tmp/help" || miss="$miss $f"
+done
+[ -z "$miss" ] && kt_pass help-lists-flags || kt_fail help-lists-flags "missing:$miss"
+if "$T" -s 99 --once >/dev/null 2>"$tmp/err"; then kt_fail bad-delay "accepted -s 99"
+elif [ "$(wc -l <"$tmp/err")" -ge 1 ] && grep -q "0.1 and 25.5" "$tmp/err"; then kt_pass bad-delay
+else kt_fail bad-delay "no clear error: $(head -1 "$tmp/err")"; fi
+
+# non-root: one line, non-zero exit; in JSON mode {"error":...} on stdout
+if ! command -v setpriv >/dev/null || [ "$(id -u)" != 0 ]; then
+	kt_skip non-root "needs root and setpriv to drop privileges"
+else
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$T" --once >"$tmp/o" 2>"$tmp/e"
+	rc=$?
+	if [ $rc -ne 0 ] && [ "$(wc -l <"$tmp/e")" = 1 ] && [ ! -s "$tmp/o" ] && grep -q "^kvmstat-la: .*root" "$tmp/e"; then
+		kt_pass non-root
+	else
+		kt_fail non-root "rc=$rc stderr=$(head -c 200 "$tmp/e")"
+	fi
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$T" --json >"$tmp/o" 2>"$tmp/e"
+	rc=$?
+	if [ $rc -ne 0 ] && [ "$(wc -l <"$tmp/o")" = 1 ] && grep -q '^{"error": *"' "$tmp/o" &&
+	   $CHECK schema "$SCHEMA" "$tmp/o" >"$tmp/why"; then
+		kt_pass non-root-json
+	else
+		kt_fail non-root-json "rc=$rc stdout=$(head -c 200 "$tmp/o") $(cat "$tmp/why" 2>/dev/null)"
+	fi
+fi
+
+kt_need_root live || exit 0
+kt_need_kvm live || exit 0
+kt_need_tracefs live || exit 0
+[ -x "$V" ] || { kt_skip live "tests/vmm/kvmla-vmm not built"; exit 0; }
+
+# missing tracefs: a path without it, and a private mount namespace with an empty one
+"$T" --once --tracefs "$tmp/none" >/dev/null 2>"$tmp/e"; rc=$?
+if [ $rc -ne 0 ] && [ "$(wc -l <"$tmp/e")" = 1 ] && grep -q "mount -t tracefs" "$tmp/e"; then
+	kt_pass no-tracefs-path
+else kt_fail no-tracefs-path "rc=$rc: $(cat "$tmp/e")"; fi
+if command -v unshare >/dev/null; then
+	unshare -m sh -c "mount -t tmpfs none /sys/kernel/tracing && exec '$T' --once" >/dev/null 2>"$tmp/e"; rc=$?
+	if [ $rc -ne 0 ] && [ "$(wc -l <"$tmp/e")" = 1 ] && grep -q "mount -t tracefs" "$tmp/e"; then
+		kt_pass no-tracefs-mount
+	else kt_fail no-tracefs-mount "rc=$rc: $(cat "$tmp/e")"; fi
+else
+	kt_skip no-tracefs-mount "no unshare"
+fi
+
+EVS='kvm_(pio|mmio|userspace_exit|fpu|exit|entry)$'
+MIX="-m 2 -c 2 --pio-out 120 --pio-in 40 --mmio-write 30 --mmio-read 20 --hlt 10 --cpuid 5"
+
+# start_vmm NAME START_DELAY_MS ARGS...: VMM in background, waits for its VMs
+start_vmm() {
+	local name=$1 sd=$2; shift 2
+	"$V" -n "$name" --start-delay "$sd" --json "$tmp/$name.vmm.json" "$@" \
+		>"$tmp/$name.vmm.out" 2>&1 &
+	vmm_pid=$!
+	pids+=("$vmm_pid")
+	vmm_t0=$(date +%s%N)
+	for _ in $(seq 100); do
+		[ "$(grep -l -- "-name.$name-" /proc/[0-9]*/cmdline 2>/dev/null | wc -l)" -ge 1 ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
+# wait_ready FILE START_DELAY_MS: did the tool attach before the guests ran?
+wait_ready() {
+	for _ in $(seq 400); do
+		if [ -e "$1" ]; then
+			local ms=$(( ($(date +%s%N) - vmm_t0) / 1000000 ))
+			[ $ms -lt "$2" ] && return 0
+			echo "tool attached after ${ms} ms, guests started at $2 ms"; return 1
+		fi
+		sleep 0.05
+	done
+	echo "tool never became ready"; return 1
+}
+
+# exact counts: --once --json --until-exit for one provider
+exact() {
+	local case=$1 prov=$2 sd=$3 evs=$4; shift 4
+	local name=ks$$$case
+	rm -f "$tmp/ready"
+	start_vmm "$name" "$sd" $MIX "$@" || { kt_fail "$case" "VMM did not start"; return; }
+	"$T" --once --json --until-exit --provider "$prov" -g "$name-*" ${evs:+-f "$evs"} \
+		--ready "$tmp/ready" >"$tmp/$case.json" 2>"$tmp/$case.err" &
+	local tp=$!
+	local why; why=$(wait_ready "$tmp/ready" "$sd")
+	local ok=$?
+	wait $tp; local rc=$?
+	wait "$vmm_pid"; local vrc=$?
+	if [ $ok -ne 0 ]; then kt_fail "$case" "$why"; return; fi
+	if [ $vrc -ne 0 ]; then kt_fail "$case" "VMM failed: $(tail -1 "$tmp/$name.vmm.out")"; return; fi
+	if [ $rc -ne 0 ]; then kt_fail "$case" "kvmstat-la rc=$rc: $(head -c 300 "$tmp/$case.err")"; return; fi
+	cp "$tmp/$name.vmm.json" "$tmp/$case.vmm.json"
+	why=$($CHECK counts "$prov" "$tmp/$case.vmm.json" "$tmp/$case.json") &&
+		kt_pass "$case" || kt_fail "$case" "$why"
+}
+
+exact bpf-exact-counts bpf 2500 "$EVS"
+exact perf-exact-counts perf 2500 "$EVS"
+# every kvm:* event attached (kvm_stat's default set): slower to attach
+exact bpf-exact-counts-all-events bpf 12000 ""
+
+# schema: snapshot, JSON Lines, error object
+for f in bpf-exact-counts perf-exact-counts; do
+	if [ -s "$tmp/$f.json" ]; then
+		why=$($CHECK schema "$SCHEMA" "$tmp/$f.json") && kt_pass "schema-$f" || kt_fail "schema-$f" "$why"
+	else kt_skip "schema-$f" "no output from $f"; fi
+done
+
+# latency: a known userspace delay lands in its log2 bucket (100 us -> bucket 16)
+exact latency-run bpf 2500 "$EVS" --delay-us 100
+if [ -s "$tmp/latency-run.json" ]; then
+	why=$($CHECK latency "$tmp/latency-run.vmm.json" "$tmp/latency-run.json" 16) &&
+		kt_pass latency-bucket || kt_fail latency-bucket "$why"
+else
+	kt_fail latency-bucket "no output"
+fi
+
+. "$here/live2.sh"
+
+[ $KT_FAILED = 0 ]
