@@ -142,6 +142,7 @@ void kvmla_fpu_load_pending(struct kvm_vcpu *vcpu)
 	u32 add = want & ~st->aux_inuse;
 	u32 vec = add & (KVMLA_AUX_FPU | KVMLA_AUX_LSX | KVMLA_AUX_LASX);
 
+	kvm_check_request(KVM_REQ_KVMLA_AUX_LOAD, vcpu);
 	st->aux_want = 0;
 	if (!add)
 		return;

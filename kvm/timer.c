@@ -111,6 +111,9 @@ static bool kvmla_timer_oneshot_fired(struct kvmla_timer *t)
 void kvmla_timer_save(struct kvm_vcpu *vcpu)
 {
 	kvmla_timer_snapshot(vcpu);
+	/* The SW file holds the same snapshot; a later difference is ONE_REG. */
+	kvmla_sw_csr_set(vcpu, LOONGARCH_CSR_TCFG, vcpu->arch.st.timer.tcfg);
+	kvmla_sw_csr_set(vcpu, LOONGARCH_CSR_TVAL, vcpu->arch.st.timer.tval);
 	trace_kvm_timer(vcpu->vcpu_id, KVMLA_TIMER_SAVE, 0,
 			vcpu->arch.st.timer.tval);
 }
@@ -126,6 +129,13 @@ void kvmla_timer_restore(struct kvm_vcpu *vcpu)
 	if (!t->saved)
 		return;
 	t->saved = 0;
+	if (kvmla_sw_csr(vcpu, LOONGARCH_CSR_TCFG) != t->tcfg ||
+	    kvmla_sw_csr(vcpu, LOONGARCH_CSR_TVAL) != t->tval) {
+		/* Userspace set the timer (migration): count from now. */
+		t->tcfg = kvmla_sw_csr(vcpu, LOONGARCH_CSR_TCFG);
+		t->tval = kvmla_sw_csr(vcpu, LOONGARCH_CSR_TVAL);
+		t->expire_ns = now + kvmla_timer_ns(t->tval, t->hz);
+	}
 
 	if (!(t->tcfg & KVMLA_TCFG_EN)) {
 		op = KVMLA_TIMER_RESTORE_DISABLED;
