@@ -185,6 +185,11 @@ static void parse_opts(int argc, char **argv, struct opts *o)
 		{ "version",     no_argument,       NULL, O_VERSION },
 		{ NULL, 0, NULL, 0 },
 	};
+	static const char *const flag_name[NKINDS] = {
+#define X(id, key, flag, what) flag,
+		VMM_KINDS(X)
+#undef X
+	};
 	int c, li;
 
 	memset(o, 0, sizeof(*o));
@@ -205,8 +210,8 @@ static void parse_opts(int argc, char **argv, struct opts *o)
 		case 'n': o->name = optarg; break;
 		case O_PIO_OUT: case O_PIO_IN: case O_MMIO_WRITE:
 		case O_MMIO_READ: case O_HLT: case O_CPUID:
-			o->count[c - O_PIO_OUT] = parse_u32(lopts[li].name, optarg,
-							    UINT32_MAX);
+			o->count[c - O_PIO_OUT] = parse_u32(flag_name[c - O_PIO_OUT],
+							    optarg, UINT32_MAX);
 			break;
 		case O_DELAY: o->delay_us = parse_u32("--delay-us", optarg, 10000000); break;
 		case O_PHASES: o->phases = parse_u32("--phases", optarg, UINT32_MAX); break;
@@ -857,23 +862,48 @@ static void json_result(FILE *f, const struct opts *o, struct vm_out *vms,
 	fprintf(f, "}\n");
 }
 
-/* Writes the document to o->json: stdout, or FILE via FILE.tmp + rename. */
+/*
+ * The JSON destination, opened before any VM runs so a bad path fails
+ * early: stdout, or FILE written as FILE.tmp and renamed at the end.
+ */
+static FILE *json_f;
+static char json_tmp[PATH_MAX];
+
+static int json_open(const struct opts *o)
+{
+	struct stat st;
+
+	if (!strcmp(o->json, "-")) {
+		json_f = stdout;
+		return 0;
+	}
+	/*
+	 * A regular file (or a new one) is replaced atomically, so a reader
+	 * never sees half a document; anything else (a device such as
+	 * /dev/null, a FIFO) is written in place.
+	 */
+	if (stat(o->json, &st) == 0 && !S_ISREG(st.st_mode))
+		snprintf(json_tmp, sizeof(json_tmp), "%s", o->json);
+	else
+		snprintf(json_tmp, sizeof(json_tmp), "%s.tmp", o->json);
+	json_f = fopen(json_tmp, "w");
+	if (!json_f) {
+		fprintf(stderr, "%s: cannot write %s: %s\n", prog, json_tmp,
+			strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* Writes the document (or only the error) and closes the destination. */
 static int json_emit(const struct opts *o, struct vm_out *vms, const char *err,
 		     int only_error)
 {
-	FILE *f = stdout;
-	char tmp[PATH_MAX];
+	FILE *f = json_f;
 	int bad;
 
-	if (strcmp(o->json, "-")) {
-		snprintf(tmp, sizeof(tmp), "%s.tmp", o->json);
-		f = fopen(tmp, "w");
-		if (!f) {
-			fprintf(stderr, "%s: cannot write %s: %s\n", prog, tmp,
-				strerror(errno));
-			return -1;
-		}
-	}
+	if (!f)
+		return -1;
 	if (only_error) {
 		fprintf(f, "{\"schema\":\"kvmla-vmm\",\"version\":1,\"error\":");
 		json_str(f, err);
@@ -882,11 +912,13 @@ static int json_emit(const struct opts *o, struct vm_out *vms, const char *err,
 		json_result(f, o, vms, err);
 	}
 	bad = fflush(f) != 0 || ferror(f);
+	json_f = NULL;
 	if (f != stdout) {
 		bad |= fclose(f) != 0;
-		if (!bad && rename(tmp, o->json)) {
-			fprintf(stderr, "%s: cannot rename %s: %s\n", prog, tmp,
-				strerror(errno));
+		if (!bad && strcmp(json_tmp, o->json) &&
+		    rename(json_tmp, o->json)) {
+			fprintf(stderr, "%s: cannot rename %s: %s\n", prog,
+				json_tmp, strerror(errno));
 			return -1;
 		}
 	}
@@ -1003,6 +1035,8 @@ int main(int argc, char **argv)
 
 	parse_opts(argc, argv, &o);
 	signal(SIGPIPE, SIG_IGN);
+	if (json_open(&o))
+		return 1;
 
 	{
 		ssize_t n = readlink("/proc/self/exe", self_exe,
