@@ -32,46 +32,34 @@
 
 /* The PV hypercall ABI (Documentation/virt/kvm/loongarch/hypercalls). */
 #define KVMLA_HC_SERVICE	0x100
-#define KVMLA_HC_SWDBG		0x101
-#define KVMLA_HC_FN_IPI		1
-#define KVMLA_HC_FN_NOTIFY	2
+#define KVMLA_HC_SWDBG		KVMLA_HCALL_SWDBG
+#define KVMLA_HC_FN_IPI		KVMLA_HCALL_IPI
+#define KVMLA_HC_FN_NOTIFY	KVMLA_HCALL_NOTIFY
 #define KVMLA_HC_OK		0
 #define KVMLA_HC_NOFUNC		(-1L)
 #define KVMLA_HC_BADARG		(-2L)
-#define KVMLA_PV_STEAL_TIME	2		/* KVM_FEATURE_STEAL_TIME */
+#define KVMLA_PV_STEAL_TIME	KVM_FEATURE_STEAL_TIME
 
 /* Paravirt CPUCFG leaves. */
 #define KVMLA_CPUCFG_SIG	0x40000000
 #define KVMLA_CPUCFG_FEAT	0x40000004
 #define KVMLA_CPUCFG_SIG_VAL	0x004d564bU	/* "KVM\0", little-endian */
 
-enum kvmla_gspr_kind {
-#define KVMLA_GK_(k, N, ...)	KVMLA_GK_##N = k,
-	KVMLA_GSPR_KINDS(KVMLA_GK_)
-#undef KVMLA_GK_
-};
-
-enum {
-#define KVMLA_EC_(c, N, ...)	KVMLA_EC_##N = c,
-	KVMLA_ECODES(KVMLA_EC_)
-#undef KVMLA_EC_
-};
-
 /* Which GSPR kind a trapping instruction word is. */
 static unsigned int kvmla_exit_gspr_kind(u32 w)
 {
 	if ((w >> 10) == KVMLA_OP_CPUCFG)
-		return KVMLA_GK_CPUCFG;
+		return KVMLA_GSPR_CPUCFG;
 	if ((w >> 24) == KVMLA_OP_CSR)
-		return KVMLA_GK_CSR;
+		return KVMLA_GSPR_CSR;
 	if ((w >> 10) >= KVMLA_OP_IOCSR_FIRST &&
 	    (w >> 10) <= KVMLA_OP_IOCSR_LAST)
-		return KVMLA_GK_IOCSR;
+		return KVMLA_GSPR_IOCSR;
 	if ((w >> 15) == KVMLA_OP_IDLE)
-		return KVMLA_GK_IDLE;
+		return KVMLA_GSPR_IDLE;
 	if ((w >> 22) == KVMLA_OP_CACOP)
-		return KVMLA_GK_CACOP;
-	return KVMLA_GK_OTHER;
+		return KVMLA_GSPR_CACOP;
+	return KVMLA_GSPR_OTHER;
 }
 
 /*
@@ -159,7 +147,7 @@ void kvmla_exit_inject(struct kvm_vcpu *vcpu, unsigned int ecode,
 
 static void kvmla_exit_inject_ine(struct kvm_vcpu *vcpu)
 {
-	kvmla_exit_inject(vcpu, KVMLA_EC_INE, 0, vcpu->arch.pc,
+	kvmla_exit_inject(vcpu, KVMLA_ECODE_INE, 0, vcpu->arch.pc,
 			  vcpu->arch.exit_badi);
 }
 
@@ -208,20 +196,22 @@ static int kvmla_exit_csr(struct kvm_vcpu *vcpu, u32 w)
 {
 	unsigned int csr = (w >> 10) & 0x3fff, rd = KVMLA_RD(w);
 	unsigned int rj = KVMLA_RJ(w);
-	unsigned int op = rj == 0 ? 0 : rj == 1 ? 1 : 2;	/* rd/wr/xchg */
+	unsigned int op = rj == 0 ? KVMLA_CSR_OP_RD :
+			  rj == 1 ? KVMLA_CSR_OP_WR : KVMLA_CSR_OP_XCHG;
 	int cls = kvmla_csr_class(csr);
 	u64 old = 0, val = vcpu->arch.gprs[rd];
 	unsigned int outcome;
 
 	if (cls == KVMLA_CSR_SW || cls == KVMLA_CSR_PMU) {
 		old = kvmla_sw_csr(vcpu, csr);
-		if (op == 1)
+		if (op == KVMLA_CSR_OP_WR)
 			kvmla_sw_csr_set(vcpu, csr, val);
-		else if (op == 2)
+		else if (op == KVMLA_CSR_OP_XCHG)
 			kvmla_sw_csr_set(vcpu, csr,
 					 (old & ~vcpu->arch.gprs[rj]) |
 					 (val & vcpu->arch.gprs[rj]));
-		outcome = cls == KVMLA_CSR_PMU ? 2 : 0;
+		outcome = cls == KVMLA_CSR_PMU ? KVMLA_CSR_OUTCOME_PMU :
+						  KVMLA_CSR_OUTCOME_SW;
 	} else {
 		/* Undefined CSRs read as 0 and ignore writes (manual 4.2.1). */
 		if (!vcpu->arch.st.csr_warned) {
@@ -229,7 +219,7 @@ static int kvmla_exit_csr(struct kvm_vcpu *vcpu, u32 w)
 			kvm_debug("kvmla: vcpu %u: unsupported csr 0x%x at 0x%lx\n",
 				  vcpu->vcpu_id, csr, vcpu->arch.pc);
 		}
-		outcome = 1;
+		outcome = KVMLA_CSR_OUTCOME_UNSUPPORTED;
 	}
 	kvmla_exit_set_gpr(vcpu, rd, old);
 	trace_kvm_exit_csr(vcpu->vcpu_id, csr, op, outcome);
@@ -307,15 +297,15 @@ static int kvmla_exit_gspr(struct kvm_vcpu *vcpu)
 	vcpu->stat.gspr_exits[kind]++;
 	trace_kvm_exit_gspr(vcpu->vcpu_id, kind, w, vcpu->arch.pc);
 	switch (kind) {
-	case KVMLA_GK_CSR:
+	case KVMLA_GSPR_CSR:
 		return kvmla_exit_csr(vcpu, w);
-	case KVMLA_GK_CPUCFG:
+	case KVMLA_GSPR_CPUCFG:
 		return kvmla_exit_cpucfg(vcpu, w);
-	case KVMLA_GK_IOCSR:
+	case KVMLA_GSPR_IOCSR:
 		return kvmla_exit_iocsr(vcpu, w);
-	case KVMLA_GK_IDLE:
+	case KVMLA_GSPR_IDLE:
 		return kvmla_exit_idle(vcpu);
-	case KVMLA_GK_CACOP:
+	case KVMLA_GSPR_CACOP:
 		return kvmla_exit_cacop(vcpu, w);
 	default:
 		kvmla_exit_inject_ine(vcpu);
@@ -368,7 +358,7 @@ static long kvmla_exit_pv_ipi(struct kvm_vcpu *vcpu)
 		spin_unlock(&kvm->arch.phyid_lock);
 		if (!dst)
 			continue;
-		kvmla_irq_queue(dst, 0 /* SWI0 */, 1 /* PV_IPI */);
+		kvmla_irq_queue(dst, KVMLA_INT_SWI0, KVMLA_IRQ_SOURCE_PV_IPI);
 		kvm_vcpu_kick(dst);
 	}
 	return KVMLA_HC_OK;
@@ -378,8 +368,8 @@ static long kvmla_exit_pv_notify(struct kvm_vcpu *vcpu)
 {
 	u64 feature = vcpu->arch.gprs[5], gpa = vcpu->arch.gprs[6];
 
-	if (feature != (1ULL << KVMLA_PV_STEAL_TIME) ||
-	    !(vcpu->kvm->arch.pv_features & (1UL << KVMLA_PV_STEAL_TIME)))
+	if (feature != BIT_ULL(KVMLA_PV_STEAL_TIME) ||
+	    !(vcpu->kvm->arch.pv_features & BIT(KVMLA_PV_STEAL_TIME)))
 		return KVMLA_HC_NOFUNC;
 	vcpu->arch.pvtime_gpa = gpa;
 	kvm_make_request(KVM_REQ_STEAL_UPDATE, vcpu);
@@ -421,7 +411,7 @@ static int kvmla_exit_mmio(struct kvm_vcpu *vcpu, u64 gpa)
 	struct kvmla_mem_op op;
 
 	if (!kvmla_exit_decode_mem(vcpu->arch.exit_badi, &op)) {
-		kvmla_exit_inject(vcpu, KVMLA_EC_ADE, 1 /* ADEM */, gpa,
+		kvmla_exit_inject(vcpu, KVMLA_ECODE_ADE, EXSUBCODE_ADEM, gpa,
 				  vcpu->arch.exit_badi);
 		return RESUME_GUEST;
 	}
@@ -450,14 +440,16 @@ static int kvmla_exit_gpa_fault(struct kvm_vcpu *vcpu, bool write)
 {
 	unsigned int ecode = (vcpu->arch.exit_estat >> 16) & 0x3f;
 	u64 gpa = vcpu->arch.exit_badv;
-	bool exec = ecode == KVMLA_EC_TLBI || gpa == vcpu->arch.pc;
+	bool exec = ecode == KVMLA_ECODE_TLBI || gpa == vcpu->arch.pc;
 	int ret;
 
 	if (gpa >= vcpu->kvm->arch.gpa_size) {
 		vcpu->stat.fault_beyond++;
-		trace_kvm_gpa_fault(vcpu->vcpu_id, write, exec, 0, 1, 2,
+		trace_kvm_gpa_fault(vcpu->vcpu_id, write, exec, 0,
+				    KVMLA_FAULT_PATH_SLOW, KVMLA_FAULT_KIND_BEYOND,
 				    -EFAULT, gpa);
-		kvmla_exit_inject(vcpu, KVMLA_EC_ADE, exec ? 0 : 1, gpa,
+		kvmla_exit_inject(vcpu, KVMLA_ECODE_ADE,
+				  exec ? EXSUBCODE_ADEF : EXSUBCODE_ADEM, gpa,
 				  vcpu->arch.exit_badi);
 		return RESUME_GUEST;
 	}
@@ -467,9 +459,10 @@ static int kvmla_exit_gpa_fault(struct kvm_vcpu *vcpu, bool write)
 
 	/* No memslot: MMIO. */
 	vcpu->stat.fault_mmio++;
-	trace_kvm_gpa_fault(vcpu->vcpu_id, write, exec, 0, 1, 1, 0, gpa);
+	trace_kvm_gpa_fault(vcpu->vcpu_id, write, exec, 0, KVMLA_FAULT_PATH_SLOW,
+			    KVMLA_FAULT_KIND_MMIO, 0, gpa);
 	if (exec) {
-		kvmla_exit_inject(vcpu, KVMLA_EC_ADE, 0 /* ADEF */, gpa, 0);
+		kvmla_exit_inject(vcpu, KVMLA_ECODE_ADE, EXSUBCODE_ADEF, gpa, 0);
 		return RESUME_GUEST;
 	}
 	return kvmla_exit_mmio(vcpu, gpa);
@@ -517,8 +510,8 @@ static int kvmla_exit_unknown(struct kvm_vcpu *vcpu)
 	 * to it; anything else (GCM, codes the catalog does not know) is an
 	 * instruction the guest may not execute.
 	 */
-	if (ecode > KVMLA_ECODE_MAX || ecode == KVMLA_EC_GCM ||
-	    ecode == KVMLA_EC_INT)
+	if (ecode > KVMLA_ECODE_MAX || ecode == KVMLA_ECODE_GCM ||
+	    ecode == KVMLA_ECODE_INT)
 		kvmla_exit_inject_ine(vcpu);
 	else
 		kvmla_exit_inject(vcpu, ecode, esub, vcpu->arch.exit_badv,
@@ -530,17 +523,17 @@ typedef int (*kvmla_exit_fn)(struct kvm_vcpu *vcpu);
 
 /* Empty slots are the default slot, kvmla_exit_unknown(). */
 static const kvmla_exit_fn kvmla_exit_table[KVMLA_ECODE_SLOTS] = {
-	[KVMLA_EC_INT]			= kvmla_exit_int,
-	[KVMLA_EC_TLBL]			= kvmla_exit_read_fault,
-	[KVMLA_EC_TLBI]			= kvmla_exit_read_fault,
-	[KVMLA_EC_TLBS]			= kvmla_exit_write_fault,
-	[KVMLA_EC_TLBM]			= kvmla_exit_write_fault,
-	[KVMLA_EC_FPDIS]		= kvmla_exit_aux,
-	[KVMLA_EC_LSXDIS]		= kvmla_exit_aux,
-	[KVMLA_EC_LASXDIS]		= kvmla_exit_aux,
-	[KVMLA_EC_BTDIS]		= kvmla_exit_aux,
-	[KVMLA_EC_GSPR]			= kvmla_exit_gspr,
-	[KVMLA_EC_HVC]			= kvmla_exit_hvc,
+	[KVMLA_ECODE_INT]			= kvmla_exit_int,
+	[KVMLA_ECODE_TLBL]			= kvmla_exit_read_fault,
+	[KVMLA_ECODE_TLBI]			= kvmla_exit_read_fault,
+	[KVMLA_ECODE_TLBS]			= kvmla_exit_write_fault,
+	[KVMLA_ECODE_TLBM]			= kvmla_exit_write_fault,
+	[KVMLA_ECODE_FPDIS]		= kvmla_exit_aux,
+	[KVMLA_ECODE_LSXDIS]		= kvmla_exit_aux,
+	[KVMLA_ECODE_LASXDIS]		= kvmla_exit_aux,
+	[KVMLA_ECODE_BTDIS]		= kvmla_exit_aux,
+	[KVMLA_ECODE_GSPR]			= kvmla_exit_gspr,
+	[KVMLA_ECODE_HVC]			= kvmla_exit_hvc,
 };
 
 /*

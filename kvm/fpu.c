@@ -13,20 +13,11 @@
  */
 #include "kvm_internal.h"
 
-#define KVMLA_EUEN_FPE		(1UL << 0)
-#define KVMLA_EUEN_SXE		(1UL << 1)
-#define KVMLA_EUEN_ASXE		(1UL << 2)
-#define KVMLA_EUEN_BTE		(1UL << 3)
-#define KVMLA_FCSR_TM		(1U << 6)
-
-enum {
-#define KVMLA_AO_(v, N, ...)	KVMLA_AUXOP_##N = v,
-	KVMLA_AUX_OPS(KVMLA_AO_)
-#undef KVMLA_AO_
-#define KVMLA_AU_(v, N, ...)	KVMLA_AUXUNIT_##N = v,
-	KVMLA_AUX_UNITS(KVMLA_AU_)
-#undef KVMLA_AU_
-};
+#define KVMLA_EUEN_FPE		BIT(0)
+#define KVMLA_EUEN_SXE		BIT(1)
+#define KVMLA_EUEN_ASXE		BIT(2)
+#define KVMLA_EUEN_BTE		BIT(3)
+#define KVMLA_FCSR_TM		BIT(6)
 
 /* The units a unit implies: LASX needs LSX needs FPU. */
 static u32 kvmla_fpu_closure(u32 units)
@@ -41,16 +32,16 @@ static u32 kvmla_fpu_closure(u32 units)
 static void kvmla_fpu_trace(struct kvm_vcpu *vcpu, int op, u32 units)
 {
 	if (units & KVMLA_AUX_LBT)
-		trace_kvm_aux(vcpu->vcpu_id, op, KVMLA_AUXUNIT_LBT,
+		trace_kvm_aux(vcpu->vcpu_id, op, KVMLA_AUX_UNIT_LBT,
 			      vcpu->arch.pc);
 	if (units & KVMLA_AUX_LASX)
-		trace_kvm_aux(vcpu->vcpu_id, op, KVMLA_AUXUNIT_LASX,
+		trace_kvm_aux(vcpu->vcpu_id, op, KVMLA_AUX_UNIT_LASX,
 			      vcpu->arch.pc);
 	else if (units & KVMLA_AUX_LSX)
-		trace_kvm_aux(vcpu->vcpu_id, op, KVMLA_AUXUNIT_LSX,
+		trace_kvm_aux(vcpu->vcpu_id, op, KVMLA_AUX_UNIT_LSX,
 			      vcpu->arch.pc);
 	else if (units & KVMLA_AUX_FPU)
-		trace_kvm_aux(vcpu->vcpu_id, op, KVMLA_AUXUNIT_FPU,
+		trace_kvm_aux(vcpu->vcpu_id, op, KVMLA_AUX_UNIT_FPU,
 			      vcpu->arch.pc);
 }
 
@@ -67,15 +58,15 @@ int kvmla_fpu_exit(struct kvm_vcpu *vcpu, unsigned int ecode)
 	u32 unit;
 
 	switch (ecode) {
-	case 15:	/* FPDIS */
+	case KVMLA_ECODE_FPDIS:
 		unit = KVMLA_AUX_FPU;
 		ok = kvmla_guest_has_fpu(vcpu);
 		break;
-	case 16:	/* LSXDIS */
+	case KVMLA_ECODE_LSXDIS:
 		unit = KVMLA_AUX_LSX;
 		ok = kvmla_guest_has_lsx(vcpu);
 		break;
-	case 17:	/* LASXDIS */
+	case KVMLA_ECODE_LASXDIS:
 		unit = KVMLA_AUX_LASX;
 		ok = kvmla_guest_has_lasx(vcpu);
 		break;
@@ -86,7 +77,7 @@ int kvmla_fpu_exit(struct kvm_vcpu *vcpu, unsigned int ecode)
 		break;
 	}
 	if (!ok) {
-		kvmla_exit_inject(vcpu, 13 /* INE */, 0, vcpu->arch.pc,
+		kvmla_exit_inject(vcpu, KVMLA_ECODE_INE, 0, vcpu->arch.pc,
 				  vcpu->arch.exit_badi);
 		return RESUME_GUEST;
 	}
@@ -96,7 +87,7 @@ int kvmla_fpu_exit(struct kvm_vcpu *vcpu, unsigned int ecode)
 		return RESUME_HOST;
 	}
 	st->aux_want |= unit;
-	kvmla_fpu_trace(vcpu, KVMLA_AUXOP_ENABLE, unit);
+	kvmla_fpu_trace(vcpu, KVMLA_AUX_OP_ENABLE, unit);
 	kvm_make_request(KVM_REQ_KVMLA_AUX_LOAD, vcpu);
 	return RESUME_GUEST;
 }
@@ -157,7 +148,7 @@ void kvmla_fpu_load_pending(struct kvm_vcpu *vcpu)
 		kvmla_fpu_lbt_xfer(vcpu, true);
 		st->aux_inuse |= KVMLA_AUX_LBT;
 		vcpu->stat.aux_loads++;
-		kvmla_fpu_trace(vcpu, KVMLA_AUXOP_RESTORE, KVMLA_AUX_LBT);
+		kvmla_fpu_trace(vcpu, KVMLA_AUX_OP_RESTORE, KVMLA_AUX_LBT);
 	}
 	if (!vec)
 		return;
@@ -180,7 +171,7 @@ void kvmla_fpu_load_pending(struct kvm_vcpu *vcpu)
 	}
 	st->aux_inuse |= vec;
 	vcpu->stat.aux_loads++;
-	kvmla_fpu_trace(vcpu, KVMLA_AUXOP_RESTORE, vec);
+	kvmla_fpu_trace(vcpu, KVMLA_AUX_OP_RESTORE, vec);
 }
 
 void kvmla_fpu_lose(struct kvm_vcpu *vcpu)
@@ -196,8 +187,8 @@ void kvmla_fpu_lose(struct kvm_vcpu *vcpu)
 	kvmla_csr_xchg(LOONGARCH_CSR_EUEN, 0, KVMLA_EUEN_FPE |
 		       KVMLA_EUEN_SXE | KVMLA_EUEN_ASXE | KVMLA_EUEN_BTE);
 	st->aux_inuse = 0;
-	kvmla_fpu_trace(vcpu, KVMLA_AUXOP_SAVE, inuse);
-	kvmla_fpu_trace(vcpu, KVMLA_AUXOP_DISABLE, inuse);
+	kvmla_fpu_trace(vcpu, KVMLA_AUX_OP_SAVE, inuse);
+	kvmla_fpu_trace(vcpu, KVMLA_AUX_OP_DISABLE, inuse);
 }
 
 void kvmla_fpu_reset(struct kvm_vcpu *vcpu)
@@ -208,7 +199,7 @@ void kvmla_fpu_reset(struct kvm_vcpu *vcpu)
 		kvmla_csr_xchg(LOONGARCH_CSR_EUEN, 0, KVMLA_EUEN_FPE |
 			       KVMLA_EUEN_SXE | KVMLA_EUEN_ASXE |
 			       KVMLA_EUEN_BTE);
-		kvmla_fpu_trace(vcpu, KVMLA_AUXOP_DISCARD, st->aux_inuse);
+		kvmla_fpu_trace(vcpu, KVMLA_AUX_OP_DISCARD, st->aux_inuse);
 	}
 	st->aux_inuse = 0;
 	st->aux_want = 0;

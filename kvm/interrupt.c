@@ -10,8 +10,6 @@
  */
 #include "kvm_internal.h"
 
-#define KVMLA_IRQ_HWI0		2
-#define KVMLA_IRQ_HWI7		9
 #define KVMLA_IRQ_ALL		((1UL << KVMLA_INT_NUM) - 1)
 
 int kvmla_irq_queue(struct kvm_vcpu *vcpu, unsigned int irq, int source)
@@ -20,7 +18,7 @@ int kvmla_irq_queue(struct kvm_vcpu *vcpu, unsigned int irq, int source)
 		return -EINVAL;
 	clear_bit(irq, &vcpu->arch.st.irq_clear);
 	set_bit(irq, &vcpu->arch.st.irq_pending);
-	trace_kvm_irq(vcpu->vcpu_id, 0, irq, source);
+	trace_kvm_irq(vcpu->vcpu_id, KVMLA_IRQ_OP_QUEUE, irq, source);
 	return 0;
 }
 
@@ -30,7 +28,7 @@ int kvmla_irq_dequeue(struct kvm_vcpu *vcpu, unsigned int irq, int source)
 		return -EINVAL;
 	clear_bit(irq, &vcpu->arch.st.irq_pending);
 	set_bit(irq, &vcpu->arch.st.irq_clear);
-	trace_kvm_irq(vcpu->vcpu_id, 1, irq, source);
+	trace_kvm_irq(vcpu->vcpu_id, KVMLA_IRQ_OP_DEQUEUE, irq, source);
 	return 0;
 }
 
@@ -45,9 +43,9 @@ int kvmla_irq_ioctl(struct kvm_vcpu *vcpu, struct kvm_interrupt *irq)
 	int ret;
 
 	if (line > 0 && line < KVMLA_INT_NUM)
-		ret = kvmla_irq_queue(vcpu, line, 0);
+		ret = kvmla_irq_queue(vcpu, line, KVMLA_IRQ_SOURCE_IOCTL);
 	else if (line < 0 && -line < KVMLA_INT_NUM)
-		ret = kvmla_irq_dequeue(vcpu, -line, 0);
+		ret = kvmla_irq_dequeue(vcpu, -line, KVMLA_IRQ_SOURCE_IOCTL);
 	else
 		return -EINVAL;
 	kvm_vcpu_kick(vcpu);
@@ -80,8 +78,8 @@ static void kvmla_irq_apply(unsigned int irq, bool raise)
 {
 	unsigned long bit;
 
-	if (irq >= KVMLA_IRQ_HWI0 && irq <= KVMLA_IRQ_HWI7) {
-		bit = 1UL << (irq - KVMLA_IRQ_HWI0);
+	if (irq >= KVMLA_INT_HWI0 && irq <= KVMLA_INT_HWI7) {
+		bit = 1UL << (irq - KVMLA_INT_HWI0);
 		kvmla_csr_xchg(LOONGARCH_CSR_GINTC, raise ? bit : 0, bit);
 	} else {
 		bit = 1UL << irq;
@@ -105,7 +103,8 @@ void kvmla_irq_deliver(struct kvm_vcpu *vcpu)
 		if (test_and_clear_bit(irq, &st->irq_pending)) {
 			kvmla_irq_apply(irq, true);
 			vcpu->stat.irq_injected++;
-			trace_kvm_irq(vcpu->vcpu_id, 2, irq, 4 /* ENTRY */);
+			trace_kvm_irq(vcpu->vcpu_id, KVMLA_IRQ_OP_DELIVER, irq,
+				      KVMLA_IRQ_SOURCE_ENTRY);
 		}
 	}
 }

@@ -11,11 +11,13 @@
 #ifndef KVMLA_STATE_H
 #define KVMLA_STATE_H
 
+#include "../include/kvmla/enums.h"
+
 /* Aux units (bits of kvmla_vcpu_state::aux_inuse / aux_want). */
-#define KVMLA_AUX_FPU		(1U << 0)
-#define KVMLA_AUX_LSX		(1U << 1)
-#define KVMLA_AUX_LASX		(1U << 2)
-#define KVMLA_AUX_LBT		(1U << 3)
+#define KVMLA_AUX_FPU		BIT(0)
+#define KVMLA_AUX_LSX		BIT(1)
+#define KVMLA_AUX_LASX		BIT(2)
+#define KVMLA_AUX_LBT		BIT(3)
 
 /* What a pending user exit must complete on the next KVM_RUN. */
 enum kvmla_user_io {

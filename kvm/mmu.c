@@ -28,23 +28,15 @@
 #define KVMLA_S2_LEVELS		CONFIG_PGTABLE_LEVELS
 #define KVMLA_S2_TOP		(KVMLA_S2_LEVELS - 1)
 #define KVMLA_S2_BITS		(PAGE_SHIFT - 3)
-#define KVMLA_S2_ENTRIES	(1UL << KVMLA_S2_BITS)
+#define KVMLA_S2_ENTRIES	BIT(KVMLA_S2_BITS)
 #define KVMLA_S2_HUGE_LEVEL	1
 
 static_assert(KVMLA_S2_LEVELS == 3, "stage-2 layout assumes 3 levels");
-
-typedef unsigned long kvmla_s2e;
 
 /* Up to one new table per level for one fault, allocated unlocked. */
 struct kvmla_s2_cache {
 	int n;
 	void *pages[KVMLA_S2_LEVELS];
-};
-
-enum {
-#define KVMLA_TR_(v, N, ...)	KVMLA_TLBR_##N = v,
-	KVMLA_TLB_REASONS(KVMLA_TR_)
-#undef KVMLA_TR_
 };
 
 static unsigned int kvmla_s2_shift(int level)
@@ -63,33 +55,33 @@ static u64 kvmla_s2_size(int level)
 }
 
 /* What an empty entry of a table at @level holds. */
-static kvmla_s2e kvmla_s2_empty(int level)
+static u64 kvmla_s2_empty(int level)
 {
 	if (level == 0)
 		return 0;
 	if (level == 1)
-		return (kvmla_s2e)invalid_pte_table;
-	return (kvmla_s2e)invalid_pmd_table;
+		return (u64)invalid_pte_table;
+	return (u64)invalid_pmd_table;
 }
 
-static bool kvmla_s2_is_leaf(kvmla_s2e e, int level)
+static bool kvmla_s2_is_leaf(u64 e, int level)
 {
 	return level == 0 ? !!(e & _PAGE_PRESENT) : !!(e & _PAGE_HUGE);
 }
 
-static bool kvmla_s2_is_table(kvmla_s2e e, int level)
+static bool kvmla_s2_is_table(u64 e, int level)
 {
 	return level > 0 && e != kvmla_s2_empty(level) && !(e & _PAGE_HUGE);
 }
 
-static u64 kvmla_s2_pfn(kvmla_s2e e)
+static u64 kvmla_s2_pfn(u64 e)
 {
 	return (e & _PFN_MASK) >> PFN_PTE_SHIFT;
 }
 
-static void kvmla_s2_table_init(kvmla_s2e *t, int level)
+static void kvmla_s2_table_init(u64 *t, int level)
 {
-	kvmla_s2e v = kvmla_s2_empty(level);
+	u64 v = kvmla_s2_empty(level);
 
 	for (unsigned long i = 0; i < KVMLA_S2_ENTRIES; i++)
 		t[i] = v;
@@ -118,14 +110,14 @@ static void kvmla_s2_cache_free(struct kvmla_s2_cache *c)
  * (none when @c is NULL).  Stops early at a huge leaf or, without @c, at an
  * empty entry; *level tells where it stopped.
  */
-static kvmla_s2e *kvmla_s2_walk(struct kvm *kvm, u64 gpa, int target,
-				struct kvmla_s2_cache *c, int *level)
+static u64 *kvmla_s2_walk(struct kvm *kvm, u64 gpa, int target,
+			  struct kvmla_s2_cache *c, int *level)
 {
-	kvmla_s2e *t = kvm->arch.st.pgd;
+	u64 *t = kvm->arch.st.pgd;
 	int l;
 
 	for (l = KVMLA_S2_TOP; l > target; l--) {
-		kvmla_s2e *e = &t[kvmla_s2_index(gpa, l)];
+		u64 *e = &t[kvmla_s2_index(gpa, l)];
 
 		if (*e == kvmla_s2_empty(l)) {
 			if (!c || !c->n) {
@@ -134,25 +126,25 @@ static kvmla_s2e *kvmla_s2_walk(struct kvm *kvm, u64 gpa, int target,
 			}
 			t = c->pages[--c->n];
 			kvmla_s2_table_init(t, l - 1);
-			*e = (kvmla_s2e)t;
+			*e = (u64)t;
 			continue;
 		}
 		if (*e & _PAGE_HUGE) {
 			*level = l;
 			return e;
 		}
-		t = (kvmla_s2e *)*e;
+		t = (u64 *)*e;
 	}
 	*level = target;
 	return &t[kvmla_s2_index(gpa, target)];
 }
 
 /* Free a table and every table below it; count the leaves dropped. */
-static void kvmla_s2_free_table(struct kvm *kvm, kvmla_s2e *t, int level)
+static void kvmla_s2_free_table(struct kvm *kvm, u64 *t, int level)
 {
 	for (unsigned long i = 0; i < KVMLA_S2_ENTRIES; i++) {
 		if (kvmla_s2_is_table(t[i], level))
-			kvmla_s2_free_table(kvm, (kvmla_s2e *)t[i], level - 1);
+			kvmla_s2_free_table(kvm, (u64 *)t[i], level - 1);
 		else if (level == 0 && (t[i] & _PAGE_PRESENT))
 			kvm->stat.pages--;
 		else if (level > 0 && (t[i] & _PAGE_HUGE))
@@ -170,7 +162,7 @@ enum kvmla_s2_op {
 	KVMLA_S2_WRPROT,
 };
 
-static void kvmla_s2_drop_leaf(struct kvm *kvm, kvmla_s2e *e, int level)
+static void kvmla_s2_drop_leaf(struct kvm *kvm, u64 *e, int level)
 {
 	if (level == 0)
 		kvm->stat.pages--;
@@ -180,7 +172,7 @@ static void kvmla_s2_drop_leaf(struct kvm *kvm, kvmla_s2e *e, int level)
 }
 
 /* Apply @op to the leaves in [start, end); true if any leaf changed/was young. */
-static bool kvmla_s2_range(struct kvm *kvm, kvmla_s2e *t, int level, u64 base,
+static bool kvmla_s2_range(struct kvm *kvm, u64 *t, int level, u64 base,
 			   u64 start, u64 end, enum kvmla_s2_op op)
 {
 	u64 size = kvmla_s2_size(level);
@@ -188,19 +180,19 @@ static bool kvmla_s2_range(struct kvm *kvm, kvmla_s2e *t, int level, u64 base,
 
 	for (unsigned long i = 0; i < KVMLA_S2_ENTRIES; i++) {
 		u64 lo = base + i * size, hi = lo + size;
-		kvmla_s2e *e = &t[i];
+		u64 *e = &t[i];
 
 		if (hi <= start || lo >= end)
 			continue;
 		if (kvmla_s2_is_table(*e, level)) {
 			if (op == KVMLA_S2_UNMAP && lo >= start && hi <= end) {
-				kvmla_s2_free_table(kvm, (kvmla_s2e *)*e,
+				kvmla_s2_free_table(kvm, (u64 *)*e,
 						    level - 1);
 				*e = kvmla_s2_empty(level);
 				hit = true;
 				continue;
 			}
-			hit |= kvmla_s2_range(kvm, (kvmla_s2e *)*e, level - 1,
+			hit |= kvmla_s2_range(kvm, (u64 *)*e, level - 1,
 					      lo, start, end, op);
 			continue;
 		}
@@ -241,7 +233,7 @@ static bool kvmla_mmu_range(struct kvm *kvm, gfn_t start, gfn_t end,
 
 int kvmla_mmu_init(struct kvm *kvm)
 {
-	kvmla_s2e *root = (kvmla_s2e *)__get_free_page(GFP_KERNEL_ACCOUNT);
+	u64 *root = (u64 *)__get_free_page(GFP_KERNEL_ACCOUNT);
 
 	if (!root)
 		return -ENOMEM;
@@ -288,17 +280,17 @@ static bool kvmla_mmu_can_huge(struct kvm_memory_slot *slot, gfn_t gfn,
 }
 
 /* Replace the huge leaf @e by a table of write-protected small leaves. */
-static void kvmla_mmu_split(struct kvm *kvm, kvmla_s2e *e,
+static void kvmla_mmu_split(struct kvm *kvm, u64 *e,
 			    struct kvmla_s2_cache *c)
 {
-	kvmla_s2e *t = c->pages[--c->n];
-	kvmla_s2e leaf = *e & ~(_PAGE_HUGE | _PAGE_DIRTY);
+	u64 *t = c->pages[--c->n];
+	u64 leaf = *e & ~(_PAGE_HUGE | _PAGE_DIRTY);
 	u64 pfn = kvmla_s2_pfn(*e);
 
 	leaf &= ~_PFN_MASK;
 	for (unsigned long i = 0; i < KVMLA_S2_ENTRIES; i++)
 		t[i] = leaf | ((pfn + i) << PFN_PTE_SHIFT);
-	*e = (kvmla_s2e)t;
+	*e = (u64)t;
 	kvm->stat.hugepages--;
 	kvm->stat.pages += KVMLA_S2_ENTRIES;
 }
@@ -313,7 +305,7 @@ static int kvmla_mmu_fast(struct kvm_vcpu *vcpu, u64 gpa, bool write,
 {
 	struct kvm *kvm = vcpu->kvm;
 	int level, ret = -EAGAIN;
-	kvmla_s2e *e, v;
+	u64 *e, v;
 
 	spin_lock(&kvm->mmu_lock);
 	e = kvmla_s2_walk(kvm, gpa, 0, NULL, &level);
@@ -342,12 +334,13 @@ static int kvmla_mmu_slow(struct kvm_vcpu *vcpu, u64 gpa, bool write,
 	struct kvm *kvm = vcpu->kvm;
 	gfn_t gfn = gpa >> PAGE_SHIFT;
 	unsigned long mmu_seq;
-	kvmla_s2e prot, *e;
+	u64 prot, *e;
 	bool writable = false;
 	kvm_pfn_t pfn;
 	int level, ret;
 
 	mmu_seq = kvm->mmu_invalidate_seq;
+	/* The sequence is read before the host mapping it guards. */
 	smp_rmb();
 	pfn = gfn_to_pfn_prot(kvm, gfn, write, &writable);
 	if (is_error_noslot_pfn(pfn))
@@ -376,10 +369,11 @@ static int kvmla_mmu_slow(struct kvm_vcpu *vcpu, u64 gpa, bool write,
 				  &level);
 		if (kvmla_s2_is_table(*e, level)) {
 			/* Small mappings go; their TLB entries with them. */
-			kvmla_s2_free_table(kvm, (kvmla_s2e *)*e, level - 1);
+			kvmla_s2_free_table(kvm, (u64 *)*e, level - 1);
 			*e = kvmla_s2_empty(level);
 			kvm_flush_remote_tlbs(kvm);
-			trace_kvm_tlb_flush(vcpu->vcpu_id, 0, KVMLA_TLBR_HUGE,
+			trace_kvm_tlb_flush(vcpu->vcpu_id, KVMLA_TLB_SCOPE_ALL,
+					    KVMLA_TLB_REASON_HUGE,
 					    gpa);
 		}
 		if (!(*e & _PAGE_HUGE))
@@ -391,7 +385,8 @@ static int kvmla_mmu_slow(struct kvm_vcpu *vcpu, u64 gpa, bool write,
 		if (level > 0) {
 			/* A huge leaf under dirty logging: split it. */
 			kvmla_mmu_split(kvm, e, &cache);
-			trace_kvm_tlb_flush(vcpu->vcpu_id, 0, KVMLA_TLBR_HUGE,
+			trace_kvm_tlb_flush(vcpu->vcpu_id, KVMLA_TLB_SCOPE_ALL,
+					    KVMLA_TLB_REASON_HUGE,
 					    gpa);
 			e = kvmla_s2_walk(kvm, gpa, 0, &cache, &level);
 		}
@@ -422,7 +417,7 @@ int kvmla_mmu_handle_fault(struct kvm_vcpu *vcpu, unsigned long gpa,
 			   bool write, bool exec)
 {
 	struct kvm_memory_slot *slot;
-	int ret, path = 0;
+	int ret, path = KVMLA_FAULT_PATH_FAST;
 
 	slot = gfn_to_memslot(vcpu->kvm, gpa >> PAGE_SHIFT);
 	if (!slot || (slot->flags & KVM_MEMSLOT_INVALID) ||
@@ -433,12 +428,12 @@ int kvmla_mmu_handle_fault(struct kvm_vcpu *vcpu, unsigned long gpa,
 	if (ret >= 0) {
 		vcpu->stat.fault_fast++;
 	} else {
-		path = 1;
+		path = KVMLA_FAULT_PATH_SLOW;
 		vcpu->stat.fault_slow++;
 		ret = kvmla_mmu_slow(vcpu, gpa, write, slot);
 	}
 	trace_kvm_gpa_fault(vcpu->vcpu_id, write, exec, ret < 0 ? 0 : ret,
-			    path, 0 /* RAM */, ret < 0 ? ret : 0, gpa);
+			    path, KVMLA_FAULT_KIND_RAM, ret < 0 ? ret : 0, gpa);
 	if (ret < 0)
 		return ret;
 	kvmla_mmu_flush_gpa(vcpu, gpa);

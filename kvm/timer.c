@@ -19,18 +19,11 @@
  */
 #include "kvm_internal.h"
 
-#define KVMLA_TCFG_EN		(1ULL << 0)
-#define KVMLA_TCFG_PERIODIC	(1ULL << 1)
+#define KVMLA_TCFG_EN		BIT_ULL(0)
+#define KVMLA_TCFG_PERIODIC	BIT_ULL(1)
 #define KVMLA_TCFG_INITVAL	(~3ULL)
 #define KVMLA_TVAL_FIRED	(~0ULL)
-#define KVMLA_INT_TI		11
 #define KVMLA_NSEC		1000000000ULL
-
-enum {
-#define KVMLA_TOP_(v, N, ...)	KVMLA_TIMER_##N = v,
-	KVMLA_TIMER_OPS(KVMLA_TOP_)
-#undef KVMLA_TOP_
-};
 
 static u64 kvmla_timer_ticks(u64 ns, u64 hz)
 {
@@ -66,8 +59,8 @@ static enum hrtimer_restart kvmla_timer_wakeup(struct hrtimer *t)
 	else
 		st->timer.tval = KVMLA_TVAL_FIRED;
 	vcpu->stat.timer_fires++;
-	trace_kvm_timer(vcpu->vcpu_id, KVMLA_TIMER_FIRE, late, 0);
-	kvmla_irq_queue(vcpu, KVMLA_INT_TI, 2 /* TIMER */);
+	trace_kvm_timer(vcpu->vcpu_id, KVMLA_TIMER_OP_FIRE, late, 0);
+	kvmla_irq_queue(vcpu, KVMLA_INT_TI, KVMLA_IRQ_SOURCE_TIMER);
 	kvm_vcpu_wake_up(vcpu);
 	return HRTIMER_NORESTART;
 }
@@ -114,7 +107,7 @@ void kvmla_timer_save(struct kvm_vcpu *vcpu)
 	/* The SW file holds the same snapshot; a later difference is ONE_REG. */
 	kvmla_sw_csr_set(vcpu, LOONGARCH_CSR_TCFG, vcpu->arch.st.timer.tcfg);
 	kvmla_sw_csr_set(vcpu, LOONGARCH_CSR_TVAL, vcpu->arch.st.timer.tval);
-	trace_kvm_timer(vcpu->vcpu_id, KVMLA_TIMER_SAVE, 0,
+	trace_kvm_timer(vcpu->vcpu_id, KVMLA_TIMER_OP_SAVE, 0,
 			vcpu->arch.st.timer.tval);
 }
 
@@ -138,29 +131,29 @@ void kvmla_timer_restore(struct kvm_vcpu *vcpu)
 	}
 
 	if (!(t->tcfg & KVMLA_TCFG_EN)) {
-		op = KVMLA_TIMER_RESTORE_DISABLED;
+		op = KVMLA_TIMER_OP_RESTORE_DISABLED;
 		tval = t->tval;
 	} else if (kvmla_timer_oneshot_fired(t)) {
-		op = KVMLA_TIMER_RESTORE_FIRED;
+		op = KVMLA_TIMER_OP_RESTORE_FIRED;
 		tval = KVMLA_TVAL_FIRED;
 	} else if (now < t->expire_ns) {
 		op = (t->tcfg & KVMLA_TCFG_PERIODIC) ?
-		     KVMLA_TIMER_RESTORE_PERIODIC : KVMLA_TIMER_RESTORE_REMAIN;
+		     KVMLA_TIMER_OP_RESTORE_PERIODIC : KVMLA_TIMER_OP_RESTORE_REMAIN;
 		tval = kvmla_timer_ticks(t->expire_ns - now, t->hz);
 	} else if (!(t->tcfg & KVMLA_TCFG_PERIODIC)) {
 		/* Expired while away: exactly one TI. */
-		op = KVMLA_TIMER_RESTORE_FIRED;
+		op = KVMLA_TIMER_OP_RESTORE_FIRED;
 		late = now - t->expire_ns;
 		tval = KVMLA_TVAL_FIRED;
-		kvmla_irq_queue(vcpu, KVMLA_INT_TI, 2 /* TIMER */);
+		kvmla_irq_queue(vcpu, KVMLA_INT_TI, KVMLA_IRQ_SOURCE_TIMER);
 	} else {
 		u64 period = t->tcfg & KVMLA_TCFG_INITVAL;
 		u64 past = kvmla_timer_ticks(now - t->expire_ns, t->hz);
 
-		op = KVMLA_TIMER_RESTORE_PERIODIC;
+		op = KVMLA_TIMER_OP_RESTORE_PERIODIC;
 		late = now - t->expire_ns;
 		tval = period ? period - past % period : 0;
-		kvmla_irq_queue(vcpu, KVMLA_INT_TI, 2 /* TIMER */);
+		kvmla_irq_queue(vcpu, KVMLA_INT_TI, KVMLA_IRQ_SOURCE_TIMER);
 	}
 	/* TCFG restarts the count from InitVal, so TVAL goes last. */
 	kvmla_gcsr_write(LOONGARCH_CSR_TCFG, t->tcfg);
@@ -178,7 +171,7 @@ void kvmla_timer_block(struct kvm_vcpu *vcpu)
 	t->armed = 1;
 	hrtimer_start(&t->swtimer, ns_to_ktime(t->expire_ns),
 		      HRTIMER_MODE_ABS_PINNED_HARD);
-	trace_kvm_timer(vcpu->vcpu_id, KVMLA_TIMER_ARM, 0, t->tval);
+	trace_kvm_timer(vcpu->vcpu_id, KVMLA_TIMER_OP_ARM, 0, t->tval);
 }
 
 void kvmla_timer_unblock(struct kvm_vcpu *vcpu)
@@ -189,7 +182,7 @@ void kvmla_timer_unblock(struct kvm_vcpu *vcpu)
 		return;
 	hrtimer_cancel(&t->swtimer);
 	t->armed = 0;
-	trace_kvm_timer(vcpu->vcpu_id, KVMLA_TIMER_CANCEL, 0, 0);
+	trace_kvm_timer(vcpu->vcpu_id, KVMLA_TIMER_OP_CANCEL, 0, 0);
 }
 
 u64 kvmla_timer_get_counter(struct kvm_vcpu *vcpu)

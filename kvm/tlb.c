@@ -10,7 +10,7 @@
 void kvmla_tlb_flush_all(struct kvm_vcpu *vcpu, int reason)
 {
 	vcpu->arch.st.vpid_flush = 1;
-	trace_kvm_tlb_flush(vcpu->vcpu_id, 2 /* VPID */, reason, 0);
+	trace_kvm_tlb_flush(vcpu->vcpu_id, KVMLA_TLB_SCOPE_VPID, reason, 0);
 }
 
 void kvmla_tlb_flush_gpa(struct kvm_vcpu *vcpu, unsigned long gpa, int reason)
@@ -19,7 +19,7 @@ void kvmla_tlb_flush_gpa(struct kvm_vcpu *vcpu, unsigned long gpa, int reason)
 
 	kvmla_invtlb(INVTLB_GID_ADDR, gid, gpa & PAGE_MASK);
 	vcpu->stat.tlb_flush_gpa++;
-	trace_kvm_tlb_flush(vcpu->vcpu_id, 1 /* GPA */, reason, gpa);
+	trace_kvm_tlb_flush(vcpu->vcpu_id, KVMLA_TLB_SCOPE_GPA, reason, gpa);
 }
 
 void kvmla_tlb_serve_requests(struct kvm_vcpu *vcpu)
@@ -30,11 +30,11 @@ void kvmla_tlb_serve_requests(struct kvm_vcpu *vcpu)
 	/* The stage-2 root the refill code walks while the guest runs. */
 	vcpu->arch.guest_pgdl = (unsigned long)vcpu->kvm->arch.st.pgd;
 	if (kvm_check_request(KVM_REQ_TLB_FLUSH, vcpu))
-		kvmla_tlb_flush_all(vcpu, 0 /* REQUEST */);
+		kvmla_tlb_flush_all(vcpu, KVMLA_TLB_REASON_REQUEST);
 	gpa = kvm_check_request(KVM_REQ_TLB_FLUSH_GPA, vcpu);
 	kvmla_vmid_check(vcpu);
 	/* A new VPID already left every old entry behind. */
 	if (gpa && vcpu->arch.st.vpid == old)
 		kvmla_tlb_flush_gpa(vcpu, vcpu->arch.st.flush_gpa,
-				    0 /* REQUEST */);
+				    KVMLA_TLB_REASON_REQUEST);
 }

@@ -14,12 +14,6 @@
  */
 #include "kvm_internal.h"
 
-enum {
-#define KVMLA_VR_(v, N, ...)	KVMLA_VPID_##N = v,
-	KVMLA_VPID_REASONS(KVMLA_VR_)
-#undef KVMLA_VR_
-};
-
 static unsigned long kvmla_vmid_first(void)
 {
 	return kvmla_vpid_mask + 1;	/* generation 1, VPID 0 */
@@ -51,8 +45,8 @@ static unsigned long kvmla_vmid_alloc(struct kvm_vcpu *vcpu, int cpu)
 		vcpu->stat.vpid_rollovers++;
 		trace_kvm_vpid_rollover(vcpu->vcpu_id, cpu,
 					vpid / (kvmla_vpid_mask + 1));
-		trace_kvm_tlb_flush(vcpu->vcpu_id, 0 /* ALL */,
-				    1 /* ROLLOVER */, 0);
+		trace_kvm_tlb_flush(vcpu->vcpu_id, KVMLA_TLB_SCOPE_ALL,
+				    KVMLA_TLB_REASON_ROLLOVER, 0);
 		vpid++;		/* skip VPID 0 */
 	}
 	pc->vpid_cache = vpid;
@@ -68,11 +62,11 @@ void kvmla_vmid_check(struct kvm_vcpu *vcpu)
 	int reason;
 
 	if (st->vpid_cpu != cpu || !old)
-		reason = KVMLA_VPID_MIGRATED;
+		reason = KVMLA_VPID_REASON_MIGRATED;
 	else if ((old ^ cache) & ~kvmla_vpid_mask)
-		reason = KVMLA_VPID_GENERATION;
+		reason = KVMLA_VPID_REASON_GENERATION;
 	else if (st->vpid_flush)
-		reason = KVMLA_VPID_REQUEST;
+		reason = KVMLA_VPID_REASON_REQUEST;
 	else
 		goto out_load;
 
