@@ -428,6 +428,7 @@ static void *vcpu_thread(void *arg)
 	struct vm *vm = v->vm;
 	char name[16];
 	sigset_t set;
+	int pending = 0;
 
 	v->res.tid = gettid_();
 	snprintf(name, sizeof(name), "CPU %d/KVM", v->id);
@@ -443,6 +444,7 @@ static void *vcpu_thread(void *arg)
 	while (!vm->stop) {
 		int r = ioctl(v->fd, KVM_RUN, 0);
 
+		pending = 0;
 		if (r < 0) {
 			if (errno == EINTR || errno == EAGAIN) {
 				v->res.uexits[U_INTR]++;
@@ -454,8 +456,24 @@ static void *vcpu_thread(void *arg)
 		r = vcpu_handle_exit(v);
 		if (r)
 			break;
+		pending = 1;
 		if (vm->o->delay_us)
 			busy_wait_us(vm->o->delay_us);
+	}
+	/*
+	 * Stopped (--loop, or a signal) right after an I/O or MMIO exit: enter
+	 * once more with immediate_exit set.  KVM completes the access (an
+	 * IN's kvm_pio and a read's second kvm_mmio fire only then) and
+	 * returns -EINTR without running the guest, so the host's
+	 * tracepoints and our counts agree exactly.
+	 */
+	if (pending && !v->failed) {
+		v->run->immediate_exit = 1;
+		if (ioctl(v->fd, KVM_RUN, 0) < 0 && errno == EINTR)
+			v->res.uexits[U_INTR]++;
+		else
+			vcpu_fail(v, "vcpu %d: final KVM_RUN did not return EINTR",
+				  v->id);
 	}
 	v->res.exits[K_CPUID] = (uint64_t)v->ctl->cpuid_hi << 32 |
 				v->ctl->cpuid_lo;
