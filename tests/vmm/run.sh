@@ -1,0 +1,358 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# tests/vmm: the test VMM (kvmla-vmm) and tpcount.  Cases:
+#   build_no_warnings      both programs build with -Wall -Wextra, no warning
+#   flag_errors            bad flags: exit 2, one line on stderr, no stdout
+#   help_version           --help names every flag, --version
+#   no_kvm_access          without /dev/kvm access: exit 1, one line, error JSON
+#   json_exact_small       1 VM x 1 vCPU: JSON shape, key order, exact counts
+#   names_and_threads      -name NAME-i in cmdline, "CPU n/KVM" threads, pids/tids
+#   tracepoints_*          >= 100000 PIO and MMIO exits in 2 VMs x 2 vCPUs; the
+#                          host's kvm tracepoints (perf_event_open, only this
+#                          VMM's processes) equal the JSON totals exactly
+#   delay_us_exact         --delay-us still gives exact counts (no timing checked)
+#   loop_sigint_exact      --loop stops on SIGINT with exit 0, counts still exact
+# Needs /dev/kvm for the guest cases, root + tracefs for the tracepoint ones;
+# they SKIP with the reason elsewhere.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+. "$top/tests/lib/ktest.sh"
+kt_suite vmm
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+VMM=$here/kvmla-vmm
+TPC=$here/tpcount
+
+# --- build -----------------------------------------------------------------
+# The programs others use are built in place; a second build into a scratch
+# directory shows every compiler message (in place may be up to date).
+if ! make -s -C "$here" >"$tmp/make.log" 2>&1; then
+	kt_fail build "make -C tests/vmm failed: $(tail -n 3 "$tmp/make.log" | tr '\n' ' ')"
+	exit 1
+fi
+if ! make -s -C "$here" OUT="$tmp" >"$tmp/build.log" 2>&1; then
+	kt_fail build_no_warnings "scratch build failed"
+elif grep -qi 'warning' "$tmp/build.log"; then
+	kt_fail build_no_warnings "$(grep -i -m1 warning "$tmp/build.log")"
+else
+	kt_pass build_no_warnings
+fi
+
+# JSON helper: python3 reads the document and evaluates the assertions.
+pyjson() { # pyjson file 'python statements using d (the document)'
+	python3 - "$1" "$2" <<'EOF'
+import json, sys
+try:
+    d = json.load(open(sys.argv[1]))
+except Exception as e:
+    print(f"bad JSON in {sys.argv[1]}: {e}")
+    sys.exit(1)
+def eq(a, b, what):
+    if a != b:
+        print(f"{what}: {a!r} != {b!r}")
+        sys.exit(1)
+try:
+    exec(sys.argv[2])
+except SystemExit:
+    raise
+except Exception as e:  # one line, for the FAIL reason
+    print(f"{type(e).__name__}: {e}")
+    sys.exit(1)
+EOF
+}
+
+KINDS='["io_out","io_in","mmio_write","mmio_read","hlt","cpuid"]'
+UEXITS='["io","mmio","hlt","shutdown","intr"]'
+
+# --- flag errors: runs everywhere --------------------------------------------
+case_flag_errors() {
+	local args bad=""
+	while IFS= read -r args; do
+		# shellcheck disable=SC2086
+		"$VMM" $args >"$tmp/o" 2>"$tmp/e"
+		local rc=$? lines
+		lines=$(wc -l <"$tmp/e")
+		if [ $rc != 2 ] || [ "$lines" != 1 ] || [ -s "$tmp/o" ] ||
+		   ! grep -q '^kvmla-vmm: ' "$tmp/e"; then
+			bad="'$args': rc=$rc, $lines stderr line(s): $(head -c 200 "$tmp/e")"
+			break
+		fi
+	done <<'EOF'
+--bogus
+-x
+--vms
+-m 0
+-m 257
+-c 0
+--vcpus abc
+--pio-out -1
+--pio-in 4294967296
+--mmio-write 1x
+--mmio-read ""
+--hlt +3
+--cpuid 99999999999999999999999
+--delay-us 10000001
+--phases
+--start-delay -5
+--hold 1.5
+--json
+extra-argument
+--name
+EOF
+	if [ -z "$bad" ]; then kt_pass flag_errors; else kt_fail flag_errors "$bad"; fi
+}
+
+case_help_version() {
+	local f missing=""
+	if ! "$VMM" --help >"$tmp/h" 2>&1; then
+		kt_fail help_version "--help exited non-zero"; return
+	fi
+	for f in --vms --vcpus --name --pio-out --pio-in --mmio-write --mmio-read \
+		 --hlt --cpuid --delay-us --phases --loop --start-delay --hold --json \
+		 --help --version; do
+		grep -q -- "$f" "$tmp/h" || missing="$missing $f"
+	done
+	if [ -n "$missing" ]; then
+		kt_fail help_version "--help does not mention:$missing"
+	elif ! "$VMM" --version | grep -q '^kvmla-vmm [0-9]'; then
+		kt_fail help_version "--version output"
+	else
+		kt_pass help_version
+	fi
+}
+
+# --- runtime failure without /dev/kvm access -----------------------------------
+case_no_kvm_access() {
+	local run=()
+	if [ "$(id -u)" = 0 ]; then
+		command -v setpriv >/dev/null ||
+			{ kt_skip no_kvm_access "needs setpriv to drop root"; return; }
+		cp "$VMM" "$tmp/vmm-nobody" && chmod 755 "$tmp" "$tmp/vmm-nobody"
+		run=(setpriv --reuid=65534 --regid=65534 --clear-groups "$tmp/vmm-nobody")
+	elif [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
+		kt_skip no_kvm_access "has /dev/kvm access and cannot drop it (not root)"
+		return
+	else
+		run=("$VMM")
+	fi
+	(cd / && "${run[@]}" --hlt 1 >"$tmp/o" 2>"$tmp/e")
+	local rc=$?
+	if [ $rc != 1 ] || [ "$(wc -l <"$tmp/e")" != 1 ] ||
+	   ! grep -q 'cannot open /dev/kvm' "$tmp/e"; then
+		kt_fail no_kvm_access "rc=$rc stderr: $(head -c 200 "$tmp/e")"
+	elif ! pyjson "$tmp/o" 'eq(list(d), ["schema","version","error"], "keys"); eq(d["schema"], "kvmla-vmm", "schema")'; then
+		kt_fail no_kvm_access "error JSON on stdout: $(head -c 200 "$tmp/o")"
+	else
+		kt_pass no_kvm_access
+	fi
+}
+
+# --- guest cases (need /dev/kvm) ---------------------------------------------
+case_json_exact_small() {
+	kt_need_kvm json_exact_small || return
+	local why rc
+	"$VMM" --pio-out 3 --pio-in 2 --mmio-write 4 --mmio-read 5 --hlt 6 \
+	     --cpuid 7 --phases 2 --name small --json "$tmp/s.json" 2>"$tmp/e"
+	rc=$?
+	if [ $rc != 0 ]; then
+		kt_fail json_exact_small "exit $rc: $(head -c 200 "$tmp/e")"; return
+	fi
+	why=$(pyjson "$tmp/s.json" "
+eq(list(d), ['schema','version','config','vms','totals'], 'top keys')
+eq(d['schema'], 'kvmla-vmm', 'schema'); eq(d['version'], 1, 'version')
+eq(list(d['config']), ['vms','vcpus','phases','loop','delay_us','per_vcpu_phase'], 'config keys')
+eq(len(d['vms']), 1, 'vms')
+vm = d['vms'][0]
+eq(list(vm), ['name','pid','vcpus','totals'], 'vm keys')
+eq(vm['name'], 'small-0', 'name')
+eq(len(vm['vcpus']), 1, 'vcpus')
+c = vm['vcpus'][0]
+eq(list(c), ['vcpu_id','tid','exits','userspace_exits'], 'vcpu keys')
+eq(c['vcpu_id'], 0, 'vcpu_id')
+if not (c['tid'] > 0 and c['tid'] != vm['pid']): eq(c['tid'], 'a thread id', 'tid')
+eq(list(c['exits']), $KINDS, 'exits keys')
+eq(list(c['exits'].values()), [6, 4, 8, 10, 12, 14], 'exits (x2 phases)')
+eq(list(c['userspace_exits']), $UEXITS, 'userspace_exits keys')
+eq(list(c['userspace_exits'].values()), [10, 18, 12, 1, 0], 'userspace_exits')
+eq(list(vm['totals']), $KINDS + ['userspace_exits'], 'vm totals keys')
+eq(list(vm['totals'].values()), [6, 4, 8, 10, 12, 14, 41], 'vm totals')
+eq(d['totals'], vm['totals'], 'totals')
+" 2>&1) && kt_pass json_exact_small || kt_fail json_exact_small "$why"
+}
+
+case_names_and_threads() {
+	kt_need_kvm names_and_threads || return
+	"$VMM" -m 2 -c 3 -n nt --hlt 2 --start-delay 1500 --json "$tmp/n.json" \
+		2>"$tmp/e" &
+	local vmm=$! i kids="" got="" want
+	for i in $(seq 50); do
+		kids=$(pgrep -P $vmm | sort -n | tr '\n' ' ')
+		if [ "$(echo $kids | wc -w)" = 2 ]; then
+			local threads=0 k
+			for k in $kids; do
+				threads=$((threads + $(cat /proc/$k/task/*/comm 2>/dev/null | grep -c '^CPU ')))
+			done
+			[ $threads = 6 ] && break
+		fi
+		sleep 0.05
+	done
+	for i in $kids; do
+		got="$got$(tr '\0' ' ' </proc/$i/cmdline | grep -o -- '-name nt-[0-9]*');"
+		got="$got$(cat /proc/$i/task/*/comm | grep '^CPU' | sort | tr '\n' ,);"
+	done
+	wait $vmm
+	local rc=$?
+	want="-name nt-0;CPU 0/KVM,CPU 1/KVM,CPU 2/KVM,;-name nt-1;CPU 0/KVM,CPU 1/KVM,CPU 2/KVM,;"
+	if [ $rc != 0 ]; then
+		kt_fail names_and_threads "exit $rc: $(head -c 200 "$tmp/e")"
+	elif [ "$got" != "$want" ]; then
+		kt_fail names_and_threads "saw '$got', expected '$want'"
+	else
+		local why
+		why=$(pyjson "$tmp/n.json" "
+eq([v['pid'] for v in d['vms']], [int(p) for p in '$kids'.split()], 'pids')
+eq([v['name'] for v in d['vms']], ['nt-0', 'nt-1'], 'names')
+for v in d['vms']:
+    eq([c['vcpu_id'] for c in v['vcpus']], [0, 1, 2], 'vcpu ids')
+    eq(len(set(c['tid'] for c in v['vcpus'])), 3, 'distinct tids')
+eq(d['totals']['hlt'], 12, 'hlt total')
+eq(d['totals']['userspace_exits'], 18, 'userspace exits (12 hlt + 6 shutdown)')
+" 2>&1) && kt_pass names_and_threads || kt_fail names_and_threads "$why"
+	fi
+}
+
+# The tracepoints counted, and how each relates to the JSON totals t (see
+# docs/vmm.md): one kvm_pio per IN or OUT; kvm_mmio twice per read
+# ("unsatisfied-read" at the exit, "read" when KVM_RUN completes it) and
+# once per write; one kvm_userspace_exit per KVM_RUN return.
+TP_EVENTS=(kvm:kvm_pio kvm:kvm_mmio "kvm:kvm_mmio/type==0/"
+	   "kvm:kvm_mmio/type==1/" "kvm:kvm_mmio/type==2/"
+	   kvm:kvm_userspace_exit kvm:kvm_cpuid)
+tp_count() { # tp_count outfile vmm-args... : runs the VMM under tpcount
+	local out=$1 e args=(); shift
+	for e in "${TP_EVENTS[@]}"; do args+=(-e "$e"); done
+	"$TPC" -o "$out" "${args[@]}" -- "$VMM" "$@"
+}
+# tp_check case tpfile json [with_cpuid]: one line per relation
+tp_check() {
+	python3 - "$@" <<'EOF'
+import json, sys
+name, tpf, jf = sys.argv[1:4]
+cpuid = len(sys.argv) < 5 or sys.argv[4] != "nocpuid"
+tp = {}
+for line in open(tpf):
+    n, spec = line.split(None, 1)
+    tp[spec.strip()] = int(n)
+t = json.load(open(jf))["totals"]
+rel = [
+    ("kvm_pio", tp["kvm:kvm_pio"], t["io_out"] + t["io_in"], "io_out+io_in"),
+    ("kvm_mmio", tp["kvm:kvm_mmio"], t["mmio_write"] + 2 * t["mmio_read"],
+     "mmio_write+2*mmio_read"),
+    ("kvm_mmio_unsatisfied_read", tp["kvm:kvm_mmio/type==0/"], t["mmio_read"], "mmio_read"),
+    ("kvm_mmio_read", tp["kvm:kvm_mmio/type==1/"], t["mmio_read"], "mmio_read"),
+    ("kvm_mmio_write", tp["kvm:kvm_mmio/type==2/"], t["mmio_write"], "mmio_write"),
+    ("kvm_userspace_exit", tp["kvm:kvm_userspace_exit"], t["userspace_exits"],
+     "userspace_exits"),
+]
+if cpuid:
+    rel.append(("kvm_cpuid", tp["kvm:kvm_cpuid"], t["cpuid"], "cpuid"))
+for what, got, want, expr in rel:
+    if got == want:
+        print(f"PASS: vmm/{name}_{what}")
+    else:
+        print(f"FAIL: vmm/{name}_{what}: tracepoint {got} != JSON {expr} {want}")
+EOF
+}
+
+tp_report() { # like tp_check; a checker that breaks is one FAIL line
+	local rc
+	tp_check "$@" >"$tmp/r" 2>&1
+	rc=$?
+	grep -E '^(PASS|FAIL): ' "$tmp/r"
+	grep -q '^FAIL' "$tmp/r" && KT_FAILED=1
+	if [ $rc != 0 ]; then
+		kt_fail "$1" "tracepoint check broke: $(tail -n 1 "$tmp/r")"
+	fi
+}
+
+tp_need() { # tp_need case: root, tracefs with kvm events, /dev/kvm
+	kt_need_root "$1" && kt_need_tracefs "$1" && kt_need_kvm "$1"
+}
+
+tp_run_case() { # tp_run_case name vmm-args...
+	local name=$1 rc; shift
+	tp_count "$tmp/$name.tp" --json "$tmp/$name.json" "$@" 2>"$tmp/e"
+	rc=$?
+	if [ $rc != 0 ]; then
+		kt_fail "$name" "exit $rc: $(head -c 300 "$tmp/e")"; return 1
+	fi
+	tp_report "$name" "$tmp/$name.tp" "$tmp/$name.json"
+}
+
+case_tracepoints() {
+	tp_need tracepoints || return
+	# 2 VMs x 2 vCPUs x (15000 OUT + 10000 IN) = 100000 PIO, the same MMIO.
+	tp_run_case tracepoints -m 2 -c 2 --pio-out 15000 --pio-in 10000 \
+		--mmio-write 15000 --mmio-read 10000 --hlt 500 --cpuid 500 || return
+	local why
+	why=$(pyjson "$tmp/tracepoints.json" "
+t = d['totals']
+eq([t['io_out'], t['io_in'], t['mmio_write'], t['mmio_read'], t['hlt'], t['cpuid']],
+   [60000, 40000, 60000, 40000, 2000, 2000], 'totals')
+eq(t['userspace_exits'], 100000 + 100000 + 2000 + 4, 'userspace_exits (+1 shutdown per vCPU)')
+" 2>&1) && kt_pass tracepoints_json_totals || kt_fail tracepoints_json_totals "$why"
+}
+
+case_delay_us() {
+	tp_need delay_us_exact || return
+	tp_run_case delay_us -c 2 --delay-us 200 --phases 3 --pio-out 100 \
+		--pio-in 50 --mmio-write 100 --mmio-read 50 --hlt 20 --cpuid 10 ||
+		return
+	local why
+	why=$(pyjson "$tmp/delay_us.json" "
+eq(d['config']['delay_us'], 200, 'delay_us')
+eq(list(d['totals'].values()), [600, 300, 600, 300, 120, 60, 600 + 1200 + 120 + 2], 'totals')
+" 2>&1) && kt_pass delay_us_exact || kt_fail delay_us_exact "$why"
+}
+
+case_loop_sigint() {
+	tp_need loop_sigint_exact || return
+	local args=() e
+	for e in "${TP_EVENTS[@]}"; do args+=(-e "$e"); done
+	"$TPC" -o "$tmp/loop.tp" "${args[@]}" -- "$VMM" --loop -m 1 -c 2 \
+		--delay-us 20 --json "$tmp/loop.json" 2>"$tmp/e" &
+	local tpc=$! vmm="" i
+	for i in $(seq 50); do
+		vmm=$(pgrep -P $tpc -x kvmla-vmm) && break
+		sleep 0.05
+	done
+	sleep 2.5	# past one mix change (every 2 s)
+	[ -n "$vmm" ] && kill -INT "$vmm"
+	wait $tpc
+	local rc=$?
+	if [ $rc != 0 ]; then
+		kt_fail loop_sigint_exact "exit $rc: $(head -c 300 "$tmp/e")"; return
+	fi
+	# In --loop a CPUID may be cut between the instruction and the guest's
+	# own count of it; all exits that reach userspace are exact.
+	tp_report loop_sigint "$tmp/loop.tp" "$tmp/loop.json" nocpuid
+	local why
+	why=$(pyjson "$tmp/loop.json" "
+eq(d['config']['loop'], True, 'loop')
+t = d['totals']
+if min(t['io_out'], t['io_in'], t['mmio_write'], t['mmio_read'], t['hlt']) <= 0:
+    eq(t, 'every kind > 0', 'totals')
+" 2>&1) && kt_pass loop_sigint_exact || kt_fail loop_sigint_exact "$why"
+}
+
+case_flag_errors
+case_help_version
+case_no_kvm_access
+case_json_exact_small
+case_names_and_threads
+case_tracepoints
+case_delay_us
+case_loop_sigint
+exit $KT_FAILED
