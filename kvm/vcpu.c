@@ -547,7 +547,7 @@ static u64 *kvmla_vcpu_lbt_reg(struct kvm_vcpu *vcpu, u64 id)
 /* The word of "hvcl KVM_HCALL_SWDBG" that guests plant as a breakpoint. */
 static u64 kvmla_vcpu_swdbg_inst(void)
 {
-	return 0x002b8000UL | KVM_HCALL_SWDBG;
+	return INSN_HVCL | KVM_HCALL_SWDBG;
 }
 
 static int kvmla_vcpu_get_reg(struct kvm_vcpu *vcpu, u64 id, u64 *val)

@@ -1,0 +1,154 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Host harness: weak stand-ins for everything one kvm/ file calls in the
+ * others.  A test binary compiles one kvm file (its test includes it) and
+ * links this; the file's own strong definitions win, the rest come from
+ * here.  The stand-ins count their calls and return what the test sets in
+ * shim_ops, so a test drives its file's neighbours.
+ */
+#include "kvm_internal.h"
+#include "weak.h"
+
+#define __weak __attribute__((weak))
+
+struct shim_ops shim_ops;
+
+/* ---- main.c ---- */
+__weak DEFINE_PER_CPU(struct kvmla_pcpu, kvmla_pcpu);
+__weak unsigned long kvmla_vpid_mask = 0xff;
+__weak unsigned long kvmla_guest_eentry = 0x9000000000100000UL;
+__weak bool kvmla_main_has_lvz(void) { return true; }
+__weak void kvmla_main_hw_enable(void) { }
+__weak void kvmla_main_hw_disable(void) { }
+
+/* ---- vm.c ---- */
+__weak int kvmla_vm_gpa_check(struct kvm *kvm, unsigned long gpa)
+{
+	return gpa < kvm->arch.gpa_size ? 0 : -ERANGE;
+}
+
+/* ---- vcpu.c ---- */
+__weak const u8 kvmla_gcsr_class[KVMLA_GCSR_SLOTS] = {
+#define KVMLA_GCSR_HW(n) [LOONGARCH_CSR_##n] = KVMLA_GCSR_HWCSR,
+#define KVMLA_GCSR_TIMER(n) [LOONGARCH_CSR_##n] = KVMLA_GCSR_HWCSR,
+#define KVMLA_GCSR_SW(n) [LOONGARCH_CSR_##n] = KVMLA_GCSR_SWCSR,
+#include "../../../kvm/gcsr-list.h"
+};
+__weak void kvmla_vcpu_csr_save(struct kvm_vcpu *vcpu) { (void)vcpu; }
+__weak void kvmla_vcpu_csr_restore(struct kvm_vcpu *vcpu) { (void)vcpu; }
+__weak void kvm_arch_vcpu_destroy(struct kvm_vcpu *vcpu) { (void)vcpu; }
+
+/* ---- exit.c ---- */
+__weak int kvmla_exit_init(void) { shim_ops.exit_init++; return shim_ops.exit_init_ret; }
+__weak void kvmla_exit_deinit(void) { shim_ops.exit_deinit++; }
+__weak int kvmla_exit_handle(struct kvm_vcpu *vcpu)
+{
+	shim_ops.exit_handle++;
+	if (shim_ops.exit_handle_fn)
+		return shim_ops.exit_handle_fn(vcpu);
+	return shim_ops.exit_handle_ret;
+}
+__weak int kvmla_exit_complete_user(struct kvm_vcpu *vcpu)
+{
+	(void)vcpu;
+	shim_ops.complete_user++;
+	return shim_ops.complete_user_ret;
+}
+__weak int kvmla_csr_class(unsigned int csr) { return kvmla_gcsr_kind(csr); }
+__weak void kvmla_exit_inject(struct kvm_vcpu *vcpu, unsigned int ecode,
+			      unsigned int esubcode, u64 badv, u32 badi)
+{
+	(void)vcpu; (void)ecode; (void)esubcode; (void)badv; (void)badi;
+	shim_ops.inject++;
+}
+
+/* ---- timer.c ---- */
+__weak void kvmla_timer_init(struct kvm_vcpu *vcpu, unsigned long hz)
+{
+	(void)vcpu;
+	shim_ops.timer_init++;
+	shim_ops.timer_hz = hz;
+}
+__weak void kvmla_timer_deinit(struct kvm_vcpu *vcpu) { (void)vcpu; shim_ops.timer_deinit++; }
+__weak void kvmla_timer_save(struct kvm_vcpu *vcpu) { (void)vcpu; shim_ops.timer_save++; }
+__weak void kvmla_timer_restore(struct kvm_vcpu *vcpu) { (void)vcpu; shim_ops.timer_restore++; }
+__weak void kvmla_timer_block(struct kvm_vcpu *vcpu) { (void)vcpu; shim_ops.timer_block++; }
+__weak void kvmla_timer_unblock(struct kvm_vcpu *vcpu) { (void)vcpu; shim_ops.timer_unblock++; }
+__weak u64 kvmla_timer_get_counter(struct kvm_vcpu *vcpu) { (void)vcpu; return shim_ops.counter; }
+__weak void kvmla_timer_set_counter(struct kvm_vcpu *vcpu, u64 val)
+{
+	(void)vcpu;
+	shim_ops.counter = val;
+	shim_ops.counter_sets++;
+}
+
+/* ---- interrupt.c ---- */
+__weak int kvmla_irq_queue(struct kvm_vcpu *vcpu, unsigned int irq, int source)
+{
+	(void)vcpu; (void)irq; (void)source;
+	return 0;
+}
+__weak int kvmla_irq_dequeue(struct kvm_vcpu *vcpu, unsigned int irq, int source)
+{
+	(void)vcpu; (void)irq; (void)source;
+	return 0;
+}
+__weak int kvmla_irq_ioctl(struct kvm_vcpu *vcpu, struct kvm_interrupt *irq)
+{
+	(void)vcpu;
+	shim_ops.irq_ioctl++;
+	shim_ops.irq_ioctl_irq = irq->irq;
+	return shim_ops.irq_ioctl_ret;
+}
+__weak void kvmla_irq_deliver(struct kvm_vcpu *vcpu)
+{
+	(void)vcpu;
+	shim_ops.irq_deliver++;
+	if (!shim_irqs_off)
+		shim_ops.irqs_on_at_entry++;
+}
+__weak bool kvmla_irq_pending(struct kvm_vcpu *vcpu) { (void)vcpu; return shim_ops.irq_pending; }
+__weak void kvmla_irq_reset(struct kvm_vcpu *vcpu) { (void)vcpu; shim_ops.irq_reset++; }
+__weak u64 kvmla_irq_merge_estat(struct kvm_vcpu *vcpu, u64 estat)
+{
+	(void)vcpu;
+	shim_ops.merge_estat++;
+	return estat | shim_ops.merge_bits;
+}
+
+/* ---- vmid.c / tlb.c ---- */
+__weak int kvmla_vmid_init(void) { shim_ops.vmid_init++; return shim_ops.vmid_init_ret; }
+__weak void kvmla_vmid_deinit(void) { shim_ops.vmid_deinit++; }
+__weak void kvmla_vmid_check(struct kvm_vcpu *vcpu) { (void)vcpu; shim_ops.vmid_check++; }
+__weak void kvmla_vmid_drop(struct kvm_vcpu *vcpu) { (void)vcpu; shim_ops.vmid_drop++; }
+__weak void kvmla_tlb_flush_all(struct kvm_vcpu *vcpu, int reason)
+{
+	(void)vcpu; (void)reason;
+	shim_ops.tlb_flush_all++;
+}
+__weak void kvmla_tlb_flush_gpa(struct kvm_vcpu *vcpu, unsigned long gpa, int reason)
+{
+	(void)vcpu; (void)gpa; (void)reason;
+}
+__weak void kvmla_tlb_serve_requests(struct kvm_vcpu *vcpu) { (void)vcpu; shim_ops.tlb_serve++; }
+
+/* ---- mmu.c ---- */
+__weak int kvmla_mmu_init(struct kvm *kvm) { (void)kvm; shim_ops.mmu_init++; return shim_ops.mmu_init_ret; }
+__weak void kvmla_mmu_deinit(struct kvm *kvm) { (void)kvm; shim_ops.mmu_deinit++; }
+__weak int kvmla_mmu_handle_fault(struct kvm_vcpu *vcpu, unsigned long gpa,
+				  bool write, bool exec)
+{
+	(void)vcpu; (void)gpa; (void)write; (void)exec;
+	return 0;
+}
+
+/* ---- fpu.c ---- */
+__weak void kvmla_fpu_init(struct kvm_vcpu *vcpu) { (void)vcpu; shim_ops.fpu_init++; }
+__weak void kvmla_fpu_load_pending(struct kvm_vcpu *vcpu) { (void)vcpu; shim_ops.fpu_load++; }
+__weak void kvmla_fpu_lose(struct kvm_vcpu *vcpu) { (void)vcpu; shim_ops.fpu_lose++; }
+__weak void kvmla_fpu_reset(struct kvm_vcpu *vcpu) { (void)vcpu; shim_ops.fpu_reset++; }
+__weak int kvmla_fpu_exit(struct kvm_vcpu *vcpu, unsigned int ecode)
+{
+	(void)vcpu; (void)ecode;
+	return RESUME_GUEST;
+}
