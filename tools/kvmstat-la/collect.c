@@ -516,3 +516,24 @@ const char *ks_lat_kind_name(int kind)
 	}
 	return "?";
 }
+
+/* 'r': counts restart from zero (a baseline is subtracted from then on) */
+void ks_reset(struct ks_ctx *ctx)
+{
+	struct ks_snapshot raw;
+
+	ks_snapshot_init(&raw);
+	ctx->have_base = false;
+	if (!ks_collect(ctx, &raw)) {
+		ks_snapshot_copy(&ctx->base, &raw);
+		ctx->have_base = true;
+	}
+	ks_snapshot_free(&raw);
+}
+
+/* -p/-g changed (TUI keys): forget the VM list, find it again */
+void ks_filters_changed(struct ks_ctx *ctx)
+{
+	ctx->nvms = 0;
+	ks_vms_refresh(ctx, false);
+}

@@ -180,6 +180,8 @@ const struct ks_vm *ks_snap_vm(const struct ks_snapshot *s, int pid);
 size_t ks_distinct_reasons(const struct ks_snapshot *s, int event, unsigned long long **out);
 size_t ks_distinct_vcpus(const struct ks_snapshot *s, int pid, int **out);
 const char *ks_lat_kind_name(int kind);
+void ks_reset(struct ks_ctx *ctx);
+void ks_filters_changed(struct ks_ctx *ctx);
 
 /* providers */
 extern const struct ks_provider ks_prov_bpf, ks_prov_perf, ks_prov_stats;

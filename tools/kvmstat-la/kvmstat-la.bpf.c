@@ -18,7 +18,8 @@
 #include <bpf/bpf_core_read.h>
 #include "kvmstat-la.h"
 
-const volatile bool filter_pid = false;
+/* writable at run time (the TUI's p/g/c keys change the VM filter) */
+volatile bool filter_pid = false;
 const volatile bool do_latency = true;
 /* profile indexes of the events with dedicated programs (-1 = unused) */
 const volatile int idx_entry = -1;

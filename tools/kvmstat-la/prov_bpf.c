@@ -66,7 +66,6 @@ static int try_load(struct ks_ctx *ctx, struct bpf_data *d, bool btf)
 	if (!s)
 		return -errno ? -errno : -EINVAL;
 	all_autoload_off(s);
-	s->rodata->filter_pid = ctx->o->npids || ctx->o->guest;
 	s->rodata->do_latency = !ctx->o->no_latency;
 	for (int i = 0; i < p->nev; i++) {
 		struct bpf_program *prog = x86 ? dedicated(s, p->ev[i].name, btf) : NULL;
@@ -102,6 +101,8 @@ static void update_pids(struct ks_ctx *ctx, struct bpf_data *d)
 {
 	int fd = bpf_map__fd(d->skel->maps.pids);
 	__u8 one = 1;
+
+	d->skel->bss->filter_pid = ctx->o->npids || ctx->o->guest;
 
 	for (size_t i = 0; i < ctx->nvms; i++) {
 		__u32 pid = ctx->vms[i].pid;
@@ -191,8 +192,7 @@ static int bpf_collect(struct ks_ctx *ctx, struct ks_snapshot *s)
 	if (!vals || !lv)
 		return -ENOMEM;
 	ks_vms_refresh(ctx, false);	/* thread names; -g re-finds guests by name */
-	if (ctx->o->guest)
-		update_pids(ctx, d);
+	update_pids(ctx, d);
 	while (!bpf_map_get_next_key(cfd, prev, &nck)) {
 		ck = nck;
 		prev = &ck;

@@ -164,6 +164,8 @@ static int perf_collect(struct ks_ctx *ctx, struct ks_snapshot *s)
 		int vcpu = ks_vm_vcpu_of_tid(ctx, t->pid, t->tid);
 		ssize_t n = -1;
 
+		if (!ks_pid_selected(ctx, t->pid))
+			continue;
 		if (!t->gone && t->leader >= 0)
 			n = read(t->leader, d->buf, (t->nfd + 1) * sizeof(unsigned long long));
 		if (n == (ssize_t)((t->nfd + 1) * sizeof(unsigned long long)) &&

@@ -114,7 +114,8 @@ static int steal_fds(int pid, const char *prefix, int *fds, int *ids, int max)
 		if (l <= 0)
 			continue;
 		link[l] = '\0';
-		if (strncmp(link, prefix, strlen(prefix)))
+		if (strncmp(link, prefix, strlen(prefix)) ||
+		    (link[strlen(prefix)] && link[strlen(prefix)] != ':'))
 			continue;
 		fds[n] = syscall(SYS_pidfd_getfd, pidfd, atoi(de->d_name), 0);
 		if (fds[n] < 0)
@@ -128,18 +129,27 @@ static int steal_fds(int pid, const char *prefix, int *fds, int *ids, int max)
 	return n;
 }
 
-static void read_binary(struct ks_ctx *ctx, struct ks_snapshot *s, int objfd, int pid, int vcpu,
-			bool names_only)
+/*
+ * Read one binary stats fd (struct kvm_stats_header, descriptors, data).
+ * vcpu < -1: take the vCPU from the header id ("kvm-PID/vcpu-N").
+ */
+static void read_stats_fd(struct ks_ctx *ctx, struct ks_snapshot *s, int sfd, int pid, int vcpu,
+			  bool names_only)
 {
-	int sfd = ioctl(objfd, KVM_GET_STATS_FD, NULL);
 	struct kvm_stats_header h;
-	char *descs = NULL;
+	char *descs = NULL, id[49] = "";	/* KVM_STATS_NAME_SIZE (48) + NUL */
 	size_t dsz;
 
-	if (sfd < 0)
-		return;
 	if (pread(sfd, &h, sizeof(h), 0) != sizeof(h))
-		goto out;
+		return;
+	if (vcpu < -1) {
+		char *v;
+
+		if (pread(sfd, id, sizeof(id) - 1, h.id_offset) <= 0)
+			return;
+		v = strstr(id, "/vcpu-");
+		vcpu = v ? atoi(v + 6) : KS_NO_VCPU;
+	}
 	dsz = sizeof(struct kvm_stats_desc) + h.name_size;
 	descs = malloc(dsz * h.num_desc);
 	if (!descs || pread(sfd, descs, dsz * h.num_desc, h.desc_offset) != (ssize_t)(dsz * h.num_desc))
@@ -160,7 +170,37 @@ static void read_binary(struct ks_ctx *ctx, struct ks_snapshot *s, int objfd, in
 	}
 out:
 	free(descs);
-	close(sfd);
+}
+
+/*
+ * KVM_GET_STATS_FD itself refuses callers outside the VM's mm (-EIO), so
+ * the stats fds are taken from the VMM: those it opened (QEMU does for
+ * query-stats), and, should the kernel allow it, new ones from its VM and
+ * vCPU fds.
+ */
+static void read_binary(struct ks_ctx *ctx, struct ks_snapshot *s, int pid, bool names_only)
+{
+	int fds[256], ids[256], n;
+
+	n = steal_fds(pid, "anon_inode:kvm-vm-stats", fds, ids, 1);
+	n += steal_fds(pid, "anon_inode:kvm-vcpu-stats", fds + n, ids + n, 255);
+	if (!n) {
+		int obj[256], oid[256], m;
+
+		m = steal_fds(pid, "anon_inode:kvm-vm", obj, oid, 1);
+		m += steal_fds(pid, "anon_inode:kvm-vcpu", obj + m, oid + m, 255 - m);
+		for (int i = 0; i < m; i++) {
+			int sfd = ioctl(obj[i], KVM_GET_STATS_FD, NULL);
+
+			if (sfd >= 0)
+				fds[n++] = sfd;
+			close(obj[i]);
+		}
+	}
+	for (int i = 0; i < n; i++) {
+		read_stats_fd(ctx, s, fds[i], pid, -2, names_only);
+		close(fds[i]);
+	}
 }
 
 static void collect_vm(struct ks_ctx *ctx, struct stats_data *d, struct ks_snapshot *s,
@@ -197,18 +237,7 @@ static void collect_vm(struct ks_ctx *ctx, struct stats_data *d, struct ks_snaps
 			closedir(dir);
 		return;
 	}
-	int fds[64], ids[64], n;
-
-	n = steal_fds(pid, "anon_inode:kvm-vm", fds, ids, 1);
-	for (int i = 0; i < n; i++) {
-		read_binary(ctx, s, fds[i], pid, KS_NO_VCPU, names_only);
-		close(fds[i]);
-	}
-	n = steal_fds(pid, "anon_inode:kvm-vcpu", fds, ids, 64);
-	for (int i = 0; i < n; i++) {
-		read_binary(ctx, s, fds[i], pid, ids[i], names_only);
-		close(fds[i]);
-	}
+	read_binary(ctx, s, pid, names_only);
 }
 
 static int stats_collect(struct ks_ctx *ctx, struct ks_snapshot *s)
@@ -253,7 +282,7 @@ static int stats_open(struct ks_ctx *ctx)
 				ctx->prof.ev[j] = t;
 			}
 	if (!ctx->prof.nev) {
-		ks_err(ctx->o, "no KVM stats: %s unreadable and no VM found for binary stats (mount debugfs: mount -t debugfs nodev %s)",
+		ks_err(ctx->o, "no KVM stats: %s unreadable (mount debugfs: mount -t debugfs nodev %s) and no VM with binary stats fds",
 		       d->dir, dbg);
 		ks_snapshot_free(&s);
 		return -ENOENT;

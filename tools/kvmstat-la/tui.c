@@ -1,3 +1,612 @@
 // SPDX-License-Identifier: GPL-2.0
+/*
+ * The ncurses dashboard.  kvm_stat's screen and keys, plus per-VM and
+ * per-vCPU views, latency columns and sorting by any column.  It only
+ * renders snapshots (collect.c fills them).
+ */
+#include <curses.h>
+#include <fnmatch.h>
+#include <stdlib.h>
+#include <string.h>
 #include "collect.h"
-int ks_tui_run(struct ks_ctx *ctx) { (void)ctx; return 1; }
+
+enum view { V_EVENTS, V_VMS, V_VCPUS, V_NUM };
+static const char *const view_name[V_NUM] = { "events", "VMs", "vCPUs" };
+
+struct row {
+	char label[160];
+	char label2[32];
+	unsigned long long total, delta;
+	double rate;
+	unsigned long long p50, p99, max;
+	bool child;
+	int parent;		/* index of the parent row, for sorting children under it */
+};
+
+struct tui {
+	struct ks_ctx *ctx;
+	enum view view;
+	int sort_col;		/* column index, see cols[] */
+	bool sort_desc;
+	bool children;		/* 'x' */
+	bool help;
+	char msg[256];
+	char guest_buf[128];
+	char filter_buf[128];
+	struct row *rows;
+	size_t nrows, cap;
+};
+
+/* columns: 0 name, 1 second label (PID / vCPU), 2 Total, 3 %Total, 4 CurAvg/s, 5 p50, 6 p99, 7 max */
+#define NCOLS 8
+
+static struct row *add_row(struct tui *t)
+{
+	if (t->nrows == t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 64;
+		t->rows = realloc(t->rows, t->cap * sizeof(*t->rows));
+		if (!t->rows) {
+			endwin();
+			exit(1);
+		}
+	}
+	memset(&t->rows[t->nrows], 0, sizeof(struct row));
+	t->rows[t->nrows].parent = (int)t->nrows;
+	return &t->rows[t->nrows++];
+}
+
+static int lat_kind_for(const struct ks_snapshot *s, int pid, int vcpu)
+{
+	struct ks_lat l;
+
+	ks_lat_sum(s, pid, vcpu, KS_LAT_TOTAL, true, 0, &l);
+	return l.count ? KS_LAT_TOTAL : KS_LAT_USER;
+}
+
+static void set_lat(struct row *r, const struct ks_lat *l)
+{
+	r->p50 = ks_lat_pct(l, 50);
+	r->p99 = ks_lat_pct(l, 99);
+	r->max = l->max_ns;
+}
+
+static void build_rows(struct tui *t, const struct ks_snapshot *cur, const struct ks_snapshot *prev)
+{
+	struct ks_ctx *ctx = t->ctx;
+	struct ks_profile *p = &ctx->prof;
+	double dt = prev && cur->t > prev->t ? cur->t - prev->t : 1;
+
+	t->nrows = 0;
+	if (t->view == V_EVENTS) {
+		for (int i = 0; i < p->nev; i++) {
+			unsigned long long tot, d;
+			struct ks_lat l;
+			struct row *r;
+			int parent;
+
+			if (!ks_event_selected(ctx, i))
+				continue;
+			tot = ks_sum(cur, -1, -2, i, true, 0);
+			d = tot - (prev ? ks_sum(prev, -1, -2, i, true, 0) : 0);
+			if (!tot && ctx->o->zero)
+				continue;
+			parent = (int)t->nrows;
+			r = add_row(t);
+			snprintf(r->label, sizeof(r->label), "%s", p->ev[i].name);
+			r->total = tot;
+			r->delta = d > tot ? 0 : d;
+			r->rate = r->delta / dt;
+			if (cur->has_latency && (p->ev[i].role == KS_ROLE_EXIT || p->ev[i].role == KS_ROLE_UEXIT)) {
+				int kind = p->ev[i].role == KS_ROLE_UEXIT ? KS_LAT_USER : KS_LAT_TOTAL;
+
+				ks_lat_sum(cur, -1, -2, kind, true, 0, &l);
+				set_lat(r, &l);
+			}
+			if (!t->children || !cur->has_reasons || !ks_event_has_reasons(p, i) || !tot)
+				continue;
+			unsigned long long *rv;
+			size_t nr = ks_distinct_reasons(cur, i, &rv);
+
+			for (size_t k = 0; k < nr; k++) {
+				const struct ks_reason_name *rn = ks_reason(p, i, rv[k]);
+				unsigned long long rt = ks_sum(cur, -1, -2, i, false, rv[k]);
+				unsigned long long rd = rt - (prev ? ks_sum(prev, -1, -2, i, false, rv[k]) : 0);
+
+				if (!rt)
+					continue;
+				r = add_row(t);
+				r->child = true;
+				r->parent = parent;
+				snprintf(r->label, sizeof(r->label), "  %s(%s)", p->ev[i].name,
+					 rn ? rn->name : "?");
+				r->total = rt;
+				r->delta = rd > rt ? 0 : rd;
+				r->rate = r->delta / dt;
+				if (cur->has_latency && (p->ev[i].role == KS_ROLE_EXIT ||
+							 p->ev[i].role == KS_ROLE_UEXIT)) {
+					int kind = p->ev[i].role == KS_ROLE_UEXIT ? KS_LAT_USER : KS_LAT_TOTAL;
+
+					ks_lat_sum(cur, -1, -2, kind, false, rv[k], &l);
+					set_lat(r, &l);
+				}
+			}
+			free(rv);
+		}
+		return;
+	}
+	for (size_t v = 0; v < cur->nvms; v++) {
+		const struct ks_vm *vm = &cur->vms[v];
+		unsigned long long tot = 0, pt = 0;
+		struct ks_lat l;
+		struct row *r;
+
+		for (int i = 0; i < p->nev; i++)
+			if (ks_event_selected(ctx, i)) {
+				tot += ks_sum(cur, vm->pid, -2, i, true, 0);
+				pt += prev ? ks_sum(prev, vm->pid, -2, i, true, 0) : 0;
+			}
+		if (t->view == V_VMS) {
+			r = add_row(t);
+			snprintf(r->label, sizeof(r->label), "%s%s", vm->name, vm->alive ? "" : " (DEAD)");
+			snprintf(r->label2, sizeof(r->label2), "%d", vm->pid);
+			r->total = tot;
+			r->delta = tot >= pt ? tot - pt : 0;
+			r->rate = r->delta / dt;
+			if (cur->has_latency) {
+				ks_lat_sum(cur, vm->pid, -2, lat_kind_for(cur, vm->pid, -2), true, 0, &l);
+				set_lat(r, &l);
+			}
+			continue;
+		}
+		int *ids;
+		size_t nid = ks_distinct_vcpus(cur, vm->pid, &ids);
+
+		for (size_t k = 0; k < nid; k++) {
+			unsigned long long ct = 0, cp = 0;
+
+			for (int i = 0; i < p->nev; i++)
+				if (ks_event_selected(ctx, i)) {
+					ct += ks_sum(cur, vm->pid, ids[k], i, true, 0);
+					cp += prev ? ks_sum(prev, vm->pid, ids[k], i, true, 0) : 0;
+				}
+			r = add_row(t);
+			snprintf(r->label, sizeof(r->label), "%s%s", vm->name, vm->alive ? "" : " (DEAD)");
+			if (ids[k] < 0)
+				snprintf(r->label2, sizeof(r->label2), "other");
+			else
+				snprintf(r->label2, sizeof(r->label2), "%d", ids[k]);
+			r->total = ct;
+			r->delta = ct >= cp ? ct - cp : 0;
+			r->rate = r->delta / dt;
+			if (cur->has_latency) {
+				ks_lat_sum(cur, vm->pid, ids[k], lat_kind_for(cur, vm->pid, ids[k]), true, 0, &l);
+				set_lat(r, &l);
+			}
+		}
+		free(ids);
+	}
+}
+
+static struct tui *sort_t;
+
+static int cmp_key(const struct row *a, const struct row *b, int col)
+{
+	switch (col) {
+	case 0: return strcmp(a->label, b->label);
+	case 1: {
+		long x = atol(a->label2), y = atol(b->label2);
+
+		return x < y ? -1 : x > y ? 1 : strcmp(a->label2, b->label2);
+	}
+	case 2: case 3: return a->total < b->total ? -1 : a->total > b->total;
+	case 4: return a->delta < b->delta ? -1 : a->delta > b->delta;
+	case 5: return a->p50 < b->p50 ? -1 : a->p50 > b->p50;
+	case 6: return a->p99 < b->p99 ? -1 : a->p99 > b->p99;
+	case 7: return a->max < b->max ? -1 : a->max > b->max;
+	}
+	return 0;
+}
+
+static int cmp_row(const void *pa, const void *pb)
+{
+	const struct row *a = pa, *b = pb;
+	struct tui *t = sort_t;
+	const struct row *ap, *bp;
+	int c;
+
+	/* children stay under their parent: compare parents first */
+	ap = a->child ? &sort_t->rows[a->parent] : a;
+	bp = b->child ? &sort_t->rows[b->parent] : b;
+	if (ap != bp) {
+		c = cmp_key(ap, bp, t->sort_col);
+		if (!c && t->sort_col == 4)	/* kvm_stat: delta, then total */
+			c = cmp_key(ap, bp, 2);
+		if (!c)
+			c = strcmp(ap->label, bp->label);
+		return t->sort_desc ? -c : c;
+	}
+	if (a->child != b->child)
+		return a->child ? 1 : -1;
+	c = cmp_key(a, b, t->sort_col);
+	if (!c)
+		c = strcmp(a->label, b->label);
+	return t->sort_desc ? -c : c;
+}
+
+static void sort_rows(struct tui *t)
+{
+	struct row *copy = malloc(t->nrows * sizeof(*copy) + 1);
+
+	if (!copy)
+		return;
+	/* cmp_row looks parents up in the unsorted array */
+	memcpy(copy, t->rows, t->nrows * sizeof(*copy));
+	sort_t = t;
+	struct row *orig = t->rows;
+
+	t->rows = copy;
+	qsort(orig, t->nrows, sizeof(*orig), cmp_row);
+	t->rows = orig;
+	free(copy);
+}
+
+static void fmt_ns(char *buf, size_t size, unsigned long long ns)
+{
+	if (!ns)
+		snprintf(buf, size, "-");
+	else if (ns < 10000)
+		snprintf(buf, size, "%lluns", ns);
+	else if (ns < 10000000)
+		snprintf(buf, size, "%.1fus", ns / 1e3);
+	else
+		snprintf(buf, size, "%.1fms", ns / 1e6);
+}
+
+static const char *col_title(struct tui *t, int c)
+{
+	static const char *const base[NCOLS] = {
+		"Event", "", "Total", "%Total", "CurAvg/s", "p50", "p99", "max"
+	};
+
+	if (c == 0 && t->view != V_EVENTS)
+		return "VM";
+	if (c == 1)
+		return t->view == V_VMS ? "PID" : t->view == V_VCPUS ? "vCPU" : "";
+	return base[c];
+}
+
+static void header(struct tui *t, const struct ks_snapshot *cur)
+{
+	struct ks_opts *o = t->ctx->o;
+	char buf[256];
+	int dead = 0, nvm = 0;
+
+	for (size_t i = 0; i < cur->nvms; i++) {
+		nvm++;
+		dead += !cur->vms[i].alive;
+	}
+	if (o->guest)
+		snprintf(buf, sizeof(buf), "kvmstat-la - guest %s", o->guest);
+	else if (o->npids)
+		snprintf(buf, sizeof(buf), "kvmstat-la - pid %d%s", o->pids[0], o->npids > 1 ? ",..." : "");
+	else
+		snprintf(buf, sizeof(buf), "kvmstat-la - summary");
+	attron(A_BOLD);
+	mvprintw(0, 0, "%s", buf);
+	attroff(A_BOLD);
+	printw("   [%s view, provider %s, profile %s, %.1f s]", view_name[t->view],
+	       t->ctx->prov->name, t->ctx->prof.name, o->interval);
+	if ((o->guest || o->npids) && nvm && dead == nvm) {
+		attron(A_REVERSE);
+		mvprintw(1, 0, "Guest is DEAD%s", o->guest ? " - waiting for it to come back (by name)" : "");
+		attroff(A_REVERSE);
+	} else if (o->have_filter) {
+		mvprintw(1, 0, "regex filter: %s", o->filter_str);
+	}
+	if (cur->drops[KS_DROP_COUNT] || cur->drops[KS_DROP_LAT] || cur->drops[KS_DROP_THREAD] ||
+	    cur->drops[KS_DROP_READ])
+		mvprintw(1, 50, "DROPPED updates: counts %llu latency %llu threads %llu reads %llu",
+			 cur->drops[KS_DROP_COUNT], cur->drops[KS_DROP_LAT],
+			 cur->drops[KS_DROP_THREAD], cur->drops[KS_DROP_READ]);
+	if (t->msg[0])
+		mvprintw(LINES - 1, 0, "%s", t->msg);
+}
+
+static void draw(struct tui *t, const struct ks_snapshot *cur, const struct ks_snapshot *prev)
+{
+	static const int width[NCOLS] = { 40, 8, 12, 8, 10, 9, 9, 9 };
+	unsigned long long sum = 0, dsum = 0;
+	int y = 3;
+
+	erase();
+	build_rows(t, cur, prev);
+	sort_rows(t);
+	header(t, cur);
+	attron(A_BOLD);
+	move(2, 0);
+	for (int c = 0; c < NCOLS; c++) {
+		char title[32];
+
+		if (c == 1 && t->view == V_EVENTS)
+			continue;
+		snprintf(title, sizeof(title), "%s%s", col_title(t, c),
+			 c == t->sort_col ? (t->sort_desc ? "v" : "^") : "");
+		printw(c == 0 ? "%-*s" : "%*s", width[c], title);
+	}
+	attroff(A_BOLD);
+	for (size_t i = 0; i < t->nrows; i++)
+		if (!t->rows[i].child) {
+			sum += t->rows[i].total;
+			dsum += t->rows[i].delta;
+		}
+	for (size_t i = 0; i < t->nrows && y < LINES - 2; i++, y++) {
+		struct row *r = &t->rows[i];
+		char a[16], b[16], c[16];
+		unsigned long long parent_total = r->child ? t->rows[i].total : sum;
+
+		(void)parent_total;
+		fmt_ns(a, sizeof(a), r->p50);
+		fmt_ns(b, sizeof(b), r->p99);
+		fmt_ns(c, sizeof(c), r->max);
+		move(y, 0);
+		printw("%-40.40s", r->label);
+		if (t->view != V_EVENTS)
+			printw("%8s", r->label2);
+		printw("%12llu%8.1f%10.0f%9s%9s%9s", r->total, sum ? 100.0 * r->total / sum : 0.0,
+		       r->rate, a, b, c);
+	}
+	if (y < LINES - 1) {
+		attron(A_BOLD);
+		mvprintw(y, 0, "%-40s", "Total");
+		if (t->view != V_EVENTS)
+			printw("%8s", "");
+		printw("%12llu%8s%10.0f", sum, "",
+		       prev && cur->t > prev->t ? dsum / (cur->t - prev->t) : 0.0);
+		attroff(A_BOLD);
+	}
+	refresh();
+}
+
+static const char *const help_lines[] = {
+	"kvmstat-la - interactive commands",
+	"",
+	"   b     toggle the per-VM (guest totals) view",
+	"   v     cycle views: events -> VMs -> vCPUs",
+	"   c     clear the filters (regex, pid, guest)",
+	"   f     filter events by regular expression",
+	"   g     show only the guests whose name matches (glob)",
+	"   h     this help",
+	"   o     toggle sorting: CurAvg/s <-> Total (kvm_stat)",
+	"   1-8   sort by column N; again reverses the order",
+	"   < >   sort by the column left / right",
+	"   p     show only the guest with this PID",
+	"   q     quit",
+	"   r     reset the counts to zero",
+	"   s     set the refresh delay",
+	"   x     toggle reason children (kvm_exit(REASON) ...)",
+	"   any other key refreshes",
+	"",
+	"Latency p50/p99/max: exit -> entry for exit events and VM/vCPU rows",
+	"(userspace round trip when the kernel has no exit tracepoint), and",
+	"return to userspace -> next KVM_RUN for userspace exit rows.",
+	"",
+	"Press any key to return.",
+	NULL,
+};
+
+static void draw_help(void)
+{
+	erase();
+	for (int i = 0; help_lines[i] && i < LINES - 1; i++)
+		mvprintw(i, 0, "%s", help_lines[i]);
+	refresh();
+}
+
+/* bottom-line prompt; returns false on empty input */
+static bool prompt(const char *q, char *buf, size_t size)
+{
+	move(LINES - 1, 0);
+	clrtoeol();
+	printw("%s", q);
+	echo();
+	curs_set(1);
+	timeout(-1);
+	buf[0] = '\0';
+	getnstr(buf, (int)size - 1);
+	noecho();
+	curs_set(0);
+	return buf[0] != '\0';
+}
+
+static void list_guests(struct tui *t, const struct ks_snapshot *cur)
+{
+	int y = 3;
+
+	erase();
+	mvprintw(0, 0, "Guests (pid, name):");
+	for (size_t i = 0; i < cur->nvms && y < LINES - 2; i++, y++)
+		mvprintw(y, 2, "%8d  %s%s", cur->vms[i].pid, cur->vms[i].name,
+			 cur->vms[i].alive ? "" : " (DEAD)");
+	(void)t;
+	refresh();
+}
+
+static void handle_key(struct tui *t, int ch, struct ks_snapshot *cur)
+{
+	struct ks_ctx *ctx = t->ctx;
+	struct ks_opts *o = ctx->o;
+	char buf[128];
+
+	t->msg[0] = '\0';
+	switch (ch) {
+	case 'b':
+		t->view = t->view == V_VMS ? V_EVENTS : V_VMS;
+		break;
+	case 'v':
+		t->view = (t->view + 1) % V_NUM;
+		break;
+	case 'c':
+		o->have_filter = false;
+		o->filter_str = NULL;
+		o->npids = 0;
+		o->guest = NULL;
+		ks_filters_changed(ctx);
+		snprintf(t->msg, sizeof(t->msg), "filters cleared");
+		break;
+	case 'f':
+		if (prompt("Show events matching regex: ", buf, sizeof(buf))) {
+			regex_t re;
+
+			if (regcomp(&re, buf, REG_EXTENDED | REG_NOSUB)) {
+				snprintf(t->msg, sizeof(t->msg), "invalid regex '%s'", buf);
+				break;
+			}
+			if (o->have_filter)
+				regfree(&o->filter);
+			o->filter = re;
+			o->have_filter = true;
+			snprintf(t->filter_buf, sizeof(t->filter_buf), "%s", buf);
+			o->filter_str = t->filter_buf;
+		}
+		break;
+	case 'g':
+		list_guests(t, cur);
+		if (prompt("Show guest whose name matches: ", buf, sizeof(buf))) {
+			snprintf(t->guest_buf, sizeof(t->guest_buf), "%s", buf);
+			o->guest = t->guest_buf;
+			o->npids = 0;
+			ks_filters_changed(ctx);
+		}
+		break;
+	case 'p':
+		list_guests(t, cur);
+		if (prompt("Show guest with PID: ", buf, sizeof(buf))) {
+			char *end;
+			long pid = strtol(buf, &end, 10);
+
+			if (*end || pid <= 0) {
+				snprintf(t->msg, sizeof(t->msg), "'%s' is not a pid", buf);
+				break;
+			}
+			o->pids[0] = (int)pid;
+			o->npids = 1;
+			o->guest = NULL;
+			ks_filters_changed(ctx);
+		}
+		break;
+	case 'o':
+		t->sort_col = t->sort_col == 4 ? 2 : 4;
+		t->sort_desc = true;
+		break;
+	case '<':
+		t->sort_col = (t->sort_col + NCOLS - 1) % NCOLS;
+		break;
+	case '>':
+		t->sort_col = (t->sort_col + 1) % NCOLS;
+		break;
+	case 'r':
+		ks_reset(ctx);
+		snprintf(t->msg, sizeof(t->msg), "counts reset");
+		break;
+	case 's':
+		if (prompt("Set delay (0.1-25.5 s): ", buf, sizeof(buf))) {
+			char *end;
+			double d = strtod(buf, &end);
+
+			if (*end || d < 0.1 || d > 25.5)
+				snprintf(t->msg, sizeof(t->msg), "'%s' is not a delay between 0.1 and 25.5", buf);
+			else
+				o->interval = d;
+		}
+		break;
+	case 'x':
+		t->children = !t->children;
+		break;
+	case 'h':
+		t->help = true;
+		break;
+	default:
+		if (ch >= '1' && ch < '1' + NCOLS) {
+			int c = ch - '1';
+
+			if (t->sort_col == c)
+				t->sort_desc = !t->sort_desc;
+			else
+				t->sort_desc = c >= 2;
+			t->sort_col = c;
+		}
+		break;
+	}
+}
+
+int ks_tui_run(struct ks_ctx *ctx)
+{
+	struct tui t = { .ctx = ctx, .view = V_EVENTS, .sort_col = 4, .sort_desc = true };
+	struct ks_snapshot prev, cur;
+	double first = 0.25;	/* kvm_stat: a quick first refresh */
+	int rc = 0;
+
+	ks_snapshot_init(&prev);
+	ks_snapshot_init(&cur);
+	if (ks_collect(ctx, &prev))
+		return 1;
+	if (!initscr()) {
+		ks_err(ctx->o, "cannot initialise the terminal");
+		return 1;
+	}
+	cbreak();
+	noecho();
+	curs_set(0);
+	keypad(stdscr, TRUE);
+	ks_snapshot_copy(&cur, &prev);
+	draw(&t, &cur, NULL);
+	while (!ks_stopping()) {
+		double wait = first ? first : ctx->o->interval;
+		double due = prev.t + wait;
+		int ch;
+
+		timeout((int)((due - ks_now()) * 1000) > 0 ? (int)((due - ks_now()) * 1000) : 0);
+		ch = getch();
+		if (ch == 'q')
+			break;
+		if (ch != ERR && ch != KEY_RESIZE) {
+			if (t.help) {
+				t.help = false;
+				draw(&t, &cur, &prev);
+				continue;
+			}
+			handle_key(&t, ch, &cur);
+			if (t.help) {
+				draw_help();
+				continue;
+			}
+			if (ch == 'r' || ch == 'c' || ch == 'g' || ch == 'p') {
+				ks_collect(ctx, &prev);
+				ks_snapshot_copy(&cur, &prev);
+			}
+			draw(&t, &cur, &prev);
+			continue;
+		}
+		if (ch == KEY_RESIZE) {
+			draw(&t, &cur, &prev);
+			continue;
+		}
+		if (ks_now() < due)
+			continue;
+		first = 0;
+		ks_snapshot_copy(&prev, &cur);
+		if (ks_collect(ctx, &cur)) {
+			rc = 1;
+			break;
+		}
+		if (ctx->o->listen)
+			ks_metrics_update(ctx, &cur);
+		if (!t.help)
+			draw(&t, &cur, &prev);
+	}
+	endwin();
+	free(t.rows);
+	ks_snapshot_free(&prev);
+	ks_snapshot_free(&cur);
+	return rc;
+}

@@ -168,12 +168,19 @@ def metrics(vmm, path):
                 expect(f"metric {lab}", have.get(lab), n)
 
 
-def stats(vmm, tool):
+def stats(vmm, tool, per_vcpu):
     vms = vm_map(tool)
     for v in vmm["vms"]:
         t = vms.get(v["name"])
         if t is None:
             fail(f"VM {v['name']} missing")
+        x = v["totals"]
+        # debugfs: vCPU stats summed per VM
+        expect(f"{v['name']} io_exits", ev(t, "io_exits")["total"], x["io_out"] + x["io_in"])
+        expect(f"{v['name']} mmio_exits", ev(t, "mmio_exits")["total"], x["mmio_write"] + x["mmio_read"])
+        expect(f"{v['name']} halt_exits", ev(t, "halt_exits")["total"], x["hlt"])
+        if not per_vcpu:
+            continue
         tv = {c["vcpu"]: c for c in t["vcpus"]}
         for c in v["vcpus"]:
             w = f"{v['name']} vcpu {c['vcpu_id']}"
@@ -198,7 +205,7 @@ def main(a):
     elif a[0] == "metrics":
         metrics(load(a[1]), a[2])
     elif a[0] == "stats":
-        stats(load(a[1]), load(a[2]))
+        stats(load(a[1]), load(a[2]), "--per-vcpu" in a)
     else:
         fail(f"unknown check {a[0]}")
 

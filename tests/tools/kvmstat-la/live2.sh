@@ -1,1 +1,116 @@
-: # more live cases
+# SPDX-License-Identifier: GPL-2.0
+# kvmstat-la live cases, part 2 (sourced by run.sh): log rotation, a VM dying
+# mid-refresh, OpenMetrics, KVM stats, and the TUI in tmux.
+
+vm_pid() { # NAME-i -> pid of that VM process
+	local f
+	for f in /proc/[0-9]*/cmdline; do
+		if tr '\0' ' ' <"$f" 2>/dev/null | grep -q -- "-name $1 "; then
+			f=${f#/proc/}; echo "${f%/cmdline}"; return 0
+		fi
+	done
+	return 1
+}
+
+# ---- -L FILE -c: SIGHUP rotation mid-run, then SIGTERM; no interval lost
+log_case() {
+	local name=ks$$log sd=2000
+	rm -f "$tmp/ready" "$tmp/log.csv" "$tmp/log.csv.1"
+	start_vmm "$name" $sd -m 1 -c 2 --pio-out 3000 --pio-in 1000 --delay-us 200 ||
+		{ kt_fail log-rotate "VMM did not start"; return; }
+	"$T" -L "$tmp/log.csv" -c -s 0.3 -g "$name-*" -f "$EVS" --ready "$tmp/ready" \
+		2>"$tmp/log.err" &
+	local tp=$!
+	pids+=("$tp")
+	local why; why=$(wait_ready "$tmp/ready" $sd) || { kt_fail log-rotate "$why"; return; }
+	# rotate while the guests run (they need >= 0.8 s)
+	sleep $(( sd / 1000 )).3
+	mv "$tmp/log.csv" "$tmp/log.csv.1"
+	kill -HUP $tp
+	wait "$vmm_pid"
+	sleep 0.1
+	kill -TERM $tp
+	wait $tp; local rc=$?
+	[ $rc = 0 ] || { kt_fail log-rotate "kvmstat-la rc=$rc: $(head -c 200 "$tmp/log.err")"; return; }
+	[ -s "$tmp/log.csv" ] && [ -s "$tmp/log.csv.1" ] ||
+		{ kt_fail log-rotate "missing a file after rotation"; return; }
+	why=$($CHECK csv "$tmp/$name.vmm.json" kvm_pio "io_out+io_in" "$tmp/log.csv.1" "$tmp/log.csv") &&
+		kt_pass log-rotate || kt_fail log-rotate "$why"
+}
+log_case
+
+# ---- a VM dies mid-refresh (SIGKILL): no crash, reported dead, both providers
+die_case() {
+	local prov=$1 name=ks$$die$1
+	start_vmm "$name" 0 -m 2 -c 1 --loop ||
+		{ kt_fail "vm-dies-$prov" "VMM did not start"; return; }
+	"$T" --json-stream -s 0.2 -n 12 --provider "$prov" -g "$name-*" -f "$EVS" \
+		>"$tmp/die-$prov.jsonl" 2>"$tmp/die-$prov.err" &
+	local tp=$!
+	sleep 1.2
+	local victim; victim=$(vm_pid "$name-1")
+	[ -n "$victim" ] && kill -KILL "$victim"
+	wait $tp; local rc=$?
+	kill -INT "$vmm_pid" 2>/dev/null; wait "$vmm_pid" 2>/dev/null
+	if [ $rc != 0 ]; then kt_fail "vm-dies-$prov" "rc=$rc: $(head -c 200 "$tmp/die-$prov.err")"; return; fi
+	local n; n=$(wc -l <"$tmp/die-$prov.jsonl")
+	[ "$n" = 12 ] || { kt_fail "vm-dies-$prov" "$n lines, want 12"; return; }
+	local why
+	why=$($CHECK schema "$SCHEMA" "$tmp/die-$prov.jsonl" --lines) || { kt_fail "vm-dies-$prov" "$why"; return; }
+	why=$(python3 - "$tmp/die-$prov.jsonl" "$name-1" "$victim" <<'PY'
+import json, sys
+last = [json.loads(x) for x in open(sys.argv[1])][-1]
+vm = [v for v in last["vms"] if v["name"] == sys.argv[2]]
+if not vm: print("killed VM not listed"); sys.exit(1)
+if vm[0]["alive"] or vm[0]["pid"] != int(sys.argv[3]): print(f"killed VM shown {vm[0]['alive']} pid {vm[0]['pid']}"); sys.exit(1)
+if vm[0]["total"] == 0: print("killed VM lost its counts"); sys.exit(1)
+PY
+) && kt_pass "vm-dies-$prov" || kt_fail "vm-dies-$prov" "$why"
+}
+die_case bpf
+die_case perf
+
+# ---- --listen: OpenMetrics with vm/vcpu/reason labels, exact values
+metrics_case() {
+	local name=ks$$met sd=2500 port=$(( 20000 + $$ % 20000 ))
+	rm -f "$tmp/ready"
+	start_vmm "$name" $sd -m 1 -c 2 --pio-out 77 --pio-in 33 --hold 2500 ||
+		{ kt_fail metrics "VMM did not start"; return; }
+	"$T" --listen "127.0.0.1:$port" -s 0.2 -g "$name-*" -f "$EVS" --ready "$tmp/ready" \
+		2>"$tmp/met.err" &
+	local tp=$!
+	pids+=("$tp")
+	local why; why=$(wait_ready "$tmp/ready" $sd) || { kt_fail metrics "$why"; return; }
+	sleep $(( sd / 1000 + 1 ))
+	python3 -c "import urllib.request,sys; sys.stdout.write(urllib.request.urlopen('http://127.0.0.1:$port/metrics', timeout=5).read().decode())" \
+		>"$tmp/metrics.txt" 2>"$tmp/met.curl"
+	kill -TERM $tp; wait $tp
+	wait "$vmm_pid"
+	why=$($CHECK metrics "$tmp/$name.vmm.json" "$tmp/metrics.txt") && kt_pass metrics ||
+		kt_fail metrics "$why $(head -c 200 "$tmp/met.curl")"
+}
+metrics_case
+
+# ---- -d: KVM stats per vCPU (debugfs, then binary stats fds via pidfd_getfd)
+stats_case() {
+	local case=$1 extra=$2 name=ks$$st$1 sd=1500
+	start_vmm "$name" $sd -m 1 -c 2 --pio-out 50 --pio-in 25 --mmio-write 9 --mmio-read 4 --hlt 3 --hold 2500 ||
+		{ kt_fail "$case" "VMM did not start"; return; }
+	"$T" -d --once --json -s 2.5 -g "$name-*" $extra >"$tmp/$case.json" 2>"$tmp/$case.err"
+	local rc=$?
+	wait "$vmm_pid"
+	[ $rc = 0 ] || { kt_fail "$case" "rc=$rc: $(head -c 200 "$tmp/$case.err")"; return; }
+	local why
+	why=$($CHECK stats "$tmp/$name.vmm.json" "$tmp/$case.json" ${3:-}) &&
+		why=$($CHECK schema "$SCHEMA" "$tmp/$case.json") && kt_pass "$case" || kt_fail "$case" "$why"
+}
+if [ -d /sys/kernel/debug/kvm ]; then stats_case stats-debugfs ""; else kt_skip stats-debugfs "no debugfs kvm dir"; fi
+# binary stats: KVM_GET_STATS_FD refuses other processes (-EIO), so this needs
+# a VMM that holds stats fds itself (QEMU does once query-stats ran)
+if ls -l /proc/[0-9]*/fd 2>/dev/null | grep -q 'kvm-vcpu-stats'; then
+	stats_case stats-binary "--debugfs-dir $tmp/nodebugfs" --per-vcpu
+else
+	kt_skip stats-binary "no VMM holds KVM stats fds (kvmla-vmm opens none; KVM_GET_STATS_FD is refused outside the VM's mm)"
+fi
+
+. "$here/tui.sh"
