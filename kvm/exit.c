@@ -411,7 +411,7 @@ static int kvmla_exit_mmio(struct kvm_vcpu *vcpu, u64 gpa)
 	struct kvmla_mem_op op;
 
 	if (!kvmla_exit_decode_mem(vcpu->arch.exit_badi, &op)) {
-		kvmla_exit_inject(vcpu, KVMLA_ECODE_ADE, EXSUBCODE_ADEM, gpa,
+		kvmla_exit_inject(vcpu, KVMLA_ECODE_ADE, KVMLA_ESUBCODE_ADEM, gpa,
 				  vcpu->arch.exit_badi);
 		return RESUME_GUEST;
 	}
@@ -449,7 +449,7 @@ static int kvmla_exit_gpa_fault(struct kvm_vcpu *vcpu, bool write)
 				    KVMLA_FAULT_PATH_SLOW, KVMLA_FAULT_KIND_BEYOND,
 				    -EFAULT, gpa);
 		kvmla_exit_inject(vcpu, KVMLA_ECODE_ADE,
-				  exec ? EXSUBCODE_ADEF : EXSUBCODE_ADEM, gpa,
+				  exec ? KVMLA_ESUBCODE_ADEF : KVMLA_ESUBCODE_ADEM, gpa,
 				  vcpu->arch.exit_badi);
 		return RESUME_GUEST;
 	}
@@ -462,7 +462,7 @@ static int kvmla_exit_gpa_fault(struct kvm_vcpu *vcpu, bool write)
 	trace_kvm_gpa_fault(vcpu->vcpu_id, write, exec, 0, KVMLA_FAULT_PATH_SLOW,
 			    KVMLA_FAULT_KIND_MMIO, 0, gpa);
 	if (exec) {
-		kvmla_exit_inject(vcpu, KVMLA_ECODE_ADE, EXSUBCODE_ADEF, gpa, 0);
+		kvmla_exit_inject(vcpu, KVMLA_ECODE_ADE, KVMLA_ESUBCODE_ADEF, gpa, 0);
 		return RESUME_GUEST;
 	}
 	return kvmla_exit_mmio(vcpu, gpa);
@@ -480,7 +480,7 @@ static int kvmla_exit_write_fault(struct kvm_vcpu *vcpu)
 
 /* ---- the rest ---- */
 
-static int kvmla_exit_int(struct kvm_vcpu *vcpu __always_unused)
+static int kvmla_exit_int(struct kvm_vcpu *vcpu)
 {
 	/* A host interrupt, taken when IRQs came back on (core counts). */
 	return RESUME_GUEST;

@@ -14,6 +14,7 @@
 
 #define KVMLA_ENUM_ITEM_(prefix, v, N)	prefix##N = (v),
 #define KVMLA_ENUM_ECODE_(v, N, ...)	KVMLA_ENUM_ITEM_(KVMLA_ECODE_, v, N)
+#define KVMLA_ENUM_ESUB_(c, v, N, ...)	KVMLA_ENUM_ITEM_(KVMLA_ESUBCODE_, v, N)
 #define KVMLA_ENUM_GSPR_(v, N, ...)	KVMLA_ENUM_ITEM_(KVMLA_GSPR_, v, N)
 #define KVMLA_ENUM_INT_(v, N, ...)	KVMLA_ENUM_ITEM_(KVMLA_INT_, v, N)
 #define KVMLA_ENUM_CSROP_(v, N, ...)	KVMLA_ENUM_ITEM_(KVMLA_CSR_OP_, v, N)
@@ -33,6 +34,7 @@
 #define KVMLA_ENUM_HCALL_(v, N, ...)	KVMLA_ENUM_ITEM_(KVMLA_HCALL_, v, N)
 
 enum kvmla_ecode { KVMLA_ECODES(KVMLA_ENUM_ECODE_) };
+enum kvmla_esubcode { KVMLA_ESUBCODES(KVMLA_ENUM_ESUB_) };
 enum kvmla_gspr_kind { KVMLA_GSPR_KINDS(KVMLA_ENUM_GSPR_) };
 enum kvmla_int { KVMLA_INTS(KVMLA_ENUM_INT_) };
 enum kvmla_csr_op { KVMLA_CSR_OPS(KVMLA_ENUM_CSROP_) };

@@ -222,7 +222,7 @@ KTEST(tracepoint_arguments_are_the_catalog_fields)
 		squeeze(r + 1, got, sizeof(got), ';');
 		squeeze(events[i].proto + 2, want, sizeof(want), '\0');
 		if (strcmp(got, want))
-			KT_FAILF("%s takes (%s), catalog says (%s)",
+			KT_FAILF("%s takes (%.200s), catalog says (%.200s)",
 				 events[i].name, got, want);
 		if (strncmp(got, "u32 vcpu_id", 11))
 			KT_FAILF("%s does not start with u32 vcpu_id",
