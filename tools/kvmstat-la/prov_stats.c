@@ -266,6 +266,14 @@ static int stats_open(struct ks_ctx *ctx)
 	snprintf(ctx->prof.name, sizeof(ctx->prof.name), "stats");
 	snprintf(d->dir, sizeof(d->dir), "%s/kvm", dbg);
 	d->binary = stat(d->dir, &st) || access(d->dir, R_OK | X_OK);
+	if (!d->binary) {
+		/* a locked-down debugfs lists the files but refuses reads (EPERM) */
+		char probe[600];
+		unsigned long long v;
+
+		snprintf(probe, sizeof(probe), "%s/exits", d->dir);
+		d->binary = !read_u64(probe, &v);
+	}
 	ks_snapshot_init(&s);
 	ks_vms_refresh(ctx, true);
 	if (!d->binary)
@@ -282,7 +290,7 @@ static int stats_open(struct ks_ctx *ctx)
 				ctx->prof.ev[j] = t;
 			}
 	if (!ctx->prof.nev) {
-		ks_err(ctx->o, "no KVM stats: %s unreadable (mount debugfs: mount -t debugfs nodev %s) and no VM with binary stats fds",
+		ks_err(ctx->o, "no KVM stats: %s missing or unreadable (mount debugfs: mount -t debugfs nodev %s) and no selected VM holds binary stats fds",
 		       d->dir, dbg);
 		ks_snapshot_free(&s);
 		return -ENOENT;

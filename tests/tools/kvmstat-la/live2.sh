@@ -104,7 +104,16 @@ stats_case() {
 	why=$($CHECK stats "$tmp/$name.vmm.json" "$tmp/$case.json" ${3:-}) &&
 		why=$($CHECK schema "$SCHEMA" "$tmp/$case.json") && kt_pass "$case" || kt_fail "$case" "$why"
 }
-if [ -d /sys/kernel/debug/kvm ]; then stats_case stats-debugfs ""; else kt_skip stats-debugfs "no debugfs kvm dir"; fi
+if cat /sys/kernel/debug/kvm/exits >/dev/null 2>&1; then
+	stats_case stats-debugfs ""
+else
+	kt_skip stats-debugfs "debugfs KVM stats unreadable here ($(cat /sys/kernel/debug/kvm/exits 2>&1 | sed 's/.*: //'))"
+	# then -d must fail cleanly: one line, non-zero, with the debugfs hint
+	"$T" -d --once -s 0.1 -g "nosuchvm$$" >/dev/null 2>"$tmp/e"; rc=$?
+	if [ $rc -ne 0 ] && [ "$(wc -l <"$tmp/e")" = 1 ] && grep -q "mount -t debugfs" "$tmp/e"; then
+		kt_pass stats-unavailable-error
+	else kt_fail stats-unavailable-error "rc=$rc: $(cat "$tmp/e")"; fi
+fi
 # binary stats: KVM_GET_STATS_FD refuses other processes (-EIO), so this needs
 # a VMM that holds stats fds itself (QEMU does once query-stats ran)
 if ls -l /proc/[0-9]*/fd 2>/dev/null | grep -q 'kvm-vcpu-stats'; then
