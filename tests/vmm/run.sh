@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # tests/vmm: the test VMM (kvmla-vmm) and tpcount.  Cases:
 #   build_no_warnings      both programs build with -Wall -Wextra, no warning
+#   sanitizers             ASan/UBSan builds: bad flag, a 2x2 mix, tpcount clean
 #   flag_errors            bad flags: exit 2, one line on stderr, no stdout
 #   help_version           --help names every flag, --version
 #   no_kvm_access          without /dev/kvm access: exit 1, one line, error JSON
@@ -39,6 +40,36 @@ elif grep -qi 'warning' "$tmp/build.log"; then
 else
 	kt_pass build_no_warnings
 fi
+
+# The same programs under ASan/UBSan, for the cases below that run C.
+case_sanitizers() {
+	local san="-fsanitize=address,undefined -fno-omit-frame-pointer"
+	mkdir -p "$tmp/san"
+	if ! make -s -C "$here" OUT="$tmp/san" CFLAGS="-O1 -g $san" \
+	     LDFLAGS="$san" >"$tmp/san.log" 2>&1; then
+		kt_skip sanitizers "cannot build with $san: $(tail -n 1 "$tmp/san.log")"
+		return
+	fi
+	local rc=0 out
+	"$tmp/san/kvmla-vmm" --bogus >/dev/null 2>"$tmp/san.e1"
+	[ $? = 2 ] || rc=1
+	if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
+		"$tmp/san/kvmla-vmm" -m 2 -c 2 --pio-out 50 --pio-in 40 --mmio-write 30 \
+			--mmio-read 20 --hlt 10 --cpuid 5 --phases 2 \
+			--json "$tmp/san.json" 2>"$tmp/san.e2" || rc=1
+		if [ "$(id -u)" = 0 ] && [ -r /sys/kernel/tracing/events/kvm/kvm_pio/id ]; then
+			"$tmp/san/tpcount" -o "$tmp/san.tp" -- "$tmp/san/kvmla-vmm" \
+				--pio-in 7 --json "$tmp/san2.json" 2>"$tmp/san.e3" || rc=1
+			grep -qx '7 kvm:kvm_pio' "$tmp/san.tp" || rc=1
+		fi
+	fi
+	out=$(cat "$tmp"/san.e* 2>/dev/null | grep -m1 -E 'runtime error|Sanitizer')
+	if [ $rc != 0 ] || [ -n "$out" ]; then
+		kt_fail sanitizers "rc=$rc ${out:-$(cat "$tmp"/san.e* | head -c 200)}"
+	else
+		kt_pass sanitizers
+	fi
+}
 
 # JSON helper: python3 reads the document and evaluates the assertions.
 pyjson() { # pyjson file 'python statements using d (the document)'
@@ -184,10 +215,11 @@ eq(d['totals'], vm['totals'], 'totals')
 
 case_names_and_threads() {
 	kt_need_kvm names_and_threads || return
-	"$VMM" -m 2 -c 3 -n nt --hlt 2 --start-delay 1500 --json "$tmp/n.json" \
+	# The VMs wait 3 s before running: time to look at them, even loaded.
+	"$VMM" -m 2 -c 3 -n nt --hlt 2 --start-delay 3000 --json "$tmp/n.json" \
 		2>"$tmp/e" &
 	local vmm=$! i kids="" got="" want
-	for i in $(seq 50); do
+	for i in $(seq 56); do
 		kids=$(pgrep -P $vmm | sort -n | tr '\n' ' ')
 		if [ "$(echo $kids | wc -w)" = 2 ]; then
 			local threads=0 k
@@ -349,6 +381,7 @@ if min(t['io_out'], t['io_in'], t['mmio_write'], t['mmio_read'], t['hlt']) <= 0:
 
 case_flag_errors
 case_help_version
+case_sanitizers
 case_no_kvm_access
 case_json_exact_small
 case_names_and_threads

@@ -597,6 +597,25 @@ static void vm_send(int fd, struct vm_result *hdr, struct vcpu *vcpus, int n)
 			return;
 }
 
+static void vm_cleanup(struct vm *vm)
+{
+	for (unsigned int i = 0; vm->vcpus && i < vm->o->vcpus; i++) {
+		struct vcpu *v = &vm->vcpus[i];
+
+		if (v->run && v->run != MAP_FAILED)
+			munmap(v->run, vm->run_size);
+		if (v->fd > 0)
+			close(v->fd);
+	}
+	free(vm->vcpus);
+	if (vm->mem && vm->mem != MAP_FAILED)
+		munmap(vm->mem, GUEST_RAM_SIZE);
+	if (vm->fd >= 0)
+		close(vm->fd);
+	if (vm->kvm >= 0)
+		close(vm->kvm);
+}
+
 static int vm_main(const struct opts *o, int fd)
 {
 	struct vm vm = { .o = o, .kvm = -1, .fd = -1 };
@@ -758,12 +777,15 @@ static int vm_main(const struct opts *o, int fd)
 	close(fd);
 	if (o->hold_ms)
 		wait_signal(o->hold_ms);	/* the VM and its fds stay alive */
+	pthread_barrier_destroy(&vm.barrier);
+	vm_cleanup(&vm);
 	return hdr.failed;
 
 out_fail:
 	hdr.failed = 1;
 	vm_send(fd, &hdr, vm.vcpus, 0);
 	close(fd);
+	vm_cleanup(&vm);
 	return 1;
 }
 
@@ -1111,6 +1133,8 @@ int main(int argc, char **argv)
 
 		while (waitpid(children[i], &ws, 0) < 0 && errno == EINTR)
 			;
+		free(vms[i].vcpus);
 	}
+	free(vms);
 	return *err || status ? 1 : 0;
 }
