@@ -58,6 +58,7 @@ static enum hrtimer_restart kvmla_timer_wakeup(struct hrtimer *t)
 						      st->timer.hz);
 	else
 		st->timer.tval = KVMLA_TVAL_FIRED;
+	kvmla_sw_csr_set(vcpu, LOONGARCH_CSR_TVAL, st->timer.tval);
 	vcpu->stat.timer_fires++;
 	trace_kvm_timer(vcpu->vcpu_id, KVMLA_TIMER_OP_FIRE, late, 0);
 	kvmla_irq_queue(vcpu, KVMLA_INT_TI, KVMLA_IRQ_SOURCE_TIMER);
@@ -119,16 +120,14 @@ void kvmla_timer_restore(struct kvm_vcpu *vcpu)
 	int op;
 
 	kvmla_csr_write(LOONGARCH_CSR_GCNTC, vcpu->kvm->arch.time_offset);
-	if (!t->saved)
-		return;
-	t->saved = 0;
-	if (kvmla_sw_csr(vcpu, LOONGARCH_CSR_TCFG) != t->tcfg ||
+	if (!t->saved || kvmla_sw_csr(vcpu, LOONGARCH_CSR_TCFG) != t->tcfg ||
 	    kvmla_sw_csr(vcpu, LOONGARCH_CSR_TVAL) != t->tval) {
-		/* Userspace set the timer (migration): count from now. */
+		/* First load, or userspace set the timer: count from now. */
 		t->tcfg = kvmla_sw_csr(vcpu, LOONGARCH_CSR_TCFG);
 		t->tval = kvmla_sw_csr(vcpu, LOONGARCH_CSR_TVAL);
 		t->expire_ns = now + kvmla_timer_ns(t->tval, t->hz);
 	}
+	t->saved = 0;
 
 	if (!(t->tcfg & KVMLA_TCFG_EN)) {
 		op = KVMLA_TIMER_OP_RESTORE_DISABLED;
@@ -138,7 +137,8 @@ void kvmla_timer_restore(struct kvm_vcpu *vcpu)
 		tval = KVMLA_TVAL_FIRED;
 	} else if (now < t->expire_ns) {
 		op = (t->tcfg & KVMLA_TCFG_PERIODIC) ?
-		     KVMLA_TIMER_OP_RESTORE_PERIODIC : KVMLA_TIMER_OP_RESTORE_REMAIN;
+		     KVMLA_TIMER_OP_RESTORE_PERIODIC :
+		     KVMLA_TIMER_OP_RESTORE_REMAIN;
 		tval = kvmla_timer_ticks(t->expire_ns - now, t->hz);
 	} else if (!(t->tcfg & KVMLA_TCFG_PERIODIC)) {
 		/* Expired while away: exactly one TI. */
