@@ -174,6 +174,7 @@ void kvm_arch_vcpu_destroy(struct kvm_vcpu *vcpu)
 	int cpu;
 
 	kvmla_timer_deinit(vcpu);
+	kvmla_vmid_drop(vcpu);
 	kvmla_vcpu_cpuid_release(vcpu);
 	/* No CPU may think its hardware still holds this vCPU. */
 	for_each_possible_cpu(cpu) {
@@ -469,7 +470,7 @@ static int kvmla_vcpu_get_csr(struct kvm_vcpu *vcpu, unsigned int csr,
 			      u64 *val)
 {
 	struct kvm_vcpu_arch *arch = &vcpu->arch;
-	unsigned long irqflags;
+	u64 estat;
 
 	if (kvmla_gcsr_kind(csr) == KVMLA_GCSR_INVALID)
 		return -EINVAL;
@@ -477,21 +478,15 @@ static int kvmla_vcpu_get_csr(struct kvm_vcpu *vcpu, unsigned int csr,
 		*val = arch->gcsr[csr];
 		return 0;
 	}
-
 	/*
-	 * ESTAT: queued interrupts first reach the hardware (and GINTC),
-	 * then the whole file is read back so nothing pending is lost.
+	 * ESTAT as the guest would read it: the hardware lines held in
+	 * GINTC and the interrupts still queued, so none is lost when a VMM
+	 * saves the vCPU.
 	 */
-	local_irq_save(irqflags);
-	if ((arch->flags & KVMLA_VCPU_HW_VALID) &&
-	    arch->last_cpu == smp_processor_id()) {
-		kvmla_irq_deliver(vcpu);
-		kvmla_vcpu_csr_save(vcpu);
-	}
-	local_irq_restore(irqflags);
-	*val = arch->gcsr[LOONGARCH_CSR_ESTAT] |
-	       ((arch->gcsr[LOONGARCH_CSR_GINTC] & 0xff) <<
-		KVMLA_ESTAT_HWI_SHIFT);
+	estat = arch->gcsr[LOONGARCH_CSR_ESTAT] |
+		((arch->gcsr[LOONGARCH_CSR_GINTC] & 0xff) <<
+		 KVMLA_ESTAT_HWI_SHIFT);
+	*val = kvmla_irq_merge_estat(vcpu, estat);
 	return 0;
 }
 
@@ -522,6 +517,7 @@ static void kvmla_vcpu_reset(struct kvm_vcpu *vcpu)
 	struct kvm_vcpu_arch *arch = &vcpu->arch;
 
 	arch->pvtime_gpa = 0;
+	kvmla_fpu_reset(vcpu);
 	kvmla_irq_reset(vcpu);
 	arch->gcsr[LOONGARCH_CSR_ESTAT] = 0;
 	arch->gcsr[LOONGARCH_CSR_GINTC] = 0;
