@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kvm/tlb.c in the host harness: KVM_REQ_TLB_FLUSH becomes a new VPID,
+ * KVM_REQ_TLB_FLUSH_GPA an invtlb of that GPA under the current VPID
+ * (skipped when the VPID changed anyway), both served at entry, and the
+ * stage-2 root handed to the world switch.
+ */
+#include "kvm_internal.h"
+#include "../../../kvm/tlb.c"
+#include "kvmla_fixture.h"
+
+/* vmid.c stand-in: a pending flush means a new VPID. */
+static int checks;
+void kvmla_vmid_check(struct kvm_vcpu *vcpu)
+{
+	checks++;
+	if (vcpu->arch.st.vpid_flush || !vcpu->arch.st.vpid) {
+		vcpu->arch.st.vpid += 1;
+		vcpu->arch.st.vpid_flush = 0;
+	}
+}
+
+static struct kvm_vcpu *setup(void)
+{
+	struct kvm_vcpu *v = fx_setup();
+
+	checks = 0;
+	kvmla_vpid_mask = 0xff;
+	v->arch.st.vpid = 0x305;
+	fx_kvm->arch.st.pgd = (void *)0x9000000001230000UL;
+	return v;
+}
+
+KTEST(flush_request_gives_new_vpid)
+{
+	struct kvm_vcpu *v = setup();
+
+	kvm_make_request(KVM_REQ_TLB_FLUSH, v);
+	kvmla_tlb_serve_requests(v);
+	KT_EXPECT_EQ(v->arch.st.vpid, 0x306);
+	KT_EXPECT(!kvm_test_request(KVM_REQ_TLB_FLUSH, v));
+	KT_EXPECT_EQ(FX_FIELD(kvm_tlb_flush, "scope"), KVMLA_TLB_SCOPE_VPID);
+	KT_EXPECT_EQ(FX_FIELD(kvm_tlb_flush, "reason"),
+		     KVMLA_TLB_REASON_REQUEST);
+	KT_EXPECT_EQ(hw.invtlb, 0);
+	KT_EXPECT_EQ(checks, 1);
+	return KT_PASS;
+}
+
+KTEST(gpa_request_invalidates_that_gpa)
+{
+	struct kvm_vcpu *v = setup();
+
+	v->arch.st.flush_gpa = 0x12345678;
+	kvm_make_request(KVM_REQ_TLB_FLUSH_GPA, v);
+	kvmla_tlb_serve_requests(v);
+	KT_EXPECT_EQ(hw.invtlb, 1);
+	KT_EXPECT_EQ(hw.invtlb_op, INVTLB_GID_ADDR);
+	KT_EXPECT_EQ(hw.invtlb_info, 0x05);
+	KT_EXPECT_EQ(hw.invtlb_addr, 0x12345678 & PAGE_MASK);
+	KT_EXPECT_EQ(v->stat.tlb_flush_gpa, 1);
+	KT_EXPECT_EQ(FX_FIELD(kvm_tlb_flush, "scope"), KVMLA_TLB_SCOPE_GPA);
+	KT_EXPECT_EQ(FX_FIELD(kvm_tlb_flush, "gpa"), 0x12345678);
+	KT_EXPECT(!kvm_test_request(KVM_REQ_TLB_FLUSH_GPA, v));
+	/* served once */
+	kvmla_tlb_serve_requests(v);
+	KT_EXPECT_EQ(hw.invtlb, 1);
+	return KT_PASS;
+}
+
+KTEST(gpa_flush_skipped_when_vpid_changes)
+{
+	struct kvm_vcpu *v = setup();
+
+	kvm_make_request(KVM_REQ_TLB_FLUSH, v);
+	kvm_make_request(KVM_REQ_TLB_FLUSH_GPA, v);
+	kvmla_tlb_serve_requests(v);
+	KT_EXPECT_EQ(hw.invtlb, 0);
+	KT_EXPECT_EQ(v->arch.st.vpid, 0x306);
+	KT_EXPECT(!kvm_test_request(KVM_REQ_TLB_FLUSH_GPA, v));
+	return KT_PASS;
+}
+
+KTEST(entry_loads_stage2_root)
+{
+	struct kvm_vcpu *v = setup();
+
+	kvmla_tlb_serve_requests(v);
+	KT_EXPECT_EQ(v->arch.guest_pgdl, 0x9000000001230000UL);
+	kvmla_tlb_flush_all(v, KVMLA_TLB_REASON_UNMAP);
+	KT_EXPECT_EQ(v->arch.st.vpid_flush, 1);
+	KT_EXPECT_EQ(FX_FIELD(kvm_tlb_flush, "reason"), KVMLA_TLB_REASON_UNMAP);
+	return KT_PASS;
+}
+
+static const struct ktest_case cases[] = {
+	KTEST_CASE(flush_request_gives_new_vpid),
+	KTEST_CASE(gpa_request_invalidates_that_gpa),
+	KTEST_CASE(gpa_flush_skipped_when_vpid_changes),
+	KTEST_CASE(entry_loads_stage2_root),
+};
+
+int main(int argc, char **argv)
+{
+	int r = ktest_main("kvm/tlb", cases, KTEST_N(cases));
+
+	fx_teardown();
+	return r;
+}
