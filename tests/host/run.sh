@@ -12,6 +12,9 @@ top=$(cd "$here/../.." && pwd)
 kt_suite host
 B=$top/build/host
 mkdir -p "$B"
+# One run at a time per checkout: runs share build/host.
+exec 8>"$B/.lock"
+flock 8
 
 tree=$("$top/scripts/prepare-kernel.sh" 2>"$B/prepare.log" | tail -n 1)
 if [ -z "$tree" ] || [ ! -d "$tree/arch/loongarch" ]; then
