@@ -499,10 +499,10 @@ static void handle_key(struct tui *t, int ch, struct ks_snapshot *cur)
 		t->sort_desc = true;
 		break;
 	case '<':
-		t->sort_col = (t->sort_col + NCOLS - 1) % NCOLS;
-		break;
 	case '>':
-		t->sort_col = (t->sort_col + 1) % NCOLS;
+		do	/* the events view has no second label column */
+			t->sort_col = (t->sort_col + (ch == '<' ? NCOLS - 1 : 1)) % NCOLS;
+		while (t->sort_col == 1 && t->view == V_EVENTS);
 		break;
 	case 'r':
 		ks_reset(ctx);

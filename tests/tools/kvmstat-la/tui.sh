@@ -1,1 +1,89 @@
-: # tui
+# SPDX-License-Identifier: GPL-2.0
+# kvmstat-la TUI in tmux (sourced by run.sh): every key through send-keys,
+# the screen checked with capture-pane.
+tui_case() {
+	command -v tmux >/dev/null || { kt_skip tui "no tmux"; return; }
+	local name=ks$$tui s=ks$$
+	start_vmm "$name" 0 -m 2 -c 2 --loop --delay-us 20 || { kt_fail tui "VMM did not start"; return; }
+	tmux new-session -d -s "$s" -x 150 -y 45 \
+		"'$T' -g '$name-*' -s 0.5 -f '$EVS'; echo kvmstat-la-exited-\$?; sleep 30"
+	pane() { tmux capture-pane -p -t "$s"; }
+	# key KEYS WANT-REGEX [WAIT]: send, wait, expect
+	local bad=""
+	key() {
+		tmux send-keys -t "$s" "$1"
+		sleep "${3:-0.9}"
+		pane >"$tmp/pane"
+		if ! grep -Eq -- "$2" "$tmp/pane"; then
+			bad="$bad [$1: no /$2/]"
+			cp "$tmp/pane" "$tmp/pane.bad"
+		fi
+	}
+	sleep 2
+	pane >"$tmp/pane"
+	grep -q "kvmstat-la - guest $name-\*" "$tmp/pane" && grep -q "^kvm_pio " "$tmp/pane" &&
+		grep -Eq "Event +Total +%Total +CurAvg/s" "$tmp/pane" || bad="$bad [start screen]"
+	key x 'kvm_pio\(write\)'
+	key x '^kvm_userspace_exit '
+	grep -q 'kvm_pio(write)' "$tmp/pane" && bad="$bad [x did not hide children]"
+	key b "^$name-0 +[0-9]+ "
+	key b '^Event'
+	key v 'VM.*PID'
+	key v "VM +vCPU"
+	grep -Eq "^$name-1 +1 +[0-9]+" "$tmp/pane" || bad="$bad [vCPU rows]"
+	key v '^Event'
+	key o 'Totalv'
+	key o 'CurAvg/sv'
+	key 1 'Event\^'
+	key 1 'Eventv'
+	key '>' '^Event .*Totalv'
+	key '<' 'Eventv'
+	key 7 'p99v'
+	key f 'Show events matching regex'
+	key 'kvm_pio$' 'regex' 0.3
+	tmux send-keys -t "$s" Enter; sleep 0.9; pane >"$tmp/pane"
+	grep -q 'regex filter: kvm_pio\$' "$tmp/pane" && grep -q '^kvm_pio ' "$tmp/pane" &&
+		! grep -q '^kvm_mmio ' "$tmp/pane" || bad="$bad [f filter]"
+	key c 'filters cleared'
+	grep -q 'kvmstat-la - summary' "$tmp/pane" || bad="$bad [c: header]"
+	local p1; p1=$(vm_pid "$name-1")
+	key p 'Show guest with PID'
+	grep -q "$p1  $name-1" "$tmp/pane" || bad="$bad [p: guest list]"
+	tmux send-keys -t "$s" "$p1" Enter; sleep 0.9; pane >"$tmp/pane"
+	grep -q "kvmstat-la - pid $p1" "$tmp/pane" || bad="$bad [p: header]"
+	key b "^$name-1 +$p1 "
+	grep -q "^$name-0 " "$tmp/pane" && bad="$bad [p: other VM shown]"
+	key b '^Event'
+	key g 'Show guest whose name matches'
+	tmux send-keys -t "$s" "$name-0" Enter; sleep 0.9; pane >"$tmp/pane"
+	grep -q "kvmstat-la - guest $name-0" "$tmp/pane" || bad="$bad [g: header]"
+	key r 'counts reset'
+	key s 'Set delay'
+	tmux send-keys -t "$s" "0.3" Enter; sleep 0.9; pane >"$tmp/pane"
+	grep -q ', 0.3 s\]' "$tmp/pane" || bad="$bad [s: delay]"
+	key s 'Set delay'
+	tmux send-keys -t "$s" "99" Enter; sleep 0.6; pane >"$tmp/pane"
+	grep -q 'not a delay between' "$tmp/pane" || bad="$bad [s: bad delay]"
+	key h 'interactive commands'
+	key z '^Event'
+	key ' ' '^Event'
+	# the guest dies: DEAD, no crash; then it comes back under the same name
+	kill -KILL "$(vm_pid "$name-0")"
+	sleep 1.2; pane >"$tmp/pane"
+	grep -q 'Guest is DEAD' "$tmp/pane" || bad="$bad [dead guest not shown]"
+	local v2pid
+	"$V" -n "$name" -m 1 -c 1 --loop --json /dev/null >/dev/null 2>&1 &
+	v2pid=$!
+	pids+=("$v2pid")
+	sleep 1.5
+	key b "^$name-0 +[0-9]+ "
+	local np; np=$(vm_pid "$name-0")
+	grep -Eq "^$name-0 +$np " "$tmp/pane" || bad="$bad [guest not re-found by name]"
+	grep -q 'Guest is DEAD' "$tmp/pane" && bad="$bad [still DEAD after return]"
+	key q 'kvmstat-la-exited-0' 1.0
+	kill -INT "$v2pid" "$vmm_pid" 2>/dev/null
+	wait "$v2pid" "$vmm_pid" 2>/dev/null
+	tmux kill-session -t "$s" 2>/dev/null
+	[ -z "$bad" ] && kt_pass tui-keys || kt_fail tui-keys "$bad"
+}
+tui_case
