@@ -650,14 +650,15 @@ int tv_an_feed(struct tv_analysis *an, const struct tv_rec *r)
 
 	/* identity: never filtered */
 	if (r->kind == TV_MARKER) {
-		tv_an_set_tgid(an, r->a, r->b);
-		return 0;
+		if (r->a)
+			tv_an_set_tgid(an, r->a, r->b);
+		return count_ev(an, r->evid);
 	}
 	if (r->kind == TV_NEWTASK) {
 		uint32_t ptg = tgid_of(an, r->tid);
 
 		tv_an_set_tgid(an, r->a, r->b ? (ptg ? ptg : r->tid) : r->a);
-		return 0;
+		return count_ev(an, r->evid);
 	}
 
 	rel = r->ts - an->first_ts;
@@ -965,7 +966,8 @@ static void sort_vcpus(struct tv_analysis *an)
 		return;
 	for (unsigned int i = 0; i < an->nr_vcpus; i++)
 		old_tid[i] = an->vcpus[i].tid;
-	qsort(an->vcpus, an->nr_vcpus, sizeof(*an->vcpus), vcpu_cmp);
+	if (an->nr_vcpus > 1)
+		qsort(an->vcpus, an->nr_vcpus, sizeof(*an->vcpus), vcpu_cmp);
 	for (unsigned int c = 0; c < an->nr_csr; c++) {
 		uint32_t t;
 
@@ -980,8 +982,6 @@ static void sort_vcpus(struct tv_analysis *an)
 	free(an->tid_hash);
 	an->tid_hash = NULL;
 	an->tid_hash_cap = 0;
-	for (unsigned int i = 0; i < an->nr_slow; i++)
-		(void)i;
 	free(old_tid);
 }
 

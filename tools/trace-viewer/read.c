@@ -11,6 +11,9 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <ctype.h>
 
 #include <trace-cmd/trace-cmd.h>
@@ -53,6 +56,8 @@ struct tv_reader {
 	void *progress_arg;
 	uint64_t n, max_off;
 	int err;
+	bool checked_pages;		/* pages validated: records must stay inside theirs */
+	unsigned int page_size;
 };
 
 static uint64_t rd_num(const struct tv_reader *rd, const unsigned char *p, unsigned int size,
@@ -386,6 +391,45 @@ struct tv_reader *tv_reader_from_tep(struct tep_handle *tep, char *err, size_t e
 	return rd;
 }
 
+/*
+ * libtraceevent parses the file's format texts; a malformed one can crash
+ * it.  So the file is opened first in a child: if that child dies, the
+ * file is rejected with an error instead of taking us down.
+ */
+static int probe(const char *path, char *err, size_t errlen)
+{
+	int status = 0;
+	pid_t pid;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		return 0;	/* no probe: go on */
+	if (pid == 0) {
+		struct tracecmd_input *h;
+		int fd = open("/dev/null", O_WRONLY);
+
+		if (fd >= 0)
+			dup2(fd, 2);
+		h = tracecmd_open(path, TRACECMD_FL_LOAD_NO_PLUGINS |
+					TRACECMD_FL_LOAD_NO_SYSTEM_PLUGINS);
+		if (!h)
+			_exit(2);
+		tracecmd_close(h);
+		_exit(0);
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return 0;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 2)
+		snprintf(err, errlen, "%s: cannot read trace.dat (truncated or corrupt)", path);
+	else
+		snprintf(err, errlen, "%s: corrupt trace.dat (its event formats cannot be parsed)", path);
+	return -1;
+}
+
 struct tv_reader *tv_reader_open(const char *path, char *err, size_t errlen)
 {
 	struct tracecmd_input *h;
@@ -393,6 +437,7 @@ struct tv_reader *tv_reader_open(const char *path, char *err, size_t errlen)
 	struct stat st;
 	FILE *f;
 	char magic[10];
+	int compressed;
 
 	f = fopen(path, "r");
 	if (!f) {
@@ -409,8 +454,20 @@ struct tv_reader *tv_reader_open(const char *path, char *err, size_t errlen)
 		fclose(f);
 		return NULL;
 	}
+	{
+		char verr[200];
+
+		compressed = tv_validate(fileno(f), verr, sizeof(verr));
+		if (compressed < 0) {
+			snprintf(err, errlen, "%s: %s", path, verr);
+			fclose(f);
+			return NULL;
+		}
+	}
 	fclose(f);
 	tracecmd_set_loglevel(TEP_LOG_NONE);
+	if (probe(path, err, errlen))
+		return NULL;
 	h = tracecmd_open(path, TRACECMD_FL_LOAD_NO_PLUGINS | TRACECMD_FL_LOAD_NO_SYSTEM_PLUGINS);
 	if (!h) {
 		snprintf(err, errlen, "%s: cannot read trace.dat (truncated or corrupt)", path);
@@ -425,6 +482,8 @@ struct tv_reader *tv_reader_open(const char *path, char *err, size_t errlen)
 	rd->h = h;
 	rd->tep = tracecmd_get_tep(h);
 	rd->file_size = st.st_size;
+	rd->checked_pages = compressed == 0;
+	rd->page_size = tracecmd_get_tep(h) ? tep_get_page_size(tracecmd_get_tep(h)) : 0;
 	if (!rd->tep || setup(rd, err, errlen)) {
 		if (!rd->tep)
 			snprintf(err, errlen, "%s: no event formats", path);
@@ -491,6 +550,7 @@ static void marker(struct tv_reader *rd, struct tep_record *rec, struct tv_rec *
 
 		if (sscanf(buf, "kvmla-vm tgid=%u name=%63[^\n]", &tgid, name) == 2)
 			tv_an_set_vm_name(rd->an, tgid, name);
+		o->kind = TV_MARKER;	/* identity only: a = 0 */
 	}
 }
 
@@ -646,6 +706,11 @@ static int cb(struct tracecmd_input *h, struct tep_record *rec, int cpu, void *d
 
 	(void)h;
 	(void)cpu;
+	if (rd->checked_pages && rd->page_size &&
+	    (rec->offset % rd->page_size) + (uint64_t)rec->size > rd->page_size) {
+		rd->err = -EINVAL;
+		return -1;
+	}
 	if (rec->missed_events)
 		tv_an_missed(rd->an, rec->missed_events);
 	if (tv_reader_decode(rd, rec, &r)) {

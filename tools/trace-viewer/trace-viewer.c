@@ -226,7 +226,12 @@ static int cmd_report(int argc, char **argv, bool view)
 	prog.size = tv_reader_file_size(rd);
 	prog.on = prog.on && prog.size > (16u << 20) && !view;
 	clock_gettime(CLOCK_MONOTONIC, &prog.start);
-	if (tv_reader_run(rd, an, progress_cb, &prog) || tv_an_finish(an)) {
+	c = tv_reader_run(rd, an, progress_cb, &prog);
+	if (c == -EINVAL) {
+		rc = fail("%s: corrupt ring-buffer page (an event crosses its page)", path);
+		goto out;
+	}
+	if (c || tv_an_finish(an)) {
 		rc = fail("%s: out of memory while analysing", path);
 		goto out;
 	}

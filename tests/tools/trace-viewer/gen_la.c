@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * gen-la: writes a LoongArch trace.dat of the la_fixture scenario.
+ *   gen-la OUT [ROUNDS [VMS [VCPUS_PER_VM [USER_DELAY_NS]]]]
+ * Used by run.sh (exact expected counts) and bench/trace-viewer.sh (size).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "la_fixture.h"
+
+int main(int argc, char **argv)
+{
+	struct la_scenario s = { .vms = 2, .vcpus_per_vm = 2, .rounds = 32, .delay_user_ns = 20000 };
+	char err[256];
+
+	if (argc < 2 || argc > 6) {
+		fprintf(stderr, "usage: gen-la OUT [ROUNDS [VMS [VCPUS_PER_VM [USER_DELAY_NS]]]]\n");
+		return 2;
+	}
+	if (argc > 2)
+		s.rounds = strtoul(argv[2], NULL, 0);
+	if (argc > 3)
+		s.vms = strtoul(argv[3], NULL, 0);
+	if (argc > 4)
+		s.vcpus_per_vm = strtoul(argv[4], NULL, 0);
+	if (argc > 5)
+		s.delay_user_ns = strtoull(argv[5], NULL, 0);
+	if (!s.vms || !s.vcpus_per_vm || s.vms * s.vcpus_per_vm > 64) {
+		fprintf(stderr, "gen-la: 1..64 vCPUs in all\n");
+		return 2;
+	}
+	if (la_write_trace(argv[1], &s, err, sizeof(err))) {
+		fprintf(stderr, "gen-la: %s\n", err);
+		return 1;
+	}
+	return 0;
+}

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * LoongArch fixtures without LoongArch hardware: the event format text of
+ * every kvm/ tracepoint, generated from the catalog (KVMLA_EVENTS,
+ * KVMLA_FIELDS_<name>, KVMLA_SYMS_<list>) in the layout the kernel writes
+ * to events/kvm/<name>/format (common fields, the fixed-size fields at
+ * their C offsets, a print fmt with __print_symbolic), plus raw records in
+ * that layout, and a writer of whole trace.dat files of a known scenario.
+ */
+#ifndef LA_FIXTURE_H
+#define LA_FIXTURE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define LA_MAX_FIELDS 10
+
+struct la_field {
+	const char *type, *name, *fmt, *sym;
+	unsigned int size, off;
+	int is_signed;
+};
+
+struct la_event {
+	const char *name;
+	int id;
+	struct la_field f[LA_MAX_FIELDS];
+	unsigned int nf, size;		/* record size with the common header */
+	char *format;			/* the format file's text */
+};
+
+/* All events of the catalog, ids from base.  Returns the count. */
+unsigned int la_events(struct la_event **out, int base);
+const struct la_event *la_event(const char *name);
+int la_field_index(const struct la_event *e, const char *field);
+/* Raw record: common header (type, pid) and the values by field order. */
+unsigned int la_encode(const struct la_event *e, int pid, const uint64_t *vals, unsigned char *buf);
+/* The ftrace:print format (markers). */
+const char *la_print_format(void);
+
+/* Scenario counts for one round of one vCPU (see la_fixture.c). */
+struct la_scenario {
+	unsigned int vms, vcpus_per_vm, rounds;
+	uint64_t delay_user_ns;		/* userspace round trip */
+};
+int la_write_trace(const char *path, const struct la_scenario *s, char *err, size_t errlen);
+
+#endif /* LA_FIXTURE_H */

@@ -1,0 +1,305 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# tools/trace-viewer suite:
+#   unit tests of analyze.c (no files, no ncurses), LoongArch decoding from
+#   catalog-generated formats, LoongArch trace.dat fixtures end to end (v6,
+#   v7 zstd, v7 uncompressed), bad flags and hostile files, a time-bounded
+#   libFuzzer run over the reader, a live recording of the test VMM with
+#   exact counts, and the HTML report in headless Chromium.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../../.." && pwd)
+. "$top/tests/lib/ktest.sh"
+kt_suite trace-viewer
+TV=$top/tools/trace-viewer/trace-viewer
+B=$top/build/tests/trace-viewer
+JC="python3 $here/jcheck.py"
+W=$(mktemp -d /tmp/tv-test.XXXXXX)
+trap 'rm -rf "$W"' EXIT
+
+if ! make -s -C "$top/tools/trace-viewer" >"$W/build.log" 2>&1 ||
+   ! make -s -C "$here" B="$B" >>"$W/build.log" 2>&1; then
+	kt_fail build "$(grep -m1 -E 'error|Error' "$W/build.log")"
+	cat "$W/build.log" >&2
+	exit 1
+fi
+if grep -q warning "$W/build.log"; then
+	kt_fail build-warnings "$(grep -m1 warning "$W/build.log")"
+else
+	kt_pass build-warnings
+fi
+
+# ---- unit tests (their own PASS/FAIL lines) ----
+"$B/test_analyze" || KT_FAILED=1
+"$B/test_loongarch" || KT_FAILED=1
+
+# ---- LoongArch trace.dat fixture, end to end ----
+# 2 VMs x 2 vCPUs, 32 rounds, 20 us userspace round trips (la_fixture.c):
+# per vCPU and round: GSPR x3 (CSR 800 ns, IOCSR to userspace 20.3 us,
+# IDLE 50.2 us halted), TLBL 500 ns with a ram/fast/write fault, INT 200 ns
+# after a timer interrupt queued 500 ns before delivery, TLBS to userspace
+# as MMIO read 20.2 us; a TLB flush every 4 rounds, a VPID change every 16.
+"$B/gen-la" "$W/la.dat" 32 2 2 20000 || kt_fail la-fixture "gen-la failed"
+if "$TV" --json "$W/la.dat" >"$W/la.json" 2>"$W/err"; then
+	kt_check la-profile "$(cat "$W/err")" $JC "$W/la.json" \
+		'd["schema"] == "trace-viewer" and d["version"] == 1' \
+		'd["profile"] == "loongarch"' 'd["missed_events"] == 0'
+	kt_check la-exits-by-reason "counts differ" $JC "$W/la.json" \
+		'd["exits"]["total"] == 768' 'reason("gspr")["count"] == 384' \
+		'reason("int")["count"] == 128' 'reason("tlbl")["count"] == 128' \
+		'reason("tlbs")["count"] == 128' 'reason("gspr")["name"] == "GSPR"' \
+		'd["userspace_exits"]["total"] == 256' \
+		'reason("mmio", "userspace_exits")["count"] == 128' \
+		'reason("loongarch_iocsr", "userspace_exits")["count"] == 128'
+	kt_check la-exits-by-vcpu-and-vm "counts differ" $JC "$W/la.json" \
+		'len(d["vcpus"]) == 4' \
+		'all(c["exits"] == 192 and c["userspace_exits"] == 64 for c in d["vcpus"])' \
+		'all(c["by_reason"] == {"gspr": 96, "int": 32, "tlbl": 32, "tlbs": 32} for c in d["vcpus"])' \
+		'all(c["pio_out"] == 32 and c["mmio_read"] == 32 for c in d["vcpus"])' \
+		'vcpu("la-vm-1", 1)["tid"] == 1102 and vcpu("la-vm-1", 1)["comm"] == "CPU 1/KVM"' \
+		'[(m["name"], m["pid"], m["vcpus"], m["exits"]) for m in d["vms"]] == [("la-vm-0", 1000, 2, 384), ("la-vm-1", 1100, 2, 384)]'
+	kt_check la-latency "latencies differ" $JC "$W/la.json" \
+		'd["latency"]["kernel"]["count"] == 512 and d["latency"]["userspace"]["count"] == 256' \
+		'd["latency"]["kernel"]["p50_ns"] == 500 and d["latency"]["kernel"]["p90_ns"] == 50200' \
+		'd["latency"]["kernel"]["min_ns"] == 200 and d["latency"]["kernel"]["max_ns"] == 50200' \
+		'd["latency"]["userspace"]["p50_ns"] == 20200 and d["latency"]["userspace"]["p99_ns"] == 20300' \
+		'reason("gspr")["latency"]["all"]["p50_ns"] == 20300' \
+		'd["latency"]["in_userspace"]["min_ns"] == 20000' \
+		'sum(d["latency"]["kernel"]["log2_hist"]) == 512 and d["latency"]["kernel"]["log2_hist"][15] == 128'
+	kt_check la-state-timeline "state times differ" $JC "$W/la.json" \
+		'all(c["state_ns"]["halted"] == 32 * 50000 for c in d["vcpus"])' \
+		'all(c["state_ns"]["userspace"] == 32 * 40000 for c in d["vcpus"])' \
+		'all(sum(t["halted"]) == 32 * 50000 for t in d["timeline"]["vcpus"])' \
+		'0 < d["timeline"]["bins"] <= 512'
+	kt_check la-csr-faults-churn-irq "values differ" $JC "$W/la.json" \
+		'sorted((c["name"], c["op"], c["count"]) for c in d["csr_matrix"]) == [("TCFG", "wr", 32)] * 4' \
+		'd["gpa_faults"] == [{"class": "ram/fast/write", "count": 128}]' \
+		'd["churn"]["tlb_flushes"] == 32 and d["churn"]["vpid_changes"] == 8 and d["churn"]["vpid_rollovers"] == 4' \
+		'sum(d["churn"]["tlb"]) == 32' \
+		'd["interrupts"]["queued"] == 128 and d["interrupts"]["delivered"] == 128' \
+		'd["interrupts"]["latency"]["min_ns"] == 500 and d["interrupts"]["latency"]["max_ns"] == 500' \
+		'd["events"]["kvm_exit"] == 768 and d["events"]["kvm_enter"] == 260'
+	if python3 -c 'import jsonschema' 2>/dev/null; then
+		kt_check json-schema "does not validate" python3 -c '
+import json, sys, jsonschema
+jsonschema.validate(json.load(open(sys.argv[1])), json.load(open(sys.argv[2])))' \
+			"$W/la.json" "$top/docs/json/trace-viewer.v1.schema.json"
+	else
+		kt_skip json-schema "python3-jsonschema not installed"
+	fi
+else
+	kt_fail la-profile "trace-viewer failed: $(cat "$W/err")"
+fi
+
+# filters and windows
+"$TV" --json --vm la-vm-1 "$W/la.dat" >"$W/f1.json" 2>/dev/null &&
+"$TV" --json --vm 1000 --vcpu 1 "$W/la.dat" >"$W/f2.json" 2>/dev/null &&
+"$TV" --json --tid 1101 "$W/la.dat" >"$W/f3.json" 2>/dev/null &&
+"$TV" --json --from 1ms --to 1500us "$W/la.dat" >"$W/f4.json" 2>/dev/null
+kt_check filters "filtered counts differ" $JC "$W/f1.json" \
+	'd["exits"]["total"] == 384 and [m["name"] for m in d["vms"]] == ["la-vm-1"]'
+kt_check filter-vm-vcpu "filtered counts differ" $JC "$W/f2.json" \
+	'd["exits"]["total"] == 192 and [(c["vm"], c["vcpu_id"]) for c in d["vcpus"]] == [("la-vm-0", 1)]'
+kt_check filter-tid "filtered counts differ" $JC "$W/f3.json" \
+	'd["exits"]["total"] == 192 and [c["tid"] for c in d["vcpus"]] == [1101]'
+kt_check window "windowed counts differ" $JC "$W/f4.json" \
+	'd["exits"]["total"] == 4 and reason("gspr")["count"] == 4 and d["latency"]["all"]["count"] == 0'
+"$TV" --vm no-such-vm "$W/la.dat" >/dev/null 2>"$W/err"
+kt_check filter-unknown-vm "$(cat "$W/err")" grep -q "no VM named 'no-such-vm'" "$W/err"
+
+# the text report names things from the catalog
+"$TV" "$W/la.dat" >"$W/la.txt" 2>&1
+kt_check text-report "missing lines" grep -q "^  GSPR  *384 " "$W/la.txt"
+kt_check text-csr-names "no TCFG row" grep -q "^  TCFG *0x41 *wr" "$W/la.txt"
+
+# trace-cmd reads our writer's files and prints the catalog's names
+if command -v trace-cmd >/dev/null; then
+	trace-cmd report "$W/la.dat" >"$W/la.report" 2>/dev/null
+	kt_check trace-cmd-reads-fixture "trace-cmd report output differs" \
+		test "$(grep -c ' kvm_exit: ' "$W/la.report")" = 768
+	kt_check trace-cmd-symbolic "no reason=GSPR" grep -q "kvm_exit: *vcpu_id=1 reason=GSPR esubcode=0" "$W/la.report"
+	# v7: zstd and uncompressed give the same analysis as v6
+	sed 's|"file": "[^"]*"|"file": ""|' "$W/la.json" >"$W/la.norm"
+	for c in zstd none; do
+		if trace-cmd convert -i "$W/la.dat" -o "$W/la7$c.dat" --file-version 7 \
+		   --compression $c >/dev/null 2>&1; then
+			"$TV" --json "$W/la7$c.dat" 2>/dev/null | sed 's|"file": "[^"]*"|"file": ""|' >"$W/la7$c.norm"
+			kt_check v7-$c "analysis differs from v6" cmp -s "$W/la.norm" "$W/la7$c.norm"
+		else
+			kt_skip v7-$c "trace-cmd convert cannot write v7 $c here"
+		fi
+	done
+else
+	kt_skip trace-cmd-reads-fixture "trace-cmd not installed"
+fi
+
+# ---- bad flags and bad files: one line on stderr, exit status 1 ----
+bad() {	# bad case expected-substring args...
+	local c=$1 want=$2; shift 2
+	"$TV" "$@" >"$W/out" 2>"$W/err"
+	local rc=$? lines
+	lines=$(wc -l <"$W/err")
+	if [ $rc -ne 1 ]; then kt_fail "$c" "exit $rc, expected 1"
+	elif [ "$lines" != 1 ]; then kt_fail "$c" "$lines lines on stderr"
+	elif ! grep -q -- "$want" "$W/err"; then kt_fail "$c" "message: $(cat "$W/err")"
+	else kt_pass "$c"; fi
+}
+bad bad-flag "unknown or incomplete option" --bogus "$W/la.dat"
+bad bad-flag-missing-arg "unknown or incomplete option" "$W/la.dat" --from
+bad bad-time "--from: bad time" --from 12parsecs "$W/la.dat"
+bad bad-window "--to must be after --from" --from 2s --to 1s "$W/la.dat"
+bad bad-vcpu "--vcpu: bad vCPU id" --vcpu -3 "$W/la.dat"
+bad no-file "no trace file given"
+bad two-files "exactly one trace file" "$W/la.dat" "$W/la.dat"
+bad record-bad-duration "bad duration" record -d -1
+bad record-bad-event "bad event" record -e 'kvm:$x'
+bad missing-file "No such file" "$W/none.dat"
+bad directory "not a regular file" "$W"
+: >"$W/empty.dat"
+bad empty-file "bad magic" "$W/empty.dat"
+head -c 5000 /dev/urandom >"$W/random.dat"
+bad random-file "bad magic" "$W/random.dat"
+head -c 3000 "$W/la.dat" >"$W/trunc-header.dat"
+bad truncated-header "truncated" "$W/trunc-header.dat"
+head -c 100000 "$W/la.dat" >"$W/trunc-data.dat"
+bad truncated-data "CPU data beyond the end" "$W/trunc-data.dat"
+# a page whose commit says 64 KB
+python3 - "$W/la.dat" "$W/bad-page.dat" <<'EOF'
+import struct, sys
+d = bytearray(open(sys.argv[1], "rb").read())
+i = d.index(b"flyrecord\0") + 10
+off = struct.unpack_from("<Q", d, i)[0]
+struct.pack_into("<Q", d, off + 8, 65536)
+open(sys.argv[2], "wb").write(d)
+EOF
+bad corrupt-page "page larger than the page size" "$W/bad-page.dat"
+# a format text that libtraceevent cannot survive (found by the fuzzer)
+python3 - "$W/la.dat" "$W/bad-format.dat" <<'EOF'
+import sys
+d = bytearray(open(sys.argv[1], "rb").read())
+i = d.index(b"field:unsigned short common_type", d.index(b"name: kvm_exit\n"))
+d[i + 7:i + 9] = b"\x8d\x8c"
+open(sys.argv[2], "wb").write(d)
+EOF
+"$TV" "$W/bad-format.dat" >/dev/null 2>"$W/err"
+rc=$?
+if [ $rc -le 1 ] && [ "$(wc -l <"$W/err")" -le 1 ]; then
+	kt_pass hostile-format
+else
+	kt_fail hostile-format "exit $rc: $(head -c 200 "$W/err")"
+fi
+"$TV" --json "$W/empty.dat" >"$W/out" 2>/dev/null
+kt_check json-error "no {\"error\"} on stdout" $JC "$W/out" '"bad magic" in d["error"]'
+
+# ---- libFuzzer over the reader, time-bounded ----
+if "$B/fuzz_reader" -help=1 >/dev/null 2>&1; then
+	mkdir -p "$W/corpus"
+	"$B/gen-la" "$W/corpus/a.dat" 1 1 1 1000
+	"$B/gen-la" "$W/corpus/b.dat" 2 1 2 5000
+	cp "$here"/fuzz-corpus/* "$W/corpus/" 2>/dev/null
+	(cd "$W" && ASAN_OPTIONS=detect_leaks=0:allocator_may_return_null=1 \
+		timeout 60 "$B/fuzz_reader" -max_total_time="${TV_FUZZ_SECONDS:-10}" \
+		-detect_leaks=0 -max_len=65536 -rss_limit_mb=1024 corpus >"$W/fuzz.log" 2>&1)
+	rc=$?
+	if [ $rc -eq 0 ]; then
+		kt_pass fuzz-reader
+	else
+		kt_fail fuzz-reader "exit $rc: $(grep -m1 -E 'ERROR|SUMMARY' "$W/fuzz.log")"
+		cp "$W"/crash-* "$W"/leak-* "$W"/timeout-* /tmp/ 2>/dev/null
+	fi
+else
+	"$B/fuzz_reader" "$W/la.dat" "$W/bad-page.dat" "$W/trunc-data.dat" &&
+		kt_pass fuzz-reader-replay
+	kt_skip fuzz-reader "clang-19 libFuzzer not available: replayed the fixtures only"
+fi
+
+# ---- live: record the test VMM, counts must equal its own ----
+VMM=$top/tests/vmm/kvmla-vmm
+live() {
+	kt_need_root live-record || return
+	kt_need_kvm live-record || return
+	kt_need_tracefs live-record || return
+	if [ ! -x "$VMM" ]; then kt_skip live-record "tests/vmm/kvmla-vmm not built"; return; fi
+	# 2 VMs x 2 vCPUs; other helpers may run guests too: record only the VMM's tree
+	if ! "$TV" record -q -o "$W/live.dat" -- "$VMM" -m 2 -c 2 --pio-out 40 --pio-in 20 \
+	     --mmio-write 12 --mmio-read 8 --hlt 5 --cpuid 3 --delay-us 300 \
+	     --json "$W/vmm.json" 2>"$W/err"; then
+		kt_fail live-record "$(tail -1 "$W/err")"
+		return
+	fi
+	kt_pass live-record
+	if ! "$TV" --json "$W/live.dat" >"$W/live.json" 2>"$W/err"; then
+		kt_fail live-analyse "$(cat "$W/err")"
+		return
+	fi
+	kt_check live-missed "events were lost" $JC "$W/live.json" 'd["missed_events"] == 0 and d["missed_places"] == 0'
+	VMM_JSON=$W/vmm.json kt_check live-vms "VMs differ" $JC "$W/live.json" \
+		'sorted((m["name"], m["pid"], m["vcpus"]) for m in d["vms"]) == sorted((m["name"], m["pid"], len(m["vcpus"])) for m in v["vms"])'
+	VMM_JSON=$W/vmm.json kt_check live-exact-counts "counts differ from the VMM's" $JC "$W/live.json" \
+		'all(vcpu(m["name"], c["vcpu_id"])["tid"] == c["tid"] for m in v["vms"] for c in m["vcpus"])' \
+		'all(vcpu(m["name"], c["vcpu_id"])["pio_out"] == c["exits"]["io_out"] for m in v["vms"] for c in m["vcpus"])' \
+		'all(vcpu(m["name"], c["vcpu_id"])["pio_in"] == c["exits"]["io_in"] for m in v["vms"] for c in m["vcpus"])' \
+		'all(vcpu(m["name"], c["vcpu_id"])["mmio_write"] == c["exits"]["mmio_write"] for m in v["vms"] for c in m["vcpus"])' \
+		'all(vcpu(m["name"], c["vcpu_id"])["mmio_read"] == c["exits"]["mmio_read"] for m in v["vms"] for c in m["vcpus"])' \
+		'all(all(vcpu(m["name"], c["vcpu_id"])["userspace_by_reason"].get(k, 0) == n for k, n in c["userspace_exits"].items()) for m in v["vms"] for c in m["vcpus"])' \
+		'sum(m["userspace_exits"] for m in d["vms"]) == v["totals"]["userspace_exits"]'
+	# every userspace round trip waits --delay-us 300 in the VMM
+	kt_check live-latency-reflects-delay "round trips shorter than the VMM delay" $JC "$W/live.json" \
+		'd["latency"]["userspace"]["count"] > 0' \
+		'reason("io", "userspace_exits")["latency"]["userspace"]["min_ns"] >= 300000' \
+		'reason("mmio", "userspace_exits")["latency"]["userspace"]["min_ns"] >= 300000' \
+		'300000 <= d["latency"]["userspace"]["p50_ns"] < 10000000'
+	# trace-cmd reads the recording
+	if command -v trace-cmd >/dev/null; then
+		n=$(trace-cmd report "$W/live.dat" 2>/dev/null | grep -c ' kvm_pio: ')
+		VMM_JSON=$W/vmm.json kt_check live-trace-cmd-report "trace-cmd sees $n kvm_pio" \
+			$JC "$W/live.json" "$n == v['totals']['io_out'] + v['totals']['io_in']"
+	fi
+	"$TV" --json --vm kvmla-vm-1 "$W/live.dat" >"$W/live1.json" 2>/dev/null
+	kt_check live-filter-vm "VM filter" $JC "$W/live1.json" '[m["name"] for m in d["vms"]] == ["kvmla-vm-1"]'
+	# --duration with nothing to run ends on time and still writes a readable file
+	if "$TV" record -q -d 0.3 -e kvm:kvm_pio -p $$ -o "$W/short.dat" 2>"$W/err" &&
+	   "$TV" "$W/short.dat" >/dev/null 2>&1; then
+		kt_pass record-duration
+	else
+		kt_fail record-duration "$(cat "$W/err")"
+	fi
+}
+live
+
+# ---- the HTML report opens in headless Chromium without errors ----
+html() {
+	local chrome
+	"$TV" --html "$W/report.html" "$W/la.dat" 2>"$W/err" || { kt_fail html "$(cat "$W/err")"; return; }
+	if grep -Eq '(src|href)="(https?:)?//' "$W/report.html" || grep -q '@import' "$W/report.html"; then
+		kt_fail html-offline "the page references the network"
+	else
+		kt_pass html-offline
+	fi
+	chrome=$(command -v chromium || command -v chromium-browser || command -v google-chrome || true)
+	if [ -z "$chrome" ]; then kt_skip html-chromium "chromium not installed"; return; fi
+	local prof; prof=$(mktemp -d "$W/chrome.XXXXXX")
+	timeout 60 "$chrome" --headless --no-sandbox --disable-gpu --disable-background-networking \
+		--disable-component-update --disable-sync --no-first-run --user-data-dir="$prof" \
+		--enable-logging=stderr --v=0 --window-size=1280,1600 \
+		--screenshot="$W/shot.png" "file://$W/report.html" >"$W/chrome.out" 2>"$W/chrome.log"
+	if [ ! -s "$W/shot.png" ]; then
+		kt_fail html-chromium "no screenshot: $(tail -1 "$W/chrome.log")"
+		return
+	fi
+	kt_check html-not-blank "the screenshot is blank" python3 "$here/png_stats.py" "$W/shot.png"
+	# page errors: uncaught exceptions and console errors are logged as CONSOLE lines
+	if grep -E 'CONSOLE|Uncaught|ERROR:.*(page|script)' "$W/chrome.log" | grep -v -E 'dbus|Fontconfig|gpu|GPU' >"$W/pageerr"; [ -s "$W/pageerr" ]; then
+		kt_fail html-no-page-errors "$(head -1 "$W/pageerr")"
+	else
+		kt_pass html-no-page-errors
+	fi
+	timeout 60 "$chrome" --headless --no-sandbox --disable-gpu --disable-background-networking \
+		--disable-component-update --disable-sync --no-first-run --user-data-dir="$prof" \
+		--dump-dom "file://$W/report.html" >"$W/dom.html" 2>/dev/null
+	kt_check html-dom "the scripted parts did not run" grep -q 'data-ready="1"' "$W/dom.html"
+	[ -n "${TV_SCREENSHOT:-}" ] && cp "$W/shot.png" "$TV_SCREENSHOT"
+}
+html
+
+exit $KT_FAILED

@@ -1,0 +1,487 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests of tools/trace-viewer/analyze.c: pure functions over decoded
+ * records.  No files, no ncurses: each case feeds an array of struct tv_rec
+ * and checks exact results.
+ */
+#pragma GCC diagnostic ignored "-Woverride-init"
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../lib/ktest.h"
+#include "../../../tools/trace-viewer/trace-viewer.h"
+
+/* x86 SVM exit codes as in the kernel's kvm_exit print fmt */
+#define SVM 2
+#define SVM_IO 0x7b
+#define SVM_HLT 0x78
+#define SVM_NPF 0x400
+
+#define REC(t, k, tid_, ...) ((struct tv_rec){ .ts = (t), .kind = (k), .tid = (tid_), \
+					       .vcpu = TV_NO_VCPU, __VA_ARGS__ })
+
+static struct tv_analysis an;
+
+static void start(enum tv_profile p, const struct tv_opts *o)
+{
+	tv_an_init(&an, o, p);
+	tv_an_reason(&an, tv_reason_key(SVM, SVM_IO), "io", "io");
+	tv_an_reason(&an, tv_reason_key(SVM, SVM_HLT), "hlt", "hlt");
+	tv_an_reason(&an, tv_reason_key(SVM, SVM_NPF), "npf", "npf");
+	tv_an_reason(&an, tv_reason_key(TV_ISA_UEXIT, 2), "io", "io");
+	tv_an_reason(&an, tv_reason_key(TV_ISA_UEXIT, 5), "hlt", "hlt");
+}
+
+static int reason_count(uint32_t isa, uint32_t code)
+{
+	int i = tv_reason_find(&an, tv_reason_key(isa, code));
+
+	return i < 0 ? -1 : (int)an.reasons[i].count;
+}
+
+static struct tv_vcpu *vcpu_by_tid(uint32_t tid)
+{
+	for (unsigned int i = 0; i < an.nr_vcpus; i++)
+		if (an.vcpus[i].tid == tid)
+			return &an.vcpus[i];
+	return NULL;
+}
+
+/* One vCPU: io exit to userspace, hlt and npf handled in the kernel. */
+static const struct tv_rec x86_mix[] = {
+	REC(1000, TV_ENTRY, 100, .vcpu = 0),
+	REC(2000, TV_EXIT, 100, .vcpu = 0, .a = SVM_IO, .b = SVM),
+	REC(2100, TV_PIO, 100, .a = 1, .b = 0x3f8, .c = 1),
+	REC(2300, TV_UEXIT, 100, .a = 2),
+	REC(5000, TV_ENTRY, 100, .vcpu = 0),
+	REC(6000, TV_EXIT, 100, .vcpu = 0, .a = SVM_HLT, .b = SVM),
+	REC(6100, TV_ENTRY, 100, .vcpu = 0),
+	REC(7000, TV_EXIT, 100, .vcpu = 0, .a = SVM_NPF, .b = SVM),
+	REC(7050, TV_MMIO, 100, .a = 2, .b = 1, .c = 4, .x = 0xd0000000),
+	REC(7400, TV_ENTRY, 100, .vcpu = 0),
+};
+
+KTEST(exit_breakdown_by_reason)
+{
+	start(TV_PROFILE_X86, NULL);
+	KT_EXPECT_EQ(tv_an_run(&an, x86_mix, KTEST_N(x86_mix)), 0);
+	KT_EXPECT_EQ(reason_count(SVM, SVM_IO), 1);
+	KT_EXPECT_EQ(reason_count(SVM, SVM_HLT), 1);
+	KT_EXPECT_EQ(reason_count(SVM, SVM_NPF), 1);
+	KT_EXPECT_EQ(reason_count(TV_ISA_UEXIT, 2), 1);
+	KT_EXPECT_EQ(an.nr_vcpus, 1);
+	KT_EXPECT_EQ(an.vcpus[0].exits, 3);
+	KT_EXPECT_EQ(an.vcpus[0].uexits, 1);
+	KT_EXPECT_EQ(an.vcpus[0].pio_out, 1);
+	KT_EXPECT_EQ(an.vcpus[0].pio_in, 0);
+	KT_EXPECT_EQ(an.vcpus[0].mmio_write, 1);
+	KT_EXPECT_EQ(an.vcpus[0].uexit_reason[2], 1);
+	tv_an_free(&an);
+	return KT_PASS;
+}
+
+KTEST(latency_kernel_vs_userspace)
+{
+	int io = -1;
+
+	start(TV_PROFILE_X86, NULL);
+	KT_EXPECT_EQ(tv_an_run(&an, x86_mix, KTEST_N(x86_mix)), 0);
+	/* kernel: hlt 100 ns, npf 400 ns; userspace: io 3000 ns */
+	KT_EXPECT_EQ(an.lat_total[TV_LAT_KERNEL].count, 2);
+	KT_EXPECT_EQ(an.lat_total[TV_LAT_KERNEL].min, 100);
+	KT_EXPECT_EQ(an.lat_total[TV_LAT_KERNEL].max, 400);
+	KT_EXPECT_EQ(an.lat_total[TV_LAT_KERNEL].p50, 100);
+	KT_EXPECT_EQ(an.lat_total[TV_LAT_KERNEL].p99, 400);
+	KT_EXPECT_EQ(an.lat_total[TV_LAT_USER].count, 1);
+	KT_EXPECT_EQ(an.lat_total[TV_LAT_USER].sum, 3000);
+	KT_EXPECT_EQ(an.lat_total[TV_LAT_USER].p50, 3000);
+	KT_EXPECT_EQ(an.lat_total[TV_LAT_ALL].count, 3);
+	KT_EXPECT_EQ(an.lat_total[TV_LAT_ALL].p50, 400);
+	/* exit -> userspace exit 300 ns, then 2700 ns in userspace */
+	KT_EXPECT_EQ(an.uexit_kernel.sum, 300);
+	KT_EXPECT_EQ(an.uexit_user.sum, 2700);
+	io = tv_reason_find(&an, tv_reason_key(SVM, SVM_IO));
+	KT_EXPECT(io >= 0);
+	KT_EXPECT_EQ(an.reasons[io].lat[TV_LAT_USER].count, 1);
+	KT_EXPECT_EQ(an.reasons[io].lat[TV_LAT_KERNEL].count, 0);
+	KT_EXPECT_EQ(an.reasons[io].lat[TV_LAT_ALL].p50, 3000);
+	/* log2 histogram: 100 -> bucket 6 (64..127), 400 -> 8, 3000 -> 11 */
+	KT_EXPECT_EQ(an.lat_total[TV_LAT_KERNEL].hist[6], 1);
+	KT_EXPECT_EQ(an.lat_total[TV_LAT_KERNEL].hist[8], 1);
+	KT_EXPECT_EQ(an.lat_total[TV_LAT_USER].hist[11], 1);
+	/* slowest first */
+	KT_EXPECT_EQ(an.nr_slow, 3);
+	KT_EXPECT_EQ(an.slow[0].lat, 3000);
+	KT_EXPECT(an.slow[0].user);
+	KT_EXPECT_EQ(an.slow[2].lat, 100);
+	tv_an_free(&an);
+	return KT_PASS;
+}
+
+KTEST(state_timeline)
+{
+	const struct tv_vcpu *v;
+	uint64_t sum[TV_ST_NUM] = { 0 };
+
+	start(TV_PROFILE_X86, NULL);
+	KT_EXPECT_EQ(tv_an_run(&an, x86_mix, KTEST_N(x86_mix)), 0);
+	v = &an.vcpus[0];
+	KT_EXPECT_EQ(v->state_ns[TV_ST_GUEST], 2900);
+	KT_EXPECT_EQ(v->state_ns[TV_ST_KERNEL], 700);
+	KT_EXPECT_EQ(v->state_ns[TV_ST_USER], 2700);
+	KT_EXPECT_EQ(v->state_ns[TV_ST_HALTED], 100);
+	/* the bins add up to the totals */
+	for (unsigned int b = 0; b < an.nr_bins; b++)
+		for (int s = 0; s < TV_ST_NUM; s++)
+			sum[s] += v->bins[b][s];
+	for (int s = 0; s < TV_ST_NUM; s++)
+		KT_EXPECT_EQ(sum[s], v->state_ns[s]);
+	/* 6.4 us in 1 us bins: bin 0 is guest only */
+	KT_EXPECT_EQ(an.bin_ns, 1000);
+	KT_EXPECT_EQ(an.nr_bins, 7);
+	KT_EXPECT_EQ(v->bins[0][TV_ST_GUEST], 1000);
+	KT_EXPECT_EQ(v->bins[1][TV_ST_KERNEL], 300);
+	KT_EXPECT_EQ(v->bins[1][TV_ST_USER], 700);
+	tv_an_free(&an);
+	return KT_PASS;
+}
+
+KTEST(timeline_rebins_long_traces)
+{
+	struct tv_rec r[2000];
+	uint64_t sum = 0;
+	size_t n = 0;
+
+	start(TV_PROFILE_X86, NULL);
+	/* 1000 round trips of 1 ms: 1 s, far more than 512 bins of 1 us */
+	for (int i = 0; i < 1000; i++) {
+		r[n++] = REC(1000000ull * i, TV_ENTRY, 7, .vcpu = 3);
+		r[n++] = REC(1000000ull * i + 600000, TV_EXIT, 7, .vcpu = 3, .a = SVM_NPF, .b = SVM);
+	}
+	KT_EXPECT_EQ(tv_an_run(&an, r, n), 0);
+	KT_EXPECT(an.nr_bins <= TV_BINS_MAX);
+	KT_EXPECT(an.nr_bins > TV_BINS_MAX / 4);
+	KT_EXPECT_EQ(an.bin_ns % 1000, 0);		/* 1 us, doubled */
+	KT_EXPECT_EQ((an.bin_ns / 1000) & (an.bin_ns / 1000 - 1), 0);
+	for (unsigned int b = 0; b < an.nr_bins; b++)
+		sum += an.vcpus[0].bins[b][TV_ST_GUEST];
+	KT_EXPECT_EQ(sum, 1000 * 600000ull);
+	KT_EXPECT_EQ(an.vcpus[0].state_ns[TV_ST_KERNEL], 999 * 400000ull);
+	KT_EXPECT_EQ(an.vcpus[0].vcpu_id, 3);
+	tv_an_free(&an);
+	return KT_PASS;
+}
+
+KTEST(percentiles_nearest_rank)
+{
+	struct tv_rec r[200];
+	size_t n = 0;
+
+	start(TV_PROFILE_X86, NULL);
+	/* latencies 1..100 us, in a shuffled order */
+	for (int i = 0; i < 100; i++) {
+		uint64_t lat = (uint64_t)((i * 37) % 100 + 1) * 1000, t = 1000000ull * (i + 1);
+
+		r[n++] = REC(t, TV_EXIT, 9, .vcpu = 0, .a = SVM_NPF, .b = SVM);
+		r[n++] = REC(t + lat, TV_ENTRY, 9, .vcpu = 0);
+	}
+	KT_EXPECT_EQ(tv_an_run(&an, r, n), 0);
+	KT_EXPECT_EQ(an.lat_total[TV_LAT_KERNEL].count, 100);
+	KT_EXPECT_EQ(an.lat_total[TV_LAT_KERNEL].p50, 50000);
+	KT_EXPECT_EQ(an.lat_total[TV_LAT_KERNEL].p90, 90000);
+	KT_EXPECT_EQ(an.lat_total[TV_LAT_KERNEL].p99, 99000);
+	KT_EXPECT_EQ(an.lat_total[TV_LAT_KERNEL].max, 100000);
+	KT_EXPECT_EQ(an.lat_total[TV_LAT_KERNEL].min, 1000);
+	KT_EXPECT_EQ(an.lat_total[TV_LAT_ALL].p90, 90000);
+	KT_EXPECT_EQ(tv_lat_bucket(0), 0);
+	KT_EXPECT_EQ(tv_lat_bucket(1), 0);
+	KT_EXPECT_EQ(tv_lat_bucket(2), 1);
+	KT_EXPECT_EQ(tv_lat_bucket(3), 1);
+	KT_EXPECT_EQ(tv_lat_bucket(1024), 10);
+	KT_EXPECT_EQ(tv_lat_bucket(~0ull), TV_LAT_BUCKETS - 1);
+	tv_an_free(&an);
+	return KT_PASS;
+}
+
+/* No kvm_exit/kvm_entry (as with kvm_pvm here): KVM_RUN returns and re-entries. */
+KTEST(userspace_only_round_trips)
+{
+	static const struct tv_rec r[] = {
+		REC(100, TV_RUN, 50, .a = 1),
+		REC(1000, TV_PIO, 50, .a = 0, .b = 0x3f9),
+		REC(1100, TV_UEXIT, 50, .a = 2),
+		REC(301100, TV_RUN, 50, .a = 1),
+		REC(400000, TV_UEXIT, 50, .a = 5),
+		REC(600000, TV_RUN, 50, .a = 1),
+	};
+	const struct tv_vcpu *v;
+
+	start(TV_PROFILE_X86, NULL);
+	KT_EXPECT_EQ(tv_an_run(&an, r, KTEST_N(r)), 0);
+	KT_EXPECT(!an.seen_exit);
+	KT_EXPECT_EQ(an.lat_total[TV_LAT_USER].count, 2);
+	KT_EXPECT_EQ(an.lat_total[TV_LAT_USER].min, 200000);
+	KT_EXPECT_EQ(an.lat_total[TV_LAT_USER].max, 300000);
+	KT_EXPECT_EQ(an.lat_total[TV_LAT_KERNEL].count, 0);
+	KT_EXPECT_EQ(reason_count(TV_ISA_UEXIT, 2), 1);
+	KT_EXPECT_EQ(reason_count(TV_ISA_UEXIT, 5), 1);
+	v = vcpu_by_tid(50);
+	KT_EXPECT(v != NULL);
+	KT_EXPECT_EQ(v->pio_in, 1);
+	KT_EXPECT_EQ(v->state_ns[TV_ST_GUEST], 1000 + 98900);
+	KT_EXPECT_EQ(v->state_ns[TV_ST_USER], 300000);
+	KT_EXPECT_EQ(v->state_ns[TV_ST_HALTED], 200000);
+	tv_an_free(&an);
+	return KT_PASS;
+}
+
+/* Two VMs named by markers, threads learnt from markers and task_newtask. */
+static const struct tv_rec two_vms[] = {
+	REC(10, TV_MARKER, 1, .a = 201, .b = 200),	/* tid 201 in VM 200 */
+	REC(20, TV_NEWTASK, 300, .a = 301, .b = 1),	/* 300 creates thread 301 */
+	REC(30, TV_NEWTASK, 300, .a = 302, .b = 1),
+	REC(100, TV_EXIT, 201, .vcpu = 0, .a = SVM_IO, .b = SVM),
+	REC(200, TV_ENTRY, 201, .vcpu = 0),
+	REC(300, TV_EXIT, 301, .vcpu = 0, .a = SVM_HLT, .b = SVM),
+	REC(400, TV_ENTRY, 301, .vcpu = 0),
+	REC(500, TV_EXIT, 302, .vcpu = 1, .a = SVM_NPF, .b = SVM),
+	REC(600, TV_ENTRY, 302, .vcpu = 1),
+	REC(700, TV_EXIT, 302, .vcpu = 1, .a = SVM_NPF, .b = SVM),
+	REC(800, TV_ENTRY, 302, .vcpu = 1),
+};
+
+KTEST(breakdown_by_vm)
+{
+	start(TV_PROFILE_X86, NULL);
+	tv_an_set_vm_name(&an, 200, "alpha");
+	tv_an_set_vm_name(&an, 300, "beta");
+	tv_an_set_tgid(&an, 300, 300);
+	KT_EXPECT_EQ(tv_an_run(&an, two_vms, KTEST_N(two_vms)), 0);
+	KT_EXPECT_EQ(an.nr_vms, 2);
+	KT_EXPECT_STREQ(an.vms[0].name, "alpha");
+	KT_EXPECT_EQ(an.vms[0].exits, 1);
+	KT_EXPECT_EQ(an.vms[0].nr_vcpus, 1);
+	KT_EXPECT_STREQ(an.vms[1].name, "beta");
+	KT_EXPECT_EQ(an.vms[1].exits, 3);
+	KT_EXPECT_EQ(an.vms[1].nr_vcpus, 2);
+	/* sorted by VM then vcpu_id */
+	KT_EXPECT_EQ(an.vcpus[0].tid, 201);
+	KT_EXPECT_EQ(an.vcpus[1].tid, 301);
+	KT_EXPECT_EQ(an.vcpus[2].tid, 302);
+	KT_EXPECT_EQ(an.vcpus[2].tgid, 300);
+	tv_an_free(&an);
+	return KT_PASS;
+}
+
+KTEST(filter_vm_vcpu_tid)
+{
+	struct tv_opts o;
+
+	tv_opts_default(&o);
+	snprintf(o.vm_name, sizeof(o.vm_name), "beta");
+	start(TV_PROFILE_X86, &o);
+	tv_an_set_vm_name(&an, 200, "alpha");
+	tv_an_set_vm_name(&an, 300, "beta");
+	KT_EXPECT_EQ(an.opts.vm, 300);
+	KT_EXPECT_EQ(tv_an_run(&an, two_vms, KTEST_N(two_vms)), 0);
+	KT_EXPECT_EQ(reason_count(SVM, SVM_IO), 0);
+	KT_EXPECT_EQ(reason_count(SVM, SVM_HLT), 1);
+	KT_EXPECT_EQ(reason_count(SVM, SVM_NPF), 2);
+	tv_an_free(&an);
+
+	tv_opts_default(&o);
+	o.vcpu = 1;
+	start(TV_PROFILE_X86, &o);
+	KT_EXPECT_EQ(tv_an_run(&an, two_vms, KTEST_N(two_vms)), 0);
+	KT_EXPECT_EQ(reason_count(SVM, SVM_IO), 0);
+	KT_EXPECT_EQ(reason_count(SVM, SVM_HLT), 0);
+	KT_EXPECT_EQ(reason_count(SVM, SVM_NPF), 2);
+	tv_an_free(&an);
+
+	tv_opts_default(&o);
+	o.tid = 201;
+	start(TV_PROFILE_X86, &o);
+	KT_EXPECT_EQ(tv_an_run(&an, two_vms, KTEST_N(two_vms)), 0);
+	KT_EXPECT_EQ(reason_count(SVM, SVM_IO), 1);
+	KT_EXPECT_EQ(reason_count(SVM, SVM_NPF), 0);
+	KT_EXPECT_EQ(an.lat_total[TV_LAT_ALL].count, 1);
+	tv_an_free(&an);
+	return KT_PASS;
+}
+
+KTEST(time_window)
+{
+	struct tv_opts o;
+
+	tv_opts_default(&o);
+	o.from_ns = 450;	/* relative to the first record (ts 10) */
+	o.to_ns = 750;
+	start(TV_PROFILE_X86, &o);
+	KT_EXPECT_EQ(tv_an_run(&an, two_vms, KTEST_N(two_vms)), 0);
+	/* ts 500 (npf), 600 (entry), 700 (npf): one complete pair */
+	KT_EXPECT_EQ(reason_count(SVM, SVM_NPF), 2);
+	KT_EXPECT_EQ(reason_count(SVM, SVM_HLT), 0);
+	KT_EXPECT_EQ(an.lat_total[TV_LAT_ALL].count, 1);
+	KT_EXPECT_EQ(an.nr_used, 3);
+	KT_EXPECT_EQ(an.win_first, 500);
+	KT_EXPECT_EQ(an.win_last, 700);
+	tv_an_free(&an);
+	return KT_PASS;
+}
+
+KTEST(csr_trap_matrix)
+{
+	static const struct tv_rec r[] = {
+		REC(10, TV_EXIT, 5, .vcpu = 0, .a = 22),
+		REC(11, TV_CSR, 5, .vcpu = 0, .a = 0x41, .b = 1),	/* TCFG wr */
+		REC(12, TV_ENTRY, 5, .vcpu = 0),
+		REC(20, TV_EXIT, 5, .vcpu = 0, .a = 22),
+		REC(21, TV_CSR, 5, .vcpu = 0, .a = 0x41, .b = 1),
+		REC(22, TV_ENTRY, 5, .vcpu = 0),
+		REC(30, TV_EXIT, 6, .vcpu = 1, .a = 22),
+		REC(31, TV_CSR, 6, .vcpu = 1, .a = 0x5, .b = 0),	/* ESTAT rd */
+		REC(32, TV_ENTRY, 6, .vcpu = 1),
+	};
+	unsigned int found = 0;
+
+	start(TV_PROFILE_LOONGARCH, NULL);
+	KT_EXPECT_EQ(tv_an_run(&an, r, KTEST_N(r)), 0);
+	KT_EXPECT_EQ(an.nr_csr, 2);
+	for (unsigned int i = 0; i < an.nr_csr; i++) {
+		const struct tv_csr_cell *c = &an.csr[i];
+		uint32_t vid = an.vcpus[c->vcpu_idx].vcpu_id;
+
+		if (c->csr == 0x41 && c->op == 1 && vid == 0 && c->count == 2)
+			found++;
+		if (c->csr == 0x5 && c->op == 0 && vid == 1 && c->count == 1)
+			found++;
+	}
+	KT_EXPECT_EQ(found, 2);
+	KT_EXPECT_STREQ(tv_la_csr_name(0x41), "TCFG");
+	KT_EXPECT_STREQ(tv_la_sym_name("CSR_OP", 1), "wr");
+	tv_an_free(&an);
+	return KT_PASS;
+}
+
+KTEST(gpa_fault_classes)
+{
+	static const struct tv_rec r[] = {
+		REC(10, TV_EXIT, 5, .vcpu = 0, .a = 1),
+		/* kind ram, path fast, write */
+		REC(11, TV_FAULT, 5, .vcpu = 0, .a = 0, .b = 0 | TV_ACC_WRITE << 8),
+		REC(12, TV_FAULT, 5, .vcpu = 0, .a = 0, .b = 0 | TV_ACC_WRITE << 8),
+		/* kind mmio, path slow, read */
+		REC(13, TV_FAULT, 5, .vcpu = 0, .a = 1, .b = 1 | TV_ACC_READ << 8),
+		REC(14, TV_ENTRY, 5, .vcpu = 0),
+	};
+
+	start(TV_PROFILE_LOONGARCH, NULL);
+	KT_EXPECT_EQ(tv_an_run(&an, r, KTEST_N(r)), 0);
+	KT_EXPECT_EQ(an.nr_faults, 2);
+	KT_EXPECT_STREQ(an.faults[0].cls, "ram/fast/write");
+	KT_EXPECT_EQ(an.faults[0].count, 2);
+	KT_EXPECT_STREQ(an.faults[1].cls, "mmio/slow/read");
+	KT_EXPECT_EQ(an.faults[1].count, 1);
+	tv_an_free(&an);
+	return KT_PASS;
+}
+
+KTEST(tlb_vpid_churn)
+{
+	struct tv_rec r[64];
+	size_t n = 0;
+	uint64_t tlb = 0, vpid = 0;
+
+	start(TV_PROFILE_LOONGARCH, NULL);
+	r[n++] = REC(0, TV_ENTRY, 5, .vcpu = 0);
+	for (int i = 0; i < 10; i++)
+		r[n++] = REC(1000 + 100 * i, TV_TLB, 5, .vcpu = 0, .a = 1);
+	for (int i = 0; i < 4; i++)
+		r[n++] = REC(5000 + 100 * i, TV_VPID, 5, .vcpu = 0, .a = 1, .x = 0x10 + i);
+	r[n++] = REC(9000, TV_ROLLOVER, 5, .vcpu = 0);
+	KT_EXPECT_EQ(tv_an_run(&an, r, n), 0);
+	KT_EXPECT_EQ(an.tlb_total, 10);
+	KT_EXPECT_EQ(an.tlb_by_scope[1], 10);
+	KT_EXPECT_EQ(an.vpid_total, 4);
+	KT_EXPECT_EQ(an.rollover_total, 1);
+	for (unsigned int b = 0; b < an.nr_bins; b++) {
+		tlb += an.churn_tlb[b];
+		vpid += an.churn_vpid[b];
+	}
+	KT_EXPECT_EQ(tlb, 10);
+	KT_EXPECT_EQ(vpid, 4);
+	KT_EXPECT_EQ(an.churn_tlb[1], 10);	/* 1.0 .. 1.9 us: bin 1 */
+	KT_EXPECT_EQ(an.churn_vpid[5], 4);
+	tv_an_free(&an);
+	return KT_PASS;
+}
+
+KTEST(irq_queue_to_deliver)
+{
+	static const struct tv_rec r[] = {
+		REC(0, TV_ENTRY, 5, .vcpu = 0),
+		REC(1000, TV_IRQ_QUEUE, 9, .vcpu = 0, .a = 11),
+		REC(1500, TV_IRQ_QUEUE, 9, .vcpu = 0, .a = 11),	/* coalesced */
+		REC(4000, TV_IRQ_DELIVER, 5, .vcpu = 0, .a = 11),
+		REC(5000, TV_IRQ_QUEUE, 9, .vcpu = 0, .a = 12),
+		REC(5600, TV_IRQ_DELIVER, 5, .vcpu = 0, .a = 12),
+		REC(7000, TV_IRQ_DELIVER, 5, .vcpu = 0, .a = 2),	/* never queued */
+	};
+
+	start(TV_PROFILE_LOONGARCH, NULL);
+	KT_EXPECT_EQ(tv_an_run(&an, r, KTEST_N(r)), 0);
+	KT_EXPECT_EQ(an.irq_queued, 3);
+	KT_EXPECT_EQ(an.irq_delivered, 3);
+	KT_EXPECT_EQ(an.irq_lat.count, 2);
+	KT_EXPECT_EQ(an.irq_lat.min, 600);
+	KT_EXPECT_EQ(an.irq_lat.max, 3000);
+	tv_an_free(&an);
+	return KT_PASS;
+}
+
+KTEST(missed_events_counted)
+{
+	start(TV_PROFILE_X86, NULL);
+	tv_an_missed(&an, 17);
+	tv_an_missed(&an, -1);		/* lost, count unknown */
+	KT_EXPECT_EQ(tv_an_finish(&an), 0);
+	KT_EXPECT_EQ(an.missed_events, 17);
+	KT_EXPECT_EQ(an.missed_pages, 2);
+	tv_an_free(&an);
+	return KT_PASS;
+}
+
+KTEST(vcpu_id_from_thread_name)
+{
+	struct tv_vcpu v = { .vcpu_id = TV_NO_VCPU };
+
+	tv_vcpu_set_comm(&v, "CPU 3/KVM");
+	KT_EXPECT_EQ(v.vcpu_id, 3);
+	v.vcpu_id = TV_NO_VCPU;
+	tv_vcpu_set_comm(&v, "qemu-system-x86");
+	KT_EXPECT_EQ(v.vcpu_id, TV_NO_VCPU);
+	return KT_PASS;
+}
+
+static const struct ktest_case cases[] = {
+	KTEST_CASE(exit_breakdown_by_reason),
+	KTEST_CASE(latency_kernel_vs_userspace),
+	KTEST_CASE(state_timeline),
+	KTEST_CASE(timeline_rebins_long_traces),
+	KTEST_CASE(percentiles_nearest_rank),
+	KTEST_CASE(userspace_only_round_trips),
+	KTEST_CASE(breakdown_by_vm),
+	KTEST_CASE(filter_vm_vcpu_tid),
+	KTEST_CASE(time_window),
+	KTEST_CASE(csr_trap_matrix),
+	KTEST_CASE(gpa_fault_classes),
+	KTEST_CASE(tlb_vpid_churn),
+	KTEST_CASE(irq_queue_to_deliver),
+	KTEST_CASE(missed_events_counted),
+	KTEST_CASE(vcpu_id_from_thread_name),
+};
+
+int main(int argc, char **argv)
+{
+	return ktest_main("trace-viewer/analyze", cases, KTEST_N(cases));
+}

@@ -1,0 +1,294 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Structural checks of a trace.dat before libtracecmd sees it.
+ * libtracecmd trusts the sizes and offsets in a file; a truncated or
+ * hostile file could make it allocate or read out of bounds.  Here every
+ * size and offset is checked against the file, and (v6, v7 uncompressed)
+ * every ring-buffer page's commit against the page size, so that bad
+ * input gives a one-line error instead.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "trace-viewer.h"
+
+struct vf {
+	int fd;
+	uint64_t size, pos;
+	bool swap;
+	unsigned int page;
+	char *err;
+	size_t errlen;
+};
+
+static int bad(struct vf *v, const char *what)
+{
+	snprintf(v->err, v->errlen, "corrupt or truncated trace.dat: %s", what);
+	return -1;
+}
+
+static int get(struct vf *v, void *buf, uint64_t n)
+{
+	if (n > v->size || v->pos > v->size - n)
+		return -1;
+	if (pread(v->fd, buf, n, v->pos) != (ssize_t)n)
+		return -1;
+	v->pos += n;
+	return 0;
+}
+
+static uint64_t sw(const struct vf *v, uint64_t x, int n)
+{
+	if (!v->swap)
+		return x;
+	if (n == 2)
+		return __builtin_bswap16((uint16_t)x);
+	if (n == 4)
+		return __builtin_bswap32((uint32_t)x);
+	return __builtin_bswap64(x);
+}
+
+static int u16(struct vf *v, uint64_t *o) { uint16_t x; if (get(v, &x, 2)) return -1; *o = sw(v, x, 2); return 0; }
+static int u32(struct vf *v, uint64_t *o) { uint32_t x; if (get(v, &x, 4)) return -1; *o = sw(v, x, 4); return 0; }
+static int u64(struct vf *v, uint64_t *o) { uint64_t x; if (get(v, &x, 8)) return -1; *o = sw(v, x, 8); return 0; }
+
+static int skip(struct vf *v, uint64_t n)
+{
+	if (n > v->size || v->pos > v->size - n)
+		return -1;
+	v->pos += n;
+	return 0;
+}
+
+/* A NUL-terminated string of at most max bytes. */
+static int str(struct vf *v, char *out, size_t max)
+{
+	for (size_t i = 0; i < max; i++) {
+		char c;
+
+		if (get(v, &c, 1))
+			return -1;
+		if (out)
+			out[i] = c;
+		if (!c)
+			return 0;
+	}
+	return -1;
+}
+
+/* Every page of a CPU's data: commit within the page. */
+static int pages(struct vf *v, uint64_t off, uint64_t size)
+{
+	unsigned char *buf;
+	uint64_t p;
+
+	if (!size)
+		return 0;
+	if (off > v->size || size > v->size - off)
+		return bad(v, "CPU data beyond the end of the file");
+	buf = malloc(v->page);
+	if (!buf)
+		return bad(v, "out of memory");
+	for (p = 0; p < size; p += v->page) {
+		uint64_t n = size - p < v->page ? size - p : v->page, commit = 0;
+
+		if (n < 16 || pread(v->fd, buf, 16, off + p) != 16) {
+			free(buf);
+			return bad(v, "short ring-buffer page");
+		}
+		memcpy(&commit, buf + 8, 8);
+		commit = sw(v, commit, 8);
+		/* bit 30: a missed-events count is stored after the data */
+		if ((commit & 0xfffffffull) + ((commit & (1ull << 30)) ? 8 : 0) > n - 16) {
+			free(buf);
+			return bad(v, "ring-buffer page larger than the page size");
+		}
+	}
+	free(buf);
+	return 0;
+}
+
+static int v6(struct vf *v)
+{
+	uint64_t n, cnt, nsys, ncpu;
+	char name[16];
+
+	if (str(v, name, 12) || strcmp(name, "header_page") || u64(v, &n) || n > (1 << 20) ||
+	    skip(v, n))
+		return bad(v, "header_page");
+	if (str(v, name, 13) || strcmp(name, "header_event") || u64(v, &n) || n > (1 << 20) ||
+	    skip(v, n))
+		return bad(v, "header_event");
+	if (u32(v, &cnt) || cnt > 4096)
+		return bad(v, "ftrace formats");
+	for (uint64_t i = 0; i < cnt; i++)
+		if (u64(v, &n) || n > (1 << 20) || skip(v, n))
+			return bad(v, "ftrace format");
+	if (u32(v, &nsys) || nsys > 4096)
+		return bad(v, "event systems");
+	for (uint64_t s = 0; s < nsys; s++) {
+		if (str(v, NULL, 256) || u32(v, &cnt) || cnt > 65536)
+			return bad(v, "event system");
+		for (uint64_t i = 0; i < cnt; i++)
+			if (u64(v, &n) || n > (1 << 20) || skip(v, n))
+				return bad(v, "event format");
+	}
+	if (u32(v, &n) || skip(v, n))
+		return bad(v, "kallsyms");
+	if (u32(v, &n) || skip(v, n))
+		return bad(v, "printk formats");
+	if (u64(v, &n) || n > (64 << 20) || skip(v, n))
+		return bad(v, "saved command lines");
+	if (u32(v, &ncpu) || ncpu == 0 || ncpu > 8192)
+		return bad(v, "CPU count");
+	if (get(v, name, 10))
+		return bad(v, "data section");
+	if (!memcmp(name, "options  ", 10)) {
+		for (int k = 0; k < 4096; k++) {
+			uint64_t id, sz;
+
+			if (u16(v, &id))
+				return bad(v, "options");
+			if (!id)
+				break;
+			if (u32(v, &sz) || skip(v, sz))
+				return bad(v, "option");
+			/* CPUCOUNT must be 4 bytes, BUFFER options name other instances */
+			if ((id == 8 && sz != 4) || id == 3)
+				return bad(v, id == 3 ? "instance buffers are not supported" : "option");
+			if (k == 4095)
+				return bad(v, "options");
+		}
+		if (get(v, name, 10))
+			return bad(v, "data section");
+	}
+	if (!memcmp(name, "latency  ", 10))
+		return bad(v, "latency-format traces are not supported");
+	if (memcmp(name, "flyrecord", 10))
+		return bad(v, "no flyrecord data");
+	for (uint64_t c = 0; c < ncpu; c++) {
+		uint64_t off, sz, save;
+
+		if (u64(v, &off) || u64(v, &sz))
+			return bad(v, "CPU offsets");
+		save = v->pos;
+		if (pages(v, off, sz))
+			return -1;
+		if (sz && off % v->page)
+			return bad(v, "CPU data not page aligned");
+		v->pos = save;
+	}
+	return 0;
+}
+
+/* v7: the section chain, and the options that point into the file. */
+static int v7(struct vf *v, bool compressed)
+{
+	uint64_t next, seen = 0;
+
+	if (u64(v, &next) || next >= v->size)
+		return bad(v, "first options section");
+	while (next) {
+		uint64_t id, flags, strid, size, end;
+
+		if (++seen > 256)
+			return bad(v, "too many options sections");
+		v->pos = next;
+		next = 0;
+		if (u16(v, &id) || u16(v, &flags) || u32(v, &strid) || u64(v, &size))
+			return bad(v, "section header");
+		if (id != 0)
+			return bad(v, "options section expected");
+		if (size > v->size - v->pos)
+			return bad(v, "section beyond the end of the file");
+		end = v->pos + size;
+		if (flags & 1) {
+			uint64_t csz, usz;
+
+			if (u32(v, &csz) || u32(v, &usz) || csz > end - v->pos || usz > (256u << 20))
+				return bad(v, "compressed section");
+			continue;	/* its content is checked by the decompressor */
+		}
+		while (v->pos < end) {
+			uint64_t oid, osz, ostart, off;
+
+			if (u16(v, &oid) || u32(v, &osz) || osz > end - v->pos)
+				return bad(v, "option");
+			ostart = v->pos;
+			if (oid == 0) {
+				if (osz != 8 || u64(v, &next) || next >= v->size)
+					return bad(v, "options chain");
+				break;
+			}
+			if (oid >= 16 && oid <= 21) {	/* offsets of sections */
+				if (osz != 8 || u64(v, &off) || off >= v->size)
+					return bad(v, "section offset");
+				uint64_t save = v->pos, sid, sfl, sstr, ssz;
+
+				v->pos = off;
+				if (u16(v, &sid) || u16(v, &sfl) || u32(v, &sstr) || u64(v, &ssz) ||
+				    ssz > v->size - v->pos)
+					return bad(v, "section");
+				v->pos = save;
+			}
+			if (oid == 3 && !compressed) {	/* BUFFER: CPU data within the file */
+				uint64_t bofs, pg, ncpu;
+
+				if (u64(v, &bofs) || bofs >= v->size || str(v, NULL, osz) ||
+				    str(v, NULL, osz) || u32(v, &pg) || u32(v, &ncpu) ||
+				    pg != v->page || ncpu > 8192)
+					return bad(v, "buffer option");
+				for (uint64_t c = 0; c < ncpu; c++) {
+					uint64_t cpu, o, s, save;
+
+					if (u32(v, &cpu) || u64(v, &o) || u64(v, &s) ||
+					    v->pos > ostart + osz)
+						return bad(v, "buffer option");
+					save = v->pos;
+					if (pages(v, o, s))
+						return -1;
+					v->pos = save;
+				}
+			}
+			v->pos = ostart + osz;
+		}
+	}
+	return 0;
+}
+
+/* Returns 0 when the pages were checked, 1 for compressed data, -1 with err set. */
+int tv_validate(int fd, char *err, size_t errlen)
+{
+	struct vf v = { .fd = fd, .err = err, .errlen = errlen };
+	unsigned char hdr[10], endian, lsize;
+	char ver[8], comp[64];
+	uint64_t page;
+	struct stat st;
+
+	if (fstat(fd, &st))
+		return bad(&v, strerror(errno));
+	v.size = st.st_size;
+	if (get(&v, hdr, 10) || memcmp(hdr, "\x17\x08\x44tracing", 10)) {
+		snprintf(err, errlen, "not a trace.dat file (bad magic)");
+		return -1;
+	}
+	if (str(&v, ver, sizeof(ver)) || (strcmp(ver, "6") && strcmp(ver, "7")))
+		return bad(&v, "unsupported file version (6 and 7 are)");
+	if (get(&v, &endian, 1) || get(&v, &lsize, 1) || endian > 1 || (lsize != 4 && lsize != 8))
+		return bad(&v, "endianness or long size");
+	v.swap = endian != (__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__);
+	if (u32(&v, &page) || page < 64 || page > (1 << 20) || (page & (page - 1)))
+		return bad(&v, "page size");
+	v.page = (unsigned int)page;
+	if (!strcmp(ver, "6"))
+		return v6(&v);
+	if (str(&v, comp, sizeof(comp)) || str(&v, NULL, 64))
+		return bad(&v, "compression header");
+	if (v7(&v, strcmp(comp, "none") != 0))
+		return -1;
+	return strcmp(comp, "none") ? 1 : 0;
+}
