@@ -1,0 +1,160 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# kvm-build suite: kvm.ko from a clean state against the prepared 6.12
+# tree with clang-19, W=1 with zero warnings, every undefined symbol
+# exported by the tree, sparse clean on our files, checkpatch --strict
+# clean on kvm/, no shared lines with upstream, and the build's wiring
+# (our asm/kvm_host.h and trace.h win, our assembly names, no copy of
+# virt/kvm committed, nothing written into the tree).
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+. "$top/tests/lib/ktest.sh"
+kt_suite kvm-build
+B=$top/build/kvm-build
+mkdir -p "$B"
+exec 8>"$B/.lock"
+flock 8
+llvm=${KVMLA_LLVM:--19}
+
+tree=$("$top/scripts/prepare-kernel.sh" 2>"$B/prepare.log" | tail -n 1)
+if [ -z "$tree" ] || [ ! -f "$tree/include/generated/autoconf.h" ]; then
+	kt_skip build "no prepared LoongArch 6.12 tree: $(tail -n 1 "$B/prepare.log")"
+	exit 0
+fi
+for t in clang llvm-nm llvm-readelf; do
+	command -v "$t$llvm" >/dev/null || {
+		kt_skip build "$t$llvm is not installed (scripts/deps.sh)"
+		exit 0
+	}
+done
+
+# Our files in kvm/ (the copied virt/ and build products are ignored).
+ours=$(cd "$top" && git ls-files -co --exclude-standard kvm |
+       grep -E '(\.[chS]|/Kbuild|/Makefile|\.sh)$' | sort)
+
+# ---- 1. clean W=1 build ----
+stamp=$B/stamp
+touch "$stamp"
+sleep 1
+make -s -C "$top/kvm" KDIR="$tree" LLVM="$llvm" clean >/dev/null 2>&1
+start=$(date +%s)
+if nice make -C "$top/kvm" KDIR="$tree" LLVM="$llvm" W=1 -j"$(nproc)" \
+	modules >"$B/build.log" 2>&1; then
+	kt_pass build
+else
+	kt_fail build "make kvm failed: $(grep -m1 -E 'error|Error' "$B/build.log")"
+fi
+echo "INFO: clean W=1 build took $(( $(date +%s) - start )) s"
+ko=$top/kvm/kvm.ko
+if [ ! -f "$ko" ]; then
+	kt_fail kvm_ko "no kvm/kvm.ko"
+	exit 1
+fi
+kt_pass kvm_ko
+
+if "llvm-readelf$llvm" -h "$ko" | grep -qE 'Machine:[[:space:]]+LoongArch'; then
+	kt_pass elf_machine_loongarch
+else
+	kt_fail elf_machine_loongarch "$("llvm-readelf$llvm" -h "$ko" | grep Machine)"
+fi
+
+# Compiler and assembler warnings (modpost's "undefined!" notes are not:
+# without a Module.symvers they are expected, and symcheck judges them).
+warns=$(grep -E '(^|[^A-Z])warning:' "$B/build.log" | grep -v 'modpost:' || true)
+if [ -z "$warns" ]; then
+	kt_pass w1_zero_warnings
+else
+	kt_fail w1_zero_warnings "$(grep -c . <<<"$warns") warnings, first: $(head -n 1 <<<"$warns")"
+fi
+
+# ---- 2. undefined symbols vs the tree's exports ----
+if "$top/kvm/symcheck.sh" "$tree" "llvm-nm$llvm" "$ko" >"$B/symcheck.log" 2>&1; then
+	kt_pass symbols_exported_by_tree
+else
+	kt_fail symbols_exported_by_tree "$(tail -n +2 "$B/symcheck.log" | tr '\n' ' ' | head -c 300)"
+fi
+
+# ---- 3. wiring of the build ----
+syms=$("llvm-nm$llvm" "$ko")
+if grep -qE ' [Tt] kvmla_switch_enter$' <<<"$syms" &&
+   ! grep -qE ' [TtDd] (kvm_enter_guest|kvm_exc_entry|kvm_(save|restore)_(fpu|lsx|lasx))$' <<<"$syms" &&
+   ! grep -qE '__ksymtab_kvmla_' <<<"$syms"; then
+	kt_pass asm_symbols_ours_unexported
+else
+	kt_fail asm_symbols_ours_unexported "kvmla_switch_enter missing, a kvm_* world-switch name defined, or a kvmla_ symbol exported"
+fi
+
+deps() { tr ' \\' '\n\n' <"$1" | grep -E '\.h$' | sed "s|^$top/||"; }
+cmd=$top/kvm/.tracepoints.o.cmd
+if [ -f "$cmd" ] && deps "$cmd" | grep -qx 'kvm/trace.h' &&
+   ! deps "$cmd" | grep -q 'arch/loongarch/kvm/trace.h'; then
+	kt_pass trace_include_path_is_ours
+else
+	kt_fail trace_include_path_is_ours "tracepoints.o did not read kvm/trace.h alone"
+fi
+
+cmd=$top/kvm/virt/.kvm_main.o.cmd
+if [ -f "$cmd" ] && deps "$cmd" | grep -qx 'kvm/asm/kvm_host.h' &&
+   ! deps "$cmd" | grep -q 'arch/loongarch/include/asm/kvm_host.h'; then
+	kt_pass generic_code_sees_our_kvm_host_h
+else
+	kt_fail generic_code_sees_our_kvm_host_h "virt/kvm_main.o did not use kvm/asm/kvm_host.h alone"
+fi
+
+if [ -z "$(cd "$top" && git ls-files kvm/virt)" ] &&
+   (cd "$top" && git check-ignore -q kvm/virt/kvm_main.c); then
+	kt_pass virt_copy_not_committed
+else
+	kt_fail virt_copy_not_committed "kvm/virt is tracked or not ignored"
+fi
+
+if [ -z "$(find "$tree/virt/kvm" "$tree/arch/loongarch/kvm" -newer "$stamp" \
+	   -type f 2>/dev/null | head -n 1)" ]; then
+	kt_pass tree_untouched
+else
+	kt_fail tree_untouched "the build wrote into $tree"
+fi
+
+# ---- 4. sparse on the same objects ----
+if command -v sparse >/dev/null; then
+	nice make -C "$top/kvm" KDIR="$tree" LLVM="$llvm" C=2 -j"$(nproc)" \
+		modules >"$B/sparse.log" 2>&1
+	# Upstream's generic virt/ code and clang's predefined-macro noise
+	# (arch/loongarch/Makefile's CHECKFLAGS) are not ours.
+	bad=$(grep -E '^[^ ]+:[0-9]+:[0-9]+: (warning|error):' "$B/sparse.log" |
+	      grep -v '/kvm/virt/' | grep -v 'redefined' | grep -v '^command-line' || true)
+	if [ -z "$bad" ]; then
+		kt_pass sparse_clean
+	else
+		kt_fail sparse_clean "$(grep -c . <<<"$bad") findings, first: $(head -n 1 <<<"$bad")"
+	fi
+else
+	kt_skip sparse_clean "sparse is not installed (scripts/deps.sh)"
+fi
+
+# ---- 5. checkpatch --strict, one case per file ----
+for f in $ours; do
+	case $f in *.sh) continue ;; esac
+	out=$("$tree/scripts/checkpatch.pl" --strict --no-tree -q -f "$top/$f" 2>&1 |
+	      grep -E '^(ERROR|WARNING|CHECK)' | head -n 1)
+	if [ -z "$out" ]; then
+		kt_pass "checkpatch/$f"
+	else
+		kt_fail "checkpatch/$f" "$out"
+	fi
+done
+
+# ---- 6. originality ----
+hook=$top/../shared/hooks/check-originality
+if [ -x "$hook" ]; then
+	out=$("$hook" "$top" 2>&1)
+	if grep -q 'no shared lines with upstream' <<<"$out"; then
+		kt_pass originality
+	else
+		kt_fail originality "$(tr '\n' ' ' <<<"$out" | head -c 400)"
+	fi
+else
+	kt_skip originality "no ../shared/hooks/check-originality next to the repository"
+fi
+exit $KT_FAILED
