@@ -127,6 +127,7 @@ struct ks_provider {
 	const char *name;
 	int (*open)(struct ks_ctx *ctx);
 	int (*collect)(struct ks_ctx *ctx, struct ks_snapshot *s);
+	void (*refresh)(struct ks_ctx *ctx);	/* between samples: follow new VMs/threads */
 	void (*close)(struct ks_ctx *ctx);
 };
 

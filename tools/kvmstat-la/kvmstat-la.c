@@ -288,6 +288,14 @@ static int run_loop(struct ks_ctx *ctx)
 	return err;
 }
 
+static void refresh(struct ks_ctx *ctx)
+{
+	if (ctx->prov->refresh)
+		ctx->prov->refresh(ctx);
+	else
+		ks_vms_refresh(ctx, false);
+}
+
 static int run_once(struct ks_ctx *ctx)
 {
 	struct ks_opts *o = ctx->o;
@@ -299,16 +307,19 @@ static int run_once(struct ks_ctx *ctx)
 	if (ks_collect(ctx, &s0))
 		return 1;
 	mark_ready(o);
+	/* follow VMs and threads that appear meanwhile; learn vCPU thread names */
 	if (o->until_exit) {
 		while (!stop_flag && !all_dead(ctx)) {
 			nap(0.05);
-			ks_vms_refresh(ctx, false);	/* learn vCPU thread names */
+			refresh(ctx);
 		}
 	} else {
 		double due = s0.t + o->interval;
 
-		while (!stop_flag && ks_now() < due)
-			nap(due - ks_now());
+		while (!stop_flag && ks_now() < due) {
+			nap(due - ks_now() < 0.05 ? due - ks_now() : 0.05);
+			refresh(ctx);
+		}
 	}
 	if (ks_collect(ctx, &s1))
 		return 1;

@@ -236,6 +236,12 @@ static int bpf_collect(struct ks_ctx *ctx, struct ks_snapshot *s)
 	return 0;
 }
 
+static void bpf_refresh(struct ks_ctx *ctx)
+{
+	ks_vms_refresh(ctx, false);
+	update_pids(ctx, ctx->pdata);
+}
+
 static void bpf_close(struct ks_ctx *ctx)
 {
 	struct bpf_data *d = ctx->pdata;
@@ -254,5 +260,6 @@ const struct ks_provider ks_prov_bpf = {
 	.name = "bpf",
 	.open = bpf_open_all,
 	.collect = bpf_collect,
+	.refresh = bpf_refresh,
 	.close = bpf_close,
 };

@@ -180,6 +180,12 @@ static int perf_collect(struct ks_ctx *ctx, struct ks_snapshot *s)
 	return 0;
 }
 
+static void perf_refresh(struct ks_ctx *ctx)
+{
+	ks_vms_refresh(ctx, true);
+	scan_threads(ctx, ctx->pdata);
+}
+
 static void perf_close(struct ks_ctx *ctx)
 {
 	struct perf_data *d = ctx->pdata;
@@ -203,5 +209,6 @@ const struct ks_provider ks_prov_perf = {
 	.name = "perf",
 	.open = perf_open_all,
 	.collect = perf_collect,
+	.refresh = perf_refresh,
 	.close = perf_close,
 };

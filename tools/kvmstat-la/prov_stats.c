@@ -314,5 +314,6 @@ const struct ks_provider ks_prov_stats = {
 	.name = "stats",
 	.open = stats_open,
 	.collect = stats_collect,
+	.refresh = NULL,
 	.close = stats_close,
 };
