@@ -477,7 +477,7 @@ int tv_record(const struct tv_record_opts *o)
 			fprintf(stderr, "trace-viewer: record: write: %s\n", strerror(errno));
 			goto out;
 		}
-		if (t - last_scan > 0.1) {
+		if (t - last_scan > 0.05) {
 			scan_vms(&r);
 			last_scan = t;
 		}

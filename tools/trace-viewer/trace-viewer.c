@@ -157,7 +157,7 @@ static int cmd_report(int argc, char **argv, bool view)
 		if (!strcmp(argv[i], "--json"))
 			json_mode = true;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+qhV", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "qhV", lo, NULL)) != -1) {
 		switch (c) {
 		case O_JSON: json_mode = true; break;
 		case O_HTML: html = optarg; break;
@@ -237,7 +237,7 @@ static int cmd_report(int argc, char **argv, bool view)
 	}
 	if (prog.on)
 		fputc('\n', stderr);
-	if (o.vm_name[0] && o.vm < 0) {
+	if (o.vm_name[0] && an->opts.vm < 0) {
 		rc = fail("--vm: no VM named '%s' in %s", o.vm_name, path);
 		goto out;
 	}
@@ -335,10 +335,8 @@ static int cmd_record(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-	if (argc < 2) {
-		usage(stderr);
-		return fail("no trace file given");
-	}
+	if (argc < 2)
+		return fail("no trace file given (see --help)");
 	if (!strcmp(argv[1], "record"))
 		return cmd_record(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "view"))
