@@ -278,7 +278,11 @@ extern int shim_signal;		/* a signal is pending */
 extern int shim_need_resched;
 extern int shim_xfer_work;	/* xfer_to_guest_mode_work_pending() */
 extern int shim_xfer_ret;	/* xfer_to_guest_mode_handle_work() */
-#define current ((void *)0)
+struct task_struct {
+	struct { u64 run_delay; } sched_info;
+};
+extern struct task_struct shim_task;
+#define current (&shim_task)
 #define signal_pending(t) ((void)(t), shim_signal)
 #define need_resched() (shim_need_resched)
 #define cond_resched() do { } while (0)
@@ -434,6 +438,8 @@ struct kvm {
 	struct kvm_vcpu *vcpus[KVM_MAX_VCPUS];
 	int created_vcpus;
 	unsigned long nr_memslot_pages;
+	spinlock_t mmu_lock;		/* mmu.c */
+	unsigned long mmu_invalidate_seq;
 	/* harness memslots: a gfn is visible when inside one of these */
 	struct kvm_memory_slot slots[4];
 	int nr_slots;
@@ -529,6 +535,14 @@ extern const struct kvm_stats_desc kvm_vcpu_stats_desc[];
 extern const struct kvm_stats_header kvm_vcpu_stats_header;
 
 bool kvm_is_visible_gfn(struct kvm *kvm, gfn_t gfn);
+/* Guest memory: SHIM_GUEST_MEM bytes at gpa 0 (fails beyond). */
+#define SHIM_GUEST_MEM 0x10000
+extern u8 shim_guest_mem[SHIM_GUEST_MEM];
+int kvm_read_guest(struct kvm *kvm, gpa_t gpa, void *data, unsigned long len);
+int kvm_write_guest(struct kvm *kvm, gpa_t gpa, const void *data,
+		    unsigned long len);
+extern int shim_dirty_ring_full;
+bool kvm_dirty_ring_check_request(struct kvm_vcpu *vcpu);
 void kvm_destroy_vcpus(struct kvm *kvm);
 int kvm_init(unsigned int size, unsigned int align, struct module *m);
 void kvm_exit(void);
