@@ -265,8 +265,11 @@ static bool kvmla_mmu_can_huge(struct kvm_memory_slot *slot, gfn_t gfn,
 	u64 npages = kvmla_s2_size(KVMLA_S2_HUGE_LEVEL) >> PAGE_SHIFT;
 	gfn_t first = gfn & ~(npages - 1);
 
-	if (!(slot->arch.flags & KVM_MEM_HUGEPAGE_CAPABLE) ||
-	    kvm_slot_dirty_track_enabled(slot))
+	u64 huge = kvmla_s2_size(KVMLA_S2_HUGE_LEVEL);
+
+	/* The host address and the GPA must agree within a huge page. */
+	if ((slot->userspace_addr ^ ((u64)slot->base_gfn << PAGE_SHIFT)) &
+	    (huge - 1) || kvm_slot_dirty_track_enabled(slot))
 		return false;
 	if (first < slot->base_gfn ||
 	    first + npages > slot->base_gfn + slot->npages)
@@ -347,7 +350,7 @@ static int kvmla_mmu_slow(struct kvm_vcpu *vcpu, u64 gpa, bool write,
 		return -EFAULT;
 	ret = kvmla_s2_cache_fill(&cache);
 	if (ret)
-		goto out_release;
+		goto out_free;
 
 	spin_lock(&kvm->mmu_lock);
 	if (mmu_invalidate_retry_gfn(kvm, mmu_seq, gfn)) {
@@ -399,8 +402,8 @@ static int kvmla_mmu_slow(struct kvm_vcpu *vcpu, u64 gpa, bool write,
 	ret = level;
 out_unlock:
 	spin_unlock(&kvm->mmu_lock);
+out_free:
 	kvmla_s2_cache_free(&cache);
-out_release:
 	if (write)
 		kvm_release_pfn_dirty(pfn);
 	else
@@ -462,19 +465,14 @@ int kvm_arch_prepare_memory_region(struct kvm *kvm,
 				   struct kvm_memory_slot *new,
 				   enum kvm_mr_change change)
 {
-	u64 huge = kvmla_s2_size(KVMLA_S2_HUGE_LEVEL);
 	u64 gpa, size;
 
 	if (change == KVM_MR_DELETE)
 		return 0;
 	gpa = (u64)new->base_gfn << PAGE_SHIFT;
 	size = (u64)new->npages << PAGE_SHIFT;
-	if (gpa + size > kvm->arch.gpa_size)
+	if (gpa + size > kvm->arch.gpa_size || gpa + size < gpa)
 		return -ENOMEM;
-	if (size >= huge && !((new->userspace_addr ^ gpa) & (huge - 1)))
-		new->arch.flags = KVM_MEM_HUGEPAGE_CAPABLE;
-	else
-		new->arch.flags = KVM_MEM_HUGEPAGE_INCAPABLE;
 	return 0;
 }
 
