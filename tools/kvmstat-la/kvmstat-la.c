@@ -57,7 +57,7 @@ static const char doc[] =
 
 enum {
 	OPT_JSON = 1000, OPT_JSON_STREAM, OPT_LISTEN, OPT_PROFILE, OPT_TRACEFS, OPT_DEBUGFS_DIR,
-	OPT_NO_LAT, OPT_UNTIL_EXIT, OPT_READY, OPT_PROVIDER,
+	OPT_NO_LAT, OPT_UNTIL_EXIT, OPT_READY, OPT_PROVIDER, OPT_DECODE,
 };
 
 static const struct argp_option options[] = {
@@ -85,8 +85,12 @@ static const struct argp_option options[] = {
 	{ "no-latency", OPT_NO_LAT, NULL, 0, "BPF: count only, no latency histograms", 0 },
 	{ "until-exit", OPT_UNTIL_EXIT, NULL, 0, "--once: sample until every selected VM has exited", 0 },
 	{ "ready", OPT_READY, "FILE", 0, "Create FILE once collection has started", 0 },
+	{ "decode", OPT_DECODE, "EVENT=V[,V]", 0,
+	  "Print the name and JSON key of reason values of EVENT (as the profile names them), and exit", 0 },
 	{ NULL, 0, NULL, 0, NULL, 0 },
 };
+
+static const char *decode_arg;
 
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
@@ -145,6 +149,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_NO_LAT: o->no_latency = true; break;
 	case OPT_UNTIL_EXIT: o->until_exit = true; break;
 	case OPT_READY: o->ready_file = arg; break;
+	case OPT_DECODE: decode_arg = arg; break;
 	case ARGP_KEY_ARG:
 		argp_error(state, "unexpected argument '%s'", arg);
 		break;
@@ -226,6 +231,38 @@ void ks_print_once(struct ks_ctx *ctx, const struct ks_snapshot *cur, const stru
 		}
 		free(rv);
 	}
+}
+
+/* --decode EVENT=V[,V]: one "value name key" line per value */
+static int decode(struct ks_ctx *ctx, char *arg)
+{
+	char *eq = strchr(arg, '=');
+	int ev;
+
+	if (!eq) {
+		ks_err(ctx->o, "--decode: '%s' is not EVENT=VALUE[,VALUE]", arg);
+		return 2;
+	}
+	*eq = '\0';
+	ev = ks_event_find(&ctx->prof, arg);
+	if (ev < 0 || !ks_event_has_reasons(&ctx->prof, ev)) {
+		ks_err(ctx->o, "--decode: no event '%s' with reasons in profile %s", arg, ctx->prof.name);
+		return 1;
+	}
+	printf("profile %s\n", ctx->prof.name);
+	for (char *tok = strtok(eq + 1, ","); tok; tok = strtok(NULL, ",")) {
+		char *end;
+		unsigned long long v = strtoull(tok, &end, 0);
+		const struct ks_reason_name *rn;
+
+		if (*end) {
+			ks_err(ctx->o, "--decode: '%s' is not a number", tok);
+			return 2;
+		}
+		rn = ks_reason(&ctx->prof, ev, v);
+		printf("%s %s %s\n", tok, rn ? rn->name : "?", rn ? rn->key : "?");
+	}
+	return 0;
 }
 
 static void list_fields(struct ks_ctx *ctx)
@@ -379,7 +416,7 @@ int main(int argc, char **argv)
 		}
 		o.have_filter = true;
 	}
-	if (geteuid() != 0) {
+	if (geteuid() != 0 && !decode_arg && !(o.tracefs && o.filter_str && !strcmp(o.filter_str, "help"))) {
 		ks_err(&o, "permission denied: KVM tracing needs root (or CAP_BPF+CAP_PERFMON and tracefs access)");
 		return 1;
 	}
@@ -391,6 +428,8 @@ int main(int argc, char **argv)
 		   o.provider == KS_PROV_PERF ? &ks_prov_perf : &ks_prov_stats;
 	if (o.provider != KS_PROV_STATS && ks_profile_load(&ctx))
 		return 1;
+	if (decode_arg)
+		return decode(&ctx, (char *)decode_arg);
 	if (o.filter_str && !strcmp(o.filter_str, "help")) {
 		if (o.provider == KS_PROV_STATS && ctx.prov->open(&ctx))
 			return 1;

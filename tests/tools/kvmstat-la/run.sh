@@ -44,6 +44,37 @@ if "$T" -s 99 --once >/dev/null 2>"$tmp/err"; then kt_fail bad-delay "accepted -
 elif [ "$(wc -l <"$tmp/err")" -ge 1 ] && grep -q "0.1 and 25.5" "$tmp/err"; then kt_pass bad-delay
 else kt_fail bad-delay "no clear error: $(head -1 "$tmp/err")"; fi
 
+# profiles: LoongArch names from the catalog (a tracefs with kvm/'s formats:
+# fixtures/), auto-picked from the fields; unknown events left out
+fx=$tmp/tracefs-la
+cp -r "$here/fixtures/tracefs-loongarch" "$fx"
+mkdir -p "$fx/per_cpu/cpu0"
+out=$("$T" --tracefs "$fx" -f help 2>&1)
+[ "$out" = "$(printf 'kvm_exit\nkvm_exit_csr\nkvm_out')" ] && kt_pass profile-loongarch-events ||
+	kt_fail profile-loongarch-events "got: $(echo $out)"
+out=$("$T" --tracefs "$fx" --decode kvm_exit=22,0,25,63 2>&1)
+[ "$out" = "$(printf 'profile loongarch\n22 GSPR gspr\n0 INT int\n25 SE se\n63 63 63')" ] &&
+	kt_pass profile-loongarch-ecodes || kt_fail profile-loongarch-ecodes "got: $(echo $out)"
+# the CSR trap matrix key: csr | op << 32
+out=$("$T" --tracefs "$fx" --decode kvm_exit_csr=0x100000005,0x200000000,0x41 2>&1)
+[ "$out" = "$(printf 'profile loongarch\n0x100000005 ESTAT:WR estat_wr\n0x200000000 CRMD:XCHG crmd_xchg\n0x41 TCFG:RD tcfg_rd')" ] &&
+	kt_pass profile-loongarch-csr-matrix || kt_fail profile-loongarch-csr-matrix "got: $(echo $out)"
+out=$("$T" --tracefs "$fx" --decode kvm_out=2,38 2>&1)
+[ "$out" = "$(printf 'profile loongarch\n2 IO io\n38 LOONGARCH_IOCSR loongarch_iocsr')" ] &&
+	kt_pass profile-loongarch-kvm-exit || kt_fail profile-loongarch-kvm-exit "got: $(echo $out)"
+# x86: names read from the running kernel's format files (SVM isa=2, VMX isa=1)
+if [ -r /sys/kernel/tracing/events/kvm/kvm_exit/format ] &&
+   grep -q '"io"' /sys/kernel/tracing/events/kvm/kvm_exit/format; then
+	out=$("$T" --decode kvm_exit=0x20000007b,0x200000078,0x10000001e,0x10000000c 2>&1)
+	[ "$out" = "$(printf 'profile x86\n0x20000007b io io\n0x200000078 hlt hlt\n0x10000001e IO_INSTRUCTION io_instruction\n0x10000000c HLT hlt')" ] &&
+		kt_pass profile-x86-exit-names || kt_fail profile-x86-exit-names "got: $(echo $out)"
+	out=$("$T" --decode kvm_userspace_exit=2,6 2>&1; "$T" --decode kvm_mmio=0,2 2>&1)
+	[ "$out" = "$(printf 'profile x86\n2 KVM_EXIT_IO io\n6 KVM_EXIT_MMIO mmio\nprofile x86\n0 unsatisfied-read unsatisfied_read\n2 write write')" ] &&
+		kt_pass profile-x86-field-names || kt_fail profile-x86-field-names "got: $(echo $out)"
+else
+	kt_skip profile-x86-exit-names "needs a readable x86 kvm:kvm_exit format (root, tracefs)"
+fi
+
 # non-root: one line, non-zero exit; in JSON mode {"error":...} on stdout
 if ! command -v setpriv >/dev/null || [ "$(id -u)" != 0 ]; then
 	kt_skip non-root "needs root and setpriv to drop privileges"
