@@ -32,6 +32,7 @@ fi
 # ---- unit tests (their own PASS/FAIL lines) ----
 "$B/test_analyze" || KT_FAILED=1
 "$B/test_loongarch" || KT_FAILED=1
+"$B/test_x86" || KT_FAILED=1
 
 # ---- LoongArch trace.dat fixture, end to end ----
 # 2 VMs x 2 vCPUs, 32 rounds, 20 us userspace round trips (la_fixture.c):
