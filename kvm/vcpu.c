@@ -209,6 +209,9 @@ void kvm_arch_vcpu_load(struct kvm_vcpu *vcpu, int cpu)
 	}
 	kvmla_timer_restore(vcpu);
 	local_irq_restore(irqflags);
+	/* Time spent descheduled shows up as steal time. */
+	if (arch->pvtime_gpa & KVM_STEAL_PHYS_VALID)
+		kvm_make_request(KVM_REQ_STEAL_UPDATE, vcpu);
 	trace_kvm_vcpu_load(vcpu->vcpu_id, cpu, fast ? 0 : 1);
 }
 
@@ -232,6 +235,62 @@ void kvm_arch_vcpu_put(struct kvm_vcpu *vcpu)
 
 /* ---- KVM_RUN ---- */
 
+void kvmla_vcpu_pvtime_set(struct kvm_vcpu *vcpu, u64 gpa)
+{
+	vcpu->arch.pvtime_gpa = gpa;
+	vcpu->arch.last_steal = current->sched_info.run_delay;
+	kvm_make_request(KVM_REQ_STEAL_UPDATE, vcpu);
+}
+
+/*
+ * Add the time this vCPU's thread waited for a CPU to the guest's
+ * steal-time area, with the odd/even version protocol around the update.
+ */
+static void kvmla_vcpu_steal_update(struct kvm_vcpu *vcpu)
+{
+	u64 gpa = vcpu->arch.pvtime_gpa & KVM_STEAL_PHYS_MASK;
+	u64 delay = current->sched_info.run_delay;
+	struct kvm_steal_time st;
+
+	if (!(vcpu->arch.pvtime_gpa & KVM_STEAL_PHYS_VALID))
+		return;
+	if (kvm_read_guest(vcpu->kvm, gpa, &st, sizeof(st)))
+		return;
+	st.version |= 1;
+	if (kvm_write_guest(vcpu->kvm, gpa + offsetof(struct kvm_steal_time,
+						      version),
+			    &st.version, sizeof(st.version)))
+		return;
+	smp_wmb();
+	st.steal += delay - vcpu->arch.last_steal;
+	vcpu->arch.last_steal = delay;
+	kvm_write_guest(vcpu->kvm, gpa, &st.steal, sizeof(st.steal));
+	smp_wmb();
+	st.version++;
+	kvm_write_guest(vcpu->kvm, gpa + offsetof(struct kvm_steal_time,
+						  version),
+			&st.version, sizeof(st.version));
+}
+
+/*
+ * Requests served with IRQs on.  Returns RESUME_GUEST, or RESUME_HOST /
+ * -errno to leave KVM_RUN.
+ */
+static int kvmla_vcpu_requests(struct kvm_vcpu *vcpu)
+{
+	if (!kvm_request_pending(vcpu))
+		return RESUME_GUEST;
+	if (kvm_check_request(KVM_REQ_VM_DEAD, vcpu))
+		return -EIO;
+	if (kvm_dirty_ring_check_request(vcpu))
+		return RESUME_HOST;
+	if (kvm_check_request(KVM_REQ_TLB_FLUSH, vcpu))
+		kvmla_tlb_flush_all(vcpu, 0);
+	if (kvm_check_request(KVM_REQ_STEAL_UPDATE, vcpu))
+		kvmla_vcpu_steal_update(vcpu);
+	return RESUME_GUEST;
+}
+
 /*
  * Get ready to enter: serve requests, leave for signals and pending
  * work, then with IRQs off deliver interrupts, pick the VPID and load
@@ -251,8 +310,9 @@ static int kvmla_vcpu_enter_prepare(struct kvm_vcpu *vcpu)
 		ret = xfer_to_guest_mode_handle_work(vcpu);
 		if (ret)
 			return ret;
-		if (kvm_check_request(KVM_REQ_TLB_FLUSH, vcpu))
-			kvmla_tlb_flush_all(vcpu, 0);
+		ret = kvmla_vcpu_requests(vcpu);
+		if (ret != RESUME_GUEST)
+			return ret;
 
 		local_irq_disable();
 		kvmla_irq_deliver(vcpu);
@@ -784,8 +844,7 @@ static int kvmla_vcpu_pvtime_attr(struct kvm_vcpu *vcpu,
 	if ((gpa & BIT_ULL(0)) &&
 	    !kvm_is_visible_gfn(vcpu->kvm, gpa_to_gfn(gpa)))
 		return -EINVAL;
-	vcpu->arch.pvtime_gpa = gpa;
-	kvm_make_request(KVM_REQ_STEAL_UPDATE, vcpu);
+	kvmla_vcpu_pvtime_set(vcpu, gpa);
 	return 0;
 }
 

@@ -151,6 +151,7 @@ struct kvm_vcpu_arch {
 	struct kvm_mp_state mp_state;
 	u32 cpucfg[KVM_MAX_CPUCFG_REGS];
 	u64 pvtime_gpa;			/* steal-time area | valid bit */
+	u64 last_steal;			/* run_delay already reported */
 	unsigned long esubcode;
 
 	struct kvmla_fpu fpu;

@@ -933,6 +933,64 @@ KTEST(run_retries_entry_on_late_request)
 	return KT_PASS;
 }
 
+KTEST(run_requests_leave_or_serve)
+{
+	struct kvm_vcpu *vcpu = vcpu_new();
+
+	kvm_make_request(KVM_REQ_VM_DEAD, vcpu);
+	KT_EXPECT_EQ(kvm_arch_vcpu_ioctl_run(vcpu), -EIO);
+	KT_EXPECT_EQ(shim_switch_calls, 0);
+	shim_dirty_ring_full = 1;
+	kvm_make_request(KVM_REQ_DIRTY_RING_SOFT_FULL, vcpu);
+	KT_EXPECT_EQ(kvm_arch_vcpu_ioctl_run(vcpu), RESUME_HOST);
+	KT_EXPECT_EQ(vcpu->run->exit_reason, KVM_EXIT_DIRTY_RING_FULL);
+	KT_EXPECT_EQ(vcpu->stat.user_exits[KVM_EXIT_DIRTY_RING_FULL], 1);
+	KT_EXPECT_EQ(shim_switch_calls, 0);
+	shim_dirty_ring_full = 0;
+	vcpu_free();
+	return KT_PASS;
+}
+
+/* Steal time: odd/even version, run_delay since the last report. */
+KTEST(run_steal_time_update)
+{
+	struct kvm_vcpu *vcpu = vcpu_new();
+	struct kvm_steal_time *st = (void *)(shim_guest_mem + 0x1000);
+	u64 gpa = 0x1000 | KVM_STEAL_PHYS_VALID;
+
+	memset(shim_guest_mem, 0, sizeof(shim_guest_mem));
+	test_kvm.nr_slots = 1;
+	test_kvm.slots[0].npages = 4;
+	shim_task.sched_info.run_delay = 1000;
+	KT_EXPECT_EQ(attr(vcpu, KVM_SET_DEVICE_ATTR,
+			  KVM_LOONGARCH_VCPU_PVTIME_CTRL,
+			  KVM_LOONGARCH_VCPU_PVTIME_GPA, &gpa), 0);
+	shim_task.sched_info.run_delay = 1700;
+	guest_exits = 0;
+	guest_ecodes[0] = EXCCODE_TLBL;
+	shim_guest = guest_script;
+	shim_ops.exit_handle_fn = exit_to_user_mmio;
+	KT_EXPECT_EQ(kvm_arch_vcpu_ioctl_run(vcpu), RESUME_HOST);
+	KT_EXPECT_EQ(st->steal, 700);
+	KT_EXPECT_EQ(st->version, 2);
+	KT_EXPECT(!kvm_test_request(KVM_REQ_STEAL_UPDATE, vcpu));
+
+	/* A load (rescheduled) asks for another update. */
+	kvm_arch_vcpu_load(vcpu, 0);
+	KT_EXPECT(kvm_test_request(KVM_REQ_STEAL_UPDATE, vcpu));
+	shim_task.sched_info.run_delay = 1750;
+	KT_EXPECT_EQ(kvm_arch_vcpu_ioctl_run(vcpu), RESUME_HOST);
+	KT_EXPECT_EQ(st->steal, 750);
+	KT_EXPECT_EQ(st->version, 4);
+
+	/* An area outside guest memory is skipped, not a failure. */
+	vcpu->arch.pvtime_gpa = (2UL * SHIM_GUEST_MEM) | KVM_STEAL_PHYS_VALID;
+	kvm_make_request(KVM_REQ_STEAL_UPDATE, vcpu);
+	KT_EXPECT_EQ(kvm_arch_vcpu_ioctl_run(vcpu), RESUME_HOST);
+	vcpu_free();
+	return KT_PASS;
+}
+
 KTEST(misc_hooks)
 {
 	struct kvm_vcpu *vcpu = vcpu_new();
@@ -1046,6 +1104,8 @@ static const struct ktest_case cases[] = {
 	KTEST_CASE(run_signal_after_interrupt_exit),
 	KTEST_CASE(run_early_returns),
 	KTEST_CASE(run_retries_entry_on_late_request),
+	KTEST_CASE(run_requests_leave_or_serve),
+	KTEST_CASE(run_steal_time_update),
 	KTEST_CASE(misc_hooks),
 	KTEST_CASE(stats_descriptors_from_catalog),
 };

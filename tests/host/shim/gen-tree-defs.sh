@@ -6,7 +6,7 @@
 #   asm/loongarch.h  CSR numbers and fields, CPUCFG bits, ecodes, KS slots
 #   asm/tlb.h        INVTLB_* operations (enum)
 #   asm/inst.h       INSN_* instruction words
-#   asm/kvm_para.h   hypercall numbers
+#   asm/kvm_para.h   hypercall numbers, the steal-time area
 set -euo pipefail
 tree=${1:?usage: $0 TREE OUT.h}
 out=${2:?usage: $0 TREE OUT.h}
@@ -19,6 +19,7 @@ tmp=$out.tmp
 	echo "enum invtlb_ops {"
 	sed -n '/^enum invtlb_ops {/,/^};/p' "$inc/tlb.h" | grep -E '^[[:space:]]*INVTLB_[A-Z_]+[[:space:]]*=' 
 	echo "};"
-	grep -hE '^#define[[:space:]]+(HYPERVISOR_|HYPERCALL_ENCODE|KVM_HCALL_)' "$inc/kvm_para.h"
+	grep -hE '^#define[[:space:]]+(HYPERVISOR_|HYPERCALL_ENCODE|KVM_HCALL_|KVM_STEAL_PHYS_)' "$inc/kvm_para.h"
+	sed -n '/^struct kvm_steal_time {/,/^};/p' "$inc/kvm_para.h"
 } >"$tmp"
 mv "$tmp" "$out"

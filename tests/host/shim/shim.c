@@ -129,6 +129,37 @@ u64 shim_trace_field(const struct shim_trace_rec *r, const char *name)
 
 /* ---- generic KVM ---- */
 
+struct task_struct shim_task;
+u8 shim_guest_mem[SHIM_GUEST_MEM];
+int shim_dirty_ring_full;
+
+int kvm_read_guest(struct kvm *kvm, gpa_t gpa, void *data, unsigned long len)
+{
+	(void)kvm;
+	if (gpa > SHIM_GUEST_MEM || len > SHIM_GUEST_MEM - gpa)
+		return -EFAULT;
+	memcpy(data, shim_guest_mem + gpa, len);
+	return 0;
+}
+
+int kvm_write_guest(struct kvm *kvm, gpa_t gpa, const void *data,
+		    unsigned long len)
+{
+	(void)kvm;
+	if (gpa > SHIM_GUEST_MEM || len > SHIM_GUEST_MEM - gpa)
+		return -EFAULT;
+	memcpy(shim_guest_mem + gpa, data, len);
+	return 0;
+}
+
+bool kvm_dirty_ring_check_request(struct kvm_vcpu *vcpu)
+{
+	if (!shim_dirty_ring_full)
+		return false;
+	vcpu->run->exit_reason = KVM_EXIT_DIRTY_RING_FULL;
+	return true;
+}
+
 bool kvm_is_visible_gfn(struct kvm *kvm, gfn_t gfn)
 {
 	for (int i = 0; i < kvm->nr_slots; i++) {
