@@ -261,10 +261,12 @@ static void kvmla_vcpu_steal_update(struct kvm_vcpu *vcpu)
 						      version),
 			    &st.version, sizeof(st.version)))
 		return;
+	/* The guest must see the odd version before the new value. */
 	smp_wmb();
 	st.steal += delay - vcpu->arch.last_steal;
 	vcpu->arch.last_steal = delay;
 	kvm_write_guest(vcpu->kvm, gpa, &st.steal, sizeof(st.steal));
+	/* ... and the new value before the even version. */
 	smp_wmb();
 	st.version++;
 	kvm_write_guest(vcpu->kvm, gpa + offsetof(struct kvm_steal_time,
@@ -295,7 +297,8 @@ static int kvmla_vcpu_requests(struct kvm_vcpu *vcpu)
  * Get ready to enter: serve requests, leave for signals and pending
  * work, then with IRQs off deliver interrupts, pick the VPID and load
  * the FPU state the guest asked for.  Returns RESUME_GUEST with IRQs off
- * when the guest may be entered, else an error (run->exit_reason set).
+ * when the guest may be entered, else RESUME_HOST or -errno with IRQs on
+ * (run->exit_reason set).
  */
 static int kvmla_vcpu_enter_prepare(struct kvm_vcpu *vcpu)
 {
