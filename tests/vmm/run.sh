@@ -8,6 +8,7 @@
 #   no_kvm_access          without /dev/kvm access: exit 1, one line, error JSON
 #   json_exact_small       1 VM x 1 vCPU: JSON shape, key order, exact counts
 #   names_and_threads      -name NAME-i in cmdline, "CPU n/KVM" threads, pids/tids
+#   hold_keeps_vms         --hold: JSON written, VM processes and VM fds still there
 #   tracepoints_*          >= 100000 PIO and MMIO exits in 2 VMs x 2 vCPUs; the
 #                          host's kvm tracepoints (perf_event_open, only this
 #                          VMM's processes) equal the JSON totals exactly
@@ -255,6 +256,29 @@ eq(d['totals']['userspace_exits'], 18, 'userspace exits (12 hlt + 6 shutdown)')
 	fi
 }
 
+case_hold() {
+	kt_need_kvm hold_keeps_vms || return
+	"$VMM" -m 2 --pio-out 5 --hold 3000 --json "$tmp/hold.json" 2>"$tmp/e" &
+	local vmm=$! i kids="" fds=0 k
+	for i in $(seq 50); do
+		[ -s "$tmp/hold.json" ] && break
+		sleep 0.05
+	done
+	kids=$(pgrep -P $vmm | tr '\n' ' ')
+	for k in $kids; do
+		fds=$((fds + $(ls -l /proc/$k/fd 2>/dev/null | grep -c 'anon_inode:kvm-vm')))
+	done
+	wait $vmm
+	local rc=$?
+	if [ $rc != 0 ]; then
+		kt_fail hold_keeps_vms "exit $rc: $(head -c 200 "$tmp/e")"
+	elif [ ! -s "$tmp/hold.json" ] || [ "$(echo $kids | wc -w)" != 2 ] || [ $fds != 2 ]; then
+		kt_fail hold_keeps_vms "JSON written: $([ -s "$tmp/hold.json" ] && echo yes || echo no), VM processes alive after it: '$kids', VM fds: $fds"
+	else
+		kt_pass hold_keeps_vms
+	fi
+}
+
 # The tracepoints counted, and how each relates to the JSON totals t (see
 # docs/vmm.md): one kvm_pio per IN or OUT; kvm_mmio twice per read
 # ("unsatisfied-read" at the exit, "read" when KVM_RUN completes it) and
@@ -267,67 +291,104 @@ tp_count() { # tp_count outfile vmm-args... : runs the VMM under tpcount
 	for e in "${TP_EVENTS[@]}"; do args+=(-e "$e"); done
 	"$TPC" -o "$out" "${args[@]}" -- "$VMM" "$@"
 }
-# tp_check case tpfile json [with_cpuid]: one line per relation
+
+# A BPF program attached to a tracepoint through perf (bpftool: "tracepoint",
+# libbpf SEC("tracepoint/...")) that returns 0 hides that tracepoint from
+# every perf counter on the host while it is attached (trace_call_bpf() in
+# perf_trace_run_bpf_submit()).  Other tools' tests on this machine do that;
+# such events are retried, then SKIPped with the reason, never miscounted
+# as a pass or a failure.  raw_tracepoint / tp_btf programs do not interfere.
+tp_contended() { # the counted kvm events that have such a program now
+	command -v bpftool >/dev/null 2>&1 || return 0
+	bpftool perf list 2>/dev/null |
+		awk '$(NF-1) == "tracepoint" { print $NF }' |
+		grep -E '^kvm_(pio|mmio|userspace_exit|cpuid)$' | sort -u | tr '\n' ' '
+}
+
+# tp_check case tpfile json [nocpuid]: one PASS/FAIL/SKIP line per relation;
+# exits 1 unless all passed.  $TP_CONTENDED: events to SKIP when unequal.
 tp_check() {
-	python3 - "$@" <<'EOF'
-import json, sys
+	python3 - "$@" <<'PYEOF'
+import json, os, sys
 name, tpf, jf = sys.argv[1:4]
 cpuid = len(sys.argv) < 5 or sys.argv[4] != "nocpuid"
+contended = os.environ.get("TP_CONTENDED", "").split()
 tp = {}
 for line in open(tpf):
     n, spec = line.split(None, 1)
     tp[spec.strip()] = int(n)
 t = json.load(open(jf))["totals"]
 rel = [
-    ("kvm_pio", tp["kvm:kvm_pio"], t["io_out"] + t["io_in"], "io_out+io_in"),
-    ("kvm_mmio", tp["kvm:kvm_mmio"], t["mmio_write"] + 2 * t["mmio_read"],
+    ("kvm_pio", "kvm_pio", tp["kvm:kvm_pio"], t["io_out"] + t["io_in"], "io_out+io_in"),
+    ("kvm_mmio", "kvm_mmio", tp["kvm:kvm_mmio"], t["mmio_write"] + 2 * t["mmio_read"],
      "mmio_write+2*mmio_read"),
-    ("kvm_mmio_unsatisfied_read", tp["kvm:kvm_mmio/type==0/"], t["mmio_read"], "mmio_read"),
-    ("kvm_mmio_read", tp["kvm:kvm_mmio/type==1/"], t["mmio_read"], "mmio_read"),
-    ("kvm_mmio_write", tp["kvm:kvm_mmio/type==2/"], t["mmio_write"], "mmio_write"),
-    ("kvm_userspace_exit", tp["kvm:kvm_userspace_exit"], t["userspace_exits"],
-     "userspace_exits"),
+    ("kvm_mmio_unsatisfied_read", "kvm_mmio", tp["kvm:kvm_mmio/type==0/"],
+     t["mmio_read"], "mmio_read"),
+    ("kvm_mmio_read", "kvm_mmio", tp["kvm:kvm_mmio/type==1/"], t["mmio_read"], "mmio_read"),
+    ("kvm_mmio_write", "kvm_mmio", tp["kvm:kvm_mmio/type==2/"], t["mmio_write"], "mmio_write"),
+    ("kvm_userspace_exit", "kvm_userspace_exit", tp["kvm:kvm_userspace_exit"],
+     t["userspace_exits"], "userspace_exits"),
 ]
 if cpuid:
-    rel.append(("kvm_cpuid", tp["kvm:kvm_cpuid"], t["cpuid"], "cpuid"))
-for what, got, want, expr in rel:
+    rel.append(("kvm_cpuid", "kvm_cpuid", tp["kvm:kvm_cpuid"], t["cpuid"], "cpuid"))
+ok = True
+for what, ev, got, want, expr in rel:
     if got == want:
         print(f"PASS: vmm/{name}_{what}")
+        continue
+    ok = False
+    if ev in contended:
+        print(f"SKIP: vmm/{name}_{what}: a BPF program attached to kvm:{ev} through "
+              f"perf hides it from perf counters (see bpftool perf list); "
+              f"tracepoint {got}, JSON {expr} {want}")
     else:
         print(f"FAIL: vmm/{name}_{what}: tracepoint {got} != JSON {expr} {want}")
-EOF
+sys.exit(0 if ok else 1)
+PYEOF
 }
 
-tp_report() { # like tp_check; a checker that breaks is one FAIL line
-	local rc
-	tp_check "$@" >"$tmp/r" 2>&1
-	rc=$?
-	grep -E '^(PASS|FAIL): ' "$tmp/r"
+# tp_attempts name nocpuid|"" runner [args...]: the runner writes
+# $tmp/$name.tp and $tmp/$name.json and returns the VMM's status.  Up to 3
+# attempts while a relation is off; then prints the last attempt's lines.
+tp_attempts() {
+	local name=$1 flag=$2 runner=$3 attempt rc cont
+	shift 3
+	for attempt in 1 2 3; do
+		cont=$(tp_contended)
+		"$runner" "$@" 2>"$tmp/e"
+		rc=$?
+		cont="$cont $(tp_contended)"
+		if [ $rc != 0 ]; then
+			kt_fail "$name" "exit $rc: $(head -c 300 "$tmp/e")"; return 1
+		fi
+		TP_CONTENDED=$cont tp_check "$name" "$tmp/$name.tp" "$tmp/$name.json" \
+			$flag >"$tmp/r" 2>&1 && break
+		echo "vmm: $name attempt $attempt: $(grep -v '^PASS' "$tmp/r" | head -n 2 | tr '\n' ' ')" >&2
+		[ $attempt = 3 ] || sleep 2
+	done
+	grep -E '^(PASS|FAIL|SKIP): ' "$tmp/r"
 	grep -q '^FAIL' "$tmp/r" && KT_FAILED=1
-	if [ $rc != 0 ]; then
-		kt_fail "$1" "tracepoint check broke: $(tail -n 1 "$tmp/r")"
+	if ! grep -qE '^(PASS|FAIL|SKIP): ' "$tmp/r"; then
+		kt_fail "$name" "tracepoint check broke: $(tail -n 1 "$tmp/r")"
 	fi
+	return 0
 }
 
 tp_need() { # tp_need case: root, tracefs with kvm events, /dev/kvm
 	kt_need_root "$1" && kt_need_tracefs "$1" && kt_need_kvm "$1"
 }
 
-tp_run_case() { # tp_run_case name vmm-args...
-	local name=$1 rc; shift
-	tp_count "$tmp/$name.tp" --json "$tmp/$name.json" "$@" 2>"$tmp/e"
-	rc=$?
-	if [ $rc != 0 ]; then
-		kt_fail "$name" "exit $rc: $(head -c 300 "$tmp/e")"; return 1
-	fi
-	tp_report "$name" "$tmp/$name.tp" "$tmp/$name.json"
+run_plain() { # run_plain name vmm-args...
+	local name=$1; shift
+	tp_count "$tmp/$name.tp" --json "$tmp/$name.json" "$@"
 }
 
 case_tracepoints() {
 	tp_need tracepoints || return
 	# 2 VMs x 2 vCPUs x (15000 OUT + 10000 IN) = 100000 PIO, the same MMIO.
-	tp_run_case tracepoints -m 2 -c 2 --pio-out 15000 --pio-in 10000 \
-		--mmio-write 15000 --mmio-read 10000 --hlt 500 --cpuid 500 || return
+	tp_attempts tracepoints "" run_plain tracepoints -m 2 -c 2 --pio-out 15000 \
+		--pio-in 10000 --mmio-write 15000 --mmio-read 10000 --hlt 500 \
+		--cpuid 500 || return
 	local why
 	why=$(pyjson "$tmp/tracepoints.json" "
 t = d['totals']
@@ -339,9 +400,9 @@ eq(t['userspace_exits'], 100000 + 100000 + 2000 + 4, 'userspace_exits (+1 shutdo
 
 case_delay_us() {
 	tp_need delay_us_exact || return
-	tp_run_case delay_us -c 2 --delay-us 200 --phases 3 --pio-out 100 \
-		--pio-in 50 --mmio-write 100 --mmio-read 50 --hlt 20 --cpuid 10 ||
-		return
+	tp_attempts delay_us "" run_plain delay_us -c 2 --delay-us 200 --phases 3 \
+		--pio-out 100 --pio-in 50 --mmio-write 100 --mmio-read 50 --hlt 20 \
+		--cpuid 10 || return
 	local why
 	why=$(pyjson "$tmp/delay_us.json" "
 eq(d['config']['delay_us'], 200, 'delay_us')
@@ -349,13 +410,12 @@ eq(list(d['totals'].values()), [600, 300, 600, 300, 120, 60, 600 + 1200 + 120 + 
 " 2>&1) && kt_pass delay_us_exact || kt_fail delay_us_exact "$why"
 }
 
-case_loop_sigint() {
-	tp_need loop_sigint_exact || return
-	local args=() e
+run_loop() { # --loop under tpcount, SIGINT after one mix change
+	local args=() e tpc vmm="" i
 	for e in "${TP_EVENTS[@]}"; do args+=(-e "$e"); done
-	"$TPC" -o "$tmp/loop.tp" "${args[@]}" -- "$VMM" --loop -m 1 -c 2 \
-		--delay-us 20 --json "$tmp/loop.json" 2>"$tmp/e" &
-	local tpc=$! vmm="" i
+	"$TPC" -o "$tmp/loop_sigint.tp" "${args[@]}" -- "$VMM" --loop -m 1 -c 2 \
+		--delay-us 20 --json "$tmp/loop_sigint.json" &
+	tpc=$!
 	for i in $(seq 50); do
 		vmm=$(pgrep -P $tpc -x kvmla-vmm) && break
 		sleep 0.05
@@ -363,15 +423,15 @@ case_loop_sigint() {
 	sleep 2.5	# past one mix change (every 2 s)
 	[ -n "$vmm" ] && kill -INT "$vmm"
 	wait $tpc
-	local rc=$?
-	if [ $rc != 0 ]; then
-		kt_fail loop_sigint_exact "exit $rc: $(head -c 300 "$tmp/e")"; return
-	fi
+}
+
+case_loop_sigint() {
+	tp_need loop_sigint_exact || return
 	# In --loop a CPUID may be cut between the instruction and the guest's
 	# own count of it; all exits that reach userspace are exact.
-	tp_report loop_sigint "$tmp/loop.tp" "$tmp/loop.json" nocpuid
+	tp_attempts loop_sigint nocpuid run_loop || return
 	local why
-	why=$(pyjson "$tmp/loop.json" "
+	why=$(pyjson "$tmp/loop_sigint.json" "
 eq(d['config']['loop'], True, 'loop')
 t = d['totals']
 if min(t['io_out'], t['io_in'], t['mmio_write'], t['mmio_read'], t['hlt']) <= 0:
@@ -385,6 +445,7 @@ case_sanitizers
 case_no_kvm_access
 case_json_exact_small
 case_names_and_threads
+case_hold
 case_tracepoints
 case_delay_us
 case_loop_sigint
