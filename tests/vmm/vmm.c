@@ -552,9 +552,13 @@ static void loop_mix(struct vm *vm, unsigned int tick)
 		if (o->count[k])
 			base = o->count;
 	for (unsigned int i = 0; i < o->vcpus; i++)
-		for (int k = 0; k < NKINDS; k++)
+		for (int k = 0; k < NKINDS; k++) {
+			uint64_t n = (uint64_t)base[k] *
+				     weight[(k + tick + i) % NKINDS];
+
 			vm->vcpus[i].ctl->count[k] =
-				base[k] * weight[(k + tick + i) % NKINDS];
+				n > UINT32_MAX ? UINT32_MAX : (uint32_t)n;
+		}
 }
 
 /* Waits up to ms for INT/TERM (returns 1) or USR2 (returns 2); 0 on timeout. */
@@ -1111,6 +1115,8 @@ int main(int argc, char **argv)
 		children[i] = pid;
 		nchildren = (int)i + 1;
 	}
+	if (got_stop)		/* a signal came while VMs were starting */
+		stop_handler(SIGTERM);
 	for (unsigned int i = 0; i < o.vms; i++) {
 		if (collect(fds[i], &vms[i], o.vcpus)) {
 			if (!*err)
