@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * libFuzzer target: random (ecode, esubcode, instruction word, badv) and
+ * register state fed to kvm/exit.c's dispatcher through the host
+ * harness.  It must never crash, and any exit it does not know (an ecode
+ * without a handler, a privileged instruction it does not emulate) must
+ * end in an exception queued for the guest.
+ *   tests/host/fuzz/fuzz.sh [seconds]   builds and runs it, time-bounded
+ */
+#include "kvm_internal.h"
+#include "../../../kvm/exit.c"
+#include "weak.h"
+
+/* Neighbours: the MMU answers what the input says. */
+static int fz_mmu_ret;
+int kvmla_mmu_handle_fault(struct kvm_vcpu *vcpu, unsigned long gpa,
+			   bool write, bool exec)
+{
+	return fz_mmu_ret;
+}
+
+static struct kvm fz_kvm;
+static struct kvm_vcpu fz_vcpu;
+static struct kvm_run fz_run;
+
+struct fz_input {
+	u8 ecode, mmu, debug, pad;
+	u16 esub;
+	u32 insn;
+	u64 badv, pc;
+	u64 gprs[8];	/* $a0..$a7 */
+	u8 io[8];
+};
+
+static bool fz_handled_ecode(unsigned int ec)
+{
+	switch (ec) {
+	case KVMLA_ECODE_INT:
+	case KVMLA_ECODE_TLBL: case KVMLA_ECODE_TLBS:
+	case KVMLA_ECODE_TLBI: case KVMLA_ECODE_TLBM:
+	case KVMLA_ECODE_FPDIS: case KVMLA_ECODE_LSXDIS:
+	case KVMLA_ECODE_LASXDIS: case KVMLA_ECODE_BTDIS:
+	case KVMLA_ECODE_GSPR: case KVMLA_ECODE_HVC:
+		return true;
+	}
+	return false;
+}
+
+int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
+{
+	static const int mmu_rets[4] = { 0, -ENOENT, -ENOENT, -EFAULT };
+	static bool inited;
+	struct fz_input in = { 0 };
+	struct kvm_vcpu *v = &fz_vcpu;
+	int ret;
+
+	if (!inited) {
+		hw_sim_reset();
+		kvmla_exit_init();
+		inited = true;
+	}
+	memcpy(&in, data, size < sizeof(in) ? size : sizeof(in));
+	memset(&fz_kvm, 0, sizeof(fz_kvm));
+	memset(v, 0, sizeof(*v));
+	memset(&fz_run, 0, sizeof(fz_run));
+	shim_trace_reset();
+	shim_log[0] = '\0';
+	fz_kvm.arch.gpa_size = 1ULL << 40;
+	fz_kvm.arch.pv_features = in.pad;
+	fz_kvm.arch.phyid_map[1] = v;
+	v->kvm = &fz_kvm;
+	v->run = &fz_run;
+	v->arch.pc = in.pc;
+	for (int i = 0; i < 8; i++)
+		v->arch.gprs[4 + i] = in.gprs[i];
+	v->arch.cpucfg[2] = in.insn;
+	v->guest_debug = in.debug & 1 ? KVM_GUESTDBG_USE_SW_BP : 0;
+	fz_mmu_ret = mmu_rets[in.mmu & 3];
+	v->arch.exit_estat = ((u64)(in.ecode & 63) << CSR_ESTAT_EXC_SHIFT) |
+			     ((u64)(in.esub & 0x1ff) << CSR_ESTAT_ESUBCODE_SHIFT);
+	v->arch.exit_badi = in.insn;
+	v->arch.exit_badv = in.badv;
+
+	ret = kvmla_exit_handle(v);
+	if (ret != RESUME_GUEST && ret != RESUME_HOST && ret != -EFAULT)
+		abort();
+	if (v->arch.gprs[0])
+		abort();
+	if (!fz_handled_ecode(in.ecode & 63) && !v->arch.st.exc_pending)
+		abort();
+	if ((in.ecode & 63) == KVMLA_ECODE_GSPR &&
+	    kvmla_exit_gspr_kind(in.insn) == KVMLA_GSPR_OTHER &&
+	    !v->arch.st.exc_pending)
+		abort();
+	if (ret == RESUME_HOST) {
+		/* a read completes from whatever userspace left */
+		memcpy(fz_run.mmio.data, in.io, 8);
+		memcpy(fz_run.iocsr_io.data, in.io, 8);
+		kvmla_exit_complete_user(v);
+		if (v->arch.st.io_kind != KVMLA_IO_NONE)
+			abort();
+	}
+	return 0;
+}
