@@ -49,6 +49,11 @@ for t in $tests; do
 	[ $rc -ne 0 ] && KT_FAILED=1
 done
 
+# The exit dispatcher's libFuzzer target, time-bounded (tests/host/fuzz).
+if [ -x "$here/fuzz/fuzz.sh" ]; then
+	"$here/fuzz/fuzz.sh" "${KVMLA_FUZZ_SECS:-10}" || KT_FAILED=1
+fi
+
 # Coverage of each kvm/*.c from the test object that includes it.
 if command -v gcov >/dev/null; then
 	total=0 hit=0
