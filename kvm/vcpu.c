@@ -138,6 +138,8 @@ int kvm_arch_vcpu_create(struct kvm_vcpu *vcpu)
 	struct kvm_vcpu_arch *arch = &vcpu->arch;
 
 	arch->guest_eentry = kvmla_guest_eentry;
+	/* The root page-table walker sees the stage-2 tables in guest mode. */
+	arch->guest_pgdl = (unsigned long)vcpu->kvm->arch.st.pgd;
 	arch->last_cpu = -1;
 	arch->flags = KVMLA_VCPU_SW_LATEST;
 	arch->mp_state.mp_state = KVM_MP_STATE_RUNNABLE;

@@ -48,6 +48,7 @@ static struct kvm_vcpu *vcpu_new(void)
 	memset(&test_kvm, 0, sizeof(test_kvm));
 	test_kvm.arch.pv_features = BIT(KVM_FEATURE_IPI) |
 				    BIT(KVM_FEATURE_STEAL_TIME);
+	test_kvm.arch.st.pgd = &test_kvm;	/* any address: the root */
 	hw.cpucfg[2] = CPUCFG2_FP | CPUCFG2_FPSP | CPUCFG2_FPDP |
 		       CPUCFG2_LSX | CPUCFG2_LLFTP;
 	return vcpu_new_in(&test_kvm, 0);
@@ -90,6 +91,7 @@ KTEST(create_reset_state)
 	KT_EXPECT_EQ(vcpu->arch.gcsr[LOONGARCH_CSR_CPUID], KVMLA_MAX_PHYID);
 	KT_EXPECT_EQ(vcpu->arch.mp_state.mp_state, KVM_MP_STATE_RUNNABLE);
 	KT_EXPECT_EQ(vcpu->arch.guest_eentry, kvmla_guest_eentry);
+	KT_EXPECT_EQ(vcpu->arch.guest_pgdl, (unsigned long)&test_kvm);
 	KT_EXPECT_EQ(vcpu->arch.last_cpu, -1);
 	KT_EXPECT_EQ(vcpu->arch.flags, KVMLA_VCPU_SW_LATEST);
 	KT_EXPECT_EQ(shim_ops.timer_init, 1);
