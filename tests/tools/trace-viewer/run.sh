@@ -193,6 +193,24 @@ fi
 "$TV" --json "$W/empty.dat" >"$W/out" 2>/dev/null
 kt_check json-error "no {\"error\"} on stdout" $JC "$W/out" '"bad magic" in d["error"]'
 
+# ---- the viewer: refuses without a terminal; in a pseudo-terminal it
+# jumps to the next slow exit and shows the event under the cursor ----
+bad view-needs-tty "needs a terminal" view "$W/la.dat"
+if command -v script >/dev/null; then
+	(sleep 1; printf n; sleep 0.3; printf +; sleep 0.3; printf j; sleep 0.3; printf q) |
+		TERM=xterm timeout 20 script -qfec "stty cols 120 rows 30; '$TV' view --slow 40us '$W/la.dat'" \
+		"$W/tui.log" >/dev/null 2>&1
+	rc=$?
+	sed 's/\x1b\[[0-9;?]*[a-zA-Z]//g' "$W/tui.log" | tr -d '\r' >"$W/tui.txt"
+	if [ $rc -ne 0 ]; then kt_fail view-keys "exit $rc"
+	elif ! grep -aq "slow exit: GSPR, 50.20us" "$W/tui.txt"; then kt_fail view-keys "no jump to the slow exit"
+	elif ! grep -aq "exit at 28.30us cpu 0 tid 1001 vcpu 0 reason GSPR" "$W/tui.txt"; then
+		kt_fail view-keys "no event under the cursor"
+	else kt_pass view-keys; fi
+else
+	kt_skip view-keys "script(1) not installed"
+fi
+
 # ---- libFuzzer over the reader, time-bounded ----
 if "$B/fuzz_reader" -help=1 >/dev/null 2>&1; then
 	mkdir -p "$W/corpus"
