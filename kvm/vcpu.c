@@ -370,9 +370,11 @@ int kvm_arch_vcpu_ioctl_run(struct kvm_vcpu *vcpu)
 	if (!vcpu->wants_to_run)
 		return -EINTR;
 
-	kvm_sigset_activate(vcpu);
 	run->exit_reason = KVM_EXIT_UNKNOWN;
+	/* The host's FPU context goes first: the guest may claim the unit. */
 	lose_fpu(1);
+	vcpu_load(vcpu);
+	kvm_sigset_activate(vcpu);
 	trace_kvm_enter(vcpu->vcpu_id, vcpu->arch.pc);
 
 	for (;;) {
@@ -398,6 +400,7 @@ int kvm_arch_vcpu_ioctl_run(struct kvm_vcpu *vcpu)
 		vcpu->stat.user_exits[run->exit_reason]++;
 	trace_kvm_out(vcpu->vcpu_id, run->exit_reason, vcpu->arch.pc);
 	kvm_sigset_deactivate(vcpu);
+	vcpu_put(vcpu);
 	return ret;
 }
 

@@ -792,7 +792,12 @@ KTEST(run_exit_to_userspace)
 	KT_EXPECT_EQ(vcpu->stat.user_exits[KVM_EXIT_MMIO], 1);
 	KT_EXPECT_EQ(vcpu->arch.esubcode, 1);
 	KT_EXPECT_EQ(vcpu->mode, OUTSIDE_GUEST_MODE);
-	KT_EXPECT_EQ(vcpu->arch.flags & KVMLA_VCPU_SW_LATEST, 0);
+	/* Loaded for the run, and put after it with the CSRs saved. */
+	KT_EXPECT_EQ(vcpu->stat.load_full, 1);
+	KT_EXPECT_EQ(shim_trace_count(SHIM_EV_kvm_vcpu_load), 1);
+	KT_EXPECT_EQ(shim_trace_count(SHIM_EV_kvm_vcpu_put), 1);
+	KT_EXPECT(vcpu->arch.flags & KVMLA_VCPU_SW_LATEST);
+	KT_EXPECT_EQ(hw.gcsr_reads, HW_CSRS_SAVED);
 
 	KT_EXPECT_EQ(shim_trace_count(SHIM_EV_kvm_enter), 1);
 	r = shim_trace_last(SHIM_EV_kvm_enter);

@@ -552,6 +552,8 @@ bool kvm_vcpu_wake_up(struct kvm_vcpu *vcpu);
 void kvm_vcpu_halt(struct kvm_vcpu *vcpu);
 bool kvm_vcpu_is_blocking(struct kvm_vcpu *vcpu);
 void kvm_sigset_activate(struct kvm_vcpu *vcpu);
+void vcpu_load(struct kvm_vcpu *vcpu);
+void vcpu_put(struct kvm_vcpu *vcpu);
 void kvm_sigset_deactivate(struct kvm_vcpu *vcpu);
 int xfer_to_guest_mode_handle_work(struct kvm_vcpu *vcpu);
 extern int shim_kvm_init_ret;

@@ -222,6 +222,19 @@ bool kvm_vcpu_is_blocking(struct kvm_vcpu *vcpu)
 	return false;
 }
 
+/* Generic KVM loads on the current CPU (preemption is off there). */
+void vcpu_load(struct kvm_vcpu *vcpu)
+{
+	vcpu->cpu = shim_cpu;
+	kvm_arch_vcpu_load(vcpu, shim_cpu);
+}
+
+void vcpu_put(struct kvm_vcpu *vcpu)
+{
+	kvm_arch_vcpu_put(vcpu);
+	vcpu->cpu = -1;
+}
+
 void kvm_sigset_activate(struct kvm_vcpu *vcpu)
 {
 	(void)vcpu;

@@ -37,6 +37,8 @@ __weak const u8 kvmla_gcsr_class[KVMLA_GCSR_SLOTS] = {
 __weak void kvmla_vcpu_csr_save(struct kvm_vcpu *vcpu) { (void)vcpu; }
 __weak void kvmla_vcpu_csr_restore(struct kvm_vcpu *vcpu) { (void)vcpu; }
 __weak void kvm_arch_vcpu_destroy(struct kvm_vcpu *vcpu) { (void)vcpu; }
+__weak void kvm_arch_vcpu_load(struct kvm_vcpu *vcpu, int cpu) { (void)vcpu; (void)cpu; }
+__weak void kvm_arch_vcpu_put(struct kvm_vcpu *vcpu) { (void)vcpu; }
 
 /* ---- exit.c ---- */
 __weak int kvmla_exit_init(void) { shim_ops.exit_init++; return shim_ops.exit_init_ret; }
