@@ -14,6 +14,7 @@
 #                          VMM's processes) equal the JSON totals exactly
 #   delay_us_exact         --delay-us still gives exact counts (no timing checked)
 #   loop_sigint_exact      --loop stops on SIGINT with exit 0, counts still exact
+#   json_schema            every document above validates against docs/json/
 # Needs /dev/kvm for the guest cases, root + tracefs for the tracepoint ones;
 # they SKIP with the reason elsewhere.
 set -u
@@ -174,7 +175,8 @@ case_no_kvm_access() {
 	if [ $rc != 1 ] || [ "$(wc -l <"$tmp/e")" != 1 ] ||
 	   ! grep -q 'cannot open /dev/kvm' "$tmp/e"; then
 		kt_fail no_kvm_access "rc=$rc stderr: $(head -c 200 "$tmp/e")"
-	elif ! pyjson "$tmp/o" 'eq(list(d), ["schema","version","error"], "keys"); eq(d["schema"], "kvmla-vmm", "schema")'; then
+	elif cp "$tmp/o" "$tmp/early_error.json" &&
+	     ! pyjson "$tmp/o" 'eq(list(d), ["schema","version","error"], "keys"); eq(d["schema"], "kvmla-vmm", "schema")'; then
 		kt_fail no_kvm_access "error JSON on stdout: $(head -c 200 "$tmp/o")"
 	else
 		kt_pass no_kvm_access
@@ -441,6 +443,35 @@ if min(t['io_out'], t['io_in'], t['mmio_write'], t['mmio_read'], t['hlt']) <= 0:
 " 2>&1) && kt_pass loop_sigint_exact || kt_fail loop_sigint_exact "$why"
 }
 
+# Every document the cases above produced, against docs/json/.
+case_json_schema() {
+	local docs
+	docs=$(ls "$tmp"/*.json 2>/dev/null | tr '\n' ' ')
+	if [ -z "$docs" ]; then
+		kt_skip json_schema "no document produced (no /dev/kvm access?)"; return
+	fi
+	if ! python3 -c 'import jsonschema' 2>/dev/null; then
+		kt_skip json_schema "needs python3-jsonschema"; return
+	fi
+	local why
+	why=$(python3 - "$top/docs/json/kvmla-vmm.v1.schema.json" $docs <<'PYEOF' 2>&1
+import json, sys, jsonschema
+schema = json.load(open(sys.argv[1]))
+jsonschema.Draft202012Validator.check_schema(schema)
+v = jsonschema.Draft202012Validator(schema)
+n = 0
+for f in sys.argv[2:]:
+    for e in v.iter_errors(json.load(open(f))):
+        print(f"{f.rsplit('/', 1)[-1]}: {e.message} at {list(e.path)}")
+        sys.exit(1)
+    n += 1
+if n < 2:
+    print(f"only {n} document(s)")
+    sys.exit(1)
+PYEOF
+) && kt_pass json_schema || kt_fail json_schema "$(echo "$why" | tail -n 1)"
+}
+
 case_flag_errors
 case_help_version
 case_sanitizers
@@ -451,4 +482,5 @@ case_hold
 case_tracepoints
 case_delay_us
 case_loop_sigint
+case_json_schema
 exit $KT_FAILED
