@@ -156,9 +156,15 @@ static __always_inline int on_event(__u32 event, __s32 vcpu, __u64 reason, __u32
 	if (filter_pid && !bpf_map_lookup_elem(&pids, &pid))
 		return 0;
 
-	if (vcpu < 0 || (do_latency && role != KS_ROLE_NONE)) {
+	/*
+	 * Counting needs no thread state: the key carries the tid, and
+	 * userspace maps a tid to its vCPU (the vcpu_id some event of that
+	 * thread carried, or the thread name).  Only the latency state machine
+	 * looks the thread up.
+	 */
+	if (do_latency && role != KS_ROLE_NONE) {
 		st = bpf_map_lookup_elem(&threads, &tid);
-		if (!st && (vcpu >= 0 || (do_latency && role != KS_ROLE_NONE))) {
+		if (!st) {
 			struct ks_thread init = { .vcpu = vcpu };
 
 			if (bpf_map_update_elem(&threads, &tid, &init, BPF_ANY))

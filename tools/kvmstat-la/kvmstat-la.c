@@ -159,9 +159,11 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
+static bool hup_reopens;	/* -L FILE: SIGHUP reopens it; otherwise a hangup ends us */
+
 static void on_signal(int sig)
 {
-	if (sig == SIGHUP)
+	if (sig == SIGHUP && hup_reopens)
 		hup_flag = 1;
 	else
 		stop_flag = 1;
@@ -436,6 +438,7 @@ int main(int argc, char **argv)
 		list_fields(&ctx);
 		return 0;
 	}
+	hup_reopens = o.log_file != NULL;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigaction(SIGINT, &sa, NULL);

@@ -172,10 +172,39 @@ static int bpf_open_all(struct ks_ctx *ctx)
 	return 0;
 }
 
-/* the kernel's vcpu_id if an event carried it, else the thread name */
+/* tid -> vcpu_id learned from keys whose event carried a vcpu_id */
+struct tidmap {
+	int tid, vcpu;
+};
+static struct tidmap *tids;
+static size_t ntids, captids;
+
+static void tid_learn(int tid, int vcpu)
+{
+	for (size_t i = 0; i < ntids; i++)
+		if (tids[i].tid == tid) {
+			tids[i].vcpu = vcpu;
+			return;
+		}
+	if (ntids == captids) {
+		captids = captids ? captids * 2 : 64;
+		tids = realloc(tids, captids * sizeof(*tids));
+		if (!tids)
+			exit(1);
+	}
+	tids[ntids].tid = tid;
+	tids[ntids++].vcpu = vcpu;
+}
+
+/* the kernel's vcpu_id if an event of the thread carried it, else the thread name */
 static int vcpu_of(struct ks_ctx *ctx, int pid, int tid, int vcpu)
 {
-	return vcpu >= 0 ? vcpu : ks_vm_vcpu_of_tid(ctx, pid, tid);
+	if (vcpu >= 0)
+		return vcpu;
+	for (size_t i = 0; i < ntids; i++)
+		if (tids[i].tid == tid)
+			return tids[i].vcpu;
+	return ks_vm_vcpu_of_tid(ctx, pid, tid);
 }
 
 static int bpf_collect(struct ks_ctx *ctx, struct ks_snapshot *s)
@@ -193,19 +222,40 @@ static int bpf_collect(struct ks_ctx *ctx, struct ks_snapshot *s)
 		return -ENOMEM;
 	ks_vms_refresh(ctx, false);	/* thread names; -g re-finds guests by name */
 	update_pids(ctx, d);
+	/* one pass over the map; tids learn their vCPU before anything is added */
+	size_t nk = 0, capk = 0;
+	struct ks_count_key *keys = NULL;
+	unsigned long long *sums = NULL;
+
 	while (!bpf_map_get_next_key(cfd, prev, &nck)) {
+		unsigned long long sum = 0;
+
 		ck = nck;
 		prev = &ck;
 		if (bpf_map_lookup_elem(cfd, &ck, vals))
 			continue;
-		unsigned long long sum = 0;
-
 		for (int c = 0; c < d->ncpus; c++)
 			sum += vals[c];
-		if (sum && ks_pid_selected(ctx, ck.pid))
-			ks_count_add(s, ck.pid, vcpu_of(ctx, ck.pid, ck.tid, ck.vcpu), ck.event,
-				     ck.reason, sum);
+		if (!sum)
+			continue;
+		if (nk == capk) {
+			capk = capk ? capk * 2 : 256;
+			keys = realloc(keys, capk * sizeof(*keys));
+			sums = realloc(sums, capk * sizeof(*sums));
+			if (!keys || !sums)
+				exit(1);
+		}
+		keys[nk] = ck;
+		sums[nk++] = sum;
+		if (ck.vcpu >= 0)
+			tid_learn(ck.tid, ck.vcpu);
 	}
+	for (size_t i = 0; i < nk; i++)
+		if (ks_pid_selected(ctx, keys[i].pid))
+			ks_count_add(s, keys[i].pid, vcpu_of(ctx, keys[i].pid, keys[i].tid, keys[i].vcpu),
+				     keys[i].event, keys[i].reason, sums[i]);
+	free(keys);
+	free(sums);
 	while (!bpf_map_get_next_key(lfd, lprev, &nlk)) {
 		lk = nlk;
 		lprev = &lk;
