@@ -85,6 +85,31 @@ else
 	kt_fail asm_symbols_ours_unexported "kvmla_switch_enter missing, a kvm_* world-switch name defined, or a kvmla_ symbol exported"
 fi
 
+# The world switch calls nothing (no tracing while guest state is live),
+# enters the guest with ertn, and its exit vector is page aligned.
+dis=$("llvm-objdump$llvm" -d "$top/kvm/switch.o" 2>/dev/null)
+vec=$("llvm-nm$llvm" "$top/kvm/switch.o" | awk '$3 == "kvmla_switch_exc_entry" { print $1 }')
+align=$("llvm-readelf$llvm" -S "$top/kvm/switch.o" | awk '/ \.text / { print $NF }')
+if [ -n "$dis" ] && ! grep -qE '\s(bl|b)\s+[-0-9]|\sjirl\s+\$ra' <<<"$dis" &&
+   grep -A200 '<kvmla_switch_enter>:' <<<"$dis" | grep -q 'ertn' &&
+   [ -n "$vec" ] && [ $((16#$vec % 4096)) = 0 ] && [ "${align:-0}" -ge 4096 ]; then
+	kt_pass switch_no_calls_ertn_aligned_vector
+else
+	kt_fail switch_no_calls_ertn_aligned_vector "switch.o calls out, lacks ertn, or its vector is not page aligned (offset ${vec:-?}, .text align ${align:-?})"
+fi
+
+# hw.h really emits LVZ instructions: one gcsrrd and one gcsrwr per
+# hardware-kept guest CSR in vcpu.o's save/restore accessors.
+want=$(grep -c '^KVMLA_GCSR_HW(' "$top/kvm/gcsr-list.h")
+dis=$("llvm-objdump$llvm" -d "$top/kvm/vcpu.o" 2>/dev/null)
+rd=$(grep -cE '\sgcsrrd\s' <<<"$dis")
+wr=$(grep -cE '\sgcsrwr\s' <<<"$dis")
+if [ "$rd" = "$want" ] && [ "$wr" = "$want" ]; then
+	kt_pass hw_accessors_emit_lvz
+else
+	kt_fail hw_accessors_emit_lvz "vcpu.o has $rd gcsrrd and $wr gcsrwr, expected $want each"
+fi
+
 deps() { tr ' \\' '\n\n' <"$1" | grep -E '\.h$' | sed "s|^$top/||"; }
 cmd=$top/kvm/.tracepoints.o.cmd
 if [ -f "$cmd" ] && deps "$cmd" | grep -qx 'kvm/trace.h' &&
