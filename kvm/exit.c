@@ -405,6 +405,37 @@ static int kvmla_exit_hvc(struct kvm_vcpu *vcpu)
 
 /* ---- stage-2 faults and MMIO ---- */
 
+/*
+ * In-kernel devices (ioeventfd, coalesced MMIO) claim their accesses on
+ * the MMIO bus; true when one did and the access is complete.
+ */
+static bool kvmla_exit_mmio_bus(struct kvm_vcpu *vcpu, u64 gpa,
+				const struct kvmla_mem_op *op)
+{
+	u8 buf[8] = { 0 };
+	int idx, ret;
+	u64 v;
+
+	if (op->write)
+		kvmla_exit_le_store(buf, vcpu->arch.gprs[op->rd], op->len);
+	idx = srcu_read_lock(&vcpu->kvm->srcu);
+	if (op->write)
+		ret = kvm_io_bus_write(vcpu, KVM_MMIO_BUS, gpa, op->len, buf);
+	else
+		ret = kvm_io_bus_read(vcpu, KVM_MMIO_BUS, gpa, op->len, buf);
+	srcu_read_unlock(&vcpu->kvm->srcu, idx);
+	if (ret)
+		return false;
+	if (!op->write) {
+		v = kvmla_exit_le_load(buf, op->len);
+		kvmla_exit_set_gpr(vcpu, op->rd,
+				   kvmla_exit_extend(v, op->len, op->sign));
+	}
+	trace_kvm_exit_mmio(vcpu->vcpu_id, op->len, op->write, gpa);
+	vcpu->arch.pc += 4;
+	return true;
+}
+
 static int kvmla_exit_mmio(struct kvm_vcpu *vcpu, u64 gpa)
 {
 	struct kvm_run *run = vcpu->run;
@@ -415,6 +446,9 @@ static int kvmla_exit_mmio(struct kvm_vcpu *vcpu, u64 gpa)
 				  vcpu->arch.exit_badi);
 		return RESUME_GUEST;
 	}
+	if (kvmla_exit_mmio_bus(vcpu, gpa, &op))
+		return RESUME_GUEST;
+
 	run->exit_reason = KVM_EXIT_MMIO;
 	run->mmio.phys_addr = gpa;
 	run->mmio.len = op.len;

@@ -419,13 +419,17 @@ out_free:
 int kvmla_mmu_handle_fault(struct kvm_vcpu *vcpu, unsigned long gpa,
 			   bool write, bool exec)
 {
+	int ret, idx, path = KVMLA_FAULT_PATH_FAST;
 	struct kvm_memory_slot *slot;
-	int ret, path = KVMLA_FAULT_PATH_FAST;
 
+	/* The memslots stay while the SRCU read side is held. */
+	idx = srcu_read_lock(&vcpu->kvm->srcu);
 	slot = gfn_to_memslot(vcpu->kvm, gpa >> PAGE_SHIFT);
 	if (!slot || (slot->flags & KVM_MEMSLOT_INVALID) ||
-	    (write && (slot->flags & KVM_MEM_READONLY)))
+	    (write && (slot->flags & KVM_MEM_READONLY))) {
+		srcu_read_unlock(&vcpu->kvm->srcu, idx);
 		return -ENOENT;
+	}
 
 	ret = kvmla_mmu_fast(vcpu, gpa, write, slot);
 	if (ret >= 0) {
@@ -435,6 +439,7 @@ int kvmla_mmu_handle_fault(struct kvm_vcpu *vcpu, unsigned long gpa,
 		vcpu->stat.fault_slow++;
 		ret = kvmla_mmu_slow(vcpu, gpa, write, slot);
 	}
+	srcu_read_unlock(&vcpu->kvm->srcu, idx);
 	trace_kvm_gpa_fault(vcpu->vcpu_id, write, exec, ret < 0 ? 0 : ret,
 			    path, KVMLA_FAULT_KIND_RAM, ret < 0 ? ret : 0, gpa);
 	if (ret < 0)

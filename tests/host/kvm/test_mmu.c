@@ -9,6 +9,10 @@
 
 /* ---- what the kernel gives mmu.c (asm/pgtable*.h, kvm_host.h) ---- */
 #define CONFIG_PGTABLE_LEVELS	3
+#ifndef srcu_read_lock
+#define srcu_read_lock(s)	0
+#define srcu_read_unlock(s, i)	((void)(i))
+#endif
 #define static_assert(c, m)	_Static_assert(c, m)
 /* asm/pgtable-bits.h, 6.12 */
 #define _PAGE_VALID		BIT(0)
