@@ -8,6 +8,7 @@
 #define KVMLA_KVM_INTERNAL_H
 
 #include <linux/bitops.h>
+#include <linux/cpufeature.h>
 #include <linux/err.h>
 #include <linux/errno.h>
 #include <linux/entry-kvm.h>

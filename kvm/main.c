@@ -136,6 +136,13 @@ static void __exit kvmla_main_exit(void)
 	kvmla_main_teardown();
 }
 
+/* udev loads us on CPUs with LVZ, as it would the stock module. */
+static const struct cpu_feature kvmla_main_lvz_alias[] = {
+	{ .feature = cpu_feature(LOONGARCH_LVZ) },
+	{ }
+};
+MODULE_DEVICE_TABLE(cpu, kvmla_main_lvz_alias);
+
 module_init(kvmla_main_init);
 module_exit(kvmla_main_exit);
 

@@ -304,7 +304,12 @@ struct module;
 #define MODULE_DESCRIPTION(s)
 #define MODULE_LICENSE(s)
 #define MODULE_AUTHOR(s)
-#define MODULE_DEVICE_TABLE(t, n)
+#define MODULE_DEVICE_TABLE(t, n) \
+	static const void *shim_devtab_##n __attribute__((unused)) = &(n)
+struct cpu_feature {
+	u16 feature;
+};
+#define cpu_feature(x) 0
 #define EXPORT_SYMBOL_GPL(s)
 #define EXPORT_SYMBOL(s)
 struct file {
