@@ -476,7 +476,9 @@ int kvm_arch_prepare_memory_region(struct kvm *kvm,
 		return 0;
 	gpa = (u64)new->base_gfn << PAGE_SHIFT;
 	size = (u64)new->npages << PAGE_SHIFT;
-	if (gpa + size > kvm->arch.gpa_size || gpa + size < gpa)
+	/* Within the VM, and within what the tables can index. */
+	if (gpa + size > kvm->arch.gpa_size || gpa + size < gpa ||
+	    gpa + size > kvmla_s2_size(KVMLA_S2_LEVELS))
 		return -ENOMEM;
 	return 0;
 }

@@ -513,6 +513,15 @@ KTEST(prepare_memory_region_bounds)
 						    KVM_MR_CREATE), -ENOMEM);
 	KT_EXPECT_EQ(kvm_arch_prepare_memory_region(fx_kvm, &s, &s,
 						    KVM_MR_DELETE), 0);
+	/* a 48-bit VM still cannot place memory where the tables alias */
+	fx_kvm->arch.gpa_size = 1ULL << 48;
+	s.base_gfn = (1ULL << 47) >> PAGE_SHIFT;
+	s.npages = 1;
+	KT_EXPECT_EQ(kvm_arch_prepare_memory_region(fx_kvm, NULL, &s,
+						    KVM_MR_CREATE), -ENOMEM);
+	s.base_gfn--;
+	KT_EXPECT_EQ(kvm_arch_prepare_memory_region(fx_kvm, NULL, &s,
+						    KVM_MR_CREATE), 0);
 	teardown();
 	return KT_PASS;
 }
