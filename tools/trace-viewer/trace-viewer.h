@@ -251,8 +251,19 @@ struct tep_handle;
 struct tep_record;
 typedef void (*tv_progress_fn)(uint64_t done, uint64_t total, void *arg);
 struct tv_reader *tv_reader_open(const char *path, char *err, size_t errlen);
-/* Structural checks before libtracecmd (validate.c): 0 ok, 1 ok but compressed, -1 bad. */
-int tv_validate(int fd, char *err, size_t errlen);
+/*
+ * Structural checks before libtracecmd (validate.c): 0 ok, 1 ok but
+ * compressed, -1 bad.  When lay is given it gets where each CPU's pages are,
+ * and whether they may be read directly (uncompressed, no timestamp
+ * offsets or conversions to apply).
+ */
+struct tv_layout {
+	bool direct;
+	bool big_endian;
+	unsigned int page, ncpu, nbuf;
+	uint64_t off[256], size[256];
+};
+int tv_validate(int fd, char *err, size_t errlen, struct tv_layout *lay);
 /* A reader over a tep with formats loaded but no file (fixtures, fuzz). */
 struct tv_reader *tv_reader_from_tep(struct tep_handle *tep, char *err, size_t errlen);
 enum tv_profile tv_reader_profile(const struct tv_reader *rd);

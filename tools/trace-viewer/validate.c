@@ -17,6 +17,7 @@
 #include "trace-viewer.h"
 
 struct vf {
+	struct tv_layout *lay;
 	int fd;
 	uint64_t size, pos;
 	bool swap;
@@ -157,6 +158,9 @@ static int v6(struct vf *v)
 				break;
 			if (u32(v, &sz) || skip(v, sz))
 				return bad(v, "option");
+			/* timestamps need an offset or a conversion: libtracecmd applies it */
+			if (id == 7 || id == 12 || id == 14)
+				v->lay->direct = false;
 			/* CPUCOUNT must be 4 bytes, BUFFER options name other instances */
 			if ((id == 8 && sz != 4) || id == 3)
 				return bad(v, id == 3 ? "instance buffers are not supported" : "option");
@@ -170,11 +174,18 @@ static int v6(struct vf *v)
 		return bad(v, "latency-format traces are not supported");
 	if (memcmp(name, "flyrecord", 10))
 		return bad(v, "no flyrecord data");
+	if (ncpu > 256)
+		v->lay->direct = false;
 	for (uint64_t c = 0; c < ncpu; c++) {
 		uint64_t off, sz, save;
 
 		if (u64(v, &off) || u64(v, &sz))
 			return bad(v, "CPU offsets");
+		if (c < 256) {
+			v->lay->off[c] = off;
+			v->lay->size[c] = sz;
+			v->lay->ncpu = (unsigned int)c + 1;
+		}
 		save = v->pos;
 		if (pages(v, off, sz))
 			return -1;
@@ -224,6 +235,8 @@ static int v7(struct vf *v, bool compressed)
 					return bad(v, "options chain");
 				break;
 			}
+			if (oid == 7 || oid == 12 || oid == 14)
+				v->lay->direct = false;
 			if (oid >= 16 && oid <= 21) {	/* offsets of sections */
 				if (osz != 8 || u64(v, &off) || off >= v->size)
 					return bad(v, "section offset");
@@ -237,11 +250,14 @@ static int v7(struct vf *v, bool compressed)
 			}
 			if (oid == 3 && !compressed) {	/* BUFFER: CPU data within the file */
 				uint64_t bofs, pg, ncpu;
+				char iname[64];
 
-				if (u64(v, &bofs) || bofs >= v->size || str(v, NULL, osz) ||
+				if (u64(v, &bofs) || bofs >= v->size || str(v, iname, sizeof(iname)) ||
 				    str(v, NULL, osz) || u32(v, &pg) || u32(v, &ncpu) ||
 				    pg != v->page || ncpu > 8192)
 					return bad(v, "buffer option");
+				if (iname[0] || ncpu > 256 || ++v->lay->nbuf > 1)
+					v->lay->direct = false;	/* instances: leave them to libtracecmd */
 				for (uint64_t c = 0; c < ncpu; c++) {
 					uint64_t cpu, o, s, save;
 
@@ -252,6 +268,14 @@ static int v7(struct vf *v, bool compressed)
 					if (pages(v, o, s))
 						return -1;
 					v->pos = save;
+					/* v7 numbers CPUs: keep them in order for the direct path */
+					if (cpu != c || c >= 256)
+						v->lay->direct = false;
+					else {
+						v->lay->off[c] = o;
+						v->lay->size[c] = s;
+						v->lay->ncpu = (unsigned int)c + 1;
+					}
 				}
 			}
 			v->pos = ostart + osz;
@@ -261,9 +285,10 @@ static int v7(struct vf *v, bool compressed)
 }
 
 /* Returns 0 when the pages were checked, 1 for compressed data, -1 with err set. */
-int tv_validate(int fd, char *err, size_t errlen)
+int tv_validate(int fd, char *err, size_t errlen, struct tv_layout *lay)
 {
-	struct vf v = { .fd = fd, .err = err, .errlen = errlen };
+	static struct tv_layout scratch;
+	struct vf v = { .fd = fd, .err = err, .errlen = errlen, .lay = lay ? lay : &scratch };
 	unsigned char hdr[10], endian, lsize;
 	char ver[8], comp[64];
 	uint64_t page;
@@ -284,11 +309,19 @@ int tv_validate(int fd, char *err, size_t errlen)
 	if (u32(&v, &page) || page < 64 || page > (1 << 20) || (page & (page - 1)))
 		return bad(&v, "page size");
 	v.page = (unsigned int)page;
+	memset(v.lay, 0, sizeof(*v.lay));
+	v.lay->direct = lsize == 8;
+	v.lay->big_endian = endian == 1;
+	v.lay->page = v.page;
 	if (!strcmp(ver, "6"))
 		return v6(&v);
 	if (str(&v, comp, sizeof(comp)) || str(&v, NULL, 64))
 		return bad(&v, "compression header");
 	if (v7(&v, strcmp(comp, "none") != 0))
 		return -1;
-	return strcmp(comp, "none") ? 1 : 0;
+	if (strcmp(comp, "none")) {
+		v.lay->direct = false;
+		return 1;
+	}
+	return 0;
 }
