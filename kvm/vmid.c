@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * VPIDs (guest ids) tag the guest's TLB entries.  Each physical CPU hands
- * them out from its own counter, kvmla_pcpu.vpid_cache: the low bits
+ * them out from its own counter, kvmla_vpid_next: the low bits
  * (kvmla_vpid_mask) are the VPID, the bits above are a generation.  When
  * the low bits wrap, the generation advances and the CPU's guest TLB is
  * flushed once, so every VPID of an older generation is stale.  VPID 0 of
- * each generation is never handed out.
+ * each generation is never handed out.  The counter only grows (a CPU's
+ * hardware enable after resume flushes its guest TLB but does not reuse
+ * VPIDs), so two vCPUs never share a VPID on one CPU.
  *
  * A vCPU needs a new VPID when it runs on another CPU than its VPID came
  * from, when its CPU moved to a new generation, or when KVM_REQ_TLB_FLUSH
@@ -13,6 +15,8 @@
  * (LLBCTL.WCLLB), so an LL/SC pair cannot straddle the change.
  */
 #include "kvm_internal.h"
+
+static DEFINE_PER_CPU(unsigned long, kvmla_vpid_next);
 
 static unsigned long kvmla_vmid_first(void)
 {
@@ -24,7 +28,7 @@ int kvmla_vmid_init(void)
 	int cpu;
 
 	for_each_possible_cpu(cpu)
-		per_cpu(kvmla_pcpu, cpu).vpid_cache = kvmla_vmid_first();
+		per_cpu(kvmla_vpid_next, cpu) = kvmla_vmid_first();
 	return 0;
 }
 
@@ -35,8 +39,8 @@ void kvmla_vmid_deinit(void)
 /* Next VPID on this CPU; rolls the generation over when it wraps. */
 static unsigned long kvmla_vmid_alloc(struct kvm_vcpu *vcpu, int cpu)
 {
-	struct kvmla_pcpu *pc = per_cpu_ptr(&kvmla_pcpu, cpu);
-	unsigned long vpid = pc->vpid_cache + 1;
+	unsigned long *next = per_cpu_ptr(&kvmla_vpid_next, cpu);
+	unsigned long vpid = *next + 1;
 
 	if (!(vpid & kvmla_vpid_mask)) {
 		if (!vpid)	/* the generation counter itself wrapped */
@@ -49,7 +53,7 @@ static unsigned long kvmla_vmid_alloc(struct kvm_vcpu *vcpu, int cpu)
 				    KVMLA_TLB_REASON_ROLLOVER, 0);
 		vpid++;		/* skip VPID 0 */
 	}
-	pc->vpid_cache = vpid;
+	*next = vpid;
 	return vpid;
 }
 
@@ -57,7 +61,7 @@ void kvmla_vmid_check(struct kvm_vcpu *vcpu)
 {
 	struct kvmla_vcpu_state *st = &vcpu->arch.st;
 	int cpu = smp_processor_id();
-	unsigned long cache = per_cpu_ptr(&kvmla_pcpu, cpu)->vpid_cache;
+	unsigned long cache = *per_cpu_ptr(&kvmla_vpid_next, cpu);
 	unsigned long old = st->vpid;
 	int reason;
 

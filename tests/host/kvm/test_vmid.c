@@ -24,7 +24,7 @@ KTEST(init_starts_generation_one_everywhere)
 {
 	setup();
 	for (int c = 0; c < NR_CPUS; c++)
-		KT_EXPECT_EQ(per_cpu(kvmla_pcpu, c).vpid_cache, 0x100);
+		KT_EXPECT_EQ(per_cpu(kvmla_vpid_next, c), 0x100);
 	return KT_PASS;
 }
 
@@ -89,7 +89,7 @@ KTEST(rollover_at_wrap_flushes_and_bumps_generation)
 	struct kvm_vcpu *w = fx_vcpu_new(1);
 
 	kvmla_vmid_check(v);			/* 0x101 */
-	per_cpu(kvmla_pcpu, 0).vpid_cache = 0x1ff;
+	per_cpu(kvmla_vpid_next, 0) = 0x1ff;
 	kvmla_vmid_check(w);			/* wraps */
 	KT_EXPECT_EQ(hw.gtlbflush, 1);
 	KT_EXPECT_EQ(w->arch.st.vpid, 0x201);	/* VPID 0 skipped */
@@ -113,7 +113,7 @@ KTEST(generation_counter_wrap_restarts_at_one)
 {
 	struct kvm_vcpu *v = setup();
 
-	per_cpu(kvmla_pcpu, 0).vpid_cache = ~0UL;
+	per_cpu(kvmla_vpid_next, 0) = ~0UL;
 	kvmla_vmid_check(v);
 	KT_EXPECT_EQ(v->arch.st.vpid, 0x101);
 	KT_EXPECT_EQ(hw.gtlbflush, 1);
@@ -135,6 +135,21 @@ KTEST(drop_forgets_the_vpid)
 	return KT_PASS;
 }
 
+KTEST(hardware_reset_of_the_core_cache_never_reuses_vpids)
+{
+	struct kvm_vcpu *v = setup();
+	struct kvm_vcpu *w = fx_vcpu_new(1);
+
+	kvmla_vmid_check(v);
+	per_cpu(kvmla_pcpu, 0).vpid_cache = 0;	/* main.c's hw enable */
+	kvmla_vmid_check(w);
+	KT_EXPECT_EQ(v->arch.st.vpid, 0x101);
+	KT_EXPECT_EQ(w->arch.st.vpid, 0x102);
+	kvmla_vmid_check(v);
+	KT_EXPECT_EQ(v->arch.st.vpid, 0x101);
+	return KT_PASS;
+}
+
 static const struct ktest_case cases[] = {
 	KTEST_CASE(init_starts_generation_one_everywhere),
 	KTEST_CASE(first_entry_allocates_and_loads_gid),
@@ -142,6 +157,7 @@ static const struct ktest_case cases[] = {
 	KTEST_CASE(rollover_at_wrap_flushes_and_bumps_generation),
 	KTEST_CASE(generation_counter_wrap_restarts_at_one),
 	KTEST_CASE(drop_forgets_the_vpid),
+	KTEST_CASE(hardware_reset_of_the_core_cache_never_reuses_vpids),
 };
 
 int main(int argc, char **argv)
