@@ -252,28 +252,30 @@ static void kvmla_vcpu_steal_update(struct kvm_vcpu *vcpu)
 {
 	u64 gpa = vcpu->arch.pvtime_gpa & KVM_STEAL_PHYS_MASK;
 	u64 delay = current->sched_info.run_delay;
+	u32 vofs = offsetof(struct kvm_steal_time, version);
+	struct kvm *kvm = vcpu->kvm;
 	struct kvm_steal_time st;
+	int idx;
 
 	if (!(vcpu->arch.pvtime_gpa & KVM_STEAL_PHYS_VALID))
 		return;
-	if (kvm_read_guest(vcpu->kvm, gpa, &st, sizeof(st)))
-		return;
+	idx = srcu_read_lock(&kvm->srcu);
+	if (kvm_read_guest(kvm, gpa, &st, sizeof(st)))
+		goto out_unlock;
 	st.version |= 1;
-	if (kvm_write_guest(vcpu->kvm, gpa + offsetof(struct kvm_steal_time,
-						      version),
-			    &st.version, sizeof(st.version)))
-		return;
+	if (kvm_write_guest(kvm, gpa + vofs, &st.version, sizeof(st.version)))
+		goto out_unlock;
 	/* The guest must see the odd version before the new value. */
 	smp_wmb();
 	st.steal += delay - vcpu->arch.last_steal;
 	vcpu->arch.last_steal = delay;
-	kvm_write_guest(vcpu->kvm, gpa, &st.steal, sizeof(st.steal));
+	kvm_write_guest(kvm, gpa, &st.steal, sizeof(st.steal));
 	/* ... and the new value before the even version. */
 	smp_wmb();
 	st.version++;
-	kvm_write_guest(vcpu->kvm, gpa + offsetof(struct kvm_steal_time,
-						  version),
-			&st.version, sizeof(st.version));
+	kvm_write_guest(kvm, gpa + vofs, &st.version, sizeof(st.version));
+out_unlock:
+	srcu_read_unlock(&kvm->srcu, idx);
 }
 
 /*
@@ -849,9 +851,14 @@ static int kvmla_vcpu_pvtime_attr(struct kvm_vcpu *vcpu,
 	/* 64-byte aligned area; bit 0 says it is valid. */
 	if (gpa & ~(GENMASK_ULL(63, 6) | BIT_ULL(0)))
 		return -EINVAL;
-	if ((gpa & BIT_ULL(0)) &&
-	    !kvm_is_visible_gfn(vcpu->kvm, gpa_to_gfn(gpa)))
-		return -EINVAL;
+	if (gpa & BIT_ULL(0)) {
+		int idx = srcu_read_lock(&vcpu->kvm->srcu);
+		bool visible = kvm_is_visible_gfn(vcpu->kvm, gpa_to_gfn(gpa));
+
+		srcu_read_unlock(&vcpu->kvm->srcu, idx);
+		if (!visible)
+			return -EINVAL;
+	}
 	kvmla_vcpu_pvtime_set(vcpu, gpa);
 	return 0;
 }

@@ -989,6 +989,7 @@ KTEST(run_steal_time_update)
 	KT_EXPECT_EQ(kvm_arch_vcpu_ioctl_run(vcpu), RESUME_HOST);
 	KT_EXPECT_EQ(st->steal, 750);
 	KT_EXPECT_EQ(st->version, 4);
+	KT_EXPECT_EQ(test_kvm.srcu.readers, 0);
 
 	/* An area outside guest memory is skipped, not a failure. */
 	vcpu->arch.pvtime_gpa = (2UL * SHIM_GUEST_MEM) | KVM_STEAL_PHYS_VALID;

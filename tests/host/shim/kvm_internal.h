@@ -438,8 +438,15 @@ struct kvm_vcpu {
 	struct kvm_vcpu_arch arch;
 };
 
+struct srcu_struct {
+	int readers;
+};
+#define srcu_read_lock(s) ((s)->readers++)
+#define srcu_read_unlock(s, idx) ((void)(idx), (s)->readers--)
+
 struct kvm {
 	struct kvm_arch arch;
+	struct srcu_struct srcu;
 	struct kvm_vm_stat stat;
 	struct kvm_vcpu *vcpus[KVM_MAX_VCPUS];
 	int created_vcpus;
