@@ -33,10 +33,17 @@ mutant() {
 		sed -i "$1" "$out/mut/kvmla/$2" && ! cmp -s "$out/mut/kvmla/$2" "$top/include/kvmla/$2"
 }
 if [ -z "$tree" ] || [ ! -f "$tree/include/generated/autoconf.h" ]; then
-	for c in tree_numbers_match csr_list_complete tree_check_catches_csr tree_check_catches_ecode tree_check_catches_exit; do
+	for c in kernel_tree_cached tree_numbers_match csr_list_complete tree_check_catches_csr tree_check_catches_ecode tree_check_catches_exit; do
 		kt_skip $c "no prepared LoongArch 6.12 tree: $(tail -n 1 "$out/prepare.log")"
 	done
 else
+	# The cache is reused: a second call neither re-extracts nor re-prepares.
+	stamp="$(dirname "$tree")/.prepared"
+	before=$(stat -c %Y "$stamp" 2>/dev/null)
+	again=$("$top/scripts/prepare-kernel.sh" 2>/dev/null | tail -n 1)
+	if [ -n "$before" ] && [ "$again" = "$tree" ] && [ "$(stat -c %Y "$stamp")" = "$before" ]; then
+		kt_pass kernel_tree_cached
+	else kt_fail kernel_tree_cached "second prepare-kernel.sh call did not reuse $tree"; fi
 	if kcheck "$top/include" "$out/kcheck"; then kt_pass tree_numbers_match
 	else kt_fail tree_numbers_match "$(grep -m3 -E 'error' "$out/kcheck/log" | tr '\n' ' ')"; fi
 	# The check must be able to fail: mutate one entry at a time.
