@@ -364,13 +364,30 @@ static long kvmla_exit_pv_ipi(struct kvm_vcpu *vcpu)
 	return KVMLA_HC_OK;
 }
 
+/* The steal-time area: bit 0 enables it, bits 63..6 are its GPA. */
+#define KVMLA_STEAL_VALID	BIT_ULL(0)
+#define KVMLA_STEAL_GPA		GENMASK_ULL(63, 6)
+
 static long kvmla_exit_pv_notify(struct kvm_vcpu *vcpu)
 {
 	u64 feature = vcpu->arch.gprs[5], gpa = vcpu->arch.gprs[6];
+	bool visible;
+	int idx;
 
 	if (feature != BIT_ULL(KVMLA_PV_STEAL_TIME) ||
 	    !(vcpu->kvm->arch.pv_features & BIT(KVMLA_PV_STEAL_TIME)))
 		return KVMLA_HC_NOFUNC;
+	if (gpa & ~(KVMLA_STEAL_GPA | KVMLA_STEAL_VALID))
+		return KVMLA_HC_BADARG;
+	if (gpa & KVMLA_STEAL_VALID) {
+		idx = srcu_read_lock(&vcpu->kvm->srcu);
+		visible = kvm_is_visible_gfn(vcpu->kvm,
+					     (gpa & KVMLA_STEAL_GPA) >>
+					     PAGE_SHIFT);
+		srcu_read_unlock(&vcpu->kvm->srcu, idx);
+		if (!visible)
+			return KVMLA_HC_BADARG;
+	}
 	vcpu->arch.pvtime_gpa = gpa;
 	kvm_make_request(KVM_REQ_STEAL_UPDATE, vcpu);
 	return KVMLA_HC_OK;

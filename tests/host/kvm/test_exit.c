@@ -446,6 +446,18 @@ KTEST(hypercall_steal_time_notify)
 	v->arch.gprs[A0] = KVMLA_HCALL_NOTIFY;
 	v->arch.gprs[A1] = BIT(KVM_FEATURE_STEAL_TIME);
 	HVC(v, KVMLA_INSN_HVCL_SERVICE);
+	KT_EXPECT_EQ((s64)v->arch.gprs[A0], -2);	/* no memory there */
+	fx_kvm->slots[0] = (struct kvm_memory_slot){ .base_gfn = 0,
+						     .npages = 16 };
+	fx_kvm->nr_slots = 1;
+	v->arch.gprs[A0] = KVMLA_HCALL_NOTIFY;
+	v->arch.gprs[A2] = 0x10021;			/* not 64-byte aligned */
+	HVC(v, KVMLA_INSN_HVCL_SERVICE);
+	KT_EXPECT_EQ((s64)v->arch.gprs[A0], -2);
+	KT_EXPECT_EQ(v->arch.pvtime_gpa, 0);
+	v->arch.gprs[A0] = KVMLA_HCALL_NOTIFY;
+	v->arch.gprs[A2] = 0x10001;
+	HVC(v, KVMLA_INSN_HVCL_SERVICE);
 	KT_EXPECT_EQ(v->arch.gprs[A0], 0);
 	KT_EXPECT_EQ(v->arch.pvtime_gpa, 0x10001);
 	KT_EXPECT(kvm_test_request(KVM_REQ_STEAL_UPDATE, v));
@@ -454,6 +466,12 @@ KTEST(hypercall_steal_time_notify)
 	v->arch.gprs[A1] = KVM_FEATURE_STEAL_TIME;	/* old ABI value */
 	HVC(v, KVMLA_INSN_HVCL_SERVICE);
 	KT_EXPECT_EQ((s64)v->arch.gprs[A0], -1);
+	v->arch.gprs[A0] = KVMLA_HCALL_NOTIFY;		/* disable */
+	v->arch.gprs[A1] = BIT(KVM_FEATURE_STEAL_TIME);
+	v->arch.gprs[A2] = 0;
+	HVC(v, KVMLA_INSN_HVCL_SERVICE);
+	KT_EXPECT_EQ(v->arch.gprs[A0], 0);
+	KT_EXPECT_EQ(v->arch.pvtime_gpa, 0);
 	return KT_PASS;
 }
 
