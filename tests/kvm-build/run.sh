@@ -75,6 +75,17 @@ else
 	kt_fail symbols_exported_by_tree "$(tail -n +2 "$B/symcheck.log" | tr '\n' ' ' | head -c 300)"
 fi
 
+# ... and the check itself catches a symbol the tree does not export.
+printf 'void kvmla_not_exported_probe(void);\nvoid probe(void) { kvmla_not_exported_probe(); }\n' |
+	"clang$llvm" --target=loongarch64-linux-gnu -c -x c - -o "$B/probe.o" 2>/dev/null
+if "$top/kvm/symcheck.sh" "$tree" "llvm-nm$llvm" "$B/probe.o" >"$B/probe.log" 2>&1; then
+	kt_fail symcheck_catches_unexported "symcheck accepted kvmla_not_exported_probe"
+elif grep -qx 'kvmla_not_exported_probe' "$B/probe.log"; then
+	kt_pass symcheck_catches_unexported
+else
+	kt_fail symcheck_catches_unexported "symcheck failed without naming the symbol: $(head -c 200 "$B/probe.log")"
+fi
+
 # ---- 3. wiring of the build ----
 syms=$("llvm-nm$llvm" "$ko")
 if grep -qE ' [Tt] kvmla_switch_enter$' <<<"$syms" &&
