@@ -774,6 +774,9 @@ int tv_an_feed(struct tv_analysis *an, const struct tv_rec *r)
 			return -ENOMEM;
 		state_set(an, v, an->seen_entry ? TV_ST_KERNEL : TV_ST_GUEST, r->ts);
 		break;
+	case TV_GSPR:
+		an->gspr_kind[r->a < 7 ? r->a : 7]++;
+		break;
 	case TV_IDLE:
 		if (v)
 			state_set(an, v, TV_ST_HALTED, r->ts);

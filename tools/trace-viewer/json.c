@@ -220,6 +220,15 @@ json_t *tv_json_build(const struct tv_analysis *an, const char *path)
 	}
 	json_object_set_new(root, "csr_matrix", a);
 
+	o = json_object();
+	for (unsigned int k = 0; k < 8; k++)
+		if (an->gspr_kind[k]) {
+			const char *n = tv_la_sym_name("GSPR_KIND", k);
+
+			add_count(o, n ? n : "unknown", an->gspr_kind[k]);
+		}
+	json_object_set_new(root, "gspr_kinds", o);
+
 	a = json_array();
 	for (unsigned int i = 0; i < an->nr_faults; i++) {
 		json_t *e = json_object();

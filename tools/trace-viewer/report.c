@@ -156,6 +156,17 @@ int tv_report_text(FILE *f, const struct tv_analysis *an, const char *path)
 		reason_table(f, an, uorder, un, ut, TV_LAT_USER);
 	}
 
+	if (an->kind_count[TV_GSPR]) {
+		fprintf(f, "\nGSPR exits by instruction:");
+		for (unsigned int k = 0; k < 8; k++)
+			if (an->gspr_kind[k]) {
+				const char *n = tv_la_sym_name("GSPR_KIND", k);
+
+				fprintf(f, " %s:%" PRIu64, n ? n : "?", an->gspr_kind[k]);
+			}
+		fputc('\n', f);
+	}
+
 	fprintf(f, "\nExits by VM\n  %-20s %8s %6s %12s %12s\n", "vm", "pid", "vcpus", "exits",
 		"user exits");
 	for (unsigned int i = 0; i < an->nr_vms; i++)

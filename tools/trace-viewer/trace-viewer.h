@@ -191,6 +191,9 @@ struct tv_analysis {
 	uint64_t tlb_total, vpid_total, rollover_total;
 	uint64_t tlb_by_scope[8];
 
+	/* LoongArch GSPR exits by decoded instruction kind (KVMLA_GSPR_KINDS) */
+	uint64_t gspr_kind[8];
+
 	/* interrupts */
 	struct tv_irq_pending *irqp;
 	unsigned int nr_irqp, cap_irqp;

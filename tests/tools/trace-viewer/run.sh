@@ -79,7 +79,8 @@ if "$TV" --json "$W/la.dat" >"$W/la.json" 2>"$W/err"; then
 		'sum(d["churn"]["tlb"]) == 32' \
 		'd["interrupts"]["queued"] == 128 and d["interrupts"]["delivered"] == 128' \
 		'd["interrupts"]["latency"]["min_ns"] == 500 and d["interrupts"]["latency"]["max_ns"] == 500' \
-		'd["events"]["kvm_exit"] == 768 and d["events"]["kvm_enter"] == 260'
+		'd["events"]["kvm_exit"] == 768 and d["events"]["kvm_enter"] == 260' \
+		'd["gspr_kinds"] == {"csr": 128, "iocsr": 128, "idle": 128}'
 	if python3 -c 'import jsonschema' 2>/dev/null; then
 		kt_check json-schema "does not validate" python3 -c '
 import json, sys, jsonschema
@@ -239,6 +240,7 @@ live() {
 	kt_need_root live-record || return
 	kt_need_kvm live-record || return
 	kt_need_tracefs live-record || return
+	[ -x "$VMM" ] || [ ! -f "$top/tests/vmm/Makefile" ] || make -s -C "$top/tests/vmm" >/dev/null 2>&1
 	if [ ! -x "$VMM" ]; then kt_skip live-record "tests/vmm/kvmla-vmm not built"; return; fi
 	# 2 VMs x 2 vCPUs; other helpers may run guests too: record only the VMM's tree
 	if ! "$TV" record -q -o "$W/live.dat" -- "$VMM" -m 2 -c 2 --pio-out 40 --pio-in 20 \
