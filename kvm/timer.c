@@ -104,6 +104,16 @@ static bool kvmla_timer_oneshot_fired(struct kvmla_timer *t)
 
 void kvmla_timer_save(struct kvm_vcpu *vcpu)
 {
+	struct kvmla_timer *t = &vcpu->arch.st.timer;
+
+	/*
+	 * Since the load the SW file held what the hardware was given; if it
+	 * differs now, userspace set the timer (ONE_REG) and the next load
+	 * starts it from there.
+	 */
+	if (!t->saved && (kvmla_sw_csr(vcpu, LOONGARCH_CSR_TCFG) != t->tcfg ||
+			  kvmla_sw_csr(vcpu, LOONGARCH_CSR_TVAL) != t->tval))
+		return;
 	kvmla_timer_snapshot(vcpu);
 	/* The SW file holds the same snapshot; a later difference is ONE_REG. */
 	kvmla_sw_csr_set(vcpu, LOONGARCH_CSR_TCFG, vcpu->arch.st.timer.tcfg);
@@ -158,6 +168,9 @@ void kvmla_timer_restore(struct kvm_vcpu *vcpu)
 	/* TCFG restarts the count from InitVal, so TVAL goes last. */
 	kvmla_gcsr_write(LOONGARCH_CSR_TCFG, t->tcfg);
 	kvmla_gcsr_write(LOONGARCH_CSR_TVAL, tval);
+	t->tval = tval;
+	kvmla_sw_csr_set(vcpu, LOONGARCH_CSR_TCFG, t->tcfg);
+	kvmla_sw_csr_set(vcpu, LOONGARCH_CSR_TVAL, tval);
 	trace_kvm_timer(vcpu->vcpu_id, op, late, tval);
 }
 

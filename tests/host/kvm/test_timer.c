@@ -165,6 +165,19 @@ KTEST(first_load_and_one_reg_use_the_sw_file)
 	load_at(v, 100000);
 	KT_EXPECT_EQ(hw.gcsr[LOONGARCH_CSR_TVAL], 50);
 	KT_EXPECT_EQ(ti_queued, 0);
+	/* the load tells the SW file what the hardware got */
+	put_at(v, 100100, EN | 4000, 40);
+	load_at(v, 100200);
+	KT_EXPECT_EQ(v->arch.gcsr[LOONGARCH_CSR_TVAL], 30);
+	/* ONE_REG inside a load/put pair (as KVM_SET_ONE_REG does) survives */
+	v->arch.gcsr[LOONGARCH_CSR_TVAL] = 7000;
+	shim_now_ns = 100300;
+	hw.gcsr[LOONGARCH_CSR_TVAL] = 20;	/* the hardware's old count */
+	kvmla_timer_save(v);
+	KT_EXPECT_EQ(v->arch.gcsr[LOONGARCH_CSR_TVAL], 7000);
+	load_at(v, 100400);
+	KT_EXPECT_EQ(hw.gcsr[LOONGARCH_CSR_TVAL], 7000);
+	KT_EXPECT_EQ(OP(), KVMLA_TIMER_OP_RESTORE_REMAIN);
 	return KT_PASS;
 }
 
