@@ -109,6 +109,31 @@ kt_check window "windowed counts differ" $JC "$W/f4.json" \
 "$TV" --vm no-such-vm "$W/la.dat" >/dev/null 2>"$W/err"
 kt_check filter-unknown-vm "$(cat "$W/err")" grep -q "no VM named 'no-such-vm'" "$W/err"
 
+# lost events recorded in the pages are reported (direct and libtracecmd paths):
+# CPU 0's last page says 7 events were lost before it, CPU 1's second page an unknown number
+python3 - "$W/la.dat" "$W/missed.dat" <<'EOF'
+import struct, sys
+d = bytearray(open(sys.argv[1], "rb").read())
+i = d.index(b"flyrecord\0") + 10
+o0, s0, o1, s1 = struct.unpack_from("<QQQQ", d, i)
+last = o0 + s0 - 4096
+commit = struct.unpack_from("<Q", d, last + 8)[0]
+assert commit + 8 <= 4096 - 16
+struct.pack_into("<Q", d, last + 8, commit | (1 << 31) | (1 << 30))
+struct.pack_into("<Q", d, last + 16 + commit, 7)
+c1 = struct.unpack_from("<Q", d, o1 + 4096 + 8)[0]
+struct.pack_into("<Q", d, o1 + 4096 + 8, c1 | (1 << 31))
+open(sys.argv[2], "wb").write(d)
+EOF
+for path in direct libtracecmd; do
+	if [ $path = direct ]; then "$TV" --json "$W/missed.dat" >"$W/missed.json" 2>&1
+	else TV_NO_DIRECT=1 "$TV" --json "$W/missed.dat" >"$W/missed.json" 2>&1; fi
+	kt_check missed-events-$path "lost events not reported" $JC "$W/missed.json" \
+		'd["missed_events"] == 7 and d["missed_places"] == 2' 'd["exits"]["total"] == 768'
+done
+"$TV" "$W/missed.dat" 2>/dev/null | grep -q "WARNING: events were lost while recording: 7 events missed in 2 places"
+kt_check missed-events-text "no warning in the text report" test $? = 0
+
 # the text report names things from the catalog
 "$TV" "$W/la.dat" >"$W/la.txt" 2>&1
 kt_check text-report "missing lines" grep -q "^  GSPR  *384 " "$W/la.txt"
