@@ -235,8 +235,10 @@ static int cmd_report(int argc, char **argv, bool view)
 		rc = fail("%s: out of memory while analysing", path);
 		goto out;
 	}
-	if (prog.on)
+	if (prog.on) {
+		progress_cb(an->nr_records, prog.size, &prog);
 		fputc('\n', stderr);
+	}
 	if (o.vm_name[0] && an->opts.vm < 0) {
 		rc = fail("--vm: no VM named '%s' in %s", o.vm_name, path);
 		goto out;

@@ -296,6 +296,17 @@ live() {
 		'reason("io", "userspace_exits")["latency"]["userspace"]["min_ns"] >= 300000' \
 		'reason("mmio", "userspace_exits")["latency"]["userspace"]["min_ns"] >= 300000' \
 		'300000 <= d["latency"]["userspace"]["p50_ns"] < 10000000'
+	# a longer delay moves the round trips by as much
+	if "$TV" record -q -o "$W/live2.dat" -- "$VMM" -m 1 -c 1 --pio-out 30 --delay-us 1300 \
+	     --start-delay 200 --json "$W/vmm2.json" 2>"$W/err" &&
+	   "$TV" --json "$W/live2.dat" >"$W/live2.json" 2>>"$W/err"; then
+		p300=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["latency"]["userspace"]["p50_ns"])' "$W/live.json")
+		kt_check live-latency-tracks-delay "p50 did not move with the delay (300 us: $p300 ns)" $JC "$W/live2.json" \
+			'd["latency"]["userspace"]["min_ns"] >= 1300000' \
+			"d['latency']['userspace']['p50_ns'] - $p300 >= 700000"
+	else
+		kt_fail live-latency-tracks-delay "$(tail -1 "$W/err")"
+	fi
 	# trace-cmd reads the recording
 	if command -v trace-cmd >/dev/null; then
 		n=$(trace-cmd report "$W/live.dat" 2>/dev/null | grep -c ' kvm_pio: ')
