@@ -123,6 +123,23 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	    kvmla_exit_gspr_kind(in.insn) == KVMLA_GSPR_OTHER &&
 	    !v->arch.st.exc_pending)
 		abort();
+	/* An emulated instruction moves PC by 4; a refused one raises. */
+	switch (in.ecode & 63) {
+	case KVMLA_ECODE_GSPR:
+		if (v->arch.pc != in.pc + 4 && !v->arch.st.exc_pending)
+			abort();
+		break;
+	case KVMLA_ECODE_HVC:
+		if (v->arch.pc != in.pc + 4 &&
+		    !(ret == RESUME_HOST && fz_run.exit_reason == KVM_EXIT_DEBUG))
+			abort();
+		break;
+	case KVMLA_ECODE_TLBL: case KVMLA_ECODE_TLBS: case KVMLA_ECODE_TLBM:
+		if (ret == RESUME_GUEST && v->arch.pc != in.pc &&
+		    v->arch.pc != in.pc + 4)
+			abort();
+		break;
+	}
 	if (ret == RESUME_HOST) {
 		/* a read completes from whatever userspace left */
 		memcpy(fz_run.mmio.data, in.io, 8);
