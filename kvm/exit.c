@@ -272,12 +272,20 @@ static int kvmla_exit_iocsr(struct kvm_vcpu *vcpu, u32 w)
 	return RESUME_HOST;
 }
 
+/* ESTAT.IS and ECFG.LIE: interrupt lines 12..0. */
+#define KVMLA_IRQ_LINES		GENMASK(12, 0)
+
 static int kvmla_exit_idle(struct kvm_vcpu *vcpu)
 {
+	u64 pending = kvmla_gcsr_read(LOONGARCH_CSR_ESTAT) &
+		      kvmla_gcsr_read(LOONGARCH_CSR_ECFG) & KVMLA_IRQ_LINES;
+
 	vcpu->stat.idle_exits++;
 	trace_kvm_exit_idle(vcpu->vcpu_id, vcpu->arch.pc);
 	vcpu->arch.pc += 4;
-	kvm_vcpu_halt(vcpu);
+	/* As the hardware would, IDLE returns at once on a pending line. */
+	if (!pending)
+		kvm_vcpu_halt(vcpu);
 	return RESUME_GUEST;
 }
 

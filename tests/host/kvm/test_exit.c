@@ -343,6 +343,17 @@ KTEST(idle_halts)
 	KT_EXPECT_EQ(v->arch.pc, PC0 + 4);
 	KT_EXPECT_EQ(FX_FIELD(kvm_exit_idle, "pc"), PC0);
 	KT_EXPECT_EQ(FX_FIELD(kvm_exit_idle, "vcpu_id"), 0);
+	/* a pending line that is masked still halts */
+	hw.gcsr[LOONGARCH_CSR_ESTAT] = BIT(KVMLA_INT_TI);
+	hw.gcsr[LOONGARCH_CSR_ECFG] = BIT(KVMLA_INT_IPI);
+	GSPR(v, KVMLA_INSN_IDLE);
+	KT_EXPECT_EQ(shim_halts, 2);
+	/* an enabled pending line returns at once */
+	hw.gcsr[LOONGARCH_CSR_ECFG] |= BIT(KVMLA_INT_TI);
+	KT_EXPECT_EQ(GSPR(v, KVMLA_INSN_IDLE), RESUME_GUEST);
+	KT_EXPECT_EQ(shim_halts, 2);
+	KT_EXPECT_EQ(v->arch.pc, PC0 + 12);
+	KT_EXPECT_EQ(v->stat.idle_exits, 3);
 	return KT_PASS;
 }
 
