@@ -8,6 +8,7 @@
 #   no_kvm_access          without /dev/kvm access: exit 1, one line, error JSON
 #   json_exact_small       1 VM x 1 vCPU: JSON shape, key order, exact counts
 #   names_and_threads      -name NAME-i in cmdline, "CPU n/KVM" threads, pids/tids
+#   duration               --duration ends --loop (exit 0) or times out (exit 1)
 #   hold_keeps_vms         --hold: JSON written, VM processes and VM fds still there
 #   tracepoints_*          >= 100000 PIO and MMIO exits in 2 VMs x 2 vCPUs; the
 #                          host's kvm tracepoints (perf_event_open, only this
@@ -131,6 +132,8 @@ case_flag_errors() {
 --start-delay -5
 --hold 1.5
 --json
+--duration 0
+--duration x
 extra-argument
 --name
 EOF
@@ -281,13 +284,39 @@ case_hold() {
 	fi
 }
 
+case_duration() {
+	kt_need_kvm duration || return
+	local rc why
+	"$VMM" --loop --duration 1200 -c 2 --delay-us 50 --json "$tmp/duration.json" 2>"$tmp/e"
+	rc=$?
+	if [ $rc != 0 ]; then
+		kt_fail duration "--loop --duration: exit $rc: $(head -c 200 "$tmp/e")"; return
+	fi
+	"$VMM" --duration 200 --pio-out 4000000000 --json "$tmp/timeout.json" 2>"$tmp/e"
+	rc=$?
+	if [ $rc != 1 ] || [ "$(wc -l <"$tmp/e")" != 1 ] || ! grep -q 'timed out' "$tmp/e"; then
+		kt_fail duration "timeout: exit $rc, stderr: $(head -c 200 "$tmp/e")"; return
+	fi
+	why=$(pyjson "$tmp/timeout.json" "
+eq(d['error'].endswith('timed out after 200 ms (--duration)'), True, 'error: ' + d['error'])
+eq(d['totals']['io_out'] > 0, True, 'partial io_out counted')
+" 2>&1) && kt_pass duration || kt_fail duration "$why"
+}
+
 # The tracepoints counted, and how each relates to the JSON totals t (see
 # docs/vmm.md): one kvm_pio per IN or OUT; kvm_mmio twice per read
 # ("unsatisfied-read" at the exit, "read" when KVM_RUN completes it) and
 # once per write; one kvm_userspace_exit per KVM_RUN return.
-TP_EVENTS=(kvm:kvm_pio kvm:kvm_mmio "kvm:kvm_mmio/type==0/"
+TP_EVENTS=(kvm:kvm_pio "kvm:kvm_pio/rw==1/" "kvm:kvm_pio/rw==0/"
+	   kvm:kvm_mmio "kvm:kvm_mmio/type==0/"
 	   "kvm:kvm_mmio/type==1/" "kvm:kvm_mmio/type==2/"
-	   kvm:kvm_userspace_exit kvm:kvm_cpuid)
+	   kvm:kvm_userspace_exit
+	   "kvm:kvm_userspace_exit/errno==0 && reason==2/"
+	   "kvm:kvm_userspace_exit/errno==0 && reason==6/"
+	   "kvm:kvm_userspace_exit/errno==0 && reason==5/"
+	   "kvm:kvm_userspace_exit/errno==0 && reason==8/"
+	   "kvm:kvm_userspace_exit/errno==-4/"
+	   kvm:kvm_cpuid)
 tp_count() { # tp_count outfile vmm-args... : runs the VMM under tpcount
 	local out=$1 e args=(); shift
 	for e in "${TP_EVENTS[@]}"; do args+=(-e "$e"); done
@@ -319,9 +348,18 @@ tp = {}
 for line in open(tpf):
     n, spec = line.split(None, 1)
     tp[spec.strip()] = int(n)
-t = json.load(open(jf))["totals"]
+d = json.load(open(jf))
+t = d["totals"]
+u = {}
+for vm in d["vms"]:
+    for c in vm["vcpus"]:
+        for k, v in c["userspace_exits"].items():
+            u[k] = u.get(k, 0) + v
+ue = "kvm:kvm_userspace_exit/"
 rel = [
     ("kvm_pio", "kvm_pio", tp["kvm:kvm_pio"], t["io_out"] + t["io_in"], "io_out+io_in"),
+    ("kvm_pio_out", "kvm_pio", tp["kvm:kvm_pio/rw==1/"], t["io_out"], "io_out"),
+    ("kvm_pio_in", "kvm_pio", tp["kvm:kvm_pio/rw==0/"], t["io_in"], "io_in"),
     ("kvm_mmio", "kvm_mmio", tp["kvm:kvm_mmio"], t["mmio_write"] + 2 * t["mmio_read"],
      "mmio_write+2*mmio_read"),
     ("kvm_mmio_unsatisfied_read", "kvm_mmio", tp["kvm:kvm_mmio/type==0/"],
@@ -330,6 +368,16 @@ rel = [
     ("kvm_mmio_write", "kvm_mmio", tp["kvm:kvm_mmio/type==2/"], t["mmio_write"], "mmio_write"),
     ("kvm_userspace_exit", "kvm_userspace_exit", tp["kvm:kvm_userspace_exit"],
      t["userspace_exits"], "userspace_exits"),
+    ("kvm_userspace_exit_io", "kvm_userspace_exit",
+     tp[ue + "errno==0 && reason==2/"], u["io"], "userspace_exits.io"),
+    ("kvm_userspace_exit_mmio", "kvm_userspace_exit",
+     tp[ue + "errno==0 && reason==6/"], u["mmio"], "userspace_exits.mmio"),
+    ("kvm_userspace_exit_hlt", "kvm_userspace_exit",
+     tp[ue + "errno==0 && reason==5/"], u["hlt"], "userspace_exits.hlt"),
+    ("kvm_userspace_exit_shutdown", "kvm_userspace_exit",
+     tp[ue + "errno==0 && reason==8/"], u["shutdown"], "userspace_exits.shutdown"),
+    ("kvm_userspace_exit_eintr", "kvm_userspace_exit",
+     tp[ue + "errno==-4/"], u["intr"], "userspace_exits.intr"),
 ]
 if cpuid:
     rel.append(("kvm_cpuid", "kvm_cpuid", tp["kvm:kvm_cpuid"], t["cpuid"], "cpuid"))
@@ -479,6 +527,7 @@ case_no_kvm_access
 case_json_exact_small
 case_names_and_threads
 case_hold
+case_duration
 case_tracepoints
 case_delay_us
 case_loop_sigint

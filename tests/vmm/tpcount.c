@@ -37,6 +37,15 @@ struct event {
 	int fd;
 };
 
+static volatile pid_t child_pid;
+
+/* SIGINT/SIGTERM go to COMMAND; tpcount still reports when it ends. */
+static void forward(int sig)
+{
+	if (child_pid > 0)
+		kill(child_pid, sig);
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -44,7 +53,8 @@ static void usage(FILE *f)
 "Counts tracepoint hits of COMMAND and its descendants (perf_event_open,\n"
 "inherit, enable_on_exec).  Default events: kvm:kvm_pio kvm:kvm_mmio\n"
 "kvm:kvm_userspace_exit.  FILTER is an ftrace filter, e.g.\n"
-"kvm:kvm_mmio/type==1/.  Prints \"COUNT SPEC\" lines to FILE (default stderr).\n");
+"kvm:kvm_mmio/type==1/.  Prints \"COUNT SPEC\" lines to FILE (default stderr).\n"
+"SIGINT and SIGTERM are passed on to COMMAND.\n");
 }
 
 static __attribute__((noreturn)) void die(int code, const char *msg, const char *arg)
@@ -193,6 +203,14 @@ int main(int argc, char **argv)
 			die(1, ev[i].fd < 0 ? "perf_event_open" :
 			    "bad filter", strerror(e));
 		}
+	}
+	{
+		struct sigaction sa = { .sa_handler = forward,
+					.sa_flags = SA_RESTART };
+
+		child_pid = pid;
+		sigaction(SIGINT, &sa, NULL);
+		sigaction(SIGTERM, &sa, NULL);
 	}
 	if (write(go[1], &b, 1) != 1)
 		die(1, "cannot start the command", strerror(errno));

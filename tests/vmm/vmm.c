@@ -76,7 +76,7 @@ struct opts {
 	unsigned int delay_us;
 	uint32_t phases;
 	int loop;
-	unsigned int start_delay_ms, hold_ms;
+	unsigned int start_delay_ms, hold_ms, duration_ms;
 	const char *json;
 };
 
@@ -122,6 +122,8 @@ static void usage(FILE *f)
 "      --loop             run until SIGINT/SIGTERM, mix changing every ~2 s\n"
 "      --start-delay MS   wait MS ms after creating the vCPUs, before running\n"
 "      --hold MS          keep the VM processes alive MS ms after the guests end\n"
+"      --duration MS      stop the guests after MS ms: the end of a --loop run\n"
+"                         (exit 0), else a timeout (exit 1)\n"
 "      --json FILE        write the result JSON to FILE (\"-\": stdout, default)\n"
 "  -h, --help             this help\n"
 "      --version          print the version\n"
@@ -160,7 +162,8 @@ static uint32_t parse_u32(const char *flag, const char *s, uint32_t max)
 
 enum {
 	O_PIO_OUT = 256, O_PIO_IN, O_MMIO_WRITE, O_MMIO_READ, O_HLT, O_CPUID,
-	O_DELAY, O_PHASES, O_LOOP, O_START_DELAY, O_HOLD, O_JSON, O_VERSION,
+	O_DELAY, O_PHASES, O_LOOP, O_START_DELAY, O_HOLD, O_DURATION, O_JSON,
+	O_VERSION,
 };
 
 static void parse_opts(int argc, char **argv, struct opts *o)
@@ -180,6 +183,7 @@ static void parse_opts(int argc, char **argv, struct opts *o)
 		{ "loop",        no_argument,       NULL, O_LOOP },
 		{ "start-delay", required_argument, NULL, O_START_DELAY },
 		{ "hold",        required_argument, NULL, O_HOLD },
+		{ "duration",    required_argument, NULL, O_DURATION },
 		{ "json",        required_argument, NULL, O_JSON },
 		{ "help",        no_argument,       NULL, 'h' },
 		{ "version",     no_argument,       NULL, O_VERSION },
@@ -220,6 +224,11 @@ static void parse_opts(int argc, char **argv, struct opts *o)
 			o->start_delay_ms = parse_u32("--start-delay", optarg, 3600000);
 			break;
 		case O_HOLD: o->hold_ms = parse_u32("--hold", optarg, 3600000); break;
+		case O_DURATION:
+			o->duration_ms = parse_u32("--duration", optarg, UINT32_MAX);
+			if (!o->duration_ms)
+				die_usage("--duration: must be at least 1");
+			break;
 		case O_JSON: o->json = optarg; break;
 		case 'h': usage(stdout); exit(0);
 		case O_VERSION: printf("%s %s\n", prog, VMM_VERSION); exit(0);
@@ -627,7 +636,8 @@ static int vm_main(const struct opts *o, int fd)
 	struct kvm_userspace_memory_region region;
 	struct sigaction sa = { .sa_handler = kick_handler };
 	unsigned int created = 0, finished = 0, tick = 0, interrupted = 0;
-	uint64_t next_tick;
+	uint64_t next_tick, start, end;
+	unsigned int timed_out = 0;
 	sigset_t set;
 	int r;
 
@@ -719,24 +729,33 @@ static int vm_main(const struct opts *o, int fd)
 	}
 	pthread_barrier_wait(&vm.barrier);	/* go */
 
-	next_tick = now_ns() + LOOP_TICK_MS * 1000000ull;
+	start = now_ns();
+	next_tick = start + LOOP_TICK_MS * 1000000ull;
+	end = o->duration_ms ? start + o->duration_ms * 1000000ull : UINT64_MAX;
 	while (finished < o->vcpus) {
-		unsigned int ms = 1000;
+		uint64_t t = now_ns(), wake = end;
+		unsigned int ms;
 
-		if (o->loop) {
-			uint64_t t = now_ns();
-
-			if (t >= next_tick) {
-				loop_mix(&vm, ++tick);
-				next_tick += LOOP_TICK_MS * 1000000ull;
-				continue;
-			}
-			ms = (unsigned int)((next_tick - t) / 1000000) + 1;
+		if (t >= end && !vm.stop) {
+			timed_out = 1;
+			vm_stop(&vm);
 		}
+		if (o->loop && t >= next_tick) {
+			loop_mix(&vm, ++tick);
+			next_tick += LOOP_TICK_MS * 1000000ull;
+			continue;
+		}
+		if (o->loop && next_tick < wake)
+			wake = next_tick;
+		if (vm.stop || wake == UINT64_MAX || wake - t > 1000000000ull)
+			ms = 1000;
+		else
+			ms = (unsigned int)((wake - t) / 1000000) + 1;
 		r = wait_signal(ms);
 		if (r == 1 && !interrupted) {
 			interrupted = 1;
-			vm_stop(&vm);
+			if (!vm.stop)
+				vm_stop(&vm);
 		}
 		/* A vCPU that failed stops the others too. */
 		for (unsigned int i = 0; i < o->vcpus; i++)
@@ -759,6 +778,11 @@ static int vm_main(const struct opts *o, int fd)
 	if (!hdr.failed && interrupted && !o->loop) {
 		hdr.failed = 1;
 		snprintf(hdr.err, sizeof(hdr.err), "interrupted by a signal");
+	}
+	if (!hdr.failed && timed_out && !o->loop) {
+		hdr.failed = 1;
+		snprintf(hdr.err, sizeof(hdr.err),
+			 "timed out after %u ms (--duration)", o->duration_ms);
 	}
 	for (unsigned int i = 0; i < o->vcpus && !hdr.failed && !o->loop; i++) {
 		struct vcpu_result *res = &vm.vcpus[i].res;
