@@ -20,6 +20,7 @@
 #include <kvmla/catalog.h>
 
 #include "la_fixture.h"
+#include "la_tracegen.h"
 #include "../../../tools/trace-viewer/trace-viewer.h"
 
 typedef uint8_t u8;
@@ -29,8 +30,8 @@ typedef uint64_t u64;
 typedef int32_t s32;
 typedef int64_t s64;
 
-#define FD(t, n, fmt, sym) { #t, #n, fmt, #sym, sizeof(t), 0, ((t)-1) < 0 },
-#define EVD(name, desc) { #name, 0, { KVMLA_FIELDS_##name(FD) }, 0, 0, NULL },
+#define FD(t, n, fmt, sym) { #t, #n, fmt, #sym, sizeof(t), 0, ((t)-1) < 0, 0 },
+#define EVD(name, desc) { #name, 0, { KVMLA_FIELDS_##name(FD) }, 0, 0, 0, NULL, 0 },
 static struct la_event events[] = { KVMLA_EVENTS(EVD) };
 #define NR_EVENTS (sizeof(events) / sizeof(events[0]))
 
@@ -51,52 +52,68 @@ static const char *sym_list(const char *name)
 	return NULL;
 }
 
+/*
+ * The format file of one event.  Layout and print fmt come from the same
+ * expansion as kvm/trace.h (la_tracegen.c); the catalog alone gives the
+ * natural-alignment layout too (nat_off), which a test compares.
+ */
 static void build(struct la_event *e, int id)
 {
 	char *buf = malloc(1 << 16);
-	unsigned int off = 8, maxal = 4, n = 0;
+	unsigned int off = 8, maxal = 4;
+	struct tg_class tg;
 	size_t len = 0;
 
 	e->id = id;
-	for (e->nf = 0; e->nf < LA_MAX_FIELDS && e->f[e->nf].name; e->nf++)
-		;
+	for (e->nf = 0; e->nf < LA_MAX_FIELDS && e->f[e->nf].name; e->nf++) {
+		struct la_field *f = &e->f[e->nf];
+
+		off = (off + f->size - 1) / f->size * f->size;
+		f->nat_off = f->off = off;
+		off += f->size;
+		if (f->size > maxal)
+			maxal = f->size;
+	}
+	e->nat_size = e->size = (off + maxal - 1) / maxal * maxal;
+	if (!la_tracegen(e->name, &tg) && tg.nf == e->nf) {
+		e->from_tracegen = 1;
+		e->size = tg.size;
+		for (unsigned int i = 0; i < e->nf; i++) {
+			e->f[i].off = tg.f[i].off;
+			e->f[i].size = tg.f[i].size;
+			e->f[i].type = tg.f[i].type;
+			e->f[i].is_signed = tg.f[i].is_signed;
+		}
+	}
 	len += sprintf(buf + len, "name: %s\nID: %d\nformat:\n", e->name, id);
 	len += sprintf(buf + len,
 		"\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;\n"
 		"\tfield:unsigned char common_flags;\toffset:2;\tsize:1;\tsigned:0;\n"
 		"\tfield:unsigned char common_preempt_count;\toffset:3;\tsize:1;\tsigned:0;\n"
 		"\tfield:int common_pid;\toffset:4;\tsize:4;\tsigned:1;\n\n");
-	for (unsigned int i = 0; i < e->nf; i++) {
-		struct la_field *f = &e->f[i];
-
-		off = (off + f->size - 1) / f->size * f->size;
-		f->off = off;
-		off += f->size;
-		if (f->size > maxal)
-			maxal = f->size;
-		len += sprintf(buf + len, "\tfield:%s %s;\toffset:%u;\tsize:%u;\tsigned:%d;\n",
-			       f->type, f->name, f->off, f->size, f->is_signed);
-	}
-	e->size = (off + maxal - 1) / maxal * maxal;
-	len += sprintf(buf + len, "\nprint fmt: \"");
 	for (unsigned int i = 0; i < e->nf; i++)
-		len += sprintf(buf + len, "%s%s=%s", i ? " " : "", e->f[i].name, e->f[i].fmt);
-	len += sprintf(buf + len, "\"");
-	for (unsigned int i = 0; i < e->nf; i++) {
-		const char *s = strcmp(e->f[i].sym, "NONE") ? sym_list(e->f[i].sym) : NULL;
+		len += sprintf(buf + len, "\tfield:%s %s;\toffset:%u;\tsize:%u;\tsigned:%d;\n",
+			       e->f[i].type, e->f[i].name, e->f[i].off, e->f[i].size, e->f[i].is_signed);
+	if (e->from_tracegen) {
+		len += sprintf(buf + len, "\nprint fmt: %s\n", tg.print);
+	} else {
+		/* no tracegen expansion for this event: the same layout by hand */
+		len += sprintf(buf + len, "\nprint fmt: \"");
+		for (unsigned int i = 0; i < e->nf; i++)
+			len += sprintf(buf + len, "%s%s=%s", i ? " " : "", e->f[i].name, e->f[i].fmt);
+		len += sprintf(buf + len, "\"");
+		for (unsigned int i = 0; i < e->nf; i++) {
+			const char *sl = strcmp(e->f[i].sym, "NONE") ? sym_list(e->f[i].sym) : NULL;
 
-		if (s) {
-			/* the list text ends with ", ": drop it */
-			len += sprintf(buf + len, ", __print_symbolic(REC->%s, %.*s)", e->f[i].name,
-				       (int)strlen(s) - 2, s);
-		} else {
-			len += sprintf(buf + len, ", REC->%s", e->f[i].name);
+			if (sl)
+				len += sprintf(buf + len, ", __print_symbolic(REC->%s, %.*s)", e->f[i].name,
+					       (int)strlen(sl) - 2, sl);
+			else
+				len += sprintf(buf + len, ", REC->%s", e->f[i].name);
 		}
-		n++;
+		len += sprintf(buf + len, "\n");
 	}
-	len += sprintf(buf + len, "\n");
 	e->format = buf;
-	(void)n;
 }
 
 unsigned int la_events(struct la_event **out, int base)

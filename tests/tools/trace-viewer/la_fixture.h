@@ -19,6 +19,7 @@ struct la_field {
 	const char *type, *name, *fmt, *sym;
 	unsigned int size, off;
 	int is_signed;
+	unsigned int nat_off;	/* natural-alignment offset from the catalog alone */
 };
 
 struct la_event {
@@ -26,7 +27,9 @@ struct la_event {
 	int id;
 	struct la_field f[LA_MAX_FIELDS];
 	unsigned int nf, size;		/* record size with the common header */
+	unsigned int nat_size;		/* the same, from the catalog alone */
 	char *format;			/* the format file's text */
+	int from_tracegen;		/* layout and print fmt from kvm/trace.h's expansion */
 };
 
 /* All events of the catalog, ids from base.  Returns the count. */

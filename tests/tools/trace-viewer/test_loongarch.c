@@ -97,6 +97,25 @@ KTEST(every_format_parses)
 	return KT_PASS;
 }
 
+/* kvm/trace.h's expansion (la_tracegen.c) agrees with the catalog alone */
+KTEST(tracegen_layout_is_the_catalogs)
+{
+	if (setup())
+		KT_FAILF("setup");
+	for (unsigned int i = 0; i < nev; i++) {
+		if (!evs[i].from_tracegen)
+			KT_FAILF("%s: not in include/kvmla/tracegen.h's expansion", evs[i].name);
+		KT_EXPECT_EQ(evs[i].size, evs[i].nat_size);
+		for (unsigned int j = 0; j < evs[i].nf; j++)
+			if (evs[i].f[j].off != evs[i].f[j].nat_off)
+				KT_FAILF("%s.%s at %u, catalog order says %u", evs[i].name,
+					 evs[i].f[j].name, evs[i].f[j].off, evs[i].f[j].nat_off);
+		if (!strstr(evs[i].format, "print fmt: \"vcpu_id=%u"))
+			KT_FAILF("%s: print fmt does not start with vcpu_id", evs[i].name);
+	}
+	return KT_PASS;
+}
+
 KTEST(every_field_reads_back)
 {
 	if (setup())
@@ -253,6 +272,7 @@ KTEST(decoder_rejects_short_records)
 
 static const struct ktest_case cases[] = {
 	KTEST_CASE(every_format_parses),
+	KTEST_CASE(tracegen_layout_is_the_catalogs),
 	KTEST_CASE(every_field_reads_back),
 	KTEST_CASE(symbols_print_catalog_names),
 	KTEST_CASE(decoder_maps_every_event),
