@@ -146,7 +146,7 @@ case_help_version() {
 		kt_fail help_version "--help exited non-zero"; return
 	fi
 	for f in --vms --vcpus --name --pio-out --pio-in --mmio-write --mmio-read \
-		 --hlt --cpuid --delay-us --phases --loop --start-delay --hold --json \
+		 --hlt --cpuid --delay-us --phases --loop --start-delay --hold --duration --json \
 		 --help --version; do
 		grep -q -- "$f" "$tmp/h" || missing="$missing $f"
 	done
