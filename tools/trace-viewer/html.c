@@ -313,6 +313,16 @@ int tv_report_html(FILE *f, const struct tv_analysis *an, const char *path)
 	if (!an->seen_exit)
 		fprintf(f, "<p class=\"none\">no kvm_exit events in this trace; userspace exits below</p>\n");
 	reason_rows(f, an, false, TV_LAT_ALL);
+	if (an->kind_count[TV_GSPR]) {
+		fprintf(f, "<p>GSPR exits by instruction:");
+		for (unsigned int k = 0; k < 8; k++)
+			if (an->gspr_kind[k]) {
+				const char *n = tv_la_sym_name("GSPR_KIND", k);
+
+				fprintf(f, " %s&nbsp;%" PRIu64, n ? n : "?", an->gspr_kind[k]);
+			}
+		fprintf(f, "</p>\n");
+	}
 	fprintf(f, "<h2>Userspace exits (KVM_EXIT_*) and round trips</h2>\n");
 	reason_rows(f, an, true, TV_LAT_USER);
 
@@ -354,6 +364,19 @@ int tv_report_html(FILE *f, const struct tv_analysis *an, const char *path)
 	}
 	if (!an->nr_faults)
 		fprintf(f, "<tr><td colspan=\"2\" class=\"none\">none</td></tr>\n");
+	fprintf(f, "</table>\n");
+
+	fprintf(f, "<h2>Slowest exits</h2>\n<table class=\"hl\"><tr><th>at</th><th>tid</th><th>vCPU</th>"
+		"<th>reason</th><th>latency</th><th>through</th></tr>\n");
+	for (unsigned int i = 0; i < an->nr_slow && i < an->opts.top; i++) {
+		const struct tv_slow *sl = &an->slow[i];
+
+		fprintf(f, "<tr><td>%s</td><td>%u</td><td>%d</td><td>", tv_fmt_ns(a, sizeof(a), sl->ts - an->first_ts),
+			sl->tid, sl->vcpu_id == TV_NO_VCPU ? -1 : (int)sl->vcpu_id);
+		esc(f, sl->reason >= 0 ? an->reasons[sl->reason].name : "?");
+		fprintf(f, "</td><td>%s</td><td>%s</td></tr>\n", tv_fmt_ns(a, sizeof(a), sl->lat),
+			sl->user ? "userspace" : "kernel");
+	}
 	fprintf(f, "</table>\n");
 
 	fprintf(f, "<script>\n"

@@ -36,5 +36,7 @@ for y in range(h):
         for x in range(0, stride, bpp * 4):
             px = bytes(line[x:x + 3]); colours.add(px)
             if px != b"\xff\xff\xff": nonbg += 1
-print("%d colours, %d non-white samples" % (len(colours), nonbg))
-sys.exit(0 if len(colours) >= 8 and nonbg > 1000 else 1)
+ok = len(colours) >= 8 and nonbg > 1000
+if not ok:
+    print("%d colours, %d non-white samples" % (len(colours), nonbg))
+sys.exit(0 if ok else 1)
