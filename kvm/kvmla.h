@@ -95,9 +95,9 @@ int kvmla_vm_gpa_check(struct kvm *kvm, unsigned long gpa);
 
 /* vcpu.c */
 void kvmla_vcpu_csr_save(struct kvm_vcpu *vcpu);	/* HW -> SW */
+void kvmla_vcpu_csr_restore(struct kvm_vcpu *vcpu);	/* SW -> HW */
 /* Steal-time area (gpa | KVM_STEAL_PHYS_VALID, or 0): attr or NOTIFY. */
 void kvmla_vcpu_pvtime_set(struct kvm_vcpu *vcpu, u64 gpa);
-void kvmla_vcpu_csr_restore(struct kvm_vcpu *vcpu);	/* SW -> HW */
 
 /* switch.S (never traced, never exported). */
 void kvmla_switch_enter(struct kvm_vcpu_arch *arch);
