@@ -28,24 +28,25 @@ skip() { echo "SKIP: $*"; exit 0; }
 command -v tmux >/dev/null || skip "needs tmux"
 kvm_stat=$(ls "$(scripts/prepare-kernel.sh 2>/dev/null || true)"/tools/kvm/kvm_stat/kvm_stat 2>/dev/null ||
 	ls /var/cache/kvmla/*/linux-source-6.12/tools/kvm/kvm_stat/kvm_stat 2>/dev/null | head -1)
-tck=$(getconf CLK_TCK)
 
-cpu_ticks() { # utime+stime of a pid (and its threads)
-	awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0
+cpu_ns() { # on-CPU time of a process, all its threads, in ns (schedstat)
+	cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{ s += $1 } END { print s + 0 }'
 }
 
 "$V" -m 2 -c 1 -n kbench --loop --json /dev/null >/dev/null 2>&1 &
 vmm=$!
 sleep 1
 
-# probe cost: ns/event over the BPF programs owned by COMM (while they exist)
+# probe cost: ns/event over the BPF programs not in the id list $1 (those
+# loaded by the tool under test), while they exist
+prog_ids() { bpftool prog show -j 2>/dev/null | python3 -c 'import json,sys; print(" ".join(str(p["id"]) for p in json.load(sys.stdin)))'; }
 probe_cost() {
 	bpftool prog show -j 2>/dev/null | python3 -c '
 import json, sys
-comm = sys.argv[1]
+old = set(int(x) for x in sys.argv[1].split())
 t = n = 0
 for p in json.load(sys.stdin):
-    if any(x.get("comm") == comm for x in p.get("pids", [])):
+    if p["id"] not in old:
         t += p.get("run_time_ns", 0); n += p.get("run_cnt", 0)
 print(f"{t / n:.1f} {n}" if n else "nan 0")' "$1"
 }
@@ -56,12 +57,12 @@ measure() {
 	local name=$1 pid=$2 comm=${3:-}
 	sleep 8
 	local t0 c0 t1 c1
-	t0=$(date +%s.%N); c0=$(cpu_ticks "$pid")
+	t0=$(date +%s.%N); c0=$(cpu_ns "$pid")
 	sleep "$secs"
-	t1=$(date +%s.%N); c1=$(cpu_ticks "$pid")
-	awk -v a="$c0" -v b="$c1" -v t="$tck" -v x="$t0" -v y="$t1" \
-		'BEGIN { printf "%.4f %.2f\n", (b - a) / t, y - x }' >"$tmp/$name.cpu"
-	[ -n "$comm" ] && probe_cost "$comm" >"$tmp/$name.probe"
+	t1=$(date +%s.%N); c1=$(cpu_ns "$pid")
+	awk -v a="$c0" -v b="$c1" -v x="$t0" -v y="$t1" \
+		'BEGIN { printf "%.6f %.2f\n", (b - a) / 1e9, y - x }' >"$tmp/$name.cpu"
+	[ -n "$comm" ] && probe_cost "${comm#ids:}" >"$tmp/$name.probe"
 	true
 }
 
@@ -81,15 +82,16 @@ tui() {
 echo "workload: kvmla-vmm -m 2 -c 1 --loop; ${secs} s per tool; refresh 1 s; every kvm:* event"
 python3 "$top/bench/bpf-stats.py" $((secs * 3 + 60)) >"$tmp/stats.out" &
 statp=$!
-sleep 0.5
+for _ in $(seq 100); do grep -q enabled "$tmp/stats.out" && break; sleep 0.1; done
 grep -q enabled "$tmp/stats.out" || echo "note: BPF_ENABLE_STATS failed: run_time_ns stays 0"
 
-tui ours kvmstat-la "$T" -s 1
+tui ours "ids:$(prog_ids)" "$T" -s 1
 
+before=$(prog_ids)
 bpftrace -e 'tracepoint:kvm:* { @[probe, pid, tid] = count(); } interval:s:1 { print(@); }' \
 	>/dev/null 2>&1 &
 btp=$!
-measure bpftrace "$btp" bpftrace
+measure bpftrace "$btp" "ids:$before"
 kill -INT "$btp"; wait "$btp" 2>/dev/null
 kill "$statp" 2>/dev/null; wait "$statp" 2>/dev/null
 

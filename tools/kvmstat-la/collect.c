@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <poll.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 #include "kvmla-tools.h"
 #include "collect.h"
@@ -192,9 +194,19 @@ static struct ks_vm *vm_add(struct ks_ctx *ctx, int pid)
 	memset(vm, 0, sizeof(*vm));
 	vm->pid = pid;
 	vm->alive = true;
+	vm->pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	if (kvmla_proc_vm_name(pid, vm->name, sizeof(vm->name)))
 		snprintf(vm->name, sizeof(vm->name), "pid-%d", pid);
 	return vm;
+}
+
+static bool vm_alive(struct ks_vm *vm)
+{
+	struct pollfd p = { .fd = vm->pidfd, .events = POLLIN };
+
+	if (vm->pidfd < 0)
+		return kvmla_proc_alive(vm->pid);
+	return poll(&p, 1, 0) == 0;
 }
 
 static void vm_threads(struct ks_vm *vm)
@@ -202,6 +214,16 @@ static void vm_threads(struct ks_vm *vm)
 	char path[64];
 	struct dirent *d;
 	DIR *dir;
+	double now = ks_now();
+
+	/* new vCPU threads are rare: a scan every 0.2 s is plenty */
+	if (vm->threads_t && now - vm->threads_t < 0.2)
+		return;
+	vm->threads_t = now;
+	if (!vm_alive(vm)) {
+		vm->alive = false;
+		return;
+	}
 
 	snprintf(path, sizeof(path), "/proc/%d/task", vm->pid);
 	dir = opendir(path);
@@ -211,15 +233,23 @@ static void vm_threads(struct ks_vm *vm)
 	}
 	vm->alive = true;
 	while ((d = readdir(dir))) {
-		int tid = atoi(d->d_name), v;
+		int tid = atoi(d->d_name), v, j;
 		char comm[32];
 
-		if (tid <= 0 || kvmla_proc_thread_name(vm->pid, tid, comm, sizeof(comm)))
+		if (tid <= 0)
 			continue;
+		for (j = 0; j < vm->nseen && vm->seen[j] != tid; j++)
+			;
+		if (j < vm->nseen)
+			continue;
+		if (kvmla_proc_thread_name(vm->pid, tid, comm, sizeof(comm)))
+			continue;
+		/* a VMM names a vCPU thread before its first KVM_RUN */
 		v = kvmla_vcpu_from_thread_name(comm);
+		if (vm->nseen < (int)(sizeof(vm->seen) / sizeof(vm->seen[0])))
+			vm->seen[vm->nseen++] = tid;
 		if (v < 0)
 			continue;
-		int j;
 
 		for (j = 0; j < vm->nvcpus; j++)
 			if (vm->vcpus[j].vcpu == v)
@@ -342,8 +372,14 @@ void ks_snapshot_finish(struct ks_ctx *ctx, struct ks_snapshot *s)
 		exit(1);
 	memcpy(s->vms, ctx->vms, ctx->nvms * sizeof(*s->vms));
 	qsort(s->vms, s->nvms, sizeof(*s->vms), cmp_vm);
-	for (size_t i = 0; i < s->nvms; i++)
-		s->vms[i].alive = kvmla_proc_alive(s->vms[i].pid);
+	for (size_t i = 0; i < ctx->nvms; i++)
+		if (ctx->vms[i].alive && !vm_alive(&ctx->vms[i]))
+			ctx->vms[i].alive = false;
+	for (size_t i = 0; i < s->nvms; i++) {
+		const struct ks_vm *vm = vm_find(ctx, s->vms[i].pid);
+
+		s->vms[i].alive = vm && vm->alive;
+	}
 	if (ctx->have_base) {
 		const struct ks_snapshot *b = &ctx->base;
 
@@ -534,6 +570,9 @@ void ks_reset(struct ks_ctx *ctx)
 /* -p/-g changed (TUI keys): forget the VM list, find it again */
 void ks_filters_changed(struct ks_ctx *ctx)
 {
+	for (size_t i = 0; i < ctx->nvms; i++)
+		if (ctx->vms[i].pidfd >= 0)
+			close(ctx->vms[i].pidfd);
 	ctx->nvms = 0;
 	ks_vms_refresh(ctx, false);
 }

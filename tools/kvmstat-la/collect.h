@@ -84,6 +84,10 @@ struct ks_vm {
 	bool alive;
 	struct ks_vcpu vcpus[64];
 	int nvcpus;
+	int pidfd;		/* readable once the process has exited; -1: use /proc */
+	double threads_t;	/* last /proc/PID/task scan */
+	int seen[128];		/* tids already named (vCPU or not) */
+	int nseen;
 };
 
 struct ks_snapshot {

@@ -19,6 +19,7 @@ struct bpf_data {
 	int nlinks;
 	int ncpus;
 	bool btf;
+	bool nobatch;		/* BPF_MAP_LOOKUP_BATCH unsupported */
 	int npids_set;
 };
 
@@ -207,6 +208,41 @@ static int vcpu_of(struct ks_ctx *ctx, int pid, int tid, int vcpu)
 	return ks_vm_vcpu_of_tid(ctx, pid, tid);
 }
 
+/*
+ * Read a whole per-CPU hash in a few bpf() calls (BPF_MAP_LOOKUP_BATCH);
+ * *n = entries read.  Returns -errno when batching is unsupported.
+ */
+static int read_batch(int fd, size_t ksz, size_t vsz, int ncpus, void **keys, void **vals,
+		      size_t *n, size_t *cap)
+{
+	__u64 in = 0, out = 0;
+	void *inp = NULL;
+	int err;
+
+	*n = 0;
+	for (;;) {
+		__u32 cnt;
+
+		if (*cap - *n < 256) {
+			*cap = *cap ? *cap * 2 : 1024;
+			*keys = realloc(*keys, *cap * ksz);
+			*vals = realloc(*vals, *cap * vsz * ncpus);
+			if (!*keys || !*vals)
+				exit(1);
+		}
+		cnt = *cap - *n;
+		err = bpf_map_lookup_batch(fd, inp, &out, (char *)*keys + *n * ksz,
+					   (char *)*vals + *n * vsz * ncpus, &cnt, NULL);
+		if (err && errno != ENOENT)
+			return -errno;
+		*n += cnt;
+		if (err)	/* ENOENT: done */
+			return 0;
+		in = out;
+		inp = &in;
+	}
+}
+
 static int bpf_collect(struct ks_ctx *ctx, struct ks_snapshot *s)
 {
 	struct bpf_data *d = ctx->pdata;
@@ -216,61 +252,90 @@ static int bpf_collect(struct ks_ctx *ctx, struct ks_snapshot *s)
 	int lfd = bpf_map__fd(d->skel->maps.lat);
 	int dfd = bpf_map__fd(d->skel->maps.drops);
 	__u64 *vals = calloc(d->ncpus, sizeof(__u64));
-	struct ks_lat_val *lv = calloc(d->ncpus, sizeof(*lv));
 
-	if (!vals || !lv)
+	if (!vals)
 		return -ENOMEM;
-	ks_vms_refresh(ctx, false);	/* thread names; -g re-finds guests by name */
-	update_pids(ctx, d);
-	/* one pass over the map; tids learn their vCPU before anything is added */
-	size_t nk = 0, capk = 0;
-	struct ks_count_key *keys = NULL;
-	unsigned long long *sums = NULL;
+	if (ctx->o->guest || ctx->o->npids) {
+		ks_vms_refresh(ctx, false);	/* -g re-finds guests by name */
+		update_pids(ctx, d);
+	}
+	/* counts: batched when the kernel can; tids learn their vCPU first */
+	static void *bk, *bv, *lkk, *lvv;
+	static size_t bcap, lcap;
+	size_t nk = 0, nl = 0;
+	bool batched = !d->nobatch &&
+		!read_batch(cfd, sizeof(struct ks_count_key), sizeof(__u64), d->ncpus, &bk, &bv, &nk, &bcap);
 
-	while (!bpf_map_get_next_key(cfd, prev, &nck)) {
+	if (!batched) {
+		d->nobatch = true;
+		nk = 0;
+		while (!bpf_map_get_next_key(cfd, prev, &nck)) {
+			ck = nck;
+			prev = &ck;
+			if (nk == bcap) {
+				bcap = bcap ? bcap * 2 : 1024;
+				bk = realloc(bk, bcap * sizeof(ck));
+				bv = realloc(bv, bcap * sizeof(__u64) * d->ncpus);
+				if (!bk || !bv)
+					exit(1);
+			}
+			if (bpf_map_lookup_elem(cfd, &ck, (__u64 *)bv + nk * d->ncpus))
+				continue;
+			((struct ks_count_key *)bk)[nk++] = ck;
+		}
+	}
+	for (size_t i = 0; i < nk; i++) {
+		struct ks_count_key *k = (struct ks_count_key *)bk + i;
+
+		if (k->vcpu >= 0)
+			tid_learn(k->tid, k->vcpu);
+	}
+	for (size_t i = 0; i < nk; i++) {
+		struct ks_count_key *k = (struct ks_count_key *)bk + i;
+		__u64 *v = (__u64 *)bv + i * d->ncpus;
 		unsigned long long sum = 0;
 
-		ck = nck;
-		prev = &ck;
-		if (bpf_map_lookup_elem(cfd, &ck, vals))
-			continue;
 		for (int c = 0; c < d->ncpus; c++)
-			sum += vals[c];
-		if (!sum)
-			continue;
-		if (nk == capk) {
-			capk = capk ? capk * 2 : 256;
-			keys = realloc(keys, capk * sizeof(*keys));
-			sums = realloc(sums, capk * sizeof(*sums));
-			if (!keys || !sums)
-				exit(1);
-		}
-		keys[nk] = ck;
-		sums[nk++] = sum;
-		if (ck.vcpu >= 0)
-			tid_learn(ck.tid, ck.vcpu);
+			sum += v[c];
+		if (sum && ks_pid_selected(ctx, k->pid))
+			ks_count_add(s, k->pid, vcpu_of(ctx, k->pid, k->tid, k->vcpu), k->event,
+				     k->reason, sum);
 	}
-	for (size_t i = 0; i < nk; i++)
-		if (ks_pid_selected(ctx, keys[i].pid))
-			ks_count_add(s, keys[i].pid, vcpu_of(ctx, keys[i].pid, keys[i].tid, keys[i].vcpu),
-				     keys[i].event, keys[i].reason, sums[i]);
-	free(keys);
-	free(sums);
-	while (!bpf_map_get_next_key(lfd, lprev, &nlk)) {
-		lk = nlk;
-		lprev = &lk;
-		if (bpf_map_lookup_elem(lfd, &lk, lv) || !ks_pid_selected(ctx, lk.pid))
-			continue;
-		struct ks_lat *l = ks_lat_get(s, lk.pid, vcpu_of(ctx, lk.pid, lk.tid, lk.vcpu),
-					      lk.kind, lk.reason);
+	/* latency histograms */
+	if (d->nobatch ||
+	    read_batch(lfd, sizeof(struct ks_lat_key), sizeof(struct ks_lat_val), d->ncpus, &lkk, &lvv,
+		       &nl, &lcap)) {
+		nl = 0;
+		while (!bpf_map_get_next_key(lfd, lprev, &nlk)) {
+			lk = nlk;
+			lprev = &lk;
+			if (nl == lcap) {
+				lcap = lcap ? lcap * 2 : 1024;
+				lkk = realloc(lkk, lcap * sizeof(lk));
+				lvv = realloc(lvv, lcap * sizeof(struct ks_lat_val) * d->ncpus);
+				if (!lkk || !lvv)
+					exit(1);
+			}
+			if (bpf_map_lookup_elem(lfd, &lk, (struct ks_lat_val *)lvv + nl * d->ncpus))
+				continue;
+			((struct ks_lat_key *)lkk)[nl++] = lk;
+		}
+	}
+	for (size_t i = 0; i < nl; i++) {
+		struct ks_lat_key *k = (struct ks_lat_key *)lkk + i;
+		struct ks_lat_val *v = (struct ks_lat_val *)lvv + i * d->ncpus;
+		struct ks_lat *l;
 
+		if (!ks_pid_selected(ctx, k->pid))
+			continue;
+		l = ks_lat_get(s, k->pid, vcpu_of(ctx, k->pid, k->tid, k->vcpu), k->kind, k->reason);
 		for (int c = 0; c < d->ncpus; c++) {
 			for (int b = 0; b < KVMLA_LAT_BUCKETS; b++)
-				l->slots[b] += lv[c].slots[b];
-			l->count += lv[c].count;
-			l->sum_ns += lv[c].sum_ns;
-			if (lv[c].max_ns > l->max_ns)
-				l->max_ns = lv[c].max_ns;
+				l->slots[b] += v[c].slots[b];
+			l->count += v[c].count;
+			l->sum_ns += v[c].sum_ns;
+			if (v[c].max_ns > l->max_ns)
+				l->max_ns = v[c].max_ns;
 		}
 	}
 	for (__u32 k = 0; k < KS_DROP_SLOTS; k++) {
@@ -280,7 +345,6 @@ static int bpf_collect(struct ks_ctx *ctx, struct ks_snapshot *s)
 			s->drops[k] += vals[c];
 	}
 	free(vals);
-	free(lv);
 	s->has_reasons = true;
 	s->has_latency = !ctx->o->no_latency;
 	return 0;

@@ -2,10 +2,14 @@
 # kvmstat-la live cases, part 2 (sourced by run.sh): log rotation, a VM dying
 # mid-refresh, OpenMetrics, KVM stats, and the TUI in tmux.
 
+until_ms() { # sleep until $1 ms after the VMM started
+	while [ $(( ($(date +%s%N) - vmm_t0) / 1000000 )) -lt "$1" ]; do sleep 0.05; done
+}
+
 vm_pid() { # NAME-i -> pid of that VM process
 	local f
 	for f in /proc/[0-9]*/cmdline; do
-		if tr '\0' ' ' <"$f" 2>/dev/null | grep -q -- "-name $1 "; then
+		if { tr "\0" " " <"$f"; } 2>/dev/null | grep -q -- "-name $1 "; then
 			f=${f#/proc/}; echo "${f%/cmdline}"; return 0
 		fi
 	done
@@ -14,7 +18,7 @@ vm_pid() { # NAME-i -> pid of that VM process
 
 # ---- -L FILE -c: SIGHUP rotation mid-run, then SIGTERM; no interval lost
 log_case() {
-	local name=ks$$log sd=2000
+	local name=ks$$log sd=6000
 	rm -f "$tmp/ready" "$tmp/log.csv" "$tmp/log.csv.1"
 	start_vmm "$name" $sd -m 1 -c 2 --pio-out 3000 --pio-in 1000 --delay-us 200 ||
 		{ kt_fail log-rotate "VMM did not start"; return; }
@@ -23,8 +27,8 @@ log_case() {
 	local tp=$!
 	pids+=("$tp")
 	local why; why=$(wait_ready "$tmp/ready" $sd) || { kt_fail log-rotate "$why"; return; }
-	# rotate while the guests run (they need >= 0.8 s)
-	sleep $(( sd / 1000 )).3
+	# rotate while the guests run (from sd ms on, for >= 0.8 s)
+	until_ms $((sd + 300))
 	mv "$tmp/log.csv" "$tmp/log.csv.1"
 	kill -HUP $tp
 	wait "$vmm_pid"
@@ -47,7 +51,11 @@ die_case() {
 	"$T" --json-stream -s 0.2 -n 12 --provider "$prov" -g "$name-*" -f "$EVS" \
 		>"$tmp/die-$prov.jsonl" 2>"$tmp/die-$prov.err" &
 	local tp=$!
-	sleep 1.2
+	# kill once the tool has sampled both VMs twice
+	for _ in $(seq 300); do
+		[ "$(wc -l <"$tmp/die-$prov.jsonl")" -ge 2 ] && break
+		sleep 0.05
+	done
 	local victim; victim=$(vm_pid "$name-1")
 	[ -n "$victim" ] && kill -KILL "$victim"
 	wait $tp; local rc=$?
@@ -72,7 +80,7 @@ die_case perf
 
 # ---- --listen: OpenMetrics with vm/vcpu/reason labels, exact values
 metrics_case() {
-	local name=ks$$met sd=2500 port=$(( 20000 + $$ % 20000 ))
+	local name=ks$$met sd=6000 port=$(( 20000 + $$ % 20000 ))
 	rm -f "$tmp/ready"
 	start_vmm "$name" $sd -m 1 -c 2 --pio-out 77 --pio-in 33 --hold 2500 ||
 		{ kt_fail metrics "VMM did not start"; return; }
@@ -81,7 +89,7 @@ metrics_case() {
 	local tp=$!
 	pids+=("$tp")
 	local why; why=$(wait_ready "$tmp/ready" $sd) || { kt_fail metrics "$why"; return; }
-	sleep $(( sd / 1000 + 1 ))
+	until_ms $((sd + 1500))
 	python3 -c "import urllib.request,sys; sys.stdout.write(urllib.request.urlopen('http://127.0.0.1:$port/metrics', timeout=5).read().decode())" \
 		>"$tmp/metrics.txt" 2>"$tmp/met.curl"
 	kill -TERM $tp; wait $tp

@@ -166,10 +166,10 @@ exact() {
 		kt_pass "$case" || kt_fail "$case" "$why"
 }
 
-exact bpf-exact-counts bpf 2500 "$EVS"
-exact perf-exact-counts perf 2500 "$EVS"
+exact bpf-exact-counts bpf 6000 "$EVS"
+exact perf-exact-counts perf 6000 "$EVS"
 # every kvm:* event attached (kvm_stat's default set): slower to attach
-exact bpf-exact-counts-all-events bpf 12000 ""
+exact bpf-exact-counts-all-events bpf 20000 ""
 
 # schema: snapshot, JSON Lines, error object
 for f in bpf-exact-counts perf-exact-counts; do
@@ -179,7 +179,7 @@ for f in bpf-exact-counts perf-exact-counts; do
 done
 
 # latency: a known userspace delay lands in its log2 bucket (100 us -> bucket 16)
-exact latency-run bpf 2500 "$EVS" --delay-us 100
+exact latency-run bpf 6000 "$EVS" --delay-us 100
 if [ -s "$tmp/latency-run.json" ]; then
 	why=$($CHECK latency "$tmp/latency-run.vmm.json" "$tmp/latency-run.json" 16) &&
 		kt_pass latency-bucket || kt_fail latency-bucket "$why"
