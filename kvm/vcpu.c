@@ -214,7 +214,8 @@ void kvm_arch_vcpu_load(struct kvm_vcpu *vcpu, int cpu)
 	/* Time spent descheduled shows up as steal time. */
 	if (arch->pvtime_gpa & KVM_STEAL_PHYS_VALID)
 		kvm_make_request(KVM_REQ_STEAL_UPDATE, vcpu);
-	trace_kvm_vcpu_load(vcpu->vcpu_id, cpu, fast ? 0 : 1);
+	trace_kvm_vcpu_load(vcpu->vcpu_id, cpu,
+			    fast ? KVMLA_LOAD_KIND_FAST : KVMLA_LOAD_KIND_FULL);
 }
 
 void kvm_arch_vcpu_put(struct kvm_vcpu *vcpu)
@@ -291,7 +292,7 @@ static int kvmla_vcpu_requests(struct kvm_vcpu *vcpu)
 	if (kvm_dirty_ring_check_request(vcpu))
 		return RESUME_HOST;
 	if (kvm_check_request(KVM_REQ_TLB_FLUSH, vcpu))
-		kvmla_tlb_flush_all(vcpu, 0);
+		kvmla_tlb_flush_all(vcpu, KVMLA_TLB_REASON_REQUEST);
 	if (kvm_check_request(KVM_REQ_STEAL_UPDATE, vcpu))
 		kvmla_vcpu_steal_update(vcpu);
 	return RESUME_GUEST;

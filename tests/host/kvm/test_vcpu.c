@@ -643,7 +643,7 @@ KTEST(load_full_then_fast)
 	KT_EXPECT_EQ(vcpu->stat.load_full, 1);
 	r = shim_trace_last(SHIM_EV_kvm_vcpu_load);
 	KT_EXPECT(r);
-	KT_EXPECT_EQ(shim_trace_field(r, "kind"), 1);	/* FULL */
+	KT_EXPECT_EQ(shim_trace_field(r, "kind"), KVMLA_LOAD_KIND_FULL);
 	KT_EXPECT_EQ(shim_trace_field(r, "pcpu"), 0);
 	KT_EXPECT_EQ(shim_ops.timer_restore, 1);
 	KT_EXPECT_EQ(shim_irqs_off, 0);
@@ -661,7 +661,7 @@ KTEST(load_full_then_fast)
 	KT_EXPECT_EQ(hw.gcsr_writes, 0);
 	KT_EXPECT_EQ(vcpu->stat.load_fast, 1);
 	r = shim_trace_last(SHIM_EV_kvm_vcpu_load);
-	KT_EXPECT_EQ(shim_trace_field(r, "kind"), 0);	/* FAST */
+	KT_EXPECT_EQ(shim_trace_field(r, "kind"), KVMLA_LOAD_KIND_FAST);
 	vcpu_free();
 	return KT_PASS;
 }
