@@ -21,7 +21,9 @@ tarball=$(dpkg -L linux-source-6.12 | grep -m1 'linux-source-6.12.tar.xz$') ||
 command -v "clang$llvm" >/dev/null || die "clang$llvm is missing (run scripts/deps.sh)"
 clangver=$("clang$llvm" -dumpversion)
 
-key="linux-${pkgver}-clang${clangver}"
+# The config tag changes when the config recipe below changes.
+cfgtag=kvm-trace1
+key="linux-${pkgver}-clang${clangver}-${cfgtag}"
 dir="$cache_root/$key"
 tree="$dir/linux-source-6.12"
 stamp="$dir/.prepared"
@@ -47,9 +49,13 @@ tar -xJf "$tarball" -C "$dir"
 mk() { make -C "$tree" ARCH=loongarch LLVM="$llvm" "$@"; }
 echo "prepare-kernel: loongson3_defconfig" >&2
 mk -s loongson3_defconfig >&2
-"$tree/scripts/config" --file "$tree/.config" -e VIRTUALIZATION -m KVM
+# KVM as a module, and event tracing on, as distribution kernels have it,
+# so that kvm/'s tracepoints are really compiled and checked.
+"$tree/scripts/config" --file "$tree/.config" -e VIRTUALIZATION -m KVM \
+	-e FTRACE -e ENABLE_DEFAULT_TRACERS
 mk -s olddefconfig >&2
 grep -q '^CONFIG_KVM=m' "$tree/.config" || die "CONFIG_KVM=m did not stick"
+grep -q '^CONFIG_EVENT_TRACING=y' "$tree/.config" || die "CONFIG_EVENT_TRACING=y did not stick"
 echo "prepare-kernel: modules_prepare" >&2
 mk -s -j"$(nproc)" modules_prepare >&2
 touch "$stamp"
