@@ -85,6 +85,8 @@ DECLARE_PER_CPU(struct kvmla_pcpu, kvmla_pcpu);
 
 extern unsigned long kvmla_vpid_mask;	/* from GSTAT.GIDBIT */
 extern unsigned long kvmla_guest_eentry;	/* page-aligned exit vector */
+/* The directly mapped copy of kvmla_switch_enter (vcpu.c calls it). */
+extern void (*kvmla_switch_to_guest)(struct kvm_vcpu_arch *arch);
 
 bool kvmla_main_has_lvz(void);
 void kvmla_main_hw_enable(void);
@@ -102,6 +104,7 @@ void kvmla_vcpu_pvtime_set(struct kvm_vcpu *vcpu, u64 gpa);
 /* switch.S (never traced, never exported). */
 void kvmla_switch_enter(struct kvm_vcpu_arch *arch);
 void kvmla_switch_exc_entry(void);
+extern const unsigned long kvmla_switch_size;	/* bytes from exc_entry */
 void kvmla_fpu_save_fp(struct kvmla_fpu *fpu);
 void kvmla_fpu_restore_fp(struct kvmla_fpu *fpu);
 void kvmla_fpu_save_lsx(struct kvmla_fpu *fpu);

@@ -11,6 +11,8 @@ DEFINE_PER_CPU(struct kvmla_pcpu, kvmla_pcpu);
 unsigned long kvmla_vpid_mask;
 /* Where guest exits land (EENTRY while a guest runs). */
 unsigned long kvmla_guest_eentry;
+void (*kvmla_switch_to_guest)(struct kvm_vcpu_arch *arch);
+static unsigned int kvmla_switch_order;
 
 /* CPUCFG2.LVZP: the CPU implements the virtualization extension. */
 bool kvmla_main_has_lvz(void)
@@ -77,6 +79,34 @@ void kvm_arch_disable_virtualization_cpu(void)
 	kvmla_main_hw_disable();
 }
 
+/*
+ * Copy the world switch (switch.S) into directly mapped pages: the copy
+ * is what runs, and its first byte is the guest exit vector.
+ */
+static int kvmla_main_switch_init(void)
+{
+	unsigned long code = (unsigned long)kvmla_switch_exc_entry;
+	unsigned long page;
+
+	kvmla_switch_order = get_order(kvmla_switch_size);
+	page = __get_free_pages(GFP_KERNEL, kvmla_switch_order);
+	if (!page)
+		return -ENOMEM;
+	memcpy((void *)page, (void *)code, kvmla_switch_size);
+	flush_icache_range(page, page + kvmla_switch_size);
+	kvmla_guest_eentry = page;
+	kvmla_switch_to_guest = (void *)(page +
+		((unsigned long)kvmla_switch_enter - code));
+	return 0;
+}
+
+static void kvmla_main_switch_deinit(void)
+{
+	free_pages(kvmla_guest_eentry, kvmla_switch_order);
+	kvmla_guest_eentry = 0;
+	kvmla_switch_to_guest = NULL;
+}
+
 static int kvmla_main_setup(void)
 {
 	unsigned long gstat = kvmla_csr_read(LOONGARCH_CSR_GSTAT);
@@ -85,11 +115,13 @@ static int kvmla_main_setup(void)
 
 	gidbits = (gstat & CSR_GSTAT_GIDBIT) >> CSR_GSTAT_GIDBIT_SHIFT;
 	kvmla_vpid_mask = gidbits ? GENMASK(gidbits - 1, 0) : 0;
-	kvmla_guest_eentry = (unsigned long)kvmla_switch_exc_entry;
 
-	ret = kvmla_exit_init();
+	ret = kvmla_main_switch_init();
 	if (ret)
 		goto out;
+	ret = kvmla_exit_init();
+	if (ret)
+		goto out_switch;
 	ret = kvmla_vmid_init();
 	if (ret)
 		goto out_exit;
@@ -97,6 +129,8 @@ static int kvmla_main_setup(void)
 
 out_exit:
 	kvmla_exit_deinit();
+out_switch:
+	kvmla_main_switch_deinit();
 out:
 	return ret;
 }
@@ -105,6 +139,7 @@ static void kvmla_main_teardown(void)
 {
 	kvmla_vmid_deinit();
 	kvmla_exit_deinit();
+	kvmla_main_switch_deinit();
 }
 
 static int __init kvmla_main_init(void)

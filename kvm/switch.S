@@ -2,6 +2,13 @@
 /*
  * kvmla world switch.
  *
+ * kvmla_switch_exc_entry and kvmla_switch_enter form one position-
+ * independent block, kvmla_switch_size bytes long.  main.c copies it into
+ * directly mapped pages and runs that copy: while a guest runs, PGDL holds
+ * the guest's stage-2 root, so the world switch must not depend on TLB
+ * mappings (module text is TLB mapped).  Nothing in the block refers to
+ * an address outside it.
+ *
  * kvmla_switch_enter(arch) is called from C with IRQs off.  It keeps the
  * host's callee-saved registers on the host stack, points the exception
  * vector, PGDL and ECFG at the guest's settings, loads the guest GPRs and
@@ -59,7 +66,7 @@
 
 	.text
 
-/* The guest exit vector; copied nowhere, so it must stay page aligned. */
+/* The guest exit vector: the start of the block, page aligned. */
 	.p2align PAGE_SHIFT
 SYM_CODE_START(kvmla_switch_exc_entry)
 	UNWIND_HINT_END_OF_STACK
@@ -140,6 +147,12 @@ SYM_CODE_START(kvmla_switch_enter)
 	ld.d	a0, a0, GPR(4)
 	ertn
 SYM_CODE_END(kvmla_switch_enter)
+.Lswitch_end:
+
+	.section .rodata
+SYM_DATA(kvmla_switch_size, .quad .Lswitch_end - kvmla_switch_exc_entry)
+
+	.text
 
 /* FPU/SIMD state of struct kvmla_fpu (a0): full 256-bit slots. */
 #define FPR(n)		(KVMLA_FPU_FPR + (n) * KVMLA_FPU_REG_BYTES)

@@ -37,7 +37,7 @@ else
 			}
 			{ print $2 }' "$exports.raw" | sort -u >"$exports.tmp"
 		awk -F'(' '$2 ~ /##/ { sub(/##.*/, "", $2)
-			if ($2 ~ /[A-Za-z0-9]{3}/) print $2 }' \
+			if (length($2) >= 4 && $2 !~ /^(_+|__trace(iter|point)_)$/) print $2 }' \
 			"$exports.raw" | sort -u >"$prefixes.tmp"
 		rm -f "$exports.raw"
 		mv "$prefixes.tmp" "$prefixes"

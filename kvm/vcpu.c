@@ -387,7 +387,7 @@ int kvm_arch_vcpu_ioctl_run(struct kvm_vcpu *vcpu)
 
 		guest_timing_enter_irqoff();
 		guest_state_enter_irqoff();
-		kvmla_switch_enter(&vcpu->arch);
+		kvmla_switch_to_guest(&vcpu->arch);
 		guest_state_exit_irqoff();
 		vcpu->mode = OUTSIDE_GUEST_MODE;
 		guest_timing_exit_irqoff();

@@ -109,6 +109,14 @@ else
 	kt_fail switch_no_calls_ertn_aligned_vector "switch.o calls out, lacks ertn, or its vector is not page aligned (offset ${vec:-?}, .text align ${align:-?})"
 fi
 
+# The world switch is copied to directly mapped pages (main.c): its
+# code must be position independent, with no relocation at all.
+if "llvm-readelf$llvm" -r "$top/kvm/switch.o" | grep -q "Relocation section '.rela.text'"; then
+	kt_fail switch_position_independent "switch.o's .text has relocations: it cannot run from a copy"
+else
+	kt_pass switch_position_independent
+fi
+
 # hw.h really emits LVZ instructions: one gcsrrd and one gcsrwr per
 # hardware-kept guest CSR in vcpu.o's save/restore accessors.
 want=$(grep -c '^KVMLA_GCSR_HW(' "$top/kvm/gcsr-list.h")

@@ -20,8 +20,8 @@ static void reset(void)
 	shim_kvm_init_calls = 0;
 	shim_kvm_exit_calls = 0;
 	shim_cpu = 0;
+	shim_icache_flushes = 0;
 	kvmla_vpid_mask = 0;
-	kvmla_guest_eentry = 0;
 }
 
 KTEST(probe_without_lvz_is_enodev_with_one_line)
@@ -45,8 +45,17 @@ KTEST(init_and_exit)
 	hw.csr[LOONGARCH_CSR_GSTAT] = 8UL << CSR_GSTAT_GIDBIT_SHIFT;
 	KT_EXPECT_EQ(shim_module_init(), 0);
 	KT_EXPECT_EQ(kvmla_vpid_mask, 0xff);
-	KT_EXPECT_EQ(kvmla_guest_eentry,
+	/* The world switch runs from a page-aligned copy. */
+	KT_EXPECT(kvmla_guest_eentry);
+	KT_EXPECT_EQ(kvmla_guest_eentry % PAGE_SIZE, 0);
+	KT_EXPECT(!memcmp((void *)kvmla_guest_eentry,
+			  (void *)(unsigned long)kvmla_switch_exc_entry,
+			  kvmla_switch_size));
+	KT_EXPECT_EQ((unsigned long)kvmla_switch_to_guest - kvmla_guest_eentry,
+		     (unsigned long)kvmla_switch_enter -
 		     (unsigned long)kvmla_switch_exc_entry);
+	KT_EXPECT_EQ(shim_icache_flushes, 1);
+	KT_EXPECT_EQ(shim_pages_live, 1);
 	KT_EXPECT_EQ(shim_ops.exit_init, 1);
 	KT_EXPECT_EQ(shim_ops.vmid_init, 1);
 	KT_EXPECT_EQ(shim_kvm_init_calls, 1);
@@ -55,6 +64,8 @@ KTEST(init_and_exit)
 	KT_EXPECT_EQ(shim_kvm_exit_calls, 1);
 	KT_EXPECT_EQ(shim_ops.vmid_deinit, 1);
 	KT_EXPECT_EQ(shim_ops.exit_deinit, 1);
+	KT_EXPECT_EQ(shim_pages_live, 0);
+	KT_EXPECT(kvmla_switch_to_guest == NULL);
 
 	/* No GID bits at all: a zero mask, not an underflow. */
 	reset();
@@ -62,6 +73,7 @@ KTEST(init_and_exit)
 	KT_EXPECT_EQ(shim_module_init(), 0);
 	KT_EXPECT_EQ(kvmla_vpid_mask, 0);
 	shim_module_exit();
+	KT_EXPECT_EQ(shim_pages_live, 0);
 	return KT_PASS;
 }
 
@@ -69,10 +81,18 @@ KTEST(init_unwinds_on_failure)
 {
 	reset();
 	hw.cpucfg[2] = CPUCFG2_LVZP;
+	shim_page_fail = 1;
+	KT_EXPECT_EQ(shim_module_init(), -ENOMEM);
+	KT_EXPECT_EQ(shim_ops.exit_init, 0);
+	shim_page_fail = 0;
+
+	reset();
+	hw.cpucfg[2] = CPUCFG2_LVZP;
 	shim_ops.exit_init_ret = -ENOMEM;
 	KT_EXPECT_EQ(shim_module_init(), -ENOMEM);
 	KT_EXPECT_EQ(shim_ops.vmid_init, 0);
 	KT_EXPECT_EQ(shim_kvm_init_calls, 0);
+	KT_EXPECT_EQ(shim_pages_live, 0);
 
 	reset();
 	hw.cpucfg[2] = CPUCFG2_LVZP;
@@ -87,6 +107,7 @@ KTEST(init_unwinds_on_failure)
 	KT_EXPECT_EQ(shim_module_init(), -EBUSY);
 	KT_EXPECT_EQ(shim_ops.vmid_deinit, 1);
 	KT_EXPECT_EQ(shim_ops.exit_deinit, 1);
+	KT_EXPECT_EQ(shim_pages_live, 0);
 	return KT_PASS;
 }
 

@@ -158,6 +158,21 @@ void shim_printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 #define kvzalloc(n, f) calloc(1, n)
 #define kfree(p) free(p)
 #define kvfree(p) free(p)
+extern int shim_page_fail;	/* __get_free_pages() fails when nonzero */
+extern int shim_pages_live;	/* allocated and not yet freed */
+unsigned long __get_free_pages(int gfp, unsigned int order);
+void free_pages(unsigned long addr, unsigned int order);
+static inline unsigned int get_order(unsigned long size)
+{
+	unsigned int order = 0;
+
+	while ((PAGE_SIZE << order) < size)
+		order++;
+	return order;
+}
+extern int shim_icache_flushes;
+#define flush_icache_range(start, end) ((void)(start), (void)(end), \
+					shim_icache_flushes++)
 
 /* ---- user copies: fail on demand ---- */
 extern int shim_uaccess_fail;	/* next copies fail when nonzero */
@@ -584,6 +599,7 @@ extern int shim_sigset;		/* activate - deactivate balance */
 #include "../../../kvm/kvmla_ops.h"
 
 /* Harness world switch: runs the guest model instead of entering one. */
+extern const unsigned long kvmla_switch_size;
 extern int shim_switch_calls;
 extern int shim_switch_irqs_off;	/* IRQs were off at every entry */
 extern void (*shim_guest)(struct kvm_vcpu_arch *arch);

@@ -38,6 +38,32 @@ const char *const shim_event_names[SHIM_EV_NUM] = {
 	KVMLA_EVENTS(SHIM_EV_NAME)
 };
 
+int shim_page_fail;
+int shim_pages_live;
+int shim_icache_flushes;
+
+unsigned long __get_free_pages(int gfp, unsigned int order)
+{
+	void *p;
+
+	(void)gfp;
+	if (shim_page_fail)
+		return 0;
+	p = aligned_alloc(PAGE_SIZE, PAGE_SIZE << order);
+	if (p)
+		shim_pages_live++;
+	return (unsigned long)p;
+}
+
+void free_pages(unsigned long addr, unsigned int order)
+{
+	(void)order;
+	if (!addr)
+		return;
+	free((void *)addr);
+	shim_pages_live--;
+}
+
 void hw_sim_reset(void)
 {
 	memset(&hw, 0, sizeof(hw));
@@ -256,6 +282,16 @@ int xfer_to_guest_mode_handle_work(struct kvm_vcpu *vcpu)
 
 /* ---- what switch.S does on hardware ---- */
 
+/*
+ * The block main.c copies: here the two functions below, whose code
+ * bytes it copies as it would switch.S's (never run from the copy).
+ */
+const unsigned long kvmla_switch_size = 64;
+
+void kvmla_switch_exc_entry(void)
+{
+}
+
 void kvmla_switch_enter(struct kvm_vcpu_arch *arch)
 {
 	shim_switch_calls++;
@@ -263,10 +299,6 @@ void kvmla_switch_enter(struct kvm_vcpu_arch *arch)
 		shim_switch_irqs_off = 0;
 	if (shim_guest)
 		shim_guest(arch);
-}
-
-void kvmla_switch_exc_entry(void)
-{
 }
 
 static void shim_fpu_save(struct kvmla_fpu *f, int words)

@@ -17,6 +17,8 @@ struct shim_ops shim_ops;
 __weak DEFINE_PER_CPU(struct kvmla_pcpu, kvmla_pcpu);
 __weak unsigned long kvmla_vpid_mask = 0xff;
 __weak unsigned long kvmla_guest_eentry = 0x9000000000100000UL;
+__weak void (*kvmla_switch_to_guest)(struct kvm_vcpu_arch *arch) =
+	kvmla_switch_enter;
 __weak bool kvmla_main_has_lvz(void) { return true; }
 __weak void kvmla_main_hw_enable(void) { }
 __weak void kvmla_main_hw_disable(void) { }
