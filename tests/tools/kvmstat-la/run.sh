@@ -40,6 +40,17 @@ for f in once log log-to-file csv set-delay pid guest fields skip-zero-records d
 	grep -q -- "--$f" "$tmp/help" || miss="$miss $f"
 done
 [ -z "$miss" ] && kt_pass help-lists-flags || kt_fail help-lists-flags "missing:$miss"
+# docs: every flag of --help in the man page and docs/kvmstat-la.md, every key too
+miss=""
+for f in $(grep -oE -- '--[a-z][a-z-]+' "$tmp/help" | sort -u); do
+	grep -q -- "$(sed 's/-/\\\\-/g' <<<"$f")" "$top/docs/man/kvmstat-la.8" || miss="$miss man:$f"
+	grep -q -- "\`$f" "$top/docs/kvmstat-la.md" || miss="$miss md:$f"
+done
+for k in b c f g h o p q r s x v; do
+	grep -q "^\.B $k\$" "$top/docs/man/kvmstat-la.8" || miss="$miss man-key:$k"
+	grep -q "^| \`$k\` |" "$top/docs/kvmstat-la.md" || miss="$miss md-key:$k"
+done
+[ -z "$miss" ] && kt_pass docs-cover-flags-and-keys || kt_fail docs-cover-flags-and-keys "missing:$miss"
 if "$T" -s 99 --once >/dev/null 2>"$tmp/err"; then kt_fail bad-delay "accepted -s 99"
 elif [ "$(wc -l <"$tmp/err")" -ge 1 ] && grep -q "0.1 and 25.5" "$tmp/err"; then kt_pass bad-delay
 else kt_fail bad-delay "no clear error: $(head -1 "$tmp/err")"; fi
