@@ -474,8 +474,16 @@ static u64 kvmla_vcpu_cpucfg_mask(unsigned int leaf)
 		return GENMASK(16, 0);
 	case 17 ... 20:
 		return GENMASK(30, 0);
+	case 6:
+		/*
+		 * No PMU for guests: the PMU description may be copied from
+		 * a PMU host, but PMP (present) stays clear.
+		 */
+		if (!(kvmla_cpucfg(6) & CPUCFG6_PMP))
+			return 0;
+		return GENMASK(14, 0) & ~(u64)CPUCFG6_PMP;
 	default:
-		return 0;			/* PMU (6) is not offered */
+		return 0;
 	}
 }
 

@@ -310,6 +310,15 @@ KTEST(one_reg_cpucfg_rules)
 	KT_EXPECT_EQ(set_reg(vcpu, KVM_IOC_CPUCFG(0), 1ULL << 32), -EINVAL);
 	KT_EXPECT_EQ(set_reg(vcpu, KVM_IOC_CPUCFG(0), 0x14c010), 0);
 	KT_EXPECT_EQ(set_reg(vcpu, KVM_IOC_CPUCFG(6), CPUCFG6_PMP), -EINVAL);
+	/* Host without a PMU: word 6 must be 0. */
+	KT_EXPECT_EQ(set_reg(vcpu, KVM_IOC_CPUCFG(6), CPUCFG6_UPM), -EINVAL);
+	/* PMU host: QEMU's PMU description passes, PMP itself does not. */
+	hw.cpucfg[6] = CPUCFG6_PMP | CPUCFG6_PMBITS | CPUCFG6_UPM;
+	KT_EXPECT_EQ(set_reg(vcpu, KVM_IOC_CPUCFG(6), CPUCFG6_PMBITS |
+			     (3 << CPUCFG6_PMNUM_SHIFT) | CPUCFG6_UPM), 0);
+	KT_EXPECT_EQ(set_reg(vcpu, KVM_IOC_CPUCFG(6), CPUCFG6_PMP |
+			     CPUCFG6_PMBITS), -EINVAL);
+	KT_EXPECT_EQ(set_reg(vcpu, KVM_IOC_CPUCFG(6), 1U << 15), -EINVAL);
 	KT_EXPECT_EQ(set_reg(vcpu, KVM_IOC_CPUCFG(20), 1U << 31), -EINVAL);
 	KT_EXPECT_EQ(set_reg(vcpu, KVM_IOC_CPUCFG(20), 1U << 30), 0);
 	KT_EXPECT_EQ(set_reg(vcpu, KVM_IOC_CPUCFG(7), 1), -EINVAL);
