@@ -321,6 +321,8 @@ KTEST(one_reg_cpucfg_rules)
 	KT_EXPECT_EQ(set_reg(vcpu, KVM_IOC_CPUCFG(6), 1U << 15), -EINVAL);
 	KT_EXPECT_EQ(set_reg(vcpu, KVM_IOC_CPUCFG(20), 1U << 31), -EINVAL);
 	KT_EXPECT_EQ(set_reg(vcpu, KVM_IOC_CPUCFG(20), 1U << 30), 0);
+	KT_EXPECT_EQ(set_reg(vcpu, KVM_IOC_CPUCFG(3), 1U << 17), -EINVAL);
+	KT_EXPECT_EQ(set_reg(vcpu, KVM_IOC_CPUCFG(3), 1U << 16), 0);
 	KT_EXPECT_EQ(set_reg(vcpu, KVM_IOC_CPUCFG(7), 1), -EINVAL);
 	KT_EXPECT_EQ(set_reg(vcpu, KVM_IOC_CPUCFG(21), 0), -EINVAL);
 	vcpu_free();
@@ -942,9 +944,38 @@ KTEST(run_retries_entry_on_late_request)
 	shim_xfer_work = 1;
 	KT_EXPECT_EQ(kvm_arch_vcpu_ioctl_run(vcpu), RESUME_HOST);
 	KT_EXPECT_EQ(shim_ops.tlb_flush_all, 1);
-	/* The work showed up with IRQs off: prepared twice, entered once. */
 	KT_EXPECT_EQ(shim_ops.irq_deliver, 1);
 	KT_EXPECT_EQ(shim_switch_calls, 1);
+
+	/* A request raised once IRQs are off: back round, then entry. */
+	guest_exits = 0;
+	shim_switch_calls = 0;
+	shim_ops.irq_deliver = 0;
+	shim_ops.deliver_raises_request = 1;
+	KT_EXPECT_EQ(kvm_arch_vcpu_ioctl_run(vcpu), RESUME_HOST);
+	KT_EXPECT_EQ(shim_ops.irq_deliver, 2);
+	KT_EXPECT_EQ(shim_ops.tlb_flush_all, 2);
+	KT_EXPECT_EQ(shim_switch_calls, 1);
+	KT_EXPECT_EQ(vcpu->mode, OUTSIDE_GUEST_MODE);
+	KT_EXPECT_EQ(shim_irqs_off, 0);
+	vcpu_free();
+	return KT_PASS;
+}
+
+/* An ecode beyond the catalog is counted as unknown, still dispatched. */
+KTEST(run_unknown_ecode_counted)
+{
+	struct kvm_vcpu *vcpu = vcpu_new();
+
+	guest_exits = 0;
+	guest_ecodes[0] = 40;
+	shim_guest = guest_script;
+	shim_ops.exit_handle_fn = exit_to_user_mmio;
+	KT_EXPECT_EQ(kvm_arch_vcpu_ioctl_run(vcpu), RESUME_HOST);
+	KT_EXPECT_EQ(vcpu->stat.unknown_exits, 1);
+	KT_EXPECT_EQ(shim_ops.exit_handle, 1);
+	for (int i = 0; i <= KVMLA_ECODE_MAX; i++)
+		KT_EXPECT_EQ(vcpu->stat.ecode_exits[i], 0);
 	vcpu_free();
 	return KT_PASS;
 }
@@ -1004,6 +1035,14 @@ KTEST(run_steal_time_update)
 	vcpu->arch.pvtime_gpa = (2UL * SHIM_GUEST_MEM) | KVM_STEAL_PHYS_VALID;
 	kvm_make_request(KVM_REQ_STEAL_UPDATE, vcpu);
 	KT_EXPECT_EQ(kvm_arch_vcpu_ioctl_run(vcpu), RESUME_HOST);
+	KT_EXPECT_EQ(test_kvm.srcu.readers, 0);
+	/* Switched off (valid bit clear): nothing is written. */
+	vcpu->arch.pvtime_gpa = 0x1000;
+	shim_task.sched_info.run_delay = 5000;
+	kvm_make_request(KVM_REQ_STEAL_UPDATE, vcpu);
+	KT_EXPECT_EQ(kvm_arch_vcpu_ioctl_run(vcpu), RESUME_HOST);
+	KT_EXPECT_EQ(st->steal, 750);
+	KT_EXPECT_EQ(st->version, 4);
 	vcpu_free();
 	return KT_PASS;
 }
@@ -1121,6 +1160,7 @@ static const struct ktest_case cases[] = {
 	KTEST_CASE(run_signal_after_interrupt_exit),
 	KTEST_CASE(run_early_returns),
 	KTEST_CASE(run_retries_entry_on_late_request),
+	KTEST_CASE(run_unknown_ecode_counted),
 	KTEST_CASE(run_requests_leave_or_serve),
 	KTEST_CASE(run_steal_time_update),
 	KTEST_CASE(misc_hooks),

@@ -110,6 +110,10 @@ __weak void kvmla_irq_deliver(struct kvm_vcpu *vcpu)
 	shim_ops.irq_deliver++;
 	if (!shim_irqs_off)
 		shim_ops.irqs_on_at_entry++;
+	if (shim_ops.deliver_raises_request > 0) {
+		shim_ops.deliver_raises_request--;
+		kvm_make_request(KVM_REQ_TLB_FLUSH, vcpu);
+	}
 }
 __weak bool kvmla_irq_pending(struct kvm_vcpu *vcpu) { (void)vcpu; return shim_ops.irq_pending; }
 __weak void kvmla_irq_reset(struct kvm_vcpu *vcpu) { (void)vcpu; shim_ops.irq_reset++; }
