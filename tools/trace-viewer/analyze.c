@@ -360,14 +360,21 @@ static void rebin(struct tv_analysis *an)
 	an->nr_bins = (an->nr_bins + 1) / 2;
 }
 
+/*
+ * The bin of ts.  Bins double until the trace fits in TV_BINS_MAX; a width
+ * cap keeps absurd timestamps (a corrupt file) from overflowing: anything
+ * beyond goes to the last bin.
+ */
+#define BIN_NS_MAX (1ull << 52)
+
 static unsigned int bin_of(struct tv_analysis *an, uint64_t ts)
 {
 	uint64_t rel = ts > an->win_first ? ts - an->win_first : 0;
+	unsigned int b;
 
-	while (rel / an->bin_ns >= TV_BINS_MAX)
+	while (rel / an->bin_ns >= TV_BINS_MAX && an->bin_ns < BIN_NS_MAX)
 		rebin(an);
-	unsigned int b = (unsigned int)(rel / an->bin_ns);
-
+	b = rel / an->bin_ns >= TV_BINS_MAX ? TV_BINS_MAX - 1 : (unsigned int)(rel / an->bin_ns);
 	if (b + 1 > an->nr_bins)
 		an->nr_bins = b + 1;
 	return b;
@@ -384,8 +391,11 @@ static void state_account(struct tv_analysis *an, struct tv_vcpu *v, uint64_t en
 	while (s < end) {
 		unsigned int b = bin_of(an, s);
 		uint64_t bend = an->win_first + (uint64_t)(b + 1) * an->bin_ns;
-		uint64_t e = end < bend ? end : bend;
+		uint64_t e = end;
 
+		/* the last bin, or a bin end that wrapped, takes the rest */
+		if (b + 1 < TV_BINS_MAX && bend > s && bend > an->win_first && bend < end)
+			e = bend;
 		v->bins[b][v->state] += e - s;
 		s = e;
 	}
@@ -535,7 +545,8 @@ static void irq_deliver(struct tv_analysis *an, uint32_t tgid, uint32_t vcpu, ui
 	an->irq_delivered++;
 	for (unsigned int i = 0; i < an->nr_irqp; i++)
 		if (an->irqp[i].tid == tgid && an->irqp[i].irq == (vcpu << 16 | (irq & 0xffff))) {
-			lat_add(&an->irq_lat, ts - an->irqp[i].ts);
+			if (ts >= an->irqp[i].ts)
+				lat_add(&an->irq_lat, ts - an->irqp[i].ts);
 			an->irqp[i] = an->irqp[--an->nr_irqp];
 			return;
 		}
@@ -549,6 +560,11 @@ static int close_exit(struct tv_analysis *an, struct tv_vcpu *v, uint64_t ts)
 
 	if (!v->exit_ts)
 		return 0;
+	if (ts < v->exit_ts) {		/* time went backwards (corrupt input): no sample */
+		v->exit_ts = 0;
+		v->in_user = false;
+		return 0;
+	}
 	lat = ts - v->exit_ts;
 	cls = v->in_user ? TV_LAT_USER : TV_LAT_KERNEL;
 	reason = v->cur_reason >= 0 ? v->cur_reason : v->cur_ureason;
@@ -564,7 +580,7 @@ static int close_exit(struct tv_analysis *an, struct tv_vcpu *v, uint64_t ts)
 		lat_add(&an->reasons[v->cur_ureason].lat[TV_LAT_USER], lat);
 		lat_add(&an->reasons[v->cur_ureason].lat[TV_LAT_ALL], lat);
 	}
-	if (v->in_user && v->uexit_ts)
+	if (v->in_user && v->uexit_ts && ts >= v->uexit_ts)
 		lat_add(&an->uexit_user, ts - v->uexit_ts);
 	slow_add(an, v, v->exit_ts, lat, v->in_user, reason);
 	v->exit_ts = 0;
@@ -745,7 +761,8 @@ int tv_an_feed(struct tv_analysis *an, const struct tv_rec *r)
 		v->uexits++;
 		v->uexit_reason[r->a < 64 ? r->a : 63]++;
 		if (v->exit_ts && !v->in_user) {
-			lat_add(&an->uexit_kernel, r->ts - v->exit_ts);
+			if (r->ts >= v->exit_ts)
+				lat_add(&an->uexit_kernel, r->ts - v->exit_ts);
 		} else {
 			/* no kvm_exit before it: the userspace exit is the exit */
 			v->exit_ts = r->ts;
@@ -844,6 +861,13 @@ int tv_an_run(struct tv_analysis *an, const struct tv_rec *recs, size_t n)
 
 /* ---- finishing: percentiles ---- */
 
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
 static int radix_sort(uint64_t *k, size_t n)
 {
 	uint64_t *tmp, *src = k, *dst;
@@ -851,6 +875,10 @@ static int radix_sort(uint64_t *k, size_t n)
 
 	if (n < 2)
 		return 0;
+	if (n < 16384) {	/* the counting passes cost more than they save */
+		qsort(k, n, sizeof(*k), cmp_u64);
+		return 0;
+	}
 	tmp = malloc(n * sizeof(*tmp));
 	cnt = malloc(65536 * sizeof(*cnt));
 	if (!tmp || !cnt) {

@@ -253,6 +253,19 @@ if "$B/fuzz_reader" -help=1 >/dev/null 2>&1; then
 		kt_fail fuzz-reader "exit $rc: $(grep -m1 -E 'ERROR|SUMMARY' "$W/fuzz.log")"
 		cp "$W"/crash-* "$W"/leak-* "$W"/timeout-* /tmp/ 2>/dev/null
 	fi
+	# the pages alone (formats parsed once: thousands of inputs a second),
+	# with the inputs that once hung the time bins as a regression corpus
+	mkdir -p "$W/pcorpus"
+	cp "$here"/fuzz-pages-corpus/* "$W/pcorpus/"
+	(cd "$W" && timeout 60 "$B/fuzz_pages" -max_total_time="${TV_FUZZ_SECONDS:-10}" -timeout=5 \
+		-detect_leaks=0 -artifact_prefix="$W/" pcorpus >"$W/fuzzp.log" 2>&1)
+	rc=$?
+	if [ $rc -eq 0 ]; then
+		kt_pass fuzz-pages
+	else
+		kt_fail fuzz-pages "exit $rc: $(grep -m1 -E 'ERROR|SUMMARY' "$W/fuzzp.log")"
+		cp "$W"/crash-* "$W"/timeout-* /tmp/ 2>/dev/null
+	fi
 else
 	"$B/fuzz_reader" "$W/la.dat" "$W/bad-page.dat" "$W/trunc-data.dat" &&
 		kt_pass fuzz-reader-replay
