@@ -160,6 +160,21 @@ else
 	kt_fail tree_untouched "the build wrote into $tree"
 fi
 
+# LLVM follows the tree's compiler: a gcc tree (Debian's loong64 headers)
+# builds with the native gcc, a clang tree with LLVM=-19.
+fake=$B/fake-kdir
+mkdir -p "$fake/include/config"
+echo 'CONFIG_CC_IS_GCC=y' >"$fake/include/config/auto.conf"
+gcc_cmd=$(make -n -s -C "$top/kvm" KDIR="$fake" KVM_SRC="$tree" modules 2>/dev/null | grep -m1 -- "-C $fake")
+echo 'CONFIG_CC_IS_CLANG=y' >"$fake/include/config/auto.conf"
+clang_cmd=$(make -n -s -C "$top/kvm" KDIR="$fake" KVM_SRC="$tree" modules 2>/dev/null | grep -m1 -- "-C $fake")
+if [ -n "$gcc_cmd" ] && ! grep -q 'LLVM=' <<<"$gcc_cmd" &&
+   grep -q 'LLVM=-19' <<<"$clang_cmd"; then
+	kt_pass llvm_follows_tree_compiler
+else
+	kt_fail llvm_follows_tree_compiler "gcc tree: '${gcc_cmd:-none}'; clang tree: '${clang_cmd:-none}'"
+fi
+
 # ---- 4. sparse on the same objects ----
 if command -v sparse >/dev/null; then
 	nice make -C "$top/kvm" KDIR="$tree" LLVM="$llvm" C=2 -j"$(nproc)" \
