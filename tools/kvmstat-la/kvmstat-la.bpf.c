@@ -56,12 +56,33 @@ struct {
 	__type(value, struct ks_lat_val);
 } lat SEC(".maps");
 
+/* per-thread latency state, direct-mapped by tid (threads migrate: not striped) */
 struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, KS_MAX_THREADS);
 	__type(key, __u32);
 	__type(value, struct ks_thread);
 } threads SEC(".maps");
+
+/* CPU-striped fast tables; sizes set by userspace before load */
+const volatile __u32 cs_slots = 1;	/* count slots per CPU, a power of 2 */
+const volatile __u32 ls_slots = 1;	/* latency slots per CPU, a power of 2 */
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct ks_cslot);
+} cslots SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct ks_lslot);
+} lslots SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -69,6 +90,9 @@ struct {
 	__type(key, __u32);
 	__type(value, __u64);
 } drops SEC(".maps");
+
+/* the key is stored before the count that makes a slot live (x86 TSO) */
+#define ks_barrier() asm volatile("" ::: "memory")
 
 /* zero value used to insert new histogram entries */
 static const struct ks_lat_val zero_lat;
@@ -94,13 +118,59 @@ static __always_inline __u32 log2_bucket(__u64 v)
 	return r;
 }
 
+static __always_inline __u32 key_hash(__u32 pid, __u32 tid, __u32 x, __u64 reason)
+{
+	__u32 h = pid * 0x9e3779b1u ^ tid * 0x85ebca77u ^ x * 0xc2b2ae3du ^
+		  (__u32)reason * 0x27d4eb2fu ^ (__u32)(reason >> 32) * 0x165667b1u;
+
+	return h ^ (h >> 15);
+}
+
+static __always_inline bool key_eq(const void *a, const void *b)
+{
+	const __u64 *x = a, *y = b;
+
+	return x[0] == y[0] && x[1] == y[1] && x[2] == y[2];
+}
+
+static __always_inline void hist_add(struct ks_lat_val *v, __u64 ns)
+{
+	__u32 b = log2_bucket(ns);
+
+	if (b >= KVMLA_LAT_BUCKETS)
+		b = KVMLA_LAT_BUCKETS - 1;
+	v->slots[b] += 1;
+	v->count += 1;
+	v->sum_ns += ns;
+	if (ns > v->max_ns)
+		v->max_ns = ns;
+}
+
 static __always_inline void lat_add(__u32 pid, __u32 tid, __s32 vcpu, __u32 kind, __u64 reason,
 				    __u64 ns)
 {
 	struct ks_lat_key k = { .pid = pid, .tid = tid, .vcpu = vcpu, .kind = kind, .reason = reason };
+	__u32 base = bpf_get_smp_processor_id() * ls_slots;
+	__u32 h = key_hash(pid, tid, kind, reason);
 	struct ks_lat_val *v;
-	__u32 b;
 
+	for (int i = 0; i < KS_PROBES; i++) {
+		__u32 idx = base + ((h + i) & (ls_slots - 1));
+		struct ks_lslot *sl = bpf_map_lookup_elem(&lslots, &idx);
+
+		if (!sl)
+			break;
+		if (!sl->v.count) {
+			sl->key = k;
+			ks_barrier();
+			hist_add(&sl->v, ns);
+			return;
+		}
+		if (key_eq(&sl->key, &k)) {
+			hist_add(&sl->v, ns);
+			return;
+		}
+	}
 	v = bpf_map_lookup_elem(&lat, &k);
 	if (!v) {
 		/* EEXIST from a concurrent insert is fine: look up again */
@@ -111,22 +181,34 @@ static __always_inline void lat_add(__u32 pid, __u32 tid, __s32 vcpu, __u32 kind
 			return;
 		}
 	}
-	b = log2_bucket(ns);
-	if (b >= KVMLA_LAT_BUCKETS)
-		b = KVMLA_LAT_BUCKETS - 1;
-	v->slots[b] += 1;
-	v->count += 1;
-	v->sum_ns += ns;
-	if (ns > v->max_ns)
-		v->max_ns = ns;
+	hist_add(v, ns);
 }
 
 static __always_inline void count_add(__u32 pid, __u32 tid, __s32 vcpu, __u32 event, __u64 reason)
 {
 	struct ks_count_key k = { .pid = pid, .tid = tid, .vcpu = vcpu, .event = event, .reason = reason };
+	__u32 base = bpf_get_smp_processor_id() * cs_slots;
+	__u32 h = key_hash(pid, tid, event, reason);
 	static const __u64 one = 1;
 	__u64 *v;
 
+	for (int i = 0; i < KS_PROBES; i++) {
+		__u32 idx = base + ((h + i) & (cs_slots - 1));
+		struct ks_cslot *sl = bpf_map_lookup_elem(&cslots, &idx);
+
+		if (!sl)
+			break;
+		if (!sl->count) {
+			sl->key = k;
+			ks_barrier();
+			sl->count = 1;
+			return;
+		}
+		if (key_eq(&sl->key, &k)) {
+			sl->count += 1;
+			return;
+		}
+	}
 	v = bpf_map_lookup_elem(&counts, &k);
 	if (v) {
 		*v += 1;
@@ -163,13 +245,18 @@ static __always_inline int on_event(__u32 event, __s32 vcpu, __u64 reason, __u32
 	 * looks the thread up.
 	 */
 	if (do_latency && role != KS_ROLE_NONE) {
-		st = bpf_map_lookup_elem(&threads, &tid);
-		if (!st) {
-			struct ks_thread init = { .vcpu = vcpu };
+		__u32 idx = tid & (KS_MAX_THREADS - 1);
 
-			if (bpf_map_update_elem(&threads, &tid, &init, BPF_ANY))
+		st = bpf_map_lookup_elem(&threads, &idx);
+		if (st && st->tid != tid) {
+			/* another thread's slot: take it over (a pending exit is lost) */
+			if (st->tid && st->pending)
 				drop(KS_DROP_THREAD);
-			st = bpf_map_lookup_elem(&threads, &tid);
+			st->tid = tid;
+			st->vcpu = vcpu;
+			st->pending = 0;
+			st->uexit_ts = 0;
+			st->exit_ts = 0;
 		}
 		if (st) {
 			if (vcpu < 0)

@@ -85,7 +85,28 @@ struct ks_lat_val {
 	__u64 max_ns;
 };
 
+/*
+ * The fast path: CPU-striped, mmapable arrays (stripe = CPU id, so each
+ * stripe has one writer) used as small open-addressed tables; the per-CPU
+ * hashes above take what does not fit.  Userspace reads the stripes through
+ * mmap, with no syscall.  A slot is live once count is non-zero; its key is
+ * written first.
+ */
+#define KS_PROBES 4		/* linear probing depth */
+
+struct ks_cslot {
+	struct ks_count_key key;
+	__u64 count;
+};
+
+struct ks_lslot {
+	struct ks_lat_key key;
+	struct ks_lat_val v;	/* v.count != 0: live */
+};
+
 struct ks_thread {
+	__u32 tid;		/* tag: the array is indexed by tid & mask */
+	__u32 pad;
 	__u64 exit_ts;
 	__u64 uexit_ts;
 	__u64 exit_reason;

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -20,6 +21,10 @@ struct bpf_data {
 	int ncpus;
 	bool btf;
 	bool nobatch;		/* BPF_MAP_LOOKUP_BATCH unsupported */
+	__u32 cs, ls;		/* fast-table slots per CPU */
+	struct ks_cslot *cmap;	/* mmapped stripes */
+	struct ks_lslot *lmap;
+	size_t cmap_sz, lmap_sz;
 	int npids_set;
 };
 
@@ -68,6 +73,12 @@ static int try_load(struct ks_ctx *ctx, struct bpf_data *d, bool btf)
 		return -errno ? -errno : -EINVAL;
 	all_autoload_off(s);
 	s->rodata->do_latency = !ctx->o->no_latency;
+	d->cs = d->ncpus <= 8 ? 4096 : d->ncpus <= 32 ? 1024 : 256;
+	d->ls = d->ncpus <= 8 ? 256 : d->ncpus <= 32 ? 64 : 16;
+	s->rodata->cs_slots = d->cs;
+	s->rodata->ls_slots = d->ls;
+	bpf_map__set_max_entries(s->maps.cslots, d->cs * d->ncpus);
+	bpf_map__set_max_entries(s->maps.lslots, d->ls * d->ncpus);
 	for (int i = 0; i < p->nev; i++) {
 		struct bpf_program *prog = x86 ? dedicated(s, p->ev[i].name, btf) : NULL;
 
@@ -96,6 +107,16 @@ static int try_load(struct ks_ctx *ctx, struct bpf_data *d, bool btf)
 	d->skel = s;
 	d->btf = btf;
 	return 0;
+}
+
+static void *map_mmap(struct bpf_map *m, size_t *sz)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	void *p;
+
+	*sz = ((size_t)bpf_map__value_size(m) * bpf_map__max_entries(m) + page - 1) / page * page;
+	p = mmap(NULL, *sz, PROT_READ, MAP_SHARED, bpf_map__fd(m), 0);
+	return p == MAP_FAILED ? NULL : p;
 }
 
 static void update_pids(struct ks_ctx *ctx, struct bpf_data *d)
@@ -131,6 +152,13 @@ static int bpf_open_all(struct ks_ctx *ctx)
 		err = try_load(ctx, d, false);
 	if (err) {
 		ks_err(ctx->o, "cannot load BPF programs: %s (try -t for perf counters)", strerror(-err));
+		return err;
+	}
+	d->cmap = map_mmap(d->skel->maps.cslots, &d->cmap_sz);
+	d->lmap = map_mmap(d->skel->maps.lslots, &d->lmap_sz);
+	if (!d->cmap || !d->lmap) {
+		err = -errno;
+		ks_err(ctx->o, "cannot mmap the BPF count tables: %s", strerror(-err));
 		return err;
 	}
 	ks_vms_refresh(ctx, false);
@@ -284,6 +312,25 @@ static int bpf_collect(struct ks_ctx *ctx, struct ks_snapshot *s)
 			((struct ks_count_key *)bk)[nk++] = ck;
 		}
 	}
+	/* the CPU-striped fast table, read through mmap: one entry per live slot */
+	for (size_t i = 0; i < (size_t)d->cs * d->ncpus; i++) {
+		const volatile struct ks_cslot *sl = &d->cmap[i];
+		__u64 cnt = sl->count;
+
+		if (!cnt)
+			continue;
+		if (nk == bcap) {
+			bcap = bcap ? bcap * 2 : 1024;
+			bk = realloc(bk, bcap * sizeof(ck));
+			bv = realloc(bv, bcap * sizeof(__u64) * d->ncpus);
+			if (!bk || !bv)
+				exit(1);
+		}
+		memcpy((struct ks_count_key *)bk + nk, (const void *)&sl->key, sizeof(ck));
+		memset((__u64 *)bv + nk * d->ncpus, 0, sizeof(__u64) * d->ncpus);
+		((__u64 *)bv)[nk * d->ncpus] = cnt;
+		nk++;
+	}
 	for (size_t i = 0; i < nk; i++) {
 		struct ks_count_key *k = (struct ks_count_key *)bk + i;
 
@@ -320,6 +367,21 @@ static int bpf_collect(struct ks_ctx *ctx, struct ks_snapshot *s)
 				continue;
 			((struct ks_lat_key *)lkk)[nl++] = lk;
 		}
+	}
+	for (size_t i = 0; i < (size_t)d->ls * d->ncpus; i++) {
+		const struct ks_lslot *sl = &d->lmap[i];
+		struct ks_lat *l;
+
+		if (!*(const volatile __u64 *)&sl->v.count || !ks_pid_selected(ctx, sl->key.pid))
+			continue;
+		l = ks_lat_get(s, sl->key.pid, vcpu_of(ctx, sl->key.pid, sl->key.tid, sl->key.vcpu),
+			       sl->key.kind, sl->key.reason);
+		for (int b = 0; b < KVMLA_LAT_BUCKETS; b++)
+			l->slots[b] += sl->v.slots[b];
+		l->count += sl->v.count;
+		l->sum_ns += sl->v.sum_ns;
+		if (sl->v.max_ns > l->max_ns)
+			l->max_ns = sl->v.max_ns;
 	}
 	for (size_t i = 0; i < nl; i++) {
 		struct ks_lat_key *k = (struct ks_lat_key *)lkk + i;
@@ -364,6 +426,10 @@ static void bpf_close(struct ks_ctx *ctx)
 		return;
 	for (int i = 0; i < d->nlinks; i++)
 		bpf_link__destroy(d->links[i]);
+	if (d->cmap)
+		munmap(d->cmap, d->cmap_sz);
+	if (d->lmap)
+		munmap(d->lmap, d->lmap_sz);
 	free(d->links);
 	kvmstat_la_bpf__destroy(d->skel);
 	free(d);
