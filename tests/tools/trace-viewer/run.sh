@@ -335,6 +335,12 @@ live() {
 		kt_check live-lost-events "overruns not reported" $JC "$W/lost.json" \
 			'd["missed_events"] > 0 and d["missed_places"] > 0' \
 			'sum(c["pio_out"] for c in d["vcpus"]) < 20000'
+		if command -v trace-cmd >/dev/null; then
+			dropped=$(trace-cmd report "$W/lost.dat" 2>/dev/null | grep -o '\[[0-9]* EVENTS DROPPED\]' |
+				  awk '{ s += substr($1, 2) } END { printf "%d %d", s, NR }')
+			kt_check live-lost-events-as-trace-cmd "trace-cmd report counts '$dropped'" $JC "$W/lost.json" \
+				"'%d %d' % (d['missed_events'], d['missed_places']) == '$dropped'"
+		fi
 	else
 		kt_fail live-lost-events "$(tail -1 "$W/err")"
 	fi
