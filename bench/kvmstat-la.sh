@@ -105,6 +105,40 @@ else
 	echo "note: kvm_stat not found (scripts/prepare-kernel.sh extracts the 6.12 tree)"
 fi
 
+# 3. what each tool costs the guests: KVM_RUN round trips per second of the
+#    same workload run for $secs s with the tool attached, against none
+kill -TERM "$vmm" 2>/dev/null; wait "$vmm" 2>/dev/null; vmm=
+rate() { # json -> round trips per second per vCPU
+	python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["totals"]["userspace_exits"] / 2 / float(sys.argv[2]))' "$1" "$2"
+}
+workload() { # NAME: run the workload alone for $secs s
+	"$V" -m 2 -c 1 -n kbt --loop --json "$tmp/$1.vmm.json" >/dev/null 2>&1 &
+	local p=$!
+	sleep "$secs"; kill -INT $p; wait $p
+	rate "$tmp/$1.vmm.json" "$secs" >"$tmp/$1.rate"
+}
+workload none
+"$T" -s 1 -l >/dev/null 2>&1 &
+tp=$!; sleep 8; workload ours; kill $tp; wait $tp 2>/dev/null
+bpftrace -e 'tracepoint:kvm:* { @[probe, pid, tid] = count(); } interval:s:1 { print(@); }' >/dev/null 2>&1 &
+tp=$!; sleep 8; workload bpftrace; kill -INT $tp; wait $tp 2>/dev/null
+if [ -s "$tmp/cpuinfo" ]; then
+	unshare -m sh -c "mount --bind $tmp/cpuinfo /proc/cpuinfo && exec python3 $kvm_stat -t -s 1 -l" >/dev/null 2>&1 &
+	tp=$!; sleep 8; workload kvmstat; kill $tp; wait $tp 2>/dev/null
+fi
+echo "KVM_RUN round trips per vCPU per second with the tool attached (same workload, ${secs} s):"
+for t in none ours bpftrace kvmstat; do
+	[ -s "$tmp/$t.rate" ] || continue
+	python3 - "$t" "$(cat "$tmp/$t.rate")" "$(cat "$tmp/none.rate")" <<'PY'
+import sys
+name, r, r0 = sys.argv[1], float(sys.argv[2]), float(sys.argv[3])
+label = {"none": "no tool", "ours": "kvmstat-la (BPF)", "bpftrace": "bpftrace one-liner",
+         "kvmstat": "kvm_stat 6.12 (-t)"}[name]
+extra = (1e6 / r - 1e6 / r0) if r and r0 else 0
+print(f"  {label:<26} {r:12.0f}/s  {100 * r / r0:6.1f}%  {extra:+8.3f} us per round trip")
+PY
+done
+
 read -r oc ot <"$tmp/ours.cpu"
 read -r opc on <"$tmp/ours.probe"
 read -r bc bt <"$tmp/bpftrace.cpu"
