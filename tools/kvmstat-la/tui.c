@@ -70,24 +70,58 @@ static void set_lat(struct row *r, const struct ks_lat *l)
 	r->max = l->max_ns;
 }
 
+/* one pass: totals per event (sel: selected events) */
+static void per_event(const struct ks_snapshot *s, unsigned long long *out, int nev)
+{
+	memset(out, 0, nev * sizeof(*out));
+	for (size_t i = 0; s && i < s->ncounts; i++)
+		if (s->counts[i].event >= 0 && s->counts[i].event < nev)
+			out[s->counts[i].event] += s->counts[i].count;
+}
+
+/* one pass: total of selected events for pid (and vcpu unless -2) */
+static unsigned long long sum_sel(const struct ks_snapshot *s, const bool *sel, int pid, int vcpu)
+{
+	unsigned long long t = 0;
+
+	for (size_t i = 0; s && i < s->ncounts; i++) {
+		const struct ks_count *c = &s->counts[i];
+
+		if (c->pid == pid && (vcpu == -2 || c->vcpu == vcpu) && sel[c->event])
+			t += c->count;
+	}
+	return t;
+}
+
 static void build_rows(struct tui *t, const struct ks_snapshot *cur, const struct ks_snapshot *prev)
 {
 	struct ks_ctx *ctx = t->ctx;
 	struct ks_profile *p = &ctx->prof;
 	double dt = prev && cur->t > prev->t ? cur->t - prev->t : 1;
+	unsigned long long *tc = calloc(p->nev + 1, sizeof(*tc));
+	unsigned long long *tpv = calloc(p->nev + 1, sizeof(*tpv));
+	bool *sel = calloc(p->nev + 1, sizeof(*sel));
 
 	t->nrows = 0;
+	if (!tc || !tpv || !sel) {
+		endwin();
+		exit(1);
+	}
+	for (int i = 0; i < p->nev; i++)
+		sel[i] = ks_event_selected(ctx, i);
 	if (t->view == V_EVENTS) {
+		per_event(cur, tc, p->nev);
+		per_event(prev, tpv, p->nev);
 		for (int i = 0; i < p->nev; i++) {
 			unsigned long long tot, d;
 			struct ks_lat l;
 			struct row *r;
 			int parent;
 
-			if (!ks_event_selected(ctx, i))
+			if (!sel[i])
 				continue;
-			tot = ks_sum(cur, -1, -2, i, true, 0);
-			d = tot - (prev ? ks_sum(prev, -1, -2, i, true, 0) : 0);
+			tot = tc[i];
+			d = tot - tpv[i];
 			if (!tot && ctx->o->zero)
 				continue;
 			parent = (int)t->nrows;
@@ -132,7 +166,7 @@ static void build_rows(struct tui *t, const struct ks_snapshot *cur, const struc
 			}
 			free(rv);
 		}
-		return;
+		goto out;
 	}
 	for (size_t v = 0; v < cur->nvms; v++) {
 		const struct ks_vm *vm = &cur->vms[v];
@@ -140,11 +174,8 @@ static void build_rows(struct tui *t, const struct ks_snapshot *cur, const struc
 		struct ks_lat l;
 		struct row *r;
 
-		for (int i = 0; i < p->nev; i++)
-			if (ks_event_selected(ctx, i)) {
-				tot += ks_sum(cur, vm->pid, -2, i, true, 0);
-				pt += prev ? ks_sum(prev, vm->pid, -2, i, true, 0) : 0;
-			}
+		tot = sum_sel(cur, sel, vm->pid, -2);
+		pt = sum_sel(prev, sel, vm->pid, -2);
 		if (t->view == V_VMS) {
 			r = add_row(t);
 			snprintf(r->label, sizeof(r->label), "%s%s", vm->name, vm->alive ? "" : " (DEAD)");
@@ -164,11 +195,8 @@ static void build_rows(struct tui *t, const struct ks_snapshot *cur, const struc
 		for (size_t k = 0; k < nid; k++) {
 			unsigned long long ct = 0, cp = 0;
 
-			for (int i = 0; i < p->nev; i++)
-				if (ks_event_selected(ctx, i)) {
-					ct += ks_sum(cur, vm->pid, ids[k], i, true, 0);
-					cp += prev ? ks_sum(prev, vm->pid, ids[k], i, true, 0) : 0;
-				}
+			ct = sum_sel(cur, sel, vm->pid, ids[k]);
+			cp = sum_sel(prev, sel, vm->pid, ids[k]);
 			r = add_row(t);
 			snprintf(r->label, sizeof(r->label), "%s%s", vm->name, vm->alive ? "" : " (DEAD)");
 			if (ids[k] < 0)
@@ -185,6 +213,10 @@ static void build_rows(struct tui *t, const struct ks_snapshot *cur, const struc
 		}
 		free(ids);
 	}
+out:
+	free(tc);
+	free(tpv);
+	free(sel);
 }
 
 static struct tui *sort_t;
