@@ -29,6 +29,14 @@ else
 	kt_pass build-warnings
 fi
 
+# make install puts the binary under DESTDIR/PREFIX
+if make -s -C "$top/tools/trace-viewer" install DESTDIR="$W/root" PREFIX=/usr >/dev/null 2>&1 &&
+   "$W/root/usr/bin/trace-viewer" --version | grep -q "^trace-viewer "; then
+	kt_pass install
+else
+	kt_fail install "make install DESTDIR=... did not give a working binary"
+fi
+
 # ---- unit tests (their own PASS/FAIL lines) ----
 "$B/test_analyze" || KT_FAILED=1
 "$B/test_loongarch" || KT_FAILED=1
@@ -343,6 +351,17 @@ live() {
 		fi
 	else
 		kt_fail live-lost-events "$(tail -1 "$W/err")"
+	fi
+	# SIGINT ends a recording cleanly: the file is written and readable
+	"$TV" record -q -d 60 -o "$W/int.dat" 2>"$W/err" &
+	pid=$!
+	sleep 1
+	kill -INT $pid
+	if wait $pid && "$TV" "$W/int.dat" >/dev/null 2>>"$W/err" &&
+	   ! ls /sys/kernel/tracing/instances | grep -q "kvmla-tv-$pid\$"; then
+		kt_pass record-sigint
+	else
+		kt_fail record-sigint "$(tail -1 "$W/err")"
 	fi
 	# --duration with nothing to run ends on time and still writes a readable file
 	if "$TV" record -q -d 0.3 -e kvm:kvm_pio -p $$ -o "$W/short.dat" 2>"$W/err" &&
