@@ -129,6 +129,27 @@ else
 	kt_fail hw_accessors_emit_lvz "vcpu.o has $rd gcsrrd and $wr gcsrwr, expected $want each"
 fi
 
+# The tracepoints are really built (the prepared tree has event tracing
+# on): one __tracepoint_<event> per catalog event, and the kvm_exit print
+# format names every ecode of the catalog.
+events=$(printf '#include "kvmla/events.h"\n#define E(n, w) n\nKVMLA_EVENTS(E)\n' |
+	 cpp -P -I"$top/include" - | tr -s ' \n' '\n' | grep .)
+syms=$("llvm-nm$llvm" "$ko" 2>/dev/null | awk '$2 ~ /[DdBbRr]/ { print $3 }')
+missing_tp=$(for e in $events; do grep -qx "__tracepoint_$e" <<<"$syms" || echo "$e"; done)
+fmt=$("llvm-strings$llvm" "$ko" | grep -m1 '^"vcpu_id=%u reason=%s esubcode')
+want_names=$(printf '#include "kvmla/exits.h"\n#define E(v, N, ...) { v, #N }\nKVMLA_ECODES(E)\n' |
+	     cpp -P -I"$top/include" - | grep -o '{ [0-9]*, "[A-Z]*" }')
+missing_names=$(while read -r n; do [ -z "$n" ] || grep -qF "$n" <<<"$fmt" || echo "$n"; done <<<"$want_names")
+if [ -z "$events" ]; then
+	kt_fail tracepoints_built "no events read from the catalog"
+elif [ -n "$missing_tp" ]; then
+	kt_fail tracepoints_built "kvm.ko lacks __tracepoint_ for: $(tr '\n' ' ' <<<"$missing_tp")"
+elif [ -z "$fmt" ] || [ -n "$missing_names" ]; then
+	kt_fail tracepoints_built "kvm_exit print fmt lacks: $(tr '\n' ' ' <<<"${missing_names:-the whole format}")"
+else
+	kt_pass tracepoints_built
+fi
+
 deps() { tr ' \\' '\n\n' <"$1" | grep -E '\.h$' | sed "s|^$top/||"; }
 cmd=$top/kvm/.tracepoints.o.cmd
 if [ -f "$cmd" ] && deps "$cmd" | grep -qx 'kvm/trace.h' &&
