@@ -231,6 +231,10 @@ static int cmd_report(int argc, char **argv, bool view)
 		rc = fail("%s: corrupt ring-buffer page (an event crosses its page)", path);
 		goto out;
 	}
+	if (c && c != -ENOMEM) {
+		rc = fail("%s: read error (%s)", path, strerror(-c));
+		goto out;
+	}
 	if (c || tv_an_finish(an)) {
 		rc = fail("%s: out of memory while analysing", path);
 		goto out;

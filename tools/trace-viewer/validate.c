@@ -191,6 +191,8 @@ static int v6(struct vf *v)
 			return -1;
 		if (sz && off % v->page)
 			return bad(v, "CPU data not page aligned");
+		if (sz % v->page)
+			v->lay->direct = false;	/* a short last page: leave it to libtracecmd */
 		v->pos = save;
 	}
 	return 0;
@@ -269,7 +271,7 @@ static int v7(struct vf *v, bool compressed)
 						return -1;
 					v->pos = save;
 					/* v7 numbers CPUs: keep them in order for the direct path */
-					if (cpu != c || c >= 256)
+					if (cpu != c || c >= 256 || s % v->page)
 						v->lay->direct = false;
 					else {
 						v->lay->off[c] = o;
