@@ -400,6 +400,13 @@ html() {
 	else
 		kt_pass html-no-page-errors
 	fi
+	# the same check sees an error in a page that has one (the check can fail)
+	echo '<html><body><p>x</p><script>noSuchFunction();</script></body></html>' >"$W/broken.html"
+	timeout 60 "$chrome" --headless --no-sandbox --disable-gpu --disable-background-networking \
+		--disable-component-update --disable-sync --no-first-run --user-data-dir="$prof" \
+		--enable-logging=stderr --v=0 --screenshot="$W/broken.png" "file://$W/broken.html" \
+		>/dev/null 2>"$W/broken.log"
+	kt_check html-error-check-works "a page error went unseen" grep -q 'CONSOLE.*Uncaught' "$W/broken.log"
 	timeout 60 "$chrome" --headless --no-sandbox --disable-gpu --disable-background-networking \
 		--disable-component-update --disable-sync --no-first-run --user-data-dir="$prof" \
 		--dump-dom "file://$W/report.html" >"$W/dom.html" 2>/dev/null
