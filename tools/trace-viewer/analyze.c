@@ -324,6 +324,8 @@ static struct tv_vcpu *vcpu_get(struct tv_analysis *an, uint32_t tid)
 	v->cur_reason = -1;
 	v->cur_ureason = -1;
 	v->tgid_gen = ~0u;
+	for (int c = 0; c < TV_LAT_NUM; c++)
+		lat_init(&v->lat[c]);
 	m = an->tid_hash_cap - 1;
 	for (h = hash32(tid) & m; an->tid_hash[h]; h = (h + 1) & m)
 		;
@@ -500,9 +502,61 @@ static void slow_add(struct tv_analysis *an, struct tv_vcpu *v, uint64_t ts, uin
 	an->slow[i] = (struct tv_slow){ ts, lat, v->tid, v->vcpu_id, reason, user };
 }
 
-static int lat_sample(struct tv_analysis *an, int reason, int cls, uint64_t ns)
+/*
+ * One latency sample in 59 bits: reason (10), class (1), vCPU index (16),
+ * ns (32).  The finishing passes reorder the fields so that the group of
+ * each pass is on top and the latency right below it (see pack()).
+ */
+struct sample { unsigned int reason, cls, vidx; uint32_t ns; };
+
+enum { P_REASON_CLASS, P_REASON, P_CLASS, P_VCPU, P_ALL, P_NUM };
+
+static uint64_t pack(int layout, const struct sample *x)
 {
-	uint32_t l = ns > UINT32_MAX ? UINT32_MAX : (uint32_t)ns;
+	uint64_t r = x->reason, c = x->cls, v = x->vidx, l = x->ns;
+
+	switch (layout) {
+	case P_REASON_CLASS: return r << 49 | c << 48 | l << 16 | v;
+	case P_REASON: return r << 49 | l << 17 | c << 16 | v;
+	case P_CLASS: return c << 58 | l << 26 | r << 16 | v;
+	case P_VCPU: return v << 43 | l << 11 | r << 1 | c;
+	default: return l << 27 | r << 17 | c << 16 | v;
+	}
+}
+
+static struct sample unpack(int layout, uint64_t k)
+{
+	struct sample x;
+
+	switch (layout) {
+	case P_REASON_CLASS:
+		x = (struct sample){ (unsigned int)(k >> 49) & 0x3ff, (unsigned int)(k >> 48) & 1,
+				     (unsigned int)k & 0xffff, (uint32_t)(k >> 16) };
+		break;
+	case P_REASON:
+		x = (struct sample){ (unsigned int)(k >> 49) & 0x3ff, (unsigned int)(k >> 16) & 1,
+				     (unsigned int)k & 0xffff, (uint32_t)(k >> 17) };
+		break;
+	case P_CLASS:
+		x = (struct sample){ (unsigned int)(k >> 16) & 0x3ff, (unsigned int)(k >> 58) & 1,
+				     (unsigned int)k & 0xffff, (uint32_t)(k >> 26) };
+		break;
+	case P_VCPU:
+		x = (struct sample){ (unsigned int)(k >> 1) & 0x3ff, (unsigned int)k & 1,
+				     (unsigned int)(k >> 43) & 0xffff, (uint32_t)(k >> 11) };
+		break;
+	default:
+		x = (struct sample){ (unsigned int)(k >> 17) & 0x3ff, (unsigned int)(k >> 16) & 1,
+				     (unsigned int)k & 0xffff, (uint32_t)(k >> 27) };
+		break;
+	}
+	return x;
+}
+
+static int lat_sample(struct tv_analysis *an, int reason, int cls, unsigned int vidx, uint64_t ns)
+{
+	struct sample x = { reason < 0 ? TV_MAX_REASONS : (unsigned int)reason, (unsigned int)cls & 1,
+			    vidx > 0xffff ? 0xffff : vidx, ns > UINT32_MAX ? UINT32_MAX : (uint32_t)ns };
 
 	if (an->nr_lat == an->cap_lat) {
 		size_t nc = an->cap_lat ? an->cap_lat * 2 : 4096;
@@ -513,9 +567,7 @@ static int lat_sample(struct tv_analysis *an, int reason, int cls, uint64_t ns)
 		an->lat = n;
 		an->cap_lat = nc;
 	}
-	/* group (reason << 1 | class) << 33 | ns << 1 | class */
-	an->lat[an->nr_lat++] = ((uint64_t)(reason < 0 ? TV_MAX_REASONS : reason) << 1 | cls) << 33 |
-				(uint64_t)l << 1 | cls;
+	an->lat[an->nr_lat++] = pack(P_REASON_CLASS, &x);
 	return 0;
 }
 
@@ -568,10 +620,12 @@ static int close_exit(struct tv_analysis *an, struct tv_vcpu *v, uint64_t ts)
 	lat = ts - v->exit_ts;
 	cls = v->in_user ? TV_LAT_USER : TV_LAT_KERNEL;
 	reason = v->cur_reason >= 0 ? v->cur_reason : v->cur_ureason;
-	if (lat_sample(an, reason, cls, lat))
+	if (lat_sample(an, reason, cls, (unsigned int)(v - an->vcpus), lat))
 		return -ENOMEM;
 	lat_add(&an->lat_total[cls], lat);
 	lat_add(&an->lat_total[TV_LAT_ALL], lat);
+	lat_add(&v->lat[cls], lat);
+	lat_add(&v->lat[TV_LAT_ALL], lat);
 	if (v->cur_reason >= 0) {
 		lat_add(&an->reasons[v->cur_reason].lat[cls], lat);
 		lat_add(&an->reasons[v->cur_reason].lat[TV_LAT_ALL], lat);
@@ -920,56 +974,76 @@ static int radix_sort(uint64_t *k, size_t n)
 }
 
 /* nearest rank: the smallest value with at least p% of samples <= it */
-static uint64_t rank(const uint64_t *sorted, size_t n, unsigned int p)
+static uint64_t rank(const uint64_t *sorted, size_t n, unsigned int p, int layout)
 {
 	size_t r = (n * p + 99) / 100;
 
 	if (r == 0)
 		r = 1;
-	return (sorted[r - 1] >> 1) & 0xffffffffull;
+	return unpack(layout, sorted[r - 1]).ns;
 }
 
-static void set_pct(struct tv_latstat *l, const uint64_t *s, size_t n)
+static void set_pct(struct tv_latstat *l, const uint64_t *s, size_t n, int layout)
 {
 	if (!n)
 		return;
 	l->pct = true;
-	l->p50 = rank(s, n, 50);
-	l->p90 = rank(s, n, 90);
-	l->p99 = rank(s, n, 99);
+	l->p50 = rank(s, n, 50, layout);
+	l->p90 = rank(s, n, 90, layout);
+	l->p99 = rank(s, n, 99, layout);
 }
 
-/* Sorts keys, then calls set_pct on each run of equal group (key >> 33) */
-static int groups(struct tv_analysis *an, uint64_t *k, size_t n, int mode)
+static uint64_t group_of(int layout, uint64_t k)
 {
-	size_t i = 0;
+	struct sample x = unpack(layout, k);
 
+	switch (layout) {
+	case P_REASON_CLASS: return x.reason << 1 | x.cls;
+	case P_REASON: return x.reason;
+	case P_CLASS: return x.cls;
+	case P_VCPU: return x.vidx;
+	default: return 0;
+	}
+}
+
+/* Re-packs the keys for layout, sorts them, sets the percentiles of each group. */
+static int pass(struct tv_analysis *an, int from, int layout)
+{
+	uint64_t *k = an->lat;
+	size_t n = an->nr_lat, i = 0;
+
+	if (from != layout)
+		for (size_t j = 0; j < n; j++) {
+			struct sample x = unpack(from, k[j]);
+
+			k[j] = pack(layout, &x);
+		}
 	if (radix_sort(k, n))
 		return -ENOMEM;
 	while (i < n) {
-		uint64_t g = k[i] >> 33;
+		uint64_t g = group_of(layout, k[i]);
 		size_t j = i;
 
-		while (j < n && k[j] >> 33 == g)
+		while (j < n && group_of(layout, k[j]) == g)
 			j++;
-		switch (mode) {
-		case 0: {	/* g = reason << 1 | class */
-			unsigned int r = (unsigned int)(g >> 1), c = g & 1;
-
-			if (r < an->nr_reasons)
-				set_pct(&an->reasons[r].lat[c], k + i, j - i);
+		switch (layout) {
+		case P_REASON_CLASS:
+			if ((g >> 1) < an->nr_reasons)
+				set_pct(&an->reasons[g >> 1].lat[g & 1], k + i, j - i, layout);
 			break;
-		}
-		case 1:		/* g = reason */
+		case P_REASON:
 			if (g < an->nr_reasons)
-				set_pct(&an->reasons[g].lat[TV_LAT_ALL], k + i, j - i);
+				set_pct(&an->reasons[g].lat[TV_LAT_ALL], k + i, j - i, layout);
 			break;
-		case 2:		/* g = class */
-			if (g < 2)
-				set_pct(&an->lat_total[g], k + i, j - i);
+		case P_CLASS:
+			set_pct(&an->lat_total[g], k + i, j - i, layout);
 			break;
-		case 3:
-			set_pct(&an->lat_total[TV_LAT_ALL], k + i, j - i);
+		case P_VCPU:
+			if (g < an->nr_vcpus)
+				set_pct(&an->vcpus[g].lat[TV_LAT_ALL], k + i, j - i, layout);
+			break;
+		default:
+			set_pct(&an->lat_total[TV_LAT_ALL], k + i, j - i, layout);
 			break;
 		}
 		i = j;
@@ -1069,9 +1143,6 @@ static int build_vms(struct tv_analysis *an)
 
 int tv_an_finish(struct tv_analysis *an)
 {
-	uint64_t *k = an->lat;
-	size_t n = an->nr_lat;
-
 	if (an->finished)
 		return 0;
 	an->finished = true;
@@ -1082,25 +1153,12 @@ int tv_an_finish(struct tv_analysis *an)
 			state_account(an, v, an->win_last);
 		vcpu_resolve_tgid(an, v);
 	}
+	/* percentiles: (reason, class), reason, class, vCPU, all; before the vCPUs move */
+	for (int p = 0, from = P_REASON_CLASS; p < P_NUM; from = p++)
+		if (pass(an, from, p))
+			return -ENOMEM;
 	sort_vcpus(an);
 	if (build_vms(an))
-		return -ENOMEM;
-	/* (reason, class), then reason, then class, then everything */
-	const uint64_t m33 = (1ull << 33) - 1;
-
-	if (groups(an, k, n, 0))
-		return -ENOMEM;
-	for (size_t i = 0; i < n; i++)
-		k[i] = (k[i] >> 34) << 33 | (k[i] & m33);
-	if (groups(an, k, n, 1))
-		return -ENOMEM;
-	for (size_t i = 0; i < n; i++)
-		k[i] = (k[i] & 1) << 33 | (k[i] & m33);
-	if (groups(an, k, n, 2))
-		return -ENOMEM;
-	for (size_t i = 0; i < n; i++)
-		k[i] &= m33;
-	if (groups(an, k, n, 3))
 		return -ENOMEM;
 	return 0;
 }

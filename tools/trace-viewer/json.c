@@ -162,6 +162,13 @@ json_t *tv_json_build(const struct tv_analysis *an, const char *path)
 		for (int s = 0; s < TV_ST_NUM; s++)
 			json_object_set_new(st, tv_state_name(s), json_integer(v->state_ns[s]));
 		json_object_set_new(e, "state_ns", st);
+		{
+			json_t *l = json_object();
+
+			for (int c = 0; c < TV_LAT_NUM; c++)
+				json_object_set_new(l, tv_latclass_name(c), lat_json(&v->lat[c]));
+			json_object_set_new(e, "latency", l);
+		}
 		json_array_append_new(a, e);
 	}
 	json_object_set_new(root, "vcpus", a);

@@ -213,6 +213,19 @@ int tv_report_text(FILE *f, const struct tv_analysis *an, const char *path)
 		fputc('\n', f);
 	}
 
+	fprintf(f, "\nExit -> re-entry latency by vCPU\n  %-22s %10s %10s %10s %10s %10s %10s\n", "vm/vcpu",
+		"count", "mean", "p50", "p90", "p99", "max");
+	for (unsigned int i = 0; i < an->nr_vcpus; i++) {
+		const struct tv_vcpu *v = &an->vcpus[i];
+		char label[64];
+
+		if (!v->lat[TV_LAT_ALL].count)
+			continue;
+		snprintf(label, sizeof(label), "%.16s/%d", vm_name(an, v->tgid),
+			 v->vcpu_id == TV_NO_VCPU ? -1 : (int)v->vcpu_id);
+		lat_line(f, label, &v->lat[TV_LAT_ALL]);
+	}
+
 	fprintf(f, "\nExit -> re-entry latency\n  %-22s %10s %10s %10s %10s %10s %10s\n", "class",
 		"count", "mean", "p50", "p90", "p99", "max");
 	lat_line(f, "in-kernel", &an->lat_total[TV_LAT_KERNEL]);

@@ -113,6 +113,7 @@ struct tv_vcpu {
 	uint64_t uexit_reason[64];	/* by KVM_EXIT_* (<64) */
 	uint64_t pio_in, pio_out, mmio_read, mmio_write;
 	uint64_t state_ns[TV_ST_NUM];
+	struct tv_latstat lat[TV_LAT_NUM];	/* exit -> re-entry; percentiles in [all] */
 	/* timeline: ns in each state per bin */
 	uint64_t (*bins)[TV_ST_NUM];
 	/* live state */
@@ -167,7 +168,7 @@ struct tv_analysis {
 	struct { uint32_t tgid; char name[64]; } *vmnames;
 	unsigned int nr_vmnames, cap_vmnames;
 
-	/* latency samples (exact percentiles): reason << 33 | class << 32 | ns */
+	/* latency samples (exact percentiles), packed (analyze.c) */
 	uint64_t *lat;
 	size_t nr_lat, cap_lat;
 	struct tv_latstat lat_total[TV_LAT_NUM];

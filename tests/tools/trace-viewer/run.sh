@@ -73,6 +73,8 @@ if "$TV" --json "$W/la.dat" >"$W/la.json" 2>"$W/err"; then
 		'd["latency"]["kernel"]["min_ns"] == 200 and d["latency"]["kernel"]["max_ns"] == 50200' \
 		'd["latency"]["userspace"]["p50_ns"] == 20200 and d["latency"]["userspace"]["p99_ns"] == 20300' \
 		'reason("gspr")["latency"]["all"]["p50_ns"] == 20300' \
+		'all(c["latency"]["all"]["count"] == 192 and c["latency"]["all"]["p50_ns"] == 800 and c["latency"]["all"]["p90_ns"] == 50200 and c["latency"]["all"]["min_ns"] == 200 for c in d["vcpus"])' \
+		'all(c["latency"]["userspace"]["count"] == 64 and c["latency"]["kernel"]["count"] == 128 for c in d["vcpus"])' \
 		'd["latency"]["in_userspace"]["min_ns"] == 20000' \
 		'sum(d["latency"]["kernel"]["log2_hist"]) == 512 and d["latency"]["kernel"]["log2_hist"][15] == 128'
 	kt_check la-state-timeline "state times differ" $JC "$W/la.json" \

@@ -193,6 +193,10 @@ KTEST(percentiles_nearest_rank)
 	KT_EXPECT_EQ(an.lat_total[TV_LAT_KERNEL].max, 100000);
 	KT_EXPECT_EQ(an.lat_total[TV_LAT_KERNEL].min, 1000);
 	KT_EXPECT_EQ(an.lat_total[TV_LAT_ALL].p90, 90000);
+	/* the one vCPU has them all */
+	KT_EXPECT_EQ(an.vcpus[0].lat[TV_LAT_ALL].count, 100);
+	KT_EXPECT_EQ(an.vcpus[0].lat[TV_LAT_ALL].p50, 50000);
+	KT_EXPECT_EQ(an.vcpus[0].lat[TV_LAT_ALL].p99, 99000);
 	KT_EXPECT_EQ(tv_lat_bucket(0), 0);
 	KT_EXPECT_EQ(tv_lat_bucket(1), 0);
 	KT_EXPECT_EQ(tv_lat_bucket(2), 1);
@@ -269,6 +273,10 @@ KTEST(breakdown_by_vm)
 	KT_EXPECT_EQ(an.vcpus[1].tid, 301);
 	KT_EXPECT_EQ(an.vcpus[2].tid, 302);
 	KT_EXPECT_EQ(an.vcpus[2].tgid, 300);
+	/* per-vCPU latency follows the vCPU through the sort: 302 had 100 + 100 */
+	KT_EXPECT_EQ(an.vcpus[2].lat[TV_LAT_ALL].count, 2);
+	KT_EXPECT_EQ(an.vcpus[2].lat[TV_LAT_ALL].p50, 100);
+	KT_EXPECT_EQ(an.vcpus[1].lat[TV_LAT_ALL].count, 1);
 	tv_an_free(&an);
 	return KT_PASS;
 }
