@@ -328,7 +328,7 @@ int tv_report_html(FILE *f, const struct tv_analysis *an, const char *path)
 
 	fprintf(f, "<h2>VMs and vCPUs</h2>\n<table class=\"hl\"><tr><th>VM</th><th>pid</th>"
 		"<th>vCPU</th><th>tid</th><th>exits</th><th>user exits</th><th>guest</th>"
-		"<th>kernel</th><th>user</th><th>halted</th></tr>\n");
+		"<th>kernel</th><th>user</th><th>halted</th><th>exit p50</th><th>p99</th><th>max</th></tr>\n");
 	for (unsigned int i = 0; i < an->nr_vcpus; i++) {
 		const struct tv_vcpu *v = &an->vcpus[i];
 		uint64_t t = 0;
@@ -343,6 +343,15 @@ int tv_report_html(FILE *f, const struct tv_analysis *an, const char *path)
 			v->tgid, v->vcpu_id == TV_NO_VCPU ? -1 : (int)v->vcpu_id, v->tid, v->exits, v->uexits);
 		for (int s = 0; s < TV_ST_NUM; s++)
 			fprintf(f, "<td>%.1f%%</td>", t ? 100.0 * v->state_ns[s] / t : 0.0);
+		{
+			const struct tv_latstat *l = &v->lat[TV_LAT_ALL];
+			char p5[24], p99[24], mx[24];
+
+			fprintf(f, "<td>%s</td><td>%s</td><td>%s</td>",
+				l->pct ? tv_fmt_ns(p5, sizeof(p5), l->p50) : "-",
+				l->pct ? tv_fmt_ns(p99, sizeof(p99), l->p99) : "-",
+				l->count ? tv_fmt_ns(mx, sizeof(mx), l->max) : "-");
+		}
 		fprintf(f, "</tr>\n");
 	}
 	fprintf(f, "</table>\n");
