@@ -52,9 +52,8 @@ static void timeline(FILE *f, const struct tv_analysis *an)
 
 	for (unsigned int i = 0; i < an->nr_vcpus; i++)
 		rows += shown(&an->vcpus[i]);
-	fprintf(f, "<svg class=\"tl\" width=\"%d\" height=\"%u\" viewBox=\"0 0 %d %u\" "
-		"xmlns=\"http://www.w3.org/2000/svg\">\n", L + W + 10, rows * (RH + 6) + 40,
-		L + W + 10, rows * (RH + 6) + 40);
+	fprintf(f, "<svg class=\"tl\" width=\"100%%\" viewBox=\"0 0 %d %u\" style=\"max-width:%dpx\" "
+		"xmlns=\"http://www.w3.org/2000/svg\">\n", L + W + 10, rows * (RH + 6) + 40, L + W + 10);
 	for (unsigned int i = 0; i < an->nr_vcpus; i++) {
 		const struct tv_vcpu *v = &an->vcpus[i];
 
