@@ -379,8 +379,8 @@ int tv_report_html(FILE *f, const struct tv_analysis *an, const char *path)
 	for (unsigned int i = 0; i < an->nr_slow && i < an->opts.top; i++) {
 		const struct tv_slow *sl = &an->slow[i];
 
-		fprintf(f, "<tr><td>%s</td><td>%u</td><td>%d</td><td>", tv_fmt_ns(a, sizeof(a), sl->ts - an->first_ts),
-			sl->tid, sl->vcpu_id == TV_NO_VCPU ? -1 : (int)sl->vcpu_id);
+		fprintf(f, "<tr><td>%s</td><td>%u</td><td>%d</td><td>",
+			tv_fmt_ns(a, sizeof(a), sl->ts - an->first_ts), sl->tid, sl->vcpu_id == TV_NO_VCPU ? -1 : (int)sl->vcpu_id);
 		esc(f, sl->reason >= 0 ? an->reasons[sl->reason].name : "?");
 		fprintf(f, "</td><td>%s</td><td>%s</td></tr>\n", tv_fmt_ns(a, sizeof(a), sl->lat),
 			sl->user ? "userspace" : "kernel");

@@ -123,7 +123,8 @@ static const struct emap x86_map[] = {
 	  { { "vcpu_id", D_VCPU }, { "error_code", D_A }, { "fault_address", D_X } } },
 	{ "kvm", "kvm_inj_virq", TV_IRQ_DELIVER, SP_NONE, { { "vector", D_A }, { "irq", D_A } } },
 	{ "kvm", "kvm_apic_accept_irq", TV_IRQ_QUEUE, SP_NONE, { { "apicid", D_VCPU }, { "vec", D_A } } },
-	{ "kvm", "kvm_vcpu_wakeup", TV_WAKEUP, SP_NONE, { { "ns", D_X }, { "waited", D_A }, { "valid", D_B } } },
+	{ "kvm", "kvm_vcpu_wakeup", TV_WAKEUP, SP_NONE,
+	  { { "ns", D_X }, { "waited", D_A }, { "valid", D_B } } },
 	{ "kvm", "kvm_pv_tlb_flush", TV_TLB, SP_NONE, { { "vcpu_id", D_VCPU } } },
 	{ "kvm", "kvm_hv_flush_tlb", TV_TLB, SP_NONE, { { "processor_mask", D_X } } },
 };

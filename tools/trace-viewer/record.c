@@ -350,7 +350,8 @@ int tv_record(const struct tv_record_opts *o)
 	struct sigaction sa = { .sa_handler = on_signal };
 
 	if (!tracefs_tracing_dir()) {
-		fprintf(stderr, "trace-viewer: record: tracefs is not mounted (mount -t tracefs nodev /sys/kernel/tracing)\n");
+		fprintf(stderr, "trace-viewer: record: tracefs is not mounted "
+			"(mount -t tracefs nodev /sys/kernel/tracing)\n");
 		return 1;
 	}
 	snprintf(name, sizeof(name), "kvmla-tv-%d", getpid());

@@ -268,7 +268,10 @@ struct tv_layout {
 	uint64_t off[256], size[256];
 };
 int tv_validate(int fd, char *err, size_t errlen, struct tv_layout *lay);
-/* Direct reading of fd's pages (validated, lay) by a reader made with tv_reader_from_tep; -1 detaches. */
+/*
+ * Direct reading of fd's pages (validated, lay) by a reader made with
+ * tv_reader_from_tep; fd -1 detaches.
+ */
 void tv_reader_use_fd(struct tv_reader *rd, int fd, const struct tv_layout *lay, uint64_t size);
 /* A reader over a tep with formats loaded but no file (fixtures, fuzz). */
 struct tv_reader *tv_reader_from_tep(struct tep_handle *tep, char *err, size_t errlen);

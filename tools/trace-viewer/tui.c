@@ -18,7 +18,14 @@
 #include "trace-viewer.h"
 
 struct change { uint64_t ts; uint8_t st; };
-struct vline { uint32_t tid; int vidx; struct change *ch; size_t n, cap; size_t *recs; size_t nrecs, caprecs; };
+struct vline {
+	uint32_t tid;
+	int vidx;
+	struct change *ch;	/* state changes */
+	size_t n, cap;
+	size_t *recs;		/* indexes of this vCPU's records */
+	size_t nrecs, caprecs;
+};
 struct slowx { uint64_t ts, lat; int row; int reason; };
 
 struct view {
@@ -318,7 +325,8 @@ int tv_tui_run(struct tv_analysis *an, const char *path)
 		case '0': case KEY_HOME: w.cursor = w.t0; break;
 		case '$': case KEY_END: w.cursor = w.t1; break;
 		case '?':
-			snprintf(msg, sizeof(msg), "arrows/hjkl move, PgUp/PgDn scroll, +/- zoom, n/N slow exit, 0/$ ends, q quit");
+			snprintf(msg, sizeof(msg), "arrows/hjkl move, PgUp/PgDn scroll, +/- zoom, "
+				 "n/N slow exit, 0/$ ends, q quit");
 			break;
 		default: break;
 		}

@@ -20,7 +20,7 @@ struct vf {
 	struct tv_layout *lay;
 	int fd;
 	uint64_t size, pos;
-	bool swap;
+	bool big;			/* the file is big endian */
 	unsigned int page;
 	char *err;
 	size_t errlen;
@@ -42,20 +42,29 @@ static int get(struct vf *v, void *buf, uint64_t n)
 	return 0;
 }
 
-static uint64_t sw(const struct vf *v, uint64_t x, int n)
+/* An n-byte number in the file's byte order. */
+static uint64_t decode(const struct vf *v, const unsigned char *b, int n)
 {
-	if (!v->swap)
-		return x;
-	if (n == 2)
-		return __builtin_bswap16((uint16_t)x);
-	if (n == 4)
-		return __builtin_bswap32((uint32_t)x);
-	return __builtin_bswap64(x);
+	uint64_t x = 0;
+
+	for (int i = 0; i < n; i++)
+		x |= (uint64_t)b[i] << (8 * (v->big ? n - 1 - i : i));
+	return x;
 }
 
-static int u16(struct vf *v, uint64_t *o) { uint16_t x; if (get(v, &x, 2)) return -1; *o = sw(v, x, 2); return 0; }
-static int u32(struct vf *v, uint64_t *o) { uint32_t x; if (get(v, &x, 4)) return -1; *o = sw(v, x, 4); return 0; }
-static int u64(struct vf *v, uint64_t *o) { uint64_t x; if (get(v, &x, 8)) return -1; *o = sw(v, x, 8); return 0; }
+static int num(struct vf *v, uint64_t *o, int n)
+{
+	unsigned char b[8];
+
+	if (get(v, b, n))
+		return -1;
+	*o = decode(v, b, n);
+	return 0;
+}
+
+static int u16(struct vf *v, uint64_t *o) { return num(v, o, 2); }
+static int u32(struct vf *v, uint64_t *o) { return num(v, o, 4); }
+static int u64(struct vf *v, uint64_t *o) { return num(v, o, 8); }
 
 static int skip(struct vf *v, uint64_t n)
 {
@@ -101,8 +110,7 @@ static int pages(struct vf *v, uint64_t off, uint64_t size)
 			free(buf);
 			return bad(v, "short ring-buffer page");
 		}
-		memcpy(&commit, buf + 8, 8);
-		commit = sw(v, commit, 8);
+		commit = decode(v, buf + 8, 8);
 		/* bit 30: a missed-events count is stored after the data */
 		if ((commit & 0xfffffffull) + ((commit & (1ull << 30)) ? 8 : 0) > n - 16) {
 			free(buf);
@@ -307,7 +315,7 @@ int tv_validate(int fd, char *err, size_t errlen, struct tv_layout *lay)
 		return bad(&v, "unsupported file version (6 and 7 are)");
 	if (get(&v, &endian, 1) || get(&v, &lsize, 1) || endian > 1 || (lsize != 4 && lsize != 8))
 		return bad(&v, "endianness or long size");
-	v.swap = endian != (__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__);
+	v.big = endian == 1;
 	if (u32(&v, &page) || page < 64 || page > (1 << 20) || (page & (page - 1)))
 		return bad(&v, "page size");
 	v.page = (unsigned int)page;
