@@ -206,8 +206,13 @@ eq(list(vm), ['name','pid','vcpus','totals'], 'vm keys')
 eq(vm['name'], 'small-0', 'name')
 eq(len(vm['vcpus']), 1, 'vcpus')
 c = vm['vcpus'][0]
-eq(list(c), ['vcpu_id','tid','exits','userspace_exits'], 'vcpu keys')
+eq(list(c), ['vcpu_id','tid','exits','userspace_exits','kvm_stats'], 'vcpu keys')
 eq(c['vcpu_id'], 0, 'vcpu_id')
+# the kernel's own counters over the run (KVM_GET_STATS_FD)
+ks = c['kvm_stats']
+eq(ks['halt_exits'], 12, 'kvm_stats halt_exits')
+eq(ks['mmio_exits'], 8 + 10, 'kvm_stats mmio_exits')
+if ks['exits'] < 41: eq(ks['exits'], '>= 41 (every userspace exit is an exit)', 'kvm_stats exits')
 if not (c['tid'] > 0 and c['tid'] != vm['pid']): eq(c['tid'], 'a thread id', 'tid')
 eq(list(c['exits']), $KINDS, 'exits keys')
 eq(list(c['exits'].values()), [6, 4, 8, 10, 12, 14], 'exits (x2 phases)')
@@ -271,7 +276,7 @@ case_hold() {
 	done
 	kids=$(pgrep -P $vmm | tr '\n' ' ')
 	for k in $kids; do
-		fds=$((fds + $(ls -l /proc/$k/fd 2>/dev/null | grep -c 'anon_inode:kvm-vm')))
+		fds=$((fds + $(ls -l /proc/$k/fd 2>/dev/null | grep -c 'anon_inode:kvm-vm$')))
 	done
 	wait $vmm
 	local rc=$?

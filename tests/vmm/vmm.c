@@ -81,11 +81,20 @@ struct opts {
 };
 
 /* What a VM process sends its parent: a header, then nvcpus results. */
+/* One cumulative counter of the vCPU's binary stats (KVM_GET_STATS_FD). */
+#define KSTATS_MAX 96
+struct kstat {
+	char name[48];
+	uint64_t val;
+};
+
 struct vcpu_result {
 	int32_t vcpu_id;
 	int32_t tid;
 	uint64_t exits[NKINDS];
 	uint64_t uexits[NUEXITS];
+	int32_t nkstats;	/* counters below; 0 without stats fds */
+	struct kstat kstats[KSTATS_MAX];	/* deltas over the run */
 };
 
 #define RESULT_MAGIC 0x6b766d31u	/* "kvm1" */
@@ -318,6 +327,7 @@ struct vm;
 struct vcpu {
 	struct vm *vm;
 	int id, fd;
+	int stats_fd;		/* KVM_GET_STATS_FD, held like QEMU's query-stats */
 	struct kvm_run *run;
 	struct guest_ctl *ctl;
 	pthread_t thread;
@@ -329,6 +339,7 @@ struct vcpu {
 struct vm {
 	const struct opts *o;
 	int kvm, fd;
+	int stats_fd;		/* KVM_GET_STATS_FD of the VM (-1 if refused) */
 	uint8_t *mem;
 	size_t run_size;
 	struct vcpu *vcpus;
@@ -431,6 +442,43 @@ static int vcpu_handle_exit(struct vcpu *v)
 	}
 }
 
+/*
+ * Reads the cumulative, single-value counters of a binary stats fd into
+ * ks (at most KSTATS_MAX).  Returns how many, or -1.
+ */
+static int kstats_read(int fd, struct kstat *ks)
+{
+	struct kvm_stats_header h;
+	size_t dsz;
+	char *descs;
+	int n = 0;
+
+	if (fd < 0 || pread(fd, &h, sizeof(h), 0) != (ssize_t)sizeof(h))
+		return -1;
+	dsz = sizeof(struct kvm_stats_desc) + h.name_size;
+	descs = malloc(dsz * h.num_desc);
+	if (!descs)
+		return -1;
+	if (pread(fd, descs, dsz * h.num_desc, h.desc_offset) !=
+	    (ssize_t)(dsz * h.num_desc)) {
+		free(descs);
+		return -1;
+	}
+	for (uint32_t i = 0; i < h.num_desc && n < KSTATS_MAX; i++) {
+		struct kvm_stats_desc *d = (void *)(descs + i * dsz);
+
+		if ((d->flags & KVM_STATS_TYPE_MASK) != KVM_STATS_TYPE_CUMULATIVE ||
+		    d->size != 1)
+			continue;
+		if (pread(fd, &ks[n].val, 8, h.data_offset + d->offset) != 8)
+			break;
+		snprintf(ks[n].name, sizeof(ks[n].name), "%s", d->name);
+		n++;
+	}
+	free(descs);
+	return n;
+}
+
 static void *vcpu_thread(void *arg)
 {
 	struct vcpu *v = arg;
@@ -449,6 +497,8 @@ static void *vcpu_thread(void *arg)
 
 	pthread_barrier_wait(&vm->barrier);	/* created */
 	pthread_barrier_wait(&vm->barrier);	/* go */
+	/* The vCPU's own stats before the run; deltas after it (below). */
+	v->res.nkstats = kstats_read(v->stats_fd, v->res.kstats);
 
 	while (!vm->stop) {
 		int r = ioctl(v->fd, KVM_RUN, 0);
@@ -486,6 +536,18 @@ static void *vcpu_thread(void *arg)
 	}
 	v->res.exits[K_CPUID] = (uint64_t)v->ctl->cpuid_hi << 32 |
 				v->ctl->cpuid_lo;
+	if (v->res.nkstats > 0) {
+		struct kstat after[KSTATS_MAX];
+
+		if (kstats_read(v->stats_fd, after) == v->res.nkstats)
+			for (int i = 0; i < v->res.nkstats; i++)
+				v->res.kstats[i].val = after[i].val -
+						       v->res.kstats[i].val;
+		else
+			v->res.nkstats = 0;
+	}
+	if (v->res.nkstats < 0)
+		v->res.nkstats = 0;
 	__atomic_add_fetch(&vm->finished, 1, __ATOMIC_RELEASE);
 	pthread_kill(vm->main_thread, SIGUSR2);
 	return NULL;
@@ -508,6 +570,12 @@ static int vcpu_setup(struct vm *vm, struct vcpu *v, char *err, size_t errlen)
 			 strerror(errno));
 		return -1;
 	}
+	/*
+	 * Hold the vCPU's binary stats fd, as QEMU does once stats are
+	 * queried, so a monitor can read them (kvmstat-la -d via pidfd_getfd).
+	 * Optional: older kernels lack it.
+	 */
+	v->stats_fd = ioctl(v->fd, KVM_GET_STATS_FD, NULL);
 	v->run = mmap(NULL, vm->run_size, PROT_READ | PROT_WRITE, MAP_SHARED,
 		      v->fd, 0);
 	if (v->run == MAP_FAILED) {
@@ -674,6 +742,7 @@ static int vm_main(const struct opts *o, int fd)
 			 strerror(errno));
 		goto out_fail;
 	}
+	vm.stats_fd = ioctl(vm.fd, KVM_GET_STATS_FD, NULL);	/* optional */
 	vm.mem = mmap(NULL, GUEST_RAM_SIZE, PROT_READ | PROT_WRITE,
 		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (vm.mem == MAP_FAILED) {
@@ -908,7 +977,19 @@ static void json_result(FILE *f, const struct opts *o, struct vm_out *vms,
 				fprintf(f, "%s\"%s\":%llu", u ? "," : "",
 					uexit_key[u],
 					(unsigned long long)r->uexits[u]);
-			fprintf(f, "}}");
+			fputc('}', f);
+			/* The kernel's own vCPU counters, changed by the run. */
+			if (r->nkstats > 0) {
+				fprintf(f, ",\n     \"kvm_stats\":{");
+				for (int k = 0; k < r->nkstats && k < KSTATS_MAX; k++) {
+					r->kstats[k].name[sizeof(r->kstats[k].name) - 1] = 0;
+					fprintf(f, "%s", k ? "," : "");
+					json_str(f, r->kstats[k].name);
+					fprintf(f, ":%llu", (unsigned long long)r->kstats[k].val);
+				}
+				fputc('}', f);
+			}
+			fputc('}', f);
 			for (int k = 0; k < NKINDS; k++)
 				vt[k] += r->exits[k];
 			vu += uexit_sum(r->uexits);
