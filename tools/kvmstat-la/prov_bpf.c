@@ -147,9 +147,12 @@ static int bpf_open_all(struct ks_ctx *ctx)
 	d->ncpus = libbpf_num_possible_cpus();
 	if (d->ncpus <= 0)
 		return -EINVAL;
-	err = try_load(ctx, d, true);
+	/* tp_btf first; raw_tp twins when it is unavailable (or forced, for tests) */
+	err = getenv("KVMSTAT_LA_FORCE_RAW_TP") ? -ENOTSUP : try_load(ctx, d, true);
 	if (err)
 		err = try_load(ctx, d, false);
+	if (!err && verbose)
+		fprintf(stderr, "kvmstat-la: BPF programs loaded (%s)\n", d->btf ? "tp_btf" : "raw_tp");
 	if (err) {
 		ks_err(ctx->o, "cannot load BPF programs: %s (try -t for perf counters)", strerror(-err));
 		return err;

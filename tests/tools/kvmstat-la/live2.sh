@@ -48,7 +48,7 @@ die_case() {
 	local prov=$1 name=ks$$die$1
 	start_vmm "$name" 0 -m 2 -c 1 --loop ||
 		{ kt_fail "vm-dies-$prov" "VMM did not start"; return; }
-	"$T" --json-stream -s 0.2 -n 12 --provider "$prov" -g "$name-*" -f "$EVS" \
+	"$T" --json-stream -s 0.2 --provider "$prov" -g "$name-*" -f "$EVS" \
 		>"$tmp/die-$prov.jsonl" 2>"$tmp/die-$prov.err" &
 	local tp=$!
 	# kill once the tool has sampled both VMs twice
@@ -58,11 +58,19 @@ die_case() {
 	done
 	local victim; victim=$(vm_pid "$name-1")
 	[ -n "$victim" ] && kill -KILL "$victim"
+	# a killed VM takes a while to tear down: wait until it has exited
+	for _ in $(seq 200); do
+		st=$(awk '{ print $3 }' "/proc/$victim/stat" 2>/dev/null)
+		[ -z "$st" ] || [ "$st" = Z ] && break
+		sleep 0.05
+	done
+	sleep 0.8
+	kill -TERM $tp
 	wait $tp; local rc=$?
 	kill -INT "$vmm_pid" 2>/dev/null; wait "$vmm_pid" 2>/dev/null
 	if [ $rc != 0 ]; then kt_fail "vm-dies-$prov" "rc=$rc: $(head -c 200 "$tmp/die-$prov.err")"; return; fi
 	local n; n=$(wc -l <"$tmp/die-$prov.jsonl")
-	[ "$n" = 12 ] || { kt_fail "vm-dies-$prov" "$n lines, want 12"; return; }
+	[ "$n" -ge 4 ] || { kt_fail "vm-dies-$prov" "$n lines, want >= 4"; return; }
 	local why
 	why=$($CHECK schema "$SCHEMA" "$tmp/die-$prov.jsonl" --lines) || { kt_fail "vm-dies-$prov" "$why"; return; }
 	why=$(python3 - "$tmp/die-$prov.jsonl" "$name-1" "$victim" <<'PY'

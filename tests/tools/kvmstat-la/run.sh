@@ -179,6 +179,8 @@ exact() {
 
 exact bpf-exact-counts bpf 6000 "$EVS"
 exact perf-exact-counts perf 6000 "$EVS"
+# the raw_tp fallback (kernels without tp_btf) counts the same
+KVMSTAT_LA_FORCE_RAW_TP=1 exact bpf-raw-tp-exact-counts bpf 6000 "$EVS"
 # every kvm:* event attached (kvm_stat's default set): slower to attach
 exact bpf-exact-counts-all-events bpf 20000 ""
 
