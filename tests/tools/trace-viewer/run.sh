@@ -292,7 +292,7 @@ live() {
 	if [ ! -x "$VMM" ]; then kt_skip live-record "tests/vmm/kvmla-vmm not built"; return; fi
 	# 2 VMs x 2 vCPUs; other helpers may run guests too: record only the VMM's tree
 	if ! "$TV" record -q -o "$W/live.dat" -- "$VMM" -m 2 -c 2 --pio-out 40 --pio-in 20 \
-	     --mmio-write 12 --mmio-read 8 --hlt 5 --cpuid 3 --delay-us 300 --start-delay 300 \
+	     --mmio-write 12 --mmio-read 8 --hlt 5 --cpuid 3 --delay-us 300 --start-delay 300 --hold 300 \
 	     --json "$W/vmm.json" 2>"$W/err"; then
 		kt_fail live-record "$(tail -1 "$W/err")"
 		return
