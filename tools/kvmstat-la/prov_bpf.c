@@ -77,6 +77,13 @@ static int try_load(struct ks_ctx *ctx, struct bpf_data *d, bool btf)
 	d->ls = d->ncpus <= 8 ? 256 : d->ncpus <= 32 ? 64 : 16;
 	s->rodata->cs_slots = d->cs;
 	s->rodata->ls_slots = d->ls;
+	if (getenv("KVMSTAT_LA_TINY_MAPS")) {
+		/* tests: tables too small, so that drops happen and are counted */
+		d->cs = d->ls = 1;
+		s->rodata->cs_slots = s->rodata->ls_slots = 1;
+		bpf_map__set_max_entries(s->maps.counts, 2);
+		bpf_map__set_max_entries(s->maps.lat, 1);
+	}
 	bpf_map__set_max_entries(s->maps.cslots, d->cs * d->ncpus);
 	bpf_map__set_max_entries(s->maps.lslots, d->ls * d->ncpus);
 	for (int i = 0; i < p->nev; i++) {
