@@ -26,6 +26,7 @@
 
 #include <tracefs.h>
 
+#include "kvmla-tools.h"
 #include "trace-viewer.h"
 
 static volatile sig_atomic_t stop;
@@ -107,51 +108,13 @@ static bool in_tree(int pid, int root)
 	return false;
 }
 
-static bool has_kvm_vm(int pid)
-{
-	char path[64], link[64];
-	struct dirent *d;
-	bool found = false;
-	DIR *dir;
-
-	snprintf(path, sizeof(path), "/proc/%d/fd", pid);
-	dir = opendir(path);
-	if (!dir)
-		return false;
-	while (!found && (d = readdir(dir))) {
-		char p[320];
-		ssize_t n;
-
-		if (d->d_name[0] == '.')
-			continue;
-		snprintf(p, sizeof(p), "%s/%s", path, d->d_name);
-		n = readlink(p, link, sizeof(link) - 1);
-		if (n > 0) {
-			link[n] = 0;
-			found = !strcmp(link, "anon_inode:kvm-vm");
-		}
-	}
-	closedir(dir);
-	return found;
-}
-
+/* The VM's name: QEMU's -name, else comm-pid, else pid-N. */
 static void vm_name(int pid, char *name, size_t len)
 {
-	char path[64], buf[4096];
-	int n;
+	char path[64], buf[64];
 
-	name[0] = 0;
-	snprintf(path, sizeof(path), "/proc/%d/cmdline", pid);
-	n = read_small(path, buf, sizeof(buf));
-	for (int i = 0; n > 0 && i < n; i += strlen(buf + i) + 1)
-		if (!strcmp(buf + i, "-name") && i + 6 < n) {
-			snprintf(name, len, "%.63s", buf + i + 6);
-			/* QEMU's "-name guest=X,..." */
-			if (!strncmp(name, "guest=", 6))
-				memmove(name, name + 6, strlen(name + 6) + 1);
-			name[strcspn(name, ",")] = 0;
-			return;
-		}
+	if (!kvmla_proc_vm_name(pid, name, len))
+		return;
 	snprintf(path, sizeof(path), "/proc/%d/comm", pid);
 	if (read_small(path, buf, sizeof(buf)) > 0) {
 		buf[strcspn(buf, "\n")] = 0;
@@ -198,7 +161,7 @@ static void scan_vms(struct rec *r)
 		if (!seen_has(&r->vms, pid)) {
 			if (r->root && !in_tree(pid, r->root))
 				continue;
-			if (!has_kvm_vm(pid))
+			if (!kvmla_proc_has_kvm_vm(pid))
 				continue;
 			seen_add(&r->vms, pid);
 			vm_name(pid, name, sizeof(name));
