@@ -160,6 +160,9 @@ wait_ready() {
 exact() {
 	local case=$1 prov=$2 sd=$3 evs=$4; shift 4
 	local name=ks$$$case
+	if [ "$prov" = bpf ] && ! [ -r /sys/kernel/btf/vmlinux ]; then
+		kt_skip "$case" "no kernel BTF (/sys/kernel/btf/vmlinux) for the BPF provider"; return
+	fi
 	rm -f "$tmp/ready"
 	start_vmm "$name" "$sd" $MIX "$@" || { kt_fail "$case" "VMM did not start"; return; }
 	"$T" --once --json --until-exit --provider "$prov" -g "$name-*" ${evs:+-f "$evs"} \
