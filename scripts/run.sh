@@ -27,14 +27,17 @@ fi
 
 log=$(mktemp /tmp/kvmla-run.XXXXXX)
 vmm=
+starter=
 cleanup() {
+	[ -n "$starter" ] && kill "$starter" 2>/dev/null
+	[ -z "$vmm" ] && [ -s "$log.pid" ] && vmm=$(cat "$log.pid")
 	if [ -n "$vmm" ] && kill -0 "$vmm" 2>/dev/null; then
 		kill -TERM "$vmm" 2>/dev/null
 		for _ in $(seq 50); do kill -0 "$vmm" 2>/dev/null || break; sleep 0.1; done
 		kill -KILL "$vmm" 2>/dev/null
 		wait "$vmm" 2>/dev/null
 	fi
-	rm -f "$log"
+	rm -f "$log" "$log.pid" "$log.ready" "$log.err"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM HUP
@@ -43,6 +46,7 @@ start_workload() {
 	# a little userspace work per exit keeps the demo light and the latency visible
 	"$V" -m "$vms" -c "$vcpus" -n "$name" --loop --delay-us 20 --json "$log" >/dev/null 2>"$log.err" &
 	vmm=$!
+	echo "$vmm" >"$log.pid"
 	for _ in $(seq 100); do
 		n=$(grep -l -- "-name.$name-" /proc/[0-9]*/cmdline 2>/dev/null | wc -l)
 		[ "$n" -ge "$vms" ] && break
@@ -53,8 +57,12 @@ start_workload() {
 }
 
 if [ -t 1 ] && [ -t 0 ]; then
-	start_workload
-	"$T" -g "$name-*" "$@"
+	# attach first (every kvm:* event takes a few seconds on a busy host),
+	# then start the guests: the dashboard finds them by name
+	( while ! [ -e "$log.ready" ]; do sleep 0.05; done; start_workload; wait ) &
+	starter=$!
+	"$T" -g "$name-*" --ready "$log.ready" "$@"
+	exit $?
 else
 	# not a terminal: attach first (the guests are found by name when they
 	# appear), then one JSON snapshot of a 3 s interval

@@ -174,6 +174,7 @@ bool ks_pid_selected(struct ks_ctx *ctx, int pid);
 int ks_vm_vcpu_of_tid(struct ks_ctx *ctx, int pid, int tid);
 double ks_now(void);
 bool ks_stopping(void);
+void ks_mark_ready(struct ks_opts *o);
 /* aggregate: pid/vcpu/event -1 = any; reason_any: ignore reason */
 unsigned long long ks_sum(const struct ks_snapshot *s, int pid, int vcpu, int event,
 			  bool reason_any, unsigned long long reason);

@@ -182,7 +182,7 @@ static void nap(double secs)
 	nanosleep(&ts, NULL);
 }
 
-static void mark_ready(struct ks_opts *o)
+void ks_mark_ready(struct ks_opts *o)
 {
 	FILE *f;
 
@@ -287,7 +287,7 @@ static int run_loop(struct ks_ctx *ctx)
 		return 1;
 	if (o->log && ks_log_open(ctx))
 		return 1;
-	mark_ready(o);
+	ks_mark_ready(o);
 	while (!stop_flag) {
 		double due = prev.t + o->interval;
 
@@ -345,7 +345,7 @@ static int run_once(struct ks_ctx *ctx)
 	ks_snapshot_init(&s1);
 	if (ks_collect(ctx, &s0))
 		return 1;
-	mark_ready(o);
+	ks_mark_ready(o);
 	/* follow VMs and threads that appear meanwhile; learn vCPU thread names */
 	if (o->until_exit) {
 		while (!stop_flag && !all_dead(ctx)) {

@@ -582,6 +582,7 @@ int ks_tui_run(struct ks_ctx *ctx)
 	ks_snapshot_init(&cur);
 	if (ks_collect(ctx, &prev))
 		return 1;
+	ks_mark_ready(ctx->o);
 	if (!initscr()) {
 		ks_err(ctx->o, "cannot initialise the terminal");
 		return 1;
