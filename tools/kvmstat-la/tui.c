@@ -122,7 +122,7 @@ static void build_rows(struct tui *t, const struct ks_snapshot *cur, const struc
 				continue;
 			tot = tc[i];
 			d = tot - tpv[i];
-			if (!tot && ctx->o->zero)
+			if (!tot)	/* kvm_stat: events that never fired are not listed */
 				continue;
 			parent = (int)t->nrows;
 			r = add_row(t);
