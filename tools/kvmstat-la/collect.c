@@ -266,34 +266,6 @@ static void vm_threads(struct ks_vm *vm)
 	closedir(dir);
 }
 
-static bool has_kvm_vm_fd(int pid)
-{
-	char path[64], link[64];
-	struct dirent *d;
-	bool found = false;
-	DIR *dir;
-
-	snprintf(path, sizeof(path), "/proc/%d/fd", pid);
-	dir = opendir(path);
-	if (!dir)
-		return false;
-	while (!found && (d = readdir(dir))) {
-		char p2[320];
-		ssize_t n;
-
-		if (d->d_name[0] == '.')
-			continue;
-		snprintf(p2, sizeof(p2), "%s/%s", path, d->d_name);
-		n = readlink(p2, link, sizeof(link) - 1);
-		if (n <= 0)
-			continue;
-		link[n] = '\0';
-		found = !strcmp(link, "anon_inode:kvm-vm");
-	}
-	closedir(dir);
-	return found;
-}
-
 bool ks_pid_selected(struct ks_ctx *ctx, int pid)
 {
 	if (!ctx->o->npids && !ctx->o->guest)
@@ -326,7 +298,7 @@ void ks_vms_refresh(struct ks_ctx *ctx, bool find_all)
 				if (kvmla_proc_vm_name(pid, name, sizeof(name)) ||
 				    fnmatch(o->guest, name, 0))
 					continue;
-			} else if (!has_kvm_vm_fd(pid)) {
+			} else if (!kvmla_proc_has_kvm_vm(pid)) {
 				continue;
 			}
 			vm_add(ctx, pid);
