@@ -591,11 +591,13 @@ int ks_tui_run(struct ks_ctx *ctx)
 	noecho();
 	curs_set(0);
 	keypad(stdscr, TRUE);
+	/* no typeahead poll between output chunks: one write per redraw */
+	typeahead(-1);
 	ks_snapshot_copy(&cur, &prev);
 	draw(&t, &cur, NULL);
 	while (!ks_stopping()) {
 		double wait = first ? first : ctx->o->interval;
-		double due = prev.t + wait;
+		double due = cur.t + wait;	/* from the last sample, not the one before */
 		int ch;
 
 		timeout((int)((due - ks_now()) * 1000) > 0 ? (int)((due - ks_now()) * 1000) : 0);
