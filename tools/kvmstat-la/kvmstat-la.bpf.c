@@ -27,6 +27,7 @@ const volatile int idx_uexit = -1;
 const volatile int idx_pio = -1;
 const volatile int idx_mmio = -1;
 const volatile int idx_fpu = -1;
+const volatile int idx_emul = -1;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -409,6 +410,22 @@ SEC("raw_tp/kvm_fpu")
 int BPF_PROG(ks_raw_fpu, int load)
 {
 	return on_event(idx_fpu, KS_NO_VCPU, load, load ? KS_ROLE_RUN : KS_ROLE_NONE);
+}
+
+/*
+ * x86 kvm_emulate_insn: several per PIO/MMIO round trip; as a classic
+ * tracepoint its record (instruction bytes) is built on every hit
+ */
+SEC("tp_btf/kvm_emulate_insn")
+int BPF_PROG(ks_btf_emul, struct kvm_vcpu *vcpu, __u8 failed)
+{
+	return on_event(idx_emul, KS_NO_VCPU, 0, KS_ROLE_NONE);
+}
+
+SEC("raw_tp/kvm_emulate_insn")
+int BPF_PROG(ks_raw_emul, struct kvm_vcpu *vcpu, __u8 failed)
+{
+	return on_event(idx_emul, KS_NO_VCPU, 0, KS_ROLE_NONE);
 }
 
 char LICENSE[] SEC("license") = "GPL";

@@ -51,6 +51,8 @@ static struct bpf_program *dedicated(struct kvmstat_la_bpf *s, const char *ev, b
 		return btf ? s->progs.ks_btf_mmio : s->progs.ks_raw_mmio;
 	if (!strcmp(ev, "kvm_fpu"))
 		return btf ? s->progs.ks_btf_fpu : s->progs.ks_raw_fpu;
+	if (!strcmp(ev, "kvm_emulate_insn"))
+		return btf ? s->progs.ks_btf_emul : s->progs.ks_raw_emul;
 	return NULL;
 }
 
@@ -104,6 +106,8 @@ static int try_load(struct ks_ctx *ctx, struct bpf_data *d, bool btf)
 			s->rodata->idx_mmio = i;
 		else if (!strcmp(p->ev[i].name, "kvm_fpu"))
 			s->rodata->idx_fpu = i;
+		else if (!strcmp(p->ev[i].name, "kvm_emulate_insn"))
+			s->rodata->idx_emul = i;
 	}
 	if (kvmstat_la_bpf__load(s)) {
 		int err = -errno;
