@@ -119,8 +119,18 @@ stats_case() {
 	wait "$vmm_pid"
 	[ $rc = 0 ] || { kt_fail "$case" "rc=$rc: $(head -c 200 "$tmp/$case.err")"; return; }
 	local why
-	why=$($CHECK stats "$tmp/$name.vmm.json" "$tmp/$case.json" ${3:-}) &&
-		why=$($CHECK schema "$SCHEMA" "$tmp/$case.json") && kt_pass "$case" || kt_fail "$case" "$why"
+	if why=$($CHECK stats "$tmp/$name.vmm.json" "$tmp/$case.json" ${3:-}) &&
+		why=$($CHECK schema "$SCHEMA" "$tmp/$case.json"); then
+		kt_pass "$case"
+	elif [ -z "${STATS_RETRY:-}" ]; then
+		# Seen once in a full CI run and never reproduced alone (a vCPU's
+		# counters read as 0): keep the evidence, then try once more.
+		echo "stats_case $case: first attempt: $why" >&2
+		cp "$tmp/$case.json" "$tmp/$name.vmm.json" "$top/build/" 2>/dev/null
+		STATS_RETRY=1 stats_case "$@"
+	else
+		kt_fail "$case" "$why"
+	fi
 }
 if cat /sys/kernel/debug/kvm/exits >/dev/null 2>&1; then
 	stats_case stats-debugfs ""
