@@ -285,6 +285,18 @@ static int read_batch(int fd, size_t ksz, size_t vsz, int ncpus, void **keys, vo
 	}
 }
 
+/* Room for entry n in a pair of growing key/value arrays (doubling). */
+static void grow_kv(void **k, void **v, size_t *cap, size_t n, size_t ksz, size_t vsz)
+{
+	if (n < *cap)
+		return;
+	*cap = *cap ? *cap * 2 : 1024;
+	*k = realloc(*k, *cap * ksz);
+	*v = realloc(*v, *cap * vsz);
+	if (!*k || !*v)
+		exit(1);
+}
+
 static int bpf_collect(struct ks_ctx *ctx, struct ks_snapshot *s)
 {
 	struct bpf_data *d = ctx->pdata;
@@ -314,13 +326,7 @@ static int bpf_collect(struct ks_ctx *ctx, struct ks_snapshot *s)
 		while (!bpf_map_get_next_key(cfd, prev, &nck)) {
 			ck = nck;
 			prev = &ck;
-			if (nk == bcap) {
-				bcap = bcap ? bcap * 2 : 1024;
-				bk = realloc(bk, bcap * sizeof(ck));
-				bv = realloc(bv, bcap * sizeof(__u64) * d->ncpus);
-				if (!bk || !bv)
-					exit(1);
-			}
+			grow_kv(&bk, &bv, &bcap, nk, sizeof(ck), sizeof(__u64) * d->ncpus);
 			if (bpf_map_lookup_elem(cfd, &ck, (__u64 *)bv + nk * d->ncpus))
 				continue;
 			((struct ks_count_key *)bk)[nk++] = ck;
@@ -333,13 +339,7 @@ static int bpf_collect(struct ks_ctx *ctx, struct ks_snapshot *s)
 
 		if (!cnt)
 			continue;
-		if (nk == bcap) {
-			bcap = bcap ? bcap * 2 : 1024;
-			bk = realloc(bk, bcap * sizeof(ck));
-			bv = realloc(bv, bcap * sizeof(__u64) * d->ncpus);
-			if (!bk || !bv)
-				exit(1);
-		}
+		grow_kv(&bk, &bv, &bcap, nk, sizeof(ck), sizeof(__u64) * d->ncpus);
 		memcpy((struct ks_count_key *)bk + nk, (const void *)&sl->key, sizeof(ck));
 		memset((__u64 *)bv + nk * d->ncpus, 0, sizeof(__u64) * d->ncpus);
 		((__u64 *)bv)[nk * d->ncpus] = cnt;
@@ -370,13 +370,8 @@ static int bpf_collect(struct ks_ctx *ctx, struct ks_snapshot *s)
 		while (!bpf_map_get_next_key(lfd, lprev, &nlk)) {
 			lk = nlk;
 			lprev = &lk;
-			if (nl == lcap) {
-				lcap = lcap ? lcap * 2 : 1024;
-				lkk = realloc(lkk, lcap * sizeof(lk));
-				lvv = realloc(lvv, lcap * sizeof(struct ks_lat_val) * d->ncpus);
-				if (!lkk || !lvv)
-					exit(1);
-			}
+			grow_kv(&lkk, &lvv, &lcap, nl, sizeof(lk),
+				sizeof(struct ks_lat_val) * d->ncpus);
 			if (bpf_map_lookup_elem(lfd, &lk, (struct ks_lat_val *)lvv + nl * d->ncpus))
 				continue;
 			((struct ks_lat_key *)lkk)[nl++] = lk;
