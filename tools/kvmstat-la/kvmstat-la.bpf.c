@@ -85,12 +85,14 @@ struct {
 	__type(value, struct ks_lslot);
 } lslots SEC(".maps");
 
+/* one ks_meta per CPU (max_entries set to the CPU count by userspace) */
 struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, KS_DROP_SLOTS);
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__uint(max_entries, 1);
 	__type(key, __u32);
-	__type(value, __u64);
-} drops SEC(".maps");
+	__type(value, struct ks_meta);
+} meta SEC(".maps");
 
 /* the key is stored before the count that makes a slot live (x86 TSO) */
 #define ks_barrier() asm volatile("" ::: "memory")
@@ -98,12 +100,19 @@ struct {
 /* zero value used to insert new histogram entries */
 static const struct ks_lat_val zero_lat;
 
+static __always_inline struct ks_meta *my_meta(void)
+{
+	__u32 cpu = bpf_get_smp_processor_id();
+
+	return bpf_map_lookup_elem(&meta, &cpu);
+}
+
 static __always_inline void drop(__u32 slot)
 {
-	__u64 *v = bpf_map_lookup_elem(&drops, &slot);
+	struct ks_meta *m = my_meta();
 
-	if (v)
-		*v += 1;
+	if (m && slot < KS_DROP_SLOTS)
+		m->drops[slot] += 1;
 }
 
 static __always_inline __u32 log2_bucket(__u64 v)
@@ -162,15 +171,27 @@ static __always_inline void lat_add(__u32 pid, __u32 tid, __s32 vcpu, __u32 kind
 		if (!sl)
 			break;
 		if (!sl->v.count) {
+			struct ks_meta *m;
+
 			sl->key = k;
 			ks_barrier();
 			hist_add(&sl->v, ns);
+			ks_barrier();
+			m = my_meta();
+			if (m)
+				m->lclaimed += 1;
 			return;
 		}
 		if (key_eq(&sl->key, &k)) {
 			hist_add(&sl->v, ns);
 			return;
 		}
+	}
+	{
+		struct ks_meta *m = my_meta();
+
+		if (m)
+			m->lspill += 1;
 	}
 	v = bpf_map_lookup_elem(&lat, &k);
 	if (!v) {
@@ -200,15 +221,27 @@ static __always_inline void count_add(__u32 pid, __u32 tid, __s32 vcpu, __u32 ev
 		if (!sl)
 			break;
 		if (!sl->count) {
+			struct ks_meta *m;
+
 			sl->key = k;
 			ks_barrier();
 			sl->count = 1;
+			ks_barrier();
+			m = my_meta();
+			if (m)
+				m->cclaimed += 1;
 			return;
 		}
 		if (key_eq(&sl->key, &k)) {
 			sl->count += 1;
 			return;
 		}
+	}
+	{
+		struct ks_meta *m = my_meta();
+
+		if (m)
+			m->cspill += 1;
 	}
 	v = bpf_map_lookup_elem(&counts, &k);
 	if (v) {

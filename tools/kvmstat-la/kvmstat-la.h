@@ -104,6 +104,20 @@ struct ks_lslot {
 	struct ks_lat_val v;	/* v.count != 0: live */
 };
 
+/*
+ * Per-CPU bookkeeping of the fast tables, one 64-byte stripe per CPU,
+ * mmapped like them: userspace re-scans a table stripe only when its
+ * claimed count moved, and reads the per-CPU hashes only when something
+ * spilled into them.  Single writer per stripe (the CPU's programs).
+ */
+struct ks_meta {
+	__u64 cclaimed;		/* count slots made live in this stripe */
+	__u64 lclaimed;		/* latency slots made live */
+	__u64 cspill;		/* count updates that went to the hash */
+	__u64 lspill;		/* latency updates that went to the hash */
+	__u64 drops[KS_DROP_SLOTS];
+};
+
 struct ks_thread {
 	__u32 tid;		/* tag: the array is indexed by tid & mask */
 	__u32 pad;

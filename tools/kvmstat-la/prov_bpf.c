@@ -14,6 +14,13 @@
 #include "collect.h"
 #include "kvmstat-la.skel.h"
 
+/* The live slots of one CPU's stripe as of its last full scan. */
+struct stripe {
+	__u64 claimed;		/* ks_meta claimed count seen then */
+	__u32 *idx;		/* live slot indexes (absolute) */
+	size_t n, cap;
+};
+
 struct bpf_data {
 	struct kvmstat_la_bpf *skel;
 	struct bpf_link **links;
@@ -24,7 +31,9 @@ struct bpf_data {
 	__u32 cs, ls;		/* fast-table slots per CPU */
 	struct ks_cslot *cmap;	/* mmapped stripes */
 	struct ks_lslot *lmap;
-	size_t cmap_sz, lmap_sz;
+	struct ks_meta *meta;	/* mmapped, one per CPU */
+	size_t cmap_sz, lmap_sz, meta_sz;
+	struct stripe *cst, *lst;	/* what each stripe held at the last scan */
 	int npids_set;
 };
 
@@ -86,6 +95,7 @@ static int try_load(struct ks_ctx *ctx, struct bpf_data *d, bool btf)
 		bpf_map__set_max_entries(s->maps.counts, 2);
 		bpf_map__set_max_entries(s->maps.lat, 1);
 	}
+	bpf_map__set_max_entries(s->maps.meta, d->ncpus);
 	bpf_map__set_max_entries(s->maps.cslots, d->cs * d->ncpus);
 	bpf_map__set_max_entries(s->maps.lslots, d->ls * d->ncpus);
 	for (int i = 0; i < p->nev; i++) {
@@ -170,7 +180,12 @@ static int bpf_open_all(struct ks_ctx *ctx)
 	}
 	d->cmap = map_mmap(d->skel->maps.cslots, &d->cmap_sz);
 	d->lmap = map_mmap(d->skel->maps.lslots, &d->lmap_sz);
-	if (!d->cmap || !d->lmap) {
+	d->meta = map_mmap(d->skel->maps.meta, &d->meta_sz);
+	d->cst = calloc(d->ncpus, sizeof(*d->cst));
+	d->lst = calloc(d->ncpus, sizeof(*d->lst));
+	if (!d->cst || !d->lst)
+		return -ENOMEM;
+	if (!d->cmap || !d->lmap || !d->meta) {
 		err = -errno;
 		ks_err(ctx->o, "cannot mmap the BPF count tables: %s", strerror(-err));
 		return err;
@@ -297,54 +312,110 @@ static void grow_kv(void **k, void **v, size_t *cap, size_t n, size_t ksz, size_
 		exit(1);
 }
 
+static bool cslot_live(const struct bpf_data *d, size_t i)
+{
+	return *(const volatile __u64 *)&d->cmap[i].count != 0;
+}
+
+static bool lslot_live(const struct bpf_data *d, size_t i)
+{
+	return *(const volatile __u64 *)&d->lmap[i].v.count != 0;
+}
+
+/*
+ * The live slots of one CPU's stripe.  Slots are never freed, so the list
+ * from the last scan holds until the stripe's claimed count moves; only
+ * then is the stripe scanned again.  claimed is read before the scan: a
+ * slot made live meanwhile is found now and re-scanned for next time.
+ */
+static const struct stripe *stripe_live(const struct bpf_data *d, struct stripe *st, __u64 claimed,
+					size_t base, size_t n,
+					bool (*live)(const struct bpf_data *, size_t))
+{
+	if (st->claimed == claimed)
+		return st;
+	st->n = 0;
+	for (size_t i = base; i < base + n; i++) {
+		if (!live(d, i))
+			continue;
+		if (st->n == st->cap) {
+			st->cap = st->cap ? st->cap * 2 : 64;
+			st->idx = realloc(st->idx, st->cap * sizeof(*st->idx));
+			if (!st->idx)
+				exit(1);
+		}
+		st->idx[st->n++] = (__u32)i;
+	}
+	st->claimed = claimed;
+	return st;
+}
+
+/* per-CPU hash -> (keys, ncpus values each): batched when the kernel can */
+static size_t read_hash(struct bpf_data *d, int fd, size_t ksz, size_t vsz, void **k, void **v,
+			size_t *cap)
+{
+	size_t n = 0;
+	void *prev = NULL;
+	char key[64], next[64];
+
+	if (!d->nobatch && !read_batch(fd, ksz, vsz, d->ncpus, k, v, &n, cap))
+		return n;
+	d->nobatch = true;
+	n = 0;
+	while (!bpf_map_get_next_key(fd, prev, next)) {
+		memcpy(key, next, ksz);
+		prev = key;
+		grow_kv(k, v, cap, n, ksz, vsz * d->ncpus);
+		if (bpf_map_lookup_elem(fd, key, (char *)*v + n * vsz * d->ncpus))
+			continue;
+		memcpy((char *)*k + n * ksz, key, ksz);
+		n++;
+	}
+	return n;
+}
+
 static int bpf_collect(struct ks_ctx *ctx, struct ks_snapshot *s)
 {
 	struct bpf_data *d = ctx->pdata;
-	struct ks_count_key ck, nck, *prev = NULL;
-	struct ks_lat_key lk, nlk, *lprev = NULL;
-	int cfd = bpf_map__fd(d->skel->maps.counts);
-	int lfd = bpf_map__fd(d->skel->maps.lat);
-	int dfd = bpf_map__fd(d->skel->maps.drops);
-	__u64 *vals = calloc(d->ncpus, sizeof(__u64));
+	static void *bk, *bv, *lkk, *lvv;
+	static size_t bcap, lcap;
+	__u64 cspill = 0, lspill = 0;
+	size_t nk = 0, nl = 0;
 
-	if (!vals)
-		return -ENOMEM;
 	if (ctx->o->guest || ctx->o->npids) {
 		ks_vms_refresh(ctx, false);	/* -g re-finds guests by name */
 		update_pids(ctx, d);
 	}
-	/* counts: batched when the kernel can; tids learn their vCPU first */
-	static void *bk, *bv, *lkk, *lvv;
-	static size_t bcap, lcap;
-	size_t nk = 0, nl = 0;
-	bool batched = !d->nobatch &&
-		!read_batch(cfd, sizeof(struct ks_count_key), sizeof(__u64), d->ncpus, &bk, &bv, &nk, &bcap);
+	for (int c = 0; c < d->ncpus; c++) {
+		const volatile struct ks_meta *m = &d->meta[c];
 
-	if (!batched) {
-		d->nobatch = true;
-		nk = 0;
-		while (!bpf_map_get_next_key(cfd, prev, &nck)) {
-			ck = nck;
-			prev = &ck;
-			grow_kv(&bk, &bv, &bcap, nk, sizeof(ck), sizeof(__u64) * d->ncpus);
-			if (bpf_map_lookup_elem(cfd, &ck, (__u64 *)bv + nk * d->ncpus))
-				continue;
-			((struct ks_count_key *)bk)[nk++] = ck;
+		cspill += m->cspill;
+		lspill += m->lspill;
+		for (int k = 0; k < KS_DROP_SLOTS; k++)
+			s->drops[k] += m->drops[k];
+	}
+	/* the per-CPU hashes only hold what did not fit the fast tables */
+	if (cspill)
+		nk = read_hash(d, bpf_map__fd(d->skel->maps.counts), sizeof(struct ks_count_key),
+			       sizeof(__u64), &bk, &bv, &bcap);
+	/* the CPU-striped fast table, read through mmap: one entry per live slot */
+	for (int c = 0; c < d->ncpus; c++) {
+		const struct stripe *st = stripe_live(d, &d->cst[c], d->meta[c].cclaimed,
+						      (size_t)c * d->cs, d->cs, cslot_live);
+
+		for (size_t j = 0; j < st->n; j++) {
+			const volatile struct ks_cslot *sl = &d->cmap[st->idx[j]];
+
+			grow_kv(&bk, &bv, &bcap, nk, sizeof(struct ks_count_key),
+				sizeof(__u64) * d->ncpus);
+			memcpy((struct ks_count_key *)bk + nk, (const void *)&sl->key,
+			       sizeof(struct ks_count_key));
+			memset((__u64 *)bv + nk * d->ncpus, 0, sizeof(__u64) * d->ncpus);
+			((__u64 *)bv)[nk * d->ncpus] = sl->count;
+			nk++;
 		}
 	}
-	/* the CPU-striped fast table, read through mmap: one entry per live slot */
-	for (size_t i = 0; i < (size_t)d->cs * d->ncpus; i++) {
-		const volatile struct ks_cslot *sl = &d->cmap[i];
-		__u64 cnt = sl->count;
-
-		if (!cnt)
-			continue;
-		grow_kv(&bk, &bv, &bcap, nk, sizeof(ck), sizeof(__u64) * d->ncpus);
-		memcpy((struct ks_count_key *)bk + nk, (const void *)&sl->key, sizeof(ck));
-		memset((__u64 *)bv + nk * d->ncpus, 0, sizeof(__u64) * d->ncpus);
-		((__u64 *)bv)[nk * d->ncpus] = cnt;
-		nk++;
-	}
+	/* tids learn their vCPU first */
 	for (size_t i = 0; i < nk; i++) {
 		struct ks_count_key *k = (struct ks_count_key *)bk + i;
 
@@ -363,34 +434,29 @@ static int bpf_collect(struct ks_ctx *ctx, struct ks_snapshot *s)
 				     k->reason, sum);
 	}
 	/* latency histograms */
-	if (d->nobatch ||
-	    read_batch(lfd, sizeof(struct ks_lat_key), sizeof(struct ks_lat_val), d->ncpus, &lkk, &lvv,
-		       &nl, &lcap)) {
-		nl = 0;
-		while (!bpf_map_get_next_key(lfd, lprev, &nlk)) {
-			lk = nlk;
-			lprev = &lk;
-			grow_kv(&lkk, &lvv, &lcap, nl, sizeof(lk),
-				sizeof(struct ks_lat_val) * d->ncpus);
-			if (bpf_map_lookup_elem(lfd, &lk, (struct ks_lat_val *)lvv + nl * d->ncpus))
-				continue;
-			((struct ks_lat_key *)lkk)[nl++] = lk;
-		}
-	}
-	for (size_t i = 0; i < (size_t)d->ls * d->ncpus; i++) {
-		const struct ks_lslot *sl = &d->lmap[i];
-		struct ks_lat *l;
+	if (lspill)
+		nl = read_hash(d, bpf_map__fd(d->skel->maps.lat), sizeof(struct ks_lat_key),
+			       sizeof(struct ks_lat_val), &lkk, &lvv, &lcap);
+	for (int c = 0; c < d->ncpus; c++) {
+		const struct stripe *st = stripe_live(d, &d->lst[c], d->meta[c].lclaimed,
+						      (size_t)c * d->ls, d->ls, lslot_live);
 
-		if (!*(const volatile __u64 *)&sl->v.count || !ks_pid_selected(ctx, sl->key.pid))
-			continue;
-		l = ks_lat_get(s, sl->key.pid, vcpu_of(ctx, sl->key.pid, sl->key.tid, sl->key.vcpu),
-			       sl->key.kind, sl->key.reason);
-		for (int b = 0; b < KVMLA_LAT_BUCKETS; b++)
-			l->slots[b] += sl->v.slots[b];
-		l->count += sl->v.count;
-		l->sum_ns += sl->v.sum_ns;
-		if (sl->v.max_ns > l->max_ns)
-			l->max_ns = sl->v.max_ns;
+		for (size_t j = 0; j < st->n; j++) {
+			const struct ks_lslot *sl = &d->lmap[st->idx[j]];
+			struct ks_lat *l;
+
+			if (!ks_pid_selected(ctx, sl->key.pid))
+				continue;
+			l = ks_lat_get(s, sl->key.pid,
+				       vcpu_of(ctx, sl->key.pid, sl->key.tid, sl->key.vcpu),
+				       sl->key.kind, sl->key.reason);
+			for (int b = 0; b < KVMLA_LAT_BUCKETS; b++)
+				l->slots[b] += sl->v.slots[b];
+			l->count += sl->v.count;
+			l->sum_ns += sl->v.sum_ns;
+			if (sl->v.max_ns > l->max_ns)
+				l->max_ns = sl->v.max_ns;
+		}
 	}
 	for (size_t i = 0; i < nl; i++) {
 		struct ks_lat_key *k = (struct ks_lat_key *)lkk + i;
@@ -409,13 +475,6 @@ static int bpf_collect(struct ks_ctx *ctx, struct ks_snapshot *s)
 				l->max_ns = v[c].max_ns;
 		}
 	}
-	for (__u32 k = 0; k < KS_DROP_SLOTS; k++) {
-		if (bpf_map_lookup_elem(dfd, &k, vals))
-			continue;
-		for (int c = 0; c < d->ncpus; c++)
-			s->drops[k] += vals[c];
-	}
-	free(vals);
 	s->has_reasons = true;
 	s->has_latency = !ctx->o->no_latency;
 	return 0;
@@ -439,6 +498,14 @@ static void bpf_close(struct ks_ctx *ctx)
 		munmap(d->cmap, d->cmap_sz);
 	if (d->lmap)
 		munmap(d->lmap, d->lmap_sz);
+	if (d->meta)
+		munmap(d->meta, d->meta_sz);
+	for (int c = 0; d->cst && d->lst && c < d->ncpus; c++) {
+		free(d->cst[c].idx);
+		free(d->lst[c].idx);
+	}
+	free(d->cst);
+	free(d->lst);
 	free(d->links);
 	kvmstat_la_bpf__destroy(d->skel);
 	free(d);

@@ -23,6 +23,14 @@ struct row {
 	int parent;		/* index of the parent row, for sorting children under it */
 };
 
+/* what a screen line holds, as last handed to curses */
+struct cline {
+	bool valid;
+	bool single;		/* one attribute from column 0 (put_text) */
+	attr_t attr;
+	char text[512];		/* single: the text; else the segments, serialized */
+};
+
 struct tui {
 	struct ks_ctx *ctx;
 	enum view view;
@@ -35,6 +43,9 @@ struct tui {
 	char filter_buf[128];
 	struct row *rows;
 	size_t nrows, cap;
+	struct cline *lines;	/* what each screen line holds (put_line) */
+	int nlines;
+	bool full;		/* next draw starts from an empty screen */
 };
 
 /* columns: 0 name, 1 second label (PID / vCPU), 2 Total, 3 %Total, 4 CurAvg/s, 5 p50, 6 p99, 7 max */
@@ -282,6 +293,7 @@ static void sort_rows(struct tui *t)
 	free(copy);
 }
 
+/* integer formatting only: printf's floating-point path is the slow one */
 static void fmt_ns(char *buf, size_t size, unsigned long long ns)
 {
 	if (!ns)
@@ -289,9 +301,9 @@ static void fmt_ns(char *buf, size_t size, unsigned long long ns)
 	else if (ns < 10000)
 		snprintf(buf, size, "%lluns", ns);
 	else if (ns < 10000000)
-		snprintf(buf, size, "%.1fus", ns / 1e3);
+		snprintf(buf, size, "%llu.%lluus", (ns + 50) / 1000, (ns + 50) / 100 % 10);
 	else
-		snprintf(buf, size, "%.1fms", ns / 1e6);
+		snprintf(buf, size, "%llu.%llums", (ns + 50000) / 1000000, (ns + 50000) / 100000 % 10);
 }
 
 static const char *col_title(struct tui *t, int c)
@@ -307,55 +319,172 @@ static const char *col_title(struct tui *t, int c)
 	return base[c];
 }
 
+/*
+ * Screen lines go through a cache of what each line holds: a line whose
+ * text and attributes did not change is not handed to curses again, so a
+ * refresh touches (and curses compares and writes) only the changed lines.
+ * Any other drawing (help, prompts, guest list, a key) drops the cache.
+ */
+struct seg {
+	attr_t attr;
+	int x;
+	const char *text;
+};
+
+static void cache_drop(struct tui *t)
+{
+	free(t->lines);
+	t->lines = NULL;
+	t->nlines = 0;
+}
+
+/* the cache entry of line y, or NULL when y is off screen */
+static struct cline *cline(struct tui *t, int y)
+{
+	if (y < 0 || y >= LINES)
+		return NULL;
+	if (t->nlines != LINES) {
+		cache_drop(t);
+		t->lines = calloc(LINES, sizeof(*t->lines));
+		if (!t->lines) {
+			endwin();
+			exit(1);
+		}
+		t->nlines = LINES;
+	}
+	return &t->lines[y];
+}
+
+static void put_line(struct tui *t, int y, const struct seg *sg, int n)
+{
+	struct cline *cl = cline(t, y);
+	char key[sizeof(cl->text)];
+	size_t k = 0;
+
+	if (!cl)
+		return;
+	key[0] = '\0';
+	for (int i = 0; i < n && k < sizeof(key); i++)
+		k += snprintf(key + k, sizeof(key) - k, "%lx:%d:%s\n", (unsigned long)sg[i].attr,
+			      sg[i].x, sg[i].text);
+	if (cl->valid && !cl->single && !strcmp(cl->text, key))
+		return;
+	cl->valid = true;
+	cl->single = false;
+	snprintf(cl->text, sizeof(cl->text), "%s", key);
+	move(y, 0);
+	clrtoeol();
+	for (int i = 0; i < n; i++) {
+		if (sg[i].x >= COLS)
+			continue;
+		attrset(sg[i].attr);
+		mvaddnstr(y, sg[i].x, sg[i].text, COLS - sg[i].x);
+	}
+	attrset(A_NORMAL);
+}
+
+/*
+ * A line of one attribute from column 0.  When the cache holds such a line
+ * with the same attribute, only the span from the first to the last changed
+ * column goes to curses (the digits that moved), not the whole line.
+ */
+static void put_text(struct tui *t, int y, attr_t attr, const char *text)
+{
+	struct cline *cl = cline(t, y);
+	size_t on, nn, f, l;
+
+	if (!cl)
+		return;
+	nn = strnlen(text, sizeof(cl->text) - 1);
+	if (!cl->valid || !cl->single || cl->attr != attr) {
+		struct seg sg = { attr, 0, text };
+
+		put_line(t, y, &sg, 1);
+		cl->single = true;
+		cl->attr = attr;
+		memcpy(cl->text, text, nn);
+		cl->text[nn] = '\0';
+		return;
+	}
+	on = strlen(cl->text);
+	for (f = 0; f < on && f < nn && cl->text[f] == text[f]; f++)
+		;
+	for (l = on > nn ? on : nn; l > f; l--) {
+		char a = l - 1 < on ? cl->text[l - 1] : ' ', b = l - 1 < nn ? text[l - 1] : ' ';
+
+		if (a != b)
+			break;
+	}
+	if (l > f && (int)f < COLS) {
+		attrset(attr);
+		move(y, (int)f);
+		for (size_t i = f; i < l && (int)i < COLS; i++)
+			addch(i < nn ? (unsigned char)text[i] : ' ');
+		attrset(A_NORMAL);
+	}
+	memcpy(cl->text, text, nn);
+	cl->text[nn] = '\0';
+}
+
 static void header(struct tui *t, const struct ks_snapshot *cur)
 {
 	struct ks_opts *o = t->ctx->o;
-	char buf[256];
-	int dead = 0, nvm = 0;
+	char title[256], info[256], l1[256], drops[256];
+	struct seg sg[2];
+	int dead = 0, nvm = 0, n = 0;
 
 	for (size_t i = 0; i < cur->nvms; i++) {
 		nvm++;
 		dead += !cur->vms[i].alive;
 	}
 	if (o->guest)
-		snprintf(buf, sizeof(buf), "kvmstat-la - guest %s", o->guest);
+		snprintf(title, sizeof(title), "kvmstat-la - guest %s", o->guest);
 	else if (o->npids)
-		snprintf(buf, sizeof(buf), "kvmstat-la - pid %d%s", o->pids[0], o->npids > 1 ? ",..." : "");
+		snprintf(title, sizeof(title), "kvmstat-la - pid %d%s", o->pids[0],
+			 o->npids > 1 ? ",..." : "");
 	else
-		snprintf(buf, sizeof(buf), "kvmstat-la - summary");
-	attron(A_BOLD);
-	mvprintw(0, 0, "%s", buf);
-	attroff(A_BOLD);
-	printw("   [%s view, provider %s, profile %s, %.1f s]", view_name[t->view],
-	       t->ctx->prov->name, t->ctx->prof.name, o->interval);
+		snprintf(title, sizeof(title), "kvmstat-la - summary");
+	snprintf(info, sizeof(info), "   [%s view, provider %s, profile %s, %.1f s]", view_name[t->view],
+		 t->ctx->prov->name, t->ctx->prof.name, o->interval);
+	sg[0] = (struct seg){ A_BOLD, 0, title };
+	sg[1] = (struct seg){ A_NORMAL, (int)strlen(title), info };
+	put_line(t, 0, sg, 2);
+
 	if ((o->guest || o->npids) && nvm && dead == nvm) {
-		attron(A_REVERSE);
-		mvprintw(1, 0, "Guest is DEAD%s", o->guest ? " - waiting for it to come back (by name)" : "");
-		attroff(A_REVERSE);
+		snprintf(l1, sizeof(l1), "Guest is DEAD%s",
+			 o->guest ? " - waiting for it to come back (by name)" : "");
+		sg[n++] = (struct seg){ A_REVERSE, 0, l1 };
 	} else if (o->have_filter) {
-		mvprintw(1, 0, "regex filter: %s", o->filter_str);
+		snprintf(l1, sizeof(l1), "regex filter: %s", o->filter_str);
+		sg[n++] = (struct seg){ A_NORMAL, 0, l1 };
 	}
 	if (cur->drops[KS_DROP_COUNT] || cur->drops[KS_DROP_LAT] || cur->drops[KS_DROP_THREAD] ||
-	    cur->drops[KS_DROP_READ])
-		mvprintw(1, 50, "DROPPED updates: counts %llu latency %llu threads %llu reads %llu",
+	    cur->drops[KS_DROP_READ]) {
+		snprintf(drops, sizeof(drops),
+			 "DROPPED updates: counts %llu latency %llu threads %llu reads %llu",
 			 cur->drops[KS_DROP_COUNT], cur->drops[KS_DROP_LAT],
 			 cur->drops[KS_DROP_THREAD], cur->drops[KS_DROP_READ]);
-	if (t->msg[0])
-		mvprintw(LINES - 1, 0, "%s", t->msg);
+		sg[n++] = (struct seg){ A_NORMAL, 50, drops };
+	}
+	put_line(t, 1, sg, n);
 }
 
 static void draw(struct tui *t, const struct ks_snapshot *cur, const struct ks_snapshot *prev)
 {
 	static const int width[NCOLS] = { 40, 8, 12, 8, 10, 9, 9, 9 };
 	unsigned long long sum = 0, dsum = 0;
+	char line[512];
+	size_t k = 0;
 	int y = 3;
 
-	erase();
+	if (t->full) {
+		cache_drop(t);
+		erase();
+		t->full = false;
+	}
 	build_rows(t, cur, prev);
 	sort_rows(t);
 	header(t, cur);
-	attron(A_BOLD);
-	move(2, 0);
 	for (int c = 0; c < NCOLS; c++) {
 		char title[32];
 
@@ -363,9 +492,9 @@ static void draw(struct tui *t, const struct ks_snapshot *cur, const struct ks_s
 			continue;
 		snprintf(title, sizeof(title), "%s%s", col_title(t, c),
 			 c == t->sort_col ? (t->sort_desc ? "v" : "^") : "");
-		printw(c == 0 ? "%-*s" : "%*s", width[c], title);
+		k += snprintf(line + k, sizeof(line) - k, c == 0 ? "%-*s" : "%*s", width[c], title);
 	}
-	attroff(A_BOLD);
+	put_text(t, 2, A_BOLD, line);
 	for (size_t i = 0; i < t->nrows; i++)
 		if (!t->rows[i].child) {
 			sum += t->rows[i].total;
@@ -373,29 +502,40 @@ static void draw(struct tui *t, const struct ks_snapshot *cur, const struct ks_s
 		}
 	for (size_t i = 0; i < t->nrows && y < LINES - 2; i++, y++) {
 		struct row *r = &t->rows[i];
-		char a[16], b[16], c[16];
-		unsigned long long parent_total = r->child ? t->rows[i].total : sum;
+		char a[32], b[32], c[32];
+		unsigned long long pct;
 
-		(void)parent_total;
 		fmt_ns(a, sizeof(a), r->p50);
 		fmt_ns(b, sizeof(b), r->p99);
 		fmt_ns(c, sizeof(c), r->max);
-		move(y, 0);
-		printw("%-40.40s", r->label);
+		k = snprintf(line, sizeof(line), "%-40.40s", r->label);
 		if (t->view != V_EVENTS)
-			printw("%8s", r->label2);
-		printw("%12llu%8.1f%10.0f%9s%9s%9s", r->total, sum ? 100.0 * r->total / sum : 0.0,
-		       r->rate, a, b, c);
+			k += snprintf(line + k, sizeof(line) - k, "%8s", r->label2);
+		pct = sum ? (r->total * 1000 + sum / 2) / sum : 0;	/* tenths of a percent */
+		snprintf(line + k, sizeof(line) - k, "%12llu%6llu.%llu%10llu%9s%9s%9s", r->total,
+			 pct / 10, pct % 10, (unsigned long long)(r->rate + 0.5), a, b, c);
+		put_text(t, y, A_NORMAL, line);
 	}
 	if (y < LINES - 1) {
-		attron(A_BOLD);
-		mvprintw(y, 0, "%-40s", "Total");
+		k = snprintf(line, sizeof(line), "%-40s", "Total");
 		if (t->view != V_EVENTS)
-			printw("%8s", "");
-		printw("%12llu%8s%10.0f", sum, "",
-		       prev && cur->t > prev->t ? dsum / (cur->t - prev->t) : 0.0);
-		attroff(A_BOLD);
+			k += snprintf(line + k, sizeof(line) - k, "%8s", "");
+		snprintf(line + k, sizeof(line) - k, "%12llu%8s%10llu", sum, "",
+			 prev && cur->t > prev->t ?
+			 (unsigned long long)(dsum / (cur->t - prev->t) + 0.5) : 0ULL);
+		put_text(t, y++, A_BOLD, line);
 	}
+	/* lines the last frame used below this one */
+	for (; y < LINES - 1; y++)
+		put_line(t, y, NULL, 0);
+	/*
+	 * The bottom line always holds text (a message, else the key hint):
+	 * curses' update looks for a blank bottom to clear with one sequence
+	 * and compares every blank line from the bottom up, in both screen
+	 * images, on every refresh; a non-blank last line ends that at once.
+	 */
+	put_text(t, LINES - 1, A_NORMAL, t->msg[0] ? t->msg :
+		 "h help  q quit  v view  x reasons  f filter  g guest  p pid  r reset  1-8 sort");
 	refresh();
 }
 
@@ -573,7 +713,8 @@ static void handle_key(struct tui *t, int ch, struct ks_snapshot *cur)
 
 int ks_tui_run(struct ks_ctx *ctx)
 {
-	struct tui t = { .ctx = ctx, .view = V_EVENTS, .sort_col = 4, .sort_desc = true };
+	struct tui t = { .ctx = ctx, .view = V_EVENTS, .sort_col = 4, .sort_desc = true,
+			 .full = true };
 	struct ks_snapshot prev, cur;
 	double first = 0.25;	/* kvm_stat: a quick first refresh */
 	int rc = 0;
@@ -593,6 +734,14 @@ int ks_tui_run(struct ks_ctx *ctx)
 	keypad(stdscr, TRUE);
 	/* no typeahead poll between output chunks: one write per redraw */
 	typeahead(-1);
+	/*
+	 * ncurses 6.4 flushes its output after every cursor move until the
+	 * screen has once been left and resumed (_endwin stays "initial"):
+	 * twenty-odd write()s per refresh instead of one.  Leave and resume
+	 * once, before the first frame.
+	 */
+	endwin();
+	refresh();
 	ks_snapshot_copy(&cur, &prev);
 	draw(&t, &cur, NULL);
 	while (!ks_stopping()) {
@@ -600,10 +749,15 @@ int ks_tui_run(struct ks_ctx *ctx)
 		double due = cur.t + wait;	/* from the last sample, not the one before */
 		int ch;
 
-		timeout((int)((due - ks_now()) * 1000) > 0 ? (int)((due - ks_now()) * 1000) : 0);
+		double left_ms = (due - ks_now()) * 1000;
+
+		/* whole ms, rounded up: one wake-up per refresh, not a spin to the due time */
+		timeout(left_ms > 0 ? (int)left_ms + 1 : 0);
 		ch = getch();
 		if (ch == 'q')
 			break;
+		if (ch != ERR)
+			t.full = true;	/* keys, prompts and help draw over the screen */
 		if (ch != ERR && ch != KEY_RESIZE) {
 			if (t.help) {
 				t.help = false;
@@ -640,6 +794,7 @@ int ks_tui_run(struct ks_ctx *ctx)
 			draw(&t, &cur, &prev);
 	}
 	endwin();
+	cache_drop(&t);
 	free(t.rows);
 	ks_snapshot_free(&prev);
 	ks_snapshot_free(&cur);
