@@ -36,36 +36,9 @@ void ks_snapshot_free(struct ks_snapshot *s)
 	memset(s, 0, sizeof(*s));
 }
 
-void ks_snapshot_clear(struct ks_snapshot *s)
-{
-	s->ncounts = s->nlats = 0;
-	free(s->vms);
-	s->vms = NULL;
-	s->nvms = 0;
-	memset(s->drops, 0, sizeof(s->drops));
-}
-
-void ks_snapshot_copy(struct ks_snapshot *dst, const struct ks_snapshot *src)
-{
-	ks_snapshot_free(dst);
-	*dst = *src;
-	dst->counts = malloc((src->ncounts ? src->ncounts : 1) * sizeof(*src->counts));
-	dst->lats = malloc((src->nlats ? src->nlats : 1) * sizeof(*src->lats));
-	dst->vms = malloc((src->nvms ? src->nvms : 1) * sizeof(*src->vms));
-	if (!dst->counts || !dst->lats || !dst->vms) {
-		fprintf(stderr, "kvmstat-la: out of memory\n");
-		exit(1);
-	}
-	memcpy(dst->counts, src->counts, src->ncounts * sizeof(*src->counts));
-	memcpy(dst->lats, src->lats, src->nlats * sizeof(*src->lats));
-	memcpy(dst->vms, src->vms, src->nvms * sizeof(*src->vms));
-	dst->capcounts = src->ncounts ? src->ncounts : 1;
-	dst->caplats = src->nlats ? src->nlats : 1;
-}
-
 static void *grow(void *p, size_t *cap, size_t need, size_t elem)
 {
-	if (need <= *cap)
+	if (need <= *cap && p)
 		return p;
 	*cap = *cap ? *cap * 2 : 64;
 	if (*cap < need)
@@ -76,6 +49,29 @@ static void *grow(void *p, size_t *cap, size_t need, size_t elem)
 		exit(1);
 	}
 	return p;
+}
+
+/* emptied for the next sample; the buffers stay (a refresh allocates nothing) */
+void ks_snapshot_clear(struct ks_snapshot *s)
+{
+	s->ncounts = s->nlats = s->nvms = 0;
+	memset(s->drops, 0, sizeof(s->drops));
+}
+
+void ks_snapshot_copy(struct ks_snapshot *dst, const struct ks_snapshot *src)
+{
+	struct ks_snapshot keep = *dst;
+
+	*dst = *src;
+	dst->counts = grow(keep.counts, &keep.capcounts, src->ncounts, sizeof(*src->counts));
+	dst->lats = grow(keep.lats, &keep.caplats, src->nlats, sizeof(*src->lats));
+	dst->vms = grow(keep.vms, &keep.capvms, src->nvms, sizeof(*src->vms));
+	dst->capcounts = keep.capcounts;
+	dst->caplats = keep.caplats;
+	dst->capvms = keep.capvms;
+	memcpy(dst->counts, src->counts, src->ncounts * sizeof(*src->counts));
+	memcpy(dst->lats, src->lats, src->nlats * sizeof(*src->lats));
+	memcpy(dst->vms, src->vms, src->nvms * sizeof(*src->vms));
 }
 
 void ks_count_add(struct ks_snapshot *s, int pid, int vcpu, int event,
@@ -157,12 +153,40 @@ static int cmp_vm(const void *a, const void *b)
 	return x->pid < y->pid ? -1 : x->pid > y->pid;
 }
 
+/*
+ * Sort in place: insertion sort for the usual few dozen entries (providers
+ * hand them over in a stable, nearly sorted order; no allocation), qsort
+ * beyond that.
+ */
+static void sort_small(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+	char *a = base, tmp[sizeof(struct ks_lat) > sizeof(struct ks_vm) ?
+			     sizeof(struct ks_lat) : sizeof(struct ks_vm)];
+
+	if (n > 64 || size > sizeof(tmp)) {
+		qsort(base, n, size, cmp);
+		return;
+	}
+	for (size_t i = 1; i < n; i++) {
+		size_t j = i;
+
+		if (cmp(a + (j - 1) * size, a + i * size) <= 0)
+			continue;
+		memcpy(tmp, a + i * size, size);
+		while (j > 0 && cmp(a + (j - 1) * size, tmp) > 0) {
+			memcpy(a + j * size, a + (j - 1) * size, size);
+			j--;
+		}
+		memcpy(a + j * size, tmp, size);
+	}
+}
+
 /* merge duplicates after sorting */
 static void merge_counts(struct ks_snapshot *s)
 {
 	size_t w = 0;
 
-	qsort(s->counts, s->ncounts, sizeof(*s->counts), cmp_count);
+	sort_small(s->counts, s->ncounts, sizeof(*s->counts), cmp_count);
 	for (size_t i = 0; i < s->ncounts; i++) {
 		if (w && !cmp_count(&s->counts[w - 1], &s->counts[i]))
 			s->counts[w - 1].count += s->counts[i].count;
@@ -170,7 +194,7 @@ static void merge_counts(struct ks_snapshot *s)
 			s->counts[w++] = s->counts[i];
 	}
 	s->ncounts = w;
-	qsort(s->lats, s->nlats, sizeof(*s->lats), cmp_lat);
+	sort_small(s->lats, s->nlats, sizeof(*s->lats), cmp_lat);
 }
 
 /* ---- VM discovery ---- */
@@ -207,6 +231,34 @@ static bool vm_alive(struct ks_vm *vm)
 	if (vm->pidfd < 0)
 		return kvmla_proc_alive(vm->pid);
 	return poll(&p, 1, 0) == 0;
+}
+
+/* every live VM's pidfd in one poll(): readable = the process has exited */
+static void vms_alive(struct ks_ctx *ctx)
+{
+	struct pollfd p[64];
+	size_t idx[64];
+
+	for (size_t i = 0; i < ctx->nvms;) {
+		int n = 0;
+
+		for (; i < ctx->nvms && n < 64; i++) {
+			struct ks_vm *vm = &ctx->vms[i];
+
+			if (!vm->alive)
+				continue;
+			if (vm->pidfd < 0) {
+				vm->alive = kvmla_proc_alive(vm->pid);
+				continue;
+			}
+			p[n] = (struct pollfd){ .fd = vm->pidfd, .events = POLLIN };
+			idx[n++] = i;
+		}
+		if (n && poll(p, n, 0) > 0)
+			for (int k = 0; k < n; k++)
+				if (p[k].revents)
+					ctx->vms[idx[k]].alive = false;
+	}
 }
 
 static void vm_threads(struct ks_vm *vm)
@@ -337,16 +389,11 @@ void ks_snapshot_finish(struct ks_ctx *ctx, struct ks_snapshot *s)
 
 			vm_threads(vm);
 		}
-	free(s->vms);
+	s->vms = grow(s->vms, &s->capvms, ctx->nvms, sizeof(*s->vms));
 	s->nvms = ctx->nvms;
-	s->vms = malloc((ctx->nvms ? ctx->nvms : 1) * sizeof(*s->vms));
-	if (!s->vms)
-		exit(1);
 	memcpy(s->vms, ctx->vms, ctx->nvms * sizeof(*s->vms));
-	qsort(s->vms, s->nvms, sizeof(*s->vms), cmp_vm);
-	for (size_t i = 0; i < ctx->nvms; i++)
-		if (ctx->vms[i].alive && !vm_alive(&ctx->vms[i]))
-			ctx->vms[i].alive = false;
+	sort_small(s->vms, s->nvms, sizeof(*s->vms), cmp_vm);
+	vms_alive(ctx);
 	for (size_t i = 0; i < s->nvms; i++) {
 		const struct ks_vm *vm = vm_find(ctx, s->vms[i].pid);
 

@@ -98,7 +98,7 @@ struct ks_snapshot {
 	struct ks_lat *lats;
 	size_t nlats, caplats;
 	struct ks_vm *vms;
-	size_t nvms;
+	size_t nvms, capvms;
 	unsigned long long drops[KS_DROP_SLOTS];
 	bool has_reasons;		/* provider splits by reason */
 	bool has_latency;

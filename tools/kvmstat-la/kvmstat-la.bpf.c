@@ -66,8 +66,25 @@ struct {
 } threads SEC(".maps");
 
 /* CPU-striped fast tables; sizes set by userspace before load */
-const volatile __u32 cs_slots = 1;	/* count slots per CPU, a power of 2 */
-const volatile __u32 ls_slots = 1;	/* latency slots per CPU, a power of 2 */
+const volatile __u32 cs_slots = 1;	/* count slots per CPU */
+const volatile __u32 ls_slots = 1;	/* latency slots per CPU */
+const volatile __u32 ci_slots = 1;	/* count index entries per CPU, a power of 2 */
+const volatile __u32 li_slots = 1;	/* latency index entries per CPU, a power of 2 */
+
+/* per-CPU indexes: key hash -> slot + 1 in the CPU's stripe (0: free) */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} cindex SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} lindex SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -94,7 +111,7 @@ struct {
 	__type(value, struct ks_meta);
 } meta SEC(".maps");
 
-/* the key is stored before the count that makes a slot live (x86 TSO) */
+/* a slot is written before the claimed count that exposes it (x86 TSO) */
 #define ks_barrier() asm volatile("" ::: "memory")
 
 /* zero value used to insert new histogram entries */
@@ -156,43 +173,70 @@ static __always_inline void hist_add(struct ks_lat_val *v, __u64 ns)
 		v->max_ns = ns;
 }
 
+/*
+ * The slot of key k in this CPU's stripe: found through the CPU's index, or
+ * the stripe's next free slot, claimed for k (*fresh).  NULL: not in the
+ * fast table (index chain or stripe full) - the caller spills to the hash.
+ */
+static __always_inline void *fast_slot(void *table, void *index, __u32 cpu, __u32 nslots,
+				       __u32 nidx, __u64 *claimed, __u32 h, const void *k,
+				       bool *fresh)
+{
+	for (int i = 0; i < KS_PROBES; i++) {
+		__u32 ii = cpu * nidx + ((h + i) & (nidx - 1));
+		__u32 *e = bpf_map_lookup_elem(index, &ii);
+		__u32 si;
+		void *sl;
+
+		if (!e)
+			return NULL;
+		if (!*e) {
+			__u32 n = (__u32)*claimed;
+
+			if (n >= nslots)
+				return NULL;
+			si = cpu * nslots + n;
+			sl = bpf_map_lookup_elem(table, &si);
+			if (!sl)
+				return NULL;
+			*e = n + 1;
+			*fresh = true;
+			return sl;
+		}
+		si = cpu * nslots + *e - 1;
+		sl = bpf_map_lookup_elem(table, &si);
+		if (sl && key_eq(sl, k))	/* the key leads both slot types */
+			return sl;
+	}
+	return NULL;
+}
+
 static __always_inline void lat_add(__u32 pid, __u32 tid, __s32 vcpu, __u32 kind, __u64 reason,
 				    __u64 ns)
 {
 	struct ks_lat_key k = { .pid = pid, .tid = tid, .vcpu = vcpu, .kind = kind, .reason = reason };
-	__u32 base = bpf_get_smp_processor_id() * ls_slots;
-	__u32 h = key_hash(pid, tid, kind, reason);
+	__u32 cpu = bpf_get_smp_processor_id();
+	struct ks_meta *m = bpf_map_lookup_elem(&meta, &cpu);
+	struct ks_lslot *sl;
 	struct ks_lat_val *v;
+	bool fresh = false;
 
-	for (int i = 0; i < KS_PROBES; i++) {
-		__u32 idx = base + ((h + i) & (ls_slots - 1));
-		struct ks_lslot *sl = bpf_map_lookup_elem(&lslots, &idx);
-
-		if (!sl)
-			break;
-		if (!sl->v.count) {
-			struct ks_meta *m;
-
+	if (!m)
+		return;
+	sl = fast_slot(&lslots, &lindex, cpu, ls_slots, li_slots, &m->lclaimed,
+		       key_hash(pid, tid, kind, reason), &k, &fresh);
+	if (sl) {
+		if (fresh) {
 			sl->key = k;
-			ks_barrier();
 			hist_add(&sl->v, ns);
 			ks_barrier();
-			m = my_meta();
-			if (m)
-				m->lclaimed += 1;
+			m->lclaimed += 1;	/* exposes the complete slot */
 			return;
 		}
-		if (key_eq(&sl->key, &k)) {
-			hist_add(&sl->v, ns);
-			return;
-		}
+		hist_add(&sl->v, ns);
+		return;
 	}
-	{
-		struct ks_meta *m = my_meta();
-
-		if (m)
-			m->lspill += 1;
-	}
+	m->lspill += 1;
 	v = bpf_map_lookup_elem(&lat, &k);
 	if (!v) {
 		/* EEXIST from a concurrent insert is fine: look up again */
@@ -209,40 +253,29 @@ static __always_inline void lat_add(__u32 pid, __u32 tid, __s32 vcpu, __u32 kind
 static __always_inline void count_add(__u32 pid, __u32 tid, __s32 vcpu, __u32 event, __u64 reason)
 {
 	struct ks_count_key k = { .pid = pid, .tid = tid, .vcpu = vcpu, .event = event, .reason = reason };
-	__u32 base = bpf_get_smp_processor_id() * cs_slots;
-	__u32 h = key_hash(pid, tid, event, reason);
+	__u32 cpu = bpf_get_smp_processor_id();
+	struct ks_meta *m = bpf_map_lookup_elem(&meta, &cpu);
 	static const __u64 one = 1;
+	struct ks_cslot *sl;
+	bool fresh = false;
 	__u64 *v;
 
-	for (int i = 0; i < KS_PROBES; i++) {
-		__u32 idx = base + ((h + i) & (cs_slots - 1));
-		struct ks_cslot *sl = bpf_map_lookup_elem(&cslots, &idx);
-
-		if (!sl)
-			break;
-		if (!sl->count) {
-			struct ks_meta *m;
-
+	if (!m)
+		return;
+	sl = fast_slot(&cslots, &cindex, cpu, cs_slots, ci_slots, &m->cclaimed,
+		       key_hash(pid, tid, event, reason), &k, &fresh);
+	if (sl) {
+		if (fresh) {
 			sl->key = k;
-			ks_barrier();
 			sl->count = 1;
 			ks_barrier();
-			m = my_meta();
-			if (m)
-				m->cclaimed += 1;
+			m->cclaimed += 1;	/* exposes the complete slot */
 			return;
 		}
-		if (key_eq(&sl->key, &k)) {
-			sl->count += 1;
-			return;
-		}
+		sl->count += 1;
+		return;
 	}
-	{
-		struct ks_meta *m = my_meta();
-
-		if (m)
-			m->cspill += 1;
-	}
+	m->cspill += 1;
 	v = bpf_map_lookup_elem(&counts, &k);
 	if (v) {
 		*v += 1;

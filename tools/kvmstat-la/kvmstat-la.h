@@ -87,10 +87,12 @@ struct ks_lat_val {
 
 /*
  * The fast path: CPU-striped, mmapable arrays (stripe = CPU id, so each
- * stripe has one writer) used as small open-addressed tables; the per-CPU
- * hashes above take what does not fit.  Userspace reads the stripes through
- * mmap, with no syscall.  A slot is live once count is non-zero; its key is
- * written first.
+ * stripe has one writer).  A stripe's slots are handed out in order, so its
+ * live slots are always the first ks_meta.cclaimed (lclaimed) ones; a
+ * per-CPU open-addressed index (hash -> slot + 1, never mmapped) finds a
+ * key's slot.  The per-CPU hashes above take what does not fit.  Userspace
+ * reads the live prefix of each stripe through mmap, with no syscall.  A
+ * slot is complete before the claimed count that exposes it moves.
  */
 #define KS_PROBES 4		/* linear probing depth */
 
@@ -105,14 +107,14 @@ struct ks_lslot {
 };
 
 /*
- * Per-CPU bookkeeping of the fast tables, one 64-byte stripe per CPU,
- * mmapped like them: userspace re-scans a table stripe only when its
- * claimed count moved, and reads the per-CPU hashes only when something
- * spilled into them.  Single writer per stripe (the CPU's programs).
+ * Per-CPU bookkeeping of the fast tables, one 64-byte entry per CPU,
+ * mmapped like them: how many slots of the CPU's stripes are live, and
+ * whether anything spilled into the per-CPU hashes (userspace reads those
+ * only then).  Single writer per entry (the CPU's programs).
  */
 struct ks_meta {
-	__u64 cclaimed;		/* count slots made live in this stripe */
-	__u64 lclaimed;		/* latency slots made live */
+	__u64 cclaimed;		/* count slots live in this stripe: 0 .. cclaimed-1 */
+	__u64 lclaimed;		/* latency slots live */
 	__u64 cspill;		/* count updates that went to the hash */
 	__u64 lspill;		/* latency updates that went to the hash */
 	__u64 drops[KS_DROP_SLOTS];

@@ -14,13 +14,6 @@
 #include "collect.h"
 #include "kvmstat-la.skel.h"
 
-/* The live slots of one CPU's stripe as of its last full scan. */
-struct stripe {
-	__u64 claimed;		/* ks_meta claimed count seen then */
-	__u32 *idx;		/* live slot indexes (absolute) */
-	size_t n, cap;
-};
-
 struct bpf_data {
 	struct kvmstat_la_bpf *skel;
 	struct bpf_link **links;
@@ -33,7 +26,6 @@ struct bpf_data {
 	struct ks_lslot *lmap;
 	struct ks_meta *meta;	/* mmapped, one per CPU */
 	size_t cmap_sz, lmap_sz, meta_sz;
-	struct stripe *cst, *lst;	/* what each stripe held at the last scan */
 	int npids_set;
 };
 
@@ -86,15 +78,19 @@ static int try_load(struct ks_ctx *ctx, struct bpf_data *d, bool btf)
 	s->rodata->do_latency = !ctx->o->no_latency;
 	d->cs = d->ncpus <= 8 ? 4096 : d->ncpus <= 32 ? 1024 : 256;
 	d->ls = d->ncpus <= 8 ? 256 : d->ncpus <= 32 ? 64 : 16;
-	s->rodata->cs_slots = d->cs;
-	s->rodata->ls_slots = d->ls;
 	if (getenv("KVMSTAT_LA_TINY_MAPS")) {
 		/* tests: tables too small, so that drops happen and are counted */
 		d->cs = d->ls = 1;
-		s->rodata->cs_slots = s->rodata->ls_slots = 1;
 		bpf_map__set_max_entries(s->maps.counts, 2);
 		bpf_map__set_max_entries(s->maps.lat, 1);
 	}
+	/* the indexes: twice the slots (at most half full), a power of 2 */
+	s->rodata->cs_slots = d->cs;
+	s->rodata->ls_slots = d->ls;
+	s->rodata->ci_slots = 2 * d->cs;
+	s->rodata->li_slots = 2 * d->ls;
+	bpf_map__set_max_entries(s->maps.cindex, 2 * d->cs * d->ncpus);
+	bpf_map__set_max_entries(s->maps.lindex, 2 * d->ls * d->ncpus);
 	bpf_map__set_max_entries(s->maps.meta, d->ncpus);
 	bpf_map__set_max_entries(s->maps.cslots, d->cs * d->ncpus);
 	bpf_map__set_max_entries(s->maps.lslots, d->ls * d->ncpus);
@@ -181,10 +177,6 @@ static int bpf_open_all(struct ks_ctx *ctx)
 	d->cmap = map_mmap(d->skel->maps.cslots, &d->cmap_sz);
 	d->lmap = map_mmap(d->skel->maps.lslots, &d->lmap_sz);
 	d->meta = map_mmap(d->skel->maps.meta, &d->meta_sz);
-	d->cst = calloc(d->ncpus, sizeof(*d->cst));
-	d->lst = calloc(d->ncpus, sizeof(*d->lst));
-	if (!d->cst || !d->lst)
-		return -ENOMEM;
 	if (!d->cmap || !d->lmap || !d->meta) {
 		err = -errno;
 		ks_err(ctx->o, "cannot mmap the BPF count tables: %s", strerror(-err));
@@ -312,42 +304,10 @@ static void grow_kv(void **k, void **v, size_t *cap, size_t n, size_t ksz, size_
 		exit(1);
 }
 
-static bool cslot_live(const struct bpf_data *d, size_t i)
+/* live slots of a CPU's stripe: the first claimed ones (capped: a torn read) */
+static size_t live_slots(__u64 claimed, __u32 nslots)
 {
-	return *(const volatile __u64 *)&d->cmap[i].count != 0;
-}
-
-static bool lslot_live(const struct bpf_data *d, size_t i)
-{
-	return *(const volatile __u64 *)&d->lmap[i].v.count != 0;
-}
-
-/*
- * The live slots of one CPU's stripe.  Slots are never freed, so the list
- * from the last scan holds until the stripe's claimed count moves; only
- * then is the stripe scanned again.  claimed is read before the scan: a
- * slot made live meanwhile is found now and re-scanned for next time.
- */
-static const struct stripe *stripe_live(const struct bpf_data *d, struct stripe *st, __u64 claimed,
-					size_t base, size_t n,
-					bool (*live)(const struct bpf_data *, size_t))
-{
-	if (st->claimed == claimed)
-		return st;
-	st->n = 0;
-	for (size_t i = base; i < base + n; i++) {
-		if (!live(d, i))
-			continue;
-		if (st->n == st->cap) {
-			st->cap = st->cap ? st->cap * 2 : 64;
-			st->idx = realloc(st->idx, st->cap * sizeof(*st->idx));
-			if (!st->idx)
-				exit(1);
-		}
-		st->idx[st->n++] = (__u32)i;
-	}
-	st->claimed = claimed;
-	return st;
+	return claimed < nslots ? (size_t)claimed : nslots;
 }
 
 /* per-CPU hash -> (keys, ncpus values each): batched when the kernel can */
@@ -400,11 +360,10 @@ static int bpf_collect(struct ks_ctx *ctx, struct ks_snapshot *s)
 			       sizeof(__u64), &bk, &bv, &bcap);
 	/* the CPU-striped fast table, read through mmap: one entry per live slot */
 	for (int c = 0; c < d->ncpus; c++) {
-		const struct stripe *st = stripe_live(d, &d->cst[c], d->meta[c].cclaimed,
-						      (size_t)c * d->cs, d->cs, cslot_live);
+		size_t n = live_slots(d->meta[c].cclaimed, d->cs);
 
-		for (size_t j = 0; j < st->n; j++) {
-			const volatile struct ks_cslot *sl = &d->cmap[st->idx[j]];
+		for (size_t j = 0; j < n; j++) {
+			const volatile struct ks_cslot *sl = &d->cmap[(size_t)c * d->cs + j];
 
 			grow_kv(&bk, &bv, &bcap, nk, sizeof(struct ks_count_key),
 				sizeof(__u64) * d->ncpus);
@@ -438,11 +397,10 @@ static int bpf_collect(struct ks_ctx *ctx, struct ks_snapshot *s)
 		nl = read_hash(d, bpf_map__fd(d->skel->maps.lat), sizeof(struct ks_lat_key),
 			       sizeof(struct ks_lat_val), &lkk, &lvv, &lcap);
 	for (int c = 0; c < d->ncpus; c++) {
-		const struct stripe *st = stripe_live(d, &d->lst[c], d->meta[c].lclaimed,
-						      (size_t)c * d->ls, d->ls, lslot_live);
+		size_t n = live_slots(d->meta[c].lclaimed, d->ls);
 
-		for (size_t j = 0; j < st->n; j++) {
-			const struct ks_lslot *sl = &d->lmap[st->idx[j]];
+		for (size_t j = 0; j < n; j++) {
+			const struct ks_lslot *sl = &d->lmap[(size_t)c * d->ls + j];
 			struct ks_lat *l;
 
 			if (!ks_pid_selected(ctx, sl->key.pid))
@@ -500,12 +458,6 @@ static void bpf_close(struct ks_ctx *ctx)
 		munmap(d->lmap, d->lmap_sz);
 	if (d->meta)
 		munmap(d->meta, d->meta_sz);
-	for (int c = 0; d->cst && d->lst && c < d->ncpus; c++) {
-		free(d->cst[c].idx);
-		free(d->lst[c].idx);
-	}
-	free(d->cst);
-	free(d->lst);
 	free(d->links);
 	kvmstat_la_bpf__destroy(d->skel);
 	free(d);

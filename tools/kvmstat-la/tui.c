@@ -747,9 +747,8 @@ int ks_tui_run(struct ks_ctx *ctx)
 	while (!ks_stopping()) {
 		double wait = first ? first : ctx->o->interval;
 		double due = cur.t + wait;	/* from the last sample, not the one before */
-		int ch;
-
 		double left_ms = (due - ks_now()) * 1000;
+		int ch;
 
 		/* whole ms, rounded up: one wake-up per refresh, not a spin to the due time */
 		timeout(left_ms > 0 ? (int)left_ms + 1 : 0);
