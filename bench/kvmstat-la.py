@@ -7,10 +7,11 @@ For each tool (none, kvmstat-la TUI, bpftrace one-liner, kvm_stat 6.12 -t TUI)
 and each of REPS repetitions, in an order rotated every repetition (machine
 load drift cancels): the tool starts and attaches, then the workload
 (kvmla-vmm -m 1 -c 1 --loop, a PIO/MMIO-heavy mix at the highest exit rate it
-reaches) runs for WINDOW s.  Measured over the window:
-  - the tool's own CPU (schedstat on-CPU ns of all its threads; the
+reaches) runs for LEAD + WINDOW s.  Measured:
+  - over the last WINDOW s (the guest is running and the tool has found it):
+    the tool's own CPU (schedstat on-CPU ns of all its threads; the
     utime/stime of /proc/PID/stat tick at 10 ms, too coarse for < 1 ms/s);
-  - the workload's CPU (getrusage of the VMM and its VM children) per KVM_RUN
+  - over the whole run: the workload's CPU (getrusage of the VMM and its VM children) per KVM_RUN
     round trip (exits to userspace, from the VMM's own JSON count).
 imposed CPU/s = (workload CPU per round trip with the tool - without any
 tool in the same repetition; median over repetitions) x the no-tool round-trip rate: what the tool's probes add in
@@ -19,7 +20,13 @@ Before that, in a pass of its own (run-time stats cost two clock reads per
 program run, so they are off while CPU is measured): the probes' cost per
 event, BPF run_time_ns/run_cnt (BPF_ENABLE_STATS), kvmstat-la vs bpftrace.
 
-Env: BENCH_REPS (default 5), BENCH_WINDOW (s, default 5), BENCH_WARM (s, default 4),
+Also measured the same way: both tools in log mode (-l, stdout to
+/dev/null), and the floors from bench/floor.c (BENCH_FLOOR): a process that
+only wakes once a second, and an ncurses program that only rewrites
+FLOOR_LINES numbers a second.  kvm_stat's CPU over a floor's is the most any
+dashboard of that kind can show against kvm_stat on this machine.
+
+Env: BENCH_REPS (default 5), BENCH_WINDOW (s, default 5), BENCH_WARM (s, default 3),
 BENCH_VMS (default 1: one VM, one vCPU, leaving the other core to the tool).
 Not part of make check.
 """
@@ -43,7 +50,9 @@ V = os.path.join(TOP, "tests/vmm/kvmla-vmm")
 REPS = int(os.environ.get("BENCH_REPS", "5"))
 WINDOW = float(os.environ.get("BENCH_WINDOW", "5"))
 VMS = os.environ.get("BENCH_VMS", "1")
-WARM = float(os.environ.get("BENCH_WARM", "4"))
+WARM = float(os.environ.get("BENCH_WARM", "3"))
+LEAD = 2.0  # s of workload before the own-CPU window opens: the tool has found the guest
+FLOOR_LINES = 10  # the rows kvmstat-la's events view shows for this workload
 BPFTRACE = 'tracepoint:kvm:* { @[probe, pid, tid] = count(); } interval:s:1 { print(@); }'
 
 
@@ -141,13 +150,18 @@ class Tool:
         self.pid = None
 
 
-def workload(tmp, tag):
-    """run the workload for WINDOW s; (round trips, workload CPU s)"""
+def workload(tmp, tag, steady=None):
+    """run the workload for LEAD + WINDOW s, calling steady() after LEAD s
+    (the guest runs and the tool has found it); (round trips, workload CPU s)"""
     out = os.path.join(tmp, tag + ".vmm.json")
     r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
-    subprocess.run([V, "-m", VMS, "-c", "1", "-n", f"kbt{os.getpid()}", "--loop",
-                    "--duration", str(int(WINDOW * 1000)), "--json", out],
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    p = subprocess.Popen([V, "-m", VMS, "-c", "1", "-n", f"kbt{os.getpid()}", "--loop",
+                          "--duration", str(int((LEAD + WINDOW) * 1000)), "--json", out],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(LEAD)
+    if steady:
+        steady()
+    p.wait()
     r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
     try:
@@ -184,6 +198,16 @@ def main():
                            f"mount --bind {ci} /proc/cpuinfo && exec python3 {ks} -t -s 1"], True))
     else:
         print("note: kvm_stat not found (scripts/prepare-kernel.sh extracts the 6.12 tree)")
+    floor = os.environ.get("BENCH_FLOOR")
+    tools.append(Tool("ourslog", "kvmstat-la -l (BPF, log)", [T, "-s", "1", "-l"], False))
+    if ks:
+        tools.append(Tool("kvmstatlog", "kvm_stat 6.12 (-t -l, log)",
+                          ["unshare", "-m", "sh", "-c",
+                           f"mount --bind {ci} /proc/cpuinfo && exec python3 {ks} -t -s 1 -l"], False))
+    if floor and os.access(floor, os.X_OK):
+        tools.append(Tool("floorwake", "floor: wake only", [floor, "wake"], False))
+        tools.append(Tool("floornc", f"floor: ncurses {FLOOR_LINES} lines", [floor, "ncurses", str(FLOOR_LINES)],
+                          True))
     res = {t.name: {"own": [], "rt": [], "cpu_rt": [], "probe": [], "rep": []} for t in tools}
     # 1. probe cost per event, in its own pass: BPF run-time stats add two
     #    clock reads per program run, so they stay off while CPU is measured
@@ -220,11 +244,15 @@ def main():
             for t in order:
                 t.start(tmp)
                 time.sleep(WARM if t.argv else 0.5)
-                c0 = cpu_ns(t.pid) if t.pid else 0
-                w0 = time.monotonic()
-                n, wcpu = workload(tmp, f"{t.name}{rep}")
+                mark = {}
+
+                def steady(t=t, mark=mark):
+                    mark["c0"] = cpu_ns(t.pid) if t.pid else 0
+                    mark["w0"] = time.monotonic()
+                n, wcpu = workload(tmp, f"{t.name}{rep}", steady)
                 w1 = time.monotonic()
                 c1 = cpu_ns(t.pid) if t.pid else 0
+                c0, w0 = mark["c0"], mark["w0"]
                 if t.name == "kvmstat" and rep == 0 and "kvm_" not in t.screen():
                     print("note: kvm_stat screen: " + " ".join(t.screen().splitlines()[:3]))
                 t.stop()
@@ -265,6 +293,7 @@ def main():
         probe = f"{med(r['probe']):.1f}" if r["probe"] else "n/a"
         print(f"{t.label:<26}{own * 1e3:>15.3f}{imp_rt * 1e6:>+15.3f}{imp * 1e3:>14.3f}"
               f"{(own + imp) * 1e3:>12.3f}{probe:>13}")
+    own = {n: med(r["own"]) for n, r in res.items() if r["own"]}
     if "ours" in total:
         o = res["ours"]
         for n, lab in (("kvmstat", "kvm_stat"), ("bpftrace", "bpftrace")):
@@ -272,10 +301,20 @@ def main():
                 print(f"ratio {lab} / kvmstat-la: process CPU per refresh "
                       f"{med(res[n]['own']) / med(o['own']):.1f}x, total CPU/s "
                       f"{total[n] / total['ours']:.1f}x" + ("  (target >= 20x)" if n == "kvmstat" else ""))
-        if o["probe"]:
-            print(f"probe cost: kvmstat-la {med(o['probe']):.1f} ns/event (target <= 100)" +
-                  (f", bpftrace {med(res['bpftrace']['probe']):.1f} ns/event"
-                   if "bpftrace" in res and res["bpftrace"]["probe"] else ""))
+    if "kvmstatlog" in own and "ourslog" in own:
+        print(f"ratio kvm_stat -l / kvmstat-la -l: process CPU per refresh "
+              f"{own['kvmstatlog'] / own['ourslog']:.1f}x")
+    # the ceiling: what kvm_stat costs over what doing (almost) nothing costs
+    for n, lab, peer in (("floorwake", "a process that only wakes once per refresh", "kvmstatlog"),
+                         ("floornc", f"ncurses rewriting {FLOOR_LINES} lines", "kvmstat")):
+        if n in own and peer in own and own[n] > 0:
+            print(f"ceiling: {lab} costs {own[n] * 1e6:.0f} us/refresh here; kvm_stat"
+                  f"{' -l' if peer == 'kvmstatlog' else ''} / it = {own[peer] / own[n]:.1f}x "
+                  "(no dashboard of that kind can show more)")
+    if res["ours"]["probe"]:
+        print(f"probe cost: kvmstat-la {med(res['ours']['probe']):.1f} ns/event (target <= 100)" +
+              (f", bpftrace {med(res['bpftrace']['probe']):.1f} ns/event"
+               if "bpftrace" in res and res["bpftrace"]["probe"] else ""))
     return 0
 
 

@@ -407,6 +407,9 @@ int main(int argc, char **argv)
 		o.once = true;
 	if (!o.interval_set)
 		o.interval = o.once ? 1.0 : 3.0;
+	/* log lines hold counts only: no latency state machine in the probes */
+	if (o.log && !o.once && !o.json && !o.json_stream && !o.listen)
+		o.no_latency = true;
 	if (o.csv && !o.log) {
 		ks_err(&o, "-c/--csv needs -l or -L");
 		return 2;

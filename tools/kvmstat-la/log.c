@@ -22,6 +22,7 @@ static int *cols;
 static int ncols;
 static int lines;
 static char *line;		/* one log line */
+static int *widths;		/* text columns: the event name's width */
 static size_t line_cap;
 static unsigned long long *totals;	/* per-event totals: this sample, the previous one */
 
@@ -80,8 +81,13 @@ int ks_log_open(struct ks_ctx *ctx)
 	ks_snapshot_free(&s);
 	/* the line and the totals are allocated once: a write allocates nothing */
 	line_cap = 32;
-	for (int i = 0; i < ncols; i++)
-		line_cap += 22 + strlen(ctx->prof.ev[cols[i]].name);
+	widths = calloc(ncols + 1, sizeof(*widths));
+	if (!widths)
+		return -1;
+	for (int i = 0; i < ncols; i++) {
+		widths[i] = (int)strlen(ctx->prof.ev[cols[i]].name);
+		line_cap += 22 + widths[i];
+	}
 	line = malloc(line_cap);
 	totals = calloc(2 * (size_t)ctx->prof.nev + 2, sizeof(*totals));
 	if (!line || !totals)
@@ -195,7 +201,7 @@ int ks_log_write(struct ks_ctx *ctx, const struct ks_snapshot *cur, const struct
 		unsigned long long d = a[cols[i]] >= b[cols[i]] ? a[cols[i]] - b[cols[i]] : 0;
 
 		*p++ = csv ? ',' : ' ';
-		p = put_u64(p, d, csv ? 0 : (int)strlen(ctx->prof.ev[cols[i]].name));
+		p = put_u64(p, d, csv ? 0 : widths[i]);
 	}
 	*p++ = '\n';
 	write_line(line, (size_t)(p - line));
@@ -213,6 +219,8 @@ void ks_log_close(void)
 	ncols = 0;
 	free(line);
 	line = NULL;
+	free(widths);
+	widths = NULL;
 	free(totals);
 	totals = NULL;
 }
