@@ -25,20 +25,32 @@ static char *line;		/* one log line */
 static int *widths;		/* text columns: the event name's width */
 static size_t line_cap;
 static unsigned long long *totals;	/* per-event totals: this sample, the previous one */
+static char *hdr;		/* the header line */
 
+static void write_line(const char *p, size_t n);
+
+/* the header line, built once (ks_log_open) */
 static void header(struct ks_ctx *ctx)
 {
-	if (csv) {
-		fprintf(logf, "timestamp");
-		for (int i = 0; i < ncols; i++)
-			fprintf(logf, ",%s", ctx->prof.ev[cols[i]].name);
-		fprintf(logf, "\n");
-		return;
-	}
-	fprintf(logf, "%-19s", "time");
+	(void)ctx;
+	if (hdr)
+		write_line(hdr, strlen(hdr));
+}
+
+static int build_header(struct ks_ctx *ctx)
+{
+	size_t cap = 32, k;
+
 	for (int i = 0; i < ncols; i++)
-		fprintf(logf, " %s", ctx->prof.ev[cols[i]].name);
-	fprintf(logf, "\n");
+		cap += 2 + strlen(ctx->prof.ev[cols[i]].name);
+	hdr = malloc(cap);
+	if (!hdr)
+		return -1;
+	k = snprintf(hdr, cap, csv ? "timestamp" : "%-19s", "time");
+	for (int i = 0; i < ncols; i++)
+		k += snprintf(hdr + k, cap - k, "%c%s", csv ? ',' : ' ', ctx->prof.ev[cols[i]].name);
+	snprintf(hdr + k, cap - k, "\n");
+	return 0;
 }
 
 static int open_file(void)
@@ -90,7 +102,7 @@ int ks_log_open(struct ks_ctx *ctx)
 	}
 	line = malloc(line_cap);
 	totals = calloc(2 * (size_t)ctx->prof.nev + 2, sizeof(*totals));
-	if (!line || !totals)
+	if (!line || !totals || build_header(ctx))
 		return -1;
 	if (open_file()) {
 		ks_err(ctx->o, "cannot open log file %s", log_path);
@@ -98,7 +110,6 @@ int ks_log_open(struct ks_ctx *ctx)
 	}
 	if (file_empty() || !csv)
 		header(ctx);
-	fflush(logf);
 	lines = 0;
 	return 0;
 }
@@ -112,7 +123,6 @@ void ks_log_reopen(void)
 		return;
 	if (file_empty() && log_ctx)
 		header(log_ctx);
-	fflush(logf);
 	lines = 0;
 }
 
@@ -169,7 +179,6 @@ static void write_line(const char *p, size_t n)
 {
 	int fd = fileno(logf);
 
-	fflush(logf);	/* a header written through stdio goes first */
 	while (n) {
 		ssize_t w = write(fd, p, n);
 
@@ -219,6 +228,8 @@ void ks_log_close(void)
 	ncols = 0;
 	free(line);
 	line = NULL;
+	free(hdr);
+	hdr = NULL;
 	free(widths);
 	widths = NULL;
 	free(totals);

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
-# kvmstat-la live cases, part 2 (sourced by run.sh): log rotation, a VM dying
+# kvmstat-la live cases, part 2 (sourced by run.sh): log rotation, the text log, a VM dying
 # mid-refresh, OpenMetrics, KVM stats, and the TUI in tmux.
 
 until_ms() { # sleep until $1 ms after the VMM started
@@ -42,6 +42,26 @@ log_case() {
 		kt_pass log-rotate || kt_fail log-rotate "$why"
 }
 log_case
+
+# ---- -l: kvm_stat's text log: a header, again every 20 lines; time-stamped
+# lines as wide as the header (each count right-aligned under its name)
+log_text_case() {
+	"$T" -l -s 0.1 -n 25 -f "$EVS" >"$tmp/log.txt" 2>"$tmp/log.txt.err" ||
+		{ kt_fail log-text "rc=$?: $(head -c 200 "$tmp/log.txt.err")"; return; }
+	local why
+	why=$(awk 'NR == 1 || NR == 22 {
+			if ($1 != "time") { print "line " NR " is not the header"; bad = 1; exit 1 }
+			hdr = $0; next
+		}
+		NR == 2 && NF < 3 { print "no event columns"; bad = 1; exit 1 }
+		{
+			if (length($0) != length(hdr)) { print "line " NR " is " length($0) " wide, the header " length(hdr); bad = 1; exit 1 }
+			if ($1 !~ /^[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]$/ || $2 !~ /^[0-9][0-9]:[0-9][0-9]:[0-9][0-9]$/) { print "line " NR ": no time stamp"; bad = 1; exit 1 }
+		}
+		END { if (!bad && NR != 27) { print NR " lines, want 25 + 2 headers"; exit 1 } }' "$tmp/log.txt") &&
+		kt_pass log-text || kt_fail log-text "$why"
+}
+log_text_case
 
 # ---- a VM dies mid-refresh (SIGKILL): no crash, reported dead, both providers
 die_case() {
