@@ -40,7 +40,7 @@ static void *grow(void *p, size_t *cap, size_t need, size_t elem)
 {
 	if (need <= *cap && p)
 		return p;
-	*cap = *cap ? *cap * 2 : 64;
+	*cap = *cap ? *cap * 2 : 16;
 	if (*cap < need)
 		*cap = need;
 	p = realloc(p, *cap * elem);

@@ -383,10 +383,20 @@ static void put_line(struct tui *t, int y, const struct seg *sg, int n)
 	attrset(A_NORMAL);
 }
 
+/* every byte a column of its own (a multibyte VM name is not) */
+static bool ascii(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] >= 0x80)
+			return false;
+	return true;
+}
+
 /*
  * A line of one attribute from column 0.  When the cache holds such a line
  * with the same attribute, only the span from the first to the last changed
- * column goes to curses (the digits that moved), not the whole line.
+ * column goes to curses (the digits that moved), not the whole line; a line
+ * with multibyte text is rewritten whole.
  */
 static void put_text(struct tui *t, int y, attr_t attr, const char *text)
 {
@@ -396,7 +406,8 @@ static void put_text(struct tui *t, int y, attr_t attr, const char *text)
 	if (!cl)
 		return;
 	nn = strnlen(text, sizeof(cl->text) - 1);
-	if (!cl->valid || !cl->single || cl->attr != attr) {
+	if (!cl->valid || !cl->single || cl->attr != attr || !ascii(text, nn) ||
+	    !ascii(cl->text, strlen(cl->text))) {
 		struct seg sg = { attr, 0, text };
 
 		put_line(t, y, &sg, 1);
