@@ -153,6 +153,15 @@ static int cmp_vm(const void *a, const void *b)
 	return x->pid < y->pid ? -1 : x->pid > y->pid;
 }
 
+/* the newest sample becomes the previous one, buffers and all: no copy */
+void ks_snapshot_swap(struct ks_snapshot *a, struct ks_snapshot *b)
+{
+	struct ks_snapshot t = *a;
+
+	*a = *b;
+	*b = t;
+}
+
 /*
  * Sort in place: insertion sort for the usual few dozen entries (providers
  * hand them over in a stable, nearly sorted order; no allocation), qsort

@@ -162,6 +162,7 @@ bool ks_event_has_reasons(const struct ks_profile *p, int event);
 void ks_snapshot_init(struct ks_snapshot *s);
 void ks_snapshot_free(struct ks_snapshot *s);
 void ks_snapshot_copy(struct ks_snapshot *dst, const struct ks_snapshot *src);
+void ks_snapshot_swap(struct ks_snapshot *a, struct ks_snapshot *b);
 void ks_snapshot_clear(struct ks_snapshot *s);
 void ks_count_add(struct ks_snapshot *s, int pid, int vcpu, int event,
 		  unsigned long long reason, unsigned long long n);

@@ -317,7 +317,7 @@ static int run_loop(struct ks_ctx *ctx)
 		}
 		if (o->log)
 			ks_log_write(ctx, &cur, &prev);
-		ks_snapshot_copy(&prev, &cur);
+		ks_snapshot_swap(&prev, &cur);
 		if (o->count && ++n >= o->count)
 			break;
 	}

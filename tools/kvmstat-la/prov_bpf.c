@@ -25,6 +25,7 @@ struct bpf_data {
 	struct ks_cslot *cmap;	/* mmapped stripes */
 	struct ks_lslot *lmap;
 	struct ks_meta *meta;	/* mmapped, one per CPU */
+	size_t *clive;		/* per CPU: live count slots, read once per refresh */
 	size_t cmap_sz, lmap_sz, meta_sz;
 	int npids_set;
 };
@@ -177,6 +178,9 @@ static int bpf_open_all(struct ks_ctx *ctx)
 	d->cmap = map_mmap(d->skel->maps.cslots, &d->cmap_sz);
 	d->lmap = map_mmap(d->skel->maps.lslots, &d->lmap_sz);
 	d->meta = map_mmap(d->skel->maps.meta, &d->meta_sz);
+	d->clive = calloc(d->ncpus, sizeof(*d->clive));
+	if (!d->clive)
+		return -ENOMEM;
 	if (!d->cmap || !d->lmap || !d->meta) {
 		err = -errno;
 		ks_err(ctx->o, "cannot mmap the BPF count tables: %s", strerror(-err));
@@ -334,6 +338,13 @@ static size_t read_hash(struct bpf_data *d, int fd, size_t ksz, size_t vsz, void
 	return n;
 }
 
+static void add_count(struct ks_ctx *ctx, struct ks_snapshot *s, const struct ks_count_key *k,
+		      unsigned long long n)
+{
+	if (n && ks_pid_selected(ctx, k->pid))
+		ks_count_add(s, k->pid, vcpu_of(ctx, k->pid, k->tid, k->vcpu), k->event, k->reason, n);
+}
+
 static int bpf_collect(struct ks_ctx *ctx, struct ks_snapshot *s)
 {
 	struct bpf_data *d = ctx->pdata;
@@ -358,29 +369,23 @@ static int bpf_collect(struct ks_ctx *ctx, struct ks_snapshot *s)
 	if (cspill)
 		nk = read_hash(d, bpf_map__fd(d->skel->maps.counts), sizeof(struct ks_count_key),
 			       sizeof(__u64), &bk, &bv, &bcap);
-	/* the CPU-striped fast table, read through mmap: one entry per live slot */
-	for (int c = 0; c < d->ncpus; c++) {
-		size_t n = live_slots(d->meta[c].cclaimed, d->cs);
-
-		for (size_t j = 0; j < n; j++) {
-			const volatile struct ks_cslot *sl = &d->cmap[(size_t)c * d->cs + j];
-
-			grow_kv(&bk, &bv, &bcap, nk, sizeof(struct ks_count_key),
-				sizeof(__u64) * d->ncpus);
-			memcpy((struct ks_count_key *)bk + nk, (const void *)&sl->key,
-			       sizeof(struct ks_count_key));
-			memset((__u64 *)bv + nk * d->ncpus, 0, sizeof(__u64) * d->ncpus);
-			((__u64 *)bv)[nk * d->ncpus] = sl->count;
-			nk++;
-		}
-	}
-	/* tids learn their vCPU first */
+	/* tids learn their vCPU first (from every key that carried one) */
 	for (size_t i = 0; i < nk; i++) {
 		struct ks_count_key *k = (struct ks_count_key *)bk + i;
 
 		if (k->vcpu >= 0)
 			tid_learn(k->tid, k->vcpu);
 	}
+	for (int c = 0; c < d->ncpus; c++) {
+		d->clive[c] = live_slots(d->meta[c].cclaimed, d->cs);
+		for (size_t j = 0; j < d->clive[c]; j++) {
+			const struct ks_cslot *sl = &d->cmap[(size_t)c * d->cs + j];
+
+			if (sl->key.vcpu >= 0)
+				tid_learn(sl->key.tid, sl->key.vcpu);
+		}
+	}
+	/* then the counts: the hash entries, and the fast table's live slots in place */
 	for (size_t i = 0; i < nk; i++) {
 		struct ks_count_key *k = (struct ks_count_key *)bk + i;
 		__u64 *v = (__u64 *)bv + i * d->ncpus;
@@ -388,9 +393,14 @@ static int bpf_collect(struct ks_ctx *ctx, struct ks_snapshot *s)
 
 		for (int c = 0; c < d->ncpus; c++)
 			sum += v[c];
-		if (sum && ks_pid_selected(ctx, k->pid))
-			ks_count_add(s, k->pid, vcpu_of(ctx, k->pid, k->tid, k->vcpu), k->event,
-				     k->reason, sum);
+		add_count(ctx, s, k, sum);
+	}
+	for (int c = 0; c < d->ncpus; c++) {
+		for (size_t j = 0; j < d->clive[c]; j++) {
+			const volatile struct ks_cslot *sl = &d->cmap[(size_t)c * d->cs + j];
+
+			add_count(ctx, s, (const struct ks_count_key *)&sl->key, sl->count);
+		}
 	}
 	/* latency histograms */
 	if (lspill)
@@ -458,6 +468,7 @@ static void bpf_close(struct ks_ctx *ctx)
 		munmap(d->lmap, d->lmap_sz);
 	if (d->meta)
 		munmap(d->meta, d->meta_sz);
+	free(d->clive);
 	free(d->links);
 	kvmstat_la_bpf__destroy(d->skel);
 	free(d);

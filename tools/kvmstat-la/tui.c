@@ -793,7 +793,7 @@ int ks_tui_run(struct ks_ctx *ctx)
 		if (ks_now() < due)
 			continue;
 		first = 0;
-		ks_snapshot_copy(&prev, &cur);
+		ks_snapshot_swap(&prev, &cur);
 		if (ks_collect(ctx, &cur)) {
 			rc = 1;
 			break;
