@@ -846,7 +846,7 @@ int tv_an_feed(struct tv_analysis *an, const struct tv_rec *r)
 		state_set(an, v, an->seen_entry ? TV_ST_KERNEL : TV_ST_GUEST, r->ts);
 		break;
 	case TV_GSPR:
-		an->gspr_kind[r->a < 7 ? r->a : 7]++;
+		an->gspr_kind[tv_slot(r->a, TV_GSPR_SLOTS)]++;
 		break;
 	case TV_IDLE:
 		if (v)
@@ -876,7 +876,7 @@ int tv_an_feed(struct tv_analysis *an, const struct tv_rec *r)
 		break;
 	case TV_TLB:
 		an->tlb_total++;
-		an->tlb_by_scope[r->a < 7 ? r->a : 7]++;
+		an->tlb_by_scope[tv_slot(r->a, TV_TLB_SCOPE_SLOTS)]++;
 		an->churn_tlb[bin_of(an, r->ts)]++;
 		break;
 	case TV_VPID:

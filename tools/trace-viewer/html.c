@@ -314,7 +314,7 @@ int tv_report_html(FILE *f, const struct tv_analysis *an, const char *path)
 	reason_rows(f, an, false, TV_LAT_ALL);
 	if (an->kind_count[TV_GSPR]) {
 		fprintf(f, "<p>GSPR exits by instruction:");
-		for (unsigned int k = 0; k < 8; k++)
+		for (unsigned int k = 0; k < TV_GSPR_SLOTS; k++)
 			if (an->gspr_kind[k]) {
 				const char *n = tv_la_sym_name("GSPR_KIND", k);
 

@@ -228,7 +228,7 @@ json_t *tv_json_build(const struct tv_analysis *an, const char *path)
 	json_object_set_new(root, "csr_matrix", a);
 
 	o = json_object();
-	for (unsigned int k = 0; k < 8; k++)
+	for (unsigned int k = 0; k < TV_GSPR_SLOTS; k++)
 		if (an->gspr_kind[k]) {
 			const char *n = tv_la_sym_name("GSPR_KIND", k);
 

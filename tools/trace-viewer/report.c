@@ -158,7 +158,7 @@ int tv_report_text(FILE *f, const struct tv_analysis *an, const char *path)
 
 	if (an->kind_count[TV_GSPR]) {
 		fprintf(f, "\nGSPR exits by instruction:");
-		for (unsigned int k = 0; k < 8; k++)
+		for (unsigned int k = 0; k < TV_GSPR_SLOTS; k++)
 			if (an->gspr_kind[k]) {
 				const char *n = tv_la_sym_name("GSPR_KIND", k);
 

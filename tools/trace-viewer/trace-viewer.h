@@ -13,8 +13,22 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <kvmla/events.h>
 
 #define TV_VERSION "1.0"
+
+/*
+ * Per-value counters of a catalog list: one slot per catalog value, and a
+ * last one for any value beyond the catalog (tv_slot()).
+ */
+#define TV_ONE_(...)		+ 1
+#define TV_GSPR_SLOTS		(KVMLA_GSPR_KIND_NUM + 1)
+#define TV_TLB_SCOPE_SLOTS	(0 KVMLA_TLB_SCOPES(TV_ONE_) + 1)
+
+static inline unsigned int tv_slot(uint64_t v, unsigned int nslots)
+{
+	return v < nslots - 1 ? (unsigned int)v : nslots - 1;
+}
 
 /* Normalised event kinds: both profiles decode into these. */
 enum tv_kind {
@@ -190,10 +204,10 @@ struct tv_analysis {
 	unsigned int nr_bins;
 	uint64_t churn_tlb[TV_BINS_MAX], churn_vpid[TV_BINS_MAX], churn_exits[TV_BINS_MAX];
 	uint64_t tlb_total, vpid_total, rollover_total;
-	uint64_t tlb_by_scope[8];
+	uint64_t tlb_by_scope[TV_TLB_SCOPE_SLOTS];
 
 	/* LoongArch GSPR exits by decoded instruction kind (KVMLA_GSPR_KINDS) */
-	uint64_t gspr_kind[8];
+	uint64_t gspr_kind[TV_GSPR_SLOTS];
 
 	/* interrupts */
 	struct tv_irq_pending *irqp;

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <kvmla/enums.h>
 #include "../../lib/ktest.h"
 #include "../../../tools/trace-viewer/trace-viewer.h"
 
@@ -394,6 +395,28 @@ KTEST(gpa_fault_classes)
 	return KT_PASS;
 }
 
+/* GSPR kinds land in their catalog slot; a kind beyond the catalog in the last */
+KTEST(gspr_kinds_by_catalog_slot)
+{
+	struct tv_rec r[] = {
+		REC(0, TV_ENTRY, 5, .vcpu = 0),
+		REC(100, TV_GSPR, 5, .vcpu = 0, .a = KVMLA_GSPR_IDLE),
+		REC(200, TV_GSPR, 5, .vcpu = 0, .a = KVMLA_GSPR_IDLE),
+		REC(300, TV_GSPR, 5, .vcpu = 0, .a = KVMLA_GSPR_OTHER),
+		REC(400, TV_GSPR, 5, .vcpu = 0, .a = KVMLA_GSPR_KIND_NUM),
+		REC(500, TV_GSPR, 5, .vcpu = 0, .a = 1000),
+	};
+
+	start(TV_PROFILE_LOONGARCH, NULL);
+	KT_EXPECT_EQ(tv_an_run(&an, r, KTEST_N(r)), 0);
+	KT_EXPECT_EQ(an.gspr_kind[KVMLA_GSPR_IDLE], 2);
+	KT_EXPECT_EQ(an.gspr_kind[KVMLA_GSPR_OTHER], 1);
+	KT_EXPECT_EQ(an.gspr_kind[TV_GSPR_SLOTS - 1], 2);
+	KT_EXPECT_EQ(an.gspr_kind[KVMLA_GSPR_CSR], 0);
+	tv_an_free(&an);
+	return KT_PASS;
+}
+
 KTEST(tlb_vpid_churn)
 {
 	struct tv_rec r[64];
@@ -483,6 +506,7 @@ static const struct ktest_case cases[] = {
 	KTEST_CASE(time_window),
 	KTEST_CASE(csr_trap_matrix),
 	KTEST_CASE(gpa_fault_classes),
+	KTEST_CASE(gspr_kinds_by_catalog_slot),
 	KTEST_CASE(tlb_vpid_churn),
 	KTEST_CASE(irq_queue_to_deliver),
 	KTEST_CASE(missed_events_counted),
