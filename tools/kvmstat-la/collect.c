@@ -51,7 +51,7 @@ static void *grow(void *p, size_t *cap, size_t need, size_t elem)
 	return p;
 }
 
-/* emptied for the next sample; the buffers stay (a refresh allocates nothing) */
+/* emptied for the next sample; the buffers stay (collecting allocates nothing) */
 void ks_snapshot_clear(struct ks_snapshot *s)
 {
 	s->ncounts = s->nlats = s->nvms = 0;
@@ -164,8 +164,9 @@ void ks_snapshot_swap(struct ks_snapshot *a, struct ks_snapshot *b)
 
 /*
  * Sort in place: insertion sort for the usual few dozen entries (providers
- * hand them over in a stable, nearly sorted order; no allocation), qsort
- * beyond that.
+ * hand them over in a stable, nearly sorted order), qsort beyond that.
+ * glibc's qsort mallocs a buffer once the array passes 1 KiB, which a
+ * snapshot's VM and latency arrays do.
  */
 static void sort_small(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
 {
