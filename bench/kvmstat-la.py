@@ -147,6 +147,16 @@ class Tool:
                 self.proc.kill()
                 self.proc.wait()
             self.proc = None
+        # the tool (and kvm_stat) may still be taking its probes down: let
+        # that finish before the next tool's window (kvmstat-la's background
+        # child, kvmstat-la-bg, included)
+        for _ in range(600):
+            busy = self.pid and os.path.exists(f"/proc/{self.pid}")
+            if not busy:
+                busy = subprocess.run(["pgrep", "-x", "kvmstat-la-bg"], stdout=subprocess.DEVNULL).returncode == 0
+            if not busy:
+                break
+            time.sleep(0.05)
         self.pid = None
 
 

@@ -133,6 +133,9 @@ struct ks_provider {
 	int (*collect)(struct ks_ctx *ctx, struct ks_snapshot *s);
 	void (*refresh)(struct ks_ctx *ctx);	/* between samples: follow new VMs/threads */
 	void (*close)(struct ks_ctx *ctx);
+	/* probes stand aside before a background close (NULL: nothing to do) */
+	void (*standby)(struct ks_ctx *ctx);
+	bool slow_close;	/* closing waits on kernel grace periods */
 };
 
 struct ks_ctx {

@@ -20,6 +20,8 @@
 
 /* writable at run time (the TUI's p/g/c keys change the VM filter) */
 volatile bool filter_pid = false;
+/* set while the probes are taken down in the background: count nothing */
+volatile bool standby = false;
 const volatile bool do_latency = true;
 /* profile indexes of the events with dedicated programs (-1 = unused) */
 const volatile int idx_entry = -1;
@@ -302,6 +304,8 @@ static __always_inline int on_event(__u32 event, __s32 vcpu, __u64 reason, __u32
 	struct ks_thread *st = NULL;
 	__u64 now;
 
+	if (standby)
+		return 0;
 	if (filter_pid && !bpf_map_lookup_elem(&pids, &pid))
 		return 0;
 
@@ -395,6 +399,13 @@ int ks_generic(void *ctx)
 	__u64 reason = 0;
 	__s32 vcpu = KS_NO_VCPU;
 
+	/*
+	 * A classic tracepoint program returning 0 hides the event from every
+	 * perf user of the tracepoint (kvm_stat, perf stat).  That is the price
+	 * while we count; once we stop counting, let the event through.
+	 */
+	if (standby)
+		return 1;
 	if (!c)
 		return 0;
 	if (c->reason_size)

@@ -14,6 +14,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
@@ -388,6 +393,89 @@ static void raise_nofile(void)
 	}
 }
 
+/* a BPF object or perf event: what the background close must keep open */
+static bool probe_fd(int fd)
+{
+	char path[64], link[64];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	n = readlink(path, link, sizeof(link) - 1);
+	if (n <= 0)
+		return false;
+	link[n] = '\0';
+	return !strncmp(link, "anon_inode:bpf", 14) || !strcmp(link, "anon_inode:[perf_event]");
+}
+
+/* the child keeps only the probes: no terminal, pipe, log file or socket */
+static void keep_only_probe_fds(int keep)
+{
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	DIR *dir = opendir("/proc/self/fd");
+	struct dirent *d;
+
+	for (int fd = 0; fd <= 2 && null >= 0; fd++)
+		dup2(null, fd);
+	while (dir && (d = readdir(dir))) {
+		int fd = atoi(d->d_name);
+
+		if (fd > 2 && fd != dirfd(dir) && fd != null && fd != keep && !probe_fd(fd))
+			close(fd);
+	}
+	if (dir)
+		closedir(dir);
+	if (null > 2)
+		close(null);
+}
+
+/*
+ * Taking the probes down costs the kernel RCU grace periods per tracepoint,
+ * serialized under global mutexes (perf_event_detach_bpf_prog,
+ * perf_trace_destroy): seconds for x86's ninety-odd kvm:* events.  Nobody
+ * should wait for that at 'q' or after --once.  The probes first stand aside
+ * (count nothing, hide nothing from perf), then a child in its own session,
+ * holding the only other references, closes them while we exit.
+ * KVMSTAT_LA_DETACH=wait closes in the foreground instead; =hold stops the
+ * child (SIGSTOP) before it closes, for tests to look at it.
+ */
+static void close_provider(struct ks_ctx *ctx)
+{
+	const char *how = getenv("KVMSTAT_LA_DETACH");
+	struct pollfd p;
+	int self;
+	pid_t pid;
+
+	if (ctx->prov->standby)
+		ctx->prov->standby(ctx);
+	if (!ctx->prov->slow_close || (how && !strcmp(how, "wait"))) {
+		ctx->prov->close(ctx);
+		return;
+	}
+	/* readable once we have exited, our references dropped */
+	self = (int)syscall(SYS_pidfd_open, getpid(), 0);
+	fflush(NULL);
+	pid = self < 0 ? -1 : fork();
+	if (pid < 0) {
+		ctx->prov->close(ctx);
+		return;
+	}
+	if (pid > 0)
+		return;		/* exiting drops only our references */
+	setsid();
+	signal(SIGHUP, SIG_IGN);
+	signal(SIGINT, SIG_IGN);
+	keep_only_probe_fds(self);
+	p = (struct pollfd){ .fd = self, .events = POLLIN };
+	while (poll(&p, 1, -1) < 0 && errno == EINTR)
+		;
+	close(self);
+	prctl(PR_SET_NAME, "kvmstat-la-bg", 0, 0, 0);
+	if (how && !strcmp(how, "hold"))
+		raise(SIGSTOP);
+	ctx->prov->close(ctx);
+	_exit(0);
+}
+
 int main(int argc, char **argv)
 {
 	static struct ks_opts o = { .provider = KS_PROV_AUTO };
@@ -463,7 +551,7 @@ int main(int argc, char **argv)
 	else
 		rc = ks_tui_run(&ctx);
 	ks_metrics_stop();
-	ctx.prov->close(&ctx);
+	close_provider(&ctx);
 	ks_profile_free(&ctx.prof);
 	return rc;
 }

@@ -475,10 +475,21 @@ static void bpf_close(struct ks_ctx *ctx)
 	ctx->pdata = NULL;
 }
 
+/* the programs stop counting and let perf see every event again */
+static void bpf_standby(struct ks_ctx *ctx)
+{
+	struct bpf_data *d = ctx->pdata;
+
+	if (d && d->skel && d->skel->bss)
+		d->skel->bss->standby = true;
+}
+
 const struct ks_provider ks_prov_bpf = {
 	.name = "bpf",
 	.open = bpf_open_all,
 	.collect = bpf_collect,
 	.refresh = bpf_refresh,
 	.close = bpf_close,
+	.standby = bpf_standby,
+	.slow_close = true,
 };

@@ -211,4 +211,5 @@ const struct ks_provider ks_prov_perf = {
 	.collect = perf_collect,
 	.refresh = perf_refresh,
 	.close = perf_close,
+	.slow_close = true,
 };
