@@ -22,8 +22,9 @@ event, BPF run_time_ns/run_cnt (BPF_ENABLE_STATS), kvmstat-la vs bpftrace.
 
 Also measured the same way: both tools in log mode (-l, stdout to
 /dev/null), and the floors from bench/floor.c (BENCH_FLOOR): a process that
-only wakes once a second, and an ncurses program that only rewrites
-FLOOR_LINES numbers a second.  kvm_stat's CPU over a floor's is the most any
+only wakes once a second, an ncurses program that only rewrites
+FLOOR_LINES numbers a second, and a program that writes those lines to the
+terminal with one write() a second and no curses at all.  kvm_stat's CPU over a floor's is the most any
 dashboard of that kind can show against kvm_stat on this machine.
 
 Env: BENCH_REPS (default 5), BENCH_WINDOW (s, default 5), BENCH_WARM (s, default 3),
@@ -218,6 +219,7 @@ def main():
         tools.append(Tool("floorwake", "floor: wake only", [floor, "wake"], False))
         tools.append(Tool("floornc", f"floor: ncurses {FLOOR_LINES} lines", [floor, "ncurses", str(FLOOR_LINES)],
                           True))
+        tools.append(Tool("floortty", f"floor: tty {FLOOR_LINES} lines", [floor, "tty", str(FLOOR_LINES)], True))
     res = {t.name: {"own": [], "rt": [], "cpu_rt": [], "probe": [], "rep": []} for t in tools}
     # 1. probe cost per event, in its own pass: BPF run-time stats add two
     #    clock reads per program run, so they stay off while CPU is measured
@@ -316,7 +318,9 @@ def main():
               f"{own['kvmstatlog'] / own['ourslog']:.1f}x")
     # the ceiling: what kvm_stat costs over what doing (almost) nothing costs
     for n, lab, peer in (("floorwake", "a process that only wakes once per refresh", "kvmstatlog"),
-                         ("floornc", f"ncurses rewriting {FLOOR_LINES} lines", "kvmstat")):
+                         ("floornc", f"ncurses rewriting {FLOOR_LINES} lines", "kvmstat"),
+                         ("floortty", f"one write() of {FLOOR_LINES} lines to the terminal, no curses",
+                          "kvmstat")):
         if n in own and peer in own and own[n] > 0:
             print(f"ceiling: {lab} costs {own[n] * 1e6:.0f} us/refresh here; kvm_stat"
                   f"{' -l' if peer == 'kvmstatlog' else ''} / it = {own[peer] / own[n]:.1f}x "

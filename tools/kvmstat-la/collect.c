@@ -229,8 +229,21 @@ static struct ks_vm *vm_add(struct ks_ctx *ctx, int pid)
 	vm->pid = pid;
 	vm->alive = true;
 	vm->pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-	if (kvmla_proc_vm_name(pid, vm->name, sizeof(vm->name)))
+	/*
+	 * Some kvm:* events fire in kernel threads: kvm_age_hva and
+	 * kvm_test_age_hva from kdamond or kswapd ageing guest memory through
+	 * the MMU notifiers.  Such a "VM" is that thread, named as ps does.
+	 */
+	if (kvmla_proc_kthread(pid, vm->name + 1, sizeof(vm->name) - 2)) {
+		size_t n = strlen(vm->name + 1);
+
+		vm->kthread = true;
+		vm->name[0] = '[';
+		vm->name[n + 1] = ']';
+		vm->name[n + 2] = '\0';
+	} else if (kvmla_proc_vm_name(pid, vm->name, sizeof(vm->name))) {
 		snprintf(vm->name, sizeof(vm->name), "pid-%d", pid);
+	}
 	return vm;
 }
 

@@ -82,6 +82,7 @@ struct ks_vm {
 	int pid;
 	char name[128];
 	bool alive;
+	bool kthread;		/* a kernel thread (kdamond, kswapd: MMU notifiers), "[comm]" */
 	struct ks_vcpu vcpus[64];
 	int nvcpus;
 	int pidfd;		/* readable once the process has exited; -1: use /proc */

@@ -195,6 +195,7 @@ char *ks_json_render(struct ks_ctx *ctx, const struct ks_snapshot *cur,
 		json_object_set_new(vo, "pid", json_integer(vm->pid));
 		json_object_set_new(vo, "name", json_string(vm->name));
 		json_object_set_new(vo, "alive", json_boolean(vm->alive));
+		json_object_set_new(vo, "kernel_thread", json_boolean(vm->kthread));
 		json_t *ev = events_json(ctx, cur, prev, vm->pid, -2, false, &t, &d);
 
 		json_object_set_new(vo, "total", json_integer(t));

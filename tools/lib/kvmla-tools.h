@@ -78,6 +78,8 @@ int kvmla_vcpu_from_thread_name(const char *comm);
 /* true if PID exists and is neither a zombie nor dead */
 bool kvmla_proc_alive(pid_t pid);
 /* true if PID holds a KVM VM fd (anon_inode:kvm-vm): it is a VMM */
+/* a kernel thread (PF_KTHREAD); its comm into comm[size] when non-NULL */
+bool kvmla_proc_kthread(pid_t pid, char *comm, size_t size);
 bool kvmla_proc_has_kvm_vm(pid_t pid);
 
 /* log2 bucket of a value (bucket i holds [2^i, 2^(i+1)); 0 and 1 go to 0) */

@@ -129,6 +129,38 @@ bool kvmla_proc_alive(pid_t pid)
 	return p && p[1] == ' ' && p[2] != 'Z' && p[2] != 'X';
 }
 
+bool kvmla_proc_kthread(pid_t pid, char *comm, size_t size)
+{
+	char path[64], buf[512], *open_p, *close_p, *p;
+	unsigned long flags;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	if (read_file(path, buf, sizeof(buf)) <= 0)
+		return false;
+	/* "pid (comm) state ppid pgrp session tty_nr tpgid flags ..." */
+	open_p = strchr(buf, '(');
+	close_p = strrchr(buf, ')');
+	if (!open_p || !close_p || close_p < open_p)
+		return false;
+	p = close_p + 1;
+	for (int field = 3; field < 9 && p; field++)
+		p = strchr(p + 1, ' ');
+	if (!p)
+		return false;
+	flags = strtoul(p + 1, NULL, 10);
+	if (!(flags & 0x00200000))	/* PF_KTHREAD */
+		return false;
+	if (comm && size) {
+		size_t n = (size_t)(close_p - open_p - 1);
+
+		if (n >= size)
+			n = size - 1;
+		memcpy(comm, open_p + 1, n);
+		comm[n] = '\0';
+	}
+	return true;
+}
+
 bool kvmla_proc_has_kvm_vm(pid_t pid)
 {
 	char path[64], fd[320], link[64];

@@ -241,6 +241,18 @@ detach_case() {
 }
 detach_case
 
+# a pid that is a kernel thread (kvm_age_hva fires in kdamond/kswapd) is
+# named as ps does and flagged; the VMM's VMs are not
+out=$("$T" --once --json -s 0.2 -p 2 2>&1 | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+print(" ".join("%s:%s:%s" % (v["pid"], v["name"], v["kernel_thread"]) for v in d["vms"]))' 2>&1)
+vmm=$(python3 -c '
+import json, sys
+print(sorted({v["kernel_thread"] for v in json.load(open(sys.argv[1]))["vms"]}))' "$tmp/bpf-exact-counts.json" 2>&1)
+[ "$out" = "2:[kthreadd]:True" ] && [ "$vmm" = "[False]" ] && kt_pass kernel-thread-named ||
+	kt_fail kernel-thread-named "-p 2: '$out'; VMM VMs: '$vmm'"
+
 # schema: snapshot, JSON Lines, error object
 for f in bpf-exact-counts perf-exact-counts; do
 	if [ -s "$tmp/$f.json" ]; then
