@@ -16,7 +16,8 @@ CHECK="python3 $here/check.py"
 tmp=$(mktemp -d /tmp/kvmstat-la-test.XXXXXX)
 pids=()
 cleanup() {
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
+	# CONT too: a held kvmstat-la-bg child is stopped and would keep the TERM pending
+	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; kill -CONT "$p" 2>/dev/null; done
 	wait 2>/dev/null
 	tmux kill-session -t "ks$$" 2>/dev/null
 	rm -rf "$tmp"
@@ -235,7 +236,13 @@ detach_case() {
 	[ -n "$want" ] && [ "$got" = "$want" ] || bad="$bad perf-saw-$got-of-$want-cpuid"
 	kill -CONT "$bg"
 	for _ in $(seq 1200); do [ -d "/proc/$bg" ] && [ "$(awk '{print $3}' "/proc/$bg/stat" 2>/dev/null)" != Z ] || break; sleep 0.05; done
-	[ -d "/proc/$bg" ] && [ "$(awk '{print $3}' "/proc/$bg/stat" 2>/dev/null)" != Z ] && bad="$bad still-running-after-60s"
+	if [ -d "/proc/$bg" ] && [ "$(awk '{print $3}' "/proc/$bg/stat" 2>/dev/null)" != Z ]; then
+		bad="$bad still-running-after-60s"
+	else
+		local keep=() q	# gone: its pid may be reused before cleanup
+		for q in "${pids[@]}"; do [ "$q" = "$bg" ] || keep+=("$q"); done
+		pids=("${keep[@]}")
+	fi
 	bpftool perf list 2>/dev/null | grep -q "pid $bg " && bad="$bad probes-left"
 	[ -z "$bad" ] && kt_pass $c || kt_fail $c "$bad"
 }
