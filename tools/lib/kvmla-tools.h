@@ -76,6 +76,8 @@ int kvmla_proc_thread_name(pid_t pid, pid_t tid, char *buf, size_t size);
 /* vCPU index from a thread name "CPU <n>/KVM", or -1. */
 int kvmla_vcpu_from_thread_name(const char *comm);
 /* true if PID exists and is neither a zombie nor dead */
+/* /proc/PID/stat read into buf; returns its text after "(comm) ", or NULL */
+char *kvmla_proc_stat(pid_t pid, char *buf, size_t size);
 bool kvmla_proc_alive(pid_t pid);
 /* true if PID holds a KVM VM fd (anon_inode:kvm-vm): it is a VMM */
 /* a kernel thread (PF_KTHREAD); its comm into comm[size] when non-NULL */

@@ -117,41 +117,38 @@ int kvmla_vcpu_from_thread_name(const char *comm)
 	return (int)v;
 }
 
-bool kvmla_proc_alive(pid_t pid)
+char *kvmla_proc_stat(pid_t pid, char *buf, size_t size)
 {
-	char path[64], buf[512], *p;
+	char path[64], *p;
 
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	if (read_file(path, buf, sizeof(buf)) <= 0)
-		return false;
-	/* "pid (comm) S ...": a zombie or dead task is not alive */
+	if (read_file(path, buf, size) <= 0)
+		return NULL;
+	/* "pid (comm) state ...": comm may hold spaces and parentheses */
 	p = strrchr(buf, ')');
-	return p && p[1] == ' ' && p[2] != 'Z' && p[2] != 'X';
+	return p && p[1] == ' ' && p[2] ? p + 2 : NULL;
+}
+
+bool kvmla_proc_alive(pid_t pid)
+{
+	char buf[512], *p = kvmla_proc_stat(pid, buf, sizeof(buf));
+
+	/* a zombie or dead task is not alive */
+	return p && *p != 'Z' && *p != 'X';
 }
 
 bool kvmla_proc_kthread(pid_t pid, char *comm, size_t size)
 {
-	char path[64], buf[512], *open_p, *close_p, *p;
-	unsigned long flags;
+	char buf[512], *open_p, *p = kvmla_proc_stat(pid, buf, sizeof(buf));
 
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	if (read_file(path, buf, sizeof(buf)) <= 0)
+	/* "state ppid pgrp session tty_nr tpgid flags ...": flags is the 7th */
+	for (int field = 1; field < 7 && p; field++)
+		p = strchr(p, ' ') ? strchr(p, ' ') + 1 : NULL;
+	if (!p || !(strtoul(p, NULL, 10) & 0x00200000))	/* PF_KTHREAD */
 		return false;
-	/* "pid (comm) state ppid pgrp session tty_nr tpgid flags ..." */
 	open_p = strchr(buf, '(');
-	close_p = strrchr(buf, ')');
-	if (!open_p || !close_p || close_p < open_p)
-		return false;
-	p = close_p + 1;
-	for (int field = 3; field < 9 && p; field++)
-		p = strchr(p + 1, ' ');
-	if (!p)
-		return false;
-	flags = strtoul(p + 1, NULL, 10);
-	if (!(flags & 0x00200000))	/* PF_KTHREAD */
-		return false;
-	if (comm && size) {
-		size_t n = (size_t)(close_p - open_p - 1);
+	if (comm && size && open_p) {
+		size_t n = (size_t)(strrchr(buf, ')') - open_p - 1);
 
 		if (n >= size)
 			n = size - 1;

@@ -87,15 +87,9 @@ static int read_small(const char *path, char *buf, size_t len)
 
 static int ppid_of(int pid)
 {
-	char path[64], buf[512], *p;
+	char buf[512], *p = kvmla_proc_stat(pid, buf, sizeof(buf));
 
-	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	if (read_small(path, buf, sizeof(buf)) <= 0)
-		return 0;
-	p = strrchr(buf, ')');
-	if (!p)
-		return 0;
-	return atoi(p + 4);
+	return p && p[1] == ' ' ? atoi(p + 2) : 0;	/* "state ppid ..." */
 }
 
 static bool in_tree(int pid, int root)
