@@ -25,7 +25,7 @@ test=(
 	sparse perl            # kvm-build: sparse, checkpatch.pl
 	trace-cmd bpftrace linux-perf
 	tmux chromium python3 python3-jsonschema
-	util-linux bsdutils procps file curl
+	util-linux bsdutils procps file curl git
 )
 usage() {
 	echo "usage: scripts/deps.sh [--print] [build|kernel|test|all]..." >&2
