@@ -1,10 +1,12 @@
 # SPDX-License-Identifier: GPL-2.0
 # kvmla top-level Makefile: delegates to each part.
 #
-#   make            tools, BPF programs and the test VMM (installs what is missing)
+#   make            tools, BPF programs and the test VMM (installs what
+#                   building needs: scripts/deps.sh build)
 #   make run        the main job: bundled workload + kvmstat-la dashboard
 #   make kvm        the LoongArch kvm.ko (KDIR=<tree> or the cached 6.12 tree)
 #   make check      every test suite; closes with "N passed, N failed, N skipped"
+#                   (installs what building and testing need)
 #   make bench      benchmarks against kvm_stat, trace-cmd report and bpftrace
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make clean
@@ -13,30 +15,37 @@ PREFIX  ?= /usr/local
 DESTDIR ?=
 export PREFIX DESTDIR
 
-# Parts that build with plain "make" (each has its own Makefile).
+# Parts that build with plain "make" (each has its own Makefile; a missing
+# one is an error).
 PARTS := tools/lib tests/vmm bpf tools/kvmstat-la tools/trace-viewer
-PARTS := $(foreach d,$(PARTS),$(if $(wildcard $(d)/Makefile),$(d)))
+
+# What scripts/deps.sh is asked for: what building needs, plus the kernel
+# build for "make kvm" without KDIR, plus everything the suites and benches
+# use for "make check" and "make bench".
+DEPS := build
+DEPS += $(if $(filter kvm,$(MAKECMDGOALS)),$(if $(KDIR),,kernel))
+DEPS += $(if $(filter check bench,$(MAKECMDGOALS)),kernel test)
 
 .PHONY: all deps run kvm check bench install clean $(PARTS)
 
 all: deps $(PARTS)
 
 deps:
-	@scripts/deps.sh
+	@scripts/deps.sh $(sort $(DEPS))
 
 $(PARTS): deps
 	$(MAKE) -C $@
 
-# tools/lib first: the others link it.
-$(filter-out tools/lib,$(PARTS)): $(filter tools/lib,$(PARTS))
+# tools/lib first: the others link it.  bpf/ compiles kvmstat-la's program.
+$(filter-out tools/lib,$(PARTS)): tools/lib
+tools/kvmstat-la: bpf
 
 run: all
-	@if [ -x scripts/run.sh ]; then scripts/run.sh; \
-	else echo "make run: the dashboard is not built yet; ran 'make'"; fi
+	@scripts/run.sh
 
 # The LoongArch module.  KDIR defaults to the cached, prepared 6.12 tree
-# (then the dev packages are checked); with KDIR given, as on a LoongArch
-# host, only the kernel build's own tools are needed.
+# (then the kernel build's packages are checked); with KDIR given, as on a
+# LoongArch host, only the kernel build's own tools are needed.
 kvm: $(if $(KDIR),,deps)
 	$(MAKE) -C kvm KDIR="$${KDIR:-$$(scripts/prepare-kernel.sh)}"
 
@@ -49,10 +58,10 @@ bench: all
 install: all
 	@for d in $(PARTS); do $(MAKE) -C $$d install || exit 1; done
 	install -d $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man8
-	@for m in docs/man/*.1; do [ -f "$$m" ] && install -m 644 "$$m" $(DESTDIR)$(PREFIX)/share/man/man1/; done; true
-	@for m in docs/man/*.8; do [ -f "$$m" ] && install -m 644 "$$m" $(DESTDIR)$(PREFIX)/share/man/man8/; done; true
+	install -m 644 docs/man/trace-viewer.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 644 docs/man/kvmstat-la.8 $(DESTDIR)$(PREFIX)/share/man/man8/
 
 clean:
 	@for d in $(PARTS); do $(MAKE) -C $$d clean; done
-	@[ ! -f kvm/Makefile ] || $(MAKE) -C kvm clean
+	$(MAKE) -C kvm clean
 	rm -rf build

@@ -24,6 +24,11 @@ fi
 
 # The order: fast and foundational first.
 order="table kvm-build host vmm bpf tools/kvmstat-la tools/trace-viewer"
+for a in "$@"; do
+	known=0
+	for s in $order; do [ "$a" = "$s" ] || [ "tools/$a" = "$s" ] && known=1; done
+	[ $known = 1 ] || { echo "check: unknown suite '$a' (suites: $order)" >&2; exit 2; }
+done
 suites=()
 for s in $order; do
 	if [ $# -gt 0 ]; then
@@ -31,12 +36,18 @@ for s in $order; do
 		for a in "$@"; do [ "$a" = "$s" ] || [ "tools/$a" = "$s" ] && want=1; done
 		[ $want = 1 ] || continue
 	fi
-	[ -x "tests/$s/run.sh" ] && suites+=("$s")
+	suites+=("$s")
 done
 
 pass=0 fail=0 skip=0
 for s in "${suites[@]}"; do
 	echo "== suite $s" | tee -a "$log"
+	# A listed suite that is missing is a failure, never a silent pass.
+	if [ ! -x "tests/$s/run.sh" ]; then
+		echo "FAIL: $s/suite: tests/$s/run.sh is missing or not executable" | tee -a "$log"
+		fail=$((fail + 1))
+		continue
+	fi
 	start=$(date +%s)
 	out=$(mktemp)
 	"tests/$s/run.sh" >"$out" 2>>"$log"

@@ -22,11 +22,8 @@ expand() {
 #define E_(n, d) @E|n|d KVMLA_FIELDS_##n(F_)
 KVMLA_EVENTS(E_)
 #define S_(v, N, ...) @S|LIST|v|N
-#define L_(l) @L|l KVMLA_SYMS_##l(S_)
-L_(GSPR_KIND) L_(KVM_EXIT) L_(CSR_OP) L_(CSR_OUTCOME) L_(RW) L_(FAULT_PATH)
-L_(FAULT_KIND) L_(TLB_SCOPE) L_(TLB_REASON) L_(VPID_REASON) L_(TIMER_OP)
-L_(IRQ_OP) L_(IRQ_SOURCE) L_(AUX_OP) L_(AUX_UNIT) L_(LOAD_KIND)
-L_(HCALL_FUNC) L_(INT) L_(ECODE)
+#define L_(l, ...) @L|l KVMLA_SYMS_##l(S_)
+KVMLA_VALUE_LISTS(L_)
 CEOF
 }
 

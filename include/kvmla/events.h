@@ -245,4 +245,34 @@
 #define KVMLA_SYMS_LOAD_KIND(X)   KVMLA_LOAD_KINDS(X)
 #define KVMLA_SYMS_HCALL_FUNC(X)  KVMLA_HCALL_FUNCS(X)
 
+/*
+ * Every value list, once: L(LIST, ENUM).  LIST is its name above
+ * (KVMLA_SYMS_<LIST>); ENUM says whether enums.h declares it as a C enum
+ * (ENUM) or not (NOENUM: CSR numbers are the tree's LOONGARCH_CSR_*, exit
+ * reasons the uapi's KVM_EXIT_*).  The tools' lookup tables, the docs
+ * generator and the catalog tests expand this, so a list added here reaches
+ * all of them; tests/table fails on a KVMLA_SYMS_ list missing from it.
+ */
+#define KVMLA_VALUE_LISTS(L) \
+	L(ECODE,       ENUM) \
+	L(GSPR_KIND,   ENUM) \
+	L(CSR,         NOENUM) \
+	L(INT,         ENUM) \
+	L(KVM_EXIT,    NOENUM) \
+	L(CSR_OP,      ENUM) \
+	L(CSR_OUTCOME, ENUM) \
+	L(RW,          ENUM) \
+	L(FAULT_PATH,  ENUM) \
+	L(FAULT_KIND,  ENUM) \
+	L(TLB_SCOPE,   ENUM) \
+	L(TLB_REASON,  ENUM) \
+	L(VPID_REASON, ENUM) \
+	L(TIMER_OP,    ENUM) \
+	L(IRQ_OP,      ENUM) \
+	L(IRQ_SOURCE,  ENUM) \
+	L(AUX_OP,      ENUM) \
+	L(AUX_UNIT,    ENUM) \
+	L(LOAD_KIND,   ENUM) \
+	L(HCALL_FUNC,  ENUM)
+
 #endif /* KVMLA_EVENTS_H */

@@ -19,13 +19,13 @@ llvm=${KVMLA_LLVM:--19}
 
 tree=$("$top/scripts/prepare-kernel.sh" 2>"$B/prepare.log" | tail -n 1)
 if [ -z "$tree" ] || [ ! -f "$tree/include/generated/autoconf.h" ]; then
-	kt_skip build "no prepared LoongArch 6.12 tree: $(tail -n 1 "$B/prepare.log")"
-	exit 0
+	kt_fail build "scripts/prepare-kernel.sh gave no prepared LoongArch 6.12 tree: $(tail -n 1 "$B/prepare.log")"
+	exit 1
 fi
 for t in clang llvm-nm llvm-readelf; do
 	command -v "$t$llvm" >/dev/null || {
-		kt_skip build "$t$llvm is not installed (scripts/deps.sh)"
-		exit 0
+		kt_fail build "$t$llvm is not installed (scripts/deps.sh kernel)"
+		exit 1
 	}
 done
 
@@ -212,7 +212,7 @@ if command -v sparse >/dev/null; then
 		kt_fail sparse_clean "$(grep -c . <<<"$bad") findings, first: $(head -n 1 <<<"$bad")"
 	fi
 else
-	kt_skip sparse_clean "sparse is not installed (scripts/deps.sh)"
+	kt_fail sparse_clean "sparse is not installed (scripts/deps.sh test)"
 fi
 
 # ---- 5. checkpatch --strict, one case per file ----

@@ -12,15 +12,75 @@ mkdir -p "$out"
 cc=${CC:-gcc}
 san="-fsanitize=address,undefined -fno-sanitize-recover=all"
 
-# 1. Invariants (userspace, ASan/UBSan).
-if $cc -std=gnu11 -Wall -Wextra -Werror $san -I"$top/include" \
-	"$here/test_catalog.c" -o "$out/test_catalog" 2>"$out/build.log"; then
+# 1. Invariants (userspace, ASan/UBSan), with the tools' tables
+# (tools/lib/catalog.c) linked in: build_catalog_test <include dir> <out>
+build_catalog_test() {
+	$cc -std=gnu11 -Wall -Wextra -Werror $san -I"$1" -I"$top/tools/lib" \
+		"$here/test_catalog.c" "$top/tools/lib/catalog.c" -o "$2"
+}
+if build_catalog_test "$top/include" "$out/test_catalog" 2>"$out/build.log"; then
 	"$out/test_catalog" || KT_FAILED=1
 else
 	kt_fail build_invariants "test_catalog.c does not compile: $(head -c 300 "$out/build.log")"
 fi
 
-# 2. Numbers against the tree: kcheck.c compiled with the tree's kbuild.
+# 2. One meta-list: every KVMLA_SYMS_<LIST> the headers define (grep, not
+# the preprocessor) is in KVMLA_VALUE_LISTS, and nothing else is.
+lists_defined() { # <include dir>
+	grep -ho '^#define KVMLA_SYMS_[A-Z0-9_]*' "$1"/kvmla/*.h |
+		sed 's/.*KVMLA_SYMS_//' | sort
+}
+lists_meta() { # <include dir>
+	printf '#include <kvmla/events.h>\n#define L_(l, ...) l\nKVMLA_VALUE_LISTS(L_)\n' |
+		$cc -E -P -I"$1" -x c - | tr -s ' \t' '\n' | sed '/^$/d' | sort
+}
+lists_check() { # <include dir>: prints the differences
+	diff <(lists_defined "$1") <(lists_meta "$1") | grep '^[<>]' | tr '\n' ' '
+}
+d=$(lists_check "$top/include")
+if [ -n "$d" ] || [ "$(lists_meta "$top/include" | wc -l)" -lt 20 ]; then
+	kt_fail value_lists_complete "KVMLA_SYMS_ lists (<) and KVMLA_VALUE_LISTS (>) differ: $d"
+else
+	kt_pass value_lists_complete
+fi
+
+# The docs: generated from the catalog and current, with a section for
+# every list a field prints from.
+if "$top/scripts/gen-tracepoint-docs.sh" --check 2>"$out/docs.log"; then
+	kt_pass tracepoint_docs_current
+else
+	kt_fail tracepoint_docs_current "$(head -n 1 "$out/docs.log")"
+fi
+used=$(printf '#include <kvmla/events.h>\n#define F_(t, f, fmt, s) s\n#define E_(n, d) KVMLA_FIELDS_##n(F_)\nKVMLA_EVENTS(E_)\n' |
+	$cc -E -P -I"$top/include" -x c - | tr -s ' \t' '\n' | sed '/^$/d' | grep -vx NONE | sort -u)
+miss=""
+for l in $used; do
+	grep -qx "### $l" "$top/docs/tracepoints.md" || miss="$miss $l"
+done
+if [ -z "$used" ]; then kt_fail value_lists_in_docs "no field prints from a list (expansion failed?)"
+elif [ -n "$miss" ]; then kt_fail value_lists_in_docs "docs/tracepoints.md has no section for:$miss"
+else kt_pass value_lists_in_docs; fi
+
+# The checks can fail: a new list used by a field but left out of the
+# meta-list must be caught by both the grep check and test_catalog.
+rm -rf "$out/lmut" && mkdir -p "$out/lmut" && cp -r "$top/include/kvmla" "$out/lmut/"
+sed -i -e 's/F(u32, kind, "%s", LOAD_KIND)/F(u32, kind, "%s", MUT_KIND)/' \
+	-e 's|^#endif /\* KVMLA_EVENTS_H \*/|#define KVMLA_MUT_KINDS(X) X(0, ONE, one)\n#define KVMLA_SYMS_MUT_KIND(X) KVMLA_MUT_KINDS(X)\n&|' \
+	"$out/lmut/kvmla/events.h"
+if ! grep -q 'KVMLA_SYMS_MUT_KIND' "$out/lmut/kvmla/events.h" ||
+   ! grep -q '"%s", MUT_KIND)' "$out/lmut/kvmla/events.h"; then
+	kt_fail value_lists_check_catches_missing "mutation did not apply"
+elif [ -z "$(lists_check "$out/lmut")" ]; then
+	kt_fail value_lists_check_catches_missing "the grep check did not see KVMLA_SYMS_MUT_KIND"
+elif ! build_catalog_test "$out/lmut" "$out/test_catalog_mut" 2>"$out/lmut.log"; then
+	kt_fail value_lists_check_catches_missing "mutant does not compile: $(head -c 200 "$out/lmut.log")"
+elif "$out/test_catalog_mut" 2>&1 | grep -q '^FAIL: table/event_symbol_lists_are_value_lists: .*kvm_vcpu_load.kind: list MUT_KIND is not in KVMLA_VALUE_LISTS'; then
+	kt_pass value_lists_check_catches_missing
+else
+	kt_fail value_lists_check_catches_missing "test_catalog passed a list missing from KVMLA_VALUE_LISTS"
+fi
+
+# 3. Numbers against the tree: kcheck.c compiled with the tree's kbuild.
 tree=$("$top/scripts/prepare-kernel.sh" 2>"$out/prepare.log" | tail -n 1)
 kcheck() { # kcheck <include-dir> <workdir>: compile kcheck.o, 0 on success
 	rm -rf "$2" && mkdir -p "$2" && cp "$here"/kcheck/* "$2"/ &&
@@ -34,7 +94,7 @@ mutant() {
 }
 if [ -z "$tree" ] || [ ! -f "$tree/include/generated/autoconf.h" ]; then
 	for c in kernel_tree_cached tree_numbers_match csr_list_complete tree_check_catches_csr tree_check_catches_ecode tree_check_catches_exit; do
-		kt_skip $c "no prepared LoongArch 6.12 tree: $(tail -n 1 "$out/prepare.log")"
+		kt_fail $c "scripts/prepare-kernel.sh gave no prepared LoongArch 6.12 tree: $(tail -n 1 "$out/prepare.log")"
 	done
 else
 	# The cache is reused: a second call neither re-extracts nor re-prepares.

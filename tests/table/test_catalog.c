@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "kvmla/catalog.h"
+#include "kvmla-tools.h"	/* tools/lib: the tools' lookup tables */
 #include "../lib/ktest.h"
 
 struct ent {
@@ -131,25 +132,63 @@ KTEST(csrs_unique_snake)
 	return KT_PASS;
 }
 
+/* Every value list of the meta-list, as (value, NAME, key). */
 #define VAL3(v, N, k, ...) { (v), #N, #k, 0 },
-#define LIST(name) \
+#define LIST(name, ...) \
 	static const struct ent name##_l[] = { KVMLA_SYMS_##name(VAL3) };
-LIST(CSR_OP) LIST(CSR_OUTCOME) LIST(RW) LIST(FAULT_PATH) LIST(FAULT_KIND)
-LIST(TLB_SCOPE) LIST(TLB_REASON) LIST(VPID_REASON) LIST(TIMER_OP)
-LIST(IRQ_OP) LIST(IRQ_SOURCE) LIST(AUX_OP) LIST(AUX_UNIT) LIST(LOAD_KIND)
-LIST(HCALL_FUNC)
+KVMLA_VALUE_LISTS(LIST)
+static const struct {
+	const char *name;
+	const struct ent *e;
+	size_t n;
+} lists[] = {
+#define LISTENT(name, ...) { #name, name##_l, KTEST_N(name##_l) },
+	KVMLA_VALUE_LISTS(LISTENT)
+};
 
 KTEST(value_lists_unique_snake)
 {
-#define CHK(name) do { \
-	int r = check_list(name##_l, KTEST_N(name##_l), #name); \
-	if (r != KT_PASS) \
-		return r; \
-} while (0);
-	CHK(CSR_OP) CHK(CSR_OUTCOME) CHK(RW) CHK(FAULT_PATH) CHK(FAULT_KIND)
-	CHK(TLB_SCOPE) CHK(TLB_REASON) CHK(VPID_REASON) CHK(TIMER_OP)
-	CHK(IRQ_OP) CHK(IRQ_SOURCE) CHK(AUX_OP) CHK(AUX_UNIT) CHK(LOAD_KIND)
-	CHK(HCALL_FUNC)
+	for (size_t i = 0; i < KTEST_N(lists); i++) {
+		int r;
+
+		/* CSR numbers have aliases: csrs_unique_snake checks them. */
+		if (!strcmp(lists[i].name, "CSR"))
+			continue;
+		r = check_list(lists[i].e, lists[i].n, lists[i].name);
+		if (r != KT_PASS)
+			return r;
+		for (size_t j = i + 1; j < KTEST_N(lists); j++)
+			if (!strcmp(lists[i].name, lists[j].name))
+				KT_FAILF("list %s twice in KVMLA_VALUE_LISTS",
+					 lists[i].name);
+	}
+	return KT_PASS;
+}
+
+/*
+ * The tools' tables (tools/lib/catalog.c) hold every list of the
+ * meta-list, entry for entry, and nothing else.
+ */
+KTEST(value_lists_reach_the_tools)
+{
+	KT_EXPECT_EQ(kvmla_nsymlists, KTEST_N(lists));
+	for (size_t i = 0; i < KTEST_N(lists); i++) {
+		const struct kvmla_symlist *l = kvmla_symlist_find(lists[i].name);
+
+		if (!l)
+			KT_FAILF("list %s is not in the tools' tables",
+				 lists[i].name);
+		if (l->nsyms != lists[i].n)
+			KT_FAILF("list %s: the tools have %u entries, the catalog %zu",
+				 lists[i].name, l->nsyms, lists[i].n);
+		for (size_t k = 0; k < lists[i].n; k++)
+			if (l->syms[k].value != (unsigned long long)lists[i].e[k].v ||
+			    strcmp(l->syms[k].name, lists[i].e[k].name) ||
+			    strcmp(l->syms[k].key, lists[i].e[k].key))
+				KT_FAILF("list %s entry %zu: tools %s, catalog %s",
+					 lists[i].name, k, l->syms[k].name,
+					 lists[i].e[k].name);
+	}
 	return KT_PASS;
 }
 
@@ -252,6 +291,31 @@ KTEST(event_symbol_lists_exist)
 	return KT_PASS;
 }
 
+/*
+ * Every list a field prints from is in the meta-list (so the tools, the
+ * docs and these tests expand it) and in the tools' tables.
+ */
+KTEST(event_symbol_lists_are_value_lists)
+{
+	for (size_t i = 0; i < KTEST_N(events); i++)
+		for (size_t j = 0; j < events[i].nf; j++) {
+			const struct field *f = &events[i].f[j];
+			bool found = false;
+
+			if (!strcmp(f->syms, "NONE"))
+				continue;
+			for (size_t k = 0; k < KTEST_N(lists); k++)
+				found |= !strcmp(lists[k].name, f->syms);
+			if (!found)
+				KT_FAILF("%s.%s: list %s is not in KVMLA_VALUE_LISTS",
+					 events[i].name, f->name, f->syms);
+			if (!kvmla_symlist_find(f->syms))
+				KT_FAILF("%s.%s: list %s is not in the tools' tables",
+					 events[i].name, f->name, f->syms);
+		}
+	return KT_PASS;
+}
+
 static const struct ktest_case cases[] = {
 	KTEST_CASE(ecodes_unique_snake),
 	KTEST_CASE(ecodes_dense_and_bounded),
@@ -261,9 +325,11 @@ static const struct ktest_case cases[] = {
 	KTEST_CASE(kvm_exits_unique_snake),
 	KTEST_CASE(csrs_unique_snake),
 	KTEST_CASE(value_lists_unique_snake),
+	KTEST_CASE(value_lists_reach_the_tools),
 	KTEST_CASE(events_unique_and_named),
 	KTEST_CASE(event_fields_fixed_size_vcpu_first),
 	KTEST_CASE(event_symbol_lists_exist),
+	KTEST_CASE(event_symbol_lists_are_value_lists),
 };
 
 int main(int argc, char **argv)

@@ -50,7 +50,7 @@ case_sanitizers() {
 	mkdir -p "$tmp/san"
 	if ! make -s -C "$here" OUT="$tmp/san" CFLAGS="-O1 -g $san" \
 	     LDFLAGS="$san" >"$tmp/san.log" 2>&1; then
-		kt_skip sanitizers "cannot build with $san: $(tail -n 1 "$tmp/san.log")"
+		kt_fail sanitizers "cannot build with $san: $(tail -n 1 "$tmp/san.log")"
 		return
 	fi
 	local rc=0 out
@@ -335,7 +335,6 @@ tp_count() { # tp_count outfile vmm-args... : runs the VMM under tpcount
 # such events are retried, then SKIPped with the reason, never miscounted
 # as a pass or a failure.  raw_tracepoint / tp_btf programs do not interfere.
 tp_contended() { # the counted kvm events that have such a program now
-	command -v bpftool >/dev/null 2>&1 || return 0
 	bpftool perf list 2>/dev/null |
 		awk '$(NF-1) == "tracepoint" { print $NF }' |
 		grep -E '^kvm_(pio|mmio|userspace_exit|cpuid)$' | sort -u | tr '\n' ' '
@@ -504,7 +503,7 @@ case_json_schema() {
 		kt_skip json_schema "no document produced (no /dev/kvm access?)"; return
 	fi
 	if ! python3 -c 'import jsonschema' 2>/dev/null; then
-		kt_skip json_schema "needs python3-jsonschema"; return
+		kt_fail json_schema "needs python3-jsonschema (scripts/deps.sh test)"; return
 	fi
 	local why
 	why=$(python3 - "$top/docs/json/kvmla-vmm.v1.schema.json" $docs <<'PYEOF' 2>&1

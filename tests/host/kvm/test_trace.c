@@ -254,50 +254,36 @@ struct symcheck {
 
 #define SYM_NAME_(v, N, ...)	#N,
 #define SYM_VAL_(v, N, ...)	v,
-#define SYMS(l)								\
+#define SYMS_(l, ...)							\
 	static const char *const names_##l[] = { KVMLA_SYMS_##l(SYM_NAME_) }; \
 	static const long values_##l[] = { KVMLA_SYMS_##l(SYM_VAL_) };
-SYMS(ECODE) SYMS(GSPR_KIND) SYMS(CSR) SYMS(INT) SYMS(KVM_EXIT)
-SYMS(CSR_OP) SYMS(CSR_OUTCOME) SYMS(RW) SYMS(FAULT_PATH) SYMS(FAULT_KIND)
-SYMS(TLB_SCOPE) SYMS(TLB_REASON) SYMS(VPID_REASON) SYMS(TIMER_OP)
-SYMS(IRQ_OP) SYMS(IRQ_SOURCE) SYMS(AUX_OP) SYMS(AUX_UNIT) SYMS(LOAD_KIND)
-SYMS(HCALL_FUNC)
-#define LIST_(l)	names_##l, values_##l, \
-			sizeof(values_##l) / sizeof(values_##l[0])
+KVMLA_VALUE_LISTS(SYMS_)
+
+/* The value lists by name, from the one meta-list. */
+#define SYMLIST_(l, ...)						\
+	{ NULL, NULL, #l, names_##l, values_##l,			\
+	  sizeof(values_##l) / sizeof(values_##l[0]) },
+static const struct symcheck symlists[] = { KVMLA_VALUE_LISTS(SYMLIST_) };
 static struct symcheck syms[256];
 static size_t nsyms;
 
-static void add_sym(const char *ev, const char *field, const char *list,
-		    const char *const *names, const long *values, size_t n)
+/* A field printed from list (not NONE); names stays NULL for a list
+ * that KVMLA_VALUE_LISTS does not hold. */
+static void add_sym(const char *ev, const char *field, const char *list)
 {
-	if (!names || nsyms >= 256)
+	if (!strcmp(list, "NONE") || nsyms >= 256)
 		return;
-	syms[nsyms++] = (struct symcheck){ ev, field, list, names, values, n };
+	syms[nsyms] = (struct symcheck){ ev, field, list, NULL, NULL, 0 };
+	for (size_t i = 0; i < sizeof(symlists) / sizeof(symlists[0]); i++)
+		if (!strcmp(symlists[i].list, list)) {
+			syms[nsyms].names = symlists[i].names;
+			syms[nsyms].values = symlists[i].values;
+			syms[nsyms].n = symlists[i].n;
+		}
+	nsyms++;
 }
 
-#define SYMPICK_NONE		NULL, NULL, 0
-#define SYMPICK_ECODE		LIST_(ECODE)
-#define SYMPICK_GSPR_KIND	LIST_(GSPR_KIND)
-#define SYMPICK_CSR		LIST_(CSR)
-#define SYMPICK_INT		LIST_(INT)
-#define SYMPICK_KVM_EXIT	LIST_(KVM_EXIT)
-#define SYMPICK_CSR_OP		LIST_(CSR_OP)
-#define SYMPICK_CSR_OUTCOME	LIST_(CSR_OUTCOME)
-#define SYMPICK_RW		LIST_(RW)
-#define SYMPICK_FAULT_PATH	LIST_(FAULT_PATH)
-#define SYMPICK_FAULT_KIND	LIST_(FAULT_KIND)
-#define SYMPICK_TLB_SCOPE	LIST_(TLB_SCOPE)
-#define SYMPICK_TLB_REASON	LIST_(TLB_REASON)
-#define SYMPICK_VPID_REASON	LIST_(VPID_REASON)
-#define SYMPICK_TIMER_OP	LIST_(TIMER_OP)
-#define SYMPICK_IRQ_OP		LIST_(IRQ_OP)
-#define SYMPICK_IRQ_SOURCE	LIST_(IRQ_SOURCE)
-#define SYMPICK_AUX_OP		LIST_(AUX_OP)
-#define SYMPICK_AUX_UNIT	LIST_(AUX_UNIT)
-#define SYMPICK_LOAD_KIND	LIST_(LOAD_KIND)
-#define SYMPICK_HCALL_FUNC	LIST_(HCALL_FUNC)
-#define ADD_(...)		add_sym(__VA_ARGS__)
-#define F_ADD(t, f, fmt, s)	ADD_(cur, #f, #s, SYMPICK_##s);
+#define F_ADD(t, f, fmt, s)	add_sym(cur, #f, #s);
 #define EV_ADD(n, d)		cur = #n; KVMLA_FIELDS_##n(F_ADD)
 
 static void collect_syms(void)
@@ -322,6 +308,9 @@ KTEST(symbolic_fields_print_every_catalog_name)
 		const char *r, *r2, *ps, *end;
 		const char *ev = c->event;
 
+		if (!c->names)
+			KT_FAILF("%s.%s: list %s is not in KVMLA_VALUE_LISTS",
+				 ev, c->field, c->list);
 		snprintf(cls, sizeof(cls), "kvmla_%s",
 			 !strcmp(ev, "kvm_reenter") ? "kvm_enter" : ev);
 		r = record("CLASS", cls);

@@ -111,7 +111,7 @@ fi
 kt_need_root live || exit 0
 kt_need_kvm live || exit 0
 kt_need_tracefs live || exit 0
-[ -x "$V" ] || { kt_skip live "tests/vmm/kvmla-vmm not built"; exit 0; }
+[ -x "$V" ] || { kt_fail live "tests/vmm/kvmla-vmm does not build: $(tail -n 1 "$tmp/build.log")"; exit 1; }
 
 # missing tracefs: a path without it, and a private mount namespace with an empty one
 "$T" --once --tracefs "$tmp/none" >/dev/null 2>"$tmp/e"; rc=$?
@@ -210,7 +210,6 @@ tiny_case
 # classic tracepoint program: returning 0 would hide it)
 detach_case() {
 	local c=detach-in-background name=ks$$dt bg="" st="" bad="" got want
-	command -v bpftool >/dev/null || { kt_skip $c "no bpftool"; return; }
 	out=$(KVMSTAT_LA_DETACH=hold "$T" --once --json -s 0.2 -f 'kvm_cpuid$' 2>"$tmp/dt.err")
 	[[ $out == "{"*"}" ]] || { kt_fail $c "no snapshot: $(head -c 200 "$tmp/dt.err")"; return; }
 	for _ in $(seq 100); do

@@ -2,7 +2,7 @@
 # kvmstat-la TUI in tmux (sourced by run.sh): every key through send-keys,
 # the screen checked with capture-pane.
 tui_case() {
-	command -v tmux >/dev/null || { kt_skip tui "no tmux"; return; }
+	command -v tmux >/dev/null || { kt_fail tui "tmux is not installed (scripts/deps.sh test)"; return; }
 	local name=ks$$tui s=ks$$
 	start_vmm "$name" 0 -m 2 -c 2 --loop --delay-us 20 || { kt_fail tui "VMM did not start"; return; }
 	tmux new-session -d -s "$s" -x 150 -y 45 \

@@ -38,10 +38,8 @@ static struct la_event events[] = { KVMLA_EVENTS(EVD) };
 /* "{ 0, "INT" }, { 1, "TLBL" }, ..." for a value list, by its name */
 #define SYMTXT(v, N, ...) "{ " #v ", \"" #N "\" }, "
 static const struct { const char *list, *text; } symtext[] = {
-#define ST(name) { #name, KVMLA_SYMS_##name(SYMTXT) },
-	ST(ECODE) ST(GSPR_KIND) ST(CSR) ST(INT) ST(KVM_EXIT) ST(CSR_OP) ST(CSR_OUTCOME) ST(RW)
-	ST(FAULT_PATH) ST(FAULT_KIND) ST(TLB_SCOPE) ST(TLB_REASON) ST(VPID_REASON) ST(TIMER_OP)
-	ST(IRQ_OP) ST(IRQ_SOURCE) ST(AUX_OP) ST(AUX_UNIT) ST(LOAD_KIND) ST(HCALL_FUNC)
+#define ST(name, ...) { #name, KVMLA_SYMS_##name(SYMTXT) },
+	KVMLA_VALUE_LISTS(ST)
 };
 
 static const char *sym_list(const char *name)

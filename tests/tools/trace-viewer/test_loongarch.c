@@ -50,8 +50,27 @@ static void record_of(struct tep_record *rec, unsigned char *buf, unsigned int l
 	rec->cpu = 1;
 }
 
-/* Distinct value per field, within the field's size and its value list. */
-static uint64_t value_for(const struct la_field *f, unsigned int i)
+/*
+ * A value per field from its name, never its position, within the field's
+ * size; distinct between the fields of an event (the tests check).
+ */
+static uint64_t value_by_name(const struct la_field *f)
+{
+	uint32_t h = 2166136261u;	/* FNV-1a of the name */
+
+	for (const char *p = f->name; *p; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	if (!strcmp(f->name, "vcpu_id"))
+		return 3;
+	if (f->size == 1)
+		return 1 + h % 250;
+	if (f->size == 2)
+		return 0x100 + h % 0xff00;
+	return 0x1000 + (h & 0xfff) + (f->size == 8 ? 0x123456700000000ull : 0);
+}
+
+/* The same, but a symbolic field gets a known entry of its value list. */
+static uint64_t value_for(const struct la_field *f)
 {
 	if (!strcmp(f->name, "vcpu_id"))
 		return 3;
@@ -67,9 +86,29 @@ static uint64_t value_for(const struct la_field *f, unsigned int i)
 		return 0x101;	/* SWDBG */
 	if (strcmp(f->sym, "NONE"))
 		return 1;
-	if (f->size == 1)
-		return 1 + i;
-	return 0x1000 + i * 0x11 + (f->size == 8 ? 0x123456700000000ull : 0);
+	return value_by_name(f);
+}
+
+/* Sets vals[] of event e from "name=value ..." (strtoull: hex, negative).
+ * -1 on a name e does not have. */
+static int values_by_name(const struct la_event *e, const char *spec, uint64_t *vals)
+{
+	while (*spec) {
+		char name[64];
+		size_t n = strcspn(spec, "=");
+		int i;
+
+		if (!spec[n] || n >= sizeof(name))
+			return -1;
+		memcpy(name, spec, n);
+		name[n] = 0;
+		i = la_field_index(e, name);
+		if (i < 0)
+			return -1;
+		vals[i] = strtoull(spec + n + 1, (char **)&spec, 0);
+		spec += strspn(spec, " ");
+	}
+	return 0;
 }
 
 KTEST(every_format_parses)
@@ -126,8 +165,14 @@ KTEST(every_field_reads_back)
 		uint64_t vals[LA_MAX_FIELDS];
 		struct tep_record rec;
 
-		for (unsigned int j = 0; j < evs[i].nf; j++)
-			vals[j] = value_for(&evs[i].f[j], j);
+		for (unsigned int j = 0; j < evs[i].nf; j++) {
+			vals[j] = value_for(&evs[i].f[j]);
+			for (unsigned int k = 0; k < j; k++)
+				if (vals[k] == vals[j] && !strcmp(evs[i].f[j].sym, "NONE") &&
+				    !strcmp(evs[i].f[k].sym, "NONE"))
+					KT_FAILF("%s: %s and %s get the same value", evs[i].name,
+						 evs[i].f[k].name, evs[i].f[j].name);
+		}
 		record_of(&rec, buf, la_encode(&evs[i], 4242, vals, buf));
 		KT_EXPECT_EQ(tep_data_type(tep, &rec), evs[i].id);
 		KT_EXPECT_EQ(tep_data_pid(tep, &rec), 4242);
@@ -147,13 +192,18 @@ KTEST(every_field_reads_back)
 	return KT_PASS;
 }
 
-static int printed(const char *event, const uint64_t *vals, char *out, size_t len)
+/* The line libtraceevent prints for event with the fields of spec. */
+static int printed(const char *event, const char *spec, char *out, size_t len)
 {
 	const struct la_event *le = la_event(event);
+	uint64_t vals[LA_MAX_FIELDS];
 	unsigned char buf[128];
 	struct tep_record rec;
 	struct trace_seq s;
 
+	memset(vals, 0, sizeof(vals));	/* the fields not named are 0 */
+	if (!le || values_by_name(le, spec, vals))
+		return -1;
 	record_of(&rec, buf, la_encode(le, 7, vals, buf));
 	trace_seq_init(&s);
 	tep_print_event(tep, &s, &rec, "%s %s", TEP_PRINT_NAME, TEP_PRINT_INFO);
@@ -169,50 +219,77 @@ KTEST(symbols_print_catalog_names)
 
 	if (setup())
 		KT_FAILF("setup");
-	printed("kvm_exit", (uint64_t[]){ 1, 22, 0, 0x9000000000201234ull, 0 }, out, sizeof(out));
-	KT_EXPECT_STREQ(out, "kvm_exit vcpu_id=1 reason=GSPR esubcode=0 pc=0x9000000000201234 badv=0x0");
-	printed("kvm_exit_csr", (uint64_t[]){ 0, 0x41, 1, 0 }, out, sizeof(out));
-	KT_EXPECT_STREQ(out, "kvm_exit_csr vcpu_id=0 csr=TCFG op=WR outcome=SW");
-	printed("kvm_out", (uint64_t[]){ 2, 38, 0x10 }, out, sizeof(out));
-	KT_EXPECT_STREQ(out, "kvm_out vcpu_id=2 exit_reason=LOONGARCH_IOCSR pc=0x10");
-	printed("kvm_gpa_fault", (uint64_t[]){ 0, 1, 0, 2, 1, 1, (uint64_t)-14, 0xd0000000 }, out,
-		sizeof(out));
-	KT_EXPECT_STREQ(out, "kvm_gpa_fault vcpu_id=0 write=1 exec=0 level=2 path=SLOW kind=MMIO "
-			     "result=-14 gpa=0xd0000000");
-	printed("kvm_irq", (uint64_t[]){ 5, 2, 11, 2 }, out, sizeof(out));
-	KT_EXPECT_STREQ(out, "kvm_irq vcpu_id=5 op=DELIVER irq=TI source=TIMER");
-	printed("kvm_hypercall", (uint64_t[]){ 0, 0x101, 0 }, out, sizeof(out));
-	KT_EXPECT_STREQ(out, "kvm_hypercall vcpu_id=0 func=SWDBG result=0");
+#define PRINTS(ev, spec, want) do {						\
+	if (printed(ev, spec, out, sizeof(out)))				\
+		KT_FAILF("%s has no field of \"%s\"", ev, spec);		\
+	KT_EXPECT_STREQ(out, want);						\
+} while (0)
+	PRINTS("kvm_exit", "vcpu_id=1 reason=22 pc=0x9000000000201234",
+	       "kvm_exit vcpu_id=1 reason=GSPR esubcode=0 pc=0x9000000000201234 badv=0x0");
+	PRINTS("kvm_exit_csr", "csr=0x41 op=1",
+	       "kvm_exit_csr vcpu_id=0 csr=TCFG op=WR outcome=SW");
+	PRINTS("kvm_out", "vcpu_id=2 exit_reason=38 pc=0x10",
+	       "kvm_out vcpu_id=2 exit_reason=LOONGARCH_IOCSR pc=0x10");
+	PRINTS("kvm_gpa_fault", "write=1 level=2 path=1 kind=1 result=-14 gpa=0xd0000000",
+	       "kvm_gpa_fault vcpu_id=0 write=1 exec=0 level=2 path=SLOW kind=MMIO "
+	       "result=-14 gpa=0xd0000000");
+	PRINTS("kvm_irq", "vcpu_id=5 op=2 irq=11 source=2",
+	       "kvm_irq vcpu_id=5 op=DELIVER irq=TI source=TIMER");
+	PRINTS("kvm_hypercall", "func=0x101",
+	       "kvm_hypercall vcpu_id=0 func=SWDBG result=0");
 	return KT_PASS;
 }
 
-struct want { const char *event; enum tv_kind kind; uint32_t a, b, c; uint64_t x; };
+/* Which field each decoded slot holds (NULL: 0), by name. */
+struct want {
+	const char *event;
+	enum tv_kind kind;
+	const char *a, *b, *c, *x;
+	uint32_t b_acc;		/* kvm_gpa_fault: the access class in b's bits 8.. */
+	const char *set;	/* values the decoder interprets, by name */
+};
+
+/* vals[] of the field named name of event le, 0 for NULL */
+static uint64_t field_value(const struct la_event *le, const uint64_t *vals, const char *name)
+{
+	int i = name ? la_field_index(le, name) : -1;
+
+	return i < 0 ? 0 : vals[i];
+}
 
 KTEST(decoder_maps_every_event)
 {
-	/* the values come from value_for(): vcpu_id 3, ECODE 22, CSR 0x41, ... */
+	/*
+	 * Every field gets value_by_name() (distinct within the event, so a
+	 * field in the wrong slot shows), then the values of .set.
+	 */
 	static const struct want w[] = {
-		{ "kvm_enter", TV_ENTRY, 0, 0, 0, 0x123456700001011ull },
-		{ "kvm_reenter", TV_ENTRY, 0, 0, 0, 0x123456700001011ull },
-		{ "kvm_out", TV_UEXIT, 38, 0, 0, 0x123456700001022ull },
-		{ "kvm_exit", TV_EXIT, 22, 0x1022, 0, 0x123456700001033ull },
-		{ "kvm_exit_gspr", TV_GSPR, 1, 0x1022, 0, 0x123456700001033ull },
-		{ "kvm_exit_csr", TV_CSR, 0x41, 1, 1, 0 },
-		{ "kvm_exit_iocsr", TV_PIO, 1, 0, 0x1011, 0x123456700001033ull },
-		{ "kvm_exit_mmio", TV_MMIO, 1, 1, 0x1011, 0x123456700001033ull },
-		{ "kvm_exit_idle", TV_IDLE, 0, 0, 0, 0x123456700001011ull },
-		{ "kvm_gpa_fault", TV_FAULT, 1, 1 | TV_ACC_EXEC << 8, 0x1066, 0x123456700001077ull },
-		{ "kvm_tlb_flush", TV_TLB, 1, 1, 0, 0x123456700001033ull },
-		{ "kvm_vpid_change", TV_VPID, 1, 0x1011, 0, 0x123456700001044ull },
-		{ "kvm_vpid_rollover", TV_ROLLOVER, 0, 0x1011, 0, 0x123456700001022ull },
-		{ "kvm_irq", TV_OTHER, 11, 1, 1, 0 },	/* op 1 = DEQUEUE */
-		{ "kvm_exit_cpucfg", TV_OTHER, 0, 0, 0, 0 },
-		{ "kvm_exit_cache", TV_OTHER, 0, 0, 0, 0 },
-		{ "kvm_hypercall", TV_OTHER, 0, 0, 0, 0 },
-		{ "kvm_timer", TV_OTHER, 0, 0, 0, 0 },
-		{ "kvm_aux", TV_OTHER, 0, 0, 0, 0 },
-		{ "kvm_vcpu_load", TV_OTHER, 0, 0, 0, 0 },
-		{ "kvm_vcpu_put", TV_OTHER, 0, 0, 0, 0 },
+		{ "kvm_enter", TV_ENTRY, .x = "pc" },
+		{ "kvm_reenter", TV_ENTRY, .x = "pc" },
+		{ "kvm_out", TV_UEXIT, .a = "exit_reason", .x = "pc" },
+		{ "kvm_exit", TV_EXIT, .a = "reason", .b = "esubcode", .x = "pc" },
+		{ "kvm_exit_gspr", TV_GSPR, .a = "kind", .b = "inst_word", .x = "pc" },
+		{ "kvm_exit_csr", TV_CSR, .a = "csr", .b = "op", .c = "outcome" },
+		{ "kvm_exit_iocsr", TV_PIO, .a = "rw", .c = "len", .x = "addr" },
+		/* b: is-write, 1 for rw == 1 (WRITE) */
+		{ "kvm_exit_mmio", TV_MMIO, .a = "rw", .b = "rw", .c = "len", .x = "gpa",
+		  .set = "rw=1" },
+		{ "kvm_exit_idle", TV_IDLE, .x = "pc" },
+		/* write and exec both set: exec wins */
+		{ "kvm_gpa_fault", TV_FAULT, .a = "kind", .b = "path", .c = "result", .x = "gpa",
+		  .b_acc = TV_ACC_EXEC },
+		{ "kvm_tlb_flush", TV_TLB, .a = "scope", .b = "reason", .x = "gpa" },
+		{ "kvm_vpid_change", TV_VPID, .a = "reason", .b = "pcpu", .x = "new_vpid" },
+		{ "kvm_vpid_rollover", TV_ROLLOVER, .b = "pcpu", .x = "generation" },
+		/* op 1 = DEQUEUE: neither queued nor delivered */
+		{ "kvm_irq", TV_OTHER, .a = "irq", .b = "source", .c = "op", .set = "op=1" },
+		{ "kvm_exit_cpucfg", TV_OTHER, .a = NULL },
+		{ "kvm_exit_cache", TV_OTHER, .a = NULL },
+		{ "kvm_hypercall", TV_OTHER, .a = NULL },
+		{ "kvm_timer", TV_OTHER, .a = NULL },
+		{ "kvm_aux", TV_OTHER, .a = NULL },
+		{ "kvm_vcpu_load", TV_OTHER, .a = NULL },
+		{ "kvm_vcpu_put", TV_OTHER, .a = NULL },
 	};
 
 	if (setup())
@@ -224,9 +301,27 @@ KTEST(decoder_maps_every_event)
 		uint64_t vals[LA_MAX_FIELDS];
 		struct tep_record rec;
 		struct tv_rec r;
+		uint32_t a, b, c;
+		uint64_t x;
 
-		for (unsigned int j = 0; j < le->nf; j++)
-			vals[j] = value_for(&le->f[j], j);
+		if (!le)
+			KT_FAILF("%s: no such event", w[k].event);
+		for (const char *const *n = &w[k].a; n <= &w[k].x; n++)
+			if (*n && la_field_index(le, *n) < 0)
+				KT_FAILF("%s: no field %s", w[k].event, *n);
+		for (unsigned int j = 0; j < le->nf; j++) {
+			vals[j] = value_by_name(&le->f[j]);
+			for (unsigned int i = 0; i < j; i++)
+				if (vals[i] == vals[j])
+					KT_FAILF("%s: %s and %s get the same value", w[k].event,
+						 le->f[i].name, le->f[j].name);
+		}
+		if (w[k].set && values_by_name(le, w[k].set, vals))
+			KT_FAILF("%s: no field of \"%s\"", w[k].event, w[k].set);
+		a = field_value(le, vals, w[k].a);
+		b = field_value(le, vals, w[k].b) | w[k].b_acc << 8;
+		c = field_value(le, vals, w[k].c);
+		x = field_value(le, vals, w[k].x);
 		record_of(&rec, buf, la_encode(le, 4242, vals, buf));
 		if (tv_reader_decode(rd, &rec, &r) != 1)
 			KT_FAILF("%s: not decoded", w[k].event);
@@ -235,9 +330,10 @@ KTEST(decoder_maps_every_event)
 			KT_FAILF("%s: kind %u tid %u vcpu %u", w[k].event, r.kind, r.tid, r.vcpu);
 		if (w[k].kind == TV_OTHER && strcmp(w[k].event, "kvm_irq"))
 			continue;
-		if (r.a != w[k].a || r.b != w[k].b || r.c != w[k].c || r.x != w[k].x)
-			KT_FAILF("%s: a=0x%x b=0x%x c=0x%x x=0x%llx", w[k].event, r.a, r.b, r.c,
-				 (unsigned long long)r.x);
+		if (r.a != a || r.b != b || r.c != c || r.x != x)
+			KT_FAILF("%s: a=0x%x b=0x%x c=0x%x x=0x%llx, expected a=0x%x b=0x%x "
+				 "c=0x%x x=0x%llx", w[k].event, r.a, r.b, r.c,
+				 (unsigned long long)r.x, a, b, c, (unsigned long long)x);
 		KT_EXPECT_STREQ(tv_reader_event_name(rd, &r), w[k].event);
 	}
 	return KT_PASS;
@@ -250,6 +346,7 @@ KTEST(decoder_rejects_short_records)
 	uint64_t vals[LA_MAX_FIELDS] = { 0 };
 	struct tep_record rec;
 	struct tv_rec r;
+	int vcpu;
 
 	if (setup())
 		KT_FAILF("setup");
@@ -257,9 +354,12 @@ KTEST(decoder_rejects_short_records)
 	record_of(&rec, buf, la_encode(le, 1, vals, buf));
 	rec.size = 4;		/* shorter than the common header */
 	KT_EXPECT_EQ(tv_reader_decode(rd, &rec, &r), 0);
-	rec.size = 12;		/* vcpu_id only: the rest is left zero */
-	vals[0] = 9;
-	vals[1] = 22;
+	if (values_by_name(le, "vcpu_id=9 reason=22", vals))
+		KT_FAILF("kvm_exit has no vcpu_id or reason");
+	vcpu = la_field_index(le, "vcpu_id");
+	/* up to the end of vcpu_id only: the rest is left zero */
+	rec.size = (int)(le->f[vcpu].off + le->f[vcpu].size);
+	KT_EXPECT(le->f[la_field_index(le, "reason")].off >= (unsigned int)rec.size);
 	la_encode(le, 1, vals, buf);
 	KT_EXPECT_EQ(tv_reader_decode(rd, &rec, &r), 1);
 	KT_EXPECT_EQ(r.vcpu, 9);
