@@ -77,12 +77,6 @@ static inline u64 kvmla_stable_counter(void)
 	return val;
 }
 
-/* Drop every guest TLB entry of every guest id on this CPU. */
-static inline void kvmla_guest_tlb_flush(void)
-{
-	asm volatile("gtlbflush" : : : "memory");
-}
-
 /* invtlb op, info, addr: op is a constant INVTLB_* (asm/tlb.h). */
 #define kvmla_invtlb(op, info, addr) ({				\
 	asm volatile("invtlb %0, %1, %2"				\

@@ -22,7 +22,6 @@ struct hw_sim {
 	/* access counts */
 	int gcsr_reads, gcsr_writes, csr_reads, csr_writes;
 	int iocsr_reads, iocsr_writes;
-	int gtlbflush;			/* gtlbflush executed */
 	int invtlb;			/* invtlb executed */
 	int invtlb_op;			/* last invtlb operands */
 	u64 invtlb_info, invtlb_addr;
@@ -124,11 +123,6 @@ static inline u64 kvmla_stable_counter(void)
 
 	hw.counter += hw.counter_step;
 	return v;
-}
-
-static inline void kvmla_guest_tlb_flush(void)
-{
-	hw.gtlbflush++;
 }
 
 #define kvmla_invtlb(op, info, addr) do {				\
