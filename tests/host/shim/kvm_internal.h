@@ -459,8 +459,10 @@ struct srcu_struct {
 #define srcu_read_lock(s) ((s)->readers++)
 #define srcu_read_unlock(s, idx) ((void)(idx), (s)->readers--)
 
+struct mm_struct;
 struct kvm {
 	struct kvm_arch arch;
+	struct mm_struct *mm;		/* mmu.c: the host mapping */
 	struct srcu_struct srcu;
 	struct kvm_vm_stat stat;
 	struct kvm_vcpu *vcpus[KVM_MAX_VCPUS];
