@@ -204,6 +204,12 @@ void kvm_arch_vcpu_load(struct kvm_vcpu *vcpu, int cpu)
 		vcpu->stat.load_fast++;
 	} else {
 		kvmla_vcpu_csr_restore(vcpu);
+		/*
+		 * Break any LL the hardware holds from another context, so
+		 * that no SC of this vCPU can pair with it.
+		 */
+		kvmla_gcsr_xchg(LOONGARCH_CSR_LLBCTL, CSR_LLBCTL_WCLLB,
+				CSR_LLBCTL_WCLLB);
 		pc->last_vcpu = vcpu;
 		arch->last_cpu = cpu;
 		arch->flags |= KVMLA_VCPU_HW_VALID;
@@ -230,6 +236,14 @@ void kvm_arch_vcpu_put(struct kvm_vcpu *vcpu)
 	if (!(arch->flags & KVMLA_VCPU_SW_LATEST)) {
 		kvmla_vcpu_csr_save(vcpu);
 		arch->flags |= KVMLA_VCPU_SW_LATEST;
+	} else if (arch->flags & KVMLA_VCPU_HW_VALID) {
+		/*
+		 * GINTC is a root CSR: the next vCPU on this CPU overwrites
+		 * it, so it is saved on every put (unless a ONE_REG write
+		 * made the software copy the newer one).
+		 */
+		arch->gcsr[LOONGARCH_CSR_GINTC] =
+			kvmla_csr_read(LOONGARCH_CSR_GINTC) & 0xff;
 	}
 	kvmla_timer_save(vcpu);
 	local_irq_restore(irqflags);
@@ -323,19 +337,25 @@ static int kvmla_vcpu_enter_prepare(struct kvm_vcpu *vcpu)
 			return ret;
 
 		local_irq_disable();
+		/*
+		 * Guest mode before delivery looks at the queue: whoever
+		 * queues an interrupt after that sees the vCPU in guest
+		 * mode and kicks it.  Pairs with kvm_vcpu_exiting_guest_mode()
+		 * of a kicker.
+		 */
+		smp_store_mb(vcpu->mode, IN_GUEST_MODE);
+		/* The hardware guest CSRs change from here on. */
+		vcpu->arch.flags &= ~KVMLA_VCPU_SW_LATEST;
 		kvmla_irq_deliver(vcpu);
 		kvmla_vmid_check(vcpu);
 		kvmla_tlb_serve_requests(vcpu);
 		kvmla_fpu_load_pending(vcpu);
-		/* Pairs with kvm_vcpu_exiting_guest_mode() of a kicker. */
-		smp_store_mb(vcpu->mode, IN_GUEST_MODE);
 		if (!kvm_request_pending(vcpu) &&
 		    !xfer_to_guest_mode_work_pending())
 			break;
 		vcpu->mode = OUTSIDE_GUEST_MODE;
 		local_irq_enable();
 	}
-	vcpu->arch.flags &= ~KVMLA_VCPU_SW_LATEST;
 	return RESUME_GUEST;
 }
 

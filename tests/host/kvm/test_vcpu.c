@@ -647,7 +647,8 @@ KTEST(load_full_then_fast)
 	vcpu->arch.gcsr[LOONGARCH_CSR_ERA] = 0x1234;
 	vcpu->arch.gcsr[LOONGARCH_CSR_GINTC] = 0x5;
 	kvm_arch_vcpu_load(vcpu, 0);
-	KT_EXPECT_EQ(hw.gcsr_writes, HW_CSRS_SAVED);
+	/* every HW CSR, then LLBCTL.WCLLB (load_full_clears_guest_ll_bit) */
+	KT_EXPECT_EQ(hw.gcsr_writes, HW_CSRS_SAVED + 1);
 	KT_EXPECT_EQ(hw.gcsr[LOONGARCH_CSR_ERA], 0x1234);
 	KT_EXPECT_EQ(hw.csr[LOONGARCH_CSR_GINTC], 0x5);
 	KT_EXPECT(kvmla_pcpu[0].last_vcpu == vcpu);
@@ -729,6 +730,55 @@ KTEST(put_after_run_saves_hardware)
 	/* A second put has nothing new to save. */
 	kvm_arch_vcpu_put(vcpu);
 	KT_EXPECT_EQ(hw.gcsr_reads, HW_CSRS_SAVED);
+	vcpu_free();
+	return KT_PASS;
+}
+
+/*
+ * Oracle: upstream's _kvm_vcpu_load sets CSR_LLBCTL_WCLLB (loongarch.h:
+ * writing 1 clears the LL bit) after a full restore, so an SC of this
+ * vCPU cannot pair with an LL another context left in the hardware.
+ */
+KTEST(load_full_clears_guest_ll_bit)
+{
+	struct kvm_vcpu *vcpu = vcpu_new();
+
+	vcpu->arch.gcsr[LOONGARCH_CSR_LLBCTL] = 0;
+	kvm_arch_vcpu_load(vcpu, 0);
+	KT_EXPECT_EQ(hw.gcsr[LOONGARCH_CSR_LLBCTL] & CSR_LLBCTL_WCLLB,
+		     CSR_LLBCTL_WCLLB);
+	kvm_arch_vcpu_put(vcpu);
+	/* the fast path leaves the guest's LL bit alone */
+	hw.gcsr[LOONGARCH_CSR_LLBCTL] = 0;
+	kvm_arch_vcpu_load(vcpu, 0);
+	KT_EXPECT_EQ(vcpu->stat.load_fast, 1);
+	KT_EXPECT_EQ(hw.gcsr[LOONGARCH_CSR_LLBCTL], 0);
+	vcpu_free();
+	return KT_PASS;
+}
+
+/*
+ * Oracle: upstream's _kvm_vcpu_put saves Root.GINTC on every put, after
+ * the skip for an up-to-date software file: GINTC is a root CSR the next
+ * vCPU on this CPU overwrites.
+ */
+KTEST(put_saves_gintc_every_time)
+{
+	struct kvm_vcpu *vcpu = vcpu_new();
+
+	kvm_arch_vcpu_load(vcpu, 0);
+	KT_EXPECT(vcpu->arch.flags & KVMLA_VCPU_SW_LATEST);
+	hw.csr[LOONGARCH_CSR_GINTC] = 0x3;
+	kvm_arch_vcpu_put(vcpu);
+	KT_EXPECT_EQ(vcpu->arch.gcsr[LOONGARCH_CSR_GINTC], 0x3);
+	KT_EXPECT_EQ(hw.gcsr_reads, 0);
+	/* a ONE_REG write in between wins over the stale hardware */
+	kvm_arch_vcpu_load(vcpu, 0);
+	KT_EXPECT_EQ(set_reg(vcpu, KVM_IOC_CSRID(LOONGARCH_CSR_ESTAT),
+			     0x3ULL << 2), 0);
+	hw.csr[LOONGARCH_CSR_GINTC] = 0;
+	kvm_arch_vcpu_put(vcpu);
+	KT_EXPECT_EQ(vcpu->arch.gcsr[LOONGARCH_CSR_GINTC], 0x3);
 	vcpu_free();
 	return KT_PASS;
 }
@@ -962,6 +1012,63 @@ KTEST(run_retries_entry_on_late_request)
 	return KT_PASS;
 }
 
+/*
+ * Oracle: the kick protocol of generic KVM (kvm_vcpu_kick IPIs only a
+ * vCPU it sees IN_GUEST_MODE; KVM_INTERRUPT queues without a request),
+ * and upstream's kvm_pre_enter_guest, which stores IN_GUEST_MODE before
+ * kvm_deliver_intr: an interrupt queued after delivery looked must find
+ * the vCPU in guest mode and kick it out.
+ */
+KTEST(run_in_guest_mode_before_delivery)
+{
+	struct kvm_vcpu *vcpu = vcpu_new();
+
+	guest_exits = 0;
+	guest_ecodes[0] = EXCCODE_TLBS;
+	shim_guest = guest_script;
+	shim_ops.exit_handle_fn = exit_to_user_mmio;
+	shim_ops.mode_at_deliver = -1;
+	KT_EXPECT_EQ(kvm_arch_vcpu_ioctl_run(vcpu), RESUME_HOST);
+	KT_EXPECT_EQ(shim_ops.irq_deliver, 1);
+	KT_EXPECT_EQ(shim_ops.mode_at_deliver, IN_GUEST_MODE);
+	KT_EXPECT_EQ(vcpu->mode, OUTSIDE_GUEST_MODE);
+	vcpu_free();
+	return KT_PASS;
+}
+
+/*
+ * Oracle: upstream's kvm_pre_enter_guest clears KVM_LARCH_SWCSR_LATEST
+ * once delivery has written the guest CSRs, before it may still leave
+ * without entering; otherwise the put skips the save and a delivered
+ * interrupt (ESTAT) is lost when the vCPU is reloaded elsewhere.
+ */
+KTEST(run_delivery_then_exit_keeps_delivered_csrs)
+{
+	struct kvm_vcpu *vcpu = vcpu_new();
+
+	shim_ops.deliver_estat = BIT(KVMLA_INT_IPI);
+	/* a request and a signal arrive after delivery: no entry */
+	shim_ops.deliver_raises_request = 1;
+	shim_ops.deliver_signals = 1;
+	KT_EXPECT_EQ(kvm_arch_vcpu_ioctl_run(vcpu), -EINTR);
+	KT_EXPECT_EQ(shim_switch_calls, 0);
+	KT_EXPECT_EQ(shim_ops.irq_deliver, 1);
+	KT_EXPECT_EQ(vcpu->arch.gcsr[LOONGARCH_CSR_ESTAT] & BIT(KVMLA_INT_IPI),
+		     BIT(KVMLA_INT_IPI));
+	KT_EXPECT(vcpu->arch.flags & KVMLA_VCPU_SW_LATEST);
+	/* reloaded on another CPU, the interrupt is still there */
+	shim_cpu = 1;
+	hw.gcsr[LOONGARCH_CSR_ESTAT] = 0;
+	kvm_arch_vcpu_load(vcpu, 1);
+	KT_EXPECT_EQ(hw.gcsr[LOONGARCH_CSR_ESTAT] & BIT(KVMLA_INT_IPI),
+		     BIT(KVMLA_INT_IPI));
+	kvm_arch_vcpu_put(vcpu);
+	shim_cpu = 0;
+	shim_signal = 0;
+	vcpu_free();
+	return KT_PASS;
+}
+
 /* An ecode beyond the catalog is counted as unknown, still dispatched. */
 KTEST(run_unknown_ecode_counted)
 {
@@ -1153,6 +1260,8 @@ static const struct ktest_case cases[] = {
 	KTEST_CASE(load_full_then_fast),
 	KTEST_CASE(load_full_after_migration_or_other_vcpu),
 	KTEST_CASE(put_after_run_saves_hardware),
+	KTEST_CASE(load_full_clears_guest_ll_bit),
+	KTEST_CASE(put_saves_gintc_every_time),
 	KTEST_CASE(csr_save_restore_cover_hw_list),
 	KTEST_CASE(run_exit_to_userspace),
 	KTEST_CASE(run_reenters_until_host_exit),
@@ -1160,6 +1269,8 @@ static const struct ktest_case cases[] = {
 	KTEST_CASE(run_signal_after_interrupt_exit),
 	KTEST_CASE(run_early_returns),
 	KTEST_CASE(run_retries_entry_on_late_request),
+	KTEST_CASE(run_in_guest_mode_before_delivery),
+	KTEST_CASE(run_delivery_then_exit_keeps_delivered_csrs),
 	KTEST_CASE(run_unknown_ecode_counted),
 	KTEST_CASE(run_requests_leave_or_serve),
 	KTEST_CASE(run_steal_time_update),

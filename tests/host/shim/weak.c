@@ -108,8 +108,13 @@ __weak void kvmla_irq_deliver(struct kvm_vcpu *vcpu)
 {
 	(void)vcpu;
 	shim_ops.irq_deliver++;
+	shim_ops.mode_at_deliver = vcpu->mode;
 	if (!shim_irqs_off)
 		shim_ops.irqs_on_at_entry++;
+	if (shim_ops.deliver_estat)
+		hw.gcsr[LOONGARCH_CSR_ESTAT] |= shim_ops.deliver_estat;
+	if (shim_ops.deliver_signals)
+		shim_signal = 1;
 	if (shim_ops.deliver_raises_request > 0) {
 		shim_ops.deliver_raises_request--;
 		kvm_make_request(KVM_REQ_TLB_FLUSH, vcpu);
