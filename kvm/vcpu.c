@@ -203,6 +203,12 @@ void kvm_arch_vcpu_load(struct kvm_vcpu *vcpu, int cpu)
 	if (fast) {
 		vcpu->stat.load_fast++;
 	} else {
+		/*
+		 * The guest timer still counts with the last owner's TCFG;
+		 * stopped first, it cannot set TI in the ESTAT restored next
+		 * (kvmla_timer_restore() then starts this vCPU's timer).
+		 */
+		kvmla_timer_stop();
 		kvmla_vcpu_csr_restore(vcpu);
 		/*
 		 * Break any LL the hardware holds from another context, so
@@ -453,9 +459,19 @@ vm_fault_t kvm_arch_vcpu_fault(struct kvm_vcpu *vcpu, struct vm_fault *vmf)
 	return VM_FAULT_SIGBUS;
 }
 
+/*
+ * Asked by kvm_vcpu_check_block() in the vCPU's own thread, loaded: a
+ * timer that fired in the hardware after the guest's IDLE is pending in
+ * the guest ESTAT, not in the queue.
+ */
 int kvm_cpu_has_pending_timer(struct kvm_vcpu *vcpu)
 {
-	return kvmla_irq_pending(vcpu);
+	bool ti;
+
+	preempt_disable();
+	ti = kvmla_timer_ti_pending();
+	preempt_enable();
+	return kvmla_irq_pending(vcpu) || ti;
 }
 
 void kvm_arch_vcpu_blocking(struct kvm_vcpu *vcpu)

@@ -647,8 +647,11 @@ KTEST(load_full_then_fast)
 	vcpu->arch.gcsr[LOONGARCH_CSR_ERA] = 0x1234;
 	vcpu->arch.gcsr[LOONGARCH_CSR_GINTC] = 0x5;
 	kvm_arch_vcpu_load(vcpu, 0);
-	/* every HW CSR, then LLBCTL.WCLLB (load_full_clears_guest_ll_bit) */
-	KT_EXPECT_EQ(hw.gcsr_writes, HW_CSRS_SAVED + 1);
+	/*
+	 * TCFG = 0 (load_full_stops_old_timer_before_estat), every HW CSR,
+	 * then LLBCTL.WCLLB (load_full_clears_guest_ll_bit)
+	 */
+	KT_EXPECT_EQ(hw.gcsr_writes, 1 + HW_CSRS_SAVED + 1);
 	KT_EXPECT_EQ(hw.gcsr[LOONGARCH_CSR_ERA], 0x1234);
 	KT_EXPECT_EQ(hw.csr[LOONGARCH_CSR_GINTC], 0x5);
 	KT_EXPECT(kvmla_pcpu[0].last_vcpu == vcpu);
@@ -779,6 +782,48 @@ KTEST(put_saves_gintc_every_time)
 	hw.csr[LOONGARCH_CSR_GINTC] = 0;
 	kvm_arch_vcpu_put(vcpu);
 	KT_EXPECT_EQ(vcpu->arch.gcsr[LOONGARCH_CSR_GINTC], 0x3);
+	vcpu_free();
+	return KT_PASS;
+}
+
+/*
+ * Oracle: upstream's kvm_restore_timer writes TCFG = 0 before it
+ * restores ESTAT ("avoid to get invalid timer interrupt for old timer
+ * cfg"): the guest timer still counts with the last owner's setting and
+ * firing now would set TI in this vCPU's ESTAT (the architecture's timer
+ * raises ESTAT.TI on expiry).
+ */
+KTEST(load_full_stops_old_timer_before_estat)
+{
+	struct kvm_vcpu *vcpu = vcpu_new();
+
+	hw.gcsr[LOONGARCH_CSR_TCFG] = CSR_TCFG_EN | 4;	/* last owner's */
+	kvm_arch_vcpu_load(vcpu, 0);
+	KT_EXPECT_EQ(hw.tcfg_at_estat_write & CSR_TCFG_EN, 0);
+	kvm_arch_vcpu_put(vcpu);
+	vcpu_free();
+	return KT_PASS;
+}
+
+/*
+ * Oracle: upstream's kvm_cpu_has_pending_timer also reads the hardware
+ * guest ESTAT.TI (loongarch.h INT_TI): a one-shot that fired after the
+ * guest's IDLE is pending there, not in the queue, and must wake the
+ * halted vCPU (kvm_vcpu_check_block asks this).
+ */
+KTEST(pending_timer_counts_hardware_ti)
+{
+	struct kvm_vcpu *vcpu = vcpu_new();
+
+	kvm_arch_vcpu_load(vcpu, 0);
+	shim_ops.irq_pending = 0;
+	KT_EXPECT(!kvm_cpu_has_pending_timer(vcpu));
+	hw.gcsr[LOONGARCH_CSR_ESTAT] = BIT(INT_TI);
+	KT_EXPECT(kvm_cpu_has_pending_timer(vcpu));
+	hw.gcsr[LOONGARCH_CSR_ESTAT] = 0;
+	shim_ops.irq_pending = 1;
+	KT_EXPECT(kvm_cpu_has_pending_timer(vcpu));
+	kvm_arch_vcpu_put(vcpu);
 	vcpu_free();
 	return KT_PASS;
 }
@@ -1262,6 +1307,8 @@ static const struct ktest_case cases[] = {
 	KTEST_CASE(put_after_run_saves_hardware),
 	KTEST_CASE(load_full_clears_guest_ll_bit),
 	KTEST_CASE(put_saves_gintc_every_time),
+	KTEST_CASE(load_full_stops_old_timer_before_estat),
+	KTEST_CASE(pending_timer_counts_hardware_ti),
 	KTEST_CASE(csr_save_restore_cover_hw_list),
 	KTEST_CASE(run_exit_to_userspace),
 	KTEST_CASE(run_reenters_until_host_exit),

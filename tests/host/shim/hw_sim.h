@@ -25,6 +25,7 @@ struct hw_sim {
 	int invtlb;			/* invtlb executed */
 	int invtlb_op;			/* last invtlb operands */
 	u64 invtlb_info, invtlb_addr;
+	u64 tcfg_at_estat_write;	/* guest TCFG when ESTAT was written */
 	/* FPU/SIMD register file (switch.S's kvmla_fpu_* act on it) */
 	u64 fpr[32][4];
 	u64 fcc;
@@ -46,6 +47,8 @@ static inline u64 hw_sim_gcsr_read(unsigned int csr)
 static inline void hw_sim_gcsr_write(unsigned int csr, u64 val)
 {
 	hw.gcsr_writes++;
+	if (csr == LOONGARCH_CSR_ESTAT)
+		hw.tcfg_at_estat_write = hw.gcsr[LOONGARCH_CSR_TCFG];
 	hw.gcsr[csr % HW_SIM_CSRS] = val;
 }
 

@@ -580,6 +580,7 @@ void kvm_vcpu_kick(struct kvm_vcpu *vcpu);
 bool kvm_vcpu_wake_up(struct kvm_vcpu *vcpu);
 void kvm_vcpu_halt(struct kvm_vcpu *vcpu);
 bool kvm_vcpu_is_blocking(struct kvm_vcpu *vcpu);
+extern int shim_blocking;	/* kvm_vcpu_is_blocking() answers this */
 void kvm_sigset_activate(struct kvm_vcpu *vcpu);
 void vcpu_load(struct kvm_vcpu *vcpu);
 void vcpu_put(struct kvm_vcpu *vcpu);

@@ -242,10 +242,11 @@ void kvm_vcpu_halt(struct kvm_vcpu *vcpu)
 	shim_halts++;
 }
 
+int shim_blocking;
 bool kvm_vcpu_is_blocking(struct kvm_vcpu *vcpu)
 {
 	(void)vcpu;
-	return false;
+	return shim_blocking;
 }
 
 /* Generic KVM loads on the current CPU (preemption is off there). */

@@ -76,6 +76,12 @@ __weak void kvmla_timer_init(struct kvm_vcpu *vcpu, unsigned long hz)
 __weak void kvmla_timer_deinit(struct kvm_vcpu *vcpu) { (void)vcpu; shim_ops.timer_deinit++; }
 __weak void kvmla_timer_save(struct kvm_vcpu *vcpu) { (void)vcpu; shim_ops.timer_save++; }
 __weak void kvmla_timer_restore(struct kvm_vcpu *vcpu) { (void)vcpu; shim_ops.timer_restore++; }
+/* As timer.c's (test_timer checks those): TCFG off, ESTAT.TI read. */
+__weak void kvmla_timer_stop(void) { hw_sim_gcsr_write(LOONGARCH_CSR_TCFG, 0); }
+__weak bool kvmla_timer_ti_pending(void)
+{
+	return hw_sim_gcsr_read(LOONGARCH_CSR_ESTAT) & BIT(KVMLA_INT_TI);
+}
 __weak void kvmla_timer_block(struct kvm_vcpu *vcpu) { (void)vcpu; shim_ops.timer_block++; }
 __weak void kvmla_timer_unblock(struct kvm_vcpu *vcpu) { (void)vcpu; shim_ops.timer_unblock++; }
 __weak u64 kvmla_timer_get_counter(struct kvm_vcpu *vcpu) { (void)vcpu; return shim_ops.counter; }
