@@ -336,8 +336,13 @@ static int kvmla_vcpu_enter_prepare(struct kvm_vcpu *vcpu)
 			return -EINTR;
 		}
 		ret = xfer_to_guest_mode_handle_work(vcpu);
-		if (ret)
+		if (ret) {
+			/* It may have counted a signal exit in its own slot. */
+			vcpu->stat.signal_exits +=
+				vcpu->arch.vmlinux_signal_exits;
+			vcpu->arch.vmlinux_signal_exits = 0;
 			return ret;
+		}
 		ret = kvmla_vcpu_requests(vcpu);
 		if (ret != RESUME_GUEST)
 			return ret;

@@ -981,6 +981,31 @@ KTEST(run_signal_exits_counted)
 	return KT_PASS;
 }
 
+/*
+ * A signal that only vmlinux's xfer_to_guest_mode_handle_work() sees (it
+ * arrived after our own check) is counted in the slot vmlinux writes and
+ * reaches our signal_exits; no guest CSR changes.  Oracle: kernel/entry/
+ * kvm.c (kvm_handle_signal_exit: exit_reason KVM_EXIT_INTR, one
+ * signal_exits increment, -EINTR).
+ */
+KTEST(run_signal_seen_by_vmlinux_counted_once)
+{
+	struct kvm_vcpu *vcpu = vcpu_new();
+	u64 csrs[KVMLA_GCSR_SLOTS];
+
+	memcpy(csrs, vcpu->arch.gcsr, sizeof(csrs));
+	shim_xfer_signal = 1;
+	KT_EXPECT_EQ(kvm_arch_vcpu_ioctl_run(vcpu), -EINTR);
+	KT_EXPECT_EQ(vcpu->run->exit_reason, KVM_EXIT_INTR);
+	KT_EXPECT_EQ(vcpu->stat.signal_exits, 1);
+	KT_EXPECT_EQ(vcpu->arch.vmlinux_signal_exits, 0);
+	KT_EXPECT_EQ(vcpu->stat.user_exits[KVM_EXIT_INTR], 1);
+	KT_EXPECT_EQ(shim_switch_calls, 0);
+	KT_EXPECT(!memcmp(csrs, vcpu->arch.gcsr, sizeof(csrs)));
+	vcpu_free();
+	return KT_PASS;
+}
+
 static void guest_then_signal(struct kvm_vcpu_arch *arch)
 {
 	arch->exit_estat = 0;			/* interrupt exit */
@@ -1314,6 +1339,7 @@ static const struct ktest_case cases[] = {
 	KTEST_CASE(run_reenters_until_host_exit),
 	KTEST_CASE(run_signal_exits_counted),
 	KTEST_CASE(run_signal_after_interrupt_exit),
+	KTEST_CASE(run_signal_seen_by_vmlinux_counted_once),
 	KTEST_CASE(run_early_returns),
 	KTEST_CASE(run_retries_entry_on_late_request),
 	KTEST_CASE(run_in_guest_mode_before_delivery),

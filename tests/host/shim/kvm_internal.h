@@ -293,6 +293,7 @@ extern int shim_signal;		/* a signal is pending */
 extern int shim_need_resched;
 extern int shim_xfer_work;	/* xfer_to_guest_mode_work_pending() */
 extern int shim_xfer_ret;	/* xfer_to_guest_mode_handle_work() */
+extern int shim_xfer_signal;	/* ... finds a signal, as vmlinux's does */
 struct task_struct {
 	struct { u64 run_delay; } sched_info;
 };

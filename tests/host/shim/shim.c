@@ -274,10 +274,22 @@ void kvm_sigset_deactivate(struct kvm_vcpu *vcpu)
 	shim_sigset--;
 }
 
+int shim_xfer_signal;
+/*
+ * vmlinux's version (kernel/entry/kvm.c), compiled with the tree's
+ * layout: on a signal it sets run->exit_reason and increments the u64 at
+ * upstream's stat.signal_exits, which is arch.vmlinux_signal_exits in
+ * ours (kvm/asm-offsets.c checks that at build time).
+ */
 int xfer_to_guest_mode_handle_work(struct kvm_vcpu *vcpu)
 {
-	(void)vcpu;
 	shim_xfer_work = 0;
+	if (shim_xfer_signal) {
+		shim_xfer_signal = 0;
+		vcpu->run->exit_reason = KVM_EXIT_INTR;
+		vcpu->arch.vmlinux_signal_exits++;
+		return -EINTR;
+	}
 	return shim_xfer_ret;
 }
 
