@@ -104,14 +104,13 @@ struct kvmla_fpu {
 	u64 fpr[32][4];
 	u64 fcc;	/* cf0 in bits 7:0 ... cf7 in bits 63:56 */
 	u32 fcsr;
-	u32 ftop;
 } __aligned(32);
 
 /* LBT (binary translation) registers. */
 struct kvmla_lbt {
 	u64 scr[4];
 	u64 eflags;
-	u64 ftop;
+	u64 ftop;	/* x87 stack top, kept with the FPU in top mode (fpu.c) */
 };
 
 struct kvm_arch {

@@ -31,6 +31,10 @@ struct hw_sim {
 	u64 fcc;
 	u32 fcsr;
 	int fpu_saves, fpu_restores;
+	/* LBT x87 emulation: stack top, top mode (FCSR.TM) at FPR saves */
+	u32 ftop;
+	int tm_at_fpu_save;		/* FCSR.TM when the FPRs were saved */
+	int ftop_writes;
 };
 
 extern struct hw_sim hw;
@@ -134,5 +138,29 @@ static inline u64 kvmla_stable_counter(void)
 	hw.invtlb_info = (u64)(info);					\
 	hw.invtlb_addr = (u64)(addr);					\
 } while (0)
+
+/* FCSR0, and the LBT stack top (asm/lbt.h: x86mftop/x86mttop/x86clrtm). */
+#define KVMLA_SIM_FCSR_TM	(1U << 6)	/* loongarch.h FPU_CSR_TM */
+
+static inline u32 kvmla_fcsr_read(void)
+{
+	return hw.fcsr;
+}
+
+static inline u32 kvmla_lbt_ftop_read(void)
+{
+	return hw.ftop;
+}
+
+static inline void kvmla_lbt_ftop_write(u32 top)
+{
+	hw.ftop = top & 7;
+	hw.ftop_writes++;
+}
+
+static inline void kvmla_lbt_tm_clear(void)
+{
+	hw.fcsr &= ~KVMLA_SIM_FCSR_TM;
+}
 
 #endif /* KVMLA_HW_SIM_H */

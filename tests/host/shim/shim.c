@@ -320,6 +320,7 @@ static void shim_fpu_save(struct kvmla_fpu *f, int words)
 		memcpy(f->fpr[i], hw.fpr[i], words * sizeof(u64));
 	f->fcc = hw.fcc;
 	f->fcsr = hw.fcsr;
+	hw.tm_at_fpu_save = !!(hw.fcsr & KVMLA_SIM_FCSR_TM);
 	hw.fpu_saves++;
 }
 
