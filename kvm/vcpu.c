@@ -24,16 +24,23 @@
 #define KVMLA_STAT_USER(reason, type, key, ...) \
 	KVMLA_STAT_AT(user_exits, reason, "user_exit_" #key),
 
+/* A plain counter under its member's name. */
+#define KVMLA_STAT_ONE(member)	KVMLA_STAT_AT(member, 0, #member),
+
+/*
+ * Upstream's five counters come first, in upstream's order, so that a
+ * reader that takes only a prefix of the descriptors still finds them.
+ */
 const struct kvm_stats_desc kvm_vcpu_stats_desc[] = {
 	KVM_GENERIC_VCPU_STATS(),
+	KVMLA_STAT_ONE(int_exits)
+	KVMLA_STAT_ONE(idle_exits)
+	KVMLA_STAT_ONE(cpucfg_exits)
+	KVMLA_STAT_ONE(signal_exits)
+	KVMLA_STAT_ONE(hypercall_exits)
 	KVMLA_ECODES(KVMLA_STAT_ECODE)
 	KVMLA_GSPR_KINDS(KVMLA_STAT_GSPR)
 	KVMLA_KVM_EXITS(KVMLA_STAT_USER)
-	STATS_DESC_COUNTER(VCPU, signal_exits),
-	STATS_DESC_COUNTER(VCPU, int_exits),
-	STATS_DESC_COUNTER(VCPU, hypercall_exits),
-	STATS_DESC_COUNTER(VCPU, cpucfg_exits),
-	STATS_DESC_COUNTER(VCPU, idle_exits),
 	STATS_DESC_COUNTER(VCPU, mmio_read_exits),
 	STATS_DESC_COUNTER(VCPU, mmio_write_exits),
 	STATS_DESC_COUNTER(VCPU, iocsr_read_exits),
