@@ -5,6 +5,28 @@
  */
 #include <linux/kbuild.h>
 #include "kvm_internal.h"
+#include "kvmla-upstream-offsets.h"
+
+/*
+ * Drop-in guarantee, checked against the layout vmlinux was compiled with
+ * (kvmla-upstream-offsets.h, from upstream-offsets.c): where vmlinux code
+ * that kvm.ko calls with a struct kvm_vcpu reads or writes it, our layout
+ * holds what that code expects.  xfer_to_guest_mode_handle_work() reads
+ * vcpu->run and increments the u64 at upstream's stat.signal_exits, which
+ * in our layout is arch.vmlinux_signal_exits, a counter vcpu.c folds into
+ * our own signal_exits.
+ */
+static_assert(offsetof(struct kvm_vcpu, run) == KVMLA_UP_VCPU_RUN,
+	      "vmlinux finds vcpu->run elsewhere");
+static_assert(offsetof(struct kvm_vcpu, arch.vmlinux_signal_exits) ==
+	      KVMLA_UP_VCPU_SIGNAL_EXITS,
+	      "vmlinux's signal_exits increment misses arch.vmlinux_signal_exits");
+static_assert(sizeof_field(struct kvm_vcpu, arch.vmlinux_signal_exits) ==
+	      KVMLA_UP_VCPU_SIGNAL_EXITS_SIZE,
+	      "vmlinux's signal_exits has another size");
+static_assert(offsetofend(struct kvm_vcpu_arch, lbt) <=
+	      offsetof(struct kvm_vcpu_arch, vmlinux_signal_exits),
+	      "the vCPU state overlaps the slot vmlinux writes");
 
 #define ARCH_OFF(sym, mem) OFFSET(sym, kvm_vcpu_arch, mem)
 

@@ -7,9 +7,12 @@
  * loaded at the next entry with IRQs off, so a preemption between exit and
  * entry cannot throw the load away.  A wider unit is loaded on top of a
  * narrower one after saving the live narrow part, so only the upper halves
- * come from memory in effect.  When the guest FCSR has TM set, FPU state
- * includes the LBT x87 stack top, so LBT is owned first.  On put every
- * owned unit is saved and given up.
+ * come from memory in effect.  When the guest FCSR has TM set (x87 top
+ * mode), FPU state includes the LBT x87 stack top, so LBT is owned first;
+ * the top (lbt.ftop, also ONE_REG LBT_FTOP) is saved and top mode left
+ * before the FPRs are stored, so their order in memory does not depend on
+ * it, and restored after FCSR.  On put every owned unit is saved and
+ * given up.
  */
 #include "kvm_internal.h"
 
@@ -18,6 +21,7 @@
 #define KVMLA_EUEN_ASXE		BIT(2)
 #define KVMLA_EUEN_BTE		BIT(3)
 #define KVMLA_FCSR_TM		BIT(6)
+#define KVMLA_AUX_VEC		(KVMLA_AUX_FPU | KVMLA_AUX_LSX | KVMLA_AUX_LASX)
 
 /* The units a unit implies: LASX needs LSX needs FPU. */
 static u32 kvmla_fpu_closure(u32 units)
@@ -131,7 +135,7 @@ void kvmla_fpu_load_pending(struct kvm_vcpu *vcpu)
 	struct kvmla_vcpu_state *st = &vcpu->arch.st;
 	u32 want = kvmla_fpu_closure(st->aux_want | st->aux_inuse);
 	u32 add = want & ~st->aux_inuse;
-	u32 vec = add & (KVMLA_AUX_FPU | KVMLA_AUX_LSX | KVMLA_AUX_LASX);
+	u32 vec = add & KVMLA_AUX_VEC;
 
 	kvm_check_request(KVM_REQ_KVMLA_AUX_LOAD, vcpu);
 	st->aux_want = 0;
@@ -170,6 +174,10 @@ void kvmla_fpu_load_pending(struct kvm_vcpu *vcpu)
 		kvmla_fpu_restore_fp(&vcpu->arch.fpu);
 	}
 	st->aux_inuse |= vec;
+	/* FCSR (with TM) is back: the stack top goes last. */
+	if ((vcpu->arch.fpu.fcsr & KVMLA_FCSR_TM) &&
+	    (st->aux_inuse & KVMLA_AUX_LBT) && IS_ENABLED(CONFIG_CPU_HAS_LBT))
+		kvmla_lbt_ftop_write(vcpu->arch.lbt.ftop);
 	vcpu->stat.aux_loads++;
 	kvmla_fpu_trace(vcpu, KVMLA_AUX_OP_RESTORE, vec);
 }
@@ -178,10 +186,21 @@ void kvmla_fpu_lose(struct kvm_vcpu *vcpu)
 {
 	struct kvmla_vcpu_state *st = &vcpu->arch.st;
 	u32 inuse = st->aux_inuse;
+	bool top_mode = false;
 
 	if (!inuse)
 		return;
+	/* In top mode: keep the stack top, leave the mode, then the FPRs. */
+	if ((inuse & KVMLA_AUX_LBT) && (inuse & KVMLA_AUX_VEC) &&
+	    IS_ENABLED(CONFIG_CPU_HAS_LBT) &&
+	    (kvmla_fcsr_read() & KVMLA_FCSR_TM)) {
+		vcpu->arch.lbt.ftop = kvmla_lbt_ftop_read();
+		kvmla_lbt_tm_clear();
+		top_mode = true;
+	}
 	kvmla_fpu_save_live(vcpu, inuse);
+	if (top_mode)
+		vcpu->arch.fpu.fcsr |= KVMLA_FCSR_TM;
 	if (inuse & KVMLA_AUX_LBT)
 		kvmla_fpu_lbt_xfer(vcpu, false);
 	kvmla_csr_xchg(LOONGARCH_CSR_EUEN, 0, KVMLA_EUEN_FPE |

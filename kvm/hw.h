@@ -77,10 +77,62 @@ static inline u64 kvmla_stable_counter(void)
 	return val;
 }
 
-/* Drop every guest TLB entry of every guest id on this CPU. */
-static inline void kvmla_guest_tlb_flush(void)
+/* FCSR0: the guest's while the guest owns the FPU on this CPU. */
+static inline u32 kvmla_fcsr_read(void)
 {
-	asm volatile("gtlbflush" : : : "memory");
+	u32 v;
+
+	asm volatile("movfcsr2gr %0, $fcsr0" : "=r" (v));
+	return v;
+}
+
+/*
+ * LBT x87 stack top (asm/lbt.h): read it, set it (0..7; x86mttop takes
+ * an immediate), leave top mode (FCSR.TM).  Only with EUEN.BTE set and
+ * CONFIG_CPU_HAS_LBT (callers test IS_ENABLED(), so that without it no
+ * LBT instruction is emitted).
+ */
+static inline u32 kvmla_lbt_ftop_read(void)
+{
+	u32 v;
+
+	asm volatile("x86mftop %0" : "=r" (v));
+	return v;
+}
+
+static inline void kvmla_lbt_ftop_write(u32 top)
+{
+	switch (top & 7) {
+	case 0:
+		asm volatile("x86mttop 0" : : : "memory");
+		break;
+	case 1:
+		asm volatile("x86mttop 1" : : : "memory");
+		break;
+	case 2:
+		asm volatile("x86mttop 2" : : : "memory");
+		break;
+	case 3:
+		asm volatile("x86mttop 3" : : : "memory");
+		break;
+	case 4:
+		asm volatile("x86mttop 4" : : : "memory");
+		break;
+	case 5:
+		asm volatile("x86mttop 5" : : : "memory");
+		break;
+	case 6:
+		asm volatile("x86mttop 6" : : : "memory");
+		break;
+	default:
+		asm volatile("x86mttop 7" : : : "memory");
+		break;
+	}
+}
+
+static inline void kvmla_lbt_tm_clear(void)
+{
+	asm volatile("x86clrtm" : : : "memory");
 }
 
 /* invtlb op, info, addr: op is a constant INVTLB_* (asm/tlb.h). */

@@ -52,6 +52,22 @@ int kvmla_irq_ioctl(struct kvm_vcpu *vcpu, struct kvm_interrupt *irq)
 	return ret;
 }
 
+/*
+ * Where the guest takes exception @ecode: ECFG.VS gives the spacing of
+ * the vectors from EENTRY, 2^VS instructions each; with VS = 0 every
+ * exception enters at EENTRY itself.
+ */
+static unsigned long kvmla_irq_vector(unsigned int ecode)
+{
+	u64 ecfg = kvmla_gcsr_read(LOONGARCH_CSR_ECFG);
+	unsigned int vs = (ecfg & CSR_ECFG_VS) >> CSR_ECFG_VS_SHIFT;
+	unsigned long base = kvmla_gcsr_read(LOONGARCH_CSR_EENTRY);
+
+	if (!vs)
+		return base;
+	return base + ((unsigned long)ecode << (vs + 2));
+}
+
 static void kvmla_irq_raise_exception(struct kvm_vcpu *vcpu)
 {
 	struct kvmla_vcpu_state *st = &vcpu->arch.st;
@@ -71,7 +87,7 @@ static void kvmla_irq_raise_exception(struct kvm_vcpu *vcpu)
 	kvmla_gcsr_write(LOONGARCH_CSR_ESTAT, estat);
 	kvmla_gcsr_write(LOONGARCH_CSR_BADV, st->exc_badv);
 	kvmla_gcsr_write(LOONGARCH_CSR_BADI, st->exc_badi);
-	vcpu->arch.pc = kvmla_gcsr_read(LOONGARCH_CSR_EENTRY);
+	vcpu->arch.pc = kvmla_irq_vector(st->exc_ecode);
 }
 
 static void kvmla_irq_apply(unsigned int irq, bool raise)

@@ -32,6 +32,10 @@ void kvmla_timer_save(struct kvm_vcpu *vcpu);	/* on put */
 void kvmla_timer_restore(struct kvm_vcpu *vcpu);	/* on load */
 void kvmla_timer_block(struct kvm_vcpu *vcpu);	/* vCPU about to halt */
 void kvmla_timer_unblock(struct kvm_vcpu *vcpu);
+/* Stop the hardware guest timer before a full CSR restore (IRQs off). */
+void kvmla_timer_stop(void);
+/* TI pending in the hardware guest ESTAT (the vCPU loaded here). */
+bool kvmla_timer_ti_pending(void);
 u64 kvmla_timer_get_counter(struct kvm_vcpu *vcpu);
 void kvmla_timer_set_counter(struct kvm_vcpu *vcpu, u64 val);
 

@@ -21,6 +21,17 @@
  *
  * Locking: kvm->mmu_lock guards every table.  The MMU notifier callbacks
  * are called with it held; everything else here takes it.
+ *
+ * Table lifetime: the refill code of every CPU running a vCPU of the VM
+ * may be reading a table, so an unlinked table is freed only after
+ * kvm_flush_remote_tlbs() has taken every vCPU out of the guest.  The MMU
+ * notifier's unmap cannot do that (its caller flushes after it returns),
+ * so it clears leaves and leaves the tables for the next memslot flush or
+ * the VM's end.
+ *
+ * The host learns what the guest did to its pages: a leaf made young or
+ * dirty here, and a young or dirty leaf dropped, is reported with
+ * kvm_set_pfn_accessed()/kvm_set_pfn_dirty().
  */
 #include "kvm_internal.h"
 
@@ -32,6 +43,17 @@
 #define KVMLA_S2_HUGE_LEVEL	1
 
 static_assert(KVMLA_S2_LEVELS == 3, "stage-2 layout assumes 3 levels");
+
+/*
+ * Tables unlinked from the tree and not yet freed: their subtree roots,
+ * each with the level of its entries.
+ */
+#define KVMLA_S2_RECLAIM	16
+struct kvmla_s2_reclaim {
+	int n;
+	u64 *tables[KVMLA_S2_RECLAIM];
+	int levels[KVMLA_S2_RECLAIM];
+};
 
 /* Up to one new table per level for one fault, allocated unlocked. */
 struct kvmla_s2_cache {
@@ -139,18 +161,51 @@ static u64 *kvmla_s2_walk(struct kvm *kvm, u64 gpa, int target,
 	return &t[kvmla_s2_index(gpa, target)];
 }
 
-/* Free a table and every table below it; count the leaves dropped. */
+/* A leaf goes away: the host page keeps what the guest did to it. */
+static void kvmla_s2_leaf_gone(struct kvm *kvm, u64 e, int level)
+{
+	if (level == 0)
+		kvm->stat.pages--;
+	else
+		kvm->stat.hugepages--;
+	if (e & _PAGE_DIRTY)
+		kvm_set_pfn_dirty(kvmla_s2_pfn(e));
+	if (e & _PAGE_VALID)
+		kvm_set_pfn_accessed(kvmla_s2_pfn(e));
+}
+
+/* Free a table and every table below it, dropping their leaves. */
 static void kvmla_s2_free_table(struct kvm *kvm, u64 *t, int level)
 {
 	for (unsigned long i = 0; i < KVMLA_S2_ENTRIES; i++) {
 		if (kvmla_s2_is_table(t[i], level))
 			kvmla_s2_free_table(kvm, (u64 *)t[i], level - 1);
-		else if (level == 0 && (t[i] & _PAGE_PRESENT))
-			kvm->stat.pages--;
-		else if (level > 0 && (t[i] & _PAGE_HUGE))
-			kvm->stat.hugepages--;
+		else if (kvmla_s2_is_leaf(t[i], level))
+			kvmla_s2_leaf_gone(kvm, t[i], level);
 	}
 	free_page((unsigned long)t);
+}
+
+/* Flush every vCPU out of the guest, then free the unlinked tables. */
+static void kvmla_s2_reclaim_finish(struct kvm *kvm,
+				    struct kvmla_s2_reclaim *rc)
+{
+	kvm_flush_remote_tlbs(kvm);
+	while (rc->n) {
+		rc->n--;
+		kvmla_s2_free_table(kvm, rc->tables[rc->n], rc->levels[rc->n]);
+	}
+}
+
+/* Unlink the table behind @e (an entry at @level) for a later free. */
+static void kvmla_s2_unlink(struct kvm *kvm, u64 *e, int level,
+			    struct kvmla_s2_reclaim *rc)
+{
+	if (rc->n == KVMLA_S2_RECLAIM)
+		kvmla_s2_reclaim_finish(kvm, rc);
+	rc->tables[rc->n] = (u64 *)*e;
+	rc->levels[rc->n++] = level - 1;
+	*e = kvmla_s2_empty(level);
 }
 
 /* ---- operations over a GPA range ---- */
@@ -164,16 +219,18 @@ enum kvmla_s2_op {
 
 static void kvmla_s2_drop_leaf(struct kvm *kvm, u64 *e, int level)
 {
-	if (level == 0)
-		kvm->stat.pages--;
-	else
-		kvm->stat.hugepages--;
+	kvmla_s2_leaf_gone(kvm, *e, level);
 	*e = kvmla_s2_empty(level);
 }
 
-/* Apply @op to the leaves in [start, end); true if any leaf changed/was young. */
+/*
+ * Apply @op to the leaves in [start, end); true if any leaf changed/was
+ * young.  An unmap with @rc also unlinks the tables the range covers
+ * whole, for kvmla_s2_reclaim_finish().
+ */
 static bool kvmla_s2_range(struct kvm *kvm, u64 *t, int level, u64 base,
-			   u64 start, u64 end, enum kvmla_s2_op op)
+			   u64 start, u64 end, enum kvmla_s2_op op,
+			   struct kvmla_s2_reclaim *rc)
 {
 	u64 size = kvmla_s2_size(level);
 	bool hit = false;
@@ -185,15 +242,13 @@ static bool kvmla_s2_range(struct kvm *kvm, u64 *t, int level, u64 base,
 		if (hi <= start || lo >= end)
 			continue;
 		if (kvmla_s2_is_table(*e, level)) {
-			if (op == KVMLA_S2_UNMAP && lo >= start && hi <= end) {
-				kvmla_s2_free_table(kvm, (u64 *)*e,
-						    level - 1);
-				*e = kvmla_s2_empty(level);
+			if (rc && lo >= start && hi <= end) {
+				kvmla_s2_unlink(kvm, e, level, rc);
 				hit = true;
 				continue;
 			}
 			hit |= kvmla_s2_range(kvm, (u64 *)*e, level - 1,
-					      lo, start, end, op);
+					      lo, start, end, op, rc);
 			continue;
 		}
 		if (!kvmla_s2_is_leaf(*e, level))
@@ -226,7 +281,21 @@ static bool kvmla_mmu_range(struct kvm *kvm, gfn_t start, gfn_t end,
 		return false;
 	return kvmla_s2_range(kvm, kvm->arch.st.pgd, KVMLA_S2_TOP, 0,
 			      (u64)start << PAGE_SHIFT, (u64)end << PAGE_SHIFT,
-			      op);
+			      op, NULL);
+}
+
+/* Unmap [start, end) and free its tables, flushing in between. */
+static void kvmla_mmu_unmap_free(struct kvm *kvm, gfn_t start, gfn_t end)
+{
+	struct kvmla_s2_reclaim rc = { 0 };
+
+	spin_lock(&kvm->mmu_lock);
+	if (kvm->arch.st.pgd)
+		kvmla_s2_range(kvm, kvm->arch.st.pgd, KVMLA_S2_TOP, 0,
+			       (u64)start << PAGE_SHIFT,
+			       (u64)end << PAGE_SHIFT, KVMLA_S2_UNMAP, &rc);
+	kvmla_s2_reclaim_finish(kvm, &rc);
+	spin_unlock(&kvm->mmu_lock);
 }
 
 /* ---- lifetime ---- */
@@ -258,9 +327,45 @@ static void kvmla_mmu_flush_gpa(struct kvm_vcpu *vcpu, u64 gpa)
 	kvm_make_request(KVM_REQ_TLB_FLUSH_GPA, vcpu);
 }
 
+/*
+ * The level at which the host itself maps @gfn's memory: 1 when its PMD
+ * entry for the hva is a huge leaf, else 0.  IRQs stay off during the
+ * walk so that the host cannot free the tables it reads; the answer is
+ * used under mmu_lock after mmu_invalidate_retry_gfn() said no
+ * invalidation ran or runs, so it is still the host's.
+ */
+static int kvmla_mmu_host_level(struct kvm *kvm,
+				const struct kvm_memory_slot *slot, gfn_t gfn)
+{
+	unsigned long hva = __gfn_to_hva_memslot(slot, gfn);
+	unsigned long irqflags;
+	int host_level = 0;
+	pgd_t g;
+	p4d_t p;
+	pud_t u;
+	pmd_t m;
+
+	local_irq_save(irqflags);
+	g = pgdp_get(pgd_offset(kvm->mm, hva));
+	if (pgd_none(g))
+		goto out_irq;
+	p = p4dp_get(p4d_offset(&g, hva));
+	if (!p4d_present(p))
+		goto out_irq;
+	u = pudp_get(pud_offset(&p, hva));
+	if (!pud_present(u))
+		goto out_irq;
+	m = pmdp_get(pmd_offset(&u, hva));
+	if (pmd_present(m) && pmd_leaf(m))
+		host_level = KVMLA_S2_HUGE_LEVEL;
+out_irq:
+	local_irq_restore(irqflags);
+	return host_level;
+}
+
 /* A PMD-sized block may map @gfn -> @pfn. */
-static bool kvmla_mmu_can_huge(struct kvm_memory_slot *slot, gfn_t gfn,
-			       kvm_pfn_t pfn)
+static bool kvmla_mmu_can_huge(struct kvm *kvm, struct kvm_memory_slot *slot,
+			       gfn_t gfn, kvm_pfn_t pfn)
 {
 	u64 npages = kvmla_s2_size(KVMLA_S2_HUGE_LEVEL) >> PAGE_SHIFT;
 	gfn_t first = gfn & ~(npages - 1);
@@ -278,8 +383,7 @@ static bool kvmla_mmu_can_huge(struct kvm_memory_slot *slot, gfn_t gfn,
 		return false;
 	if (!pfn_valid(pfn))
 		return false;
-	return folio_size(page_folio(pfn_to_page(pfn))) >=
-	       kvmla_s2_size(KVMLA_S2_HUGE_LEVEL);
+	return kvmla_mmu_host_level(kvm, slot, gfn) == KVMLA_S2_HUGE_LEVEL;
 }
 
 /* Replace the huge leaf @e by a table of write-protected small leaves. */
@@ -315,14 +419,22 @@ static int kvmla_mmu_fast(struct kvm_vcpu *vcpu, u64 gpa, bool write,
 	if (!kvmla_s2_is_leaf(*e, level))
 		goto out_unlock;
 	v = *e | _PAGE_VALID;
+	/*
+	 * The host learns of the access and the write while the leaf, and
+	 * so the page, is still there (mmu_lock held).
+	 */
 	if (write) {
 		if (!(v & KVMLA_S2_SOFTW) || level > 0)
 			goto out_unlock;	/* not writable, or must split */
-		if (!(v & _PAGE_DIRTY))
+		if (!(v & _PAGE_DIRTY)) {
 			vcpu->stat.fault_wrprot++;
+			kvm_set_pfn_dirty(kvmla_s2_pfn(v));
+		}
 		v |= _PAGE_DIRTY;
 		mark_page_dirty_in_slot(kvm, slot, gpa >> PAGE_SHIFT);
 	}
+	if (!(*e & _PAGE_VALID))
+		kvm_set_pfn_accessed(kvmla_s2_pfn(v));
 	*e = v;
 	ret = level;
 out_unlock:
@@ -334,6 +446,7 @@ static int kvmla_mmu_slow(struct kvm_vcpu *vcpu, u64 gpa, bool write,
 			  struct kvm_memory_slot *slot)
 {
 	struct kvmla_s2_cache cache = { 0 };
+	struct kvmla_s2_reclaim rc = { 0 };
 	struct kvm *kvm = vcpu->kvm;
 	gfn_t gfn = gpa >> PAGE_SHIFT;
 	unsigned long mmu_seq;
@@ -365,16 +478,15 @@ static int kvmla_mmu_slow(struct kvm_vcpu *vcpu, u64 gpa, bool write,
 	if (write)
 		prot |= _PAGE_DIRTY;
 
-	if (kvmla_mmu_can_huge(slot, gfn, pfn)) {
+	if (kvmla_mmu_can_huge(kvm, slot, gfn, pfn)) {
 		u64 mask = KVMLA_S2_ENTRIES - 1;
 
 		e = kvmla_s2_walk(kvm, gpa, KVMLA_S2_HUGE_LEVEL, &cache,
 				  &level);
 		if (kvmla_s2_is_table(*e, level)) {
 			/* Small mappings go; their TLB entries with them. */
-			kvmla_s2_free_table(kvm, (u64 *)*e, level - 1);
-			*e = kvmla_s2_empty(level);
-			kvm_flush_remote_tlbs(kvm);
+			kvmla_s2_unlink(kvm, e, level, &rc);
+			kvmla_s2_reclaim_finish(kvm, &rc);
 			trace_kvm_tlb_flush(vcpu->vcpu_id, KVMLA_TLB_SCOPE_ALL,
 					    KVMLA_TLB_REASON_HUGE,
 					    gpa);
@@ -506,19 +618,14 @@ void kvm_arch_commit_memory_region(struct kvm *kvm,
 
 void kvm_arch_flush_shadow_all(struct kvm *kvm)
 {
-	spin_lock(&kvm->mmu_lock);
-	kvmla_mmu_range(kvm, 0, ~0ULL >> PAGE_SHIFT, KVMLA_S2_UNMAP);
-	spin_unlock(&kvm->mmu_lock);
+	kvmla_mmu_unmap_free(kvm, 0, ~0ULL >> PAGE_SHIFT);
 }
 
 void kvm_arch_flush_shadow_memslot(struct kvm *kvm,
 				   struct kvm_memory_slot *slot)
 {
-	spin_lock(&kvm->mmu_lock);
-	kvmla_mmu_range(kvm, slot->base_gfn, slot->base_gfn + slot->npages,
-			KVMLA_S2_UNMAP);
-	spin_unlock(&kvm->mmu_lock);
-	kvm_flush_remote_tlbs(kvm);
+	kvmla_mmu_unmap_free(kvm, slot->base_gfn,
+			     slot->base_gfn + slot->npages);
 }
 
 void kvm_arch_sync_dirty_log(struct kvm *kvm, struct kvm_memory_slot *memslot)

@@ -7,15 +7,18 @@
  * how much host time passed.  Four restore cases:
  *
  *   disabled           TCFG.En clear: registers back as they were.
- *   one-shot fired     it expired before or during the absence: TVAL reads
- *                      all-ones (the hardware's "fired" value) so it cannot
- *                      fire a second time; if it expired while away, TI is
- *                      queued once (never lost, never doubled).
+ *   one-shot fired     it expired before or during the absence (a fired
+ *                      one-shot reads TVAL -1, so TVAL above TCFG): TVAL is
+ *                      restored all-ones so it cannot fire a second time;
+ *                      if it expired while away, TI is queued once (never
+ *                      lost, never doubled).
  *   one-shot remaining TVAL = the ticks still to go.
  *   periodic           TVAL = the position in the current period; missed
  *                      periods collapse into one TI (catch-up).
  *
- * A pinned hrtimer stands in for the hardware only while the vCPU blocks.
+ * A pinned hrtimer stands in for the hardware only while the vCPU blocks:
+ * armed when blocking starts and at every put while blocking, cancelled
+ * before every restore, so its callback never runs under a restore.
  */
 #include "kvm_internal.h"
 
@@ -99,7 +102,20 @@ static void kvmla_timer_snapshot(struct kvm_vcpu *vcpu)
 
 static bool kvmla_timer_oneshot_fired(struct kvmla_timer *t)
 {
-	return !(t->tcfg & KVMLA_TCFG_PERIODIC) && t->tval == KVMLA_TVAL_FIRED;
+	return !(t->tcfg & KVMLA_TCFG_PERIODIC) && t->tval > t->tcfg;
+}
+
+/* Let the hrtimer raise TI at the snapshot's expiry, if it can fire. */
+static void kvmla_timer_arm(struct kvm_vcpu *vcpu)
+{
+	struct kvmla_timer *t = &vcpu->arch.st.timer;
+
+	if (!(t->tcfg & KVMLA_TCFG_EN) || kvmla_timer_oneshot_fired(t))
+		return;
+	t->armed = 1;
+	hrtimer_start(&t->swtimer, ns_to_ktime(t->expire_ns),
+		      HRTIMER_MODE_ABS_PINNED_HARD);
+	trace_kvm_timer(vcpu->vcpu_id, KVMLA_TIMER_OP_ARM, 0, t->tval);
 }
 
 void kvmla_timer_save(struct kvm_vcpu *vcpu)
@@ -120,6 +136,9 @@ void kvmla_timer_save(struct kvm_vcpu *vcpu)
 	kvmla_sw_csr_set(vcpu, LOONGARCH_CSR_TVAL, vcpu->arch.st.timer.tval);
 	trace_kvm_timer(vcpu->vcpu_id, KVMLA_TIMER_OP_SAVE, 0,
 			vcpu->arch.st.timer.tval);
+	/* Put inside kvm_vcpu_block(): the load cancelled the hrtimer. */
+	if (kvm_vcpu_is_blocking(vcpu))
+		kvmla_timer_arm(vcpu);
 }
 
 void kvmla_timer_restore(struct kvm_vcpu *vcpu)
@@ -129,6 +148,9 @@ void kvmla_timer_restore(struct kvm_vcpu *vcpu)
 	s64 late = 0;
 	int op;
 
+	/* A callback from here on would race with the restore. */
+	hrtimer_cancel(&t->swtimer);
+	t->armed = 0;
 	kvmla_csr_write(LOONGARCH_CSR_GCNTC, vcpu->kvm->arch.time_offset);
 	if (!t->saved || kvmla_sw_csr(vcpu, LOONGARCH_CSR_TCFG) != t->tcfg ||
 	    kvmla_sw_csr(vcpu, LOONGARCH_CSR_TVAL) != t->tval) {
@@ -174,17 +196,20 @@ void kvmla_timer_restore(struct kvm_vcpu *vcpu)
 	trace_kvm_timer(vcpu->vcpu_id, op, late, tval);
 }
 
+void kvmla_timer_stop(void)
+{
+	kvmla_gcsr_write(LOONGARCH_CSR_TCFG, 0);
+}
+
+bool kvmla_timer_ti_pending(void)
+{
+	return kvmla_gcsr_read(LOONGARCH_CSR_ESTAT) & BIT_ULL(KVMLA_INT_TI);
+}
+
 void kvmla_timer_block(struct kvm_vcpu *vcpu)
 {
-	struct kvmla_timer *t = &vcpu->arch.st.timer;
-
 	kvmla_timer_snapshot(vcpu);
-	if (!(t->tcfg & KVMLA_TCFG_EN) || kvmla_timer_oneshot_fired(t))
-		return;
-	t->armed = 1;
-	hrtimer_start(&t->swtimer, ns_to_ktime(t->expire_ns),
-		      HRTIMER_MODE_ABS_PINNED_HARD);
-	trace_kvm_timer(vcpu->vcpu_id, KVMLA_TIMER_OP_ARM, 0, t->tval);
+	kvmla_timer_arm(vcpu);
 }
 
 void kvmla_timer_unblock(struct kvm_vcpu *vcpu)

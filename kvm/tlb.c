@@ -13,11 +13,18 @@ void kvmla_tlb_flush_all(struct kvm_vcpu *vcpu, int reason)
 	trace_kvm_tlb_flush(vcpu->vcpu_id, KVMLA_TLB_SCOPE_VPID, reason, 0);
 }
 
+/*
+ * invtlb GID_ADDR compares rj against the guest id in the position GSTAT
+ * keeps it (CSR_GSTAT_GID), not against a right-aligned number; a TLB entry
+ * covers an even/odd page pair, so the address names the pair.
+ */
 void kvmla_tlb_flush_gpa(struct kvm_vcpu *vcpu, unsigned long gpa, int reason)
 {
-	unsigned long gid = vcpu->arch.st.vpid & kvmla_vpid_mask;
+	unsigned long gid = (vcpu->arch.st.vpid & kvmla_vpid_mask) <<
+			    CSR_GSTAT_GID_SHIFT;
 
-	kvmla_invtlb(INVTLB_GID_ADDR, gid, gpa & PAGE_MASK);
+	kvmla_invtlb(INVTLB_GID_ADDR, gid & CSR_GSTAT_GID,
+		     gpa & (PAGE_MASK << 1));
 	vcpu->stat.tlb_flush_gpa++;
 	trace_kvm_tlb_flush(vcpu->vcpu_id, KVMLA_TLB_SCOPE_GPA, reason, gpa);
 }

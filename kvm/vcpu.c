@@ -24,16 +24,23 @@
 #define KVMLA_STAT_USER(reason, type, key, ...) \
 	KVMLA_STAT_AT(user_exits, reason, "user_exit_" #key),
 
+/* A plain counter under its member's name. */
+#define KVMLA_STAT_ONE(member)	KVMLA_STAT_AT(member, 0, #member),
+
+/*
+ * Upstream's five counters come first, in upstream's order, so that a
+ * reader that takes only a prefix of the descriptors still finds them.
+ */
 const struct kvm_stats_desc kvm_vcpu_stats_desc[] = {
 	KVM_GENERIC_VCPU_STATS(),
+	KVMLA_STAT_ONE(int_exits)
+	KVMLA_STAT_ONE(idle_exits)
+	KVMLA_STAT_ONE(cpucfg_exits)
+	KVMLA_STAT_ONE(signal_exits)
+	KVMLA_STAT_ONE(hypercall_exits)
 	KVMLA_ECODES(KVMLA_STAT_ECODE)
 	KVMLA_GSPR_KINDS(KVMLA_STAT_GSPR)
 	KVMLA_KVM_EXITS(KVMLA_STAT_USER)
-	STATS_DESC_COUNTER(VCPU, signal_exits),
-	STATS_DESC_COUNTER(VCPU, int_exits),
-	STATS_DESC_COUNTER(VCPU, hypercall_exits),
-	STATS_DESC_COUNTER(VCPU, cpucfg_exits),
-	STATS_DESC_COUNTER(VCPU, idle_exits),
 	STATS_DESC_COUNTER(VCPU, mmio_read_exits),
 	STATS_DESC_COUNTER(VCPU, mmio_write_exits),
 	STATS_DESC_COUNTER(VCPU, iocsr_read_exits),
@@ -203,7 +210,19 @@ void kvm_arch_vcpu_load(struct kvm_vcpu *vcpu, int cpu)
 	if (fast) {
 		vcpu->stat.load_fast++;
 	} else {
+		/*
+		 * The guest timer still counts with the last owner's TCFG;
+		 * stopped first, it cannot set TI in the ESTAT restored next
+		 * (kvmla_timer_restore() then starts this vCPU's timer).
+		 */
+		kvmla_timer_stop();
 		kvmla_vcpu_csr_restore(vcpu);
+		/*
+		 * Break any LL the hardware holds from another context, so
+		 * that no SC of this vCPU can pair with it.
+		 */
+		kvmla_gcsr_xchg(LOONGARCH_CSR_LLBCTL, CSR_LLBCTL_WCLLB,
+				CSR_LLBCTL_WCLLB);
 		pc->last_vcpu = vcpu;
 		arch->last_cpu = cpu;
 		arch->flags |= KVMLA_VCPU_HW_VALID;
@@ -230,6 +249,14 @@ void kvm_arch_vcpu_put(struct kvm_vcpu *vcpu)
 	if (!(arch->flags & KVMLA_VCPU_SW_LATEST)) {
 		kvmla_vcpu_csr_save(vcpu);
 		arch->flags |= KVMLA_VCPU_SW_LATEST;
+	} else if (arch->flags & KVMLA_VCPU_HW_VALID) {
+		/*
+		 * GINTC is a root CSR: the next vCPU on this CPU overwrites
+		 * it, so it is saved on every put (unless a ONE_REG write
+		 * made the software copy the newer one).
+		 */
+		arch->gcsr[LOONGARCH_CSR_GINTC] =
+			kvmla_csr_read(LOONGARCH_CSR_GINTC) & 0xff;
 	}
 	kvmla_timer_save(vcpu);
 	local_irq_restore(irqflags);
@@ -316,26 +343,37 @@ static int kvmla_vcpu_enter_prepare(struct kvm_vcpu *vcpu)
 			return -EINTR;
 		}
 		ret = xfer_to_guest_mode_handle_work(vcpu);
-		if (ret)
+		if (ret) {
+			/* It may have counted a signal exit in its own slot. */
+			vcpu->stat.signal_exits +=
+				vcpu->arch.vmlinux_signal_exits;
+			vcpu->arch.vmlinux_signal_exits = 0;
 			return ret;
+		}
 		ret = kvmla_vcpu_requests(vcpu);
 		if (ret != RESUME_GUEST)
 			return ret;
 
 		local_irq_disable();
+		/*
+		 * Guest mode before delivery looks at the queue: whoever
+		 * queues an interrupt after that sees the vCPU in guest
+		 * mode and kicks it.  Pairs with kvm_vcpu_exiting_guest_mode()
+		 * of a kicker.
+		 */
+		smp_store_mb(vcpu->mode, IN_GUEST_MODE);
+		/* The hardware guest CSRs change from here on. */
+		vcpu->arch.flags &= ~KVMLA_VCPU_SW_LATEST;
 		kvmla_irq_deliver(vcpu);
 		kvmla_vmid_check(vcpu);
 		kvmla_tlb_serve_requests(vcpu);
 		kvmla_fpu_load_pending(vcpu);
-		/* Pairs with kvm_vcpu_exiting_guest_mode() of a kicker. */
-		smp_store_mb(vcpu->mode, IN_GUEST_MODE);
 		if (!kvm_request_pending(vcpu) &&
 		    !xfer_to_guest_mode_work_pending())
 			break;
 		vcpu->mode = OUTSIDE_GUEST_MODE;
 		local_irq_enable();
 	}
-	vcpu->arch.flags &= ~KVMLA_VCPU_SW_LATEST;
 	return RESUME_GUEST;
 }
 
@@ -433,9 +471,19 @@ vm_fault_t kvm_arch_vcpu_fault(struct kvm_vcpu *vcpu, struct vm_fault *vmf)
 	return VM_FAULT_SIGBUS;
 }
 
+/*
+ * Asked by kvm_vcpu_check_block() in the vCPU's own thread, loaded: a
+ * timer that fired in the hardware after the guest's IDLE is pending in
+ * the guest ESTAT, not in the queue.
+ */
 int kvm_cpu_has_pending_timer(struct kvm_vcpu *vcpu)
 {
-	return kvmla_irq_pending(vcpu);
+	bool ti;
+
+	preempt_disable();
+	ti = kvmla_timer_ti_pending();
+	preempt_enable();
+	return kvmla_irq_pending(vcpu) || ti;
 }
 
 void kvm_arch_vcpu_blocking(struct kvm_vcpu *vcpu)

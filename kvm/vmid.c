@@ -3,9 +3,10 @@
  * VPIDs (guest ids) tag the guest's TLB entries.  Each physical CPU hands
  * them out from its own counter, kvmla_vpid_next: the low bits
  * (kvmla_vpid_mask) are the VPID, the bits above are a generation.  When
- * the low bits wrap, the generation advances and the CPU's guest TLB is
- * flushed once, so every VPID of an older generation is stale.  VPID 0 of
- * each generation is never handed out.  The counter only grows (a CPU's
+ * the low bits wrap, the generation advances and every guest-id-tagged
+ * TLB entry of the CPU (GVA->GPA and GPA->HPA) is dropped once, so every
+ * VPID of an older generation is stale.  VPID 0 of each generation is
+ * never handed out.  The counter only grows (a CPU's
  * hardware enable after resume flushes its guest TLB but does not reuse
  * VPIDs), so two vCPUs never share a VPID on one CPU.
  *
@@ -45,7 +46,12 @@ static unsigned long kvmla_vmid_alloc(struct kvm_vcpu *vcpu, int cpu)
 	if (!(vpid & kvmla_vpid_mask)) {
 		if (!vpid)	/* the generation counter itself wrapped */
 			vpid = kvmla_vmid_first();
-		kvmla_guest_tlb_flush();
+		/*
+		 * Every guest id is about to be reused: drop all of their
+		 * entries, the root TLB's GPA->HPA ones included, or a
+		 * recycled id could reach pages the host has freed since.
+		 */
+		kvmla_invtlb(INVTLB_ALLGID, 0, 0);
 		vcpu->stat.vpid_rollovers++;
 		trace_kvm_vpid_rollover(vcpu->vcpu_id, cpu,
 					vpid / (kvmla_vpid_mask + 1));

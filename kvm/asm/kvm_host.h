@@ -104,14 +104,13 @@ struct kvmla_fpu {
 	u64 fpr[32][4];
 	u64 fcc;	/* cf0 in bits 7:0 ... cf7 in bits 63:56 */
 	u32 fcsr;
-	u32 ftop;
 } __aligned(32);
 
 /* LBT (binary translation) registers. */
 struct kvmla_lbt {
 	u64 scr[4];
 	u64 eflags;
-	u64 ftop;
+	u64 ftop;	/* x87 stack top, kept with the FPU in top mode (fpu.c) */
 };
 
 struct kvm_arch {
@@ -129,33 +128,52 @@ struct kvm_arch {
 #define KVMLA_VCPU_SW_LATEST	BIT(1)	/* SW CSR file is up to date */
 #define KVMLA_VCPU_CPUID_SET	BIT(2)	/* guest CSR.CPUID was assigned */
 
+/*
+ * vmlinux's xfer_to_guest_mode_handle_work() (kernel/entry/kvm.c) counts
+ * a signal exit at upstream's offsetof(struct kvm_vcpu, stat.signal_exits).
+ * Our struct kvm_vcpu_arch is larger than upstream's, so that offset falls
+ * inside it: this many bytes from its start (the 6.12 tree's layout).  A
+ * u64 is kept there for vmlinux; asm-offsets.c fails the build if the
+ * tree's layout puts the counter anywhere else.
+ */
+#define KVMLA_VMLINUX_SIGNAL_EXITS	2680
+
 struct kvm_vcpu_arch {
-	/* -- world switch block (switch.S, asm-offsets.c) -- */
-	unsigned long gprs[32];
-	unsigned long pc;
-	unsigned long host_sp;
-	unsigned long host_tp;
-	unsigned long host_u0;		/* r21: per-CPU base */
-	unsigned long host_pgdl;
-	unsigned long host_eentry;
-	unsigned long host_ecfg;
-	unsigned long guest_eentry;
-	unsigned long guest_pgdl;	/* stage-2 root loaded into PGDL */
-	unsigned long exit_estat;	/* snapshot taken on exit */
-	unsigned long exit_badv;
-	unsigned long exit_badi;
-	/* -- end of world switch block -- */
+	union {
+		struct {
+			/* -- world switch block (switch.S, asm-offsets.c) -- */
+			unsigned long gprs[32];
+			unsigned long pc;
+			unsigned long host_sp;
+			unsigned long host_tp;
+			unsigned long host_u0;		/* r21: per-CPU base */
+			unsigned long host_pgdl;
+			unsigned long host_eentry;
+			unsigned long host_ecfg;
+			unsigned long guest_eentry;
+			unsigned long guest_pgdl;	/* stage-2 root loaded into PGDL */
+			unsigned long exit_estat;	/* snapshot taken on exit */
+			unsigned long exit_badv;
+			unsigned long exit_badi;
+			/* -- end of world switch block -- */
 
-	u32 flags;			/* KVMLA_VCPU_* */
-	int last_cpu;			/* pCPU whose HW CSRs we last loaded */
-	struct kvm_mp_state mp_state;
-	u32 cpucfg[KVM_MAX_CPUCFG_REGS];
-	u64 pvtime_gpa;			/* steal-time area | valid bit */
-	u64 last_steal;			/* run_delay already reported */
-	unsigned long esubcode;
+			u32 flags;			/* KVMLA_VCPU_* */
+			int last_cpu;			/* pCPU whose HW CSRs we last loaded */
+			struct kvm_mp_state mp_state;
+			u32 cpucfg[KVM_MAX_CPUCFG_REGS];
+			u64 pvtime_gpa;			/* steal-time area | valid bit */
+			u64 last_steal;			/* run_delay already reported */
+			unsigned long esubcode;
 
-	struct kvmla_fpu fpu;
-	struct kvmla_lbt lbt;
+			struct kvmla_fpu fpu;
+			struct kvmla_lbt lbt;
+		};
+		/* Written by vmlinux only; vcpu.c folds it into stat.signal_exits. */
+		struct {
+			u8 vmlinux_reserved[KVMLA_VMLINUX_SIGNAL_EXITS];
+			u64 vmlinux_signal_exits;
+		};
+	};
 
 	/* Software copy of the guest CSRs, indexed by CSR number. */
 	u64 gcsr[KVMLA_GCSR_SLOTS];

@@ -54,6 +54,7 @@ static struct kvm_vcpu *fx_setup(void)
 	shim_log[0] = '\0';
 	shim_log_lines = 0;
 	shim_halts = 0;
+	shim_blocking = 0;
 	shim_kicks = 0;
 	shim_now_ns = 0;
 	shim_cpu = 0;

@@ -220,6 +220,48 @@ KTEST(fcsr_tm_owns_lbt_first)
 	return KT_PASS;
 }
 
+/*
+ * Oracle: upstream saves and restores the x87 stack top with the FPU
+ * state when FCSR.TM is set (asm/asmmacro.h fpu_save_csr: x86mftop into
+ * the FTOP slot, then x86clrtm so the FPRs are stored in an order that
+ * does not depend on TM; fpu_restore_csr: FCSR, then x86mttop of the
+ * saved FTOP), and ONE_REG LBT_FTOP reads that value.
+ */
+KTEST(top_mode_ftop_saved_and_restored)
+{
+	struct kvm_vcpu *v = setup(ALL | CPUCFG2_X86BT);
+
+	v->arch.fpu.fcsr = BIT(6);		/* TM */
+	v->arch.lbt.ftop = 5;
+	kvmla_fpu_exit(v, KVMLA_ECODE_FPDIS);
+	kvmla_fpu_load_pending(v);
+	KT_EXPECT_EQ(hw.fcsr & BIT(6), BIT(6));
+	KT_EXPECT_EQ(hw.ftop, 5);
+	/* the guest pushes twice, then is put */
+	hw.ftop = 3;
+	kvmla_fpu_lose(v);
+	KT_EXPECT_EQ(v->arch.lbt.ftop, 3);
+	KT_EXPECT_EQ(hw.tm_at_fpu_save, 0);
+	KT_EXPECT_EQ(v->arch.fpu.fcsr & BIT(6), BIT(6));
+	/* and comes back with that top */
+	hw.ftop = 0;
+	hw.fcsr = 0;
+	kvmla_fpu_exit(v, KVMLA_ECODE_FPDIS);
+	kvmla_fpu_load_pending(v);
+	KT_EXPECT_EQ(hw.ftop, 3);
+	kvmla_fpu_lose(v);
+	/* without TM the top is not the FPU's to save */
+	v = setup(ALL | CPUCFG2_X86BT);
+	kvmla_fpu_exit(v, KVMLA_ECODE_FPDIS);
+	kvmla_fpu_exit(v, KVMLA_ECODE_BTDIS);
+	kvmla_fpu_load_pending(v);
+	KT_EXPECT_EQ(hw.ftop_writes, 0);
+	hw.ftop = 6;
+	kvmla_fpu_lose(v);
+	KT_EXPECT_EQ(v->arch.lbt.ftop, 0);
+	return KT_PASS;
+}
+
 KTEST(btdis_without_host_lbt_injects_ine)
 {
 	struct kvm_vcpu *v = setup(ALL | CPUCFG2_X86BT);
@@ -255,6 +297,7 @@ static const struct ktest_case cases[] = {
 	KTEST_CASE(put_saves_the_widest_and_gives_up),
 	KTEST_CASE(preemption_before_entry_keeps_the_request),
 	KTEST_CASE(fcsr_tm_owns_lbt_first),
+	KTEST_CASE(top_mode_ftop_saved_and_restored),
 	KTEST_CASE(btdis_without_host_lbt_injects_ine),
 	KTEST_CASE(reset_discards),
 };

@@ -151,6 +151,37 @@ KTEST(pending_exception_is_raised_at_entry)
 	return KT_PASS;
 }
 
+/*
+ * Oracle: the architecture's vector spacing, as the kernel sets it up
+ * (arch/loongarch/kernel/traps.c setup_vint_size: ECFG.VS =
+ * ilog2(VECSIZE / 4), handlers at ecode * VECSIZE from EENTRY, VECSIZE
+ * 0x200 in asm/setup.h), and upstream's _kvm_deliver_exception: entry =
+ * EENTRY + ecode * ((1 << VS) * 4), or EENTRY itself when VS is 0.
+ */
+KTEST(exception_enters_at_its_vector)
+{
+	struct kvm_vcpu *v = fx_setup();
+	const u64 eentry = 0x9000000000200000ULL;
+
+	hw.gcsr[LOONGARCH_CSR_EENTRY] = eentry;
+	/* Linux's own set-up: VS = 7, 0x200 bytes per vector */
+	hw.gcsr[LOONGARCH_CSR_ECFG] = (7ULL << CSR_ECFG_VS_SHIFT) | 0x1fff;
+	kvmla_exit_inject(v, KVMLA_ECODE_ADE, KVMLA_ESUBCODE_ADEM, 0, 0);
+	kvmla_irq_deliver(v);
+	KT_EXPECT_EQ(v->arch.pc, eentry + EXCCODE_ADE * 0x200);
+	/* VS = 1: two instructions per vector */
+	hw.gcsr[LOONGARCH_CSR_ECFG] = 1ULL << CSR_ECFG_VS_SHIFT;
+	kvmla_exit_inject(v, KVMLA_ECODE_INE, 0, 0, 0);
+	kvmla_irq_deliver(v);
+	KT_EXPECT_EQ(v->arch.pc, eentry + EXCCODE_INE * 8);
+	/* VS = 0: one entry for all */
+	hw.gcsr[LOONGARCH_CSR_ECFG] = 0;
+	kvmla_exit_inject(v, KVMLA_ECODE_INE, 0, 0, 0);
+	kvmla_irq_deliver(v);
+	KT_EXPECT_EQ(v->arch.pc, eentry);
+	return KT_PASS;
+}
+
 KTEST(reset_forgets_everything_queued)
 {
 	struct kvm_vcpu *v = fx_setup();
@@ -182,6 +213,7 @@ static const struct ktest_case cases[] = {
 	KTEST_CASE(raise_then_lower_before_entry_nets_lower),
 	KTEST_CASE(merge_estat_for_one_reg),
 	KTEST_CASE(pending_exception_is_raised_at_entry),
+	KTEST_CASE(exception_enters_at_its_vector),
 	KTEST_CASE(reset_forgets_everything_queued),
 };
 

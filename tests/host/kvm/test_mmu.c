@@ -37,6 +37,11 @@ u64 invalid_pmd_table[2048] __aligned(1 << 14);
 #define __get_free_page(gfp)	((unsigned long)fx_page_alloc())
 #define free_page(p)		fx_page_free((void *)(p))
 static int pages_live, alloc_fail_after = -1;
+/*
+ * Table pages freed while a TLB flush was still owed: early_frees counts
+ * frees made while remote_flushes still equals flush_mark (-1: no check).
+ */
+static int remote_flushes, flush_mark = -1, early_frees;
 static void *fx_page_alloc(void)
 {
 	if (alloc_fail_after == 0)
@@ -48,6 +53,8 @@ static void *fx_page_alloc(void)
 }
 static void fx_page_free(void *p)
 {
+	if (remote_flushes == flush_mark)
+		early_frees++;
 	pages_live--;
 	free(p);
 }
@@ -60,10 +67,62 @@ struct folio;
 #define pfn_valid(p)		((p) < DEV_PFN)
 #define pfn_to_page(p)		((struct page *)(uintptr_t)(p))
 #define page_folio(p)		((struct folio *)(p))
-static int host_huge;
-static size_t folio_size(struct folio *f)
+/*
+ * The host's own mapping of the slot's memory: a 3-level tree whose PMD
+ * entry is a huge leaf (_PAGE_HUGE | _PAGE_PRESENT) when host_huge is set,
+ * else a pointer to a PTE table.  folio_huge is what the folio says, which
+ * a PTE-mapped large folio shows apart from the mapping.
+ */
+static int host_huge, folio_huge;
+static inline size_t folio_size(struct folio *f)
 {
-	return host_huge ? 1UL << 25 : PAGE_SIZE;
+	return folio_huge ? 1UL << 25 : PAGE_SIZE;
+}
+struct mm_struct { int users; };
+typedef struct { unsigned long pgd; } pgd_t;
+typedef struct { pgd_t pgd; } p4d_t;
+typedef struct { p4d_t p4d; } pud_t;
+typedef struct { unsigned long pmd; } pmd_t;
+static u64 host_pte_table[2048] __aligned(1 << 14);
+static pgd_t host_pgd_entry;
+static pmd_t host_pmd_entry;
+static unsigned long host_walked_hva;
+static int host_walk_irqs_off;
+#define pmd_val(x)		((x).pmd)
+static inline pgd_t *pgd_offset(struct mm_struct *mm, unsigned long a)
+{
+	host_walked_hva = a;
+	host_walk_irqs_off = shim_irqs_off;
+	host_pgd_entry.pgd = 1;
+	return &host_pgd_entry;
+}
+#define pgdp_get(p)		(*(p))
+#define p4dp_get(p)		(*(p))
+#define pudp_get(p)		(*(p))
+#define pmdp_get(p)		(*(p))
+#define pgd_none(g)		0	/* asm-generic/pgtable-nop4d.h */
+#define p4d_offset(g, a)	((p4d_t *)(g))
+#define p4d_none(p)		0
+#define p4d_present(p)		1
+#define pud_offset(p, a)	((pud_t *)(p))	/* pgtable-nopud.h */
+#define pud_none(p)		0
+#define pud_present(p)		1
+static inline pmd_t *pmd_offset(pud_t *pud, unsigned long a)
+{
+	host_pmd_entry.pmd = host_huge ? _PAGE_HUGE | _PAGE_PRESENT |
+				(HOST_PFN0 << PFN_PTE_SHIFT) :
+				(unsigned long)host_pte_table;
+	return &host_pmd_entry;
+}
+/* asm/pgtable.h, 6.12: pmd_none, pmd_present, pmd_leaf */
+#define pmd_none(p)	(pmd_val(p) == (unsigned long)invalid_pte_table)
+#define pmd_present(p)	((pmd_val(p) & _PAGE_HUGE) ?			\
+			 !!(pmd_val(p) & _PAGE_PRESENT) : !pmd_none(p))
+#define pmd_leaf(p)	((pmd_val(p) & _PAGE_HUGE) != 0)
+static inline unsigned long __gfn_to_hva_memslot(const struct kvm_memory_slot *s,
+						 gfn_t gfn)
+{
+	return s->userspace_addr + (gfn - s->base_gfn) * PAGE_SIZE;
 }
 
 enum kvm_mr_change { KVM_MR_CREATE, KVM_MR_DELETE, KVM_MR_MOVE,
@@ -85,7 +144,10 @@ static struct kvm_memory_slot *gfn_to_memslot(struct kvm *kvm, gfn_t gfn)
 }
 
 static bool host_writable = true, pfn_error, invalidate_race;
-static int releases_clean, releases_dirty, remote_flushes;
+static int releases_clean, releases_dirty;
+/* kvm_set_pfn_dirty/accessed (virt/kvm/kvm_main.c): calls, last pfn */
+static int pfn_dirtied, pfn_accessed;
+static kvm_pfn_t last_dirtied, last_accessed;
 static int manual_init_set;
 static gfn_t dirty_gfns[64];
 static int ndirty;
@@ -110,6 +172,8 @@ static bool mmu_invalidate_retry_gfn(struct kvm *kvm, unsigned long seq,
 #define kvm_release_pfn_clean(p)	(releases_clean++)
 #define kvm_release_pfn_dirty(p)	(releases_dirty++)
 #define kvm_flush_remote_tlbs(k)	(remote_flushes++)
+#define kvm_set_pfn_dirty(p)	(pfn_dirtied++, last_dirtied = (p))
+#define kvm_set_pfn_accessed(p)	(pfn_accessed++, last_accessed = (p))
 #define kvm_slot_dirty_track_enabled(s) \
 	(!!((s)->flags & KVM_MEM_LOG_DIRTY_PAGES))
 #define kvm_dirty_log_manual_protect_and_init_set(k)	(manual_init_set)
@@ -124,6 +188,7 @@ static void mark_page_dirty_in_slot(struct kvm *kvm,
 #include "../../../kvm/mmu.c"
 #include "kvmla_fixture.h"
 
+static struct mm_struct host_mm;
 #define HUGE_PAGES	2048ULL
 #define SMALL_GFN	0x100ULL
 #define HUGE_GFN	0x800ULL
@@ -133,6 +198,13 @@ static struct kvm_vcpu *setup(void)
 	struct kvm_vcpu *v = fx_setup();
 
 	host_huge = 0;
+	folio_huge = 0;
+	pages_live = 0;		/* a failed case leaks its tables */
+	flush_mark = -1;
+	early_frees = 0;
+	pfn_dirtied = pfn_accessed = 0;
+	last_dirtied = last_accessed = 0;
+	fx_kvm->mm = &host_mm;
 	host_writable = true;
 	pfn_error = false;
 	invalidate_race = false;
@@ -333,7 +405,7 @@ KTEST(huge_mapping_when_aligned_and_host_huge)
 	struct kvm_vcpu *v = setup();
 	int l;
 
-	host_huge = 1;
+	host_huge = folio_huge = 1;
 	KT_EXPECT_EQ(fault(v, HUGE_GFN + 0x123, false), 0);
 	KT_EXPECT_EQ(leaf(HUGE_GFN + 0x123, &l),
 		     BASE_PROT | KVMLA_S2_SOFTW | _PAGE_HUGE |
@@ -348,7 +420,7 @@ KTEST(huge_mapping_when_aligned_and_host_huge)
 	fault(v, SMALL_GFN, false);
 	leaf(SMALL_GFN, &l);
 	KT_EXPECT_EQ(l, 0);
-	host_huge = 0;
+	host_huge = folio_huge = 0;
 	fault(v, HUGE_GFN + HUGE_PAGES + 5, false);
 	leaf(HUGE_GFN + HUGE_PAGES + 5, &l);
 	KT_EXPECT_EQ(l, 0);
@@ -365,7 +437,7 @@ KTEST(huge_over_small_mappings_flushes)
 	fault(v, HUGE_GFN, false);
 	fault(v, HUGE_GFN + 1, true);
 	KT_EXPECT_EQ(fx_kvm->stat.pages, 2);
-	host_huge = 1;
+	host_huge = folio_huge = 1;
 	fault(v, HUGE_GFN + 7, false);
 	KT_EXPECT_EQ(leaf(HUGE_GFN + 1, &l) & _PAGE_HUGE, _PAGE_HUGE);
 	KT_EXPECT_EQ(fx_kvm->stat.pages, 0);
@@ -383,7 +455,7 @@ KTEST(dirty_logging_write_protects_and_splits_huge)
 	struct kvm_memory_slot old, *s = &fx_kvm->slots[1];
 	int l;
 
-	host_huge = 1;
+	host_huge = folio_huge = 1;
 	fault(v, HUGE_GFN + 10, true);
 	KT_EXPECT_EQ(leaf(HUGE_GFN, &l) & _PAGE_DIRTY, _PAGE_DIRTY);
 	old = *s;
@@ -469,12 +541,156 @@ KTEST(notifier_unmap_age_test_age)
 	KT_EXPECT(leaf(SMALL_GFN + 3, &l));
 	KT_EXPECT_EQ(fx_kvm->stat.pages, 2);
 	KT_EXPECT(!kvm_unmap_gfn_range(fx_kvm, &r));
-	/* a range covering whole tables frees them */
+	/*
+	 * A range covering whole tables drops the leaves but frees no table:
+	 * the caller's TLB flush comes after this callback returns
+	 * (virt/kvm/kvm_main.c kvm_handle_hva_range: flush_on_ret), and
+	 * upstream's kvm_unmap_gfn_range leaves tables in place too.
+	 */
 	r.start = 0;
 	r.end = 1ULL << 33;
+	flush_mark = remote_flushes;
 	KT_EXPECT(kvm_unmap_gfn_range(fx_kvm, &r));
 	KT_EXPECT_EQ(fx_kvm->stat.pages, 0);
+	KT_EXPECT_EQ(early_frees, 0);
+	KT_EXPECT_EQ(pages_live, 3);
+	teardown();
+	KT_EXPECT_EQ(pages_live, 0);
+	return KT_PASS;
+}
+
+/*
+ * Oracle for the order: the host's TLB refill walks the stage-2 tables
+ * while a guest runs, and upstream's kvm_flush_range frees unlinked table
+ * pages only after kvm_flush_remote_tlbs() (which takes every vCPU out of
+ * the guest).  A free before the flush is a use-after-free by the walker.
+ */
+KTEST(huge_collapse_frees_small_table_after_flush)
+{
+	struct kvm_vcpu *v = setup();
+
+	fault(v, HUGE_GFN, false);
+	fault(v, HUGE_GFN + 1, false);
+	KT_EXPECT_EQ(pages_live, 3);
+	host_huge = folio_huge = 1;
+	flush_mark = remote_flushes;
+	fault(v, HUGE_GFN + 7, false);
+	KT_EXPECT_EQ(remote_flushes, flush_mark + 1);
+	KT_EXPECT_EQ(early_frees, 0);
+	KT_EXPECT_EQ(pages_live, 2);
+	teardown();
+	return KT_PASS;
+}
+
+KTEST(flush_shadow_frees_tables_after_flush)
+{
+	struct kvm_vcpu *v = setup();
+	int l;
+
+	/* small pages filling slot 1's first PTE table */
+	fault(v, HUGE_GFN + 3, false);
+	fault(v, HUGE_GFN + HUGE_PAGES + 3, false);
+	KT_EXPECT_EQ(pages_live, 4);
+	flush_mark = remote_flushes;
+	kvm_arch_flush_shadow_memslot(fx_kvm, &fx_kvm->slots[1]);
+	KT_EXPECT_EQ(leaf(HUGE_GFN + 3, &l), 0);
+	KT_EXPECT_EQ(early_frees, 0);
+	KT_EXPECT_EQ(remote_flushes, flush_mark + 1);
+	KT_EXPECT_EQ(pages_live, 2);
+	fault(v, HUGE_GFN + 3, false);
+	flush_mark = remote_flushes;
+	kvm_arch_flush_shadow_all(fx_kvm);
+	KT_EXPECT_EQ(early_frees, 0);
+	KT_EXPECT_EQ(remote_flushes, flush_mark + 1);
 	KT_EXPECT_EQ(pages_live, 1);
+	teardown();
+	return KT_PASS;
+}
+
+/*
+ * Oracle: upstream decides a huge stage-2 mapping from the host's own
+ * mapping of the hva (mmu.c host_pfn_mapping_level: a PMD leaf in
+ * kvm->mm, asm/pgtable.h pmd_leaf), walked with IRQs off; a large folio
+ * the host maps with PTEs (e.g. after a partial mprotect) is not enough.
+ */
+KTEST(huge_follows_host_mapping_level_not_folio)
+{
+	struct kvm_vcpu *v = setup();
+	int l;
+
+	folio_huge = 1;
+	host_huge = 0;
+	KT_EXPECT_EQ(fault(v, HUGE_GFN + 5, false), 0);
+	KT_EXPECT_EQ(leaf(HUGE_GFN + 5, &l),
+		     BASE_PROT | KVMLA_S2_SOFTW |
+		     ((HOST_PFN0 + HUGE_GFN + 5) << PFN_PTE_SHIFT));
+	KT_EXPECT_EQ(l, 0);
+	KT_EXPECT_EQ(fx_kvm->stat.hugepages, 0);
+	KT_EXPECT_EQ(host_walked_hva, fx_kvm->slots[1].userspace_addr +
+		     5 * PAGE_SIZE);
+	KT_EXPECT_EQ(host_walk_irqs_off, 1);
+	KT_EXPECT_EQ(shim_irqs_off, 0);
+	/* a host PMD leaf maps the next huge page as one */
+	host_huge = 1;
+	KT_EXPECT_EQ(fault(v, HUGE_GFN + HUGE_PAGES + 5, false), 0);
+	KT_EXPECT_EQ(leaf(HUGE_GFN + HUGE_PAGES + 5, &l) & _PAGE_HUGE,
+		     _PAGE_HUGE);
+	KT_EXPECT_EQ(l, 1);
+	teardown();
+	return KT_PASS;
+}
+
+/*
+ * Oracle: upstream's kvm_map_page_fast tells the host when it sets the
+ * young bit (kvm_set_pfn_accessed) or the dirty bit (kvm_set_pfn_dirty);
+ * otherwise reclaim sees an idle clean page the guest wrote.
+ */
+KTEST(fast_path_marks_host_page_accessed_and_dirty)
+{
+	struct kvm_vcpu *v = setup();
+	struct kvm_gfn_range r = { .start = SMALL_GFN, .end = SMALL_GFN + 1 };
+
+	fault(v, SMALL_GFN, false);
+	KT_EXPECT(kvm_age_gfn(fx_kvm, &r));
+	KT_EXPECT_EQ(pfn_accessed, 0);
+	fault(v, SMALL_GFN, false);
+	KT_EXPECT_EQ(v->stat.fault_fast, 1);
+	KT_EXPECT_EQ(pfn_accessed, 1);
+	KT_EXPECT_EQ(last_accessed, HOST_PFN0 + SMALL_GFN);
+	KT_EXPECT_EQ(pfn_dirtied, 0);
+	fault(v, SMALL_GFN, true);
+	KT_EXPECT_EQ(v->stat.fault_fast, 2);
+	KT_EXPECT_EQ(pfn_dirtied, 1);
+	KT_EXPECT_EQ(last_dirtied, HOST_PFN0 + SMALL_GFN);
+	KT_EXPECT_EQ(pfn_accessed, 1);		/* was young already */
+	/* already dirty: nothing new to tell */
+	fault(v, SMALL_GFN, true);
+	KT_EXPECT_EQ(pfn_dirtied, 1);
+	teardown();
+	return KT_PASS;
+}
+
+/*
+ * Oracle: a zapped leaf hands its young and dirty state to the host page
+ * (arch/x86/kvm/mmu/tdp_mmu.c handle_changed_spte: kvm_set_pfn_dirty and
+ * kvm_set_pfn_accessed of the old entry's pfn).
+ */
+KTEST(unmap_hands_dirty_and_young_to_host)
+{
+	struct kvm_vcpu *v = setup();
+	struct kvm_gfn_range r = { .start = SMALL_GFN, .end = SMALL_GFN + 3 };
+
+	fault(v, SMALL_GFN, false);
+	fault(v, SMALL_GFN, true);		/* dirty via the fast path */
+	fault(v, SMALL_GFN + 1, false);
+	fault(v, SMALL_GFN + 2, false);
+	KT_EXPECT(kvm_age_gfn(fx_kvm, &(struct kvm_gfn_range){
+		.start = SMALL_GFN + 2, .end = SMALL_GFN + 3 }));
+	pfn_dirtied = pfn_accessed = 0;
+	KT_EXPECT(kvm_unmap_gfn_range(fx_kvm, &r));
+	KT_EXPECT_EQ(pfn_dirtied, 1);
+	KT_EXPECT_EQ(last_dirtied, HOST_PFN0 + SMALL_GFN);
+	KT_EXPECT_EQ(pfn_accessed, 2);		/* +0 and +1; +2 was old */
 	teardown();
 	return KT_PASS;
 }
@@ -484,7 +700,7 @@ KTEST(flush_shadow_memslot_and_all)
 	struct kvm_vcpu *v = setup();
 	int l;
 
-	host_huge = 1;
+	host_huge = folio_huge = 1;
 	fault(v, SMALL_GFN, false);
 	fault(v, HUGE_GFN, false);
 	kvm_arch_flush_shadow_memslot(fx_kvm, &fx_kvm->slots[0]);
@@ -541,6 +757,11 @@ static const struct ktest_case cases[] = {
 	KTEST_CASE(initially_set_skips_write_protect),
 	KTEST_CASE(notifier_unmap_age_test_age),
 	KTEST_CASE(flush_shadow_memslot_and_all),
+	KTEST_CASE(huge_collapse_frees_small_table_after_flush),
+	KTEST_CASE(flush_shadow_frees_tables_after_flush),
+	KTEST_CASE(huge_follows_host_mapping_level_not_folio),
+	KTEST_CASE(fast_path_marks_host_page_accessed_and_dirty),
+	KTEST_CASE(unmap_hands_dirty_and_young_to_host),
 	KTEST_CASE(prepare_memory_region_bounds),
 };
 

@@ -90,6 +90,23 @@ KTEST(restore_oneshot_fired_before_put_no_spurious_irq)
 	return KT_PASS;
 }
 
+/*
+ * Oracle: upstream's _kvm_save_timer/kvm_restore_timer judge a one-shot
+ * fired by TVAL being larger than TCFG (LoongArch manual vol. 1, 7.6.2:
+ * a fired one-shot reads -1), not by TVAL being exactly -1.
+ */
+KTEST(restore_oneshot_fired_judged_by_tval_above_tcfg)
+{
+	struct kvm_vcpu *v = setup();
+
+	put_at(v, 0, EN | 4000, FIRED - 1000);
+	load_at(v, 1000000);
+	KT_EXPECT_EQ(OP(), KVMLA_TIMER_OP_RESTORE_FIRED);
+	KT_EXPECT_EQ(hw.gcsr[LOONGARCH_CSR_TVAL], FIRED);
+	KT_EXPECT_EQ(ti_queued, 0);
+	return KT_PASS;
+}
+
 KTEST(restore_oneshot_expired_while_away_one_irq)
 {
 	struct kvm_vcpu *v = setup();
@@ -170,13 +187,13 @@ KTEST(first_load_and_one_reg_use_the_sw_file)
 	load_at(v, 100200);
 	KT_EXPECT_EQ(v->arch.gcsr[LOONGARCH_CSR_TVAL], 30);
 	/* ONE_REG inside a load/put pair (as KVM_SET_ONE_REG does) survives */
-	v->arch.gcsr[LOONGARCH_CSR_TVAL] = 7000;
+	v->arch.gcsr[LOONGARCH_CSR_TVAL] = 3000;	/* below InitVal */
 	shim_now_ns = 100300;
 	hw.gcsr[LOONGARCH_CSR_TVAL] = 20;	/* the hardware's old count */
 	kvmla_timer_save(v);
-	KT_EXPECT_EQ(v->arch.gcsr[LOONGARCH_CSR_TVAL], 7000);
+	KT_EXPECT_EQ(v->arch.gcsr[LOONGARCH_CSR_TVAL], 3000);
 	load_at(v, 100400);
-	KT_EXPECT_EQ(hw.gcsr[LOONGARCH_CSR_TVAL], 7000);
+	KT_EXPECT_EQ(hw.gcsr[LOONGARCH_CSR_TVAL], 3000);
 	KT_EXPECT_EQ(OP(), KVMLA_TIMER_OP_RESTORE_REMAIN);
 	return KT_PASS;
 }
@@ -243,7 +260,7 @@ KTEST(block_unarmed_when_disabled_or_fired_and_unblock_cancels)
 	KT_EXPECT_EQ(h->starts, 0);
 	kvmla_timer_unblock(v);
 	KT_EXPECT_EQ(h->cancels, 0);
-	hw.gcsr[LOONGARCH_CSR_TVAL] = 10;
+	hw.gcsr[LOONGARCH_CSR_TVAL] = 6;	/* counting down from 8 */
 	kvmla_timer_block(v);
 	KT_EXPECT_EQ(h->starts, 1);
 	kvmla_timer_unblock(v);
@@ -252,6 +269,74 @@ KTEST(block_unarmed_when_disabled_or_fired_and_unblock_cancels)
 	KT_EXPECT_EQ(OP(), KVMLA_TIMER_OP_CANCEL);
 	kvmla_timer_deinit(v);
 	KT_EXPECT_EQ(h->cancels, 2);
+	return KT_PASS;
+}
+
+/*
+ * Oracle: upstream's kvm_restore_timer cancels the soft timer before it
+ * restores ("freeze the soft-timer"): a callback running during the
+ * restore would queue TI and rewrite TVAL under it.
+ */
+KTEST(restore_cancels_hrtimer_first)
+{
+	struct kvm_vcpu *v = setup();
+	struct hrtimer *h = &v->arch.st.timer.swtimer;
+
+	shim_now_ns = 0;
+	hw.gcsr[LOONGARCH_CSR_TCFG] = EN | 4000;
+	hw.gcsr[LOONGARCH_CSR_TVAL] = 100;		/* due at 1000 ns */
+	kvmla_timer_block(v);
+	kvmla_timer_save(v);				/* put while blocked */
+	KT_EXPECT_EQ(h->active, 1);
+	load_at(v, 500);		/* woken early, loaded again */
+	KT_EXPECT_EQ(h->active, 0);
+	KT_EXPECT_EQ(v->arch.st.timer.armed, 0);
+	KT_EXPECT_EQ(hw.gcsr[LOONGARCH_CSR_TVAL], 50);
+	KT_EXPECT_EQ(ti_queued, 0);
+	return KT_PASS;
+}
+
+/*
+ * Oracle: upstream's _kvm_save_timer arms the soft timer when the vCPU
+ * is blocking (kvm_vcpu_is_blocking): a put inside kvm_vcpu_block()'s
+ * loop must leave a timer that wakes the vCPU, since the load cancels it.
+ */
+KTEST(put_while_blocking_arms_hrtimer)
+{
+	struct kvm_vcpu *v = setup();
+	struct hrtimer *h = &v->arch.st.timer.swtimer;
+
+	shim_blocking = 1;
+	put_at(v, 1000, EN | 4000, 300);		/* due at 4000 ns */
+	KT_EXPECT_EQ(h->active, 1);
+	KT_EXPECT_EQ(h->expires, 4000);
+	KT_EXPECT_EQ(v->arch.st.timer.armed, 1);
+	load_at(v, 2000);
+	KT_EXPECT_EQ(h->active, 0);
+	/* nothing to wait for: a fired one-shot, a disabled timer */
+	h->starts = 0;
+	put_at(v, 3000, EN | 4000, FIRED);
+	put_at(v, 3000, 0, 7);
+	KT_EXPECT_EQ(h->starts, 0);
+	shim_blocking = 0;
+	return KT_PASS;
+}
+
+/*
+ * Oracle: upstream's kvm_restore_timer writes TCFG = 0 before ESTAT;
+ * upstream's kvm_cpu_has_pending_timer reads ESTAT & (1 << INT_TI).
+ */
+KTEST(stop_and_hardware_ti)
+{
+	setup();
+	hw.gcsr[LOONGARCH_CSR_TCFG] = EN | PERIODIC | 4;
+	kvmla_timer_stop();
+	KT_EXPECT_EQ(hw.gcsr[LOONGARCH_CSR_TCFG], 0);
+	KT_EXPECT(!kvmla_timer_ti_pending());
+	hw.gcsr[LOONGARCH_CSR_ESTAT] = BIT(INT_TI);
+	KT_EXPECT(kvmla_timer_ti_pending());
+	hw.gcsr[LOONGARCH_CSR_ESTAT] = ~BIT(INT_TI);
+	KT_EXPECT(!kvmla_timer_ti_pending());
 	return KT_PASS;
 }
 
@@ -291,6 +376,7 @@ KTEST(tick_conversions_do_not_overflow)
 static const struct ktest_case cases[] = {
 	KTEST_CASE(restore_disabled),
 	KTEST_CASE(restore_oneshot_fired_before_put_no_spurious_irq),
+	KTEST_CASE(restore_oneshot_fired_judged_by_tval_above_tcfg),
 	KTEST_CASE(restore_oneshot_expired_while_away_one_irq),
 	KTEST_CASE(restore_oneshot_remaining),
 	KTEST_CASE(restore_periodic_within_period),
@@ -299,6 +385,9 @@ static const struct ktest_case cases[] = {
 	KTEST_CASE(blocked_vcpu_hrtimer_arm_fire_no_double),
 	KTEST_CASE(blocked_periodic_fire_then_load_no_double),
 	KTEST_CASE(block_unarmed_when_disabled_or_fired_and_unblock_cancels),
+	KTEST_CASE(restore_cancels_hrtimer_first),
+	KTEST_CASE(stop_and_hardware_ti),
+	KTEST_CASE(put_while_blocking_arms_hrtimer),
 	KTEST_CASE(counter_offset),
 	KTEST_CASE(tick_conversions_do_not_overflow),
 };

@@ -56,8 +56,19 @@ KTEST(gpa_request_invalidates_that_gpa)
 	kvmla_tlb_serve_requests(v);
 	KT_EXPECT_EQ(hw.invtlb, 1);
 	KT_EXPECT_EQ(hw.invtlb_op, INVTLB_GID_ADDR);
-	KT_EXPECT_EQ(hw.invtlb_info, 0x05);
-	KT_EXPECT_EQ(hw.invtlb_addr, 0x12345678 & PAGE_MASK);
+	/*
+	 * Oracle: asm/tlb.h INVTLB_GID_ADDR matches the guest id held in rj
+	 * where GSTAT holds it, loongarch.h CSR_GSTAT_GID (bits 23:16,
+	 * CSR_GSTAT_GID_SHIFT); upstream kvm_flush_tlb_gpa passes
+	 * GSTAT & CSR_GSTAT_GID.  VPID 0x305 under an 8-bit mask is GID 5.
+	 */
+	KT_EXPECT_EQ(hw.invtlb_info, 0x05UL << CSR_GSTAT_GID_SHIFT);
+	KT_EXPECT_EQ(hw.invtlb_info & ~CSR_GSTAT_GID, 0);
+	/*
+	 * Oracle: upstream kvm_flush_tlb_gpa aligns the address to the
+	 * even/odd page pair one TLB entry maps (PAGE_MASK << 1).
+	 */
+	KT_EXPECT_EQ(hw.invtlb_addr, 0x12345678 & (PAGE_MASK << 1));
 	KT_EXPECT_EQ(v->stat.tlb_flush_gpa, 1);
 	KT_EXPECT_EQ(FX_FIELD(kvm_tlb_flush, "scope"), KVMLA_TLB_SCOPE_GPA);
 	KT_EXPECT_EQ(FX_FIELD(kvm_tlb_flush, "gpa"), 0x12345678);

@@ -647,7 +647,11 @@ KTEST(load_full_then_fast)
 	vcpu->arch.gcsr[LOONGARCH_CSR_ERA] = 0x1234;
 	vcpu->arch.gcsr[LOONGARCH_CSR_GINTC] = 0x5;
 	kvm_arch_vcpu_load(vcpu, 0);
-	KT_EXPECT_EQ(hw.gcsr_writes, HW_CSRS_SAVED);
+	/*
+	 * TCFG = 0 (load_full_stops_old_timer_before_estat), every HW CSR,
+	 * then LLBCTL.WCLLB (load_full_clears_guest_ll_bit)
+	 */
+	KT_EXPECT_EQ(hw.gcsr_writes, 1 + HW_CSRS_SAVED + 1);
 	KT_EXPECT_EQ(hw.gcsr[LOONGARCH_CSR_ERA], 0x1234);
 	KT_EXPECT_EQ(hw.csr[LOONGARCH_CSR_GINTC], 0x5);
 	KT_EXPECT(kvmla_pcpu[0].last_vcpu == vcpu);
@@ -729,6 +733,97 @@ KTEST(put_after_run_saves_hardware)
 	/* A second put has nothing new to save. */
 	kvm_arch_vcpu_put(vcpu);
 	KT_EXPECT_EQ(hw.gcsr_reads, HW_CSRS_SAVED);
+	vcpu_free();
+	return KT_PASS;
+}
+
+/*
+ * Oracle: upstream's _kvm_vcpu_load sets CSR_LLBCTL_WCLLB (loongarch.h:
+ * writing 1 clears the LL bit) after a full restore, so an SC of this
+ * vCPU cannot pair with an LL another context left in the hardware.
+ */
+KTEST(load_full_clears_guest_ll_bit)
+{
+	struct kvm_vcpu *vcpu = vcpu_new();
+
+	vcpu->arch.gcsr[LOONGARCH_CSR_LLBCTL] = 0;
+	kvm_arch_vcpu_load(vcpu, 0);
+	KT_EXPECT_EQ(hw.gcsr[LOONGARCH_CSR_LLBCTL] & CSR_LLBCTL_WCLLB,
+		     CSR_LLBCTL_WCLLB);
+	kvm_arch_vcpu_put(vcpu);
+	/* the fast path leaves the guest's LL bit alone */
+	hw.gcsr[LOONGARCH_CSR_LLBCTL] = 0;
+	kvm_arch_vcpu_load(vcpu, 0);
+	KT_EXPECT_EQ(vcpu->stat.load_fast, 1);
+	KT_EXPECT_EQ(hw.gcsr[LOONGARCH_CSR_LLBCTL], 0);
+	vcpu_free();
+	return KT_PASS;
+}
+
+/*
+ * Oracle: upstream's _kvm_vcpu_put saves Root.GINTC on every put, after
+ * the skip for an up-to-date software file: GINTC is a root CSR the next
+ * vCPU on this CPU overwrites.
+ */
+KTEST(put_saves_gintc_every_time)
+{
+	struct kvm_vcpu *vcpu = vcpu_new();
+
+	kvm_arch_vcpu_load(vcpu, 0);
+	KT_EXPECT(vcpu->arch.flags & KVMLA_VCPU_SW_LATEST);
+	hw.csr[LOONGARCH_CSR_GINTC] = 0x3;
+	kvm_arch_vcpu_put(vcpu);
+	KT_EXPECT_EQ(vcpu->arch.gcsr[LOONGARCH_CSR_GINTC], 0x3);
+	KT_EXPECT_EQ(hw.gcsr_reads, 0);
+	/* a ONE_REG write in between wins over the stale hardware */
+	kvm_arch_vcpu_load(vcpu, 0);
+	KT_EXPECT_EQ(set_reg(vcpu, KVM_IOC_CSRID(LOONGARCH_CSR_ESTAT),
+			     0x3ULL << 2), 0);
+	hw.csr[LOONGARCH_CSR_GINTC] = 0;
+	kvm_arch_vcpu_put(vcpu);
+	KT_EXPECT_EQ(vcpu->arch.gcsr[LOONGARCH_CSR_GINTC], 0x3);
+	vcpu_free();
+	return KT_PASS;
+}
+
+/*
+ * Oracle: upstream's kvm_restore_timer writes TCFG = 0 before it
+ * restores ESTAT ("avoid to get invalid timer interrupt for old timer
+ * cfg"): the guest timer still counts with the last owner's setting and
+ * firing now would set TI in this vCPU's ESTAT (the architecture's timer
+ * raises ESTAT.TI on expiry).
+ */
+KTEST(load_full_stops_old_timer_before_estat)
+{
+	struct kvm_vcpu *vcpu = vcpu_new();
+
+	hw.gcsr[LOONGARCH_CSR_TCFG] = CSR_TCFG_EN | 4;	/* last owner's */
+	kvm_arch_vcpu_load(vcpu, 0);
+	KT_EXPECT_EQ(hw.tcfg_at_estat_write & CSR_TCFG_EN, 0);
+	kvm_arch_vcpu_put(vcpu);
+	vcpu_free();
+	return KT_PASS;
+}
+
+/*
+ * Oracle: upstream's kvm_cpu_has_pending_timer also reads the hardware
+ * guest ESTAT.TI (loongarch.h INT_TI): a one-shot that fired after the
+ * guest's IDLE is pending there, not in the queue, and must wake the
+ * halted vCPU (kvm_vcpu_check_block asks this).
+ */
+KTEST(pending_timer_counts_hardware_ti)
+{
+	struct kvm_vcpu *vcpu = vcpu_new();
+
+	kvm_arch_vcpu_load(vcpu, 0);
+	shim_ops.irq_pending = 0;
+	KT_EXPECT(!kvm_cpu_has_pending_timer(vcpu));
+	hw.gcsr[LOONGARCH_CSR_ESTAT] = BIT(INT_TI);
+	KT_EXPECT(kvm_cpu_has_pending_timer(vcpu));
+	hw.gcsr[LOONGARCH_CSR_ESTAT] = 0;
+	shim_ops.irq_pending = 1;
+	KT_EXPECT(kvm_cpu_has_pending_timer(vcpu));
+	kvm_arch_vcpu_put(vcpu);
 	vcpu_free();
 	return KT_PASS;
 }
@@ -886,6 +981,31 @@ KTEST(run_signal_exits_counted)
 	return KT_PASS;
 }
 
+/*
+ * A signal that only vmlinux's xfer_to_guest_mode_handle_work() sees (it
+ * arrived after our own check) is counted in the slot vmlinux writes and
+ * reaches our signal_exits; no guest CSR changes.  Oracle: kernel/entry/
+ * kvm.c (kvm_handle_signal_exit: exit_reason KVM_EXIT_INTR, one
+ * signal_exits increment, -EINTR).
+ */
+KTEST(run_signal_seen_by_vmlinux_counted_once)
+{
+	struct kvm_vcpu *vcpu = vcpu_new();
+	u64 csrs[KVMLA_GCSR_SLOTS];
+
+	memcpy(csrs, vcpu->arch.gcsr, sizeof(csrs));
+	shim_xfer_signal = 1;
+	KT_EXPECT_EQ(kvm_arch_vcpu_ioctl_run(vcpu), -EINTR);
+	KT_EXPECT_EQ(vcpu->run->exit_reason, KVM_EXIT_INTR);
+	KT_EXPECT_EQ(vcpu->stat.signal_exits, 1);
+	KT_EXPECT_EQ(vcpu->arch.vmlinux_signal_exits, 0);
+	KT_EXPECT_EQ(vcpu->stat.user_exits[KVM_EXIT_INTR], 1);
+	KT_EXPECT_EQ(shim_switch_calls, 0);
+	KT_EXPECT(!memcmp(csrs, vcpu->arch.gcsr, sizeof(csrs)));
+	vcpu_free();
+	return KT_PASS;
+}
+
 static void guest_then_signal(struct kvm_vcpu_arch *arch)
 {
 	arch->exit_estat = 0;			/* interrupt exit */
@@ -958,6 +1078,63 @@ KTEST(run_retries_entry_on_late_request)
 	KT_EXPECT_EQ(shim_switch_calls, 1);
 	KT_EXPECT_EQ(vcpu->mode, OUTSIDE_GUEST_MODE);
 	KT_EXPECT_EQ(shim_irqs_off, 0);
+	vcpu_free();
+	return KT_PASS;
+}
+
+/*
+ * Oracle: the kick protocol of generic KVM (kvm_vcpu_kick IPIs only a
+ * vCPU it sees IN_GUEST_MODE; KVM_INTERRUPT queues without a request),
+ * and upstream's kvm_pre_enter_guest, which stores IN_GUEST_MODE before
+ * kvm_deliver_intr: an interrupt queued after delivery looked must find
+ * the vCPU in guest mode and kick it out.
+ */
+KTEST(run_in_guest_mode_before_delivery)
+{
+	struct kvm_vcpu *vcpu = vcpu_new();
+
+	guest_exits = 0;
+	guest_ecodes[0] = EXCCODE_TLBS;
+	shim_guest = guest_script;
+	shim_ops.exit_handle_fn = exit_to_user_mmio;
+	shim_ops.mode_at_deliver = -1;
+	KT_EXPECT_EQ(kvm_arch_vcpu_ioctl_run(vcpu), RESUME_HOST);
+	KT_EXPECT_EQ(shim_ops.irq_deliver, 1);
+	KT_EXPECT_EQ(shim_ops.mode_at_deliver, IN_GUEST_MODE);
+	KT_EXPECT_EQ(vcpu->mode, OUTSIDE_GUEST_MODE);
+	vcpu_free();
+	return KT_PASS;
+}
+
+/*
+ * Oracle: upstream's kvm_pre_enter_guest clears KVM_LARCH_SWCSR_LATEST
+ * once delivery has written the guest CSRs, before it may still leave
+ * without entering; otherwise the put skips the save and a delivered
+ * interrupt (ESTAT) is lost when the vCPU is reloaded elsewhere.
+ */
+KTEST(run_delivery_then_exit_keeps_delivered_csrs)
+{
+	struct kvm_vcpu *vcpu = vcpu_new();
+
+	shim_ops.deliver_estat = BIT(KVMLA_INT_IPI);
+	/* a request and a signal arrive after delivery: no entry */
+	shim_ops.deliver_raises_request = 1;
+	shim_ops.deliver_signals = 1;
+	KT_EXPECT_EQ(kvm_arch_vcpu_ioctl_run(vcpu), -EINTR);
+	KT_EXPECT_EQ(shim_switch_calls, 0);
+	KT_EXPECT_EQ(shim_ops.irq_deliver, 1);
+	KT_EXPECT_EQ(vcpu->arch.gcsr[LOONGARCH_CSR_ESTAT] & BIT(KVMLA_INT_IPI),
+		     BIT(KVMLA_INT_IPI));
+	KT_EXPECT(vcpu->arch.flags & KVMLA_VCPU_SW_LATEST);
+	/* reloaded on another CPU, the interrupt is still there */
+	shim_cpu = 1;
+	hw.gcsr[LOONGARCH_CSR_ESTAT] = 0;
+	kvm_arch_vcpu_load(vcpu, 1);
+	KT_EXPECT_EQ(hw.gcsr[LOONGARCH_CSR_ESTAT] & BIT(KVMLA_INT_IPI),
+		     BIT(KVMLA_INT_IPI));
+	kvm_arch_vcpu_put(vcpu);
+	shim_cpu = 0;
+	shim_signal = 0;
 	vcpu_free();
 	return KT_PASS;
 }
@@ -1125,6 +1302,20 @@ KTEST(stats_descriptors_from_catalog)
 	}
 	KT_EXPECT_EQ(kvm_vcpu_stats_header.desc_offset,
 		     sizeof(struct kvm_stats_header) + KVM_STATS_NAME_SIZE);
+	/*
+	 * Oracle: upstream's kvm_vcpu_stats_desc (arch/loongarch/kvm/vcpu.c)
+	 * lists its five counters right after the generic ones, in this
+	 * order; a reader that takes a bounded prefix of the descriptors
+	 * (the e2e VMM keeps the first 48) still finds them.
+	 */
+	{
+		static const char *const up[] = { "int_exits", "idle_exits",
+			"cpucfg_exits", "signal_exits", "hypercall_exits" };
+
+		for (u32 i = 0; i < ARRAY_SIZE(up); i++)
+			KT_EXPECT_EQ(strcmp(kvm_vcpu_stats_desc[11 + i].name,
+					    up[i]), 0);
+	}
 	return KT_PASS;
 }
 
@@ -1153,13 +1344,20 @@ static const struct ktest_case cases[] = {
 	KTEST_CASE(load_full_then_fast),
 	KTEST_CASE(load_full_after_migration_or_other_vcpu),
 	KTEST_CASE(put_after_run_saves_hardware),
+	KTEST_CASE(load_full_clears_guest_ll_bit),
+	KTEST_CASE(put_saves_gintc_every_time),
+	KTEST_CASE(load_full_stops_old_timer_before_estat),
+	KTEST_CASE(pending_timer_counts_hardware_ti),
 	KTEST_CASE(csr_save_restore_cover_hw_list),
 	KTEST_CASE(run_exit_to_userspace),
 	KTEST_CASE(run_reenters_until_host_exit),
 	KTEST_CASE(run_signal_exits_counted),
 	KTEST_CASE(run_signal_after_interrupt_exit),
+	KTEST_CASE(run_signal_seen_by_vmlinux_counted_once),
 	KTEST_CASE(run_early_returns),
 	KTEST_CASE(run_retries_entry_on_late_request),
+	KTEST_CASE(run_in_guest_mode_before_delivery),
+	KTEST_CASE(run_delivery_then_exit_keeps_delivered_csrs),
 	KTEST_CASE(run_unknown_ecode_counted),
 	KTEST_CASE(run_requests_leave_or_serve),
 	KTEST_CASE(run_steal_time_update),

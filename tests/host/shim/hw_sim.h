@@ -22,15 +22,19 @@ struct hw_sim {
 	/* access counts */
 	int gcsr_reads, gcsr_writes, csr_reads, csr_writes;
 	int iocsr_reads, iocsr_writes;
-	int gtlbflush;			/* gtlbflush executed */
 	int invtlb;			/* invtlb executed */
 	int invtlb_op;			/* last invtlb operands */
 	u64 invtlb_info, invtlb_addr;
+	u64 tcfg_at_estat_write;	/* guest TCFG when ESTAT was written */
 	/* FPU/SIMD register file (switch.S's kvmla_fpu_* act on it) */
 	u64 fpr[32][4];
 	u64 fcc;
 	u32 fcsr;
 	int fpu_saves, fpu_restores;
+	/* LBT x87 emulation: stack top, top mode (FCSR.TM) at FPR saves */
+	u32 ftop;
+	int tm_at_fpu_save;		/* FCSR.TM when the FPRs were saved */
+	int ftop_writes;
 };
 
 extern struct hw_sim hw;
@@ -47,6 +51,8 @@ static inline u64 hw_sim_gcsr_read(unsigned int csr)
 static inline void hw_sim_gcsr_write(unsigned int csr, u64 val)
 {
 	hw.gcsr_writes++;
+	if (csr == LOONGARCH_CSR_ESTAT)
+		hw.tcfg_at_estat_write = hw.gcsr[LOONGARCH_CSR_TCFG];
 	hw.gcsr[csr % HW_SIM_CSRS] = val;
 }
 
@@ -126,16 +132,35 @@ static inline u64 kvmla_stable_counter(void)
 	return v;
 }
 
-static inline void kvmla_guest_tlb_flush(void)
-{
-	hw.gtlbflush++;
-}
-
 #define kvmla_invtlb(op, info, addr) do {				\
 	hw.invtlb++;							\
 	hw.invtlb_op = (op);						\
 	hw.invtlb_info = (u64)(info);					\
 	hw.invtlb_addr = (u64)(addr);					\
 } while (0)
+
+/* FCSR0, and the LBT stack top (asm/lbt.h: x86mftop/x86mttop/x86clrtm). */
+#define KVMLA_SIM_FCSR_TM	(1U << 6)	/* loongarch.h FPU_CSR_TM */
+
+static inline u32 kvmla_fcsr_read(void)
+{
+	return hw.fcsr;
+}
+
+static inline u32 kvmla_lbt_ftop_read(void)
+{
+	return hw.ftop;
+}
+
+static inline void kvmla_lbt_ftop_write(u32 top)
+{
+	hw.ftop = top & 7;
+	hw.ftop_writes++;
+}
+
+static inline void kvmla_lbt_tm_clear(void)
+{
+	hw.fcsr &= ~KVMLA_SIM_FCSR_TM;
+}
 
 #endif /* KVMLA_HW_SIM_H */

@@ -293,6 +293,7 @@ extern int shim_signal;		/* a signal is pending */
 extern int shim_need_resched;
 extern int shim_xfer_work;	/* xfer_to_guest_mode_work_pending() */
 extern int shim_xfer_ret;	/* xfer_to_guest_mode_handle_work() */
+extern int shim_xfer_signal;	/* ... finds a signal, as vmlinux's does */
 struct task_struct {
 	struct { u64 run_delay; } sched_info;
 };
@@ -459,8 +460,10 @@ struct srcu_struct {
 #define srcu_read_lock(s) ((s)->readers++)
 #define srcu_read_unlock(s, idx) ((void)(idx), (s)->readers--)
 
+struct mm_struct;
 struct kvm {
 	struct kvm_arch arch;
+	struct mm_struct *mm;		/* mmu.c: the host mapping */
 	struct srcu_struct srcu;
 	struct kvm_vm_stat stat;
 	struct kvm_vcpu *vcpus[KVM_MAX_VCPUS];
@@ -578,6 +581,7 @@ void kvm_vcpu_kick(struct kvm_vcpu *vcpu);
 bool kvm_vcpu_wake_up(struct kvm_vcpu *vcpu);
 void kvm_vcpu_halt(struct kvm_vcpu *vcpu);
 bool kvm_vcpu_is_blocking(struct kvm_vcpu *vcpu);
+extern int shim_blocking;	/* kvm_vcpu_is_blocking() answers this */
 void kvm_sigset_activate(struct kvm_vcpu *vcpu);
 void vcpu_load(struct kvm_vcpu *vcpu);
 void vcpu_put(struct kvm_vcpu *vcpu);

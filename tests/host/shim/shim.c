@@ -242,10 +242,11 @@ void kvm_vcpu_halt(struct kvm_vcpu *vcpu)
 	shim_halts++;
 }
 
+int shim_blocking;
 bool kvm_vcpu_is_blocking(struct kvm_vcpu *vcpu)
 {
 	(void)vcpu;
-	return false;
+	return shim_blocking;
 }
 
 /* Generic KVM loads on the current CPU (preemption is off there). */
@@ -273,10 +274,22 @@ void kvm_sigset_deactivate(struct kvm_vcpu *vcpu)
 	shim_sigset--;
 }
 
+int shim_xfer_signal;
+/*
+ * vmlinux's version (kernel/entry/kvm.c), compiled with the tree's
+ * layout: on a signal it sets run->exit_reason and increments the u64 at
+ * upstream's stat.signal_exits, which is arch.vmlinux_signal_exits in
+ * ours (kvm/asm-offsets.c checks that at build time).
+ */
 int xfer_to_guest_mode_handle_work(struct kvm_vcpu *vcpu)
 {
-	(void)vcpu;
 	shim_xfer_work = 0;
+	if (shim_xfer_signal) {
+		shim_xfer_signal = 0;
+		vcpu->run->exit_reason = KVM_EXIT_INTR;
+		vcpu->arch.vmlinux_signal_exits++;
+		return -EINTR;
+	}
 	return shim_xfer_ret;
 }
 
@@ -307,6 +320,7 @@ static void shim_fpu_save(struct kvmla_fpu *f, int words)
 		memcpy(f->fpr[i], hw.fpr[i], words * sizeof(u64));
 	f->fcc = hw.fcc;
 	f->fcsr = hw.fcsr;
+	hw.tm_at_fpu_save = !!(hw.fcsr & KVMLA_SIM_FCSR_TM);
 	hw.fpu_saves++;
 }
 

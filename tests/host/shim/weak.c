@@ -76,6 +76,12 @@ __weak void kvmla_timer_init(struct kvm_vcpu *vcpu, unsigned long hz)
 __weak void kvmla_timer_deinit(struct kvm_vcpu *vcpu) { (void)vcpu; shim_ops.timer_deinit++; }
 __weak void kvmla_timer_save(struct kvm_vcpu *vcpu) { (void)vcpu; shim_ops.timer_save++; }
 __weak void kvmla_timer_restore(struct kvm_vcpu *vcpu) { (void)vcpu; shim_ops.timer_restore++; }
+/* As timer.c's (test_timer checks those): TCFG off, ESTAT.TI read. */
+__weak void kvmla_timer_stop(void) { hw_sim_gcsr_write(LOONGARCH_CSR_TCFG, 0); }
+__weak bool kvmla_timer_ti_pending(void)
+{
+	return hw_sim_gcsr_read(LOONGARCH_CSR_ESTAT) & BIT(KVMLA_INT_TI);
+}
 __weak void kvmla_timer_block(struct kvm_vcpu *vcpu) { (void)vcpu; shim_ops.timer_block++; }
 __weak void kvmla_timer_unblock(struct kvm_vcpu *vcpu) { (void)vcpu; shim_ops.timer_unblock++; }
 __weak u64 kvmla_timer_get_counter(struct kvm_vcpu *vcpu) { (void)vcpu; return shim_ops.counter; }
@@ -108,8 +114,13 @@ __weak void kvmla_irq_deliver(struct kvm_vcpu *vcpu)
 {
 	(void)vcpu;
 	shim_ops.irq_deliver++;
+	shim_ops.mode_at_deliver = vcpu->mode;
 	if (!shim_irqs_off)
 		shim_ops.irqs_on_at_entry++;
+	if (shim_ops.deliver_estat)
+		hw.gcsr[LOONGARCH_CSR_ESTAT] |= shim_ops.deliver_estat;
+	if (shim_ops.deliver_signals)
+		shim_signal = 1;
 	if (shim_ops.deliver_raises_request > 0) {
 		shim_ops.deliver_raises_request--;
 		kvm_make_request(KVM_REQ_TLB_FLUSH, vcpu);

@@ -20,6 +20,9 @@ struct shim_ops {
 	int irq_ioctl, irq_ioctl_irq, irq_ioctl_ret;
 	int irq_deliver, irqs_on_at_entry, irq_reset, irq_pending;
 	int deliver_raises_request;	/* make KVM_REQ_TLB_FLUSH this often */
+	int mode_at_deliver;		/* vcpu->mode when delivery ran */
+	u64 deliver_estat;		/* delivery ORs this into guest ESTAT */
+	int deliver_signals;		/* delivery makes a signal pending */
 	int merge_estat;
 	u64 merge_bits;
 	int vmid_init, vmid_init_ret, vmid_deinit, vmid_check, vmid_drop;
