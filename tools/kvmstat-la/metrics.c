@@ -40,9 +40,7 @@ static void bprintf(struct buf *b, const char *fmt, ...)
 			return;
 		}
 		b->cap = (b->cap + n + 1) * 2;
-		b->p = realloc(b->p, b->cap);
-		if (!b->p)
-			exit(1);
+		b->p = kvmla_xrealloc(b->p, b->cap);
 	}
 }
 
@@ -169,7 +167,7 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *conn, const cha
 	return ret;
 }
 
-int ks_metrics_start(struct ks_ctx *ctx, const char *spec)
+int ks_metrics_start(const char *spec)
 {
 	struct sockaddr_in sin = { .sin_family = AF_INET };
 	char host[64];
@@ -178,7 +176,7 @@ int ks_metrics_start(struct ks_ctx *ctx, const char *spec)
 	long port;
 
 	if (!colon || (size_t)(colon - spec) >= sizeof(host)) {
-		ks_err(ctx->o, "--listen: '%s' is not ADDR:PORT", spec);
+		kvmla_err("--listen: '%s' is not ADDR:PORT", spec);
 		return -1;
 	}
 	memcpy(host, spec, colon - spec);
@@ -186,7 +184,7 @@ int ks_metrics_start(struct ks_ctx *ctx, const char *spec)
 	port = strtol(colon + 1, &end, 10);
 	if (*end || port <= 0 || port > 65535 ||
 	    inet_pton(AF_INET, host[0] ? host : "0.0.0.0", &sin.sin_addr) != 1) {
-		ks_err(ctx->o, "--listen: '%s' is not IPv4-ADDR:PORT", spec);
+		kvmla_err("--listen: '%s' is not IPv4-ADDR:PORT", spec);
 		return -1;
 	}
 	sin.sin_port = htons((unsigned short)port);
@@ -194,7 +192,7 @@ int ks_metrics_start(struct ks_ctx *ctx, const char *spec)
 				   (unsigned short)port, NULL, NULL, handler, NULL,
 				   MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sin, MHD_OPTION_END);
 	if (!daemon_) {
-		ks_err(ctx->o, "--listen: cannot serve on %s (address in use?)", spec);
+		kvmla_err("--listen: cannot serve on %s (address in use?)", spec);
 		return -1;
 	}
 	return 0;

@@ -172,7 +172,7 @@ static int bpf_open_all(struct ks_ctx *ctx)
 	if (!err && verbose)
 		fprintf(stderr, "kvmstat-la: BPF programs loaded (%s)\n", d->btf ? "tp_btf" : "raw_tp");
 	if (err) {
-		ks_err(ctx->o, "cannot load BPF programs: %s (try -t for perf counters)", strerror(-err));
+		kvmla_err("cannot load BPF programs: %s (try -t for perf counters)", strerror(-err));
 		return err;
 	}
 	d->cmap = map_mmap(d->skel->maps.cslots, &d->cmap_sz);
@@ -183,7 +183,7 @@ static int bpf_open_all(struct ks_ctx *ctx)
 		return -ENOMEM;
 	if (!d->cmap || !d->lmap || !d->meta) {
 		err = -errno;
-		ks_err(ctx->o, "cannot mmap the BPF count tables: %s", strerror(-err));
+		kvmla_err("cannot mmap the BPF count tables: %s", strerror(-err));
 		return err;
 	}
 	ks_vms_refresh(ctx, false);
@@ -218,7 +218,7 @@ static int bpf_open_all(struct ks_ctx *ctx)
 		}
 		if (!l) {
 			err = -errno;
-			ks_err(ctx->o, "cannot attach to kvm:%s: %s", e->name, strerror(-err));
+			kvmla_err("cannot attach to kvm:%s: %s", e->name, strerror(-err));
 			return err;
 		}
 		d->links[d->nlinks++] = l;
@@ -242,9 +242,7 @@ static void tid_learn(int tid, int vcpu)
 		}
 	if (ntids == captids) {
 		captids = captids ? captids * 2 : 64;
-		tids = realloc(tids, captids * sizeof(*tids));
-		if (!tids)
-			exit(1);
+		tids = kvmla_xrealloc(tids, captids * sizeof(*tids));
 	}
 	tids[ntids].tid = tid;
 	tids[ntids++].vcpu = vcpu;
@@ -278,10 +276,8 @@ static int read_batch(int fd, size_t ksz, size_t vsz, int ncpus, void **keys, vo
 
 		if (*cap - *n < 256) {
 			*cap = *cap ? *cap * 2 : 1024;
-			*keys = realloc(*keys, *cap * ksz);
-			*vals = realloc(*vals, *cap * vsz * ncpus);
-			if (!*keys || !*vals)
-				exit(1);
+			*keys = kvmla_xrealloc(*keys, *cap * ksz);
+			*vals = kvmla_xrealloc(*vals, *cap * vsz * ncpus);
 		}
 		cnt = *cap - *n;
 		err = bpf_map_lookup_batch(fd, inp, &out, (char *)*keys + *n * ksz,
@@ -302,10 +298,8 @@ static void grow_kv(void **k, void **v, size_t *cap, size_t n, size_t ksz, size_
 	if (n < *cap)
 		return;
 	*cap = *cap ? *cap * 2 : 1024;
-	*k = realloc(*k, *cap * ksz);
-	*v = realloc(*v, *cap * vsz);
-	if (!*k || !*v)
-		exit(1);
+	*k = kvmla_xrealloc(*k, *cap * ksz);
+	*v = kvmla_xrealloc(*v, *cap * vsz);
 }
 
 /* live slots of a CPU's stripe: the first claimed ones (capped: a torn read) */

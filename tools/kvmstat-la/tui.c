@@ -55,11 +55,7 @@ static struct row *add_row(struct tui *t)
 {
 	if (t->nrows == t->cap) {
 		t->cap = t->cap ? t->cap * 2 : 64;
-		t->rows = realloc(t->rows, t->cap * sizeof(*t->rows));
-		if (!t->rows) {
-			endwin();
-			exit(1);
-		}
+		t->rows = kvmla_xrealloc(t->rows, t->cap * sizeof(*t->rows));
 	}
 	memset(&t->rows[t->nrows], 0, sizeof(struct row));
 	t->rows[t->nrows].parent = (int)t->nrows;
@@ -109,15 +105,11 @@ static void build_rows(struct tui *t, const struct ks_snapshot *cur, const struc
 	struct ks_ctx *ctx = t->ctx;
 	struct ks_profile *p = &ctx->prof;
 	double dt = prev && cur->t > prev->t ? cur->t - prev->t : 1;
-	unsigned long long *tc = calloc(p->nev + 1, sizeof(*tc));
-	unsigned long long *tpv = calloc(p->nev + 1, sizeof(*tpv));
-	bool *sel = calloc(p->nev + 1, sizeof(*sel));
+	unsigned long long *tc = kvmla_xcalloc(p->nev + 1, sizeof(*tc));
+	unsigned long long *tpv = kvmla_xcalloc(p->nev + 1, sizeof(*tpv));
+	bool *sel = kvmla_xcalloc(p->nev + 1, sizeof(*sel));
 
 	t->nrows = 0;
-	if (!tc || !tpv || !sel) {
-		endwin();
-		exit(1);
-	}
 	for (int i = 0; i < p->nev; i++)
 		sel[i] = ks_event_selected(ctx, i);
 	if (t->view == V_EVENTS) {
@@ -345,11 +337,7 @@ static struct cline *cline(struct tui *t, int y)
 		return NULL;
 	if (t->nlines != LINES) {
 		cache_drop(t);
-		t->lines = calloc(LINES, sizeof(*t->lines));
-		if (!t->lines) {
-			endwin();
-			exit(1);
-		}
+		t->lines = kvmla_xcalloc(LINES, sizeof(*t->lines));
 		t->nlines = LINES;
 	}
 	return &t->lines[y];
@@ -722,6 +710,12 @@ static void handle_key(struct tui *t, int ch, struct ks_snapshot *cur)
 	}
 }
 
+/* the terminal as it was: what an error exit does first while the TUI is up */
+static void tui_restore(void)
+{
+	endwin();
+}
+
 int ks_tui_run(struct ks_ctx *ctx)
 {
 	struct tui t = { .ctx = ctx, .view = V_EVENTS, .sort_col = 4, .sort_desc = true,
@@ -736,9 +730,10 @@ int ks_tui_run(struct ks_ctx *ctx)
 		return 1;
 	ks_mark_ready(ctx->o);
 	if (!initscr()) {
-		ks_err(ctx->o, "cannot initialise the terminal");
+		kvmla_err("cannot initialise the terminal");
 		return 1;
 	}
+	kvmla_err_restore(tui_restore);	/* out of memory leaves curses first */
 	cbreak();
 	noecho();
 	curs_set(0);
@@ -804,6 +799,7 @@ int ks_tui_run(struct ks_ctx *ctx)
 			draw(&t, &cur, &prev);
 	}
 	endwin();
+	kvmla_err_restore(NULL);
 	cache_drop(&t);
 	free(t.rows);
 	ks_snapshot_free(&prev);

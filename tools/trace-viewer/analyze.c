@@ -720,14 +720,14 @@ int tv_an_feed(struct tv_analysis *an, const struct tv_rec *r)
 
 	/* identity: never filtered */
 	if (r->kind == TV_MARKER) {
-		if (r->a)
-			tv_an_set_tgid(an, r->a, r->b);
+		if (r->child)
+			tv_an_set_tgid(an, r->child, r->tgid);
 		return count_ev(an, r->evid);
 	}
 	if (r->kind == TV_NEWTASK) {
 		uint32_t ptg = tgid_of(an, r->tid);
 
-		tv_an_set_tgid(an, r->a, r->b ? (ptg ? ptg : r->tid) : r->a);
+		tv_an_set_tgid(an, r->child, r->thread ? (ptg ? ptg : r->tid) : r->child);
 		return count_ev(an, r->evid);
 	}
 
@@ -786,7 +786,7 @@ int tv_an_feed(struct tv_analysis *an, const struct tv_rec *r)
 	switch (r->kind) {
 	case TV_EXIT: {
 		an->seen_exit = true;
-		uint64_t key = tv_reason_key(an->profile == TV_PROFILE_X86 ? r->b : 0, r->a);
+		uint64_t key = tv_reason_key(an->profile == TV_PROFILE_X86 ? r->isa : 0, r->reason);
 
 		ridx = tv_reason_find(an, key);
 		if (ridx < 0)
@@ -805,15 +805,15 @@ int tv_an_feed(struct tv_analysis *an, const struct tv_rec *r)
 		break;
 	}
 	case TV_UEXIT: {
-		int u = tv_reason_find(an, tv_reason_key(TV_ISA_UEXIT, r->a));
+		int u = tv_reason_find(an, tv_reason_key(TV_ISA_UEXIT, r->reason));
 
 		if (u < 0)
-			u = tv_an_reason(an, tv_reason_key(TV_ISA_UEXIT, r->a), NULL, NULL);
+			u = tv_an_reason(an, tv_reason_key(TV_ISA_UEXIT, r->reason), NULL, NULL);
 		if (u >= 0)
 			an->reasons[u].count++;
 		v->cur_ureason = u;
 		v->uexits++;
-		v->uexit_reason[r->a < 64 ? r->a : 63]++;
+		v->uexit_reason[r->reason < 64 ? r->reason : 63]++;
 		if (v->exit_ts && !v->in_user) {
 			if (r->ts >= v->exit_ts)
 				lat_add(&an->uexit_kernel, r->ts - v->exit_ts);
@@ -824,7 +824,7 @@ int tv_an_feed(struct tv_analysis *an, const struct tv_rec *r)
 		}
 		v->in_user = true;
 		v->uexit_ts = r->ts;
-		if (r->a == TV_KVM_EXIT_HLT)
+		if (r->reason == TV_KVM_EXIT_HLT)
 			state_set(an, v, TV_ST_HALTED, r->ts);
 		else if (v->state != TV_ST_HALTED)
 			state_set(an, v, TV_ST_USER, r->ts);
@@ -846,7 +846,7 @@ int tv_an_feed(struct tv_analysis *an, const struct tv_rec *r)
 		state_set(an, v, an->seen_entry ? TV_ST_KERNEL : TV_ST_GUEST, r->ts);
 		break;
 	case TV_GSPR:
-		an->gspr_kind[tv_slot(r->a, TV_GSPR_SLOTS)]++;
+		an->gspr_kind[tv_slot(r->gspr_kind, TV_GSPR_SLOTS)]++;
 		break;
 	case TV_IDLE:
 		if (v)
@@ -854,7 +854,7 @@ int tv_an_feed(struct tv_analysis *an, const struct tv_rec *r)
 		break;
 	case TV_PIO:
 		if (v) {
-			if (r->a)
+			if (r->rw)
 				v->pio_out++;
 			else
 				v->pio_in++;
@@ -862,21 +862,21 @@ int tv_an_feed(struct tv_analysis *an, const struct tv_rec *r)
 		break;
 	case TV_MMIO:
 		if (v) {
-			if (r->b == 1)
+			if (r->write == 1)
 				v->mmio_write++;
-			else if (r->b == 0)
+			else if (r->write == 0)
 				v->mmio_read++;
 		}
 		break;
 	case TV_CSR:
-		csr_add(an, r->a, r->b, v ? (uint32_t)(v - an->vcpus) : 0xffffff);
+		csr_add(an, r->csr, r->op, v ? (uint32_t)(v - an->vcpus) : 0xffffff);
 		break;
 	case TV_FAULT:
-		fault_add(an, r->a, r->b & 0xff, r->b >> 8);
+		fault_add(an, r->fault_class, r->path_access & 0xff, r->path_access >> 8);
 		break;
 	case TV_TLB:
 		an->tlb_total++;
-		an->tlb_by_scope[tv_slot(r->a, TV_TLB_SCOPE_SLOTS)]++;
+		an->tlb_by_scope[tv_slot(r->scope, TV_TLB_SCOPE_SLOTS)]++;
 		an->churn_tlb[bin_of(an, r->ts)]++;
 		break;
 	case TV_VPID:
@@ -889,14 +889,14 @@ int tv_an_feed(struct tv_analysis *an, const struct tv_rec *r)
 	case TV_IRQ_QUEUE: {
 		uint32_t tg = tgid_of(an, r->tid);
 
-		irq_queue(an, tg, r->vcpu, r->a, r->ts);
+		irq_queue(an, tg, r->vcpu, r->irq, r->ts);
 		break;
 	}
 	case TV_IRQ_DELIVER: {
 		uint32_t vc = r->vcpu != TV_NO_VCPU ? r->vcpu : v ? v->vcpu_id : TV_NO_VCPU;
 		uint32_t tg = v ? (vcpu_resolve_tgid(an, v), v->tgid) : tgid_of(an, r->tid);
 
-		irq_deliver(an, tg, vc, r->a, r->ts);
+		irq_deliver(an, tg, vc, r->irq, r->ts);
 		break;
 	}
 	default:

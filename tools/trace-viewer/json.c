@@ -300,13 +300,3 @@ int tv_report_json(FILE *f, const struct tv_analysis *an, const char *path)
 	json_decref(root);
 	return r;
 }
-
-void tv_json_error(FILE *f, const char *msg)
-{
-	json_t *o = json_object();
-
-	json_object_set_new(o, "error", json_string(msg));
-	json_dumpf(o, f, JSON_COMPACT);
-	fputc('\n', f);
-	json_decref(o);
-}

@@ -248,7 +248,7 @@ static int child_start(char **cmd, int *go_fd)
 			_exit(127);
 		close(p[0]);
 		execvp(cmd[0], cmd);
-		fprintf(stderr, "trace-viewer: record: cannot run '%s': %s\n", cmd[0],
+		kvmla_err("record: cannot run '%s': %s", cmd[0],
 			strerror(errno));
 		_exit(127);
 	}
@@ -307,14 +307,14 @@ int tv_record(const struct tv_record_opts *o)
 	struct sigaction sa = { .sa_handler = on_signal };
 
 	if (!tracefs_tracing_dir()) {
-		fprintf(stderr, "trace-viewer: record: tracefs is not mounted "
-			"(mount -t tracefs nodev /sys/kernel/tracing)\n");
+		kvmla_err("record: tracefs is not mounted "
+			"(mount -t tracefs nodev /sys/kernel/tracing)");
 		return 1;
 	}
 	snprintf(name, sizeof(name), "kvmla-tv-%d", getpid());
 	r.inst = tracefs_instance_create(name);
 	if (!r.inst) {
-		fprintf(stderr, "trace-viewer: record: cannot create tracefs instance %s: %s\n", name,
+		kvmla_err("record: cannot create tracefs instance %s: %s", name,
 			strerror(errno));
 		return 1;
 	}
@@ -322,13 +322,13 @@ int tv_record(const struct tv_record_opts *o)
 	sigaction(SIGTERM, &sa, NULL);
 	tracefs_trace_off(r.inst);
 	if (tracefs_instance_set_buffer_size(r.inst, o->buffer_kb, -1) < 0) {
-		fprintf(stderr, "trace-viewer: record: cannot set the buffer size to %u KB\n",
+		kvmla_err("record: cannot set the buffer size to %u KB",
 			o->buffer_kb);
 		goto out;
 	}
 	if (o->nr_events == 0) {
 		if (tracefs_event_enable(r.inst, "kvm", NULL) || fmt_add_system(&fl, "kvm")) {
-			fprintf(stderr, "trace-viewer: record: no kvm events in tracefs (is kvm loaded?)\n");
+			kvmla_err("record: no kvm events in tracefs (is kvm loaded?)");
 			goto out;
 		}
 	}
@@ -341,7 +341,7 @@ int tv_record(const struct tv_record_opts *o)
 			*ev++ = 0;
 		if (tracefs_event_enable(r.inst, sys, ev && *ev ? ev : NULL) ||
 		    fmt_add_system(&fl, sys)) {
-			fprintf(stderr, "trace-viewer: record: no such event '%s'\n", o->events[i]);
+			kvmla_err("record: no such event '%s'", o->events[i]);
 			goto out;
 		}
 	}
@@ -353,7 +353,7 @@ int tv_record(const struct tv_record_opts *o)
 	he = tracefs_instance_file_read(NULL, "events/header_event", &hel);
 	pk = tracefs_instance_file_read(NULL, "printk_formats", &pkl);
 	if (!hp || !he) {
-		fprintf(stderr, "trace-viewer: record: cannot read events/header_page\n");
+		kvmla_err("record: cannot read events/header_page");
 		goto out;
 	}
 	clock = tracefs_get_clock(r.inst);
@@ -361,13 +361,13 @@ int tv_record(const struct tv_record_opts *o)
 	if (o->cmd) {
 		child = child_start(o->cmd, &go_fd);
 		if (child < 0) {
-			fprintf(stderr, "trace-viewer: record: fork: %s\n", strerror(errno));
+			kvmla_err("record: fork: %s", strerror(errno));
 			goto out;
 		}
 		r.root = child;
 	} else if (o->pid) {
 		if (kill(o->pid, 0)) {
-			fprintf(stderr, "trace-viewer: record: no process %d\n", o->pid);
+			kvmla_err("record: no process %d", o->pid);
 			goto out;
 		}
 		r.root = o->pid;
@@ -378,7 +378,7 @@ int tv_record(const struct tv_record_opts *o)
 		snprintf(pids, sizeof(pids), "%d %d", r.root, getpid());
 		if (tracefs_instance_file_write(r.inst, "options/event-fork", "1") < 0 ||
 		    tracefs_instance_file_write(r.inst, "set_event_pid", pids) < 0) {
-			fprintf(stderr, "trace-viewer: record: cannot set the pid filter\n");
+			kvmla_err("record: cannot set the pid filter");
 			goto out;
 		}
 	}
@@ -399,13 +399,13 @@ int tv_record(const struct tv_record_opts *o)
 		snprintf(tmpl, sizeof(tmpl), "%s.cpu%d.XXXXXX", o->output, c);
 		fds[c] = mkstemp(tmpl);
 		if (fds[c] < 0) {
-			fprintf(stderr, "trace-viewer: record: %s: %s\n", tmpl, strerror(errno));
+			kvmla_err("record: %s: %s", tmpl, strerror(errno));
 			goto out;
 		}
 		unlink(tmpl);
 	}
 	if (subbuf <= 0) {
-		fprintf(stderr, "trace-viewer: record: cannot open trace_pipe_raw\n");
+		kvmla_err("record: cannot open trace_pipe_raw");
 		goto out;
 	}
 	buf = malloc(subbuf);
@@ -413,7 +413,7 @@ int tv_record(const struct tv_record_opts *o)
 		goto out;
 	tracefs_print_init(r.inst);
 	if (tracefs_trace_on(r.inst)) {
-		fprintf(stderr, "trace-viewer: record: cannot turn tracing on\n");
+		kvmla_err("record: cannot turn tracing on");
 		goto out;
 	}
 	scan_vms(&r);
@@ -432,7 +432,7 @@ int tv_record(const struct tv_record_opts *o)
 		double t = now_s();
 
 		if (got < 0) {
-			fprintf(stderr, "trace-viewer: record: write: %s\n", strerror(errno));
+			kvmla_err("record: write: %s", strerror(errno));
 			goto out;
 		}
 		if (t - last_scan > 0.05) {
@@ -448,7 +448,7 @@ int tv_record(const struct tv_record_opts *o)
 	}
 	tracefs_trace_off(r.inst);
 	if (drain(tc, fds, ncpu, buf, sizes, false) < 0 || drain(tc, fds, ncpu, buf, sizes, true) < 0) {
-		fprintf(stderr, "trace-viewer: record: write: %s\n", strerror(errno));
+		kvmla_err("record: write: %s", strerror(errno));
 		goto out;
 	}
 	{
@@ -472,7 +472,7 @@ int tv_record(const struct tv_record_opts *o)
 	}
 	out = open(o->output, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (out < 0) {
-		fprintf(stderr, "trace-viewer: record: %s: %s\n", o->output, strerror(errno));
+		kvmla_err("record: %s: %s", o->output, strerror(errno));
 		goto out;
 	}
 	for (int c = 0; c < ncpu; c++)
@@ -489,13 +489,13 @@ int tv_record(const struct tv_record_opts *o)
 		};
 
 		if (tvdat_write(out, &info, err, sizeof(err))) {
-			fprintf(stderr, "trace-viewer: record: %s: %s\n", o->output, err);
+			kvmla_err("record: %s: %s", o->output, err);
 			goto out;
 		}
 	}
 	if (close(out)) {
 		out = -1;
-		fprintf(stderr, "trace-viewer: record: %s: %s\n", o->output, strerror(errno));
+		kvmla_err("record: %s: %s", o->output, strerror(errno));
 		goto out;
 	}
 	out = -1;
@@ -509,7 +509,7 @@ int tv_record(const struct tv_record_opts *o)
 			(unsigned long long)(total >> 10), now_s() - t0);
 	}
 	if (child > 0 && child_done && !(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
-		fprintf(stderr, "trace-viewer: record: the command exited with status %d\n",
+		kvmla_err("record: the command exited with status %d",
 			WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
 		rc = 1;
 	}

@@ -9,13 +9,13 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "kvmla-tools.h"
 #include "trace-viewer.h"
 
 static const char usage_text[] =
@@ -57,20 +57,9 @@ static void usage(FILE *f)
 
 static bool json_mode;
 
-static int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int fail(const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	if (json_mode)
-		tv_json_error(stdout, msg);
-	fprintf(stderr, "trace-viewer: %s\n", msg);
-	return 1;
-}
+/* errors in the tools' one voice (tools/lib/voice.c): one line, {"error"} with --json */
+#define bad_usage(...)	kvmla_fail(KVMLA_EXIT_USAGE, __VA_ARGS__)	/* exit 2 */
+#define fail(...)	kvmla_fail(KVMLA_EXIT_FAILURE, __VA_ARGS__)	/* exit 1 */
 
 /* "1.5s", "200ms", "10us", "500ns", "3" (seconds) */
 static int parse_time(const char *s, uint64_t *ns)
@@ -156,18 +145,19 @@ static int cmd_report(int argc, char **argv, bool view)
 	for (int i = 1; i < argc; i++)	/* JSON errors need to know early */
 		if (!strcmp(argv[i], "--json"))
 			json_mode = true;
+	kvmla_err_json(json_mode);
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "qhV", lo, NULL)) != -1) {
 		switch (c) {
-		case O_JSON: json_mode = true; break;
+		case O_JSON: json_mode = true; kvmla_err_json(true); break;
 		case O_HTML: html = optarg; break;
 		case O_FROM:
 			if (parse_time(optarg, &o.from_ns))
-				return fail("--from: bad time '%s' (e.g. 1.5s, 200ms, 10us)", optarg);
+				return bad_usage("--from: bad time '%s' (e.g. 1.5s, 200ms, 10us)", optarg);
 			break;
 		case O_TO:
 			if (parse_time(optarg, &o.to_ns) || !o.to_ns)
-				return fail("--to: bad time '%s' (e.g. 1.5s, 200ms, 10us)", optarg);
+				return bad_usage("--to: bad time '%s' (e.g. 1.5s, 200ms, 10us)", optarg);
 			break;
 		case O_VM:
 			if (parse_uint(optarg, 0x7fffffff, &v) == 0)
@@ -175,25 +165,25 @@ static int cmd_report(int argc, char **argv, bool view)
 			else if (strlen(optarg) < sizeof(o.vm_name))
 				snprintf(o.vm_name, sizeof(o.vm_name), "%s", optarg);
 			else
-				return fail("--vm: name too long");
+				return bad_usage("--vm: name too long");
 			break;
 		case O_VCPU:
 			if (parse_uint(optarg, 0xfffffffe, &v))
-				return fail("--vcpu: bad vCPU id '%s'", optarg);
+				return bad_usage("--vcpu: bad vCPU id '%s'", optarg);
 			o.vcpu = v;
 			break;
 		case O_TID:
 			if (parse_uint(optarg, 0x7fffffff, &v))
-				return fail("--tid: bad thread id '%s'", optarg);
+				return bad_usage("--tid: bad thread id '%s'", optarg);
 			o.tid = v;
 			break;
 		case O_SLOW:
 			if (parse_time(optarg, &o.slow_ns))
-				return fail("--slow: bad time '%s'", optarg);
+				return bad_usage("--slow: bad time '%s'", optarg);
 			break;
 		case O_TOP:
 			if (parse_uint(optarg, 64, &v))
-				return fail("--top: expected 0..64, got '%s'", optarg);
+				return bad_usage("--top: expected 0..64, got '%s'", optarg);
 			o.top = (unsigned int)v;
 			break;
 		case O_PROGRESS: prog.on = true; break;
@@ -202,14 +192,14 @@ static int cmd_report(int argc, char **argv, bool view)
 		case 'V': printf("trace-viewer %s\n", TV_VERSION); return 0;
 		default:
 			if (optopt && optopt < 256)
-				return fail("unknown or incomplete option '-%c' (see --help)", optopt);
-			return fail("unknown or incomplete option '%s' (see --help)", argv[optind - 1]);
+				return bad_usage("unknown or incomplete option '-%c' (see --help)", optopt);
+			return bad_usage("unknown or incomplete option '%s' (see --help)", argv[optind - 1]);
 		}
 	}
 	if (o.to_ns && o.to_ns <= o.from_ns)
-		return fail("--to must be after --from");
+		return bad_usage("--to must be after --from");
 	if (optind != argc - 1)
-		return fail(optind == argc ? "no trace file given (see --help)"
+		return bad_usage(optind == argc ? "no trace file given (see --help)"
 					   : "exactly one trace file expected (see --help)");
 	path = argv[optind];
 	if (view)
@@ -217,11 +207,7 @@ static int cmd_report(int argc, char **argv, bool view)
 	rd = tv_reader_open(path, err, sizeof(err));
 	if (!rd)
 		return fail("%s", err);
-	an = malloc(sizeof(*an));
-	if (!an) {
-		tv_reader_close(rd);
-		return fail("out of memory");
-	}
+	an = kvmla_xmalloc(sizeof(*an));
 	tv_an_init(an, &o, tv_reader_profile(rd));
 	prog.size = tv_reader_file_size(rd);
 	prog.on = prog.on && prog.size > (16u << 20) && !view;
@@ -300,26 +286,26 @@ static int cmd_record(int argc, char **argv)
 		switch (c) {
 		case 'e':
 			if (o.nr_events == 64)
-				return fail("record: too many -e");
+				return bad_usage("record: too many -e");
 			if (!*optarg || strspn(optarg, "abcdefghijklmnopqrstuvwxyz0123456789_:*") !=
 			    strlen(optarg))
-				return fail("record: bad event '%s' (SYSTEM or SYSTEM:EVENT)", optarg);
+				return bad_usage("record: bad event '%s' (SYSTEM or SYSTEM:EVENT)", optarg);
 			events[o.nr_events++] = optarg;
 			break;
 		case 'd':
 			errno = 0;
 			o.duration = strtod(optarg, &end);
 			if (errno || end == optarg || *end || o.duration <= 0 || o.duration > 86400)
-				return fail("record: bad duration '%s' (seconds, > 0)", optarg);
+				return bad_usage("record: bad duration '%s' (seconds, > 0)", optarg);
 			break;
 		case 'b':
 			if (parse_uint(optarg, 4 << 20, &v) || v < 4)
-				return fail("record: bad buffer size '%s' (KB per CPU, >= 4)", optarg);
+				return bad_usage("record: bad buffer size '%s' (KB per CPU, >= 4)", optarg);
 			o.buffer_kb = (unsigned int)v;
 			break;
 		case 'p':
 			if (parse_uint(optarg, 0x7fffffff, &v) || !v)
-				return fail("record: bad pid '%s'", optarg);
+				return bad_usage("record: bad pid '%s'", optarg);
 			o.pid = (int)v;
 			break;
 		case 'o': o.output = optarg; break;
@@ -327,22 +313,23 @@ static int cmd_record(int argc, char **argv)
 		case 'h': usage(stdout); return 0;
 		default:
 			if (optopt && optopt < 256)
-				return fail("record: unknown or incomplete option '-%c' (see --help)", optopt);
-			return fail("record: unknown or incomplete option '%s' (see --help)",
+				return bad_usage("record: unknown or incomplete option '-%c' (see --help)", optopt);
+			return bad_usage("record: unknown or incomplete option '%s' (see --help)",
 				    argv[optind - 1]);
 		}
 	}
 	if (optind < argc)
 		o.cmd = argv + optind;	/* after "--" (a bare command is accepted too) */
 	if (o.pid && o.cmd)
-		return fail("record: give either --pid or a command, not both");
+		return bad_usage("record: give either --pid or a command, not both");
 	return tv_record(&o) ? 1 : 0;
 }
 
 int main(int argc, char **argv)
 {
+	kvmla_err_setup("trace-viewer", false);
 	if (argc < 2)
-		return fail("no trace file given (see --help)");
+		return bad_usage("no trace file given (see --help)");
 	if (!strcmp(argv[1], "record"))
 		return cmd_record(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "view"))
