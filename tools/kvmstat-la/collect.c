@@ -490,12 +490,7 @@ void ks_lat_sum(const struct ks_snapshot *s, int pid, int vcpu, int kind,
 		if ((pid >= 0 && l->pid != pid) || (vcpu != -2 && l->vcpu != vcpu) ||
 		    l->kind != kind || (!reason_any && l->reason != reason))
 			continue;
-		for (int k = 0; k < KVMLA_LAT_BUCKETS; k++)
-			out->slots[k] += l->slots[k];
-		out->count += l->count;
-		out->sum_ns += l->sum_ns;
-		if (l->max_ns > out->max_ns)
-			out->max_ns = l->max_ns;
+		ks_lat_merge(out, l);
 	}
 }
 

@@ -73,6 +73,19 @@ struct ks_lat {
 	unsigned long long count, sum_ns, max_ns;
 };
 
+/*
+ * dst += src, for latency histograms of either type: struct ks_lat (the
+ * snapshot's) or struct ks_lat_val (the BPF program's) have the same fields.
+ */
+#define ks_lat_merge(dst, src) do {					\
+	for (int b_ = 0; b_ < KVMLA_LAT_BUCKETS; b_++)			\
+		(dst)->slots[b_] += (src)->slots[b_];			\
+	(dst)->count += (src)->count;					\
+	(dst)->sum_ns += (src)->sum_ns;					\
+	if ((src)->max_ns > (dst)->max_ns)				\
+		(dst)->max_ns = (src)->max_ns;				\
+} while (0)
+
 struct ks_vcpu {
 	int vcpu;
 	int tid;
