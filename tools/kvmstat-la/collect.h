@@ -220,6 +220,9 @@ void ks_log_close(void);
 
 /* metrics.c */
 int ks_metrics_start(const char *addr);
+struct sockaddr_in;
+/* NULL if spec is [IPv4-ADDR]:PORT (sin filled), else what it should be */
+const char *ks_listen_parse(const char *spec, struct sockaddr_in *sin);
 void ks_metrics_update(struct ks_ctx *ctx, const struct ks_snapshot *cur);
 void ks_metrics_stop(void);
 

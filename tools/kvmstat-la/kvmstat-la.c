@@ -20,6 +20,7 @@
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/resource.h>
+#include <netinet/in.h>
 #include <time.h>
 #include <unistd.h>
 #include "kvmla-tools.h"
@@ -161,8 +162,20 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_JSON: o->json = true; break;
 	case OPT_JSON_STREAM: o->json_stream = true; break;
-	case OPT_LISTEN: o->listen = arg; break;
-	case OPT_PROFILE: o->profile = arg; break;
+	case OPT_LISTEN: {
+		struct sockaddr_in sin;
+		const char *want = ks_listen_parse(arg, &sin);
+
+		if (want)
+			return bad_usage("--listen: '%s' is not %s", arg, want);
+		o->listen = arg;
+		break;
+	}
+	case OPT_PROFILE:
+		if (strcmp(arg, "x86") && strcmp(arg, "loongarch") && strcmp(arg, "generic"))
+			return bad_usage("--profile: '%s' is not x86, loongarch or generic", arg);
+		o->profile = arg;
+		break;
 	case OPT_TRACEFS: o->tracefs = arg; break;
 	case OPT_DEBUGFS_DIR: o->debugfs = arg; break;
 	case OPT_NO_LAT: o->no_latency = true; break;

@@ -157,16 +157,8 @@ int ks_profile_load(struct ks_ctx *ctx)
 	if (!p->ev)
 		return -ENOMEM;
 	la = is_loongarch_kernel(p->tep);
-	if (ctx->o->profile) {
-		if (!strcmp(ctx->o->profile, "loongarch"))
-			la = true;
-		else if (!strcmp(ctx->o->profile, "x86") || !strcmp(ctx->o->profile, "generic"))
-			la = false;
-		else {
-			kvmla_err("unknown profile '%s' (x86, loongarch, generic)", ctx->o->profile);
-			return -EINVAL;
-		}
-	}
+	if (ctx->o->profile)	/* x86, loongarch or generic: checked with the options */
+		la = !strcmp(ctx->o->profile, "loongarch");
 	if (la) {
 		snprintf(p->name, sizeof(p->name), "loongarch");
 	} else {

@@ -85,6 +85,9 @@ bad bad-count "not a positive count" -n 0
 bad extra-argument "unexpected argument 'extra'" extra
 bad csv-without-log "needs -l or -L" -c
 bad bad-regex "invalid regular expression" -f '('
+bad bad-listen "--listen: 'localhost' is not ADDR:PORT" --listen localhost
+bad bad-listen-address "is not IPv4-ADDR:PORT" --listen 300.1.2.3:9101
+bad bad-profile "--profile: 'arm' is not x86, loongarch or generic" --profile arm
 bad_json bad-flag-json "unknown or incomplete option '--bogus'" --json --bogus
 bad_json bad-delay-json "0.1 and 25.5" --json -s 99
 bad_json bad-value-json-stream "not a positive count" --json-stream -n x
