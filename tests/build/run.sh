@@ -12,6 +12,27 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 . "$top/tests/lib/ktest.sh"
 kt_suite build
+
+# Tool functions at the kernel half's standard: none in tools/ over 110 lines
+# without a "long because:" comment beside it (tests/build/long-functions.py).
+# First the checker itself, on a made-up file: it must see a long function.
+LF="python3 $here/long-functions.py"
+lf=$(mktemp -d /tmp/kvmla-long-fn.XXXXXX)
+{ printf 'static int f(int x)\n{\n'; for i in $(seq 1 120); do printf '\tx++;\n'; done
+  printf '\treturn x;\n}\n'; } >"$lf/long.c"
+{ printf '/* long because: a made-up table */\n'; cat "$lf/long.c"; } >"$lf/reason.c"
+if $LF "$lf/long.c" >/dev/null || ! $LF "$lf/reason.c" >/dev/null ||
+   [ "$($LF --limit 200 "$lf/long.c"; echo $?)" != 0 ]; then
+	kt_fail long-functions-checker "long-functions.py misses a 124-line function or its reason"
+else
+	kt_pass long-functions-checker
+fi
+rm -rf "$lf"
+if out=$($LF "$top/tools" 2>&1); then
+	kt_pass tool-functions-short
+else
+	kt_fail tool-functions-short "over 110 lines, no 'long because:': $(echo "$out" | sed "s|$top/||" | tr '\n' ' ')"
+fi
 B=$top/build/build-suite
 mkdir -p "$B"
 exec 8>"$B/.lock"

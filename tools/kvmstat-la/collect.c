@@ -43,12 +43,7 @@ static void *grow(void *p, size_t *cap, size_t need, size_t elem)
 	*cap = *cap ? *cap * 2 : 16;
 	if (*cap < need)
 		*cap = need;
-	p = realloc(p, *cap * elem);
-	if (!p) {
-		fprintf(stderr, "kvmstat-la: out of memory\n");
-		exit(1);
-	}
-	return p;
+	return kvmla_xrealloc(p, *cap * elem);
 }
 
 /* emptied for the next sample; the buffers stay (collecting allocates nothing) */
@@ -495,12 +490,7 @@ void ks_lat_sum(const struct ks_snapshot *s, int pid, int vcpu, int kind,
 		if ((pid >= 0 && l->pid != pid) || (vcpu != -2 && l->vcpu != vcpu) ||
 		    l->kind != kind || (!reason_any && l->reason != reason))
 			continue;
-		for (int k = 0; k < KVMLA_LAT_BUCKETS; k++)
-			out->slots[k] += l->slots[k];
-		out->count += l->count;
-		out->sum_ns += l->sum_ns;
-		if (l->max_ns > out->max_ns)
-			out->max_ns = l->max_ns;
+		ks_lat_merge(out, l);
 	}
 }
 
@@ -551,11 +541,9 @@ static int cmp_int(const void *a, const void *b)
 
 size_t ks_distinct_reasons(const struct ks_snapshot *s, int event, unsigned long long **out)
 {
-	unsigned long long *v = malloc((s->ncounts + 1) * sizeof(*v));
+	unsigned long long *v = kvmla_xmalloc((s->ncounts + 1) * sizeof(*v));
 	size_t n = 0, w = 0;
 
-	if (!v)
-		exit(1);
 	for (size_t i = 0; i < s->ncounts; i++)
 		if (s->counts[i].event == event)
 			v[n++] = s->counts[i].reason;
@@ -569,11 +557,9 @@ size_t ks_distinct_reasons(const struct ks_snapshot *s, int event, unsigned long
 
 size_t ks_distinct_vcpus(const struct ks_snapshot *s, int pid, int **out)
 {
-	int *v = malloc((s->ncounts + 1) * sizeof(*v));
+	int *v = kvmla_xmalloc((s->ncounts + 1) * sizeof(*v));
 	size_t n = 0, w = 0;
 
-	if (!v)
-		exit(1);
 	for (size_t i = 0; i < s->ncounts; i++)
 		if (s->counts[i].pid == pid)
 			v[n++] = s->counts[i].vcpu;

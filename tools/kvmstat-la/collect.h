@@ -13,6 +13,7 @@
 #include <kvmla/abi.h>
 #include <linux/types.h>
 #include "kvmstat-la.h"
+#include "kvmla-tools.h"	/* kvmla_err(), kvmla_x*alloc(): the tools' one voice */
 
 #define KS_VERSION "1.0.0"
 #define KS_NAME_LEN 64
@@ -71,6 +72,19 @@ struct ks_lat {
 	unsigned long long slots[KVMLA_LAT_BUCKETS];
 	unsigned long long count, sum_ns, max_ns;
 };
+
+/*
+ * dst += src, for latency histograms of either type: struct ks_lat (the
+ * snapshot's) or struct ks_lat_val (the BPF program's) have the same fields.
+ */
+#define ks_lat_merge(dst, src) do {					\
+	for (int b_ = 0; b_ < KVMLA_LAT_BUCKETS; b_++)			\
+		(dst)->slots[b_] += (src)->slots[b_];			\
+	(dst)->count += (src)->count;					\
+	(dst)->sum_ns += (src)->sum_ns;					\
+	if ((src)->max_ns > (dst)->max_ns)				\
+		(dst)->max_ns = (src)->max_ns;				\
+} while (0)
 
 struct ks_vcpu {
 	int vcpu;
@@ -150,10 +164,6 @@ struct ks_ctx {
 	bool have_base;
 };
 
-/* errors: every user-visible failure goes through here (JSON aware) */
-void ks_err(struct ks_opts *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-extern bool ks_json_errors;
-
 /* profile.c */
 int ks_profile_load(struct ks_ctx *ctx);
 void ks_profile_free(struct ks_profile *p);
@@ -200,7 +210,6 @@ extern const struct ks_provider ks_prov_bpf, ks_prov_perf, ks_prov_stats;
 /* json.c */
 char *ks_json_render(struct ks_ctx *ctx, const struct ks_snapshot *cur,
 		     const struct ks_snapshot *prev, bool compact);
-void ks_json_error(const char *msg);
 int ks_lat_reason_event(struct ks_profile *p, int kind);
 
 /* log.c: -l/-L/-c */
@@ -210,7 +219,10 @@ void ks_log_reopen(void);
 void ks_log_close(void);
 
 /* metrics.c */
-int ks_metrics_start(struct ks_ctx *ctx, const char *addr);
+int ks_metrics_start(const char *addr);
+struct sockaddr_in;
+/* NULL if spec is [IPv4-ADDR]:PORT (sin filled), else what it should be */
+const char *ks_listen_parse(const char *spec, struct sockaddr_in *sin);
 void ks_metrics_update(struct ks_ctx *ctx, const struct ks_snapshot *cur);
 void ks_metrics_stop(void);
 

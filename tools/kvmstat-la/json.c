@@ -10,20 +10,6 @@
 #include <string.h>
 #include "collect.h"
 
-void ks_json_error(const char *msg)
-{
-	json_t *o = json_object();
-	char *s;
-
-	json_object_set_new(o, "error", json_string(msg));
-	s = json_dumps(o, JSON_COMPACT);
-	if (s)
-		printf("%s\n", s);
-	fflush(stdout);
-	free(s);
-	json_decref(o);
-}
-
 static json_t *lat_json(const struct ks_lat *l)
 {
 	json_t *o = json_object(), *h = json_array();

@@ -20,30 +20,32 @@
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/resource.h>
+#include <netinet/in.h>
 #include <time.h>
 #include <unistd.h>
 #include "kvmla-tools.h"
 #include "collect.h"
 
-bool ks_json_errors;
 static volatile sig_atomic_t stop_flag, hup_flag;
 
-void ks_err(struct ks_opts *o, const char *fmt, ...)
-{
-	char msg[1024];
-	va_list ap;
+/*
+ * Options are parsed twice: a first, silent pass (ARGP_NO_ERRS) that only
+ * validates (and never exits), so that every mistake is said in one line through kvmla_err()
+ * and exits KVMLA_EXIT_USAGE (argp's own messages take two lines and exit
+ * 64), then the real pass, where --help, --usage and --version answer.
+ */
+static bool checking;	/* the first pass */
 
-	(void)o;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	if (ks_json_errors)
-		ks_json_error(msg);
-	else
-		fprintf(stderr, "kvmstat-la: %s\n", msg);
+static void print_version(FILE *f, struct argp_state *state)
+{
+	(void)state;
+	if (!checking) {
+		fprintf(f, "kvmstat-la %s\n", KS_VERSION);
+		exit(0);
+	}
 }
 
-const char *argp_program_version = "kvmstat-la " KS_VERSION;
+void (*argp_program_version_hook)(FILE *, struct argp_state *) = print_version;
 const char *argp_program_bug_address = "<kvmla@lists.example.org>";
 static const char doc[] =
 "kvmstat-la: live KVM event counts and exit latency, per VM and per vCPU.\n"
@@ -96,6 +98,19 @@ static const struct argp_option options[] = {
 };
 
 static const char *decode_arg;
+static bool usage_said;		/* a bad value was reported by bad_usage() */
+
+static error_t bad_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static error_t bad_usage(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	kvmla_verr(fmt, ap);
+	va_end(ap);
+	usage_said = true;
+	return EINVAL;
+}
 
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
@@ -111,15 +126,15 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		errno = 0;
 		o->interval = strtod(arg, &end);
 		if (errno || *end || o->interval < 0.1 || o->interval > 25.5)
-			argp_error(state, "-s: '%s' is not a delay between 0.1 and 25.5 s", arg);
+			return bad_usage("-s: '%s' is not a delay between 0.1 and 25.5 s", arg);
 		o->interval_set = true;
 		break;
-	case 'p':
-		for (char *tok = strtok(arg, ","); tok; tok = strtok(NULL, ",")) {
+	case 'p':	/* argv stays as it is: both passes read it */
+		for (const char *tok = arg; *tok; tok = *end ? end + 1 : end) {
 			long v = strtol(tok, &end, 10);
 
-			if (*end || v <= 0 || v > 0x7fffffff)
-				argp_error(state, "-p: '%s' is not a pid", tok);
+			if ((*end && *end != ',') || end == tok || v <= 0 || v > 0x7fffffff)
+				return bad_usage("-p: '%.*s' is not a pid", (int)strcspn(tok, ","), tok);
 			if (o->npids < KS_MAX_PIDS)
 				o->pids[o->npids++] = (int)v;
 		}
@@ -138,17 +153,29 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		else if (!strcmp(arg, "stats"))
 			o->provider = KS_PROV_STATS;
 		else
-			argp_error(state, "--provider: '%s' is not bpf, perf or stats", arg);
+			return bad_usage("--provider: '%s' is not bpf, perf or stats", arg);
 		break;
 	case 'n':
 		o->count = strtol(arg, &end, 10);
 		if (*end || o->count <= 0)
-			argp_error(state, "-n: '%s' is not a positive count", arg);
+			return bad_usage("-n: '%s' is not a positive count", arg);
 		break;
 	case OPT_JSON: o->json = true; break;
 	case OPT_JSON_STREAM: o->json_stream = true; break;
-	case OPT_LISTEN: o->listen = arg; break;
-	case OPT_PROFILE: o->profile = arg; break;
+	case OPT_LISTEN: {
+		struct sockaddr_in sin;
+		const char *want = ks_listen_parse(arg, &sin);
+
+		if (want)
+			return bad_usage("--listen: '%s' is not %s", arg, want);
+		o->listen = arg;
+		break;
+	}
+	case OPT_PROFILE:
+		if (strcmp(arg, "x86") && strcmp(arg, "loongarch") && strcmp(arg, "generic"))
+			return bad_usage("--profile: '%s' is not x86, loongarch or generic", arg);
+		o->profile = arg;
+		break;
 	case OPT_TRACEFS: o->tracefs = arg; break;
 	case OPT_DEBUGFS_DIR: o->debugfs = arg; break;
 	case OPT_NO_LAT: o->no_latency = true; break;
@@ -156,7 +183,11 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_READY: o->ready_file = arg; break;
 	case OPT_DECODE: decode_arg = arg; break;
 	case ARGP_KEY_ARG:
-		argp_error(state, "unexpected argument '%s'", arg);
+		return bad_usage("unexpected argument '%s'", arg);
+	case ARGP_KEY_ERROR:	/* getopt's: an unknown option or a missing value */
+		if (!usage_said && state->next > 0 && state->next <= state->argc)
+			bad_usage("unknown or incomplete option '%s' (see --help)",
+				  state->argv[state->next - 1]);
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -247,13 +278,13 @@ static int decode(struct ks_ctx *ctx, char *arg)
 	int ev;
 
 	if (!eq) {
-		ks_err(ctx->o, "--decode: '%s' is not EVENT=VALUE[,VALUE]", arg);
-		return 2;
+		kvmla_err("--decode: '%s' is not EVENT=VALUE[,VALUE]", arg);
+		return KVMLA_EXIT_USAGE;
 	}
 	*eq = '\0';
 	ev = ks_event_find(&ctx->prof, arg);
 	if (ev < 0 || !ks_event_has_reasons(&ctx->prof, ev)) {
-		ks_err(ctx->o, "--decode: no event '%s' with reasons in profile %s", arg, ctx->prof.name);
+		kvmla_err("--decode: no event '%s' with reasons in profile %s", arg, ctx->prof.name);
 		return 1;
 	}
 	printf("profile %s\n", ctx->prof.name);
@@ -263,8 +294,8 @@ static int decode(struct ks_ctx *ctx, char *arg)
 		const struct ks_reason_name *rn;
 
 		if (*end) {
-			ks_err(ctx->o, "--decode: '%s' is not a number", tok);
-			return 2;
+			kvmla_err("--decode: '%s' is not a number", tok);
+			return KVMLA_EXIT_USAGE;
 		}
 		rn = ks_reason(&ctx->prof, ev, v);
 		printf("%s %s %s\n", tok, rn ? rn->name : "?", rn ? rn->key : "?");
@@ -484,13 +515,23 @@ int main(int argc, char **argv)
 	struct sigaction sa;
 	int err, rc;
 
-	ks_json_errors = false;
-	for (int i = 1; i < argc; i++)
+	struct ks_opts scratch = { .provider = KS_PROV_AUTO };
+	bool json = false;
+
+	for (int i = 1; i < argc; i++)	/* JSON errors need to know early */
 		if (!strcmp(argv[i], "--json") || !strcmp(argv[i], "--json-stream"))
-			ks_json_errors = true;
-	err = argp_parse(&argp, argc, argv, 0, NULL, &o);
-	if (err)
-		return 2;
+			json = true;
+	kvmla_err_setup("kvmstat-la", json);
+	checking = true;
+	err = argp_parse(&argp, argc, argv, ARGP_NO_ERRS | ARGP_NO_EXIT, NULL, &scratch);
+	checking = false;
+	if (err) {
+		if (!usage_said)
+			kvmla_err("bad usage (see --help)");
+		return KVMLA_EXIT_USAGE;
+	}
+	decode_arg = NULL;
+	argp_parse(&argp, argc, argv, 0, NULL, &o);
 	if (o.json && !o.log && !o.json_stream)
 		o.once = true;
 	if (!o.interval_set)
@@ -499,18 +540,18 @@ int main(int argc, char **argv)
 	if (o.log && !o.once && !o.json && !o.json_stream && !o.listen)
 		o.no_latency = true;
 	if (o.csv && !o.log) {
-		ks_err(&o, "-c/--csv needs -l or -L");
-		return 2;
+		kvmla_err("-c/--csv needs -l or -L");
+		return KVMLA_EXIT_USAGE;
 	}
 	if (o.filter_str && strcmp(o.filter_str, "help")) {
 		if (regcomp(&o.filter, o.filter_str, REG_EXTENDED | REG_NOSUB)) {
-			ks_err(&o, "-f: invalid regular expression '%s'", o.filter_str);
-			return 2;
+			kvmla_err("-f: invalid regular expression '%s'", o.filter_str);
+			return KVMLA_EXIT_USAGE;
 		}
 		o.have_filter = true;
 	}
 	if (geteuid() != 0 && !decode_arg && !(o.tracefs && o.filter_str && !strcmp(o.filter_str, "help"))) {
-		ks_err(&o, "permission denied: KVM tracing needs root (or CAP_BPF+CAP_PERFMON and tracefs access)");
+		kvmla_err("permission denied: KVM tracing needs root (or CAP_BPF+CAP_PERFMON and tracefs access)");
 		return 1;
 	}
 	ctx.o = &o;
@@ -540,7 +581,7 @@ int main(int argc, char **argv)
 		ctx.prov->close(&ctx);
 		return 1;
 	}
-	if (o.listen && ks_metrics_start(&ctx, o.listen)) {
+	if (o.listen && ks_metrics_start(o.listen)) {
 		ctx.prov->close(&ctx);
 		return 1;
 	}

@@ -105,7 +105,7 @@ int ks_log_open(struct ks_ctx *ctx)
 	if (!line || !totals || build_header(ctx))
 		return -1;
 	if (open_file()) {
-		ks_err(ctx->o, "cannot open log file %s", log_path);
+		kvmla_err("cannot open log file %s", log_path);
 		return -1;
 	}
 	if (file_empty() || !csv)

@@ -40,9 +40,7 @@ static void bprintf(struct buf *b, const char *fmt, ...)
 			return;
 		}
 		b->cap = (b->cap + n + 1) * 2;
-		b->p = realloc(b->p, b->cap);
-		if (!b->p)
-			exit(1);
+		b->p = kvmla_xrealloc(b->p, b->cap);
 	}
 }
 
@@ -169,32 +167,40 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *conn, const cha
 	return ret;
 }
 
-int ks_metrics_start(struct ks_ctx *ctx, const char *spec)
+const char *ks_listen_parse(const char *spec, struct sockaddr_in *sin)
 {
-	struct sockaddr_in sin = { .sin_family = AF_INET };
 	char host[64];
 	const char *colon = strrchr(spec, ':');
 	char *end;
 	long port;
 
-	if (!colon || (size_t)(colon - spec) >= sizeof(host)) {
-		ks_err(ctx->o, "--listen: '%s' is not ADDR:PORT", spec);
-		return -1;
-	}
+	*sin = (struct sockaddr_in){ .sin_family = AF_INET };
+	if (!colon || (size_t)(colon - spec) >= sizeof(host))
+		return "ADDR:PORT";
 	memcpy(host, spec, colon - spec);
 	host[colon - spec] = '\0';
 	port = strtol(colon + 1, &end, 10);
 	if (*end || port <= 0 || port > 65535 ||
-	    inet_pton(AF_INET, host[0] ? host : "0.0.0.0", &sin.sin_addr) != 1) {
-		ks_err(ctx->o, "--listen: '%s' is not IPv4-ADDR:PORT", spec);
+	    inet_pton(AF_INET, host[0] ? host : "0.0.0.0", &sin->sin_addr) != 1)
+		return "IPv4-ADDR:PORT";
+	sin->sin_port = htons((unsigned short)port);
+	return NULL;
+}
+
+int ks_metrics_start(const char *spec)
+{
+	struct sockaddr_in sin;
+	const char *want = ks_listen_parse(spec, &sin);
+
+	if (want) {	/* checked with the options already */
+		kvmla_err("--listen: '%s' is not %s", spec, want);
 		return -1;
 	}
-	sin.sin_port = htons((unsigned short)port);
 	daemon_ = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG,
-				   (unsigned short)port, NULL, NULL, handler, NULL,
+				   ntohs(sin.sin_port), NULL, NULL, handler, NULL,
 				   MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sin, MHD_OPTION_END);
 	if (!daemon_) {
-		ks_err(ctx->o, "--listen: cannot serve on %s (address in use?)", spec);
+		kvmla_err("--listen: cannot serve on %s (address in use?)", spec);
 		return -1;
 	}
 	return 0;

@@ -139,16 +139,16 @@ int ks_profile_load(struct ks_ctx *ctx)
 		struct statfs sf;
 
 		if (stat(dir, &st) || statfs(dir, &sf) || sf.f_type != TRACEFS_MAGIC)
-			ks_err(ctx->o, "tracefs not found at %s (mount it: mount -t tracefs nodev %s)",
+			kvmla_err("tracefs not found at %s (mount it: mount -t tracefs nodev %s)",
 			       dir, dir);
 		else
-			ks_err(ctx->o, "no kvm events in %s (is KVM loaded? try -d for KVM stats)",
+			kvmla_err("no kvm events in %s (is KVM loaded? try -d for KVM stats)",
 			       path);
 		return -ENOENT;
 	}
 	p->tep = tracefs_local_events_system(dir, systems);
 	if (!p->tep) {
-		ks_err(ctx->o, "cannot parse %s/events/kvm formats", dir);
+		kvmla_err("cannot parse %s/events/kvm formats", dir);
 		return -EINVAL;
 	}
 	list = tep_list_events(p->tep, TEP_EVENT_SORT_NAME);
@@ -157,16 +157,8 @@ int ks_profile_load(struct ks_ctx *ctx)
 	if (!p->ev)
 		return -ENOMEM;
 	la = is_loongarch_kernel(p->tep);
-	if (ctx->o->profile) {
-		if (!strcmp(ctx->o->profile, "loongarch"))
-			la = true;
-		else if (!strcmp(ctx->o->profile, "x86") || !strcmp(ctx->o->profile, "generic"))
-			la = false;
-		else {
-			ks_err(ctx->o, "unknown profile '%s' (x86, loongarch, generic)", ctx->o->profile);
-			return -EINVAL;
-		}
-	}
+	if (ctx->o->profile)	/* x86, loongarch or generic: checked with the options */
+		la = !strcmp(ctx->o->profile, "loongarch");
 	if (la) {
 		snprintf(p->name, sizeof(p->name), "loongarch");
 	} else {

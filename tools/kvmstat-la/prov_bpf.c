@@ -172,7 +172,7 @@ static int bpf_open_all(struct ks_ctx *ctx)
 	if (!err && verbose)
 		fprintf(stderr, "kvmstat-la: BPF programs loaded (%s)\n", d->btf ? "tp_btf" : "raw_tp");
 	if (err) {
-		ks_err(ctx->o, "cannot load BPF programs: %s (try -t for perf counters)", strerror(-err));
+		kvmla_err("cannot load BPF programs: %s (try -t for perf counters)", strerror(-err));
 		return err;
 	}
 	d->cmap = map_mmap(d->skel->maps.cslots, &d->cmap_sz);
@@ -183,7 +183,7 @@ static int bpf_open_all(struct ks_ctx *ctx)
 		return -ENOMEM;
 	if (!d->cmap || !d->lmap || !d->meta) {
 		err = -errno;
-		ks_err(ctx->o, "cannot mmap the BPF count tables: %s", strerror(-err));
+		kvmla_err("cannot mmap the BPF count tables: %s", strerror(-err));
 		return err;
 	}
 	ks_vms_refresh(ctx, false);
@@ -218,7 +218,7 @@ static int bpf_open_all(struct ks_ctx *ctx)
 		}
 		if (!l) {
 			err = -errno;
-			ks_err(ctx->o, "cannot attach to kvm:%s: %s", e->name, strerror(-err));
+			kvmla_err("cannot attach to kvm:%s: %s", e->name, strerror(-err));
 			return err;
 		}
 		d->links[d->nlinks++] = l;
@@ -242,9 +242,7 @@ static void tid_learn(int tid, int vcpu)
 		}
 	if (ntids == captids) {
 		captids = captids ? captids * 2 : 64;
-		tids = realloc(tids, captids * sizeof(*tids));
-		if (!tids)
-			exit(1);
+		tids = kvmla_xrealloc(tids, captids * sizeof(*tids));
 	}
 	tids[ntids].tid = tid;
 	tids[ntids++].vcpu = vcpu;
@@ -278,10 +276,8 @@ static int read_batch(int fd, size_t ksz, size_t vsz, int ncpus, void **keys, vo
 
 		if (*cap - *n < 256) {
 			*cap = *cap ? *cap * 2 : 1024;
-			*keys = realloc(*keys, *cap * ksz);
-			*vals = realloc(*vals, *cap * vsz * ncpus);
-			if (!*keys || !*vals)
-				exit(1);
+			*keys = kvmla_xrealloc(*keys, *cap * ksz);
+			*vals = kvmla_xrealloc(*vals, *cap * vsz * ncpus);
 		}
 		cnt = *cap - *n;
 		err = bpf_map_lookup_batch(fd, inp, &out, (char *)*keys + *n * ksz,
@@ -302,10 +298,8 @@ static void grow_kv(void **k, void **v, size_t *cap, size_t n, size_t ksz, size_
 	if (n < *cap)
 		return;
 	*cap = *cap ? *cap * 2 : 1024;
-	*k = realloc(*k, *cap * ksz);
-	*v = realloc(*v, *cap * vsz);
-	if (!*k || !*v)
-		exit(1);
+	*k = kvmla_xrealloc(*k, *cap * ksz);
+	*v = kvmla_xrealloc(*v, *cap * vsz);
 }
 
 /* live slots of a CPU's stripe: the first claimed ones (capped: a torn read) */
@@ -345,30 +339,33 @@ static void add_count(struct ks_ctx *ctx, struct ks_snapshot *s, const struct ks
 		ks_count_add(s, k->pid, vcpu_of(ctx, k->pid, k->tid, k->vcpu), k->event, k->reason, n);
 }
 
-static int bpf_collect(struct ks_ctx *ctx, struct ks_snapshot *s)
+/* one latency histogram (a fast-table slot, or one CPU's hash value) into l */
+static void lat_merge(struct ks_lat *l, const struct ks_lat_val *v)
 {
-	struct bpf_data *d = ctx->pdata;
-	static void *bk, *bv, *lkk, *lvv;
-	static size_t bcap, lcap;
-	__u64 cspill = 0, lspill = 0;
-	size_t nk = 0, nl = 0;
+	ks_lat_merge(l, v);
+}
 
-	if (ctx->o->guest || ctx->o->npids) {
-		ks_vms_refresh(ctx, false);	/* -g re-finds guests by name */
-		update_pids(ctx, d);
-	}
-	for (int c = 0; c < d->ncpus; c++) {
-		const volatile struct ks_meta *m = &d->meta[c];
+/* a spill hash read back: keys, per-CPU values (buffers kept across samples) */
+struct spill {
+	void *keys, *vals;
+	size_t cap;
+};
 
-		cspill += m->cspill;
-		lspill += m->lspill;
-		for (int k = 0; k < KS_DROP_SLOTS; k++)
-			s->drops[k] += m->drops[k];
-	}
-	/* the per-CPU hashes only hold what did not fit the fast tables */
-	if (cspill)
-		nk = read_hash(d, bpf_map__fd(d->skel->maps.counts), sizeof(struct ks_count_key),
-			       sizeof(__u64), &bk, &bv, &bcap);
+/* the entries of a per-CPU spill hash, none when nothing spilled into it */
+static size_t read_spill(struct bpf_data *d, struct bpf_map *map, size_t ksz, size_t vsz,
+			 bool spilled, struct spill *sp)
+{
+	return spilled ? read_hash(d, bpf_map__fd(map), ksz, vsz, &sp->keys, &sp->vals, &sp->cap) : 0;
+}
+
+/* the counts: the spill hash (if anything spilled) and the fast tables */
+static void collect_counts(struct ks_ctx *ctx, struct bpf_data *d, struct ks_snapshot *s,
+			   bool spilled)
+{
+	static struct spill sp;
+	size_t nk = read_spill(d, d->skel->maps.counts, sizeof(struct ks_count_key), sizeof(__u64),
+			       spilled, &sp);
+	void *bk = sp.keys, *bv = sp.vals;
 	/* tids learn their vCPU first (from every key that carried one) */
 	for (size_t i = 0; i < nk; i++) {
 		struct ks_count_key *k = (struct ks_count_key *)bk + i;
@@ -402,28 +399,27 @@ static int bpf_collect(struct ks_ctx *ctx, struct ks_snapshot *s)
 			add_count(ctx, s, (const struct ks_count_key *)&sl->key, sl->count);
 		}
 	}
-	/* latency histograms */
-	if (lspill)
-		nl = read_hash(d, bpf_map__fd(d->skel->maps.lat), sizeof(struct ks_lat_key),
-			       sizeof(struct ks_lat_val), &lkk, &lvv, &lcap);
+}
+
+/* the latency histograms: the fast tables' live slots, then the spill hash */
+static void collect_latency(struct ks_ctx *ctx, struct bpf_data *d, struct ks_snapshot *s,
+			    bool spilled)
+{
+	static struct spill sp;
+	size_t nl = read_spill(d, d->skel->maps.lat, sizeof(struct ks_lat_key),
+			       sizeof(struct ks_lat_val), spilled, &sp);
+	void *lkk = sp.keys, *lvv = sp.vals;
 	for (int c = 0; c < d->ncpus; c++) {
 		size_t n = live_slots(d->meta[c].lclaimed, d->ls);
 
 		for (size_t j = 0; j < n; j++) {
 			const struct ks_lslot *sl = &d->lmap[(size_t)c * d->ls + j];
-			struct ks_lat *l;
 
 			if (!ks_pid_selected(ctx, sl->key.pid))
 				continue;
-			l = ks_lat_get(s, sl->key.pid,
-				       vcpu_of(ctx, sl->key.pid, sl->key.tid, sl->key.vcpu),
-				       sl->key.kind, sl->key.reason);
-			for (int b = 0; b < KVMLA_LAT_BUCKETS; b++)
-				l->slots[b] += sl->v.slots[b];
-			l->count += sl->v.count;
-			l->sum_ns += sl->v.sum_ns;
-			if (sl->v.max_ns > l->max_ns)
-				l->max_ns = sl->v.max_ns;
+			lat_merge(ks_lat_get(s, sl->key.pid,
+					     vcpu_of(ctx, sl->key.pid, sl->key.tid, sl->key.vcpu),
+					     sl->key.kind, sl->key.reason), &sl->v);
 		}
 	}
 	for (size_t i = 0; i < nl; i++) {
@@ -434,15 +430,31 @@ static int bpf_collect(struct ks_ctx *ctx, struct ks_snapshot *s)
 		if (!ks_pid_selected(ctx, k->pid))
 			continue;
 		l = ks_lat_get(s, k->pid, vcpu_of(ctx, k->pid, k->tid, k->vcpu), k->kind, k->reason);
-		for (int c = 0; c < d->ncpus; c++) {
-			for (int b = 0; b < KVMLA_LAT_BUCKETS; b++)
-				l->slots[b] += v[c].slots[b];
-			l->count += v[c].count;
-			l->sum_ns += v[c].sum_ns;
-			if (v[c].max_ns > l->max_ns)
-				l->max_ns = v[c].max_ns;
-		}
+		for (int c = 0; c < d->ncpus; c++)
+			lat_merge(l, &v[c]);
 	}
+}
+
+static int bpf_collect(struct ks_ctx *ctx, struct ks_snapshot *s)
+{
+	struct bpf_data *d = ctx->pdata;
+	__u64 cspill = 0, lspill = 0;
+
+	if (ctx->o->guest || ctx->o->npids) {
+		ks_vms_refresh(ctx, false);	/* -g re-finds guests by name */
+		update_pids(ctx, d);
+	}
+	for (int c = 0; c < d->ncpus; c++) {
+		const volatile struct ks_meta *m = &d->meta[c];
+
+		cspill += m->cspill;
+		lspill += m->lspill;
+		for (int k = 0; k < KS_DROP_SLOTS; k++)
+			s->drops[k] += m->drops[k];
+	}
+	/* the per-CPU hashes only hold what did not fit the fast tables */
+	collect_counts(ctx, d, s, cspill);
+	collect_latency(ctx, d, s, lspill);
 	s->has_reasons = true;
 	s->has_latency = !ctx->o->no_latency;
 	return 0;

@@ -126,7 +126,7 @@ static int scan_threads(struct ks_ctx *ctx, struct perf_data *d)
 			err = thread_open(ctx, d, vm->pid, tid);
 			if (err && err != -ESRCH) {
 				closedir(dir);
-				ks_err(ctx->o, "perf_event_open(kvm tracepoint, tid %d): %s", tid,
+				kvmla_err("perf_event_open(kvm tracepoint, tid %d): %s", tid,
 				       strerror(-err));
 				return err;
 			}

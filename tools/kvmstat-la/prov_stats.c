@@ -290,7 +290,7 @@ static int stats_open(struct ks_ctx *ctx)
 				ctx->prof.ev[j] = t;
 			}
 	if (!ctx->prof.nev) {
-		ks_err(ctx->o, "no KVM stats: %s missing or unreadable (mount debugfs: mount -t debugfs nodev %s) and no selected VM holds binary stats fds",
+		kvmla_err("no KVM stats: %s missing or unreadable (mount debugfs: mount -t debugfs nodev %s) and no selected VM holds binary stats fds",
 		       d->dir, dbg);
 		ks_snapshot_free(&s);
 		return -ENOENT;

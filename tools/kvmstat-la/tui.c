@@ -55,11 +55,7 @@ static struct row *add_row(struct tui *t)
 {
 	if (t->nrows == t->cap) {
 		t->cap = t->cap ? t->cap * 2 : 64;
-		t->rows = realloc(t->rows, t->cap * sizeof(*t->rows));
-		if (!t->rows) {
-			endwin();
-			exit(1);
-		}
+		t->rows = kvmla_xrealloc(t->rows, t->cap * sizeof(*t->rows));
 	}
 	memset(&t->rows[t->nrows], 0, sizeof(struct row));
 	t->rows[t->nrows].parent = (int)t->nrows;
@@ -104,129 +100,145 @@ static unsigned long long sum_sel(const struct ks_snapshot *s, const bool *sel, 
 	return t;
 }
 
-static void build_rows(struct tui *t, const struct ks_snapshot *cur, const struct ks_snapshot *prev)
+/* what every view's rows are built from */
+struct rows_in {
+	const struct ks_snapshot *cur, *prev;
+	double dt;		/* seconds between the samples */
+	const bool *sel;	/* per event: selected by the filters */
+};
+
+static void set_counts(struct row *r, unsigned long long now, unsigned long long before,
+		       double dt)
 {
-	struct ks_ctx *ctx = t->ctx;
-	struct ks_profile *p = &ctx->prof;
-	double dt = prev && cur->t > prev->t ? cur->t - prev->t : 1;
-	unsigned long long *tc = calloc(p->nev + 1, sizeof(*tc));
-	unsigned long long *tpv = calloc(p->nev + 1, sizeof(*tpv));
-	bool *sel = calloc(p->nev + 1, sizeof(*sel));
+	r->total = now;
+	r->delta = now >= before ? now - before : 0;
+	r->rate = r->delta / dt;
+}
 
-	t->nrows = 0;
-	if (!tc || !tpv || !sel) {
-		endwin();
-		exit(1);
-	}
-	for (int i = 0; i < p->nev; i++)
-		sel[i] = ks_event_selected(ctx, i);
-	if (t->view == V_EVENTS) {
-		per_event(cur, tc, p->nev);
-		per_event(prev, tpv, p->nev);
-		for (int i = 0; i < p->nev; i++) {
-			unsigned long long tot, d;
-			struct ks_lat l;
-			struct row *r;
-			int parent;
+/* exit latency of an exit or userspace-exit event (one reason unless all) */
+static void set_event_lat(struct row *r, const struct ks_profile *p, const struct ks_snapshot *cur,
+			  int ev, bool all, unsigned long long reason)
+{
+	struct ks_lat l;
 
-			if (!sel[i])
-				continue;
-			tot = tc[i];
-			d = tot - tpv[i];
-			if (!tot)	/* kvm_stat: events that never fired are not listed */
-				continue;
-			parent = (int)t->nrows;
-			r = add_row(t);
-			snprintf(r->label, sizeof(r->label), "%s", p->ev[i].name);
-			r->total = tot;
-			r->delta = d > tot ? 0 : d;
-			r->rate = r->delta / dt;
-			if (cur->has_latency && (p->ev[i].role == KS_ROLE_EXIT || p->ev[i].role == KS_ROLE_UEXIT)) {
-				int kind = p->ev[i].role == KS_ROLE_UEXIT ? KS_LAT_USER : KS_LAT_TOTAL;
+	if (!cur->has_latency || (p->ev[ev].role != KS_ROLE_EXIT && p->ev[ev].role != KS_ROLE_UEXIT))
+		return;
+	ks_lat_sum(cur, -1, -2, p->ev[ev].role == KS_ROLE_UEXIT ? KS_LAT_USER : KS_LAT_TOTAL,
+		   all, reason, &l);
+	set_lat(r, &l);
+}
 
-				ks_lat_sum(cur, -1, -2, kind, true, 0, &l);
-				set_lat(r, &l);
-			}
-			if (!t->children || !cur->has_reasons || !ks_event_has_reasons(p, i) || !tot)
-				continue;
-			unsigned long long *rv;
-			size_t nr = ks_distinct_reasons(cur, i, &rv);
+/* the 'x' children of event ev: one row per reason that fired */
+static void rows_event_reasons(struct tui *t, const struct rows_in *in, int ev, int parent)
+{
+	struct ks_profile *p = &t->ctx->prof;
+	unsigned long long *rv;
+	size_t nr = ks_distinct_reasons(in->cur, ev, &rv);
 
-			for (size_t k = 0; k < nr; k++) {
-				const struct ks_reason_name *rn = ks_reason(p, i, rv[k]);
-				unsigned long long rt = ks_sum(cur, -1, -2, i, false, rv[k]);
-				unsigned long long rd = rt - (prev ? ks_sum(prev, -1, -2, i, false, rv[k]) : 0);
-
-				if (!rt)
-					continue;
-				r = add_row(t);
-				r->child = true;
-				r->parent = parent;
-				snprintf(r->label, sizeof(r->label), "  %s(%s)", p->ev[i].name,
-					 rn ? rn->name : "?");
-				r->total = rt;
-				r->delta = rd > rt ? 0 : rd;
-				r->rate = r->delta / dt;
-				if (cur->has_latency && (p->ev[i].role == KS_ROLE_EXIT ||
-							 p->ev[i].role == KS_ROLE_UEXIT)) {
-					int kind = p->ev[i].role == KS_ROLE_UEXIT ? KS_LAT_USER : KS_LAT_TOTAL;
-
-					ks_lat_sum(cur, -1, -2, kind, false, rv[k], &l);
-					set_lat(r, &l);
-				}
-			}
-			free(rv);
-		}
-		goto out;
-	}
-	for (size_t v = 0; v < cur->nvms; v++) {
-		const struct ks_vm *vm = &cur->vms[v];
-		unsigned long long tot = 0, pt = 0;
-		struct ks_lat l;
+	for (size_t k = 0; k < nr; k++) {
+		const struct ks_reason_name *rn = ks_reason(p, ev, rv[k]);
+		unsigned long long rt = ks_sum(in->cur, -1, -2, ev, false, rv[k]);
+		unsigned long long rp = in->prev ? ks_sum(in->prev, -1, -2, ev, false, rv[k]) : 0;
 		struct row *r;
 
-		tot = sum_sel(cur, sel, vm->pid, -2);
-		pt = sum_sel(prev, sel, vm->pid, -2);
-		if (t->view == V_VMS) {
-			r = add_row(t);
-			snprintf(r->label, sizeof(r->label), "%s%s", vm->name, vm->alive ? "" : " (DEAD)");
-			snprintf(r->label2, sizeof(r->label2), "%d", vm->pid);
-			r->total = tot;
-			r->delta = tot >= pt ? tot - pt : 0;
-			r->rate = r->delta / dt;
-			if (cur->has_latency) {
-				ks_lat_sum(cur, vm->pid, -2, lat_kind_for(cur, vm->pid, -2), true, 0, &l);
-				set_lat(r, &l);
-			}
+		if (!rt)
 			continue;
-		}
-		int *ids;
-		size_t nid = ks_distinct_vcpus(cur, vm->pid, &ids);
-
-		for (size_t k = 0; k < nid; k++) {
-			unsigned long long ct = 0, cp = 0;
-
-			ct = sum_sel(cur, sel, vm->pid, ids[k]);
-			cp = sum_sel(prev, sel, vm->pid, ids[k]);
-			r = add_row(t);
-			snprintf(r->label, sizeof(r->label), "%s%s", vm->name, vm->alive ? "" : " (DEAD)");
-			if (ids[k] < 0)
-				snprintf(r->label2, sizeof(r->label2), "other");
-			else
-				snprintf(r->label2, sizeof(r->label2), "%d", ids[k]);
-			r->total = ct;
-			r->delta = ct >= cp ? ct - cp : 0;
-			r->rate = r->delta / dt;
-			if (cur->has_latency) {
-				ks_lat_sum(cur, vm->pid, ids[k], lat_kind_for(cur, vm->pid, ids[k]), true, 0, &l);
-				set_lat(r, &l);
-			}
-		}
-		free(ids);
+		r = add_row(t);
+		r->child = true;
+		r->parent = parent;
+		snprintf(r->label, sizeof(r->label), "  %s(%s)", p->ev[ev].name, rn ? rn->name : "?");
+		set_counts(r, rt, rp, in->dt);
+		set_event_lat(r, p, in->cur, ev, false, rv[k]);
 	}
-out:
+	free(rv);
+}
+
+/* the events view (kvm_stat's): one row per event that fired */
+static void rows_events(struct tui *t, const struct rows_in *in)
+{
+	struct ks_profile *p = &t->ctx->prof;
+	unsigned long long *tc = kvmla_xcalloc(p->nev + 1, sizeof(*tc));
+	unsigned long long *tpv = kvmla_xcalloc(p->nev + 1, sizeof(*tpv));
+
+	per_event(in->cur, tc, p->nev);
+	per_event(in->prev, tpv, p->nev);
+	for (int i = 0; i < p->nev; i++) {
+		int parent = (int)t->nrows;
+		struct row *r;
+
+		if (!in->sel[i] || !tc[i])	/* kvm_stat: events that never fired are not listed */
+			continue;
+		r = add_row(t);
+		snprintf(r->label, sizeof(r->label), "%s", p->ev[i].name);
+		set_counts(r, tc[i], tpv[i], in->dt);
+		set_event_lat(r, p, in->cur, i, true, 0);
+		if (t->children && in->cur->has_reasons && ks_event_has_reasons(p, i))
+			rows_event_reasons(t, in, i, parent);
+	}
 	free(tc);
 	free(tpv);
+}
+
+/* one row for VM vm (the VMs view, vcpu -2), or for its vCPU vcpu */
+static void row_vm(struct tui *t, const struct rows_in *in, const struct ks_vm *vm, int vcpu)
+{
+	struct row *r = add_row(t);
+	struct ks_lat l;
+
+	snprintf(r->label, sizeof(r->label), "%s%s", vm->name, vm->alive ? "" : " (DEAD)");
+	if (t->view == V_VMS)
+		snprintf(r->label2, sizeof(r->label2), "%d", vm->pid);
+	else if (vcpu < 0)
+		snprintf(r->label2, sizeof(r->label2), "other");
+	else
+		snprintf(r->label2, sizeof(r->label2), "%d", vcpu);
+	set_counts(r, sum_sel(in->cur, in->sel, vm->pid, vcpu),
+		   sum_sel(in->prev, in->sel, vm->pid, vcpu), in->dt);
+	if (in->cur->has_latency) {
+		ks_lat_sum(in->cur, vm->pid, vcpu, lat_kind_for(in->cur, vm->pid, vcpu), true, 0, &l);
+		set_lat(r, &l);
+	}
+}
+
+/* the VMs view: one row per VM */
+static void rows_vms(struct tui *t, const struct rows_in *in)
+{
+	for (size_t v = 0; v < in->cur->nvms; v++)
+		row_vm(t, in, &in->cur->vms[v], -2);
+}
+
+/* the vCPUs view: one row per vCPU of each VM */
+static void rows_vcpus(struct tui *t, const struct rows_in *in)
+{
+	for (size_t v = 0; v < in->cur->nvms; v++) {
+		const struct ks_vm *vm = &in->cur->vms[v];
+		int *ids;
+		size_t nid = ks_distinct_vcpus(in->cur, vm->pid, &ids);
+
+		for (size_t k = 0; k < nid; k++)
+			row_vm(t, in, vm, ids[k]);
+		free(ids);
+	}
+}
+
+static void build_rows(struct tui *t, const struct ks_snapshot *cur, const struct ks_snapshot *prev)
+{
+	struct ks_profile *p = &t->ctx->prof;
+	bool *sel = kvmla_xcalloc(p->nev + 1, sizeof(*sel));
+	struct rows_in in = {
+		.cur = cur, .prev = prev, .sel = sel,
+		.dt = prev && cur->t > prev->t ? cur->t - prev->t : 1,
+	};
+
+	t->nrows = 0;
+	for (int i = 0; i < p->nev; i++)
+		sel[i] = ks_event_selected(t->ctx, i);
+	if (t->view == V_EVENTS)
+		rows_events(t, &in);
+	else if (t->view == V_VMS)
+		rows_vms(t, &in);
+	else
+		rows_vcpus(t, &in);
 	free(sel);
 }
 
@@ -345,11 +357,7 @@ static struct cline *cline(struct tui *t, int y)
 		return NULL;
 	if (t->nlines != LINES) {
 		cache_drop(t);
-		t->lines = calloc(LINES, sizeof(*t->lines));
-		if (!t->lines) {
-			endwin();
-			exit(1);
-		}
+		t->lines = kvmla_xcalloc(LINES, sizeof(*t->lines));
 		t->nlines = LINES;
 	}
 	return &t->lines[y];
@@ -614,112 +622,143 @@ static void list_guests(struct tui *t, const struct ks_snapshot *cur)
 	refresh();
 }
 
-static void handle_key(struct tui *t, int ch, struct ks_snapshot *cur)
+/* 'c': no regex, pid or guest filter */
+static void key_clear(struct tui *t)
 {
-	struct ks_ctx *ctx = t->ctx;
-	struct ks_opts *o = ctx->o;
+	struct ks_opts *o = t->ctx->o;
+
+	o->have_filter = false;
+	o->filter_str = NULL;
+	o->npids = 0;
+	o->guest = NULL;
+	ks_filters_changed(t->ctx);
+	snprintf(t->msg, sizeof(t->msg), "filters cleared");
+}
+
+/* 'f': the events to show, by regex */
+static void key_filter(struct tui *t)
+{
+	struct ks_opts *o = t->ctx->o;
+	char buf[128];
+	regex_t re;
+
+	if (!prompt("Show events matching regex: ", buf, sizeof(buf)))
+		return;
+	if (regcomp(&re, buf, REG_EXTENDED | REG_NOSUB)) {
+		snprintf(t->msg, sizeof(t->msg), "invalid regex '%s'", buf);
+		return;
+	}
+	if (o->have_filter)
+		regfree(&o->filter);
+	o->filter = re;
+	o->have_filter = true;
+	snprintf(t->filter_buf, sizeof(t->filter_buf), "%s", buf);
+	o->filter_str = t->filter_buf;
+}
+
+/* 'g': the guests to show, by name (glob) */
+static void key_guest(struct tui *t, struct ks_snapshot *cur)
+{
+	struct ks_opts *o = t->ctx->o;
 	char buf[128];
 
+	list_guests(t, cur);
+	if (!prompt("Show guest whose name matches: ", buf, sizeof(buf)))
+		return;
+	snprintf(t->guest_buf, sizeof(t->guest_buf), "%s", buf);
+	o->guest = t->guest_buf;
+	o->npids = 0;
+	ks_filters_changed(t->ctx);
+}
+
+/* 'p': the guest to show, by pid */
+static void key_pid(struct tui *t, struct ks_snapshot *cur)
+{
+	struct ks_opts *o = t->ctx->o;
+	char buf[128], *end;
+	long pid;
+
+	list_guests(t, cur);
+	if (!prompt("Show guest with PID: ", buf, sizeof(buf)))
+		return;
+	pid = strtol(buf, &end, 10);
+	if (*end || pid <= 0) {
+		snprintf(t->msg, sizeof(t->msg), "'%s' is not a pid", buf);
+		return;
+	}
+	o->pids[0] = (int)pid;
+	o->npids = 1;
+	o->guest = NULL;
+	ks_filters_changed(t->ctx);
+}
+
+/* 's': the refresh interval */
+static void key_delay(struct tui *t)
+{
+	char buf[128], *end;
+	double d;
+
+	if (!prompt("Set delay (0.1-25.5 s): ", buf, sizeof(buf)))
+		return;
+	d = strtod(buf, &end);
+	if (*end || d < 0.1 || d > 25.5)
+		snprintf(t->msg, sizeof(t->msg), "'%s' is not a delay between 0.1 and 25.5", buf);
+	else
+		t->ctx->o->interval = d;
+}
+
+/* '1'..'8': sort by that column; again: the other direction */
+static void key_sort_column(struct tui *t, int c)
+{
+	if (t->sort_col == c)
+		t->sort_desc = !t->sort_desc;
+	else
+		t->sort_desc = c >= 2;
+	t->sort_col = c;
+}
+
+/* '<', '>': the previous or next sort column */
+static void key_sort_step(struct tui *t, int ch)
+{
+	do	/* the events view has no second label column */
+		t->sort_col = (t->sort_col + (ch == '<' ? NCOLS - 1 : 1)) % NCOLS;
+	while (t->sort_col == 1 && t->view == V_EVENTS);
+}
+
+static void handle_key(struct tui *t, int ch, struct ks_snapshot *cur)
+{
 	t->msg[0] = '\0';
 	switch (ch) {
-	case 'b':
-		t->view = t->view == V_VMS ? V_EVENTS : V_VMS;
-		break;
-	case 'v':
-		t->view = (t->view + 1) % V_NUM;
-		break;
-	case 'c':
-		o->have_filter = false;
-		o->filter_str = NULL;
-		o->npids = 0;
-		o->guest = NULL;
-		ks_filters_changed(ctx);
-		snprintf(t->msg, sizeof(t->msg), "filters cleared");
-		break;
-	case 'f':
-		if (prompt("Show events matching regex: ", buf, sizeof(buf))) {
-			regex_t re;
-
-			if (regcomp(&re, buf, REG_EXTENDED | REG_NOSUB)) {
-				snprintf(t->msg, sizeof(t->msg), "invalid regex '%s'", buf);
-				break;
-			}
-			if (o->have_filter)
-				regfree(&o->filter);
-			o->filter = re;
-			o->have_filter = true;
-			snprintf(t->filter_buf, sizeof(t->filter_buf), "%s", buf);
-			o->filter_str = t->filter_buf;
-		}
-		break;
-	case 'g':
-		list_guests(t, cur);
-		if (prompt("Show guest whose name matches: ", buf, sizeof(buf))) {
-			snprintf(t->guest_buf, sizeof(t->guest_buf), "%s", buf);
-			o->guest = t->guest_buf;
-			o->npids = 0;
-			ks_filters_changed(ctx);
-		}
-		break;
-	case 'p':
-		list_guests(t, cur);
-		if (prompt("Show guest with PID: ", buf, sizeof(buf))) {
-			char *end;
-			long pid = strtol(buf, &end, 10);
-
-			if (*end || pid <= 0) {
-				snprintf(t->msg, sizeof(t->msg), "'%s' is not a pid", buf);
-				break;
-			}
-			o->pids[0] = (int)pid;
-			o->npids = 1;
-			o->guest = NULL;
-			ks_filters_changed(ctx);
-		}
-		break;
+	case 'b': t->view = t->view == V_VMS ? V_EVENTS : V_VMS; break;
+	case 'v': t->view = (t->view + 1) % V_NUM; break;
+	case 'c': key_clear(t); break;
+	case 'f': key_filter(t); break;
+	case 'g': key_guest(t, cur); break;
+	case 'p': key_pid(t, cur); break;
 	case 'o':
 		t->sort_col = t->sort_col == 4 ? 2 : 4;
 		t->sort_desc = true;
 		break;
 	case '<':
-	case '>':
-		do	/* the events view has no second label column */
-			t->sort_col = (t->sort_col + (ch == '<' ? NCOLS - 1 : 1)) % NCOLS;
-		while (t->sort_col == 1 && t->view == V_EVENTS);
-		break;
+	case '>': key_sort_step(t, ch); break;
 	case 'r':
-		ks_reset(ctx);
+		ks_reset(t->ctx);
 		snprintf(t->msg, sizeof(t->msg), "counts reset");
 		break;
-	case 's':
-		if (prompt("Set delay (0.1-25.5 s): ", buf, sizeof(buf))) {
-			char *end;
-			double d = strtod(buf, &end);
-
-			if (*end || d < 0.1 || d > 25.5)
-				snprintf(t->msg, sizeof(t->msg), "'%s' is not a delay between 0.1 and 25.5", buf);
-			else
-				o->interval = d;
-		}
-		break;
-	case 'x':
-		t->children = !t->children;
-		break;
-	case 'h':
-		t->help = true;
-		break;
+	case 's': key_delay(t); break;
+	case 'x': t->children = !t->children; break;
+	case 'h': t->help = true; break;
 	default:
-		if (ch >= '1' && ch < '1' + NCOLS) {
-			int c = ch - '1';
-
-			if (t->sort_col == c)
-				t->sort_desc = !t->sort_desc;
-			else
-				t->sort_desc = c >= 2;
-			t->sort_col = c;
-		}
+		if (ch >= '1' && ch < '1' + NCOLS)
+			key_sort_column(t, ch - '1');
 		break;
 	}
+}
+
+/* the terminal as it was: what an error exit does first while the TUI is up */
+static void tui_restore(void)
+{
+	endwin();
 }
 
 int ks_tui_run(struct ks_ctx *ctx)
@@ -736,9 +775,10 @@ int ks_tui_run(struct ks_ctx *ctx)
 		return 1;
 	ks_mark_ready(ctx->o);
 	if (!initscr()) {
-		ks_err(ctx->o, "cannot initialise the terminal");
+		kvmla_err("cannot initialise the terminal");
 		return 1;
 	}
+	kvmla_err_restore(tui_restore);	/* out of memory leaves curses first */
 	cbreak();
 	noecho();
 	curs_set(0);
@@ -804,6 +844,7 @@ int ks_tui_run(struct ks_ctx *ctx)
 			draw(&t, &cur, &prev);
 	}
 	endwin();
+	kvmla_err_restore(NULL);
 	cache_drop(&t);
 	free(t.rows);
 	ks_snapshot_free(&prev);

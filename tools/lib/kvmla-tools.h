@@ -9,8 +9,10 @@
 #ifndef KVMLA_TOOLS_H
 #define KVMLA_TOOLS_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 /* One symbolic value of a catalog value list. */
@@ -86,5 +88,36 @@ bool kvmla_proc_has_kvm_vm(pid_t pid);
 
 /* log2 bucket of a value (bucket i holds [2^i, 2^(i+1)); 0 and 1 go to 0) */
 unsigned int kvmla_log2_bucket(unsigned long long v);
+
+/*
+ * One voice (voice.c): every tool says an error the same way and exits with
+ * the same codes.  An error is one line "PROG: message" on stderr; in JSON
+ * mode the same message is also one line {"error": "message"} on stdout.
+ */
+#define KVMLA_EXIT_FAILURE	1	/* the work failed: a file, the kernel, memory */
+#define KVMLA_EXIT_USAGE	2	/* bad usage: an unknown option, a bad value */
+
+/* the program name of messages, and whether errors are also JSON on stdout */
+void kvmla_err_setup(const char *prog, bool json);
+void kvmla_err_json(bool json);
+bool kvmla_err_json_on(void);
+void kvmla_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void kvmla_verr(const char *fmt, va_list ap);
+/* kvmla_err(), then returns rc: "return kvmla_fail(KVMLA_EXIT_USAGE, ...)" */
+int kvmla_fail(int rc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* {"error": "msg"} and a newline on f (msg escaped; bytes not UTF-8 as U+FFFD) */
+void kvmla_json_error(FILE *f, const char *msg);
+
+/*
+ * Allocation that does not return NULL: out of memory calls the restore
+ * hook (a TUI's endwin()), says "PROG: out of memory" and exits 1.
+ * KVMLA_TEST_ALLOC_FAIL=N makes the Nth of these allocations fail (tests).
+ */
+void kvmla_err_restore(void (*restore)(void));	/* NULL: nothing to restore */
+void kvmla_oom(void) __attribute__((noreturn));
+void *kvmla_xmalloc(size_t size);
+void *kvmla_xcalloc(size_t n, size_t size);
+void *kvmla_xrealloc(void *p, size_t size);
+char *kvmla_xstrdup(const char *s);
 
 #endif /* KVMLA_TOOLS_H */

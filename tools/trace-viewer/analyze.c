@@ -707,72 +707,258 @@ void tv_an_missed(struct tv_analysis *an, int64_t events)
 		an->missed_events += events;
 }
 
-int tv_an_feed(struct tv_analysis *an, const struct tv_rec *r)
+/*
+ * What each record kind does to the analysis: a handler per kind, in a table
+ * (as kvm/exit.c's kvmla_exit_table is for exits).  .vcpu says how the
+ * record's vCPU is found: created for the kinds that only a vCPU thread
+ * emits, looked up for the others, none for events that need not run in the
+ * vCPU thread.  .identity records (who is which VM) are never filtered.
+ */
+typedef int (*feed_fn)(struct tv_analysis *an, struct tv_vcpu *v, const struct tv_rec *r);
+
+enum feed_vcpu { FEED_VCPU_FIND, FEED_VCPU_GET, FEED_VCPU_NONE };
+
+struct feed_kind {
+	feed_fn fn;		/* NULL: counted only */
+	enum feed_vcpu vcpu;
+	bool identity;
+};
+
+static int feed_marker(struct tv_analysis *an, struct tv_vcpu *v, const struct tv_rec *r)
 {
-	struct tv_vcpu *v = NULL;
-	uint64_t rel;
+	(void)v;
+	if (r->child)
+		tv_an_set_tgid(an, r->child, r->tgid);
+	return count_ev(an, r->evid);
+}
+
+static int feed_newtask(struct tv_analysis *an, struct tv_vcpu *v, const struct tv_rec *r)
+{
+	uint32_t ptg = tgid_of(an, r->tid);
+
+	(void)v;
+	tv_an_set_tgid(an, r->child, r->thread ? (ptg ? ptg : r->tid) : r->child);
+	return count_ev(an, r->evid);
+}
+
+static int feed_exit(struct tv_analysis *an, struct tv_vcpu *v, const struct tv_rec *r)
+{
+	uint64_t key = tv_reason_key(an->profile == TV_PROFILE_X86 ? r->isa : 0, r->reason);
 	int ridx;
 
-	if (!an->nr_records++)
-		an->first_ts = r->ts;
-	if (r->ts > an->last_ts)
-		an->last_ts = r->ts;
-
-	/* identity: never filtered */
-	if (r->kind == TV_MARKER) {
-		if (r->a)
-			tv_an_set_tgid(an, r->a, r->b);
-		return count_ev(an, r->evid);
+	an->seen_exit = true;
+	ridx = tv_reason_find(an, key);
+	if (ridx < 0)
+		ridx = tv_an_reason(an, key, NULL, NULL);
+	v->exits++;
+	if (ridx >= 0) {
+		v->reason_count[ridx]++;
+		an->reasons[ridx].count++;
 	}
-	if (r->kind == TV_NEWTASK) {
-		uint32_t ptg = tgid_of(an, r->tid);
+	an->churn_exits[bin_of(an, r->ts)]++;
+	v->cur_reason = ridx;
+	v->cur_ureason = -1;
+	v->exit_ts = r->ts;
+	v->in_user = false;
+	state_set(an, v, ridx >= 0 && an->reasons[ridx].halt ? TV_ST_HALTED : TV_ST_KERNEL, r->ts);
+	return 0;
+}
 
-		tv_an_set_tgid(an, r->a, r->b ? (ptg ? ptg : r->tid) : r->a);
-		return count_ev(an, r->evid);
+static int feed_uexit(struct tv_analysis *an, struct tv_vcpu *v, const struct tv_rec *r)
+{
+	int u = tv_reason_find(an, tv_reason_key(TV_ISA_UEXIT, r->reason));
+
+	if (u < 0)
+		u = tv_an_reason(an, tv_reason_key(TV_ISA_UEXIT, r->reason), NULL, NULL);
+	if (u >= 0)
+		an->reasons[u].count++;
+	v->cur_ureason = u;
+	v->uexits++;
+	v->uexit_reason[r->reason < 64 ? r->reason : 63]++;
+	if (v->exit_ts && !v->in_user) {
+		if (r->ts >= v->exit_ts)
+			lat_add(&an->uexit_kernel, r->ts - v->exit_ts);
+	} else {
+		/* no kvm_exit before it: the userspace exit is the exit */
+		v->exit_ts = r->ts;
+		v->cur_reason = -1;
 	}
+	v->in_user = true;
+	v->uexit_ts = r->ts;
+	if (r->reason == TV_KVM_EXIT_HLT)
+		state_set(an, v, TV_ST_HALTED, r->ts);
+	else if (v->state != TV_ST_HALTED)
+		state_set(an, v, TV_ST_USER, r->ts);
+	return 0;
+}
 
-	rel = r->ts - an->first_ts;
-	if (r->ts < an->first_ts || rel < an->opts.from_ns ||
-	    (an->opts.to_ns && rel > an->opts.to_ns))
-		return 0;
+static int feed_entry(struct tv_analysis *an, struct tv_vcpu *v, const struct tv_rec *r)
+{
+	an->seen_entry = true;
+	v->entries++;
+	if (close_exit(an, v, r->ts))
+		return -ENOMEM;
+	state_set(an, v, TV_ST_GUEST, r->ts);
+	return 0;
+}
 
-	switch (r->kind) {
-	case TV_ENTRY:
-	case TV_EXIT:
-	case TV_UEXIT:
-	case TV_RUN:
-		v = vcpu_get(an, r->tid);
-		if (!v)
-			return -ENOMEM;
-		break;
-	case TV_IRQ_QUEUE:
-	case TV_OTHER:
-		break;		/* not necessarily in the vCPU thread */
-	default:
-		v = vcpu_find(an, r->tid);
-		break;
+static int feed_run(struct tv_analysis *an, struct tv_vcpu *v, const struct tv_rec *r)
+{
+	/* with kvm_entry in the trace, the guest is entered later */
+	if (!an->seen_entry && close_exit(an, v, r->ts))
+		return -ENOMEM;
+	state_set(an, v, an->seen_entry ? TV_ST_KERNEL : TV_ST_GUEST, r->ts);
+	return 0;
+}
+
+static int feed_gspr(struct tv_analysis *an, struct tv_vcpu *v, const struct tv_rec *r)
+{
+	(void)v;
+	an->gspr_kind[tv_slot(r->gspr_kind, TV_GSPR_SLOTS)]++;
+	return 0;
+}
+
+static int feed_idle(struct tv_analysis *an, struct tv_vcpu *v, const struct tv_rec *r)
+{
+	if (v)
+		state_set(an, v, TV_ST_HALTED, r->ts);
+	return 0;
+}
+
+static int feed_pio(struct tv_analysis *an, struct tv_vcpu *v, const struct tv_rec *r)
+{
+	(void)an;
+	if (v && r->rw)
+		v->pio_out++;
+	else if (v)
+		v->pio_in++;
+	return 0;
+}
+
+static int feed_mmio(struct tv_analysis *an, struct tv_vcpu *v, const struct tv_rec *r)
+{
+	(void)an;
+	if (v && r->write == 1)
+		v->mmio_write++;
+	else if (v && r->write == 0)
+		v->mmio_read++;
+	return 0;
+}
+
+static int feed_csr(struct tv_analysis *an, struct tv_vcpu *v, const struct tv_rec *r)
+{
+	csr_add(an, r->csr, r->op, v ? (uint32_t)(v - an->vcpus) : 0xffffff);
+	return 0;
+}
+
+static int feed_fault(struct tv_analysis *an, struct tv_vcpu *v, const struct tv_rec *r)
+{
+	(void)v;
+	fault_add(an, r->fault_class, r->path_access & 0xff, r->path_access >> 8);
+	return 0;
+}
+
+static int feed_tlb(struct tv_analysis *an, struct tv_vcpu *v, const struct tv_rec *r)
+{
+	(void)v;
+	an->tlb_total++;
+	an->tlb_by_scope[tv_slot(r->scope, TV_TLB_SCOPE_SLOTS)]++;
+	an->churn_tlb[bin_of(an, r->ts)]++;
+	return 0;
+}
+
+static int feed_vpid(struct tv_analysis *an, struct tv_vcpu *v, const struct tv_rec *r)
+{
+	(void)v;
+	an->vpid_total++;
+	an->churn_vpid[bin_of(an, r->ts)]++;
+	return 0;
+}
+
+static int feed_rollover(struct tv_analysis *an, struct tv_vcpu *v, const struct tv_rec *r)
+{
+	(void)v;
+	(void)r;
+	an->rollover_total++;
+	return 0;
+}
+
+static int feed_irq_queue(struct tv_analysis *an, struct tv_vcpu *v, const struct tv_rec *r)
+{
+	(void)v;
+	irq_queue(an, tgid_of(an, r->tid), r->vcpu, r->irq, r->ts);
+	return 0;
+}
+
+static int feed_irq_deliver(struct tv_analysis *an, struct tv_vcpu *v, const struct tv_rec *r)
+{
+	uint32_t vc = r->vcpu != TV_NO_VCPU ? r->vcpu : v ? v->vcpu_id : TV_NO_VCPU;
+	uint32_t tg = v ? (vcpu_resolve_tgid(an, v), v->tgid) : tgid_of(an, r->tid);
+
+	irq_deliver(an, tg, vc, r->irq, r->ts);
+	return 0;
+}
+
+static const struct feed_kind feed_table[TV_KIND_NUM] = {
+	[TV_OTHER]	 = { NULL, FEED_VCPU_NONE, false },
+	[TV_ENTRY]	 = { feed_entry, FEED_VCPU_GET, false },
+	[TV_EXIT]	 = { feed_exit, FEED_VCPU_GET, false },
+	[TV_UEXIT]	 = { feed_uexit, FEED_VCPU_GET, false },
+	[TV_PIO]	 = { feed_pio, FEED_VCPU_FIND, false },
+	[TV_MMIO]	 = { feed_mmio, FEED_VCPU_FIND, false },
+	[TV_CSR]	 = { feed_csr, FEED_VCPU_FIND, false },
+	[TV_GSPR]	 = { feed_gspr, FEED_VCPU_FIND, false },
+	[TV_IDLE]	 = { feed_idle, FEED_VCPU_FIND, false },
+	[TV_FAULT]	 = { feed_fault, FEED_VCPU_FIND, false },
+	[TV_TLB]	 = { feed_tlb, FEED_VCPU_FIND, false },
+	[TV_VPID]	 = { feed_vpid, FEED_VCPU_FIND, false },
+	[TV_ROLLOVER]	 = { feed_rollover, FEED_VCPU_FIND, false },
+	[TV_IRQ_QUEUE]	 = { feed_irq_queue, FEED_VCPU_NONE, false },
+	[TV_IRQ_DELIVER] = { feed_irq_deliver, FEED_VCPU_FIND, false },
+	[TV_WAKEUP]	 = { NULL, FEED_VCPU_FIND, false },
+	[TV_NEWTASK]	 = { feed_newtask, FEED_VCPU_NONE, true },
+	[TV_MARKER]	 = { feed_marker, FEED_VCPU_NONE, true },
+	[TV_RUN]	 = { feed_run, FEED_VCPU_GET, false },
+};
+
+/* a kind beyond the table: looked up like any vCPU event, counted only */
+static const struct feed_kind feed_unknown = { NULL, FEED_VCPU_FIND, false };
+
+/* inside --from/--to, relative to the first record */
+static bool feed_in_window(const struct tv_analysis *an, const struct tv_rec *r)
+{
+	uint64_t rel = r->ts - an->first_ts;
+
+	return !(r->ts < an->first_ts || rel < an->opts.from_ns ||
+		 (an->opts.to_ns && rel > an->opts.to_ns));
+}
+
+/* the --vm/--vcpu/--tid filters, for a record without a vCPU context */
+static bool feed_pass_no_vcpu(struct tv_analysis *an, const struct tv_rec *r)
+{
+	const struct tv_opts *o = &an->opts;
+
+	if (o->tid < 0 && o->vcpu < 0 && o->vm < 0 && !o->vm_name[0])
+		return true;
+	/* kept only when the event names a vCPU that passes */
+	if (r->kind != TV_IRQ_QUEUE && r->vcpu == TV_NO_VCPU)
+		return false;
+	if (o->vcpu >= 0 && r->vcpu != (uint64_t)o->vcpu)
+		return false;
+	if (o->tid >= 0)
+		return false;
+	if (o->vm >= 0 || o->vm_name[0]) {
+		uint32_t tg = tgid_of(an, r->tid);
+
+		if (o->vm < 0 || tg != (uint64_t)o->vm)
+			return false;
 	}
-	if (v && r->vcpu != TV_NO_VCPU && r->kind != TV_IRQ_QUEUE)
-		v->vcpu_id = r->vcpu;
-	if (v && !vcpu_pass(an, v))
-		return 0;
-	if (!v && (an->opts.tid >= 0 || an->opts.vcpu >= 0 || an->opts.vm >= 0 ||
-		   an->opts.vm_name[0])) {
-		/* no vCPU context: kept only when the event names a vCPU that passes */
-		if (r->kind != TV_IRQ_QUEUE && r->vcpu == TV_NO_VCPU)
-			return 0;
-		if (an->opts.vcpu >= 0 && r->vcpu != (uint64_t)an->opts.vcpu)
-			return 0;
-		if (an->opts.tid >= 0)
-			return 0;
-		if (an->opts.vm >= 0 || an->opts.vm_name[0]) {
-			uint32_t tg = tgid_of(an, r->tid);
+	return true;
+}
 
-			if (an->opts.vm < 0 || tg != (uint64_t)an->opts.vm)
-				return 0;
-		}
-	}
-
+/* a record that passed every filter: the window, the counts, the kept copy */
+static int feed_count(struct tv_analysis *an, struct tv_vcpu *v, const struct tv_rec *r)
+{
 	if (!an->nr_used++)
 		an->win_first = r->ts;
 	if (r->ts > an->win_last)
@@ -782,127 +968,36 @@ int tv_an_feed(struct tv_analysis *an, const struct tv_rec *r)
 		return -ENOMEM;
 	if (v)
 		v->last_ts = r->ts;
-
-	switch (r->kind) {
-	case TV_EXIT: {
-		an->seen_exit = true;
-		uint64_t key = tv_reason_key(an->profile == TV_PROFILE_X86 ? r->b : 0, r->a);
-
-		ridx = tv_reason_find(an, key);
-		if (ridx < 0)
-			ridx = tv_an_reason(an, key, NULL, NULL);
-		v->exits++;
-		if (ridx >= 0) {
-			v->reason_count[ridx]++;
-			an->reasons[ridx].count++;
-		}
-		an->churn_exits[bin_of(an, r->ts)]++;
-		v->cur_reason = ridx;
-		v->cur_ureason = -1;
-		v->exit_ts = r->ts;
-		v->in_user = false;
-		state_set(an, v, ridx >= 0 && an->reasons[ridx].halt ? TV_ST_HALTED : TV_ST_KERNEL, r->ts);
-		break;
-	}
-	case TV_UEXIT: {
-		int u = tv_reason_find(an, tv_reason_key(TV_ISA_UEXIT, r->a));
-
-		if (u < 0)
-			u = tv_an_reason(an, tv_reason_key(TV_ISA_UEXIT, r->a), NULL, NULL);
-		if (u >= 0)
-			an->reasons[u].count++;
-		v->cur_ureason = u;
-		v->uexits++;
-		v->uexit_reason[r->a < 64 ? r->a : 63]++;
-		if (v->exit_ts && !v->in_user) {
-			if (r->ts >= v->exit_ts)
-				lat_add(&an->uexit_kernel, r->ts - v->exit_ts);
-		} else {
-			/* no kvm_exit before it: the userspace exit is the exit */
-			v->exit_ts = r->ts;
-			v->cur_reason = -1;
-		}
-		v->in_user = true;
-		v->uexit_ts = r->ts;
-		if (r->a == TV_KVM_EXIT_HLT)
-			state_set(an, v, TV_ST_HALTED, r->ts);
-		else if (v->state != TV_ST_HALTED)
-			state_set(an, v, TV_ST_USER, r->ts);
-		break;
-	}
-	case TV_ENTRY:
-		an->seen_entry = true;
-		v->entries++;
-		if (close_exit(an, v, r->ts))
-			return -ENOMEM;
-		state_set(an, v, TV_ST_GUEST, r->ts);
-		break;
-	case TV_RUN:
-		if (!v)
-			break;
-		/* with kvm_entry in the trace, the guest is entered later */
-		if (!an->seen_entry && close_exit(an, v, r->ts))
-			return -ENOMEM;
-		state_set(an, v, an->seen_entry ? TV_ST_KERNEL : TV_ST_GUEST, r->ts);
-		break;
-	case TV_GSPR:
-		an->gspr_kind[tv_slot(r->a, TV_GSPR_SLOTS)]++;
-		break;
-	case TV_IDLE:
-		if (v)
-			state_set(an, v, TV_ST_HALTED, r->ts);
-		break;
-	case TV_PIO:
-		if (v) {
-			if (r->a)
-				v->pio_out++;
-			else
-				v->pio_in++;
-		}
-		break;
-	case TV_MMIO:
-		if (v) {
-			if (r->b == 1)
-				v->mmio_write++;
-			else if (r->b == 0)
-				v->mmio_read++;
-		}
-		break;
-	case TV_CSR:
-		csr_add(an, r->a, r->b, v ? (uint32_t)(v - an->vcpus) : 0xffffff);
-		break;
-	case TV_FAULT:
-		fault_add(an, r->a, r->b & 0xff, r->b >> 8);
-		break;
-	case TV_TLB:
-		an->tlb_total++;
-		an->tlb_by_scope[tv_slot(r->a, TV_TLB_SCOPE_SLOTS)]++;
-		an->churn_tlb[bin_of(an, r->ts)]++;
-		break;
-	case TV_VPID:
-		an->vpid_total++;
-		an->churn_vpid[bin_of(an, r->ts)]++;
-		break;
-	case TV_ROLLOVER:
-		an->rollover_total++;
-		break;
-	case TV_IRQ_QUEUE: {
-		uint32_t tg = tgid_of(an, r->tid);
-
-		irq_queue(an, tg, r->vcpu, r->a, r->ts);
-		break;
-	}
-	case TV_IRQ_DELIVER: {
-		uint32_t vc = r->vcpu != TV_NO_VCPU ? r->vcpu : v ? v->vcpu_id : TV_NO_VCPU;
-		uint32_t tg = v ? (vcpu_resolve_tgid(an, v), v->tgid) : tgid_of(an, r->tid);
-
-		irq_deliver(an, tg, vc, r->a, r->ts);
-		break;
-	}
-	default:
-		break;
-	}
 	return 0;
+}
+
+int tv_an_feed(struct tv_analysis *an, const struct tv_rec *r)
+{
+	const struct feed_kind *k = r->kind < TV_KIND_NUM ? &feed_table[r->kind] : &feed_unknown;
+	struct tv_vcpu *v = NULL;
+
+	if (!an->nr_records++)
+		an->first_ts = r->ts;
+	if (r->ts > an->last_ts)
+		an->last_ts = r->ts;
+	if (k->identity)
+		return k->fn(an, NULL, r);
+	if (!feed_in_window(an, r))
+		return 0;
+	if (k->vcpu == FEED_VCPU_GET) {
+		v = vcpu_get(an, r->tid);
+		if (!v)
+			return -ENOMEM;
+	} else if (k->vcpu == FEED_VCPU_FIND) {
+		v = vcpu_find(an, r->tid);
+	}
+	if (v && r->vcpu != TV_NO_VCPU && r->kind != TV_IRQ_QUEUE)
+		v->vcpu_id = r->vcpu;
+	if (v ? !vcpu_pass(an, v) : !feed_pass_no_vcpu(an, r))
+		return 0;
+	if (feed_count(an, v, r))
+		return -ENOMEM;
+	return k->fn ? k->fn(an, v, r) : 0;
 }
 
 int tv_an_run(struct tv_analysis *an, const struct tv_rec *recs, size_t n)

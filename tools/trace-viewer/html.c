@@ -270,7 +270,8 @@ static void reason_rows(FILE *f, const struct tv_analysis *an, bool uexit, int c
 	fprintf(f, "</table>\n");
 }
 
-int tv_report_html(FILE *f, const struct tv_analysis *an, const char *path)
+/* the document head, its style sheet, and the file's summary */
+static void html_head(FILE *f, const struct tv_analysis *an, const char *path)
 {
 	char a[24];
 
@@ -299,15 +300,10 @@ int tv_report_html(FILE *f, const struct tv_analysis *an, const char *path)
 			" places)</p>\n", an->missed_events, an->missed_pages);
 	else
 		fprintf(f, "<p class=\"meta\">no events were lost while recording</p>\n");
+}
 
-	fprintf(f, "<h2>vCPU state timeline</h2>\n");
-	timeline(f, an);
-
-	fprintf(f, "<h2>Exit &rarr; re-entry latency</h2>\n");
-	histogram(f, "in-kernel", &an->lat_total[TV_LAT_KERNEL], "#e0a020");
-	histogram(f, "userspace round trip", &an->lat_total[TV_LAT_USER], "#d0453a");
-	histogram(f, "interrupt queue → deliver", &an->irq_lat, "#7a7fc0");
-
+static void html_exits(FILE *f, const struct tv_analysis *an)
+{
 	fprintf(f, "<h2>Exits by reason</h2>\n");
 	if (!an->seen_exit)
 		fprintf(f, "<p class=\"none\">no kvm_exit events in this trace; userspace exits below</p>\n");
@@ -324,46 +320,42 @@ int tv_report_html(FILE *f, const struct tv_analysis *an, const char *path)
 	}
 	fprintf(f, "<h2>Userspace exits (KVM_EXIT_*) and round trips</h2>\n");
 	reason_rows(f, an, true, TV_LAT_USER);
+}
 
+static void html_vcpu_row(FILE *f, const struct tv_analysis *an, const struct tv_vcpu *v)
+{
+	const struct tv_latstat *l = &v->lat[TV_LAT_ALL];
+	char p5[24], p99[24], mx[24];
+	uint64_t t = 0;
+
+	for (int s = 0; s < TV_ST_NUM; s++)
+		t += v->state_ns[s];
+	fprintf(f, "<tr><td>");
+	esc(f, vm_of(an, v->tgid));
+	fprintf(f, "</td><td>%u</td><td>%d</td><td>%u</td><td>%" PRIu64 "</td><td>%" PRIu64 "</td>",
+		v->tgid, v->vcpu_id == TV_NO_VCPU ? -1 : (int)v->vcpu_id, v->tid, v->exits, v->uexits);
+	for (int s = 0; s < TV_ST_NUM; s++)
+		fprintf(f, "<td>%.1f%%</td>", t ? 100.0 * v->state_ns[s] / t : 0.0);
+	fprintf(f, "<td>%s</td><td>%s</td><td>%s</td>",
+		l->pct ? tv_fmt_ns(p5, sizeof(p5), l->p50) : "-",
+		l->pct ? tv_fmt_ns(p99, sizeof(p99), l->p99) : "-",
+		l->count ? tv_fmt_ns(mx, sizeof(mx), l->max) : "-");
+	fprintf(f, "</tr>\n");
+}
+
+static void html_vcpus(FILE *f, const struct tv_analysis *an)
+{
 	fprintf(f, "<h2>VMs and vCPUs</h2>\n<table class=\"hl\"><tr><th>VM</th><th>pid</th>"
 		"<th>vCPU</th><th>tid</th><th>exits</th><th>user exits</th><th>guest</th>"
 		"<th>kernel</th><th>user</th><th>halted</th><th>exit p50</th><th>p99</th><th>max</th></tr>\n");
-	for (unsigned int i = 0; i < an->nr_vcpus; i++) {
-		const struct tv_vcpu *v = &an->vcpus[i];
-		uint64_t t = 0;
-
-		if (!shown(v))
-			continue;
-		for (int s = 0; s < TV_ST_NUM; s++)
-			t += v->state_ns[s];
-		fprintf(f, "<tr><td>");
-		esc(f, vm_of(an, v->tgid));
-		fprintf(f, "</td><td>%u</td><td>%d</td><td>%u</td><td>%" PRIu64 "</td><td>%" PRIu64 "</td>",
-			v->tgid, v->vcpu_id == TV_NO_VCPU ? -1 : (int)v->vcpu_id, v->tid, v->exits, v->uexits);
-		for (int s = 0; s < TV_ST_NUM; s++)
-			fprintf(f, "<td>%.1f%%</td>", t ? 100.0 * v->state_ns[s] / t : 0.0);
-		{
-			const struct tv_latstat *l = &v->lat[TV_LAT_ALL];
-			char p5[24], p99[24], mx[24];
-
-			fprintf(f, "<td>%s</td><td>%s</td><td>%s</td>",
-				l->pct ? tv_fmt_ns(p5, sizeof(p5), l->p50) : "-",
-				l->pct ? tv_fmt_ns(p99, sizeof(p99), l->p99) : "-",
-				l->count ? tv_fmt_ns(mx, sizeof(mx), l->max) : "-");
-		}
-		fprintf(f, "</tr>\n");
-	}
+	for (unsigned int i = 0; i < an->nr_vcpus; i++)
+		if (shown(&an->vcpus[i]))
+			html_vcpu_row(f, an, &an->vcpus[i]);
 	fprintf(f, "</table>\n");
+}
 
-	fprintf(f, "<h2>%s trap heatmap (traps per register and vCPU)</h2>\n",
-		an->profile == TV_PROFILE_X86 ? "MSR" : "CSR");
-	heatmap(f, an);
-
-	fprintf(f, "<h2>Churn over time</h2>\n");
-	sparkline(f, "exits", an->churn_exits, an->nr_bins, "#4a78c2");
-	sparkline(f, "TLB flushes", an->churn_tlb, an->nr_bins, "#d0453a");
-	sparkline(f, "VPID changes", an->churn_vpid, an->nr_bins, "#2e9e4f");
-
+static void html_faults(FILE *f, const struct tv_analysis *an)
+{
 	fprintf(f, "<h2>GPA fault classes</h2>\n<table><tr><th>class</th><th>count</th></tr>\n");
 	for (unsigned int i = 0; i < an->nr_faults; i++) {
 		fprintf(f, "<tr><td>");
@@ -373,6 +365,11 @@ int tv_report_html(FILE *f, const struct tv_analysis *an, const char *path)
 	if (!an->nr_faults)
 		fprintf(f, "<tr><td colspan=\"2\" class=\"none\">none</td></tr>\n");
 	fprintf(f, "</table>\n");
+}
+
+static void html_slowest(FILE *f, const struct tv_analysis *an)
+{
+	char a[24];
 
 	fprintf(f, "<h2>Slowest exits</h2>\n<table class=\"hl\"><tr><th>at</th><th>tid</th><th>vCPU</th>"
 		"<th>reason</th><th>latency</th><th>through</th></tr>\n");
@@ -386,7 +383,29 @@ int tv_report_html(FILE *f, const struct tv_analysis *an, const char *path)
 			sl->user ? "userspace" : "kernel");
 	}
 	fprintf(f, "</table>\n");
+}
 
+/* One section at a time, top to bottom of the page. */
+int tv_report_html(FILE *f, const struct tv_analysis *an, const char *path)
+{
+	html_head(f, an, path);
+	fprintf(f, "<h2>vCPU state timeline</h2>\n");
+	timeline(f, an);
+	fprintf(f, "<h2>Exit &rarr; re-entry latency</h2>\n");
+	histogram(f, "in-kernel", &an->lat_total[TV_LAT_KERNEL], "#e0a020");
+	histogram(f, "userspace round trip", &an->lat_total[TV_LAT_USER], "#d0453a");
+	histogram(f, "interrupt queue → deliver", &an->irq_lat, "#7a7fc0");
+	html_exits(f, an);
+	html_vcpus(f, an);
+	fprintf(f, "<h2>%s trap heatmap (traps per register and vCPU)</h2>\n",
+		an->profile == TV_PROFILE_X86 ? "MSR" : "CSR");
+	heatmap(f, an);
+	fprintf(f, "<h2>Churn over time</h2>\n");
+	sparkline(f, "exits", an->churn_exits, an->nr_bins, "#4a78c2");
+	sparkline(f, "TLB flushes", an->churn_tlb, an->nr_bins, "#d0453a");
+	sparkline(f, "VPID changes", an->churn_vpid, an->nr_bins, "#2e9e4f");
+	html_faults(f, an);
+	html_slowest(f, an);
 	fprintf(f, "<script>\n"
 		"document.querySelectorAll('table.hl tr').forEach(function (r) {\n"
 		"  r.addEventListener('click', function () { r.classList.toggle('sel'); });\n"

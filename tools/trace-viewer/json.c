@@ -82,34 +82,24 @@ static json_t *reasons_json(const struct tv_analysis *an, const unsigned int *or
 	return o;
 }
 
-json_t *tv_json_build(const struct tv_analysis *an, const char *path)
+/* the options that narrowed the analysis */
+static json_t *window_json(const struct tv_analysis *an)
 {
-	unsigned int order[TV_MAX_REASONS], nr = tv_sorted_reasons(an, order, false);
-	unsigned int uorder[TV_MAX_REASONS], unr = tv_sorted_reasons(an, uorder, true);
-	json_t *root = json_object(), *o, *a;
+	const struct tv_opts *w = &an->opts;
+	json_t *o = json_object();
 
-	json_object_set_new(root, "schema", json_string(KVMLA_JSON_SCHEMA_TRACEVIEWER));
-	json_object_set_new(root, "version", json_integer(KVMLA_JSON_VERSION_TRACEVIEWER));
-	json_object_set_new(root, "file", json_string(path));
-	json_object_set_new(root, "profile", json_string(tv_profile_name(an->profile)));
-	json_object_set_new(root, "records", json_integer(an->nr_records));
-	json_object_set_new(root, "analysed", json_integer(an->nr_used));
-	json_object_set_new(root, "first_ts_ns", json_integer(an->first_ts));
-	json_object_set_new(root, "span_ns", json_integer(an->last_ts - an->first_ts));
-	json_object_set_new(root, "missed_events", json_integer(an->missed_events));
-	json_object_set_new(root, "missed_places", json_integer(an->missed_pages));
-	o = json_object();
-	json_object_set_new(o, "from_ns", json_integer(an->opts.from_ns));
-	json_object_set_new(o, "to_ns", an->opts.to_ns ? json_integer(an->opts.to_ns) : json_null());
-	json_object_set_new(o, "vm", an->opts.vm >= 0 ? json_integer(an->opts.vm) : json_null());
-	json_object_set_new(o, "vcpu", an->opts.vcpu >= 0 ? json_integer(an->opts.vcpu) : json_null());
-	json_object_set_new(o, "tid", an->opts.tid >= 0 ? json_integer(an->opts.tid) : json_null());
-	json_object_set_new(root, "window", o);
+	json_object_set_new(o, "from_ns", json_integer(w->from_ns));
+	json_object_set_new(o, "to_ns", w->to_ns ? json_integer(w->to_ns) : json_null());
+	json_object_set_new(o, "vm", w->vm >= 0 ? json_integer(w->vm) : json_null());
+	json_object_set_new(o, "vcpu", w->vcpu >= 0 ? json_integer(w->vcpu) : json_null());
+	json_object_set_new(o, "tid", w->tid >= 0 ? json_integer(w->tid) : json_null());
+	return o;
+}
 
-	json_object_set_new(root, "exits", reasons_json(an, order, nr, an->seen_exit));
-	json_object_set_new(root, "userspace_exits", reasons_json(an, uorder, unr, true));
+static json_t *vms_json(const struct tv_analysis *an)
+{
+	json_t *a = json_array();
 
-	a = json_array();
 	for (unsigned int i = 0; i < an->nr_vms; i++) {
 		json_t *e = json_object();
 
@@ -120,82 +110,108 @@ json_t *tv_json_build(const struct tv_analysis *an, const char *path)
 		json_object_set_new(e, "userspace_exits", json_integer(an->vms[i].uexits));
 		json_array_append_new(a, e);
 	}
-	json_object_set_new(root, "vms", a);
+	return a;
+}
 
-	a = json_array();
-	for (unsigned int i = 0; i < an->nr_vcpus; i++) {
-		const struct tv_vcpu *v = &an->vcpus[i];
-		json_t *e, *br = json_object(), *ur = json_object(), *st = json_object();
+static bool vcpu_active(const struct tv_vcpu *v)
+{
+	return v->exits || v->uexits || v->entries;
+}
 
-		if (!v->exits && !v->uexits && !v->entries)
-			continue;
-		e = json_object();
-		json_object_set_new(e, "vm", json_string(vm_of(an, v->tgid)));
-		json_object_set_new(e, "pid", json_integer(v->tgid));
-		json_object_set_new(e, "tid", json_integer(v->tid));
-		json_object_set_new(e, "vcpu_id", v->vcpu_id == TV_NO_VCPU ? json_null()
-									   : json_integer(v->vcpu_id));
-		json_object_set_new(e, "comm", json_string(v->comm));
-		json_object_set_new(e, "exits", json_integer(v->exits));
-		json_object_set_new(e, "userspace_exits", json_integer(v->uexits));
-		json_object_set_new(e, "entries", json_integer(v->entries));
-		for (unsigned int j = 0; j < nr; j++)
-			if (v->reason_count[order[j]])
-				add_count(br, an->reasons[order[j]].json_key, v->reason_count[order[j]]);
-		json_object_set_new(e, "by_reason", br);
-		for (int r = 0; r < 64; r++)
-			if (v->uexit_reason[r]) {
-				const char *n = tv_kvm_exit_name(r);
-				char k[24];
+static json_t *vcpu_id_json(uint32_t vcpu_id)
+{
+	return vcpu_id == TV_NO_VCPU ? json_null() : json_integer(vcpu_id);
+}
 
-				if (!n) {
-					snprintf(k, sizeof(k), "reason_%d", r);
-					n = k;
-				}
-				add_count(ur, n, v->uexit_reason[r]);
+/* a vCPU's userspace exits by KVM_EXIT_* key */
+static json_t *vcpu_uexits_json(const struct tv_vcpu *v)
+{
+	json_t *ur = json_object();
+
+	for (int r = 0; r < 64; r++)
+		if (v->uexit_reason[r]) {
+			const char *n = tv_kvm_exit_name(r);
+			char k[24];
+
+			if (!n) {
+				snprintf(k, sizeof(k), "reason_%d", r);
+				n = k;
 			}
-		json_object_set_new(e, "userspace_by_reason", ur);
-		json_object_set_new(e, "pio_in", json_integer(v->pio_in));
-		json_object_set_new(e, "pio_out", json_integer(v->pio_out));
-		json_object_set_new(e, "mmio_read", json_integer(v->mmio_read));
-		json_object_set_new(e, "mmio_write", json_integer(v->mmio_write));
-		for (int s = 0; s < TV_ST_NUM; s++)
-			json_object_set_new(st, tv_state_name(s), json_integer(v->state_ns[s]));
-		json_object_set_new(e, "state_ns", st);
-		{
-			json_t *l = json_object();
-
-			for (int c = 0; c < TV_LAT_NUM; c++)
-				json_object_set_new(l, tv_latclass_name(c), lat_json(&v->lat[c]));
-			json_object_set_new(e, "latency", l);
+			add_count(ur, n, v->uexit_reason[r]);
 		}
-		json_array_append_new(a, e);
-	}
-	json_object_set_new(root, "vcpus", a);
+	return ur;
+}
 
-	o = json_object();
+static json_t *vcpu_json(const struct tv_analysis *an, const struct tv_vcpu *v,
+			 const unsigned int *order, unsigned int nr)
+{
+	json_t *e = json_object(), *br = json_object(), *st = json_object(), *l = json_object();
+
+	json_object_set_new(e, "vm", json_string(vm_of(an, v->tgid)));
+	json_object_set_new(e, "pid", json_integer(v->tgid));
+	json_object_set_new(e, "tid", json_integer(v->tid));
+	json_object_set_new(e, "vcpu_id", vcpu_id_json(v->vcpu_id));
+	json_object_set_new(e, "comm", json_string(v->comm));
+	json_object_set_new(e, "exits", json_integer(v->exits));
+	json_object_set_new(e, "userspace_exits", json_integer(v->uexits));
+	json_object_set_new(e, "entries", json_integer(v->entries));
+	for (unsigned int j = 0; j < nr; j++)
+		if (v->reason_count[order[j]])
+			add_count(br, an->reasons[order[j]].json_key, v->reason_count[order[j]]);
+	json_object_set_new(e, "by_reason", br);
+	json_object_set_new(e, "userspace_by_reason", vcpu_uexits_json(v));
+	json_object_set_new(e, "pio_in", json_integer(v->pio_in));
+	json_object_set_new(e, "pio_out", json_integer(v->pio_out));
+	json_object_set_new(e, "mmio_read", json_integer(v->mmio_read));
+	json_object_set_new(e, "mmio_write", json_integer(v->mmio_write));
+	for (int s = 0; s < TV_ST_NUM; s++)
+		json_object_set_new(st, tv_state_name(s), json_integer(v->state_ns[s]));
+	json_object_set_new(e, "state_ns", st);
+	for (int c = 0; c < TV_LAT_NUM; c++)
+		json_object_set_new(l, tv_latclass_name(c), lat_json(&v->lat[c]));
+	json_object_set_new(e, "latency", l);
+	return e;
+}
+
+static json_t *vcpus_json(const struct tv_analysis *an, const unsigned int *order, unsigned int nr)
+{
+	json_t *a = json_array();
+
+	for (unsigned int i = 0; i < an->nr_vcpus; i++)
+		if (vcpu_active(&an->vcpus[i]))
+			json_array_append_new(a, vcpu_json(an, &an->vcpus[i], order, nr));
+	return a;
+}
+
+static json_t *latency_json(const struct tv_analysis *an)
+{
+	json_t *o = json_object();
+
 	json_object_set_new(o, "kernel", lat_json(&an->lat_total[TV_LAT_KERNEL]));
 	json_object_set_new(o, "userspace", lat_json(&an->lat_total[TV_LAT_USER]));
 	json_object_set_new(o, "all", lat_json(&an->lat_total[TV_LAT_ALL]));
 	json_object_set_new(o, "exit_to_userspace", lat_json(&an->uexit_kernel));
 	json_object_set_new(o, "in_userspace", lat_json(&an->uexit_user));
-	json_object_set_new(root, "latency", o);
+	return o;
+}
 
-	o = json_object();
+/* per vCPU, per state: the time of each bin */
+static json_t *timeline_json(const struct tv_analysis *an)
+{
+	json_t *o = json_object(), *a = json_array();
+
 	json_object_set_new(o, "start_ts_ns", json_integer(an->win_first));
 	json_object_set_new(o, "bin_ns", json_integer(an->bin_ns));
 	json_object_set_new(o, "bins", json_integer(an->nr_bins));
-	a = json_array();
 	for (unsigned int i = 0; i < an->nr_vcpus; i++) {
 		const struct tv_vcpu *v = &an->vcpus[i];
 		json_t *e;
 
-		if (!v->exits && !v->uexits && !v->entries)
+		if (!vcpu_active(v))
 			continue;
 		e = json_object();
 		json_object_set_new(e, "tid", json_integer(v->tid));
-		json_object_set_new(e, "vcpu_id", v->vcpu_id == TV_NO_VCPU ? json_null()
-									   : json_integer(v->vcpu_id));
+		json_object_set_new(e, "vcpu_id", vcpu_id_json(v->vcpu_id));
 		for (int s = 0; s < TV_ST_NUM; s++) {
 			json_t *b = json_array();
 
@@ -206,14 +222,18 @@ json_t *tv_json_build(const struct tv_analysis *an, const char *path)
 		json_array_append_new(a, e);
 	}
 	json_object_set_new(o, "vcpus", a);
-	json_object_set_new(root, "timeline", o);
+	return o;
+}
 
-	a = json_array();
+static json_t *csr_matrix_json(const struct tv_analysis *an)
+{
+	bool la = an->profile == TV_PROFILE_LOONGARCH;
+	json_t *a = json_array();
+
 	for (unsigned int i = 0; i < an->nr_csr; i++) {
 		const struct tv_csr_cell *c = &an->csr[i];
-		const char *n = an->profile == TV_PROFILE_LOONGARCH ? tv_la_csr_name(c->csr) : NULL;
-		const char *op = an->profile == TV_PROFILE_LOONGARCH ? tv_la_sym_name("CSR_OP", c->op)
-								     : c->op ? "wr" : "rd";
+		const char *n = la ? tv_la_csr_name(c->csr) : NULL;
+		const char *op = la ? tv_la_sym_name("CSR_OP", c->op) : c->op ? "wr" : "rd";
 		json_t *e = json_object();
 
 		json_object_set_new(e, "reg", json_integer(c->csr));
@@ -225,18 +245,26 @@ json_t *tv_json_build(const struct tv_analysis *an, const char *path)
 		json_object_set_new(e, "count", json_integer(c->count));
 		json_array_append_new(a, e);
 	}
-	json_object_set_new(root, "csr_matrix", a);
+	return a;
+}
 
-	o = json_object();
+static json_t *gspr_kinds_json(const struct tv_analysis *an)
+{
+	json_t *o = json_object();
+
 	for (unsigned int k = 0; k < TV_GSPR_SLOTS; k++)
 		if (an->gspr_kind[k]) {
 			const char *n = tv_la_sym_name("GSPR_KIND", k);
 
 			add_count(o, n ? n : "unknown", an->gspr_kind[k]);
 		}
-	json_object_set_new(root, "gspr_kinds", o);
+	return o;
+}
 
-	a = json_array();
+static json_t *gpa_faults_json(const struct tv_analysis *an)
+{
+	json_t *a = json_array();
+
 	for (unsigned int i = 0; i < an->nr_faults; i++) {
 		json_t *e = json_object();
 
@@ -244,9 +272,13 @@ json_t *tv_json_build(const struct tv_analysis *an, const char *path)
 		json_object_set_new(e, "count", json_integer(an->faults[i].count));
 		json_array_append_new(a, e);
 	}
-	json_object_set_new(root, "gpa_faults", a);
+	return a;
+}
 
-	o = json_object();
+static json_t *churn_json(const struct tv_analysis *an)
+{
+	json_t *o = json_object();
+
 	json_object_set_new(o, "bin_ns", json_integer(an->bin_ns));
 	json_object_set_new(o, "tlb_flushes", json_integer(an->tlb_total));
 	json_object_set_new(o, "vpid_changes", json_integer(an->vpid_total));
@@ -254,37 +286,81 @@ json_t *tv_json_build(const struct tv_analysis *an, const char *path)
 	json_object_set_new(o, "tlb", u64_array(an->churn_tlb, an->nr_bins));
 	json_object_set_new(o, "vpid", u64_array(an->churn_vpid, an->nr_bins));
 	json_object_set_new(o, "exits", u64_array(an->churn_exits, an->nr_bins));
-	json_object_set_new(root, "churn", o);
+	return o;
+}
 
-	o = json_object();
+static json_t *interrupts_json(const struct tv_analysis *an)
+{
+	json_t *o = json_object();
+
 	json_object_set_new(o, "queued", json_integer(an->irq_queued));
 	json_object_set_new(o, "delivered", json_integer(an->irq_delivered));
 	json_object_set_new(o, "latency", lat_json(&an->irq_lat));
-	json_object_set_new(root, "interrupts", o);
+	return o;
+}
 
-	a = json_array();
+static json_t *slowest_json(const struct tv_analysis *an)
+{
+	json_t *a = json_array();
+
 	for (unsigned int i = 0; i < an->nr_slow && i < an->opts.top; i++) {
 		const struct tv_slow *s = &an->slow[i];
 		json_t *e = json_object();
 
 		json_object_set_new(e, "at_ns", json_integer(s->ts - an->first_ts));
 		json_object_set_new(e, "tid", json_integer(s->tid));
-		json_object_set_new(e, "vcpu_id", s->vcpu_id == TV_NO_VCPU ? json_null()
-									   : json_integer(s->vcpu_id));
+		json_object_set_new(e, "vcpu_id", vcpu_id_json(s->vcpu_id));
 		json_object_set_new(e, "reason", json_string(s->reason >= 0 ?
 					an->reasons[s->reason].json_key : "unknown"));
 		json_object_set_new(e, "latency_ns", json_integer(s->lat));
 		json_object_set_new(e, "userspace", json_boolean(s->user));
 		json_array_append_new(a, e);
 	}
-	json_object_set_new(root, "slowest", a);
+	return a;
+}
 
-	o = json_object();
+static json_t *events_json(const struct tv_analysis *an)
+{
+	json_t *o = json_object();
+
 	for (unsigned int i = 0; i < an->nr_evcount; i++)
 		if (an->evcount[i])
 			add_count(o, an->evname && an->evname[i][0] ? an->evname[i] : "unknown",
 				  an->evcount[i]);
-	json_object_set_new(root, "events", o);
+	return o;
+}
+
+/* One section at a time, in the schema's order. */
+json_t *tv_json_build(const struct tv_analysis *an, const char *path)
+{
+	unsigned int order[TV_MAX_REASONS], nr = tv_sorted_reasons(an, order, false);
+	unsigned int uorder[TV_MAX_REASONS], unr = tv_sorted_reasons(an, uorder, true);
+	json_t *root = json_object();
+
+	json_object_set_new(root, "schema", json_string(KVMLA_JSON_SCHEMA_TRACEVIEWER));
+	json_object_set_new(root, "version", json_integer(KVMLA_JSON_VERSION_TRACEVIEWER));
+	json_object_set_new(root, "file", json_string(path));
+	json_object_set_new(root, "profile", json_string(tv_profile_name(an->profile)));
+	json_object_set_new(root, "records", json_integer(an->nr_records));
+	json_object_set_new(root, "analysed", json_integer(an->nr_used));
+	json_object_set_new(root, "first_ts_ns", json_integer(an->first_ts));
+	json_object_set_new(root, "span_ns", json_integer(an->last_ts - an->first_ts));
+	json_object_set_new(root, "missed_events", json_integer(an->missed_events));
+	json_object_set_new(root, "missed_places", json_integer(an->missed_pages));
+	json_object_set_new(root, "window", window_json(an));
+	json_object_set_new(root, "exits", reasons_json(an, order, nr, an->seen_exit));
+	json_object_set_new(root, "userspace_exits", reasons_json(an, uorder, unr, true));
+	json_object_set_new(root, "vms", vms_json(an));
+	json_object_set_new(root, "vcpus", vcpus_json(an, order, nr));
+	json_object_set_new(root, "latency", latency_json(an));
+	json_object_set_new(root, "timeline", timeline_json(an));
+	json_object_set_new(root, "csr_matrix", csr_matrix_json(an));
+	json_object_set_new(root, "gspr_kinds", gspr_kinds_json(an));
+	json_object_set_new(root, "gpa_faults", gpa_faults_json(an));
+	json_object_set_new(root, "churn", churn_json(an));
+	json_object_set_new(root, "interrupts", interrupts_json(an));
+	json_object_set_new(root, "slowest", slowest_json(an));
+	json_object_set_new(root, "events", events_json(an));
 	return root;
 }
 
@@ -299,14 +375,4 @@ int tv_report_json(FILE *f, const struct tv_analysis *an, const char *path)
 	fputc('\n', f);
 	json_decref(root);
 	return r;
-}
-
-void tv_json_error(FILE *f, const char *msg)
-{
-	json_t *o = json_object();
-
-	json_object_set_new(o, "error", json_string(msg));
-	json_dumpf(o, f, JSON_COMPACT);
-	fputc('\n', f);
-	json_decref(o);
 }

@@ -22,7 +22,7 @@
 
 #include "trace-viewer.h"
 
-enum dst { D_VCPU, D_A, D_B, D_C, D_X, D_NONE };
+enum dst { D_VCPU, D_ARG1, D_ARG2, D_ARG3, D_ARG64, D_NONE };
 
 struct fdec { uint16_t off; uint8_t size; uint8_t dst; uint8_t is_signed; };
 
@@ -34,7 +34,7 @@ enum special {
 struct dec {
 	uint8_t kind, special, nf;
 	struct fdec f[8];
-	/* LA kvm_gpa_fault: extra fields packed into b */
+	/* LA kvm_gpa_fault: extra fields packed into path_access */
 	struct fdec extra[4];
 	uint8_t nextra;
 	struct tep_event *ev;
@@ -109,28 +109,28 @@ struct emap {
 
 /* x86 and generic events: names and fields from the file's own formats. */
 static const struct emap x86_map[] = {
-	{ "kvm", "kvm_entry", TV_ENTRY, SP_NONE, { { "vcpu_id", D_VCPU }, { "rip", D_X } } },
+	{ "kvm", "kvm_entry", TV_ENTRY, SP_NONE, { { "vcpu_id", D_VCPU }, { "rip", D_ARG64 } } },
 	/* kvm_fpu(load) is where KVM_RUN starts: the end of a userspace round trip */
-	{ "kvm", "kvm_fpu", TV_RUN, SP_X86_FPU, { { "load", D_A } } },
+	{ "kvm", "kvm_fpu", TV_RUN, SP_X86_FPU, { { "load", D_ARG1 } } },
 	{ "kvm", "kvm_exit", TV_EXIT, SP_X86_EXIT,
-	  { { "vcpu_id", D_VCPU }, { "exit_reason", D_A }, { "isa", D_B }, { "guest_rip", D_X } } },
-	{ "kvm", "kvm_userspace_exit", TV_UEXIT, SP_NONE, { { "reason", D_A }, { "errno", D_C } } },
+	  { { "vcpu_id", D_VCPU }, { "exit_reason", D_ARG1 }, { "isa", D_ARG2 }, { "guest_rip", D_ARG64 } } },
+	{ "kvm", "kvm_userspace_exit", TV_UEXIT, SP_NONE, { { "reason", D_ARG1 }, { "errno", D_ARG3 } } },
 	{ "kvm", "kvm_pio", TV_PIO, SP_NONE,
-	  { { "rw", D_A }, { "port", D_B }, { "size", D_C }, { "val", D_X } } },
-	{ "kvm", "kvm_mmio", TV_MMIO, SP_X86_MMIO, { { "type", D_A }, { "len", D_C }, { "gpa", D_X } } },
-	{ "kvm", "kvm_msr", TV_CSR, SP_NONE, { { "ecx", D_A }, { "write", D_B }, { "data", D_X } } },
+	  { { "rw", D_ARG1 }, { "port", D_ARG2 }, { "size", D_ARG3 }, { "val", D_ARG64 } } },
+	{ "kvm", "kvm_mmio", TV_MMIO, SP_X86_MMIO, { { "type", D_ARG1 }, { "len", D_ARG3 }, { "gpa", D_ARG64 } } },
+	{ "kvm", "kvm_msr", TV_CSR, SP_NONE, { { "ecx", D_ARG1 }, { "write", D_ARG2 }, { "data", D_ARG64 } } },
 	{ "kvm", "kvm_page_fault", TV_FAULT, SP_X86_FAULT,
-	  { { "vcpu_id", D_VCPU }, { "error_code", D_A }, { "fault_address", D_X } } },
-	{ "kvm", "kvm_inj_virq", TV_IRQ_DELIVER, SP_NONE, { { "vector", D_A }, { "irq", D_A } } },
-	{ "kvm", "kvm_apic_accept_irq", TV_IRQ_QUEUE, SP_NONE, { { "apicid", D_VCPU }, { "vec", D_A } } },
+	  { { "vcpu_id", D_VCPU }, { "error_code", D_ARG1 }, { "fault_address", D_ARG64 } } },
+	{ "kvm", "kvm_inj_virq", TV_IRQ_DELIVER, SP_NONE, { { "vector", D_ARG1 }, { "irq", D_ARG1 } } },
+	{ "kvm", "kvm_apic_accept_irq", TV_IRQ_QUEUE, SP_NONE, { { "apicid", D_VCPU }, { "vec", D_ARG1 } } },
 	{ "kvm", "kvm_vcpu_wakeup", TV_WAKEUP, SP_NONE,
-	  { { "ns", D_X }, { "waited", D_A }, { "valid", D_B } } },
+	  { { "ns", D_ARG64 }, { "waited", D_ARG1 }, { "valid", D_ARG2 } } },
 	{ "kvm", "kvm_pv_tlb_flush", TV_TLB, SP_NONE, { { "vcpu_id", D_VCPU } } },
-	{ "kvm", "kvm_hv_flush_tlb", TV_TLB, SP_NONE, { { "processor_mask", D_X } } },
+	{ "kvm", "kvm_hv_flush_tlb", TV_TLB, SP_NONE, { { "processor_mask", D_ARG64 } } },
 };
 
 static const struct emap common_map[] = {
-	{ "task", "task_newtask", TV_NEWTASK, SP_NEWTASK, { { "pid", D_A }, { "clone_flags", D_X } } },
+	{ "task", "task_newtask", TV_NEWTASK, SP_NEWTASK, { { "pid", D_ARG1 }, { "clone_flags", D_ARG64 } } },
 	{ "ftrace", "print", TV_MARKER, SP_MARKER, { { NULL, D_NONE } } },
 };
 
@@ -139,31 +139,31 @@ static const struct emap common_map[] = {
  * (KVMLA_FIELDS_<name>); here we only say which ones the analyses use.
  */
 static const struct emap la_map[] = {
-	{ "kvm", "kvm_enter", TV_ENTRY, SP_NONE, { { "vcpu_id", D_VCPU }, { "pc", D_X } } },
-	{ "kvm", "kvm_reenter", TV_ENTRY, SP_NONE, { { "vcpu_id", D_VCPU }, { "pc", D_X } } },
+	{ "kvm", "kvm_enter", TV_ENTRY, SP_NONE, { { "vcpu_id", D_VCPU }, { "pc", D_ARG64 } } },
+	{ "kvm", "kvm_reenter", TV_ENTRY, SP_NONE, { { "vcpu_id", D_VCPU }, { "pc", D_ARG64 } } },
 	{ "kvm", "kvm_out", TV_UEXIT, SP_NONE,
-	  { { "vcpu_id", D_VCPU }, { "exit_reason", D_A }, { "pc", D_X } } },
+	  { { "vcpu_id", D_VCPU }, { "exit_reason", D_ARG1 }, { "pc", D_ARG64 } } },
 	{ "kvm", "kvm_exit", TV_EXIT, SP_NONE,
-	  { { "vcpu_id", D_VCPU }, { "reason", D_A }, { "esubcode", D_B }, { "pc", D_X } } },
+	  { { "vcpu_id", D_VCPU }, { "reason", D_ARG1 }, { "esubcode", D_ARG2 }, { "pc", D_ARG64 } } },
 	{ "kvm", "kvm_exit_gspr", TV_GSPR, SP_NONE,
-	  { { "vcpu_id", D_VCPU }, { "kind", D_A }, { "inst_word", D_B }, { "pc", D_X } } },
+	  { { "vcpu_id", D_VCPU }, { "kind", D_ARG1 }, { "inst_word", D_ARG2 }, { "pc", D_ARG64 } } },
 	{ "kvm", "kvm_exit_csr", TV_CSR, SP_NONE,
-	  { { "vcpu_id", D_VCPU }, { "csr", D_A }, { "op", D_B }, { "outcome", D_C } } },
+	  { { "vcpu_id", D_VCPU }, { "csr", D_ARG1 }, { "op", D_ARG2 }, { "outcome", D_ARG3 } } },
 	{ "kvm", "kvm_exit_iocsr", TV_PIO, SP_NONE,
-	  { { "vcpu_id", D_VCPU }, { "rw", D_A }, { "len", D_C }, { "addr", D_X } } },
+	  { { "vcpu_id", D_VCPU }, { "rw", D_ARG1 }, { "len", D_ARG3 }, { "addr", D_ARG64 } } },
 	{ "kvm", "kvm_exit_mmio", TV_MMIO, SP_LA_MMIO,
-	  { { "vcpu_id", D_VCPU }, { "rw", D_A }, { "len", D_C }, { "gpa", D_X } } },
-	{ "kvm", "kvm_exit_idle", TV_IDLE, SP_NONE, { { "vcpu_id", D_VCPU }, { "pc", D_X } } },
+	  { { "vcpu_id", D_VCPU }, { "rw", D_ARG1 }, { "len", D_ARG3 }, { "gpa", D_ARG64 } } },
+	{ "kvm", "kvm_exit_idle", TV_IDLE, SP_NONE, { { "vcpu_id", D_VCPU }, { "pc", D_ARG64 } } },
 	{ "kvm", "kvm_gpa_fault", TV_FAULT, SP_LA_FAULT,
-	  { { "vcpu_id", D_VCPU }, { "kind", D_A }, { "path", D_B }, { "result", D_C }, { "gpa", D_X } } },
+	  { { "vcpu_id", D_VCPU }, { "kind", D_ARG1 }, { "path", D_ARG2 }, { "result", D_ARG3 }, { "gpa", D_ARG64 } } },
 	{ "kvm", "kvm_tlb_flush", TV_TLB, SP_NONE,
-	  { { "vcpu_id", D_VCPU }, { "scope", D_A }, { "reason", D_B }, { "gpa", D_X } } },
+	  { { "vcpu_id", D_VCPU }, { "scope", D_ARG1 }, { "reason", D_ARG2 }, { "gpa", D_ARG64 } } },
 	{ "kvm", "kvm_vpid_change", TV_VPID, SP_NONE,
-	  { { "vcpu_id", D_VCPU }, { "reason", D_A }, { "pcpu", D_B }, { "new_vpid", D_X } } },
+	  { { "vcpu_id", D_VCPU }, { "reason", D_ARG1 }, { "pcpu", D_ARG2 }, { "new_vpid", D_ARG64 } } },
 	{ "kvm", "kvm_vpid_rollover", TV_ROLLOVER, SP_NONE,
-	  { { "vcpu_id", D_VCPU }, { "pcpu", D_B }, { "generation", D_X } } },
+	  { { "vcpu_id", D_VCPU }, { "pcpu", D_ARG2 }, { "generation", D_ARG64 } } },
 	{ "kvm", "kvm_irq", TV_IRQ_QUEUE, SP_LA_IRQ,
-	  { { "vcpu_id", D_VCPU }, { "op", D_C }, { "irq", D_A }, { "source", D_B } } },
+	  { { "vcpu_id", D_VCPU }, { "op", D_ARG3 }, { "irq", D_ARG1 }, { "source", D_ARG2 } } },
 };
 
 static struct dec *dec_new(struct tep_event *ev, const struct emap *m)
@@ -197,7 +197,7 @@ static struct dec *dec_new(struct tep_event *ev, const struct emap *m)
 		static const char *const ex[] = { "write", "exec", "level" };
 
 		for (int i = 0; i < 3; i++)
-			if (add_field(ev, &d->extra[d->nextra], ex[i], D_B))
+			if (add_field(ev, &d->extra[d->nextra], ex[i], D_ARG2))
 				d->nextra++;
 	}
 	return d;
@@ -540,10 +540,10 @@ static void set_dst(struct tv_rec *o, enum dst d, uint64_t v)
 {
 	switch (d) {
 	case D_VCPU: o->vcpu = (uint32_t)v; break;
-	case D_A: o->a = (uint32_t)v; break;
-	case D_B: o->b = (uint32_t)v; break;
-	case D_C: o->c = (uint32_t)v; break;
-	case D_X: o->x = v; break;
+	case D_ARG1: o->arg1 = (uint32_t)v; break;
+	case D_ARG2: o->arg2 = (uint32_t)v; break;
+	case D_ARG3: o->arg3 = (uint32_t)v; break;
+	case D_ARG64: o->arg64 = v; break;
 	default: break;
 	}
 }
@@ -566,14 +566,14 @@ static void marker(struct tv_reader *rd, struct tep_record *rec, struct tv_rec *
 	buf[len] = 0;
 	if (sscanf(buf, "kvmla-thread tid=%u tgid=%u", &tid, &tgid) == 2) {
 		o->kind = TV_MARKER;
-		o->a = tid;
-		o->b = tgid;
+		o->child = tid;
+		o->tgid = tgid;
 	} else if (!strncmp(buf, "kvmla-vm tgid=", 14) && rd->an) {
 		char name[64];
 
 		if (sscanf(buf, "kvmla-vm tgid=%u name=%63[^\n]", &tgid, name) == 2)
 			tv_an_set_vm_name(rd->an, tgid, name);
-		o->kind = TV_MARKER;	/* identity only: a = 0 */
+		o->kind = TV_MARKER;	/* identity only: child = 0 */
 	}
 }
 
@@ -607,32 +607,32 @@ int tv_reader_decode(struct tv_reader *rd, struct tep_record *rec, struct tv_rec
 	}
 	switch (d->special) {
 	case SP_X86_EXIT:
-		if (o->b == 1)		/* VMX: basic reason in the low 16 bits */
-			o->a &= 0xffff;
+		if (o->isa == 1)	/* VMX: basic reason in the low 16 bits */
+			o->reason &= 0xffff;
 		break;
 	case SP_X86_MMIO:
 		/* KVM_TRACE_MMIO_READ_UNSATISFIED 0, READ 1, WRITE 2 */
-		o->b = o->a == 2 ? 1 : o->a == 1 ? 0 : 2;
+		o->write = o->mmio_type == 2 ? 1 : o->mmio_type == 1 ? 0 : 2;
 		break;
 	case SP_X86_FPU:
-		if (!o->a)
+		if (!o->load)
 			o->kind = TV_OTHER;	/* unload */
 		break;
 	case SP_LA_MMIO:
-		o->b = o->a == 1 ? 1 : 0;
+		o->write = o->rw == 1 ? 1 : 0;
 		break;
 	case SP_X86_FAULT: {
-		uint32_t ec = o->a;
+		uint32_t ec = o->fault_class;	/* the error code, raw */
 
 		/* class: kind (0 ram, 1 mmio=rsvd), path (0 n/a), access */
-		o->a = (ec & 8) ? 1 : 0;
-		o->b = (ec & 16) ? TV_ACC_EXEC : (ec & 2) ? TV_ACC_WRITE : TV_ACC_READ;
-		o->b <<= 8;
-		o->b |= 0xff;	/* no path */
+		o->fault_class = (ec & 8) ? 1 : 0;
+		o->path_access = (ec & 16) ? TV_ACC_EXEC : (ec & 2) ? TV_ACC_WRITE : TV_ACC_READ;
+		o->path_access <<= 8;
+		o->path_access |= 0xff;	/* no path */
 		break;
 	}
 	case SP_LA_FAULT: {
-		uint32_t path = o->b & 0xff, acc = TV_ACC_READ;
+		uint32_t path = o->path_access & 0xff, acc = TV_ACC_READ;
 
 		for (unsigned int i = 0; i < d->nextra; i++) {
 			const struct fdec *f = &d->extra[i];
@@ -646,16 +646,16 @@ int tv_reader_decode(struct tv_reader *rd, struct tep_record *rec, struct tv_rec
 			if (i == 1 && v)
 				acc = TV_ACC_EXEC;
 		}
-		o->b = path | acc << 8;
+		o->path_access = path | acc << 8;
 		break;
 	}
 	case SP_LA_IRQ:
 		/* op: QUEUE 0, DEQUEUE 1, DELIVER 2 */
-		o->kind = o->c == 0 ? TV_IRQ_QUEUE : o->c == 2 ? TV_IRQ_DELIVER : TV_OTHER;
+		o->kind = o->irq_op == 0 ? TV_IRQ_QUEUE : o->irq_op == 2 ? TV_IRQ_DELIVER : TV_OTHER;
 		break;
 	case SP_NEWTASK:
-		o->b = (o->x & 0x00010000) ? 1 : 0;	/* CLONE_THREAD */
-		o->x = 0;
+		o->thread = (o->clone_flags & 0x00010000) ? 1 : 0;	/* CLONE_THREAD */
+		o->clone_flags = 0;
 		break;
 	case SP_MARKER:
 		marker(rd, rec, o);

@@ -248,7 +248,7 @@ static int child_start(char **cmd, int *go_fd)
 			_exit(127);
 		close(p[0]);
 		execvp(cmd[0], cmd);
-		fprintf(stderr, "trace-viewer: record: cannot run '%s': %s\n", cmd[0],
+		kvmla_err("record: cannot run '%s': %s", cmd[0],
 			strerror(errno));
 		_exit(127);
 	}
@@ -288,48 +288,33 @@ static int drain(struct tracefs_cpu **tc, int *fds, int ncpu, void *buf, uint64_
 	return got;
 }
 
-int tv_record(const struct tv_record_opts *o)
-{
-	int ncpu = sysconf(_SC_NPROCESSORS_CONF), go_fd = -1, rc = 1, status = 0;
-	struct tracefs_cpu **tc = NULL;
-	struct fmtlist fl = { 0 };
-	struct rec r = { .o = o };
-	struct tvdat_cpu *cpus = NULL;
-	uint64_t *sizes = NULL;
-	char name[64], err[256];
-	int *fds = NULL, out = -1, subbuf = 0;
-	pid_t child = 0;
-	void *buf = NULL;
-	double t0, last_scan = 0;
-	bool child_done = false;
-	char *hp = NULL, *he = NULL, *pk = NULL, *clock = NULL;
-	int hpl = 0, hel = 0, pkl = 0;
-	struct sigaction sa = { .sa_handler = on_signal };
+/* One recording: what tv_record() sets up, runs, writes and takes down. */
+struct session {
+	const struct tv_record_opts *o;
+	struct rec r;
+	struct fmtlist fl;
+	int ncpu, subbuf;
+	struct tracefs_cpu **tc;	/* per CPU: trace_pipe_raw */
+	int *fds;			/* per CPU: the spool file */
+	uint64_t *sizes;		/* per CPU: bytes spooled */
+	void *buf;			/* one sub-buffer */
+	char *hp, *he, *pk, *clock;	/* header_page, header_event, printk_formats */
+	int hpl, hel, pkl;
+	pid_t child;
+	int go_fd, status;
+	bool child_done;
+	double t0;
+};
 
-	if (!tracefs_tracing_dir()) {
-		fprintf(stderr, "trace-viewer: record: tracefs is not mounted "
-			"(mount -t tracefs nodev /sys/kernel/tracing)\n");
-		return 1;
-	}
-	snprintf(name, sizeof(name), "kvmla-tv-%d", getpid());
-	r.inst = tracefs_instance_create(name);
-	if (!r.inst) {
-		fprintf(stderr, "trace-viewer: record: cannot create tracefs instance %s: %s\n", name,
-			strerror(errno));
-		return 1;
-	}
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	tracefs_trace_off(r.inst);
-	if (tracefs_instance_set_buffer_size(r.inst, o->buffer_kb, -1) < 0) {
-		fprintf(stderr, "trace-viewer: record: cannot set the buffer size to %u KB\n",
-			o->buffer_kb);
-		goto out;
-	}
+/* the events to record and their formats (identity events always) */
+static int rec_events(struct session *s)
+{
+	const struct tv_record_opts *o = s->o;
+
 	if (o->nr_events == 0) {
-		if (tracefs_event_enable(r.inst, "kvm", NULL) || fmt_add_system(&fl, "kvm")) {
-			fprintf(stderr, "trace-viewer: record: no kvm events in tracefs (is kvm loaded?)\n");
-			goto out;
+		if (tracefs_event_enable(s->r.inst, "kvm", NULL) || fmt_add_system(&s->fl, "kvm")) {
+			kvmla_err("record: no kvm events in tracefs (is kvm loaded?)");
+			return -1;
 		}
 	}
 	for (unsigned int i = 0; i < o->nr_events; i++) {
@@ -339,219 +324,292 @@ int tv_record(const struct tv_record_opts *o)
 		ev = strchr(sys, ':');
 		if (ev)
 			*ev++ = 0;
-		if (tracefs_event_enable(r.inst, sys, ev && *ev ? ev : NULL) ||
-		    fmt_add_system(&fl, sys)) {
-			fprintf(stderr, "trace-viewer: record: no such event '%s'\n", o->events[i]);
-			goto out;
+		if (tracefs_event_enable(s->r.inst, sys, ev && *ev ? ev : NULL) ||
+		    fmt_add_system(&s->fl, sys)) {
+			kvmla_err("record: no such event '%s'", o->events[i]);
+			return -1;
 		}
 	}
 	/* identity: thread creation, and our markers (ftrace:print) */
-	if (!tracefs_event_enable(r.inst, "task", "task_newtask"))
-		fmt_add(&fl, "task", "task_newtask");
-	fmt_add(&fl, "ftrace", "print");
-	hp = tracefs_instance_file_read(NULL, "events/header_page", &hpl);
-	he = tracefs_instance_file_read(NULL, "events/header_event", &hel);
-	pk = tracefs_instance_file_read(NULL, "printk_formats", &pkl);
-	if (!hp || !he) {
-		fprintf(stderr, "trace-viewer: record: cannot read events/header_page\n");
-		goto out;
+	if (!tracefs_event_enable(s->r.inst, "task", "task_newtask"))
+		fmt_add(&s->fl, "task", "task_newtask");
+	fmt_add(&s->fl, "ftrace", "print");
+	s->hp = tracefs_instance_file_read(NULL, "events/header_page", &s->hpl);
+	s->he = tracefs_instance_file_read(NULL, "events/header_event", &s->hel);
+	s->pk = tracefs_instance_file_read(NULL, "printk_formats", &s->pkl);
+	if (!s->hp || !s->he) {
+		kvmla_err("record: cannot read events/header_page");
+		return -1;
 	}
-	clock = tracefs_get_clock(r.inst);
+	s->clock = tracefs_get_clock(s->r.inst);
+	return 0;
+}
 
-	if (o->cmd) {
-		child = child_start(o->cmd, &go_fd);
-		if (child < 0) {
-			fprintf(stderr, "trace-viewer: record: fork: %s\n", strerror(errno));
-			goto out;
+/* whose events: the command we start, --pid's tree, or everyone */
+static int rec_target(struct session *s)
+{
+	char pids[64];
+
+	if (s->o->cmd) {
+		s->child = child_start(s->o->cmd, &s->go_fd);
+		if (s->child < 0) {
+			kvmla_err("record: fork: %s", strerror(errno));
+			return -1;
 		}
-		r.root = child;
-	} else if (o->pid) {
-		if (kill(o->pid, 0)) {
-			fprintf(stderr, "trace-viewer: record: no process %d\n", o->pid);
-			goto out;
+		s->r.root = s->child;
+	} else if (s->o->pid) {
+		if (kill(s->o->pid, 0)) {
+			kvmla_err("record: no process %d", s->o->pid);
+			return -1;
 		}
-		r.root = o->pid;
+		s->r.root = s->o->pid;
 	}
-	if (r.root) {
-		char pids[64];
-
-		snprintf(pids, sizeof(pids), "%d %d", r.root, getpid());
-		if (tracefs_instance_file_write(r.inst, "options/event-fork", "1") < 0 ||
-		    tracefs_instance_file_write(r.inst, "set_event_pid", pids) < 0) {
-			fprintf(stderr, "trace-viewer: record: cannot set the pid filter\n");
-			goto out;
-		}
+	if (!s->r.root)
+		return 0;
+	snprintf(pids, sizeof(pids), "%d %d", s->r.root, getpid());
+	if (tracefs_instance_file_write(s->r.inst, "options/event-fork", "1") < 0 ||
+	    tracefs_instance_file_write(s->r.inst, "set_event_pid", pids) < 0) {
+		kvmla_err("record: cannot set the pid filter");
+		return -1;
 	}
+	return 0;
+}
 
-	tc = calloc(ncpu, sizeof(*tc));
-	fds = calloc(ncpu, sizeof(*fds));
-	sizes = calloc(ncpu, sizeof(*sizes));
-	cpus = calloc(ncpu, sizeof(*cpus));
-	if (!tc || !fds || !sizes || !cpus)
-		goto out;
-	for (int c = 0; c < ncpu; c++) {
+/* per CPU: trace_pipe_raw and an unlinked spool file next to the output */
+static int rec_open_cpus(struct session *s)
+{
+	s->tc = kvmla_xcalloc(s->ncpu, sizeof(*s->tc));
+	s->fds = kvmla_xcalloc(s->ncpu, sizeof(*s->fds));
+	s->sizes = kvmla_xcalloc(s->ncpu, sizeof(*s->sizes));
+	for (int c = 0; c < s->ncpu; c++) {
 		char tmpl[4200];
 
-		fds[c] = -1;
-		tc[c] = tracefs_cpu_open(r.inst, c, true);
-		if (tc[c] && !subbuf)
-			subbuf = tracefs_cpu_read_size(tc[c]);
-		snprintf(tmpl, sizeof(tmpl), "%s.cpu%d.XXXXXX", o->output, c);
-		fds[c] = mkstemp(tmpl);
-		if (fds[c] < 0) {
-			fprintf(stderr, "trace-viewer: record: %s: %s\n", tmpl, strerror(errno));
-			goto out;
+		s->fds[c] = -1;
+		s->tc[c] = tracefs_cpu_open(s->r.inst, c, true);
+		if (s->tc[c] && !s->subbuf)
+			s->subbuf = tracefs_cpu_read_size(s->tc[c]);
+		snprintf(tmpl, sizeof(tmpl), "%s.cpu%d.XXXXXX", s->o->output, c);
+		s->fds[c] = mkstemp(tmpl);
+		if (s->fds[c] < 0) {
+			kvmla_err("record: %s: %s", tmpl, strerror(errno));
+			return -1;
 		}
 		unlink(tmpl);
 	}
-	if (subbuf <= 0) {
-		fprintf(stderr, "trace-viewer: record: cannot open trace_pipe_raw\n");
-		goto out;
+	if (s->subbuf <= 0) {
+		kvmla_err("record: cannot open trace_pipe_raw");
+		return -1;
 	}
-	buf = malloc(subbuf);
-	if (!buf)
-		goto out;
-	tracefs_print_init(r.inst);
-	if (tracefs_trace_on(r.inst)) {
-		fprintf(stderr, "trace-viewer: record: cannot turn tracing on\n");
-		goto out;
+	s->buf = kvmla_xmalloc(s->subbuf);
+	return 0;
+}
+
+static int rec_setup(struct session *s)
+{
+	tracefs_trace_off(s->r.inst);
+	if (tracefs_instance_set_buffer_size(s->r.inst, s->o->buffer_kb, -1) < 0) {
+		kvmla_err("record: cannot set the buffer size to %u KB", s->o->buffer_kb);
+		return -1;
 	}
-	scan_vms(&r);
-	t0 = now_s();
-	if (child > 0) {
-		if (write(go_fd, "g", 1) != 1)
-			goto out;
-		close(go_fd);
-		go_fd = -1;
+	if (rec_events(s) || rec_target(s) || rec_open_cpus(s))
+		return -1;
+	tracefs_print_init(s->r.inst);
+	if (tracefs_trace_on(s->r.inst)) {
+		kvmla_err("record: cannot turn tracing on");
+		return -1;
 	}
-	if (!o->quiet)
+	return 0;
+}
+
+/* spool pages until SIGINT, the command's exit or --duration; then drain */
+static int rec_loop(struct session *s)
+{
+	double last_scan = 0;
+
+	scan_vms(&s->r);
+	s->t0 = now_s();
+	if (s->child > 0) {
+		if (write(s->go_fd, "g", 1) != 1)
+			return -1;
+		close(s->go_fd);
+		s->go_fd = -1;
+	}
+	if (!s->o->quiet)
 		fprintf(stderr, "trace-viewer: recording%s (Ctrl-C to stop)\n",
-			child > 0 ? " while the command runs" : "");
+			s->child > 0 ? " while the command runs" : "");
 	while (!stop) {
-		int got = drain(tc, fds, ncpu, buf, sizes, false);
+		int got = drain(s->tc, s->fds, s->ncpu, s->buf, s->sizes, false);
 		double t = now_s();
 
 		if (got < 0) {
-			fprintf(stderr, "trace-viewer: record: write: %s\n", strerror(errno));
-			goto out;
+			kvmla_err("record: write: %s", strerror(errno));
+			return -1;
 		}
 		if (t - last_scan > 0.05) {
-			scan_vms(&r);
+			scan_vms(&s->r);
 			last_scan = t;
 		}
-		if (child > 0 && !child_done && waitpid(child, &status, WNOHANG) == child)
-			child_done = true;
-		if (child_done || (o->duration > 0 && t - t0 >= o->duration))
+		if (s->child > 0 && !s->child_done && waitpid(s->child, &s->status, WNOHANG) == s->child)
+			s->child_done = true;
+		if (s->child_done || (s->o->duration > 0 && t - s->t0 >= s->o->duration))
 			break;
 		if (!got)
 			usleep(10000);
 	}
-	tracefs_trace_off(r.inst);
-	if (drain(tc, fds, ncpu, buf, sizes, false) < 0 || drain(tc, fds, ncpu, buf, sizes, true) < 0) {
-		fprintf(stderr, "trace-viewer: record: write: %s\n", strerror(errno));
-		goto out;
+	tracefs_trace_off(s->r.inst);
+	if (drain(s->tc, s->fds, s->ncpu, s->buf, s->sizes, false) < 0 ||
+	    drain(s->tc, s->fds, s->ncpu, s->buf, s->sizes, true) < 0) {
+		kvmla_err("record: write: %s", strerror(errno));
+		return -1;
 	}
-	{
-		/* saved cmdlines for the threads we did not see ourselves */
-		int sl = 0;
-		char *saved = tracefs_instance_file_read(NULL, "saved_cmdlines", &sl);
+	return 0;
+}
 
-		for (char *line = saved, *nl; line && *line; line = nl) {
-			int pid;
-			char comm[32];
+/* saved cmdlines for the threads we did not see ourselves */
+static void rec_saved_cmdlines(struct session *s)
+{
+	int sl = 0;
+	char *saved = tracefs_instance_file_read(NULL, "saved_cmdlines", &sl);
 
-			nl = strchr(line, '\n');
-			if (nl)
-				*nl++ = 0;
-			else
-				nl = line + strlen(line);
-			if (sscanf(line, "%d %31[^\n]", &pid, comm) == 2 && !seen_has(&r.tids, pid))
-				add_cmdline(&r, pid, comm);
-		}
-		free(saved);
+	for (char *line = saved, *nl; line && *line; line = nl) {
+		int pid;
+		char comm[32];
+
+		nl = strchr(line, '\n');
+		if (nl)
+			*nl++ = 0;
+		else
+			nl = line + strlen(line);
+		if (sscanf(line, "%d %31[^\n]", &pid, comm) == 2 && !seen_has(&s->r.tids, pid))
+			add_cmdline(&s->r, pid, comm);
 	}
-	out = open(o->output, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	free(saved);
+}
+
+/* the trace.dat: headers, formats, cmdlines, then the spooled pages */
+static int rec_write(struct session *s)
+{
+	struct tvdat_cpu *cpus = kvmla_xcalloc(s->ncpu, sizeof(*cpus));
+	struct tvdat_info info = {
+		.page_size = (unsigned int)s->subbuf,
+		.header_page = s->hp, .header_page_len = s->hpl,
+		.header_event = s->he, .header_event_len = s->hel,
+		.fmts = s->fl.v, .nr_fmts = s->fl.n,
+		.printk = s->pk ? s->pk : "", .printk_len = s->pk ? s->pkl : 0,
+		.clock = s->clock, .nr_cpus = s->ncpu, .cpus = cpus,
+	};
+	char err[256];
+	int out, rc = -1;
+
+	rec_saved_cmdlines(s);
+	info.cmdlines = s->r.cmdlines ? s->r.cmdlines : "";
+	info.cmdlines_len = s->r.cmdlines_len;
+	out = open(s->o->output, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (out < 0) {
-		fprintf(stderr, "trace-viewer: record: %s: %s\n", o->output, strerror(errno));
-		goto out;
+		kvmla_err("record: %s: %s", s->o->output, strerror(errno));
+		goto out_free;
 	}
-	for (int c = 0; c < ncpu; c++)
-		cpus[c] = (struct tvdat_cpu){ NULL, fds[c], sizes[c] };
-	{
-		struct tvdat_info info = {
-			.page_size = (unsigned int)subbuf,
-			.header_page = hp, .header_page_len = hpl,
-			.header_event = he, .header_event_len = hel,
-			.fmts = fl.v, .nr_fmts = fl.n,
-			.printk = pk ? pk : "", .printk_len = pk ? pkl : 0,
-			.cmdlines = r.cmdlines ? r.cmdlines : "", .cmdlines_len = r.cmdlines_len,
-			.clock = clock, .nr_cpus = ncpu, .cpus = cpus,
-		};
-
-		if (tvdat_write(out, &info, err, sizeof(err))) {
-			fprintf(stderr, "trace-viewer: record: %s: %s\n", o->output, err);
-			goto out;
-		}
+	for (int c = 0; c < s->ncpu; c++)
+		cpus[c] = (struct tvdat_cpu){ NULL, s->fds[c], s->sizes[c] };
+	if (tvdat_write(out, &info, err, sizeof(err))) {
+		kvmla_err("record: %s: %s", s->o->output, err);
+		close(out);
+		goto out_free;
 	}
 	if (close(out)) {
-		out = -1;
-		fprintf(stderr, "trace-viewer: record: %s: %s\n", o->output, strerror(errno));
-		goto out;
+		kvmla_err("record: %s: %s", s->o->output, strerror(errno));
+		goto out_free;
 	}
-	out = -1;
 	rc = 0;
-	if (!o->quiet) {
+out_free:
+	free(cpus);
+	return rc;
+}
+
+/* the summary, and the command's own failure */
+static int rec_report(struct session *s)
+{
+	if (!s->o->quiet) {
 		uint64_t total = 0;
 
-		for (int c = 0; c < ncpu; c++)
-			total += sizes[c];
-		fprintf(stderr, "trace-viewer: wrote %s (%llu KB of events, %.1fs)\n", o->output,
-			(unsigned long long)(total >> 10), now_s() - t0);
+		for (int c = 0; c < s->ncpu; c++)
+			total += s->sizes[c];
+		fprintf(stderr, "trace-viewer: wrote %s (%llu KB of events, %.1fs)\n", s->o->output,
+			(unsigned long long)(total >> 10), now_s() - s->t0);
 	}
-	if (child > 0 && child_done && !(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
-		fprintf(stderr, "trace-viewer: record: the command exited with status %d\n",
-			WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
-		rc = 1;
+	if (s->child > 0 && s->child_done && !(WIFEXITED(s->status) && WEXITSTATUS(s->status) == 0)) {
+		kvmla_err("record: the command exited with status %d",
+			  WIFEXITED(s->status) ? WEXITSTATUS(s->status) : 128 + WTERMSIG(s->status));
+		return 1;
 	}
-out:
-	if (child > 0 && !child_done) {
-		if (go_fd >= 0) {
-			close(go_fd);	/* the child exits without running */
-			go_fd = -1;
+	return 0;
+}
+
+/* everything rec_setup() took, whatever step failed; rc: did we fail */
+static void rec_teardown(struct session *s, int rc)
+{
+	if (s->child > 0 && !s->child_done) {
+		if (s->go_fd >= 0) {
+			close(s->go_fd);	/* the child exits without running */
+			s->go_fd = -1;
 		} else if (rc) {
-			kill(child, SIGTERM);
+			kill(s->child, SIGTERM);
 		}
-		waitpid(child, &status, 0);
+		waitpid(s->child, &s->status, 0);
 	}
-	if (go_fd >= 0)
-		close(go_fd);
-	if (out >= 0)
-		close(out);
-	for (int c = 0; tc && c < ncpu; c++) {
-		if (tc[c])
-			tracefs_cpu_close(tc[c]);
-		if (fds && fds[c] > 0)
-			close(fds[c]);
+	if (s->go_fd >= 0)
+		close(s->go_fd);
+	for (int c = 0; s->tc && c < s->ncpu; c++) {
+		if (s->tc[c])
+			tracefs_cpu_close(s->tc[c]);
+		if (s->fds && s->fds[c] > 0)
+			close(s->fds[c]);
 	}
-	tracefs_print_close(r.inst);
-	tracefs_instance_destroy(r.inst);
-	tracefs_instance_free(r.inst);
-	for (unsigned int i = 0; i < fl.n; i++) {
-		free((char *)fl.v[i].system);
-		free((char *)fl.v[i].text);
+	tracefs_print_close(s->r.inst);
+	tracefs_instance_destroy(s->r.inst);
+	tracefs_instance_free(s->r.inst);
+	for (unsigned int i = 0; i < s->fl.n; i++) {
+		free((char *)s->fl.v[i].system);
+		free((char *)s->fl.v[i].text);
 	}
-	free(fl.v);
-	free(tc);
-	free(fds);
-	free(sizes);
-	free(cpus);
-	free(buf);
-	free(hp);
-	free(he);
-	free(pk);
-	free(clock);
-	free(r.cmdlines);
-	free(r.vms.v);
-	free(r.tids.v);
+	free(s->fl.v);
+	free(s->tc);
+	free(s->fds);
+	free(s->sizes);
+	free(s->buf);
+	free(s->hp);
+	free(s->he);
+	free(s->pk);
+	free(s->clock);
+	free(s->r.cmdlines);
+	free(s->r.vms.v);
+	free(s->r.tids.v);
+}
+
+int tv_record(const struct tv_record_opts *o)
+{
+	struct session s = {
+		.o = o, .r = { .o = o }, .ncpu = sysconf(_SC_NPROCESSORS_CONF), .go_fd = -1,
+	};
+	struct sigaction sa = { .sa_handler = on_signal };
+	char name[64];
+	int rc = 1;
+
+	if (!tracefs_tracing_dir()) {
+		kvmla_err("record: tracefs is not mounted "
+			  "(mount -t tracefs nodev /sys/kernel/tracing)");
+		return 1;
+	}
+	snprintf(name, sizeof(name), "kvmla-tv-%d", getpid());
+	s.r.inst = tracefs_instance_create(name);
+	if (!s.r.inst) {
+		kvmla_err("record: cannot create tracefs instance %s: %s", name, strerror(errno));
+		return 1;
+	}
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	if (!rec_setup(&s) && !rec_loop(&s) && !rec_write(&s))
+		rc = rec_report(&s);
+	rec_teardown(&s, rc);
 	return rc;
 }

@@ -112,67 +112,88 @@ static void reason_table(FILE *f, const struct tv_analysis *an, const unsigned i
 	}
 }
 
-int tv_report_text(FILE *f, const struct tv_analysis *an, const char *path)
+static int vcpu_num(const struct tv_vcpu *v)
 {
-	unsigned int order[TV_MAX_REASONS], nr;
-	uint64_t total = 0;
+	return v->vcpu_id == TV_NO_VCPU ? -1 : (int)v->vcpu_id;
+}
+
+/* the file, the profile, the window and filters, lost events */
+static void text_header(FILE *f, const struct tv_analysis *an, const char *path)
+{
+	const struct tv_opts *o = &an->opts;
 	char a[24], b[24];
 
 	fprintf(f, "trace-viewer %s: %s\n", TV_VERSION, path);
 	fprintf(f, "profile %s, %" PRIu64 " records, %" PRIu64 " analysed, span %s\n",
 		tv_profile_name(an->profile), an->nr_records, an->nr_used,
 		tv_fmt_ns(a, sizeof(a), an->last_ts - an->first_ts));
-	if (an->opts.from_ns || an->opts.to_ns)
+	if (o->from_ns || o->to_ns)
 		fprintf(f, "window: %s .. %s after the first event\n",
-			tv_fmt_ns(a, sizeof(a), an->opts.from_ns),
-			an->opts.to_ns ? tv_fmt_ns(b, sizeof(b), an->opts.to_ns) : "end");
-	if (an->opts.vm >= 0 || an->opts.vm_name[0] || an->opts.vcpu >= 0 || an->opts.tid >= 0)
+			tv_fmt_ns(a, sizeof(a), o->from_ns),
+			o->to_ns ? tv_fmt_ns(b, sizeof(b), o->to_ns) : "end");
+	if (o->vm >= 0 || o->vm_name[0] || o->vcpu >= 0 || o->tid >= 0)
 		fprintf(f, "filter: vm %s, vcpu %s, tid %s\n",
-			an->opts.vm_name[0] ? an->opts.vm_name : an->opts.vm >= 0 ? "(pid)" : "any",
-			an->opts.vcpu >= 0 ? "(set)" : "any", an->opts.tid >= 0 ? "(set)" : "any");
+			o->vm_name[0] ? o->vm_name : o->vm >= 0 ? "(pid)" : "any",
+			o->vcpu >= 0 ? "(set)" : "any", o->tid >= 0 ? "(set)" : "any");
 	if (an->missed_pages)
 		fprintf(f, "WARNING: events were lost while recording: %" PRIu64
 			" events missed in %" PRIu64 " places\n", an->missed_events, an->missed_pages);
 	else
 		fprintf(f, "missed events: 0\n");
+}
 
-	nr = tv_sorted_reasons(an, order, false);
-	total = 0;
+static uint64_t reasons_total(const struct tv_analysis *an, const unsigned int *order,
+			      unsigned int nr)
+{
+	uint64_t total = 0;
+
 	for (unsigned int i = 0; i < nr; i++)
 		total += an->reasons[order[i]].count;
+	return total;
+}
+
+static void text_exits(FILE *f, const struct tv_analysis *an, const unsigned int *order,
+		       unsigned int nr)
+{
+	unsigned int uorder[TV_MAX_REASONS], un = tv_sorted_reasons(an, uorder, true);
+	uint64_t total = reasons_total(an, order, nr), ut = reasons_total(an, uorder, un);
+
 	fprintf(f, "\nExits by reason (%" PRIu64 " exits)\n", total);
 	if (!an->seen_exit)
 		fprintf(f, "  (no kvm_exit events in this trace: this kernel's KVM did not emit them;\n"
 			   "   exits that reached userspace are below)\n");
 	reason_table(f, an, order, nr, total, TV_LAT_ALL);
-	{
-		unsigned int uorder[TV_MAX_REASONS], un = tv_sorted_reasons(an, uorder, true);
-		uint64_t ut = 0;
+	fprintf(f, "\nUserspace exits by reason (%" PRIu64 " KVM_RUN returns; latency = round trip)\n",
+		ut);
+	reason_table(f, an, uorder, un, ut, TV_LAT_USER);
+}
 
-		for (unsigned int i = 0; i < un; i++)
-			ut += an->reasons[uorder[i]].count;
-		fprintf(f, "\nUserspace exits by reason (%" PRIu64 " KVM_RUN returns; latency = round trip)\n",
-			ut);
-		reason_table(f, an, uorder, un, ut, TV_LAT_USER);
-	}
+static void text_gspr(FILE *f, const struct tv_analysis *an)
+{
+	if (!an->kind_count[TV_GSPR])
+		return;
+	fprintf(f, "\nGSPR exits by instruction:");
+	for (unsigned int k = 0; k < TV_GSPR_SLOTS; k++)
+		if (an->gspr_kind[k]) {
+			const char *n = tv_la_sym_name("GSPR_KIND", k);
 
-	if (an->kind_count[TV_GSPR]) {
-		fprintf(f, "\nGSPR exits by instruction:");
-		for (unsigned int k = 0; k < TV_GSPR_SLOTS; k++)
-			if (an->gspr_kind[k]) {
-				const char *n = tv_la_sym_name("GSPR_KIND", k);
+			fprintf(f, " %s:%" PRIu64, n ? n : "?", an->gspr_kind[k]);
+		}
+	fputc('\n', f);
+}
 
-				fprintf(f, " %s:%" PRIu64, n ? n : "?", an->gspr_kind[k]);
-			}
-		fputc('\n', f);
-	}
-
+static void text_vms(FILE *f, const struct tv_analysis *an)
+{
 	fprintf(f, "\nExits by VM\n  %-20s %8s %6s %12s %12s\n", "vm", "pid", "vcpus", "exits",
 		"user exits");
 	for (unsigned int i = 0; i < an->nr_vms; i++)
 		fprintf(f, "  %-20s %8u %6u %12" PRIu64 " %12" PRIu64 "\n", an->vms[i].name,
 			an->vms[i].tgid, an->vms[i].nr_vcpus, an->vms[i].exits, an->vms[i].uexits);
+}
 
+static void text_vcpus(FILE *f, const struct tv_analysis *an, const unsigned int *order,
+		       unsigned int nr)
+{
 	fprintf(f, "\nExits by vCPU\n  %-16s %5s %8s %-12s %10s %10s %8s %8s %8s %8s  top reasons\n",
 		"vm", "vcpu", "tid", "comm", "exits", "user exits", "pio_in", "pio_out",
 		"mmio_rd", "mmio_wr");
@@ -183,8 +204,7 @@ int tv_report_text(FILE *f, const struct tv_analysis *an, const char *path)
 		if (!v->exits && !v->uexits && !v->entries)
 			continue;
 		fprintf(f, "  %-16s %5d %8u %-12s %10" PRIu64 " %10" PRIu64 " %8" PRIu64 " %8" PRIu64
-			" %8" PRIu64 " %8" PRIu64 " ", vm_name(an, v->tgid),
-			v->vcpu_id == TV_NO_VCPU ? -1 : (int)v->vcpu_id, v->tid,
+			" %8" PRIu64 " %8" PRIu64 " ", vm_name(an, v->tgid), vcpu_num(v), v->tid,
 			v->comm[0] ? v->comm : "-", v->exits, v->uexits, v->pio_in, v->pio_out,
 			v->mmio_read, v->mmio_write);
 		for (unsigned int j = 0; j < nr && shown < 3; j++)
@@ -195,15 +215,17 @@ int tv_report_text(FILE *f, const struct tv_analysis *an, const char *path)
 			}
 		fputc('\n', f);
 	}
+}
 
+static void text_vcpu_uexits(FILE *f, const struct tv_analysis *an)
+{
 	fprintf(f, "\nUserspace exits (KVM_EXIT_*) by vCPU\n");
 	for (unsigned int i = 0; i < an->nr_vcpus; i++) {
 		const struct tv_vcpu *v = &an->vcpus[i];
 
 		if (!v->uexits)
 			continue;
-		fprintf(f, "  %s vcpu %d:", vm_name(an, v->tgid),
-			v->vcpu_id == TV_NO_VCPU ? -1 : (int)v->vcpu_id);
+		fprintf(f, "  %s vcpu %d:", vm_name(an, v->tgid), vcpu_num(v));
 		for (int r = 0; r < 64; r++)
 			if (v->uexit_reason[r]) {
 				const char *n = tv_kvm_exit_name(r);
@@ -212,7 +234,10 @@ int tv_report_text(FILE *f, const struct tv_analysis *an, const char *path)
 			}
 		fputc('\n', f);
 	}
+}
 
+static void text_latency(FILE *f, const struct tv_analysis *an)
+{
 	fprintf(f, "\nExit -> re-entry latency by vCPU\n  %-22s %10s %10s %10s %10s %10s %10s\n", "vm/vcpu",
 		"count", "mean", "p50", "p90", "p99", "max");
 	for (unsigned int i = 0; i < an->nr_vcpus; i++) {
@@ -221,8 +246,7 @@ int tv_report_text(FILE *f, const struct tv_analysis *an, const char *path)
 
 		if (!v->lat[TV_LAT_ALL].count)
 			continue;
-		snprintf(label, sizeof(label), "%.16s/%d", vm_name(an, v->tgid),
-			 v->vcpu_id == TV_NO_VCPU ? -1 : (int)v->vcpu_id);
+		snprintf(label, sizeof(label), "%.16s/%d", vm_name(an, v->tgid), vcpu_num(v));
 		lat_line(f, label, &v->lat[TV_LAT_ALL]);
 	}
 
@@ -235,6 +259,11 @@ int tv_report_text(FILE *f, const struct tv_analysis *an, const char *path)
 	lat_line(f, "  in userspace", &an->uexit_user);
 	hist(f, "in-kernel", &an->lat_total[TV_LAT_KERNEL]);
 	hist(f, "userspace round trip", &an->lat_total[TV_LAT_USER]);
+}
+
+static void text_states(FILE *f, const struct tv_analysis *an)
+{
+	char a[24];
 
 	fprintf(f, "\nvCPU state time\n  %-16s %5s %10s %8s %8s %10s %8s\n", "vm", "vcpu", "total",
 		"guest", "kernel", "userspace", "halted");
@@ -247,33 +276,48 @@ int tv_report_text(FILE *f, const struct tv_analysis *an, const char *path)
 		if (!t)
 			continue;
 		fprintf(f, "  %-16s %5d %10s %7.2f%% %7.2f%% %9.2f%% %7.2f%%\n", vm_name(an, v->tgid),
-			v->vcpu_id == TV_NO_VCPU ? -1 : (int)v->vcpu_id, tv_fmt_ns(a, sizeof(a), t),
+			vcpu_num(v), tv_fmt_ns(a, sizeof(a), t),
 			100.0 * v->state_ns[0] / t, 100.0 * v->state_ns[1] / t,
 			100.0 * v->state_ns[2] / t, 100.0 * v->state_ns[3] / t);
 	}
+}
+
+static void text_csr_matrix(FILE *f, const struct tv_analysis *an)
+{
+	bool la = an->profile == TV_PROFILE_LOONGARCH;
 
 	fprintf(f, "\n%s trap matrix (%u cells)\n", an->profile == TV_PROFILE_X86 ? "MSR" : "CSR",
 		an->nr_csr);
 	for (unsigned int i = 0; i < an->nr_csr && i < 64; i++) {
 		const struct tv_csr_cell *c = &an->csr[i];
-		const char *n = an->profile == TV_PROFILE_LOONGARCH ? tv_la_csr_name(c->csr) : NULL;
-		const char *op = an->profile == TV_PROFILE_LOONGARCH ? tv_la_sym_name("CSR_OP", c->op)
-								     : c->op ? "wr" : "rd";
+		const char *n = la ? tv_la_csr_name(c->csr) : NULL;
+		const char *op = la ? tv_la_sym_name("CSR_OP", c->op) : c->op ? "wr" : "rd";
+
 		fprintf(f, "  %-12s 0x%-6x %-5s vcpu %-4d %10" PRIu64 "\n", n ? n : "-", c->csr,
 			op ? op : "?",
 			c->vcpu_idx < an->nr_vcpus ? (int)an->vcpus[c->vcpu_idx].vcpu_id : -1, c->count);
 	}
+}
+
+/* GPA faults, TLB/VPID churn, interrupts */
+static void text_memory_irqs(FILE *f, const struct tv_analysis *an)
+{
+	char a[24];
 
 	fprintf(f, "\nGPA fault classes\n");
 	for (unsigned int i = 0; i < an->nr_faults; i++)
 		fprintf(f, "  %-24s %10" PRIu64 "\n", an->faults[i].cls, an->faults[i].count);
-
 	fprintf(f, "\nTLB and VPID churn: %" PRIu64 " TLB flushes, %" PRIu64 " VPID changes, %" PRIu64
 		" rollovers (bins of %s)\n", an->tlb_total, an->vpid_total, an->rollover_total,
 		tv_fmt_ns(a, sizeof(a), an->bin_ns));
 	fprintf(f, "\nInterrupts: %" PRIu64 " queued, %" PRIu64 " delivered\n", an->irq_queued,
 		an->irq_delivered);
 	lat_line(f, "queue -> deliver", &an->irq_lat);
+}
+
+static void text_slowest(FILE *f, const struct tv_analysis *an)
+{
+	char a[24];
 
 	fprintf(f, "\nSlowest exits\n");
 	for (unsigned int i = 0; i < an->nr_slow && i < an->opts.top; i++) {
@@ -284,11 +328,33 @@ int tv_report_text(FILE *f, const struct tv_analysis *an, const char *path)
 			s->reason >= 0 ? an->reasons[s->reason].name : "?",
 			tv_fmt_ns(a, sizeof(a), s->lat), s->user ? " (userspace)" : "");
 	}
+}
 
+static void text_events(FILE *f, const struct tv_analysis *an)
+{
 	fprintf(f, "\nEvents\n");
 	for (unsigned int i = 0; i < an->nr_evcount; i++)
 		if (an->evcount[i])
 			fprintf(f, "  %-28s %12" PRIu64 "\n",
 				an->evname && an->evname[i][0] ? an->evname[i] : "?", an->evcount[i]);
+}
+
+/* One section at a time, in reading order. */
+int tv_report_text(FILE *f, const struct tv_analysis *an, const char *path)
+{
+	unsigned int order[TV_MAX_REASONS], nr = tv_sorted_reasons(an, order, false);
+
+	text_header(f, an, path);
+	text_exits(f, an, order, nr);
+	text_gspr(f, an);
+	text_vms(f, an);
+	text_vcpus(f, an, order, nr);
+	text_vcpu_uexits(f, an);
+	text_latency(f, an);
+	text_states(f, an);
+	text_csr_matrix(f, an);
+	text_memory_irqs(f, an);
+	text_slowest(f, an);
+	text_events(f, an);
 	return ferror(f) ? -1 : 0;
 }

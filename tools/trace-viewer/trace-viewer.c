@@ -9,13 +9,13 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "kvmla-tools.h"
 #include "trace-viewer.h"
 
 static const char usage_text[] =
@@ -57,20 +57,9 @@ static void usage(FILE *f)
 
 static bool json_mode;
 
-static int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int fail(const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	if (json_mode)
-		tv_json_error(stdout, msg);
-	fprintf(stderr, "trace-viewer: %s\n", msg);
-	return 1;
-}
+/* errors in the tools' one voice (tools/lib/voice.c): one line, {"error"} with --json */
+#define bad_usage(...)	kvmla_fail(KVMLA_EXIT_USAGE, __VA_ARGS__)	/* exit 2 */
+#define fail(...)	kvmla_fail(KVMLA_EXIT_FAILURE, __VA_ARGS__)	/* exit 1 */
 
 /* "1.5s", "200ms", "10us", "500ns", "3" (seconds) */
 static int parse_time(const char *s, uint64_t *ns)
@@ -125,7 +114,72 @@ static void progress_cb(uint64_t done, uint64_t off, void *arg)
 
 enum { O_JSON = 256, O_HTML, O_FROM, O_TO, O_VM, O_VCPU, O_TID, O_SLOW, O_TOP, O_PROGRESS };
 
-static int cmd_report(int argc, char **argv, bool view)
+/* report and view: what the command line asked for */
+struct report_args {
+	struct tv_opts o;
+	const char *html, *path;
+	struct progress prog;
+	bool view;
+};
+
+#define GO_ON (-1)	/* report_option()/report_parse(): no exit status yet */
+
+/* one option of report/view; GO_ON, or the exit status */
+static int report_option(int c, const char *arg, struct report_args *ra)
+{
+	struct tv_opts *o = &ra->o;
+	long long v;
+
+	switch (c) {
+	case O_JSON: json_mode = true; kvmla_err_json(true); break;
+	case O_HTML: ra->html = arg; break;
+	case O_FROM:
+		if (parse_time(arg, &o->from_ns))
+			return bad_usage("--from: bad time '%s' (e.g. 1.5s, 200ms, 10us)", arg);
+		break;
+	case O_TO:
+		if (parse_time(arg, &o->to_ns) || !o->to_ns)
+			return bad_usage("--to: bad time '%s' (e.g. 1.5s, 200ms, 10us)", arg);
+		break;
+	case O_VM:
+		if (parse_uint(arg, 0x7fffffff, &v) == 0)
+			o->vm = v;
+		else if (strlen(arg) < sizeof(o->vm_name))
+			snprintf(o->vm_name, sizeof(o->vm_name), "%s", arg);
+		else
+			return bad_usage("--vm: name too long");
+		break;
+	case O_VCPU:
+		if (parse_uint(arg, 0xfffffffe, &v))
+			return bad_usage("--vcpu: bad vCPU id '%s'", arg);
+		o->vcpu = v;
+		break;
+	case O_TID:
+		if (parse_uint(arg, 0x7fffffff, &v))
+			return bad_usage("--tid: bad thread id '%s'", arg);
+		o->tid = v;
+		break;
+	case O_SLOW:
+		if (parse_time(arg, &o->slow_ns))
+			return bad_usage("--slow: bad time '%s'", arg);
+		break;
+	case O_TOP:
+		if (parse_uint(arg, 64, &v))
+			return bad_usage("--top: expected 0..64, got '%s'", arg);
+		o->top = (unsigned int)v;
+		break;
+	case O_PROGRESS: ra->prog.on = true; break;
+	case 'q': ra->prog.on = false; break;
+	case 'h': usage(stdout); return 0;
+	case 'V': printf("trace-viewer %s\n", TV_VERSION); return 0;
+	default:
+		return -2;	/* getopt's error: the caller names the option */
+	}
+	return GO_ON;
+}
+
+/* the options and the one trace file; GO_ON, or the exit status */
+static int report_parse(int argc, char **argv, struct report_args *ra)
 {
 	static const struct option lo[] = {
 		{ "json", no_argument, NULL, O_JSON },
@@ -143,133 +197,102 @@ static int cmd_report(int argc, char **argv, bool view)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct progress prog = { .on = isatty(2) };
-	const char *html = NULL, *path;
-	struct tv_analysis *an;
-	struct tv_reader *rd;
-	struct tv_opts o;
-	char err[256];
-	long long v;
-	int c, rc = 0;
+	int c, rc;
 
-	tv_opts_default(&o);
 	for (int i = 1; i < argc; i++)	/* JSON errors need to know early */
 		if (!strcmp(argv[i], "--json"))
 			json_mode = true;
+	kvmla_err_json(json_mode);
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "qhV", lo, NULL)) != -1) {
-		switch (c) {
-		case O_JSON: json_mode = true; break;
-		case O_HTML: html = optarg; break;
-		case O_FROM:
-			if (parse_time(optarg, &o.from_ns))
-				return fail("--from: bad time '%s' (e.g. 1.5s, 200ms, 10us)", optarg);
-			break;
-		case O_TO:
-			if (parse_time(optarg, &o.to_ns) || !o.to_ns)
-				return fail("--to: bad time '%s' (e.g. 1.5s, 200ms, 10us)", optarg);
-			break;
-		case O_VM:
-			if (parse_uint(optarg, 0x7fffffff, &v) == 0)
-				o.vm = v;
-			else if (strlen(optarg) < sizeof(o.vm_name))
-				snprintf(o.vm_name, sizeof(o.vm_name), "%s", optarg);
-			else
-				return fail("--vm: name too long");
-			break;
-		case O_VCPU:
-			if (parse_uint(optarg, 0xfffffffe, &v))
-				return fail("--vcpu: bad vCPU id '%s'", optarg);
-			o.vcpu = v;
-			break;
-		case O_TID:
-			if (parse_uint(optarg, 0x7fffffff, &v))
-				return fail("--tid: bad thread id '%s'", optarg);
-			o.tid = v;
-			break;
-		case O_SLOW:
-			if (parse_time(optarg, &o.slow_ns))
-				return fail("--slow: bad time '%s'", optarg);
-			break;
-		case O_TOP:
-			if (parse_uint(optarg, 64, &v))
-				return fail("--top: expected 0..64, got '%s'", optarg);
-			o.top = (unsigned int)v;
-			break;
-		case O_PROGRESS: prog.on = true; break;
-		case 'q': prog.on = false; break;
-		case 'h': usage(stdout); return 0;
-		case 'V': printf("trace-viewer %s\n", TV_VERSION); return 0;
-		default:
-			if (optopt && optopt < 256)
-				return fail("unknown or incomplete option '-%c' (see --help)", optopt);
-			return fail("unknown or incomplete option '%s' (see --help)", argv[optind - 1]);
-		}
+		rc = report_option(c, optarg, ra);
+		if (rc == -2 && optopt && optopt < 256)
+			return bad_usage("unknown or incomplete option '-%c' (see --help)", optopt);
+		if (rc == -2)
+			return bad_usage("unknown or incomplete option '%s' (see --help)", argv[optind - 1]);
+		if (rc != GO_ON)
+			return rc;
 	}
-	if (o.to_ns && o.to_ns <= o.from_ns)
-		return fail("--to must be after --from");
+	if (ra->o.to_ns && ra->o.to_ns <= ra->o.from_ns)
+		return bad_usage("--to must be after --from");
 	if (optind != argc - 1)
-		return fail(optind == argc ? "no trace file given (see --help)"
-					   : "exactly one trace file expected (see --help)");
-	path = argv[optind];
-	if (view)
-		o.keep_records = true;
-	rd = tv_reader_open(path, err, sizeof(err));
-	if (!rd)
-		return fail("%s", err);
-	an = malloc(sizeof(*an));
-	if (!an) {
-		tv_reader_close(rd);
-		return fail("out of memory");
-	}
-	tv_an_init(an, &o, tv_reader_profile(rd));
-	prog.size = tv_reader_file_size(rd);
-	prog.on = prog.on && prog.size > (16u << 20) && !view;
-	clock_gettime(CLOCK_MONOTONIC, &prog.start);
-	c = tv_reader_run(rd, an, progress_cb, &prog);
-	if (c == -EINVAL) {
-		rc = fail("%s: corrupt ring-buffer page (an event crosses its page)", path);
-		goto out;
-	}
-	if (c && c != -ENOMEM) {
-		rc = fail("%s: read error (%s)", path, strerror(-c));
-		goto out;
-	}
-	if (c || tv_an_finish(an)) {
-		rc = fail("%s: out of memory while analysing", path);
-		goto out;
-	}
-	if (prog.on) {
-		progress_cb(an->nr_records, prog.size, &prog);
+		return bad_usage(optind == argc ? "no trace file given (see --help)"
+						: "exactly one trace file expected (see --help)");
+	ra->path = argv[optind];
+	return GO_ON;
+}
+
+/* every record of the file through the analysis; 0 or the exit status */
+static int report_analyse(struct report_args *ra, struct tv_reader *rd, struct tv_analysis *an)
+{
+	struct progress *prog = &ra->prog;
+	int c;
+
+	tv_an_init(an, &ra->o, tv_reader_profile(rd));
+	prog->size = tv_reader_file_size(rd);
+	prog->on = prog->on && prog->size > (16u << 20) && !ra->view;
+	clock_gettime(CLOCK_MONOTONIC, &prog->start);
+	c = tv_reader_run(rd, an, progress_cb, prog);
+	if (c == -EINVAL)
+		return fail("%s: corrupt ring-buffer page (an event crosses its page)", ra->path);
+	if (c && c != -ENOMEM)
+		return fail("%s: read error (%s)", ra->path, strerror(-c));
+	if (c || tv_an_finish(an))
+		return fail("%s: out of memory while analysing", ra->path);
+	if (prog->on) {
+		progress_cb(an->nr_records, prog->size, prog);
 		fputc('\n', stderr);
 	}
-	if (o.vm_name[0] && an->opts.vm < 0) {
-		rc = fail("--vm: no VM named '%s' in %s", o.vm_name, path);
-		goto out;
-	}
-	if (view) {
-		rc = tv_tui_run(an, path) ? 1 : 0;
-		goto out;
-	}
-	if (html) {
-		FILE *f = fopen(html, "w");
+	if (ra->o.vm_name[0] && an->opts.vm < 0)
+		return fail("--vm: no VM named '%s' in %s", ra->o.vm_name, ra->path);
+	return 0;
+}
 
-		if (!f) {
-			rc = fail("%s: %s", html, strerror(errno));
-			goto out;
-		}
-		if (tv_report_html(f, an, path) | fclose(f)) {
-			rc = fail("%s: write failed", html);
-			goto out;
-		}
+/* the viewer, or the HTML file and the text or JSON report */
+static int report_output(struct report_args *ra, struct tv_analysis *an)
+{
+	int rc = 0;
+
+	if (ra->view)
+		return tv_tui_run(an, ra->path) ? 1 : 0;
+	if (ra->html) {
+		FILE *f = fopen(ra->html, "w");
+
+		if (!f)
+			return fail("%s: %s", ra->html, strerror(errno));
+		if (tv_report_html(f, an, ra->path) | fclose(f))
+			return fail("%s: write failed", ra->html);
 	}
 	if (json_mode)
-		rc = tv_report_json(stdout, an, path) ? 1 : 0;
-	else if (!html)
-		rc = tv_report_text(stdout, an, path) ? 1 : 0;
+		rc = tv_report_json(stdout, an, ra->path) ? 1 : 0;
+	else if (!ra->html)
+		rc = tv_report_text(stdout, an, ra->path) ? 1 : 0;
 	if (fflush(stdout))
 		rc = fail("writing the report: %s", strerror(errno));
-out:
+	return rc;
+}
+
+static int cmd_report(int argc, char **argv, bool view)
+{
+	struct report_args ra = { .prog = { .on = isatty(2) }, .view = view };
+	struct tv_analysis *an;
+	struct tv_reader *rd;
+	char err[256];
+	int rc;
+
+	tv_opts_default(&ra.o);
+	rc = report_parse(argc, argv, &ra);
+	if (rc != GO_ON)
+		return rc;
+	if (view)
+		ra.o.keep_records = true;
+	rd = tv_reader_open(ra.path, err, sizeof(err));
+	if (!rd)
+		return fail("%s", err);
+	an = kvmla_xmalloc(sizeof(*an));
+	rc = report_analyse(&ra, rd, an);
+	if (!rc)
+		rc = report_output(&ra, an);
 	tv_an_free(an);
 	free(an);
 	tv_reader_close(rd);
@@ -300,26 +323,26 @@ static int cmd_record(int argc, char **argv)
 		switch (c) {
 		case 'e':
 			if (o.nr_events == 64)
-				return fail("record: too many -e");
+				return bad_usage("record: too many -e");
 			if (!*optarg || strspn(optarg, "abcdefghijklmnopqrstuvwxyz0123456789_:*") !=
 			    strlen(optarg))
-				return fail("record: bad event '%s' (SYSTEM or SYSTEM:EVENT)", optarg);
+				return bad_usage("record: bad event '%s' (SYSTEM or SYSTEM:EVENT)", optarg);
 			events[o.nr_events++] = optarg;
 			break;
 		case 'd':
 			errno = 0;
 			o.duration = strtod(optarg, &end);
 			if (errno || end == optarg || *end || o.duration <= 0 || o.duration > 86400)
-				return fail("record: bad duration '%s' (seconds, > 0)", optarg);
+				return bad_usage("record: bad duration '%s' (seconds, > 0)", optarg);
 			break;
 		case 'b':
 			if (parse_uint(optarg, 4 << 20, &v) || v < 4)
-				return fail("record: bad buffer size '%s' (KB per CPU, >= 4)", optarg);
+				return bad_usage("record: bad buffer size '%s' (KB per CPU, >= 4)", optarg);
 			o.buffer_kb = (unsigned int)v;
 			break;
 		case 'p':
 			if (parse_uint(optarg, 0x7fffffff, &v) || !v)
-				return fail("record: bad pid '%s'", optarg);
+				return bad_usage("record: bad pid '%s'", optarg);
 			o.pid = (int)v;
 			break;
 		case 'o': o.output = optarg; break;
@@ -327,22 +350,23 @@ static int cmd_record(int argc, char **argv)
 		case 'h': usage(stdout); return 0;
 		default:
 			if (optopt && optopt < 256)
-				return fail("record: unknown or incomplete option '-%c' (see --help)", optopt);
-			return fail("record: unknown or incomplete option '%s' (see --help)",
+				return bad_usage("record: unknown or incomplete option '-%c' (see --help)", optopt);
+			return bad_usage("record: unknown or incomplete option '%s' (see --help)",
 				    argv[optind - 1]);
 		}
 	}
 	if (optind < argc)
 		o.cmd = argv + optind;	/* after "--" (a bare command is accepted too) */
 	if (o.pid && o.cmd)
-		return fail("record: give either --pid or a command, not both");
+		return bad_usage("record: give either --pid or a command, not both");
 	return tv_record(&o) ? 1 : 0;
 }
 
 int main(int argc, char **argv)
 {
+	kvmla_err_setup("trace-viewer", false);
 	if (argc < 2)
-		return fail("no trace file given (see --help)");
+		return bad_usage("no trace file given (see --help)");
 	if (!strcmp(argv[1], "record"))
 		return cmd_record(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "view"))

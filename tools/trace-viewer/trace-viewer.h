@@ -34,21 +34,21 @@ static inline unsigned int tv_slot(uint64_t v, unsigned int nslots)
 enum tv_kind {
 	TV_OTHER = 0,
 	TV_ENTRY,	/* guest entered (x86 kvm_entry, LA kvm_enter/kvm_reenter) */
-	TV_EXIT,	/* guest exit; a = reason code, b = isa (x86) or esubcode (LA) */
-	TV_UEXIT,	/* KVM_RUN returns to userspace; a = KVM_EXIT_* */
-	TV_PIO,		/* x86 kvm_pio; a = rw (1 = out), b = port, c = size */
-	TV_MMIO,	/* a = rw (1 = write), c = len, x = gpa */
-	TV_CSR,		/* LA kvm_exit_csr (a csr, b op, c outcome); x86 kvm_msr (a msr, b write) */
-	TV_GSPR,	/* LA kvm_exit_gspr; a = kind */
+	TV_EXIT,	/* guest exit: reason, isa (x86) or esubcode (LA) */
+	TV_UEXIT,	/* KVM_RUN returns to userspace: reason = KVM_EXIT_* */
+	TV_PIO,		/* x86 kvm_pio, LA kvm_exit_iocsr: rw (1 = out), port, len */
+	TV_MMIO,	/* write (1 = write, 0 = read), len, gpa */
+	TV_CSR,		/* LA kvm_exit_csr (csr, op, outcome); x86 kvm_msr (csr = msr, write) */
+	TV_GSPR,	/* LA kvm_exit_gspr: gspr_kind */
 	TV_IDLE,	/* LA kvm_exit_idle */
-	TV_FAULT,	/* stage-2 fault; a = class index (see tv_fault_class) , x = gpa */
-	TV_TLB,		/* TLB flush; a = scope, b = reason */
-	TV_VPID,	/* VPID change; a = reason, x = new vpid */
+	TV_FAULT,	/* stage-2 fault: fault_class, path_access, gpa */
+	TV_TLB,		/* TLB flush: scope, tlb_reason */
+	TV_VPID,	/* VPID change: reason, vpid (the new one) */
 	TV_ROLLOVER,	/* VPID generation rollover */
-	TV_IRQ_QUEUE,	/* interrupt queued; a = irq/vector */
-	TV_IRQ_DELIVER,	/* interrupt delivered; a = irq/vector */
-	TV_WAKEUP,	/* x86 kvm_vcpu_wakeup: halt ended; x = ns halted */
-	TV_NEWTASK,	/* task_newtask: a = new pid, b = 1 when CLONE_THREAD */
+	TV_IRQ_QUEUE,	/* interrupt queued: irq (line or vector) */
+	TV_IRQ_DELIVER,	/* interrupt delivered: irq */
+	TV_WAKEUP,	/* x86 kvm_vcpu_wakeup: halt ended; halt_ns */
+	TV_NEWTASK,	/* task_newtask: child (new pid), thread (1: CLONE_THREAD) */
 	TV_MARKER,	/* our tid->tgid/name marker (ftrace print) */
 	TV_RUN,		/* KVM_RUN entered from userspace (x86 kvm_fpu load) */
 	TV_KIND_NUM
@@ -61,17 +61,68 @@ enum tv_profile { TV_PROFILE_UNKNOWN, TV_PROFILE_X86, TV_PROFILE_LOONGARCH };
 #define TV_ISA_UEXIT 0x100u
 #define TV_KVM_EXIT_HLT 5
 
-/* One decoded record: 48 bytes. */
+/*
+ * One decoded record: 48 bytes.  The decoder (read.c) fills up to three
+ * 32-bit arguments and one 64-bit argument by position (arg1..arg3, arg64,
+ * from its field tables); everything else reads them by the name they have
+ * for the record's kind.
+ */
 struct tv_rec {
 	uint64_t ts;		/* ns */
-	uint64_t x;		/* gpa / pc / addr / ns */
+	union {
+		uint64_t arg64;
+		uint64_t pc;		/* ENTRY, EXIT (guest rip on x86), GSPR, IDLE, UEXIT */
+		uint64_t gpa;		/* MMIO, FAULT, TLB (LoongArch) */
+		uint64_t addr;		/* PIO: LoongArch IOCSR address (x86: the value) */
+		uint64_t data;		/* CSR: x86 MSR data */
+		uint64_t halt_ns;	/* WAKEUP: ns halted */
+		uint64_t vpid;		/* VPID: the new VPID */
+		uint64_t generation;	/* ROLLOVER */
+		uint64_t clone_flags;	/* NEWTASK, before decoding (then 0) */
+	};
 	uint32_t tid;		/* common_pid */
 	uint32_t vcpu;		/* vcpu_id field, TV_NO_VCPU when the event has none */
-	uint32_t a, b, c;
+	union {
+		uint32_t arg1;
+		uint32_t reason;	/* EXIT: exit reason (LoongArch: ecode); UEXIT: KVM_EXIT_*;
+					 * VPID: why it changed */
+		uint32_t rw;		/* PIO, MMIO (LoongArch): 1 = out / write */
+		uint32_t mmio_type;	/* MMIO (x86): KVM_TRACE_MMIO_* */
+		uint32_t csr;		/* CSR: CSR number (LoongArch) or MSR (x86) */
+		uint32_t gspr_kind;	/* GSPR: KVMLA_GSPR_* */
+		uint32_t fault_class;	/* FAULT: 0 RAM, 1 MMIO (x86: the error code, raw) */
+		uint32_t scope;		/* TLB: KVMLA_TLB_SCOPE_* */
+		uint32_t irq;		/* IRQ_QUEUE, IRQ_DELIVER: line or vector */
+		uint32_t child;		/* NEWTASK: the new task; MARKER: the thread (0: a VM name) */
+		uint32_t load;		/* RUN: x86 kvm_fpu load (0: unload, not a RUN) */
+	};
+	union {
+		uint32_t arg2;
+		uint32_t isa;		/* EXIT: x86 ISA (1 VMX, 2 SVM) */
+		uint32_t esubcode;	/* EXIT (LoongArch) */
+		uint32_t inst_word;	/* GSPR: the trapping instruction */
+		uint32_t port;		/* PIO: x86 port */
+		uint32_t write;		/* MMIO: 1 write, 0 read, 2 other; CSR (x86): 1 = wrmsr */
+		uint32_t op;		/* CSR (LoongArch): KVMLA_CSR_OP_* */
+		uint32_t path_access;	/* FAULT: path | access (TV_ACC_*) << 8 */
+		uint32_t tlb_reason;	/* TLB */
+		uint32_t pcpu;		/* VPID, ROLLOVER: the physical CPU */
+		uint32_t thread;	/* NEWTASK: 1 with CLONE_THREAD */
+		uint32_t tgid;		/* MARKER: the thread's VM process */
+	};
+	union {
+		uint32_t arg3;
+		uint32_t len;		/* PIO, MMIO: bytes */
+		uint32_t outcome;	/* CSR (LoongArch) */
+		uint32_t result;	/* FAULT (LoongArch) */
+		uint32_t irq_op;	/* LoongArch kvm_irq: 0 queue, 1 dequeue, 2 deliver */
+		uint32_t err;		/* UEXIT (x86): errno */
+	};
 	uint16_t kind;		/* enum tv_kind */
 	uint16_t cpu;
 	uint16_t evid;		/* the file's event id (for names and counts) */
 };
+_Static_assert(sizeof(struct tv_rec) == 48, "struct tv_rec: 48 bytes");
 
 /* Fault classes (GPA faults).  LoongArch: kind x path x access. */
 enum { TV_ACC_READ, TV_ACC_WRITE, TV_ACC_EXEC };
@@ -307,7 +358,6 @@ int tv_report_text(FILE *f, const struct tv_analysis *an, const char *path);
 int tv_report_json(FILE *f, const struct tv_analysis *an, const char *path);
 int tv_report_html(FILE *f, const struct tv_analysis *an, const char *path);
 int tv_tui_run(struct tv_analysis *an, const char *path);
-void tv_json_error(FILE *f, const char *msg);
 /* Formats ns as "1.23us" into buf. */
 const char *tv_fmt_ns(char *buf, size_t len, uint64_t ns);
 

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "kvmla-tools.h"
 #include "trace-viewer.h"
 
 struct change { uint64_t ts; uint8_t st; };
@@ -87,7 +88,8 @@ static int build(struct view *w)
 		case TV_ENTRY: st = TV_ST_GUEST; break;
 		case TV_RUN: st = an->seen_entry ? TV_ST_KERNEL : TV_ST_GUEST; break;
 		case TV_EXIT: {
-			int ri = tv_reason_find(an, tv_reason_key(an->profile == TV_PROFILE_X86 ? r->b : 0, r->a));
+			int ri = tv_reason_find(an, tv_reason_key(an->profile == TV_PROFILE_X86 ? r->isa : 0,
+								  r->reason));
 
 			st = ri >= 0 && an->reasons[ri].halt ? TV_ST_HALTED : TV_ST_KERNEL;
 			exit_ts[row] = r->ts;
@@ -95,10 +97,10 @@ static int build(struct view *w)
 			break;
 		}
 		case TV_UEXIT:
-			st = r->a == TV_KVM_EXIT_HLT ? TV_ST_HALTED : TV_ST_USER;
+			st = r->reason == TV_KVM_EXIT_HLT ? TV_ST_HALTED : TV_ST_USER;
 			if (!exit_ts[row]) {
 				exit_ts[row] = r->ts;
-				exit_reason[row] = tv_reason_find(an, tv_reason_key(TV_ISA_UEXIT, r->a));
+				exit_reason[row] = tv_reason_find(an, tv_reason_key(TV_ISA_UEXIT, r->reason));
 			}
 			break;
 		case TV_IDLE: st = TV_ST_HALTED; break;
@@ -212,14 +214,16 @@ static void draw(struct view *w, const char *path, const char *msg)
 		const char *en = w->an->evname && r->evid < w->an->nr_evcount && w->an->evname[r->evid][0]
 				 ? w->an->evname[r->evid] : "?";
 		int ri = r->kind == TV_EXIT ?
-			 tv_reason_find(w->an, tv_reason_key(w->an->profile == TV_PROFILE_X86 ? r->b : 0, r->a)) :
-			 r->kind == TV_UEXIT ? tv_reason_find(w->an, tv_reason_key(TV_ISA_UEXIT, r->a)) : -1;
+			 tv_reason_find(w->an, tv_reason_key(w->an->profile == TV_PROFILE_X86 ? r->isa : 0,
+							     r->reason)) :
+			 r->kind == TV_UEXIT ? tv_reason_find(w->an, tv_reason_key(TV_ISA_UEXIT, r->reason)) : -1;
 
 		mvprintw(H - 3, 0, "event: %s at %s cpu %u tid %u vcpu %d%s%s",
 			 en, tv_fmt_ns(a, sizeof(a), r->ts - w->t0), r->cpu, r->tid,
 			 r->vcpu == TV_NO_VCPU ? -1 : (int)r->vcpu, ri >= 0 ? " reason " : "",
 			 ri >= 0 ? w->an->reasons[ri].name : "");
-		mvprintw(H - 2, 0, "       a=0x%x b=0x%x c=0x%x x=0x%" PRIx64, r->a, r->b, r->c, r->x);
+		mvprintw(H - 2, 0, "       a=0x%x b=0x%x c=0x%x x=0x%" PRIx64, r->arg1, r->arg2, r->arg3,
+			 r->arg64);
 	}
 	if (msg)
 		mvprintw(H - 1, 0, "%.*s", W - 1, msg);
@@ -277,15 +281,15 @@ int tv_tui_run(struct tv_analysis *an, const char *path)
 	int ch, cols;
 
 	if (!isatty(0) || !isatty(1)) {
-		fprintf(stderr, "trace-viewer: view: needs a terminal (use the report, --json or --html)\n");
+		kvmla_err("view: needs a terminal (use the report, --json or --html)");
 		return -1;
 	}
 	if (build(&w)) {
-		fprintf(stderr, "trace-viewer: view: out of memory\n");
+		kvmla_err("view: out of memory");
 		return -1;
 	}
 	if (!w.nrows) {
-		fprintf(stderr, "trace-viewer: view: no vCPU activity in %s\n", path);
+		kvmla_err("view: no vCPU activity in %s", path);
 		return -1;
 	}
 	initscr();

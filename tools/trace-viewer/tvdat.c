@@ -59,124 +59,150 @@ static int copy_fd(struct wbuf *b, int in, uint64_t size)
 	return b->err;
 }
 
-int tvdat_write(int fd, const struct tvdat_info *in, char *err, size_t errlen)
+/* the initial format data: magic, version, endianness, page size, headers */
+static void write_header(struct wbuf *b, const struct tvdat_info *in)
 {
 	static const char magic[] = { 0x17, 0x08, 0x44, 't', 'r', 'a', 'c', 'i', 'n', 'g' };
-	struct wbuf b = { .fd = fd };
-	unsigned int nftrace = 0, nsys = 0;
-	uint64_t fly_off, pos;
-	uint64_t *offs;
 
-	w(&b, magic, sizeof(magic));
-	ws(&b, "6");
-	w(&b, "\0\x08", 2);		/* little endian, 8-byte long */
-	w4(&b, in->page_size);
-	ws(&b, "header_page");
-	w8(&b, in->header_page_len);
-	w(&b, in->header_page, in->header_page_len);
-	ws(&b, "header_event");
-	w8(&b, in->header_event_len);
-	w(&b, in->header_event, in->header_event_len);
+	w(b, magic, sizeof(magic));
+	ws(b, "6");
+	w(b, "\0\x08", 2);		/* little endian, 8-byte long */
+	w4(b, in->page_size);
+	ws(b, "header_page");
+	w8(b, in->header_page_len);
+	w(b, in->header_page, in->header_page_len);
+	ws(b, "header_event");
+	w8(b, in->header_event_len);
+	w(b, in->header_event, in->header_event_len);
+}
+
+/* true when fmts[i] is the first format of its system (ftrace's are apart) */
+static bool first_of_system(const struct tvdat_info *in, unsigned int i)
+{
+	if (!strcmp(in->fmts[i].system, "ftrace"))
+		return false;
+	for (unsigned int j = 0; j < i; j++)
+		if (!strcmp(in->fmts[j].system, in->fmts[i].system))
+			return false;
+	return true;
+}
+
+/* the ftrace formats, then the other systems in order of first appearance */
+static void write_formats(struct wbuf *b, const struct tvdat_info *in)
+{
+	unsigned int nftrace = 0, nsys = 0;
 
 	for (unsigned int i = 0; i < in->nr_fmts; i++)
 		if (!strcmp(in->fmts[i].system, "ftrace"))
 			nftrace++;
-	w4(&b, nftrace);
+	w4(b, nftrace);
 	for (unsigned int i = 0; i < in->nr_fmts; i++)
 		if (!strcmp(in->fmts[i].system, "ftrace")) {
-			w8(&b, in->fmts[i].len);
-			w(&b, in->fmts[i].text, in->fmts[i].len);
+			w8(b, in->fmts[i].len);
+			w(b, in->fmts[i].text, in->fmts[i].len);
 		}
-	/* systems, in order of first appearance */
-	for (unsigned int i = 0; i < in->nr_fmts; i++) {
-		bool first = strcmp(in->fmts[i].system, "ftrace");
-
-		for (unsigned int j = 0; first && j < i; j++)
-			if (!strcmp(in->fmts[j].system, in->fmts[i].system))
-				first = false;
-		nsys += first;
-	}
-	w4(&b, nsys);
+	for (unsigned int i = 0; i < in->nr_fmts; i++)
+		nsys += first_of_system(in, i);
+	w4(b, nsys);
 	for (unsigned int i = 0; i < in->nr_fmts; i++) {
 		const char *sys = in->fmts[i].system;
-		bool first = strcmp(sys, "ftrace");
 		unsigned int n = 0;
 
-		for (unsigned int j = 0; first && j < i; j++)
-			if (!strcmp(in->fmts[j].system, sys))
-				first = false;
-		if (!first)
+		if (!first_of_system(in, i))
 			continue;
 		for (unsigned int j = i; j < in->nr_fmts; j++)
 			n += !strcmp(in->fmts[j].system, sys);
-		ws(&b, sys);
-		w4(&b, n);
+		ws(b, sys);
+		w4(b, n);
 		for (unsigned int j = i; j < in->nr_fmts; j++)
 			if (!strcmp(in->fmts[j].system, sys)) {
-				w8(&b, in->fmts[j].len);
-				w(&b, in->fmts[j].text, in->fmts[j].len);
+				w8(b, in->fmts[j].len);
+				w(b, in->fmts[j].text, in->fmts[j].len);
 			}
 	}
-	w4(&b, 0);			/* kallsyms */
-	w4(&b, in->printk_len);
-	w(&b, in->printk, in->printk_len);
-	w8(&b, in->cmdlines_len);
-	w(&b, in->cmdlines, in->cmdlines_len);
-	w4(&b, in->nr_cpus);
+}
+
+/* kallsyms (none), printk formats, saved cmdlines, CPU count, options */
+static void write_rest(struct wbuf *b, const struct tvdat_info *in)
+{
+	w4(b, 0);			/* kallsyms */
+	w4(b, in->printk_len);
+	w(b, in->printk, in->printk_len);
+	w8(b, in->cmdlines_len);
+	w(b, in->cmdlines, in->cmdlines_len);
+	w4(b, in->nr_cpus);
 	if (in->clock) {
 		/* TRACECMD_OPTION_TRACECLOCK (4): "[clock]" as in trace_clock */
 		char cl[64];
 		int n = snprintf(cl, sizeof(cl), "[%s]", in->clock);
 
-		w(&b, "options  ", 10);
+		w(b, "options  ", 10);
 		uint16_t id = 4;
-		w(&b, &id, 2);
-		w4(&b, n + 1);
-		w(&b, cl, n + 1);
+		w(b, &id, 2);
+		w4(b, n + 1);
+		w(b, cl, n + 1);
 		id = 0;
-		w(&b, &id, 2);
+		w(b, &id, 2);
 	}
-	w(&b, "flyrecord", 10);
-	fly_off = b.off;
+}
+
+/* "flyrecord": per CPU (offset, size), then each CPU's pages, page aligned */
+static int write_flyrecord(struct wbuf *b, const struct tvdat_info *in)
+{
+	uint64_t fly_off, pos, *offs;
+
+	w(b, "flyrecord", 10);
+	fly_off = b->off;
 	offs = calloc(in->nr_cpus ? in->nr_cpus : 1, 16);
-	if (!offs) {
-		snprintf(err, errlen, "out of memory");
+	if (!offs)
 		return -ENOMEM;
-	}
-	w(&b, offs, 16 * in->nr_cpus);
-	pos = (b.off + in->page_size - 1) / in->page_size * in->page_size;
+	w(b, offs, 16 * in->nr_cpus);
+	pos = (b->off + in->page_size - 1) / in->page_size * in->page_size;
 	for (unsigned int c = 0; c < in->nr_cpus; c++) {
 		offs[2 * c] = pos;
 		offs[2 * c + 1] = in->cpus[c].size;
 		pos += (in->cpus[c].size + in->page_size - 1) / in->page_size * in->page_size;
 	}
-	for (unsigned int c = 0; c < in->nr_cpus && !b.err; c++) {
+	for (unsigned int c = 0; c < in->nr_cpus && !b->err; c++) {
 		static const char zero[4096];
 
-		while (b.off < offs[2 * c] && !b.err) {
-			uint64_t n = offs[2 * c] - b.off;
+		while (b->off < offs[2 * c] && !b->err) {
+			uint64_t n = offs[2 * c] - b->off;
 
-			w(&b, zero, n > sizeof(zero) ? sizeof(zero) : n);
+			w(b, zero, n > sizeof(zero) ? sizeof(zero) : n);
 		}
 		if (in->cpus[c].size) {
-			int e = copy_fd(&b, in->cpus[c].fd, in->cpus[c].size);
+			int e = copy_fd(b, in->cpus[c].fd, in->cpus[c].size);
 
-			if (e && !b.err)
-				b.err = e;
+			if (e && !b->err)
+				b->err = e;
 		}
 	}
-	if (!b.err) {
-		if (pwrite(fd, offs, 16 * in->nr_cpus, fly_off) != (ssize_t)(16 * in->nr_cpus))
-			b.err = errno ? errno : EIO;
+	if (!b->err) {
+		if (pwrite(b->fd, offs, 16 * in->nr_cpus, fly_off) != (ssize_t)(16 * in->nr_cpus))
+			b->err = errno ? errno : EIO;
 	}
 	free(offs);
+	return 0;
+}
+
+int tvdat_write(int fd, const struct tvdat_info *in, char *err, size_t errlen)
+{
+	struct wbuf b = { .fd = fd };
+
+	write_header(&b, in);
+	write_formats(&b, in);
+	write_rest(&b, in);
+	if (write_flyrecord(&b, in)) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
 	if (b.err) {
 		snprintf(err, errlen, "writing trace.dat: %s", strerror(b.err));
 		return -b.err;
 	}
 	return 0;
 }
-
 /* ---- ring-buffer pages ---- */
 
 #define RB_HDR 16

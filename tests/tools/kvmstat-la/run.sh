@@ -52,9 +52,45 @@ for k in b c f g h o p q r s x v; do
 	grep -q "^| \`$k\` |" "$top/docs/kvmstat-la.md" || miss="$miss md-key:$k"
 done
 [ -z "$miss" ] && kt_pass docs-cover-flags-and-keys || kt_fail docs-cover-flags-and-keys "missing:$miss"
-if "$T" -s 99 --once >/dev/null 2>"$tmp/err"; then kt_fail bad-delay "accepted -s 99"
-elif [ "$(wc -l <"$tmp/err")" -ge 1 ] && grep -q "0.1 and 25.5" "$tmp/err"; then kt_pass bad-delay
-else kt_fail bad-delay "no clear error: $(head -1 "$tmp/err")"; fi
+# bad usage: exit 2 and one line "kvmstat-la: ..." on stderr, nothing on stdout;
+# with --json the same line on stderr and one {"error": ...} line on stdout
+bad() {	# bad CASE EXPECTED-SUBSTRING ARGS...
+	local c=$1 want=$2 rc; shift 2
+	"$T" "$@" >"$tmp/o" 2>"$tmp/e"; rc=$?
+	if [ $rc -ne 2 ]; then kt_fail "$c" "exit $rc, expected 2"
+	elif [ "$(wc -l <"$tmp/e")" != 1 ]; then kt_fail "$c" "$(wc -l <"$tmp/e") lines on stderr: $(head -c 300 "$tmp/e")"
+	elif ! grep -q -- "^kvmstat-la: .*$want" "$tmp/e"; then kt_fail "$c" "message: $(cat "$tmp/e")"
+	elif [ -s "$tmp/o" ]; then kt_fail "$c" "stdout: $(head -c 200 "$tmp/o")"
+	else kt_pass "$c"; fi
+}
+bad_json() {	# bad_json CASE EXPECTED-SUBSTRING ARGS...
+	local c=$1 want=$2 rc why; shift 2
+	"$T" "$@" >"$tmp/o" 2>"$tmp/e"; rc=$?
+	if [ $rc -ne 2 ]; then kt_fail "$c" "exit $rc, expected 2"
+	elif [ "$(wc -l <"$tmp/o")" != 1 ] || ! grep -q '^{"error": "' "$tmp/o"; then
+		kt_fail "$c" "stdout: $(head -c 300 "$tmp/o")"
+	elif ! why=$(python3 -c 'import json, sys; d = json.load(open(sys.argv[1]))
+assert list(d) == ["error"] and sys.argv[2] in d["error"], d' "$tmp/o" "$want" 2>&1); then
+		kt_fail "$c" "$why"
+	elif ! why=$($CHECK schema "$SCHEMA" "$tmp/o"); then kt_fail "$c" "$why"
+	elif [ "$(wc -l <"$tmp/e")" != 1 ]; then kt_fail "$c" "$(wc -l <"$tmp/e") lines on stderr"
+	else kt_pass "$c"; fi
+}
+bad bad-delay "0.1 and 25.5" -s 99 --once
+bad bad-flag "unknown or incomplete option '--bogus'" --bogus
+bad bad-flag-missing-value "unknown or incomplete option '-s'" -s
+bad bad-pid "'x' is not a pid" -p 12,x
+bad bad-provider "not bpf, perf or stats" --provider ebpf
+bad bad-count "not a positive count" -n 0
+bad extra-argument "unexpected argument 'extra'" extra
+bad csv-without-log "needs -l or -L" -c
+bad bad-regex "invalid regular expression" -f '('
+bad bad-listen "--listen: 'localhost' is not ADDR:PORT" --listen localhost
+bad bad-listen-address "is not IPv4-ADDR:PORT" --listen 300.1.2.3:9101
+bad bad-profile "--profile: 'arm' is not x86, loongarch or generic" --profile arm
+bad_json bad-flag-json "unknown or incomplete option '--bogus'" --json --bogus
+bad_json bad-delay-json "0.1 and 25.5" --json -s 99
+bad_json bad-value-json-stream "not a positive count" --json-stream -n x
 
 # profiles: LoongArch names from the catalog (a tracefs with kvm/'s formats:
 # fixtures/), auto-picked from the fields; unknown events left out
@@ -112,6 +148,18 @@ kt_need_root live || exit 0
 kt_need_kvm live || exit 0
 kt_need_tracefs live || exit 0
 [ -x "$V" ] || { kt_fail live "tests/vmm/kvmla-vmm does not build: $(tail -n 1 "$tmp/build.log")"; exit 1; }
+
+# out of memory (KVMLA_TEST_ALLOC_FAIL=1: the first allocation of the tools'
+# helpers fails): one line, exit 1; with --json also {"error": "out of memory"}
+KVMLA_TEST_ALLOC_FAIL=1 "$T" --once -s 0.1 -g "ks$$-none-*" >"$tmp/o" 2>"$tmp/e"; rc=$?
+if [ $rc = 1 ] && [ "$(cat "$tmp/e")" = "kvmstat-la: out of memory" ] && [ ! -s "$tmp/o" ]; then
+	kt_pass out-of-memory
+else kt_fail out-of-memory "rc=$rc stderr=$(head -c 200 "$tmp/e") stdout=$(head -c 200 "$tmp/o")"; fi
+KVMLA_TEST_ALLOC_FAIL=1 "$T" --json -s 0.1 -g "ks$$-none-*" >"$tmp/o" 2>"$tmp/e"; rc=$?
+if [ $rc = 1 ] && [ "$(cat "$tmp/o")" = '{"error": "out of memory"}' ] &&
+   [ "$(cat "$tmp/e")" = "kvmstat-la: out of memory" ]; then
+	kt_pass out-of-memory-json
+else kt_fail out-of-memory-json "rc=$rc stdout=$(head -c 200 "$tmp/o") stderr=$(head -c 200 "$tmp/e")"; fi
 
 # missing tracefs: a path without it, and a private mount namespace with an empty one
 "$T" --once --tracefs "$tmp/none" >/dev/null 2>"$tmp/e"; rc=$?

@@ -87,3 +87,38 @@ tui_case() {
 	[ -z "$bad" ] && kt_pass tui-keys || kt_fail tui-keys "$bad"
 }
 tui_case
+
+# Out of memory while the TUI is up: the terminal is restored (curses left:
+# no alternate screen, cursor shown, cooked mode with echo) before the one
+# line "kvmstat-la: out of memory", exit 1.  KVMLA_TEST_ALLOC_FAIL=40 fails
+# an allocation of a later refresh (three per frame at -s 0.1); the raw
+# output proves a frame was drawn before curses was left.
+tui_oom_case() {
+	command -v tmux >/dev/null || { kt_fail tui-out-of-memory "tmux is not installed (scripts/deps.sh test)"; return; }
+	local s=ks$$oom bad="" raw=$tmp/oom.raw modes
+	tmux new-session -d -s "$s" -x 120 -y 40 \
+		"sleep 0.5; KVMLA_TEST_ALLOC_FAIL=40 '$T' -s 0.1 -f kvm_exit -g 'ks$$-none-*'; echo kvmstat-la-exited-\$?; stty -a; sleep 30"
+	tmux pipe-pane -t "$s" -o "cat >'$raw'"
+	for _ in $(seq 1 60); do
+		tmux capture-pane -p -t "$s" | grep -q kvmstat-la-exited && break
+		sleep 0.5
+	done
+	tmux capture-pane -p -t "$s" >"$tmp/pane"
+	modes=$(tmux display -p -t "$s" '#{alternate_on} #{cursor_flag}')
+	tmux kill-session -t "$s" 2>/dev/null
+	grep -q '^kvmstat-la-exited-1$' "$tmp/pane" || bad="$bad [exit status: $(grep -o 'exited-[0-9]*' "$tmp/pane")]"
+	grep -q '^kvmstat-la: out of memory$' "$tmp/pane" ||
+		bad="$bad [no out-of-memory line]"
+	[ "$modes" = "0 1" ] || bad="$bad [alternate screen, cursor: $modes]"
+	grep -Eq '(^| )icanon( |;|$)' "$tmp/pane" && grep -Eq '(^| )echo( |;|$)' "$tmp/pane" ||
+		bad="$bad [tty not cooked: $(grep -Eo -- '-?(icanon|echo) ' "$tmp/pane" | tr '\n' ' ')]"
+	python3 - "$raw" <<'PY' || bad="$bad [raw output: no frame, or curses left after the message]"
+import sys
+d = open(sys.argv[1], "rb").read()
+enter, frame = d.rfind(b"\x1b[?1049h"), d.find(b"kvmstat-la - ")
+leave, msg = d.rfind(b"\x1b[?1049l"), d.find(b"kvmstat-la: out of memory")
+sys.exit(0 if 0 <= enter < frame < leave < msg else 1)
+PY
+	[ -z "$bad" ] && kt_pass tui-out-of-memory || kt_fail tui-out-of-memory "$bad"
+}
+tui_oom_case

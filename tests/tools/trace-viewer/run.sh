@@ -165,26 +165,42 @@ for c in zstd none; do
 	fi
 done
 
-# ---- bad flags and bad files: one line on stderr, exit status 1 ----
-bad() {	# bad case expected-substring args...
+# ---- bad flags and bad files: one line on stderr; exit status 2 for bad
+# usage, 1 for a file that cannot be read ----
+bad() {	# bad case expected-substring args...   (exit status in $want_rc)
 	local c=$1 want=$2; shift 2
 	"$TV" "$@" >"$W/out" 2>"$W/err"
 	local rc=$? lines
 	lines=$(wc -l <"$W/err")
-	if [ $rc -ne 1 ]; then kt_fail "$c" "exit $rc, expected 1"
+	if [ $rc -ne "${want_rc:-1}" ]; then kt_fail "$c" "exit $rc, expected ${want_rc:-1}"
 	elif [ "$lines" != 1 ]; then kt_fail "$c" "$lines lines on stderr"
-	elif ! grep -q -- "$want" "$W/err"; then kt_fail "$c" "message: $(cat "$W/err")"
+	elif ! grep -q -- "^trace-viewer: .*$want" "$W/err"; then kt_fail "$c" "message: $(cat "$W/err")"
+	elif [ -s "$W/out" ]; then kt_fail "$c" "stdout: $(head -c 200 "$W/out")"
 	else kt_pass "$c"; fi
 }
-bad bad-flag "unknown or incomplete option" --bogus "$W/la.dat"
-bad bad-flag-missing-arg "unknown or incomplete option" "$W/la.dat" --from
-bad bad-time "--from: bad time" --from 12parsecs "$W/la.dat"
-bad bad-window "--to must be after --from" --from 2s --to 1s "$W/la.dat"
-bad bad-vcpu "--vcpu: bad vCPU id" --vcpu -3 "$W/la.dat"
-bad no-file "no trace file given"
-bad two-files "exactly one trace file" "$W/la.dat" "$W/la.dat"
-bad record-bad-duration "bad duration" record -d -1
-bad record-bad-event "bad event" record -e 'kvm:$x'
+usage_bad() { want_rc=2 bad "$@"; }
+usage_bad bad-flag "unknown or incomplete option '--bogus'" --bogus "$W/la.dat"
+usage_bad bad-flag-missing-arg "unknown or incomplete option" "$W/la.dat" --from
+usage_bad bad-time "--from: bad time" --from 12parsecs "$W/la.dat"
+usage_bad bad-window "--to must be after --from" --from 2s --to 1s "$W/la.dat"
+usage_bad bad-vcpu "--vcpu: bad vCPU id" --vcpu -3 "$W/la.dat"
+usage_bad no-file "no trace file given"
+usage_bad two-files "exactly one trace file" "$W/la.dat" "$W/la.dat"
+usage_bad record-bad-duration "bad duration" record -d -1
+usage_bad record-bad-event "bad event" record -e 'kvm:$x'
+usage_bad record-bad-flag "record: unknown or incomplete option" record --bogus
+# --json: the same line on stderr, and one {"error": ...} line on stdout
+"$TV" --json --bogus "$W/la.dat" >"$W/out" 2>"$W/err"; rc=$?
+if [ $rc = 2 ] && [ "$(wc -l <"$W/out")" = 1 ] && [ "$(wc -l <"$W/err")" = 1 ] &&
+   $JC "$W/out" 'list(d) == ["error"]' "\"unknown or incomplete option '--bogus'\" in d['error']" >/dev/null; then
+	kt_pass bad-flag-json
+else kt_fail bad-flag-json "exit $rc, stdout: $(head -c 200 "$W/out")"; fi
+# out of memory (KVMLA_TEST_ALLOC_FAIL=1: the first allocation of the tools'
+# helpers fails): one line, exit 1
+KVMLA_TEST_ALLOC_FAIL=1 "$TV" "$W/la.dat" >"$W/out" 2>"$W/err"; rc=$?
+if [ $rc = 1 ] && [ "$(cat "$W/err")" = "trace-viewer: out of memory" ] && [ ! -s "$W/out" ]; then
+	kt_pass out-of-memory
+else kt_fail out-of-memory "exit $rc: $(head -c 200 "$W/err")"; fi
 bad missing-file "No such file" "$W/none.dat"
 bad directory "not a regular file" "$W"
 : >"$W/empty.dat"

@@ -51,14 +51,14 @@ static struct tv_vcpu *vcpu_by_tid(uint32_t tid)
 /* One vCPU: io exit to userspace, hlt and npf handled in the kernel. */
 static const struct tv_rec x86_mix[] = {
 	REC(1000, TV_ENTRY, 100, .vcpu = 0),
-	REC(2000, TV_EXIT, 100, .vcpu = 0, .a = SVM_IO, .b = SVM),
-	REC(2100, TV_PIO, 100, .a = 1, .b = 0x3f8, .c = 1),
-	REC(2300, TV_UEXIT, 100, .a = 2),
+	REC(2000, TV_EXIT, 100, .vcpu = 0, .reason = SVM_IO, .isa = SVM),
+	REC(2100, TV_PIO, 100, .rw = 1, .port = 0x3f8, .len = 1),
+	REC(2300, TV_UEXIT, 100, .reason = 2),
 	REC(5000, TV_ENTRY, 100, .vcpu = 0),
-	REC(6000, TV_EXIT, 100, .vcpu = 0, .a = SVM_HLT, .b = SVM),
+	REC(6000, TV_EXIT, 100, .vcpu = 0, .reason = SVM_HLT, .isa = SVM),
 	REC(6100, TV_ENTRY, 100, .vcpu = 0),
-	REC(7000, TV_EXIT, 100, .vcpu = 0, .a = SVM_NPF, .b = SVM),
-	REC(7050, TV_MMIO, 100, .a = 2, .b = 1, .c = 4, .x = 0xd0000000),
+	REC(7000, TV_EXIT, 100, .vcpu = 0, .reason = SVM_NPF, .isa = SVM),
+	REC(7050, TV_MMIO, 100, .mmio_type = 2, .write = 1, .len = 4, .gpa = 0xd0000000),
 	REC(7400, TV_ENTRY, 100, .vcpu = 0),
 };
 
@@ -157,7 +157,7 @@ KTEST(timeline_rebins_long_traces)
 	/* 1000 round trips of 1 ms: 1 s, far more than 512 bins of 1 us */
 	for (int i = 0; i < 1000; i++) {
 		r[n++] = REC(1000000ull * i, TV_ENTRY, 7, .vcpu = 3);
-		r[n++] = REC(1000000ull * i + 600000, TV_EXIT, 7, .vcpu = 3, .a = SVM_NPF, .b = SVM);
+		r[n++] = REC(1000000ull * i + 600000, TV_EXIT, 7, .vcpu = 3, .reason = SVM_NPF, .isa = SVM);
 	}
 	KT_EXPECT_EQ(tv_an_run(&an, r, n), 0);
 	KT_EXPECT(an.nr_bins <= TV_BINS_MAX);
@@ -183,7 +183,7 @@ KTEST(percentiles_nearest_rank)
 	for (int i = 0; i < 100; i++) {
 		uint64_t lat = (uint64_t)((i * 37) % 100 + 1) * 1000, t = 1000000ull * (i + 1);
 
-		r[n++] = REC(t, TV_EXIT, 9, .vcpu = 0, .a = SVM_NPF, .b = SVM);
+		r[n++] = REC(t, TV_EXIT, 9, .vcpu = 0, .reason = SVM_NPF, .isa = SVM);
 		r[n++] = REC(t + lat, TV_ENTRY, 9, .vcpu = 0);
 	}
 	KT_EXPECT_EQ(tv_an_run(&an, r, n), 0);
@@ -212,12 +212,12 @@ KTEST(percentiles_nearest_rank)
 KTEST(userspace_only_round_trips)
 {
 	static const struct tv_rec r[] = {
-		REC(100, TV_RUN, 50, .a = 1),
-		REC(1000, TV_PIO, 50, .a = 0, .b = 0x3f9),
-		REC(1100, TV_UEXIT, 50, .a = 2),
-		REC(301100, TV_RUN, 50, .a = 1),
-		REC(400000, TV_UEXIT, 50, .a = 5),
-		REC(600000, TV_RUN, 50, .a = 1),
+		REC(100, TV_RUN, 50, .load = 1),
+		REC(1000, TV_PIO, 50, .rw = 0, .port = 0x3f9),
+		REC(1100, TV_UEXIT, 50, .reason = 2),
+		REC(301100, TV_RUN, 50, .load = 1),
+		REC(400000, TV_UEXIT, 50, .reason = 5),
+		REC(600000, TV_RUN, 50, .load = 1),
 	};
 	const struct tv_vcpu *v;
 
@@ -242,16 +242,16 @@ KTEST(userspace_only_round_trips)
 
 /* Two VMs named by markers, threads learnt from markers and task_newtask. */
 static const struct tv_rec two_vms[] = {
-	REC(10, TV_MARKER, 1, .a = 201, .b = 200),	/* tid 201 in VM 200 */
-	REC(20, TV_NEWTASK, 300, .a = 301, .b = 1),	/* 300 creates thread 301 */
-	REC(30, TV_NEWTASK, 300, .a = 302, .b = 1),
-	REC(100, TV_EXIT, 201, .vcpu = 0, .a = SVM_IO, .b = SVM),
+	REC(10, TV_MARKER, 1, .child = 201, .tgid = 200),	/* tid 201 in VM 200 */
+	REC(20, TV_NEWTASK, 300, .child = 301, .thread = 1),	/* 300 creates thread 301 */
+	REC(30, TV_NEWTASK, 300, .child = 302, .thread = 1),
+	REC(100, TV_EXIT, 201, .vcpu = 0, .reason = SVM_IO, .isa = SVM),
 	REC(200, TV_ENTRY, 201, .vcpu = 0),
-	REC(300, TV_EXIT, 301, .vcpu = 0, .a = SVM_HLT, .b = SVM),
+	REC(300, TV_EXIT, 301, .vcpu = 0, .reason = SVM_HLT, .isa = SVM),
 	REC(400, TV_ENTRY, 301, .vcpu = 0),
-	REC(500, TV_EXIT, 302, .vcpu = 1, .a = SVM_NPF, .b = SVM),
+	REC(500, TV_EXIT, 302, .vcpu = 1, .reason = SVM_NPF, .isa = SVM),
 	REC(600, TV_ENTRY, 302, .vcpu = 1),
-	REC(700, TV_EXIT, 302, .vcpu = 1, .a = SVM_NPF, .b = SVM),
+	REC(700, TV_EXIT, 302, .vcpu = 1, .reason = SVM_NPF, .isa = SVM),
 	REC(800, TV_ENTRY, 302, .vcpu = 1),
 };
 
@@ -341,14 +341,14 @@ KTEST(time_window)
 KTEST(csr_trap_matrix)
 {
 	static const struct tv_rec r[] = {
-		REC(10, TV_EXIT, 5, .vcpu = 0, .a = 22),
-		REC(11, TV_CSR, 5, .vcpu = 0, .a = 0x41, .b = 1),	/* TCFG wr */
+		REC(10, TV_EXIT, 5, .vcpu = 0, .reason = 22),
+		REC(11, TV_CSR, 5, .vcpu = 0, .csr = 0x41, .op = 1),	/* TCFG wr */
 		REC(12, TV_ENTRY, 5, .vcpu = 0),
-		REC(20, TV_EXIT, 5, .vcpu = 0, .a = 22),
-		REC(21, TV_CSR, 5, .vcpu = 0, .a = 0x41, .b = 1),
+		REC(20, TV_EXIT, 5, .vcpu = 0, .reason = 22),
+		REC(21, TV_CSR, 5, .vcpu = 0, .csr = 0x41, .op = 1),
 		REC(22, TV_ENTRY, 5, .vcpu = 0),
-		REC(30, TV_EXIT, 6, .vcpu = 1, .a = 22),
-		REC(31, TV_CSR, 6, .vcpu = 1, .a = 0x5, .b = 0),	/* ESTAT rd */
+		REC(30, TV_EXIT, 6, .vcpu = 1, .reason = 22),
+		REC(31, TV_CSR, 6, .vcpu = 1, .csr = 0x5, .op = 0),	/* ESTAT rd */
 		REC(32, TV_ENTRY, 6, .vcpu = 1),
 	};
 	unsigned int found = 0;
@@ -375,12 +375,12 @@ KTEST(csr_trap_matrix)
 KTEST(gpa_fault_classes)
 {
 	static const struct tv_rec r[] = {
-		REC(10, TV_EXIT, 5, .vcpu = 0, .a = 1),
+		REC(10, TV_EXIT, 5, .vcpu = 0, .reason = 1),
 		/* kind ram, path fast, write */
-		REC(11, TV_FAULT, 5, .vcpu = 0, .a = 0, .b = 0 | TV_ACC_WRITE << 8),
-		REC(12, TV_FAULT, 5, .vcpu = 0, .a = 0, .b = 0 | TV_ACC_WRITE << 8),
+		REC(11, TV_FAULT, 5, .vcpu = 0, .fault_class = 0, .path_access = 0 | TV_ACC_WRITE << 8),
+		REC(12, TV_FAULT, 5, .vcpu = 0, .fault_class = 0, .path_access = 0 | TV_ACC_WRITE << 8),
 		/* kind mmio, path slow, read */
-		REC(13, TV_FAULT, 5, .vcpu = 0, .a = 1, .b = 1 | TV_ACC_READ << 8),
+		REC(13, TV_FAULT, 5, .vcpu = 0, .fault_class = 1, .path_access = 1 | TV_ACC_READ << 8),
 		REC(14, TV_ENTRY, 5, .vcpu = 0),
 	};
 
@@ -400,11 +400,11 @@ KTEST(gspr_kinds_by_catalog_slot)
 {
 	struct tv_rec r[] = {
 		REC(0, TV_ENTRY, 5, .vcpu = 0),
-		REC(100, TV_GSPR, 5, .vcpu = 0, .a = KVMLA_GSPR_IDLE),
-		REC(200, TV_GSPR, 5, .vcpu = 0, .a = KVMLA_GSPR_IDLE),
-		REC(300, TV_GSPR, 5, .vcpu = 0, .a = KVMLA_GSPR_OTHER),
-		REC(400, TV_GSPR, 5, .vcpu = 0, .a = KVMLA_GSPR_KIND_NUM),
-		REC(500, TV_GSPR, 5, .vcpu = 0, .a = 1000),
+		REC(100, TV_GSPR, 5, .vcpu = 0, .gspr_kind = KVMLA_GSPR_IDLE),
+		REC(200, TV_GSPR, 5, .vcpu = 0, .gspr_kind = KVMLA_GSPR_IDLE),
+		REC(300, TV_GSPR, 5, .vcpu = 0, .gspr_kind = KVMLA_GSPR_OTHER),
+		REC(400, TV_GSPR, 5, .vcpu = 0, .gspr_kind = KVMLA_GSPR_KIND_NUM),
+		REC(500, TV_GSPR, 5, .vcpu = 0, .gspr_kind = 1000),
 	};
 
 	start(TV_PROFILE_LOONGARCH, NULL);
@@ -426,9 +426,9 @@ KTEST(tlb_vpid_churn)
 	start(TV_PROFILE_LOONGARCH, NULL);
 	r[n++] = REC(0, TV_ENTRY, 5, .vcpu = 0);
 	for (int i = 0; i < 10; i++)
-		r[n++] = REC(1000 + 100 * i, TV_TLB, 5, .vcpu = 0, .a = 1);
+		r[n++] = REC(1000 + 100 * i, TV_TLB, 5, .vcpu = 0, .scope = 1);
 	for (int i = 0; i < 4; i++)
-		r[n++] = REC(5000 + 100 * i, TV_VPID, 5, .vcpu = 0, .a = 1, .x = 0x10 + i);
+		r[n++] = REC(5000 + 100 * i, TV_VPID, 5, .vcpu = 0, .reason = 1, .vpid = 0x10 + i);
 	r[n++] = REC(9000, TV_ROLLOVER, 5, .vcpu = 0);
 	KT_EXPECT_EQ(tv_an_run(&an, r, n), 0);
 	KT_EXPECT_EQ(an.tlb_total, 10);
@@ -451,12 +451,12 @@ KTEST(irq_queue_to_deliver)
 {
 	static const struct tv_rec r[] = {
 		REC(0, TV_ENTRY, 5, .vcpu = 0),
-		REC(1000, TV_IRQ_QUEUE, 9, .vcpu = 0, .a = 11),
-		REC(1500, TV_IRQ_QUEUE, 9, .vcpu = 0, .a = 11),	/* coalesced */
-		REC(4000, TV_IRQ_DELIVER, 5, .vcpu = 0, .a = 11),
-		REC(5000, TV_IRQ_QUEUE, 9, .vcpu = 0, .a = 12),
-		REC(5600, TV_IRQ_DELIVER, 5, .vcpu = 0, .a = 12),
-		REC(7000, TV_IRQ_DELIVER, 5, .vcpu = 0, .a = 2),	/* never queued */
+		REC(1000, TV_IRQ_QUEUE, 9, .vcpu = 0, .irq = 11),
+		REC(1500, TV_IRQ_QUEUE, 9, .vcpu = 0, .irq = 11),	/* coalesced */
+		REC(4000, TV_IRQ_DELIVER, 5, .vcpu = 0, .irq = 11),
+		REC(5000, TV_IRQ_QUEUE, 9, .vcpu = 0, .irq = 12),
+		REC(5600, TV_IRQ_DELIVER, 5, .vcpu = 0, .irq = 12),
+		REC(7000, TV_IRQ_DELIVER, 5, .vcpu = 0, .irq = 2),	/* never queued */
 	};
 
 	start(TV_PROFILE_LOONGARCH, NULL);

@@ -244,8 +244,8 @@ KTEST(symbols_print_catalog_names)
 struct want {
 	const char *event;
 	enum tv_kind kind;
-	const char *a, *b, *c, *x;
-	uint32_t b_acc;		/* kvm_gpa_fault: the access class in b's bits 8.. */
+	const char *arg1, *arg2, *arg3, *arg64;	/* the field in each slot */
+	uint32_t b_acc;		/* kvm_gpa_fault: the access class in arg2's bits 8.. */
 	const char *set;	/* values the decoder interprets, by name */
 };
 
@@ -264,32 +264,32 @@ KTEST(decoder_maps_every_event)
 	 * field in the wrong slot shows), then the values of .set.
 	 */
 	static const struct want w[] = {
-		{ "kvm_enter", TV_ENTRY, .x = "pc" },
-		{ "kvm_reenter", TV_ENTRY, .x = "pc" },
-		{ "kvm_out", TV_UEXIT, .a = "exit_reason", .x = "pc" },
-		{ "kvm_exit", TV_EXIT, .a = "reason", .b = "esubcode", .x = "pc" },
-		{ "kvm_exit_gspr", TV_GSPR, .a = "kind", .b = "inst_word", .x = "pc" },
-		{ "kvm_exit_csr", TV_CSR, .a = "csr", .b = "op", .c = "outcome" },
-		{ "kvm_exit_iocsr", TV_PIO, .a = "rw", .c = "len", .x = "addr" },
+		{ "kvm_enter", TV_ENTRY, .arg64 = "pc" },
+		{ "kvm_reenter", TV_ENTRY, .arg64 = "pc" },
+		{ "kvm_out", TV_UEXIT, .arg1 = "exit_reason", .arg64 = "pc" },
+		{ "kvm_exit", TV_EXIT, .arg1 = "reason", .arg2 = "esubcode", .arg64 = "pc" },
+		{ "kvm_exit_gspr", TV_GSPR, .arg1 = "kind", .arg2 = "inst_word", .arg64 = "pc" },
+		{ "kvm_exit_csr", TV_CSR, .arg1 = "csr", .arg2 = "op", .arg3 = "outcome" },
+		{ "kvm_exit_iocsr", TV_PIO, .arg1 = "rw", .arg3 = "len", .arg64 = "addr" },
 		/* b: is-write, 1 for rw == 1 (WRITE) */
-		{ "kvm_exit_mmio", TV_MMIO, .a = "rw", .b = "rw", .c = "len", .x = "gpa",
+		{ "kvm_exit_mmio", TV_MMIO, .arg1 = "rw", .arg2 = "rw", .arg3 = "len", .arg64 = "gpa",
 		  .set = "rw=1" },
-		{ "kvm_exit_idle", TV_IDLE, .x = "pc" },
+		{ "kvm_exit_idle", TV_IDLE, .arg64 = "pc" },
 		/* write and exec both set: exec wins */
-		{ "kvm_gpa_fault", TV_FAULT, .a = "kind", .b = "path", .c = "result", .x = "gpa",
+		{ "kvm_gpa_fault", TV_FAULT, .arg1 = "kind", .arg2 = "path", .arg3 = "result", .arg64 = "gpa",
 		  .b_acc = TV_ACC_EXEC },
-		{ "kvm_tlb_flush", TV_TLB, .a = "scope", .b = "reason", .x = "gpa" },
-		{ "kvm_vpid_change", TV_VPID, .a = "reason", .b = "pcpu", .x = "new_vpid" },
-		{ "kvm_vpid_rollover", TV_ROLLOVER, .b = "pcpu", .x = "generation" },
+		{ "kvm_tlb_flush", TV_TLB, .arg1 = "scope", .arg2 = "reason", .arg64 = "gpa" },
+		{ "kvm_vpid_change", TV_VPID, .arg1 = "reason", .arg2 = "pcpu", .arg64 = "new_vpid" },
+		{ "kvm_vpid_rollover", TV_ROLLOVER, .arg2 = "pcpu", .arg64 = "generation" },
 		/* op 1 = DEQUEUE: neither queued nor delivered */
-		{ "kvm_irq", TV_OTHER, .a = "irq", .b = "source", .c = "op", .set = "op=1" },
-		{ "kvm_exit_cpucfg", TV_OTHER, .a = NULL },
-		{ "kvm_exit_cache", TV_OTHER, .a = NULL },
-		{ "kvm_hypercall", TV_OTHER, .a = NULL },
-		{ "kvm_timer", TV_OTHER, .a = NULL },
-		{ "kvm_aux", TV_OTHER, .a = NULL },
-		{ "kvm_vcpu_load", TV_OTHER, .a = NULL },
-		{ "kvm_vcpu_put", TV_OTHER, .a = NULL },
+		{ "kvm_irq", TV_OTHER, .arg1 = "irq", .arg2 = "source", .arg3 = "op", .set = "op=1" },
+		{ "kvm_exit_cpucfg", TV_OTHER, .arg1 = NULL },
+		{ "kvm_exit_cache", TV_OTHER, .arg1 = NULL },
+		{ "kvm_hypercall", TV_OTHER, .arg1 = NULL },
+		{ "kvm_timer", TV_OTHER, .arg1 = NULL },
+		{ "kvm_aux", TV_OTHER, .arg1 = NULL },
+		{ "kvm_vcpu_load", TV_OTHER, .arg1 = NULL },
+		{ "kvm_vcpu_put", TV_OTHER, .arg1 = NULL },
 	};
 
 	if (setup())
@@ -306,7 +306,7 @@ KTEST(decoder_maps_every_event)
 
 		if (!le)
 			KT_FAILF("%s: no such event", w[k].event);
-		for (const char *const *n = &w[k].a; n <= &w[k].x; n++)
+		for (const char *const *n = &w[k].arg1; n <= &w[k].arg64; n++)
 			if (*n && la_field_index(le, *n) < 0)
 				KT_FAILF("%s: no field %s", w[k].event, *n);
 		for (unsigned int j = 0; j < le->nf; j++) {
@@ -318,10 +318,10 @@ KTEST(decoder_maps_every_event)
 		}
 		if (w[k].set && values_by_name(le, w[k].set, vals))
 			KT_FAILF("%s: no field of \"%s\"", w[k].event, w[k].set);
-		a = field_value(le, vals, w[k].a);
-		b = field_value(le, vals, w[k].b) | w[k].b_acc << 8;
-		c = field_value(le, vals, w[k].c);
-		x = field_value(le, vals, w[k].x);
+		a = field_value(le, vals, w[k].arg1);
+		b = field_value(le, vals, w[k].arg2) | w[k].b_acc << 8;
+		c = field_value(le, vals, w[k].arg3);
+		x = field_value(le, vals, w[k].arg64);
 		record_of(&rec, buf, la_encode(le, 4242, vals, buf));
 		if (tv_reader_decode(rd, &rec, &r) != 1)
 			KT_FAILF("%s: not decoded", w[k].event);
@@ -330,10 +330,10 @@ KTEST(decoder_maps_every_event)
 			KT_FAILF("%s: kind %u tid %u vcpu %u", w[k].event, r.kind, r.tid, r.vcpu);
 		if (w[k].kind == TV_OTHER && strcmp(w[k].event, "kvm_irq"))
 			continue;
-		if (r.a != a || r.b != b || r.c != c || r.x != x)
+		if (r.arg1 != a || r.arg2 != b || r.arg3 != c || r.arg64 != x)
 			KT_FAILF("%s: a=0x%x b=0x%x c=0x%x x=0x%llx, expected a=0x%x b=0x%x "
-				 "c=0x%x x=0x%llx", w[k].event, r.a, r.b, r.c,
-				 (unsigned long long)r.x, a, b, c, (unsigned long long)x);
+				 "c=0x%x x=0x%llx", w[k].event, r.arg1, r.arg2, r.arg3,
+				 (unsigned long long)r.arg64, a, b, c, (unsigned long long)x);
 		KT_EXPECT_STREQ(tv_reader_event_name(rd, &r), w[k].event);
 	}
 	return KT_PASS;
@@ -363,7 +363,7 @@ KTEST(decoder_rejects_short_records)
 	la_encode(le, 1, vals, buf);
 	KT_EXPECT_EQ(tv_reader_decode(rd, &rec, &r), 1);
 	KT_EXPECT_EQ(r.vcpu, 9);
-	KT_EXPECT_EQ(r.a, 0);
+	KT_EXPECT_EQ(r.reason, 0);
 	buf[0] = 0xff;		/* unknown event id */
 	buf[1] = 0x7f;
 	KT_EXPECT_EQ(tv_reader_decode(rd, &rec, &r), 0);

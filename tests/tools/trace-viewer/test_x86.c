@@ -129,41 +129,41 @@ KTEST(decode_exit_entry_userspace)
 		KT_FAILF("setup");
 	r = dec("kvm_exit", 100, 77, ex, (uint64_t[]){ 0x7b, 2, 3, 0xfff0 }, 4);
 	KT_EXPECT_EQ(r.kind, TV_EXIT);
-	KT_EXPECT_EQ(r.a, 0x7b);
-	KT_EXPECT_EQ(r.b, 2);
+	KT_EXPECT_EQ(r.reason, 0x7b);
+	KT_EXPECT_EQ(r.isa, 2);
 	KT_EXPECT_EQ(r.vcpu, 3);
-	KT_EXPECT_EQ(r.x, 0xfff0);
+	KT_EXPECT_EQ(r.pc, 0xfff0);
 	KT_EXPECT_EQ(r.tid, 77);
 	/* VMX: the basic reason is the low 16 bits (bit 31 = failed entry) */
 	r = dec("kvm_exit", 100, 77, ex, (uint64_t[]){ 0x8000001e, 1, 0, 0 }, 4);
-	KT_EXPECT_EQ(r.a, 30);
+	KT_EXPECT_EQ(r.reason, 30);
 	r = dec("kvm_entry", 100, 77, (const char *[]){ "vcpu_id" }, (uint64_t[]){ 5 }, 1);
 	KT_EXPECT_EQ(r.kind, TV_ENTRY);
 	KT_EXPECT_EQ(r.vcpu, 5);
 	r = dec("kvm_userspace_exit", 100, 77, (const char *[]){ "reason" }, (uint64_t[]){ 2 }, 1);
 	KT_EXPECT_EQ(r.kind, TV_UEXIT);
-	KT_EXPECT_EQ(r.a, 2);
+	KT_EXPECT_EQ(r.reason, 2);
 	r = dec("kvm_pio", 100, 77, (const char *[]){ "rw", "port", "size" },
 		(uint64_t[]){ 1, 0x3f8, 1 }, 3);
 	KT_EXPECT_EQ(r.kind, TV_PIO);
-	KT_EXPECT_EQ(r.a, 1);
-	KT_EXPECT_EQ(r.b, 0x3f8);
+	KT_EXPECT_EQ(r.rw, 1);
+	KT_EXPECT_EQ(r.port, 0x3f8);
 	/* kvm_mmio types: 0 unsatisfied read, 1 read, 2 write */
 	r = dec("kvm_mmio", 100, 77, (const char *[]){ "type", "len", "gpa" },
 		(uint64_t[]){ 2, 4, 0xd0000000 }, 3);
 	KT_EXPECT_EQ(r.kind, TV_MMIO);
-	KT_EXPECT_EQ(r.b, 1);
-	KT_EXPECT_EQ(r.x, 0xd0000000);
+	KT_EXPECT_EQ(r.write, 1);
+	KT_EXPECT_EQ(r.gpa, 0xd0000000);
 	r = dec("kvm_mmio", 100, 77, (const char *[]){ "type" }, (uint64_t[]){ 0 }, 1);
-	KT_EXPECT_EQ(r.b, 2);
+	KT_EXPECT_EQ(r.write, 2);
 	r = dec("kvm_fpu", 100, 77, (const char *[]){ "load" }, (uint64_t[]){ 1 }, 1);
 	KT_EXPECT_EQ(r.kind, TV_RUN);
 	r = dec("kvm_fpu", 100, 77, (const char *[]){ "load" }, (uint64_t[]){ 0 }, 1);
 	KT_EXPECT_EQ(r.kind, TV_OTHER);
 	r = dec("kvm_msr", 100, 77, (const char *[]){ "write", "ecx" }, (uint64_t[]){ 1, 0x6e0 }, 2);
 	KT_EXPECT_EQ(r.kind, TV_CSR);
-	KT_EXPECT_EQ(r.a, 0x6e0);
-	KT_EXPECT_EQ(r.b, 1);
+	KT_EXPECT_EQ(r.csr, 0x6e0);
+	KT_EXPECT_EQ(r.write, 1);
 	return KT_PASS;
 }
 
