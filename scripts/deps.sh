@@ -20,6 +20,8 @@ pkgs=(
 	# tests and benches
 	tmux chromium python3 python3-jsonschema bpftrace linux-perf
 	util-linux procps curl
+	# la-vmm (tests/la-vmm runs the LoongArch binary's --expect-only under qemu-user)
+	qemu-user-static
 )
 missing=()
 for p in "${pkgs[@]}"; do

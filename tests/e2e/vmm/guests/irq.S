@@ -73,6 +73,7 @@ handler:
 	addi.d	$s0, $s0, 1
 	li.w	$t2, 1
 	csrwr	$t2, CSR_TICLR
+	csrwr	$zero, CSR_TCFG		# timer off
 1:	andi	$t1, $t0, 0x4		# HWI0
 	beqz	$t1, 2f
 	addi.d	$s1, $s1, 1
