@@ -27,6 +27,7 @@
 #define MAP_OP_PAGE_REMAP	4
 #define MAP_OP_READY		5
 #define MAP_OP_PAUSE		6
+#define MAP_OP_REMAP_ASYNC	7
 /* IOCSR addresses the guests use (all go to userspace in 6.12) */
 #define MAP_IOCSR_A		0x20
 #define MAP_IOCSR_B		0x28

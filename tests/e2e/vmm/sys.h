@@ -48,6 +48,8 @@ static inline long sys_mmap(void *addr, size_t len, int prot, int flags, int fd,
 { return sys6(__NR_mmap, (long)addr, (long)len, prot, flags, fd, off); }
 static inline long sys_munmap(void *addr, size_t len)
 { return sys2(__NR_munmap, addr, len); }
+static inline long sys_mremap(void *old, size_t olen, size_t nlen, int flags, void *naddr)
+{ return sys6(__NR_mremap, (long)old, (long)olen, (long)nlen, flags, (long)naddr, 0); }
 static inline long sys_futex(volatile int *uaddr, int op, int val, const void *ts)
 { return sys4(__NR_futex, uaddr, op, val, ts); }
 static inline long sys_gettid(void) { return sys0(__NR_gettid); }

@@ -162,6 +162,9 @@ struct vm {
 	uint8_t *ram;
 	uint8_t *s2;		/* memslot 1 backing (stage2) */
 	size_t s2_size;
+	uint32_t s2_async_page;	/* stage2: the page the remap thread replaces */
+	volatile int s2_ctid;	/* stage2: the remap thread, 0 when gone */
+	bool s2_thread;
 	int nvcpus;
 	struct vcpu *vcpus;
 	int64_t expect[NKEYS];
@@ -1037,6 +1040,30 @@ static int stage2_setup(struct vm *vm)
 	return set_args(vm, &vm->vcpus[0], page_size, MAP_S2_PAGES, 0);
 }
 
+/*
+ * While the vCPU runs (polling the page): build the new page elsewhere, then
+ * mremap it over the old one, so the host mapping changes atomically.
+ */
+static int stage2_remap_thread(void *arg)
+{
+	struct vm *vm = arg;
+	uint8_t *dst = vm->s2 + (size_t)vm->s2_async_page * page_size;
+	uint8_t *p;
+	long r;
+
+	sleep_ms(20);
+	p = map_anon(page_size);
+	if (!p) {
+		VM_ERR(vm, "mmap the remap page", ENOMEM);
+		return 0;
+	}
+	*(volatile uint64_t *)p = s2_remap(vm->s2_async_page);
+	r = sys_mremap(p, page_size, page_size, MREMAP_MAYMOVE | MREMAP_FIXED, dst);
+	if (r < 0 && r > -4096)
+		VM_ERR(vm, "mremap over a memslot page", -r);
+	return 0;
+}
+
 static int stage2_ctrl(struct vm *vm, struct vcpu *vc, uint32_t op, uint32_t arg)
 {
 	unsigned int i;
@@ -1058,6 +1085,18 @@ static int stage2_ctrl(struct vm *vm, struct vcpu *vc, uint32_t op, uint32_t arg
 		sys_munmap(vm->s2, vm->s2_size);
 		vm->s2 = p;
 		return set_memslot(vm, 1, MAP_S2_BASE, vm->s2_size, vm->s2);
+	}
+	if (op == MAP_OP_REMAP_ASYNC && arg < MAP_S2_PAGES && !vm->s2_thread) {
+		long e;
+
+		vm->s2_async_page = arg;
+		e = start_thread(&vm->s2_ctid, stage2_remap_thread, vm);
+		if (e < 0) {
+			VM_ERR(vm, "clone the remap thread", -e);
+			return -1;
+		}
+		vm->s2_thread = true;
+		return 0;
 	}
 	if (op == MAP_OP_PAGE_REMAP && arg < MAP_S2_PAGES) {
 		/* replace one host page under the live memslot */
@@ -1087,9 +1126,9 @@ static void stage2_expect(struct vm *vm)
 
 	expect_common(vm);
 	e[EC_PIS] = n;			/* phase 1: first write to each page */
-	e[EC_PIL] = n + 1;		/* phase 2: each page again; phase 3: page 5 */
-	e[S2_RAM] += 2 * n + 1;
-	e[MW_D] = 6 + 2 + 1;		/* reports, CTRL, done */
+	e[EC_PIL] = n + 2;		/* phase 2: each page again; phases 3, 4: 1 */
+	e[S2_RAM] += 2 * n + 2;
+	e[MW_D] = 7 + 3 + 1;		/* reports, CTRL, done */
 	expect_finish(vm);
 	for (i = 0; i < n; i++) {
 		sum1 += s2_first(i);
@@ -1101,6 +1140,7 @@ static void stage2_expect(struct vm *vm)
 	want(vm, 0, 3, "last_page_after_slot_readd", s2_second(n - 1));
 	want(vm, 0, 4, "page5_after_remap", s2_remap(5));
 	want(vm, 0, 5, "page6_after_remap", s2_second(6));
+	want(vm, 0, 6, "page7_after_async_remap", s2_remap(7));
 }
 
 /* irq -------------------------------------------------------------------- */
@@ -1697,6 +1737,9 @@ static struct vm the_vm;
 static void vm_destroy(struct vm *vm)
 {
 	int i;
+
+	if (vm->s2_thread)
+		join_thread(&vm->s2_ctid);
 
 	for (i = 0; i < vm->nvcpus; i++) {
 		struct vcpu *vc = &vm->vcpus[i];

@@ -9,6 +9,10 @@
 #            page): sum -> slot 1, page 0 -> slot 2, page a1-1 -> slot 3
 #   phase 3: CTRL PAGE_REMAP 5; read page 5 (1 read fault) -> slot 4,
 #            page 6 (still mapped, no fault) -> slot 5
+#   phase 4: CTRL REMAP_ASYNC 7: a VMM thread replaces page 7's host page
+#            (mremap of a filled page over it) about 20 ms later, while the
+#            guest polls page 7 until it reads the new value (1 read fault,
+#            when the MMU notifier has unmapped the old page) -> slot 6
 	.include "map.inc"
 	.text
 	.globl	_start
@@ -66,6 +70,16 @@ _start:
 	add.d	$t0, $t0, $s1
 	ld.d	$t2, $t0, 0
 	st.d	$t2, $s8, 40
+	# phase 4
+	li.d	$t0, (MAP_OP_REMAP_ASYNC << 32) | 7
+	st.d	$t0, $s6, 0
+	li.w	$t1, 7
+	mul.d	$t0, $t1, $s1
+	add.d	$t0, $t0, $s0
+	li.d	$t3, 0xbeef000000000007
+5:	ld.d	$t2, $t0, 0
+	bne	$t2, $t3, 5b
+	st.d	$t2, $s8, 48
 	li.d	$t0, MAP_DONE
 	st.d	$zero, $t0, 0
 9:	b	9b
