@@ -35,6 +35,10 @@ static inline long sys6(long n, long a, long b, long c, long d, long e, long f)
 #define sys3(n, a, b, c)	sys6((n), (long)(a), (long)(b), (long)(c), 0, 0, 0)
 #define sys4(n, a, b, c, d)	sys6((n), (long)(a), (long)(b), (long)(c), (long)(d), 0, 0)
 
+static inline long sys_read(int fd, void *buf, size_t n)
+{ return sys3(__NR_read, fd, buf, n); }
+static inline long sys_mkdirat(int dfd, const char *path, int mode)
+{ return sys3(__NR_mkdirat, dfd, path, mode); }
 static inline long sys_write(int fd, const void *buf, size_t n)
 { return sys3(__NR_write, fd, buf, n); }
 static inline long sys_openat(int dfd, const char *path, int flags, int mode)

@@ -118,6 +118,14 @@ struct swcsr_count {
 	int rd, wr, xchg;
 };
 
+/* kvm_exit reasons (ecodes) counted from the tracepoint, in JSON order */
+static const struct { const char *name; unsigned int ecode; int key; } trace_ec[] = {
+	{ "int", 0, EC_INT }, { "pil", 1, EC_PIL }, { "pis", 2, EC_PIS },
+	{ "pif", 3, EC_PIF }, { "pme", 4, EC_PME }, { "fpdis", 15, EC_FPDIS },
+	{ "lsxdis", 16, EC_LSXDIS }, { "gspr", 22, EC_GSPR }, { "hvc", 23, EC_HVC },
+};
+#define NTRACE_EC 10	/* the above, then "other" */
+
 /* ---- VM state ---------------------------------------------------------- */
 
 struct stat_val {
@@ -178,6 +186,13 @@ struct vm {
 	int nio_w, nio_w_exp;
 	bool has_lsx;
 	volatile int ready;	/* smp: vCPU 1 is ready for the IPI */
+	bool traced;		/* tr_* below are valid */
+	uint64_t tr_ecode[NTRACE_EC];
+	uint64_t tr_gspr[5];	/* cpucfg, csr, iocsr, idle, cacop */
+	uint64_t tr_gspr_other;
+	uint64_t tr_vpid;	/* kvm_vpid_change (reported, not compared) */
+	struct { unsigned int csr; uint64_t rd, wr, xchg; } tr_csr[16];
+	int ntr_csr;
 	char err[240];
 	char mism[1024];
 	int nmism;
@@ -202,6 +217,7 @@ static uint64_t timeout_ms = 120000;
 static volatile uint64_t deadline_ns;
 static volatile const char *current_scenario;
 static bool expect_only;
+static bool trace_on;		/* --trace: count kvm_exit* in a tracefs instance */
 
 /* ---- small helpers ----------------------------------------------------- */
 
@@ -1689,6 +1705,8 @@ static void json_stats(struct vm *vm)
 	ob_chr(o, '}');
 }
 
+static void json_traced(struct vm *vm);
+
 static void json_scenario(struct vm *vm, bool ok, uint64_t ms)
 {
 	struct obuf *o = &out_json;
@@ -1714,6 +1732,10 @@ static void json_scenario(struct vm *vm, bool ok, uint64_t ms)
 		json_stats(vm);
 		ob_chr(o, ',');
 	}
+	if (vm->traced) {
+		json_traced(vm);
+		ob_chr(o, ',');
+	}
 	ob_key(o, "mismatches"); ob_u64(o, (uint64_t)vm->nmism);
 	if (vm->mism[0]) {
 		ob_chr(o, ',');
@@ -1727,6 +1749,271 @@ static void json_scenario(struct vm *vm, bool ok, uint64_t ms)
 	}
 	ob_str(o, "}\n");
 	ob_flush(o);
+}
+
+/* ---- --trace: kvm_exit and kvm_exit_gspr in a tracefs instance -------- */
+
+#define TR_INST "/sys/kernel/tracing/instances/la-vmm"
+
+static long tr_put(const char *path, const char *val)
+{
+	long fd = sys_openat(AT_FDCWD, path, O_WRONLY | O_TRUNC | O_CLOEXEC, 0);
+	long r;
+
+	if (fd < 0)
+		return fd;
+	r = sys_write((int)fd, val, strlen(val));
+	sys_close((int)fd);
+	return r < 0 ? r : 0;
+}
+
+/* Create the instance and enable the two events once. */
+static int trace_setup(void)
+{
+	static const char *const ev[] = { "kvm_exit", "kvm_exit_gspr", "kvm_vpid_change" };
+	char path[128];
+	unsigned int i;
+	long r;
+
+	r = sys_mkdirat(AT_FDCWD, TR_INST, 0755);
+	if (r < 0 && r != -EEXIST) {
+		err_line("--trace: mkdir " TR_INST, NULL, -r);
+		return -1;
+	}
+	tr_put(TR_INST "/buffer_size_kb", "2048");
+	for (i = 0; i < 3; i++) {
+		path[0] = 0;
+		sappend(path, sizeof(path), TR_INST "/events/kvm/");
+		sappend(path, sizeof(path), ev[i]);
+		sappend(path, sizeof(path), "/enable");
+		r = tr_put(path, "1");
+		if (r < 0) {
+			err_line("--trace: enable kvm:", ev[i], -r);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static uint64_t hexval(const char *p)
+{
+	uint64_t v = 0;
+
+	if (p[0] == '0' && p[1] == 'x')
+		p += 2;
+	for (;; p++) {
+		if (*p >= '0' && *p <= '9')
+			v = v * 16 + (uint64_t)(*p - '0');
+		else if (*p >= 'a' && *p <= 'f')
+			v = v * 16 + (uint64_t)(*p - 'a' + 10);
+		else
+			return v;
+	}
+}
+
+static const char *strfind(const char *h, const char *n)
+{
+	size_t ln = strlen(n);
+
+	for (; *h; h++)
+		if (!strncmp(h, n, ln))
+			return h;
+	return NULL;
+}
+
+static void trace_csr(struct vm *vm, unsigned int csr, unsigned int rj)
+{
+	int i;
+
+	for (i = 0; i < vm->ntr_csr; i++)
+		if (vm->tr_csr[i].csr == csr)
+			break;
+	if (i == vm->ntr_csr) {
+		if (i == 16)
+			return;
+		memset(&vm->tr_csr[i], 0, sizeof(vm->tr_csr[i]));
+		vm->tr_csr[i].csr = csr;
+		vm->ntr_csr++;
+	}
+	if (rj == 0)
+		vm->tr_csr[i].rd++;
+	else if (rj == 1)
+		vm->tr_csr[i].wr++;
+	else
+		vm->tr_csr[i].xchg++;
+}
+
+/* One line of the instance's "trace" file. */
+static void trace_line(struct vm *vm, const char *l)
+{
+	const char *p;
+
+	if ((p = strfind(l, ": kvm_exit: "))) {
+		uint64_t ec;
+		unsigned int i;
+
+		p = strfind(p, "[");
+		if (!p)
+			return;
+		ec = hexval(p + 1);
+		for (i = 0; i < NTRACE_EC - 1; i++)
+			if (trace_ec[i].ecode == ec)
+				break;
+		vm->tr_ecode[i]++;
+	} else if (strfind(l, ": kvm_vpid_change: ")) {
+		vm->tr_vpid++;
+	} else if ((p = strfind(l, ": kvm_exit_gspr: "))) {
+		uint32_t w;
+
+		p = strfind(p, "Inst word: ");
+		if (!p)
+			return;
+		w = (uint32_t)hexval(p + 11);
+		/* the decode of upstream's kvm_trap_handle_gspr() */
+		if ((w >> 24) == 0x0)
+			vm->tr_gspr[0]++;
+		else if ((w >> 24) == 0x4) {
+			vm->tr_gspr[1]++;
+			trace_csr(vm, (w >> 10) & 0x3fff, (w >> 5) & 0x1f);
+		} else if ((w >> 24) == 0x6 && ((w >> 22) & 0x3ff) == 0x18)
+			vm->tr_gspr[4]++;
+		else if ((w >> 24) == 0x6 && ((w >> 22) & 0x3ff) == 0x19 &&
+			 ((w >> 15) & 0x1ffff) == 0xc90)
+			vm->tr_gspr[2]++;
+		else if ((w >> 24) == 0x6 && ((w >> 22) & 0x3ff) == 0x19 &&
+			 ((w >> 15) & 0x1ffff) == 0xc91)
+			vm->tr_gspr[3]++;
+		else
+			vm->tr_gspr_other++;
+	}
+}
+
+/* Empty the instance's buffer (before a scenario). */
+static void trace_clear(void)
+{
+	tr_put(TR_INST "/trace", "");
+}
+
+/* Count the events the scenario caused, then compare with the expected. */
+static void trace_collect(struct vm *vm)
+{
+	static char buf[65536];
+	char line[512];
+	size_t ll = 0;
+	long fd = sys_openat(AT_FDCWD, TR_INST "/trace", O_RDONLY | O_CLOEXEC, 0);
+	long n;
+	int i, j;
+
+	if (fd < 0) {
+		VM_ERR(vm, "--trace: open " TR_INST "/trace", -fd);
+		return;
+	}
+	while ((n = sys_read((int)fd, buf, sizeof(buf))) > 0) {
+		for (i = 0; i < n; i++) {
+			if (buf[i] == '\n') {
+				line[ll] = 0;
+				if (line[0] != '#')
+					trace_line(vm, line);
+				ll = 0;
+			} else if (ll + 1 < sizeof(line)) {
+				line[ll++] = buf[i];
+			}
+		}
+	}
+	sys_close((int)fd);
+	vm->traced = true;
+
+	for (i = 0; i < NTRACE_EC - 1; i++) {
+		int64_t w = vm->expect[trace_ec[i].key];
+		char b[40] = "traced ecode ";
+
+		if (w == NA)
+			continue;
+		sappend(b, sizeof(b), trace_ec[i].name);
+		if ((uint64_t)w != vm->tr_ecode[i])
+			mismatch(vm, b, (uint64_t)w, vm->tr_ecode[i]);
+	}
+	if (vm->tr_ecode[NTRACE_EC - 1])
+		mismatch(vm, "traced ecode other", 0, vm->tr_ecode[NTRACE_EC - 1]);
+	for (i = 0; i < 5; i++) {
+		static const int gk[5] = { G_CPUCFG, G_CSR, G_IOCSR, G_IDLE, G_CACOP };
+		char b[40] = "traced gspr ";
+
+		sappend(b, sizeof(b), key_name[gk[i]]);
+		if ((uint64_t)vm->expect[gk[i]] != vm->tr_gspr[i])
+			mismatch(vm, b, (uint64_t)vm->expect[gk[i]], vm->tr_gspr[i]);
+	}
+	if (vm->tr_gspr_other)
+		mismatch(vm, "traced gspr other", 0, vm->tr_gspr_other);
+	for (j = 0; j < vm->nswcsr; j++) {
+		const struct swcsr_count *c = &vm->swcsr[j];
+		uint64_t rd = 0, wr = 0, xc = 0;
+		char b[48] = "traced csr ";
+
+		for (i = 0; i < vm->ntr_csr; i++)
+			if (vm->tr_csr[i].csr == c->csr) {
+				rd = vm->tr_csr[i].rd;
+				wr = vm->tr_csr[i].wr;
+				xc = vm->tr_csr[i].xchg;
+			}
+		sappend(b, sizeof(b), c->name);
+		if (rd != (uint64_t)c->rd || wr != (uint64_t)c->wr || xc != (uint64_t)c->xchg)
+			mismatch(vm, b, ((uint64_t)c->rd << 32) | ((uint64_t)c->wr << 16) |
+				 (uint64_t)c->xchg, (rd << 32) | (wr << 16) | xc);
+	}
+}
+
+static void json_traced(struct vm *vm)
+{
+	struct obuf *o = &out_json;
+	static const char *const gn[5] = { "cpucfg", "csr", "iocsr", "idle", "cacop" };
+	int i;
+
+	ob_key(o, "traced");
+	ob_chr(o, '{');
+	ob_key(o, "ecode");
+	ob_chr(o, '{');
+	for (i = 0; i < NTRACE_EC; i++) {
+		if (i)
+			ob_chr(o, ',');
+		ob_key(o, i < NTRACE_EC - 1 ? trace_ec[i].name : "other");
+		ob_u64(o, vm->tr_ecode[i]);
+	}
+	ob_str(o, "},");
+	ob_key(o, "gspr");
+	ob_chr(o, '{');
+	for (i = 0; i < 5; i++) {
+		ob_key(o, gn[i]);
+		ob_u64(o, vm->tr_gspr[i]);
+		ob_chr(o, ',');
+	}
+	ob_key(o, "other");
+	ob_u64(o, vm->tr_gspr_other);
+	ob_str(o, "},");
+	ob_key(o, "vpid_change");
+	ob_u64(o, vm->tr_vpid);
+	ob_chr(o, ',');
+	ob_key(o, "csr");
+	ob_chr(o, '[');
+	for (i = 0; i < vm->ntr_csr; i++) {
+		if (i)
+			ob_chr(o, ',');
+		ob_chr(o, '{');
+		ob_key(o, "csr");
+		ob_chr(o, '"');
+		ob_hex(o, vm->tr_csr[i].csr);
+		ob_str(o, "\",");
+		ob_key(o, "rd");
+		ob_u64(o, vm->tr_csr[i].rd);
+		ob_chr(o, ',');
+		ob_key(o, "wr");
+		ob_u64(o, vm->tr_csr[i].wr);
+		ob_chr(o, ',');
+		ob_key(o, "xchg");
+		ob_u64(o, vm->tr_csr[i].xchg);
+		ob_chr(o, '}');
+	}
+	ob_str(o, "]}");
 }
 
 /* ---- one scenario ------------------------------------------------------ */
@@ -1812,6 +2099,8 @@ static int run_scenario(const struct scenario *sc)
 	for (i = 0; i < vm->nvcpus; i++)
 		if (stats_read(vm, &vm->vcpus[i], false))
 			goto out;
+	if (trace_on)
+		trace_clear();
 	sc->run(vm);
 	for (i = 0; i < vm->nvcpus && !vm->err[0]; i++) {
 		struct vcpu *vc = &vm->vcpus[i];
@@ -1835,6 +2124,8 @@ static int run_scenario(const struct scenario *sc)
 	check_stats(vm);
 	check_logs(vm);
 	check_results(vm);
+	if (trace_on && !vm->err[0])
+		trace_collect(vm);
 out:
 	rc = vm->err[0] ? 2 : vm->nmism ? 1 : 0;
 	json_scenario(vm, rc == 0, (now_ns() - t0) / 1000000);
@@ -1884,6 +2175,10 @@ static void usage(struct obuf *o)
 "  --vpid-vcpus N      vCPUs of the vpid scenario (default 256, max 256)\n"
 "  --expect-only       print the expected counts and results (no KVM; assumes\n"
 "                      LSX and the vpid vCPU count given)\n"
+"  --trace             also count kvm_exit (per ecode), kvm_exit_gspr (per\n"
+"                      kind, per CSR) and kvm_vpid_change in the instance\n"
+"                      /sys/kernel/tracing/instances/la-vmm and compare them\n"
+"                      with the expected counts (host interrupts excepted)\n"
 "  --list              print the scenario names\n"
 "  -h, --help          this text\n"
 "\nScenarios:\n");
@@ -1926,6 +2221,10 @@ static int vmm_main(int argc, char **argv, char **envp)
 		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			usage(&out_json);
 			return 0;
+		}
+		if (!strcmp(a, "--trace")) {
+			trace_on = true;
+			continue;
 		}
 		if (!strcmp(a, "--expect-only")) {
 			expect_only = true;
@@ -2009,6 +2308,8 @@ static int vmm_main(int argc, char **argv, char **envp)
 	if (ret > 0 && (unsigned long)ret < vpid_vcpus)
 		vpid_vcpus = (unsigned int)ret;
 
+	if (trace_on && trace_setup())
+		return 2;
 	if (start_thread(&wd_ctid, watchdog, NULL) < 0) {
 		err_line("clone the watchdog thread", NULL, 0);
 		return 2;
