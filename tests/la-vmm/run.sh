@@ -13,6 +13,14 @@
 #   usage_errors          bad scenario / option / no argument: exit 64, one
 #                         line on stderr, nothing on stdout
 #   help_lists_scenarios  --help names every scenario of --list
+#   json_schema           --expect-only output of every scenario, and the
+#                         recorded control run (fixtures/), validate against
+#                         docs/json/kvmla-la-vmm.v1.schema.json, keys in order
+#   control_fixture       fixtures/control-upstream-trace-all.jsonl (la-vmm
+#                         --trace all with upstream's kvm.ko on the emulated
+#                         LVZ host): every scenario ok, its expected counts
+#                         equal today's construction (fpu aside: that host had
+#                         no LSX), traced counts equal the expected ones
 # The guests run with KVM only on an LVZ host: `make e2e` does that.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -102,7 +110,7 @@ if swn != e['gspr']['csr']:
     bad.append('swcsr sum %d != gspr.csr %d' % (swn, e['gspr']['csr']))
 print('; '.join(bad))
 PY
-)
+) || why=${why:-the python checker failed}
 	if [ -n "$why" ]; then kt_fail "guest_counts_$g" "$why"; else kt_pass "guest_counts_$g"; fi
 }
 
@@ -131,9 +139,87 @@ help_lists_scenarios() {
 	if [ -n "$miss" ]; then kt_fail help_lists_scenarios "missing:$miss"; else kt_pass help_lists_scenarios; fi
 }
 
+json_schema() {
+	local why
+	if [ -z "$QU" ]; then kt_skip json_schema "no qemu-loongarch64(-static)"; return; fi
+	"$QU" "$VMM" --expect-only all >"$tmp/exp.jsonl" 2>"$tmp/exp.err" ||
+		{ kt_fail json_schema "la-vmm --expect-only all failed"; return; }
+	why=$(python3 - "$top/docs/json/kvmla-la-vmm.v1.schema.json" "$tmp/exp.jsonl" \
+		"$here/fixtures/control-upstream-trace-all.jsonl" <<'PY'
+import json, sys
+import jsonschema
+schema = json.load(open(sys.argv[1]))
+jsonschema.Draft202012Validator.check_schema(schema)
+v = jsonschema.Draft202012Validator(schema)
+order = schema['$defs']['result']['properties'].keys()
+bad = []
+docs = 0
+for f in sys.argv[2:]:
+    for line in open(f):
+        d = json.loads(line)
+        docs += 1
+        for e in v.iter_errors(d):
+            bad.append('%s %s: %s' % (f.split('/')[-1], d.get('scenario'), e.message[:120]))
+        keys = [k for k in order if k in d]
+        if list(d.keys()) != keys:
+            bad.append('%s %s: key order %s' % (f.split('/')[-1], d.get('scenario'), list(d.keys())))
+timeout = {"schema": "kvmla-la-vmm", "version": 1, "scenario": "basic", "ok": False, "error": "timed out"}
+bad += ['timeout doc: ' + e.message for e in v.iter_errors(timeout)]
+if docs < 16:
+    bad.append('only %d documents' % docs)
+print('; '.join(bad[:5]))
+PY
+) || why=${why:-the python checker failed}
+	if [ -n "$why" ]; then kt_fail json_schema "$why"; else kt_pass json_schema; fi
+}
+
+control_fixture() {
+	local why
+	if [ -z "$QU" ]; then kt_skip control_fixture "no qemu-loongarch64(-static)"; return; fi
+	[ -s "$tmp/exp.jsonl" ] || "$QU" "$VMM" --expect-only all >"$tmp/exp.jsonl" 2>/dev/null
+	why=$(python3 - "$tmp/exp.jsonl" "$here/fixtures/control-upstream-trace-all.jsonl" <<'PY'
+import json, sys
+exp = {json.loads(l)['scenario']: json.loads(l) for l in open(sys.argv[1])}
+bad = []
+seen = set()
+for line in open(sys.argv[2]):
+    d = json.loads(line)
+    s = d['scenario']
+    seen.add(s)
+    if not d['ok'] or d['mismatches'] or 'error' in d:
+        bad.append('%s: not ok in the control run' % s)
+    if s != 'fpu' and d['expected'] != exp[s]['expected']:
+        bad.append('%s: the construction changed since the control run (re-record the fixture)' % s)
+    t = d.get('traced')
+    if not t:
+        bad.append('%s: no traced counts' % s)
+        continue
+    for k, w in d['expected']['ecode'].items():
+        got = t['ecode'][k]
+        if w is None:
+            continue
+        extra = got - w
+        if extra and not (k in ('fpdis', 'lsxdis') and 0 < extra <= t['thread_switches']):
+            bad.append('%s: traced ecode %s %d, expected %d' % (s, k, got, w))
+    for k, w in d['expected']['gspr'].items():
+        if t['gspr'][k] != w:
+            bad.append('%s: traced gspr %s %d, expected %d' % (s, k, t['gspr'][k], w))
+    if d['userspace_exits']['total'] != sum(d['expected']['userspace_exits'][k] for k in ('mmio', 'iocsr', 'hypercall', 'other')) + d['userspace_exits']['intr']:
+        bad.append('%s: KVM_RUN returns differ from the construction' % s)
+missing = set(exp) - seen
+if missing:
+    bad.append('scenarios missing from the fixture: %s' % sorted(missing))
+print('; '.join(bad[:5]))
+PY
+) || why=${why:-the python checker failed}
+	if [ -n "$why" ]; then kt_fail control_fixture "$why"; else kt_pass control_fixture; fi
+}
+
 build_no_warnings
 static_elf
 for g in basic mmio gspr fpu; do guest_counts "$g"; done
 usage_errors
 help_lists_scenarios
+json_schema
+control_fixture
 exit $KT_FAILED
