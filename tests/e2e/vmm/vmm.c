@@ -2204,8 +2204,14 @@ static int run_scenario(const struct scenario *sc)
 out:
 	rc = vm->err[0] ? 2 : vm->nmism ? 1 : 0;
 	json_scenario(vm, rc == 0, (now_ns() - t0) / 1000000);
-	if (vm->err[0])
-		err_line(sc->name, ": ", 0), err_line("  ", vm->err, 0);
+	if (vm->err[0]) {
+		char b[300] = "";
+
+		sappend(b, sizeof(b), sc->name);
+		sappend(b, sizeof(b), ": ");
+		sappend(b, sizeof(b), vm->err);
+		err_line(b, NULL, 0);
+	}
 	vm_destroy(vm);
 	watchdog_arm(0);
 	return rc;
