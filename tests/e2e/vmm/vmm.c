@@ -2092,6 +2092,7 @@ static void json_traced(struct vm *vm)
 /* ---- one scenario ------------------------------------------------------ */
 
 static void watchdog_arm(uint64_t deadline);
+static volatile const char *wd_phase = "running the guest";
 
 static struct vcpu vcpu_pool[MAX_VCPUS];
 static struct vm the_vm;
@@ -2146,6 +2147,7 @@ static int run_scenario(const struct scenario *sc)
 		return 0;
 	}
 	current_scenario = sc->name;
+	wd_phase = "running the guest";
 	watchdog_arm(t0 + timeout_ms * 1000000ull);
 
 	ret = kio(kvm_fd, KVM_CREATE_VM, (void *)0);
@@ -2212,6 +2214,7 @@ out:
 		sappend(b, sizeof(b), vm->err);
 		err_line(b, NULL, 0);
 	}
+	wd_phase = "closing the VM (the guest was done; close() of its fds never returned)";
 	vm_destroy(vm);
 	watchdog_arm(0);
 	return rc;
@@ -2226,6 +2229,31 @@ out:
  */
 static volatile int wd_ctid;
 static volatile int wd_gen;
+static int main_tid;
+
+/* Append the main thread's kernel stack (/proc, CONFIG_STACKTRACE) to b. */
+static void main_stack(char *b, size_t size)
+{
+	char path[64] = "/proc/self/task/";
+	char st[1024];
+	long fd, n, i;
+
+	sappend_u64(path, sizeof(path), (uint64_t)main_tid, false);
+	sappend(path, sizeof(path), "/stack");
+	fd = sys_openat(AT_FDCWD, path, O_RDONLY | O_CLOEXEC, 0);
+	if (fd < 0)
+		return;
+	n = sys_read((int)fd, st, sizeof(st) - 1);
+	sys_close((int)fd);
+	if (n <= 0)
+		return;
+	st[n] = 0;
+	for (i = 0; i < n; i++)
+		if (st[i] == '\n')
+			st[i] = ' ';
+	sappend(b, size, "; main thread kernel stack: ");
+	sappend(b, size, st);
+}
 
 static void watchdog_arm(uint64_t deadline)
 {
@@ -2255,11 +2283,29 @@ static int watchdog(void *arg)
 		}
 		if (g != __atomic_load_n(&wd_gen, __ATOMIC_SEQ_CST))
 			continue;	/* re-armed meanwhile */
-		ob_str(&out_json, "{\"schema\":\"" VMM_SCHEMA "\",\"version\":1,\"scenario\":");
-		ob_qstr(&out_json, (const char *)current_scenario);
-		ob_str(&out_json, ",\"ok\":false,\"error\":\"timed out\"}\n");
-		ob_flush(&out_json);
-		err_line((const char *)current_scenario, ": timed out (the guest never finished)", 0);
+		{
+			static char b[1400];
+
+			b[0] = 0;
+			sappend(b, sizeof(b), "timed out ");
+			sappend(b, sizeof(b), (const char *)wd_phase);
+			main_stack(b, sizeof(b));
+			ob_str(&out_json, "{\"schema\":\"" VMM_SCHEMA "\",\"version\":1,\"scenario\":");
+			ob_qstr(&out_json, (const char *)current_scenario);
+			ob_str(&out_json, ",\"ok\":false,\"error\":");
+			ob_qstr(&out_json, b);
+			ob_str(&out_json, "}\n");
+			ob_flush(&out_json);
+			{
+				static char l[1500];
+
+				l[0] = 0;
+				sappend(l, sizeof(l), (const char *)current_scenario);
+				sappend(l, sizeof(l), ": ");
+				sappend(l, sizeof(l), b);
+				err_line(l, NULL, 0);
+			}
+		}
 		sys_exit_group(3);
 	}
 	return 0;
@@ -2320,6 +2366,7 @@ static int vmm_main(int argc, char **argv, char **envp)
 	long ret;
 
 	page_size = auxv_pagesz(envp);
+	main_tid = (int)sys_gettid();
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		uint64_t v;
