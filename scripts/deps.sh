@@ -25,6 +25,7 @@ test=(
 	sparse perl            # kvm-build: sparse, checkpatch.pl
 	trace-cmd bpftrace linux-perf
 	tmux chromium python3 python3-jsonschema
+	qemu-user-static       # la-vmm: --expect-only of the LoongArch binary
 	util-linux bsdutils procps file curl git
 )
 usage() {
