@@ -17,6 +17,12 @@
 #   ${KVMLA_KCACHE:-/var/cache/kvmla}/qemu-<key>/build/qemu-system-loongarch64
 # The binary's path is the last line printed; a second run finds the stamp and
 # returns at once.  Concurrent runs serialise on a flock.
+#
+# Usage: scripts/build-qemu.sh [--key]
+#   --key   print the cache directory the current series maps to and exit
+#           (nothing is fetched or built)
+# Environment: KVMLA_KCACHE (cache root), KVMLA_JOBS (ninja -j, default 2),
+#   KVMLA_QEMU_PATCHES (the patch directory, default qemu/patches).
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -25,7 +31,8 @@ jobs=${KVMLA_JOBS:-2}
 srcpkg=qemu
 srcver=1:10.0.2+ds-2+deb13u1~bpo12+1
 orig=qemu_10.0.2+ds.orig.tar.xz
-patchdir=$top/qemu/patches
+patchdir=${KVMLA_QEMU_PATCHES:-$top/qemu/patches}
+keyonly=0
 configure_args=(--python=/usr/bin/python3 --target-list=loongarch64-softmmu
 	--enable-plugins --disable-download --disable-docs --disable-werror
 	--disable-user --disable-install-blobs --enable-debug-info)
@@ -34,6 +41,13 @@ recipe=lvz-recipe-1
 
 die() { echo "build-qemu: $*" >&2; exit 1; }
 log() { echo "build-qemu: $*" >&2; }
+
+case ${1-} in
+'') ;;
+--key) keyonly=1 ;;
+*) echo "build-qemu: unknown argument '$1' (usage: scripts/build-qemu.sh [--key])" >&2; exit 2 ;;
+esac
+case $jobs in ''|*[!0-9]*|0) die "KVMLA_JOBS must be a positive number, not '$jobs'" ;; esac
 
 [ -f "$patchdir/series" ] || die "no series file in $patchdir"
 series=$(grep -v '^[[:space:]]*\(#\|$\)' "$patchdir/series" || true)
@@ -49,6 +63,10 @@ key=$({
 dir=$cache_root/qemu-$key
 bin=$dir/build/qemu-system-loongarch64
 stamp=$dir/.built
+if [ "$keyonly" = 1 ]; then
+	echo "$dir"
+	exit 0
+fi
 
 if [ -f "$stamp" ] && [ -x "$bin" ]; then
 	echo "$bin"

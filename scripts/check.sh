@@ -23,7 +23,7 @@ if [ "$(id -u)" = 0 ]; then
 fi
 
 # The order: fast and foundational first.
-order="table kvm-build host vmm bpf tools/kvmstat-la tools/trace-viewer"
+order="table kvm-build host build-qemu vmm bpf tools/kvmstat-la tools/trace-viewer"
 suites=()
 for s in $order; do
 	if [ $# -gt 0 ]; then
