@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Builds the bare-metal LVZ test programs of qemu/tests/ into
+# build/qemu-tests/ and runs each under the LVZ QEMU, passing the
+# "PASS: qemu/<case>" / "FAIL: qemu/<case>: why" lines through.  A program
+# that hangs, aborts or prints nothing yields a FAIL line naming it (and the
+# case it was in).
+#   QEMU: $KVMLA_QEMU, else /var/cache/kvmla/qemu-lvz-current/qemu-system-loongarch64,
+#         else the path scripts/build-qemu.sh prints (when that script exists).
+#   KVMLA_QEMU_TIMEOUT: seconds per program (default 30).
+#   Usage: qemu/tests/run.sh [program...]   e.g. qemu/tests/run.sh cfg exits
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+out=$top/build/qemu-tests
+tmo=${KVMLA_QEMU_TIMEOUT:-30}
+
+# program  cpu-options  command-line  (one line per run; a program may run twice)
+runs='cfg     lvz=on  -
+cfg     lvz=off nolvz
+csr     lvz=on  -
+gcsr    lvz=on  -
+exits   lvz=on  -
+tlb     lvz=on  -
+timer   lvz=on  -
+irq     lvz=on  -
+fpu     lvz=on  -'
+
+die() { echo "FAIL: qemu/suite: $*"; exit 1; }
+
+for t in clang-19 llvm-mc-19 ld.lld-19; do
+	command -v $t >/dev/null || die "$t is missing (apt-get install clang-19 llvm-19 lld-19)"
+done
+
+qemu=${KVMLA_QEMU:-}
+if [ -z "$qemu" ]; then
+	qemu=/var/cache/kvmla/qemu-lvz-current/qemu-system-loongarch64
+	if [ ! -x "$qemu" ] && [ -x "$top/scripts/build-qemu.sh" ]; then
+		qemu=$("$top/scripts/build-qemu.sh" | tail -n 1)
+	fi
+fi
+[ -x "$qemu" ] || die "no LVZ QEMU at '$qemu' (set KVMLA_QEMU=<qemu-system-loongarch64>)"
+
+# ---- build ----
+mkdir -p "$out"
+cflags="--target=loongarch64-linux-gnu -ffreestanding -nostdlib -O2 -fno-builtin
+	-fno-stack-protector -mno-lsx -fno-pic -fno-jump-tables -Wall -Werror -I$here/lib"
+mcflags="--triple=loongarch64 -mattr=+lvz,+d -filetype=obj"
+build() { # build <obj> <src>: C or assembler by the suffix
+	case $2 in
+	*.c) clang-19 $cflags -c "$2" -o "$1" 2>>"$out/build.log" ;;
+	*.S) llvm-mc-19 $mcflags -o "$1" "$2" 2>>"$out/build.log" ;;
+	esac
+}
+: >"$out/build.log"
+libobjs=
+for s in entry.S gcsr.S guest.S lib.c; do
+	o=$out/lib-${s%.*}.o
+	build "$o" "$here/lib/$s" || die "building lib/$s failed: $(head -n 3 "$out/build.log")"
+	libobjs="$libobjs $o"
+done
+
+progs=$(echo "$runs" | awk '{print $1}' | uniq)
+[ $# -gt 0 ] && progs="$*"
+for p in $progs; do
+	rm -f "$out/$p.elf"
+	objs=
+	for s in "$here/$p.c" "$here/${p}_s.S"; do
+		[ -f "$s" ] || continue
+		o=$out/$(basename "${s%.*}").o
+		build "$o" "$s" || { echo "FAIL: qemu/$p: build failed: $(tail -n 3 "$out/build.log" | tr '\n' ' ')"; continue 2; }
+		objs="$objs $o"
+	done
+	[ -n "$objs" ] || { echo "FAIL: qemu/$p: no such program"; continue; }
+	ld.lld-19 -T "$here/lib/link.ld" -o "$out/$p.elf" $libobjs $objs 2>>"$out/build.log" ||
+		echo "FAIL: qemu/$p: link failed: $(tail -n 2 "$out/build.log" | tr '\n' ' ')"
+done
+
+# ---- run ----
+rc=0
+while read -r p cpu app; do
+	case " $progs " in *" $p "*) ;; *) continue ;; esac
+	[ -f "$out/$p.elf" ] || continue
+	tag=$p-${cpu//=/-}
+	log=$out/$tag.log
+	args=(-M virt -cpu "la464,$cpu" -m 256M -nographic -no-reboot -nic none
+	      -monitor none -serial stdio -display none -kernel "$out/$p.elf")
+	[ "$app" != - ] && args+=(-append "$app")
+	timeout -k 5 "$tmo" "$qemu" "${args[@]}" </dev/null >"$log" 2>"$log.err"
+	st=$?
+	tr -d '\r' <"$log" | grep -E '^(PASS|FAIL|SKIP): '
+	grep -q '^FAIL: ' "$log" && rc=1
+	if ! grep -q '^# done' "$log"; then
+		last=$(grep '^# start ' "$log" | tail -n 1 | cut -d' ' -f3)
+		why="exit status $st"
+		[ $st = 124 ] && why="timed out after ${tmo}s"
+		[ -s "$log.err" ] && why="$why: $(head -n 1 "$log.err")"
+		echo "FAIL: qemu/$tag: did not finish (${last:+in case $last, }$why)"
+		rc=1
+	fi
+done <<<"$runs"
+exit $rc
