@@ -8,6 +8,8 @@
 #   QEMU: $KVMLA_QEMU, else /var/cache/kvmla/qemu-lvz-current/qemu-system-loongarch64,
 #         else the path scripts/build-qemu.sh prints (when that script exists).
 #   KVMLA_QEMU_TIMEOUT: seconds per program (default 30).
+#   KVMLA_QEMU_CPU: replaces "la464,lvz=on|off" (only to try the harness on a
+#         QEMU without the lvz property; the lvz cases then fail).
 #   Usage: qemu/tests/run.sh [program...]   e.g. qemu/tests/run.sh cfg exits
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -83,7 +85,7 @@ while read -r p cpu app; do
 	[ -f "$out/$p.elf" ] || continue
 	tag=$p-${cpu//=/-}
 	log=$out/$tag.log
-	args=(-M virt -cpu "la464,$cpu" -m 256M -nographic -no-reboot -nic none
+	args=(-M virt -cpu "${KVMLA_QEMU_CPU:-la464,$cpu}" -m 256M -nographic -no-reboot -nic none
 	      -monitor none -serial stdio -display none -kernel "$out/$p.elf")
 	[ "$app" != - ] && args+=(-append "$app")
 	timeout -k 5 "$tmo" "$qemu" "${args[@]}" </dev/null >"$log" 2>"$log.err"

@@ -165,6 +165,9 @@ int tlb_find(u64 ehi, int gid);		/* tlbsrch: index or -1 */
 void guest_setup(u32 gid);		/* GSTAT.GID, GTLBC.TGID/USETGID, map image */
 void guest_map(u32 gid, u32 k, u64 gpa, u64 hpa, u64 lo_flags);
 void guest_reset_regs(u64 pc);
+void guest_use_gid(u32 gid);
+/* a root TLB refill from the guest at gpa fills this pair */
+void tlbr_plan(u64 gpa, u64 hpa_, u64 lo_flags);
 
 #define PS_16K 14
 
