@@ -151,7 +151,7 @@ int need_lvz(void)
 {
 	if (has_lvz() || cmdline_has("selftest"))
 		return 1;
-	fail("CPUCFG2.LVZP (bit 10) is clear: no LVZ, guest not entered");
+	fail("CPUCFG2.LVZP (bit 10) is clear: no LVZ, case not run");
 	return 0;
 }
 
@@ -356,4 +356,11 @@ void tlbr_plan(u64 gpa, u64 hpa_, u64 lo_flags)
 	tlbr_rec.ehi = (gpa & ~0x7fffUL) | PS_16K;	/* TLBREHI.PS in bits 5:0 */
 	tlbr_rec.lo0 = (hpa_ & ~0xfffUL) | lo_flags;
 	tlbr_rec.lo1 = ((hpa_ + 0x4000) & ~0xfffUL) | lo_flags;
+}
+
+void *exc_entry_addr(void)
+{
+	extern char exc_entry[];
+
+	return exc_entry;
 }

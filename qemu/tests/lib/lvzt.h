@@ -177,6 +177,7 @@ u64 gcsr_write(u64 v, u32 n);
 u64 gcsr_xchg(u64 v, u64 mask, u32 n);
 void guest_csr_init(void);
 int cmdline_has(const char *w);
+void *exc_entry_addr(void);
 extern char guest_vec[], guest_vec_hvcl[], guest_data[];
 #define RW_CACHED (TLBLO_V | TLBLO_WE | TLBLO_MAT_CC | TLBLO_G)
 
