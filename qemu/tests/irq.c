@@ -110,8 +110,51 @@ static void root_timer(void)
 	case_end();
 }
 
+/*
+ * The host injects the guest's timer, IPI and software interrupts by
+ * setting guest ESTAT bits with gcsrxchg (kvm_csr.h set_gcsr_estat(), used
+ * by kvm/interrupt.c for INT_TI/INT_IPI/INT_SWI0/1) and withdraws them with
+ * clear_gcsr_estat(): the guest then takes the interrupt.
+ */
+static void estat_inject(void)
+{
+	u64 ec;
+
+	case_begin("gcsrxchg-estat-injects-timer");
+	if (need_lvz()) {
+		guest_setup(GID);
+		gcsr_xchg(BIT(11), BIT(11), CSR_ESTAT);		/* CPU_TIMER */
+		check_eq("guest ESTAT TI after set_gcsr_estat-style gcsrxchg",
+			 gcsr_read(CSR_ESTAT) & BIT(11), BIT(11));
+		guest_reset_regs(GPA(g_spin));
+		guest_regs[4] = 50000000;
+		gcsr_write(BIT(11), CSR_ECFG);
+		gcsr_write(0x8 | 0x4, CSR_CRMD);
+		ec = guest_enter();
+		if (check_eq("exit ecode", ec, EC_HVC) &&
+		    check_eq("exit ERA (guest vector's hvcl)", exit_rec.era,
+			     GPA(guest_vec_hvcl)))
+			check_eq("guest ESTAT.IS TI in its vector", guest_regs[10] & BIT(11),
+				 BIT(11));
+		gcsr_xchg(0, BIT(11), CSR_ESTAT);		/* clear_gcsr_estat */
+		check_eq("guest ESTAT TI after clear_gcsr_estat-style gcsrxchg",
+			 gcsr_read(CSR_ESTAT) & BIT(11), 0);
+	}
+	case_end();
+
+	case_begin("gcsrxchg-estat-swi-ipi");
+	if (need_lvz()) {
+		gcsr_xchg(BIT(12) | BIT(1) | BIT(0), BIT(12) | BIT(1) | BIT(0), CSR_ESTAT);
+		check_eq("guest ESTAT IPI|SWI1|SWI0", gcsr_read(CSR_ESTAT) & 0x1003, 0x1003);
+		gcsr_xchg(0, BIT(12) | BIT(1) | BIT(0), CSR_ESTAT);
+		check_eq("guest ESTAT IPI|SWI1|SWI0 cleared", gcsr_read(CSR_ESTAT) & 0x1003, 0);
+	}
+	case_end();
+}
+
 void prog_main(void)
 {
+	estat_inject();
 	vip_to_estat();
 	inject();
 	root_timer();
