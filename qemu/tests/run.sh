@@ -62,7 +62,7 @@ for s in entry.S gcsr.S guest.S lib.c; do
 	libobjs="$libobjs $o"
 done
 
-progs=$(echo "$runs" | awk '{print $1}' | uniq)
+progs=$(echo "$runs" | awk '{print $1}' | uniq | tr '\n' ' ')
 [ $# -gt 0 ] && progs="$*"
 for p in $progs; do
 	rm -f "$out/$p.elf"
@@ -79,7 +79,7 @@ for p in $progs; do
 done
 
 # ---- run ----
-rc=0
+rc=0 ran=0
 while read -r p cpu app; do
 	case " $progs " in *" $p "*) ;; *) continue ;; esac
 	[ -f "$out/$p.elf" ] || continue
@@ -88,6 +88,7 @@ while read -r p cpu app; do
 	args=(-M virt -cpu "${KVMLA_QEMU_CPU:-la464,$cpu}" -m 256M -nographic -no-reboot -nic none
 	      -monitor none -serial stdio -display none -kernel "$out/$p.elf")
 	[ "$app" != - ] && args+=(-append "$app")
+	ran=$((ran + 1))
 	timeout -k 5 "$tmo" "$qemu" "${args[@]}" </dev/null >"$log" 2>"$log.err"
 	st=$?
 	tr -d '\r' <"$log" | grep -E '^(PASS|FAIL|SKIP): '
@@ -101,4 +102,5 @@ while read -r p cpu app; do
 		rc=1
 	fi
 done <<<"$runs"
+[ $ran -gt 0 ] || die "no program ran (programs: $progs)"
 exit $rc
