@@ -207,7 +207,6 @@ void prog_main(void)
 	run("gspr-cpucfg", g_cpucfg, EC_GSPR, 1);
 	run("gspr-iocsrrd", g_iocsrrd, EC_GSPR, 1);
 	run("gspr-iocsrwr", g_iocsrwr, EC_GSPR, 1);
-	run("gspr-idle", g_idle, EC_GSPR, 1);
 	run("gspr-cacop", g_cacop, EC_GSPR, 1);	/* GCFG.GCI = 0 (ALL) */
 	run("gspr-csrrd-swcsr", g_csrrd_sw, EC_GSPR, 1);
 	run("gspr-csrwr-swcsr", g_csrwr_sw, EC_GSPR, 1);
@@ -223,4 +222,6 @@ void prog_main(void)
 		     EC_PME, GPA(g_store), 1);
 	stage2_fault("stage2-pif", g_jump, 0x300000 + GPA(g_fetched),
 		     RW_CACHED & ~TLBLO_V, EC_PIF, 0x300000 + GPA(g_fetched), 0);
+	/* last: an idle that does not trap waits forever (no interrupt armed) */
+	run("gspr-idle", g_idle, EC_GSPR, 1);
 }
