@@ -10,6 +10,8 @@
 #   KVMLA_QEMU_TIMEOUT: seconds per program (default 30).
 #   KVMLA_QEMU_CPU: replaces "la464,lvz=on|off" (only to try the harness on a
 #         QEMU without the lvz property; the lvz cases then fail).
+#   KVMLA_QEMU_APPEND: more command-line words for every program (e.g.
+#         "selftest": run the guest paths on a CPU without LVZ, harness check).
 #   Usage: qemu/tests/run.sh [program...]   e.g. qemu/tests/run.sh cfg exits
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -79,28 +81,56 @@ for p in $progs; do
 done
 
 # ---- run ----
+# A program that hangs in a case is run again with "skip=<those cases>" so
+# that the cases after it still report; lines already printed are not
+# repeated.
 rc=0 ran=0
+run_one() { # run_one <prog> <cpu> <append> <log>
+	local args=(-M virt -cpu "${KVMLA_QEMU_CPU:-la464,$2}" -m 256M -nographic -no-reboot
+		-nic none -monitor none -serial stdio -display none -kernel "$out/$1.elf")
+	[ -n "$3" ] && args+=(-append "$3")
+	timeout -k 5 "$tmo" "$qemu" "${args[@]}" </dev/null 2>"$4.err" | tr -d '\r' >"$4"
+	return "${PIPESTATUS[0]}"
+}
 while read -r p cpu app; do
 	case " $progs " in *" $p "*) ;; *) continue ;; esac
 	[ -f "$out/$p.elf" ] || continue
+	ran=$((ran + 1))
 	tag=$p-${cpu//=/-}
 	log=$out/$tag.log
-	args=(-M virt -cpu "${KVMLA_QEMU_CPU:-la464,$cpu}" -m 256M -nographic -no-reboot -nic none
-	      -monitor none -serial stdio -display none -kernel "$out/$p.elf")
-	[ "$app" != - ] && args+=(-append "$app")
-	ran=$((ran + 1))
-	timeout -k 5 "$tmo" "$qemu" "${args[@]}" </dev/null >"$log" 2>"$log.err"
-	st=$?
-	tr -d '\r' <"$log" | grep -E '^(PASS|FAIL|SKIP): '
-	grep -q '^FAIL: ' "$log" && rc=1
-	if ! grep -q '^# done' "$log"; then
+	[ "$app" = - ] && app=
+	app="$app${KVMLA_QEMU_APPEND:+ $KVMLA_QEMU_APPEND}"
+	app=${app# }
+	skip= seen=" "
+	for attempt in 1 2 3 4 5 6; do
+		a=$app
+		[ -n "$skip" ] && a="${a:+$a }skip=${skip#,}"
+		run_one "$p" "$cpu" "$a" "$log"
+		st=$?
+		while IFS= read -r l; do
+			c=${l#*: qemu/}; c=${c%%:*}
+			case $seen in *" $c "*) continue ;; esac
+			seen="$seen$c "
+			echo "$l"
+			case $l in FAIL:*) rc=1 ;; esac
+		done < <(grep -E '^(PASS|FAIL|SKIP): ' "$log")
+		grep -q '^# done' "$log" && break
 		last=$(grep '^# start ' "$log" | tail -n 1 | cut -d' ' -f3)
 		why="exit status $st"
-		[ $st = 124 ] && why="timed out after ${tmo}s"
+		[ "$st" = 124 ] && why="timed out after ${tmo}s"
 		[ -s "$log.err" ] && why="$why: $(head -n 1 "$log.err")"
-		echo "FAIL: qemu/$tag: did not finish (${last:+in case $last, }$why)"
 		rc=1
-	fi
+		if [ -z "$last" ] || [ "$attempt" = 6 ]; then
+			echo "FAIL: qemu/$tag: did not finish (${last:+in case $last, }$why)"
+			break
+		fi
+		case $seen in
+		*" $last "*) echo "FAIL: qemu/$tag: did not finish after case $last ($why)"; break ;;
+		esac
+		echo "FAIL: qemu/$last: did not finish ($why); rerunning $p without it"
+		seen="$seen$last "
+		skip="$skip,$last"
+	done
 done <<<"$runs"
 [ $ran -gt 0 ] || die "no program ran (programs: $progs)"
 exit $rc
