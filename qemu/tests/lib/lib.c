@@ -315,6 +315,9 @@ void guest_csr_init(void)
 	gcsr_write(0, CSR_EUEN);
 	gcsr_write(0, CSR_ECFG);
 	gcsr_write(0, CSR_TCFG);
+	gcsr_write(0, CSR_CNTC);	/* guest time = counter + GCNTC (+ its CNTC) */
+	gcsr_write(PS_16K, CSR_STLBPS);
+	gcsr_write(0, CSR_ASID);
 	gcsr_write(GPA(guest_vec), CSR_EENTRY);
 }
 
