@@ -28,7 +28,8 @@ exits   lvz=on  -
 tlb     lvz=on  -
 timer   lvz=on  -
 irq     lvz=on  -
-fpu     lvz=on  -'
+fpu     lvz=on  -
+paging  lvz=on  -'
 
 die() { echo "FAIL: qemu/suite: $*"; exit 1; }
 
