@@ -319,6 +319,9 @@ void guest_csr_init(void)
 	gcsr_write(PS_16K, CSR_STLBPS);
 	gcsr_write(0, CSR_ASID);
 	gcsr_write(GPA(guest_vec), CSR_EENTRY);
+	/* TLBRERA.IsTLBR left set by a guest refill a case never ertn'ed from
+	 * would send every later guest exception to the refill vector */
+	gcsr_write(0, CSR_TLBRERA);
 }
 
 /*
