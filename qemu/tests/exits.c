@@ -9,6 +9,7 @@
 extern char g_hello[], g_hello_hvcl[], g_cpucfg[], g_iocsrrd[], g_iocsrwr[];
 extern char g_idle[], g_cacop[], g_csrrd_sw[], g_csrwr_sw[], g_csrxchg_sw[];
 extern char g_load[], g_store[], g_jump[], g_fetched[], g_fetched_hvcl[];
+extern char g_hwcsr[], g_hwcsr_hvcl[];
 
 #define GID 5
 #define A0 4
@@ -201,9 +202,58 @@ static void stage2_fault(const char *name, char *entry, u64 gpa, u64 lo_flags,
 	case_end();
 }
 
+/* Guest csrrd/csrwr of a CSR in the guest CSR file (HW_GCSR in
+ * kvm_init_gcsr_flag, e.g. KS1/KS2) run in the guest without an exit, on
+ * the registers root reaches with gcsrrd/gcsrwr. */
+static void hw_csr_no_exit(void)
+{
+	case_begin("guest-hw-csr-no-exit");
+	if (need_lvz()) {
+		guest_setup(GID);
+		gcsr_write(0x1357, CSR_KS1);
+		gcsr_write(0, CSR_KS2);
+		guest_reset_regs(GPA(g_hwcsr));
+		guest_regs[A2] = 0x2468;
+		if (check_exit(guest_enter(), EC_HVC, g_hwcsr_hvcl, 1)) {
+			check_eq("guest KS1 read in the guest", guest_regs[A0], 0x1357);
+			check_eq("guest KS2 by gcsrrd after the guest's csrwr",
+				 gcsr_read(CSR_KS2), 0x2468);
+		}
+	}
+	case_end();
+}
+
+/*
+ * Stage-2 entries match on the guest id: an entry for another guest id, or a
+ * root entry, at the GPA does not translate for this guest (it refills).
+ */
+static void stage2_gid_match(const char *name, int other_gid)
+{
+	const u64 gpa = 0x100000 + 0x10;
+
+	case_begin(name);
+	if (need_lvz()) {
+		guest_setup(GID);
+		guest_map(other_gid, 1, gpa, hpa(guest_image) + 0x4000, RW_CACHED);
+		guest_use_gid(GID);
+		guest_reset_regs(GPA(g_load));
+		guest_regs[A1] = gpa;
+		tlbr_plan(gpa, hpa(guest_image), RW_CACHED);
+		if (check_eq("exit", guest_enter(), EC_HVC)) {
+			check_eq("root TLB refills", tlbr_rec.count, 1);
+			check_eq("value loaded through this guest's own entry",
+				 guest_regs[A0] & 0xffffffff, *(u32 *)(guest_image + 0x10));
+		}
+	}
+	case_end();
+}
+
 void prog_main(void)
 {
 	guest_enter_exit();
+	hw_csr_no_exit();
+	stage2_gid_match("stage2-other-gid-entry-not-used", GID + 1);
+	stage2_gid_match("stage2-root-entry-not-used", -1);
 	run("gspr-cpucfg", g_cpucfg, EC_GSPR, 1);
 	run("gspr-iocsrrd", g_iocsrrd, EC_GSPR, 1);
 	run("gspr-iocsrwr", g_iocsrwr, EC_GSPR, 1);

@@ -56,3 +56,12 @@ g_fetched:
 g_fetched_hvcl:
 	hvcl	0x22
 	b	g_fetched_hvcl
+
+	.globl g_hwcsr, g_hwcsr_hvcl
+# a hardware guest CSR is the guest's own: no exit
+g_hwcsr:
+	csrrd	$a0, 0x31		# KS1, written by root with gcsrwr
+	csrwr	$a2, 0x32		# KS2, read back by root with gcsrrd
+g_hwcsr_hvcl:
+	hvcl	0x13
+	b	g_hwcsr_hvcl

@@ -101,6 +101,8 @@ static void root_timer(void)
 		if (check_eq("exit ecode (INT)", ec, EC_INT)) {
 			check_eq("root ESTAT.IS TI at exit", exit_rec.estat & BIT(11), BIT(11));
 			check_eq("GSTAT.PVM at exit", exit_rec.gstat & GSTAT_PVM, GSTAT_PVM);
+			check_eq("root PRMD.PIE at exit (root IE while in the guest)",
+				 exit_rec.prmd & BIT(2), BIT(2));
 			if (exit_rec.era < GPA(g_spin) || exit_rec.era > GPA(g_spin_end))
 				fail("ERA %x not in the guest's spin loop", exit_rec.era);
 			check_eq("guest vector entries (the guest saw nothing)",
