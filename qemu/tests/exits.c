@@ -212,12 +212,37 @@ static void hw_csr_no_exit(void)
 		guest_setup(GID);
 		gcsr_write(0x1357, CSR_KS1);
 		gcsr_write(0, CSR_KS2);
+		csrwr(0xabc, CSR_KS2);		/* the root's KS2 (kvm keeps state in KSn) */
 		guest_reset_regs(GPA(g_hwcsr));
 		guest_regs[A2] = 0x2468;
 		if (check_exit(guest_enter(), EC_HVC, g_hwcsr_hvcl, 1)) {
 			check_eq("guest KS1 read in the guest", guest_regs[A0], 0x1357);
 			check_eq("guest KS2 by gcsrrd after the guest's csrwr",
 				 gcsr_read(CSR_KS2), 0x2468);
+			check_eq("root KS2 after the guest's csrwr", csrrd(CSR_KS2), 0xabc);
+		}
+	}
+	case_end();
+}
+
+/* An exit to root saves into the root's ESTAT/ERA/BADV/BADI/PRMD: the
+ * guest's own copies (which the host saves and restores as guest state)
+ * stay as they were. */
+static void exit_leaves_guest_csrs(void)
+{
+	case_begin("exit-leaves-guest-csrs");
+	if (need_lvz()) {
+		guest_setup(GID);
+		gcsr_write(0x1230, CSR_ERA);
+		gcsr_write(0x4560, CSR_BADV);
+		gcsr_write(0x5, CSR_PRMD);
+		guest_reset_regs(GPA(g_cpucfg));
+		guest_regs[A1] = 2;
+		if (check_exit(guest_enter(), EC_GSPR, g_cpucfg, 1)) {
+			check_eq("guest ERA", gcsr_read(CSR_ERA), 0x1230);
+			check_eq("guest BADV", gcsr_read(CSR_BADV), 0x4560);
+			check_eq("guest PRMD", gcsr_read(CSR_PRMD) & 0x7, 0x5);
+			check_eq("guest ESTAT.Ecode", ESTAT_ECODE(gcsr_read(CSR_ESTAT)), 0);
 		}
 	}
 	case_end();
@@ -252,6 +277,7 @@ void prog_main(void)
 {
 	guest_enter_exit();
 	hw_csr_no_exit();
+	exit_leaves_guest_csrs();
 	stage2_gid_match("stage2-other-gid-entry-not-used", GID + 1);
 	stage2_gid_match("stage2-root-entry-not-used", -1);
 	run("gspr-cpucfg", g_cpucfg, EC_GSPR, 1);
