@@ -5,6 +5,8 @@
 #   make run        the main job: bundled workload + kvmstat-la dashboard
 #   make kvm        the LoongArch kvm.ko (KDIR=<tree> or the cached 6.12 tree)
 #   make check      every test suite; closes with "N passed, N failed, N skipped"
+#   make e2e        kvm.ko in a LoongArch host under QEMU, upstream's as control
+#                   (tests/e2e/run.sh; builds and caches the host kernel once)
 #   make bench      benchmarks against kvm_stat, trace-cmd report and bpftrace
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make clean
@@ -17,7 +19,7 @@ export PREFIX DESTDIR
 PARTS := tools/lib tests/vmm bpf tools/kvmstat-la tools/trace-viewer
 PARTS := $(foreach d,$(PARTS),$(if $(wildcard $(d)/Makefile),$(d)))
 
-.PHONY: all deps run kvm check bench install clean $(PARTS)
+.PHONY: all deps run kvm check e2e bench install clean $(PARTS)
 
 all: deps $(PARTS)
 
@@ -42,6 +44,9 @@ kvm: $(if $(KDIR),,deps)
 
 check: all
 	@scripts/check.sh
+
+e2e: deps
+	@scripts/check.sh e2e
 
 bench: all
 	@bench/run.sh

@@ -67,6 +67,13 @@ fi
 for t in flex bison bc; do
 	command -v $t >/dev/null || die "$t is missing (run scripts/deps.sh)"
 done
+# headers_install copies with rsync.
+if ! command -v rsync >/dev/null; then
+	[ "$(id -u)" = 0 ] || die "rsync is missing (apt-get install rsync)"
+	echo "build-la-kernel: installing rsync" >&2
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq rsync >&2 ||
+		die "cannot install rsync"
+fi
 
 start=$(date +%s)
 mk() { nice -n 10 make -C "$tree" ARCH=loongarch LLVM="$llvm" "$@"; }
