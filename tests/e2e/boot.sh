@@ -150,7 +150,7 @@ start=$(date +%s.%N)
 } >"$log"
 # timeout 0 = none (gdb sessions).
 timeout -k 5 "$timeout" "$qemu" -M virt -cpu "$cpu" -m 1G -smp 1 \
-	-display none -monitor none -serial stdio -no-reboot \
+	-display none -monitor none -serial stdio -nic none -no-reboot \
 	-kernel "$tree/vmlinux" -initrd "$work/initrd.cpio" \
 	-append "$cmdline" "${g[@]}" "${qargs[@]}" </dev/null >>"$log" 2>&1
 rc=$?
