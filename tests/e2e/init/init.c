@@ -10,7 +10,8 @@
  *     arguments of kvmla.vmm= (kernel command line; split at ',' or spaces),
  *     disables tracing and prints the number of records per event, counted by
  *     walking the binary ring-buffer pages of per_cpu/cpuN/trace_pipe_raw
- *     (layout from events/header_page and events/header_event);
+ *     (layout from events/header_page and events/header_event; event ids
+ *     from events/kvm/<event>/format);
  *  5. unloads kvm (delete_module) and powers off.
  *
  * Every line meant for the runner starts with "E2E-"; see docs/e2e.md.
@@ -323,10 +324,27 @@ static char *cmdline_get(const char *name)
 #define TR "/sys/kernel/tracing"
 #define MAX_EV 128
 
+#define MAX_HIST 64
+
+/*
+ * Per event: the record count, and for the first field of the event named
+ * in hist_fields a histogram of its values (kvm_exit by ecode, kvm_out by
+ * exit reason, kvm_exit_gspr by instruction word).
+ */
+static const char *const hist_fields[] = { "reason", "exit_reason", "inst_word" };
+
 static struct {
 	int id;
 	long count;
 	char name[64];
+	const char *hfield;
+	long hoff, hsize;
+	int nhist;
+	struct {
+		__u64 value;
+		long count;
+	} hist[MAX_HIST];
+	long hist_other;
 } ev[MAX_EV];
 static int nev;
 static long unknown_records, bad_pages, missed_pages;
@@ -370,16 +388,63 @@ static long parse_num(const char *s)
 	return v;
 }
 
+/* A line "\tfield:TYPE NAME;\toffset:N;\tsize:N;..." of a format file. */
+static int format_field(const char *fmt, const char *name, long *off, long *size)
+{
+	size_t nl = slen(name);
+
+	for (const char *s = fmt; *s; s++) {
+		const char *e;
+
+		if (!sprefix(s, "field:"))
+			continue;
+		for (e = s; *e && *e != ';' && *e != '\n'; e++)
+			;
+		if (*e != ';' || e - s < (long)nl + 1 || e[-1 - (long)nl] != ' ' ||
+		    !sprefix(e - nl, name))
+			continue;
+		*off = -1;
+		*size = -1;
+		for (; *e && *e != '\n'; e++) {
+			if (sprefix(e, "offset:"))
+				*off = parse_num(e + 7);
+			if (sprefix(e, "size:"))
+				*size = parse_num(e + 5);
+		}
+		return *off >= 0 && *size > 0 && *size <= 8 ? 0 : -1;
+	}
+	return -1;
+}
+
+static void hist_setup(const char *fmt)
+{
+	for (int i = 0; i < (int)ARRAY_SIZE(hist_fields); i++)
+		if (!format_field(fmt, hist_fields[i], &ev[nev].hoff, &ev[nev].hsize)) {
+			ev[nev].hfield = hist_fields[i];
+			return;
+		}
+}
+
+/*
+ * The event's id is the "ID: N" line of its format file (the separate "id"
+ * file exists only with CONFIG_PERF_EVENTS).
+ */
 static void ev_add(const char *name)
 {
-	char p[256], b[32];
+	static char fmt[4096];
+	char p[256];
 
-	spath(p, sizeof(p), TR "/events/kvm/", name, "/id");
-	if (nev == MAX_EV || slurp(p, b, sizeof(b)) <= 0)
-		return;	/* "enable", "filter": no id file */
-	ev[nev].id = (int)parse_num(b);
-	spath(ev[nev].name, sizeof(ev[nev].name), name, NULL, NULL);
-	nev++;
+	spath(p, sizeof(p), TR "/events/kvm/", name, "/format");
+	if (nev == MAX_EV || slurp(p, fmt, sizeof(fmt)) <= 0)
+		return;	/* "enable", "filter": no format file */
+	for (char *s = fmt; *s; s++)
+		if ((s == fmt || s[-1] == '\n') && sprefix(s, "ID: ")) {
+			ev[nev].id = (int)parse_num(s + 4);
+			spath(ev[nev].name, sizeof(ev[nev].name), name, NULL, NULL);
+			hist_setup(fmt);
+			nev++;
+			return;
+		}
 }
 
 /* "offset:N;" and "size:N;" of the line naming field in a header file. */
@@ -402,11 +467,41 @@ static int field_of(const char *text, const char *field, long *off, long *size)
 static long pg_data_off, pg_data_size, pg_commit_size = 8;
 static unsigned char page[65536];
 
-static void count_id(int id)
+static void hist_add(int i, const unsigned char *data, long dlen)
 {
+	__u64 v = 0;
+	int h;
+
+	if (!ev[i].hfield)
+		return;
+	if (ev[i].hoff + ev[i].hsize > dlen) {
+		ev[i].hist_other++;
+		return;
+	}
+	for (int b = 0; b < ev[i].hsize; b++)
+		v |= (__u64)data[ev[i].hoff + b] << (8 * b);
+	for (h = 0; h < ev[i].nhist; h++)
+		if (ev[i].hist[h].value == v)
+			break;
+	if (h == ev[i].nhist) {
+		if (h == MAX_HIST) {
+			ev[i].hist_other++;
+			return;
+		}
+		ev[i].nhist++;
+		ev[i].hist[h].value = v;
+	}
+	ev[i].hist[h].count++;
+}
+
+static void count_rec(const unsigned char *data, long dlen)
+{
+	int id = data[0] | data[1] << 8;
+
 	for (int i = 0; i < nev; i++)
 		if (ev[i].id == id) {
 			ev[i].count++;
+			hist_add(i, data, dlen);
 			return;
 		}
 	unknown_records++;
@@ -470,7 +565,7 @@ static void walk_page(long len)
 			bad_pages++;
 			break;
 		}
-		count_id(page[data] | page[data + 1] << 8);
+		count_rec(page + data, dlen);
 		off = data + dlen;
 	}
 }
@@ -519,6 +614,26 @@ static void trace_report(void)
 		ostr(" ");
 		onum(ev[i].count);
 		oline("");
+		for (int h = 0; h < ev[i].nhist; h++) {
+			ostr("E2E-HIST: ");
+			ostr(ev[i].name);
+			ostr(" ");
+			ostr(ev[i].hfield);
+			ostr(" ");
+			onum((long)ev[i].hist[h].value);
+			ostr(" ");
+			onum(ev[i].hist[h].count);
+			oline("");
+		}
+		if (ev[i].hist_other) {
+			ostr("E2E-HIST: ");
+			ostr(ev[i].name);
+			ostr(" ");
+			ostr(ev[i].hfield);
+			ostr(" other ");
+			onum(ev[i].hist_other);
+			oline("");
+		}
 	}
 	ostr("E2E-TRACE-META: events ");
 	onum(nev);
@@ -633,6 +748,7 @@ static void power_off(void)
 static void init_main(void)
 {
 	long fd, rc;
+	int n;
 	char *noload;
 
 	mnt("devtmpfs", "/dev", "devtmpfs");
@@ -656,8 +772,9 @@ static void init_main(void)
 	ostr("E2E-INSMOD: ");
 	oerr(rc);
 	oline("");
+	n = kmsg_drain();
 	ostr("E2E-KLOG-COUNT: ");
-	onum(kmsg_drain());
+	onum(n);
 	oline("");
 	report_state("after-insmod");
 	if (rc < 0)
