@@ -19,6 +19,7 @@
 #   --append "PARAMS"          more kernel parameters
 #   --noload                   boot and power off without loading kvm.ko
 #   --gdb                      QEMU waits for gdb on :1234 (-s -S)
+#   --monitor SOCK             the QEMU monitor on unix socket SOCK
 #   --qemu-arg ARG             one more QEMU argument (repeatable), e.g. -d int
 #   --probe                    print "QEMU-PATH lvz|nolvz" and exit
 #   --vmm none                 no /la-vmm in the initramfs (load checks only)
@@ -34,7 +35,7 @@ out=$top/build/e2e
 die() { echo "boot.sh: $*" >&2; exit 2; }
 
 kvm=upstream lvz=on vmm=${KVMLA_VMM:-} args="" name="" timeout=${KVMLA_E2E_TIMEOUT:-120}
-append="" noload=0 gdb=0 probe=0
+append="" noload=0 gdb=0 probe=0 monitor=none
 files=() qargs=()
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -49,8 +50,9 @@ while [ $# -gt 0 ]; do
 	--noload) noload=1 ;;
 	--gdb) gdb=1 ;;
 	--probe) probe=1 ;;
+	--monitor) monitor=unix:${2:?},server,nowait; shift ;;
 	--qemu-arg) qargs+=("${2:?}"); shift ;;
-	-h|--help) sed -n '3,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '3,28p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) die "unknown option '$1' (see --help)" ;;
 	esac
 	shift
@@ -150,7 +152,7 @@ start=$(date +%s.%N)
 } >"$log"
 # timeout 0 = none (gdb sessions).
 timeout -k 5 "$timeout" "$qemu" -M virt -cpu "$cpu" -m 1G -smp 1 \
-	-display none -monitor none -serial stdio -nic none -no-reboot \
+	-display none -monitor "$monitor" -serial stdio -nic none -no-reboot \
 	-kernel "$tree/vmlinux" -initrd "$work/initrd.cpio" \
 	-append "$cmdline" "${g[@]}" "${qargs[@]}" </dev/null >>"$log" 2>&1
 rc=$?

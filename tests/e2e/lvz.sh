@@ -3,7 +3,7 @@
 # upstream's kvm.ko and then with ours, compared by tests/e2e/compare.py.
 # KVMLA_E2E_SCENARIOS overrides the list; KVMLA_E2E_TIMEOUT the time per boot.
 scenarios=${KVMLA_E2E_SCENARIOS:-basic mmio gspr stage2 irq fpu smp vpid}
-export KVMLA_E2E_TIMEOUT=${KVMLA_E2E_TIMEOUT:-60}
+export KVMLA_E2E_TIMEOUT=${KVMLA_E2E_TIMEOUT:-30}
 
 for sc in $scenarios; do
 	boot "$sc-upstream" "$upstream_ko" on "$vmm" "$sc"

@@ -779,6 +779,16 @@ static void init_main(void)
 	report_state("after-insmod");
 	if (rc < 0)
 		power_off();
+	{
+		/* where the module's code is, to name addresses in an oops or hang */
+		static char text[64];
+
+		if (slurp("/sys/module/kvm/sections/.text", text, sizeof(text)) > 0) {
+			ostr("E2E-MODULE-TEXT: ");
+			ostr(text);
+			oflush();
+		}
+	}
 
 	for_dir(TR "/events/kvm", ev_add);
 	put(TR "/tracing_on", "0");
