@@ -15,3 +15,4 @@ for sc in $scenarios; do
 	python3 tests/e2e/compare.py "$tree" "$sc" "$out/$sc-upstream" "$out/$sc-ours" |
 		sed "s|^\(FAIL: e2e/lvz/$sc/[a-z-]*: ours: \)no JSON.*|&$([ "$ours_built" = 1 ] || echo ' (our kvm.ko did not build)')|"
 done
+. tests/e2e/selftest.sh
