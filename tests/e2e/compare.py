@@ -11,7 +11,10 @@ kvm.ko (the control) and ours, and prints one ktest line per check:
   lvz/S/trace-matches-vmm      kvm_exit records by ecode = the VMM's
                                expected.ecode, kvm_exit_gspr records by the
                                kind of their instruction word (disassembled by
-                               llvm-mc-19) = expected.gspr
+                               llvm-mc-19) = expected.gspr, kvm_out records =
+                               the KVM_RUN returns the VMM saw; for ours also
+                               kvm_exit_mmio / kvm_exit_iocsr records = the
+                               MMIO / IOCSR accesses the VMM served
   lvz/S/stats-agree-with-trace the binary stats the VMM read (kvm_stats) =
                                the tracepoint counts of the same run
 
@@ -201,6 +204,20 @@ def check_trace(r, ex):
     for k, v in gspr.items():
         if k not in exp["gspr"] and v:
             bad.append(f"gspr {k} {v} (VMM none)")
+    # Every KVM_RUN return the VMM saw is one kvm_out (both modules have it),
+    # unless some returned before entering (intr).
+    ue = r.json.get("userspace_exits", {})
+    if "kvm_out" in r.counts and ue.get("intr") == 0 and \
+            r.counts["kvm_out"] != ue.get("total"):
+        bad.append(f"kvm_out {r.counts['kvm_out']} (VMM KVM_RUN returns {ue.get('total')})")
+    # Events only ours has: one record per access sent to userspace.
+    seen = r.json.get("seen", {})
+    for ev, kind in (("kvm_exit_mmio", "mmio"), ("kvm_exit_iocsr", "iocsr")):
+        if ev in r.counts:
+            n = sum(sum((seen.get(kind, {}).get(d) or {}).values())
+                    for d in ("read", "write"))
+            if r.counts[ev] != n:
+                bad.append(f"{ev} {r.counts[ev]} (VMM {kind} accesses {n})")
     return "; ".join(bad)[:400] or None
 
 
