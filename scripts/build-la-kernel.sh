@@ -86,6 +86,9 @@ echo "build-la-kernel: tinyconfig + $(basename "$fragment")" >&2
 mk -s tinyconfig >&2
 (cd "$tree" && KCONFIG_CONFIG=.config scripts/kconfig/merge_config.sh -m -O . \
 	.config "$fragment") >/dev/null
+# A per-build version string: a kvm.ko built against another tree is refused
+# at load ("version magic") instead of running with other struct layouts.
+"$tree/scripts/config" --file "$tree/.config" --set-str LOCALVERSION "-kvmla-$key"
 mk -s olddefconfig >&2
 # Every line of the fragment must have stuck.
 while IFS= read -r line; do
