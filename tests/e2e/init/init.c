@@ -13,6 +13,9 @@
  *     (layout from events/header_page and events/header_event; event ids
  *     from events/kvm/<event>/format);
  *  5. unloads kvm (delete_module) and powers off.
+ * A VMM still running after kvmla.vmm_timeout seconds (default 20) is given
+ * up: the report then also holds the last lines of the text trace
+ * (E2E-TRACE-TAIL), and kvm is not unloaded.
  *
  * Every line meant for the runner starts with "E2E-"; see docs/e2e.md.
  * kvmla.noload=1 on the command line skips the load (a boot smoke test).
@@ -24,6 +27,7 @@
 #include <linux/sched.h>
 #include <linux/signal.h>
 #include <linux/types.h>
+#include <linux/wait.h>
 
 typedef unsigned long size_t;
 
@@ -595,6 +599,39 @@ static void count_cpu(const char *cpu)
 			}
 }
 
+/* The last TAIL_LINES lines of the text "trace" file (not consuming). */
+#define TAIL_LINES 40
+static char tail_buf[TAIL_LINES][200];
+
+static void trace_tail(void)
+{
+	static char chunk[8192];
+	long fd = xopen(TR "/trace", O_RDONLY), n, lines = 0;
+	size_t col = 0;
+
+	if (fd < 0)
+		return;
+	while ((n = xread(fd, chunk, sizeof(chunk))) > 0)
+		for (long i = 0; i < n; i++) {
+			char *l = tail_buf[lines % TAIL_LINES];
+
+			if (chunk[i] == '\n') {
+				l[col < sizeof(tail_buf[0]) ? col : sizeof(tail_buf[0]) - 1] = 0;
+				if (l[0] != '#')
+					lines++;
+				col = 0;
+			} else if (col < sizeof(tail_buf[0]) - 1) {
+				l[col++] = chunk[i];
+			}
+		}
+	xclose(fd);
+	for (long i = lines > TAIL_LINES ? lines - TAIL_LINES : 0; i < lines; i++) {
+		ostr("E2E-TRACE-TAIL: ");
+		ostr(tail_buf[i % TAIL_LINES]);
+		oline("");
+	}
+}
+
 static void trace_report(void)
 {
 	static char hdr[2048];
@@ -693,9 +730,29 @@ static long run_vmm(void)
 		oline("E2E-VMM-END");
 		return pid;
 	}
-	do
-		rc = sc4(__NR_wait4, pid, &status, 0, NULL);
-	while (rc == -EINTR);
+	/* Poll every 100 ms, so that a VMM stuck in KVM_RUN cannot hold the
+	 * report back: after kvmla.vmm_timeout seconds (default 20) it is
+	 * given up (and SIGKILLed, which a looping KVM_RUN may ignore). */
+	{
+		char *t = cmdline_get("kvmla.vmm_timeout");
+		long limit = (t ? parse_num(t) : 20) * 10, polls = 0;
+		struct { long sec, nsec; } tick = { 0, 100000000 };
+
+		for (;;) {
+			rc = sc4(__NR_wait4, pid, &status, WNOHANG, NULL);
+			if (rc == pid || (rc < 0 && rc != -EINTR))
+				break;
+			if (++polls > limit) {
+				sc2(__NR_kill, pid, SIGKILL);
+				oline("E2E-VMM-END");
+				ostr("E2E-VMM-EXIT: timeout ");
+				onum(limit / 10);
+				oline("");
+				return 1;
+			}
+			sc2(__NR_nanosleep, &tick, NULL);
+		}
+	}
 	oline("E2E-VMM-END");
 	ostr("E2E-VMM-EXIT: ");
 	if (rc < 0) {
@@ -800,9 +857,16 @@ static void init_main(void)
 		oline("");
 	}
 	put(TR "/tracing_on", "1");
-	run_vmm();
+	rc = run_vmm();
 	put(TR "/tracing_on", "0");
 	put(TR "/events/kvm/enable", "0");
+	if (rc == 1) {
+		/* the VMM is stuck in the kernel: report what the trace holds */
+		trace_tail();
+		trace_report();
+		kmsg_drain();
+		power_off();
+	}
 	trace_report();
 	kmsg_drain();
 
