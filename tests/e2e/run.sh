@@ -38,7 +38,7 @@ vmm=${KVMLA_VMM:-$cache/READY-la-vmm}
 
 # boot NAME KVM LVZ VMM ARGS: one boot; its E2E lines in $out/NAME.e2e
 boot() {
-	tests/e2e/boot.sh --name "$1" --kvm "$2" --lvz "$3" --vmm "$4" --args "$5" \
+	KVMLA_QEMU=${BOOT_QEMU:-${KVMLA_QEMU:-}} tests/e2e/boot.sh --name "$1" --kvm "$2" --lvz "$3" --vmm "$4" --args "$5" \
 		>"$out/$1.boot" 2>&1
 }
 
@@ -56,31 +56,32 @@ clean_state="after-insmod devkvm absent module absent events absent"
 
 # ---- scenario nolvz: no LVZ in the CPU, the load must fail cleanly ------
 
+# Run once per QEMU without LVZ: $nl is the scenario name, $nl_qemu its QEMU.
 nolvz_ran=0
 nolvz_boot() {
 	[ "$nolvz_ran" = 1 ] && return 0
 	nolvz_ran=1
-	boot nolvz-upstream "$upstream_ko" off none ""
-	[ "$ours_built" = 1 ] && boot nolvz-ours "$ours_ko" off none ""
+	BOOT_QEMU=$nl_qemu boot "$nl-upstream" "$upstream_ko" off none ""
+	[ "$ours_built" = 1 ] && BOOT_QEMU=$nl_qemu boot "$nl-ours" "$ours_ko" off none ""
 	return 0
 }
 
 # Control: insmod fails with -ENODEV (upstream's main.c returns it when
 # cpu_has_lvz is false; measured: lvz-platform-facts.md).
 nolvz_control_insmod() {
-	local c=nolvz/control-enodev rc
+	local c=$nl/control-enodev rc
 	nolvz_boot
-	rc=$(e2e_get nolvz-upstream E2E-INSMOD)
+	rc=$(e2e_get $nl-upstream E2E-INSMOD)
 	if [ "$rc" = "-19 ENODEV" ]; then kt_pass $c
-	else kt_fail $c "control failed: emulator bug: insmod gave '${rc:-no result}' (want -19 ENODEV; $out/nolvz-upstream.log)"
+	else kt_fail $c "control failed: emulator bug: insmod gave '${rc:-no result}' (want -19 ENODEV; $out/$nl-upstream.log)"
 	fi
 }
 
 # Control: one log line, upstream's kvm_err() text.
 nolvz_control_line() {
-	local c=nolvz/control-one-line lines n
+	local c=$nl/control-one-line lines n
 	nolvz_boot
-	lines=$(klog_lines nolvz-upstream)
+	lines=$(klog_lines $nl-upstream)
 	n=$(printf '%s' "$lines" | grep -c '')
 	if [ "$n" = 1 ] && printf '%s\n' "$lines" |
 		grep -Eqx 'kvm \[[0-9]+\]: Hardware virtualization not available'; then
@@ -91,9 +92,9 @@ nolvz_control_line() {
 }
 
 nolvz_control_clean() {
-	local c=nolvz/control-leaves-nothing st
+	local c=$nl/control-leaves-nothing st
 	nolvz_boot
-	st=$(e2e_get nolvz-upstream E2E-STATE)
+	st=$(e2e_get $nl-upstream E2E-STATE)
 	if [ "$st" = "$clean_state" ]; then kt_pass $c
 	else kt_fail $c "control failed: emulator bug: '$st'"
 	fi
@@ -110,49 +111,60 @@ ours_pre() {
 }
 
 nolvz_ours_insmod() {
-	local c=nolvz/ours-enodev rc crc
+	local c=$nl/ours-enodev rc crc
 	ours_pre $c || return
 	nolvz_boot
-	crc=$(e2e_get nolvz-upstream E2E-INSMOD)
-	rc=$(e2e_get nolvz-ours E2E-INSMOD)
+	crc=$(e2e_get $nl-upstream E2E-INSMOD)
+	rc=$(e2e_get $nl-ours E2E-INSMOD)
 	if [ "$crc" != "-19 ENODEV" ]; then
 		kt_fail $c "control failed: emulator bug (control insmod '${crc:-none}')"
 	elif [ "$rc" = "$crc" ]; then kt_pass $c
-	else kt_fail $c "insmod gave '${rc:-no result}', upstream '$crc' ($out/nolvz-ours.log)"
+	else kt_fail $c "insmod gave '${rc:-no result}', upstream '$crc' ($out/$nl-ours.log)"
 	fi
 }
 
 nolvz_ours_line() {
-	local c=nolvz/ours-one-line lines n
+	local c=$nl/ours-one-line lines n
 	ours_pre $c || return
 	nolvz_boot
-	lines=$(klog_lines nolvz-ours)
+	lines=$(klog_lines $nl-ours)
 	n=$(printf '%s' "$lines" | grep -c '')
-	echo "# nolvz: ours logged: $(printf '%s' "$lines" | tr '\n' '|')"
-	echo "# nolvz: upstream logged: $(klog_lines nolvz-upstream | tr '\n' '|')"
+	echo "# $nl: ours logged: $(printf '%s' "$lines" | tr '\n' '|')"
+	echo "# $nl: upstream logged: $(klog_lines $nl-upstream | tr '\n' '|')"
 	if [ "$n" = 1 ]; then kt_pass $c
 	else kt_fail $c "$n log lines (upstream 1): $(printf '%s' "$lines" | tr '\n' '|')"
 	fi
 }
 
 nolvz_ours_clean() {
-	local c=nolvz/ours-leaves-nothing st
+	local c=$nl/ours-leaves-nothing st
 	ours_pre $c || return
 	nolvz_boot
-	st=$(e2e_get nolvz-ours E2E-STATE)
-	if [ "$(e2e_get nolvz-upstream E2E-STATE)" != "$clean_state" ]; then
+	st=$(e2e_get $nl-ours E2E-STATE)
+	if [ "$(e2e_get $nl-upstream E2E-STATE)" != "$clean_state" ]; then
 		kt_fail $c "control failed: emulator bug"
 	elif [ "$st" = "$clean_state" ]; then kt_pass $c
-	else kt_fail $c "'$st' ($out/nolvz-ours.log)"
+	else kt_fail $c "'$st' ($out/$nl-ours.log)"
 	fi
 }
 
-nolvz_control_insmod
-nolvz_control_line
-nolvz_control_clean
-nolvz_ours_insmod
-nolvz_ours_line
-nolvz_ours_clean
+nolvz_run() { # NAME QEMU
+	nl=$1 nl_qemu=$2 nolvz_ran=0
+	nolvz_control_insmod
+	nolvz_control_line
+	nolvz_control_clean
+	nolvz_ours_insmod
+	nolvz_ours_line
+	nolvz_ours_clean
+}
+# -cpu la464,lvz=off (or plain la464 on a QEMU without the property) ...
+nolvz_run nolvz "$qemu"
+# ... and, when it is there and not the same binary, the QEMU dev build
+# (no LVZ at all before the LVZ patches; lvz=off once it has the property).
+devq=$cache/qemu-dev/build/qemu-system-loongarch64
+if [ -x "$devq" ] && ! cmp -s "$devq" "$qemu"; then
+	nolvz_run nolvz-dev "$devq"
+fi
 
 # ---- LVZ scenarios: the VMM's guests ----------------------------------
 
