@@ -140,6 +140,9 @@ cmdline="$cmdline initcall_blacklist=i8042_init"
 [ -n "$args" ] && cmdline="$cmdline kvmla.vmm=\"$args\""
 [ "$noload" = 1 ] && cmdline="$cmdline kvmla.noload=1"
 [ -n "$append" ] && cmdline="$cmdline $append"
+# The init gives a stuck VMM up at 2/3 of the boot's time, so that the trace
+# is still reported (the first kvmla.vmm_timeout on the line wins).
+[ "$timeout" -ge 6 ] && cmdline="$cmdline kvmla.vmm_timeout=$((timeout * 2 / 3))"
 
 g=()
 [ "$gdb" = 1 ] && { g=(-s -S); timeout=0; echo "boot.sh: QEMU waits for gdb on :1234" >&2; }

@@ -85,11 +85,12 @@ class Run:
     def __init__(self, prefix, scenario):
         self.prefix = prefix
         self.lines = []
+        self.missing = False
         try:
             with open(prefix + ".e2e", errors="replace") as f:
                 self.lines = [l.rstrip("\n") for l in f]
         except OSError:
-            pass
+            self.missing = True
         self.done = "E2E-DONE" in self.lines
         self.vmm_exit = next((l.split(": ", 1)[1] for l in self.lines
                               if l.startswith("E2E-VMM-EXIT: ")), None)
@@ -123,6 +124,8 @@ class Run:
 
 
 def check_ran(r):
+    if r.missing:
+        return f"no boot output {r.prefix}.e2e (for ours: did kvm.ko build? build/e2e/kvm-build.log)"
     if not r.done:
         return f"the boot did not finish (see {r.prefix}.log)"
     if r.insmod != "0":

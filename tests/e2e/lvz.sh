@@ -12,7 +12,6 @@ for sc in $scenarios; do
 	else
 		rm -f "$out/$sc-ours.e2e" "$out/$sc-ours.vmm"
 	fi
-	python3 tests/e2e/compare.py "$tree" "$sc" "$out/$sc-upstream" "$out/$sc-ours" |
-		sed "s|^\(FAIL: e2e/lvz/$sc/[a-z-]*: ours: \)no JSON.*|&$([ "$ours_built" = 1 ] || echo ' (our kvm.ko did not build)')|"
+	python3 tests/e2e/compare.py "$tree" "$sc" "$out/$sc-upstream" "$out/$sc-ours"
 done
 . tests/e2e/selftest.sh
