@@ -451,6 +451,50 @@ static void ev_add(const char *name)
 		}
 }
 
+/*
+ * sched:sched_switch, to count how often the VMM's threads were preempted
+ * (prev_comm "la-vmm", prev_state 0 = still runnable): a preempted vCPU is
+ * put, loses its FPU/LSX, and its next use traps again.
+ */
+static int sw_id = -1;
+static long sw_comm_off = -1, sw_state_off = -1, sw_state_size;
+static long vmm_preempted, sw_records;
+
+static void sched_setup(void)
+{
+	static char fmt[4096];
+
+	if (slurp(TR "/events/sched/sched_switch/format", fmt, sizeof(fmt)) <= 0)
+		return;
+	for (char *s = fmt; *s; s++) {
+		if ((s == fmt || s[-1] == '\n') && sprefix(s, "ID: "))
+			sw_id = (int)parse_num(s + 4);
+		if (sprefix(s, " prev_comm[")) {
+			for (char *e = s; *e && *e != '\n'; e++)
+				if (sprefix(e, "offset:"))
+					sw_comm_off = parse_num(e + 7);
+		}
+	}
+	if (format_field(fmt, "prev_state", &sw_state_off, &sw_state_size) ||
+	    sw_comm_off < 0)
+		sw_id = -1;
+}
+
+static void sched_rec(const unsigned char *data, long dlen)
+{
+	__u64 st = 0;
+
+	sw_records++;
+	if (sw_comm_off + 7 > dlen || sw_state_off + sw_state_size > dlen)
+		return;
+	if (!sprefix((const char *)data + sw_comm_off, "la-vmm"))
+		return;
+	for (int b = 0; b < sw_state_size; b++)
+		st |= (__u64)data[sw_state_off + b] << (8 * b);
+	if (st == 0)
+		vmm_preempted++;
+}
+
 /* "offset:N;" and "size:N;" of the line naming field in a header file. */
 static int field_of(const char *text, const char *field, long *off, long *size)
 {
@@ -502,6 +546,10 @@ static void count_rec(const unsigned char *data, long dlen)
 {
 	int id = data[0] | data[1] << 8;
 
+	if (id == sw_id) {
+		sched_rec(data, dlen);
+		return;
+	}
 	for (int i = 0; i < nev; i++)
 		if (ev[i].id == id) {
 			ev[i].count++;
@@ -671,6 +719,13 @@ static void trace_report(void)
 			onum(ev[i].hist_other);
 			oline("");
 		}
+	}
+	if (sw_id >= 0) {
+		ostr("E2E-PREEMPT: la-vmm ");
+		onum(vmm_preempted);
+		ostr(" of ");
+		onum(sw_records);
+		oline(" switches");
 	}
 	ostr("E2E-TRACE-META: events ");
 	onum(nev);
@@ -856,10 +911,14 @@ static void init_main(void)
 		oerr(rc);
 		oline("");
 	}
+	sched_setup();
+	if (sw_id >= 0)
+		put(TR "/events/sched/sched_switch/enable", "1");
 	put(TR "/tracing_on", "1");
 	rc = run_vmm();
 	put(TR "/tracing_on", "0");
 	put(TR "/events/kvm/enable", "0");
+	put(TR "/events/sched/sched_switch/enable", "0");
 	if (rc == 1) {
 		/* the VMM is stuck in the kernel: report what the trace holds */
 		trace_tail();
