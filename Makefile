@@ -7,6 +7,8 @@
 #   make kvm        the LoongArch kvm.ko (KDIR=<tree> or the cached 6.12 tree)
 #   make check      every test suite; closes with "N passed, N failed, N skipped"
 #                   (installs what building and testing need)
+#   make e2e        kvm.ko in a LoongArch host under QEMU, upstream's as control
+#                   (tests/e2e/run.sh; builds and caches the host kernel once)
 #   make bench      benchmarks against kvm_stat, trace-cmd report and bpftrace
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make clean
@@ -26,7 +28,7 @@ DEPS := build
 DEPS += $(if $(filter kvm,$(MAKECMDGOALS)),$(if $(KDIR),,kernel))
 DEPS += $(if $(filter check bench,$(MAKECMDGOALS)),kernel test)
 
-.PHONY: all deps run kvm check bench install clean $(PARTS)
+.PHONY: all deps run kvm check e2e bench install clean $(PARTS)
 
 all: deps $(PARTS)
 
@@ -51,6 +53,9 @@ kvm: $(if $(KDIR),,deps)
 
 check: all
 	@scripts/check.sh
+
+e2e: deps
+	@scripts/check.sh e2e
 
 bench: all
 	@bench/run.sh

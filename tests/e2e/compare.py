@@ -1,0 +1,301 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Compares one LVZ scenario's two boots (tests/e2e/run.sh): upstream's
+kvm.ko (the control) and ours, and prints one ktest line per check:
+
+  lvz/S/ran                    E2E-DONE, VMM exit 0, its JSON "ok": true
+                               (the VMM's counts and guest results as
+                               constructed)
+  lvz/S/same-results           ours' guest-visible results = the control's
+  lvz/S/same-userspace-exits   ours' KVM_RUN returns by reason = the control's
+  lvz/S/trace-matches-vmm      kvm_exit records by ecode = the VMM's
+                               expected.ecode, kvm_exit_gspr records by the
+                               kind of their instruction word (disassembled by
+                               llvm-mc-19) = expected.gspr, kvm_out records =
+                               the KVM_RUN returns the VMM saw; for ours also
+                               kvm_exit_mmio / kvm_exit_iocsr records = the
+                               MMIO / IOCSR accesses the VMM served
+  lvz/S/stats-agree-with-trace the binary stats the VMM read (kvm_stats) =
+                               the tracepoint counts of the same run
+                               (upstream's int/cpucfg/idle/hypercall_exits;
+                               ours' exit_<ecode>, exit_int, gspr_<kind>)
+
+Every check runs on the control first: when the control fails it, the line
+is "FAIL: ...: control failed: emulator bug: <why>"; when only ours fails,
+"FAIL: ...: ours: <why>".  Exception codes come from the tree's
+asm/loongarch.h (EXCCODE_*); interrupts are ecode 0 (upstream's
+kvm_handle_exit counts int_exits when ESTAT.Ecode is 0) or >= 64
+(EXCCODE_INT_START, in case a module traces the interrupt number).
+
+usage: compare.py TREE SCENARIO CONTROL_PREFIX OURS_PREFIX
+  (PREFIX = build/e2e/NAME: reads NAME.e2e and NAME.vmm)
+"""
+import json
+import re
+import subprocess
+import sys
+
+# VMM ecode key -> EXCCODE_ macro of asm/loongarch.h
+ECODE_MACRO = {
+    "pil": "EXCCODE_TLBL", "pis": "EXCCODE_TLBS", "pif": "EXCCODE_TLBI",
+    "pme": "EXCCODE_TLBM", "fpdis": "EXCCODE_FPDIS",
+    "lsxdis": "EXCCODE_LSXDIS", "gspr": "EXCCODE_GSPR", "hvc": "EXCCODE_HVC",
+}
+
+
+def excodes(tree):
+    vals = {}
+    with open(f"{tree}/arch/loongarch/include/asm/loongarch.h") as f:
+        for line in f:
+            m = re.match(r"#define\s+(EXCCODE_\w+)\s+(\d+)\b", line)
+            if m:
+                vals[m.group(1)] = int(m.group(2))
+    return vals
+
+
+_kind_cache = {}
+
+
+def gspr_kind(word):
+    """The GSPR kind of an instruction word, by its llvm-mc disassembly."""
+    if word in _kind_cache:
+        return _kind_cache[word]
+    data = " ".join(f"0x{(word >> (8 * i)) & 0xff:02x}" for i in range(4))
+    r = subprocess.run(["llvm-mc-19", "--disassemble", "--triple=loongarch64",
+                        "-mattr=+lvz"], input=data, capture_output=True,
+                       text=True)
+    mn = ""
+    for line in r.stdout.splitlines():
+        line = line.strip()
+        if line and not line.startswith("."):
+            mn = line.split()[0]
+    if mn == "cpucfg":
+        kind = "cpucfg"
+    elif mn in ("csrrd", "csrwr", "csrxchg"):
+        kind = "csr"
+    elif mn.startswith("iocsr"):
+        kind = "iocsr"
+    elif mn in ("idle", "cacop"):
+        kind = mn
+    else:
+        kind = f"other({mn or hex(word)})"
+    _kind_cache[word] = kind
+    return kind
+
+
+class Run:
+    def __init__(self, prefix, scenario):
+        self.prefix = prefix
+        self.lines = []
+        self.missing = False
+        try:
+            with open(prefix + ".e2e", errors="replace") as f:
+                self.lines = [l.rstrip("\n") for l in f]
+        except OSError:
+            self.missing = True
+        self.done = "E2E-DONE" in self.lines
+        self.vmm_exit = next((l.split(": ", 1)[1] for l in self.lines
+                              if l.startswith("E2E-VMM-EXIT: ")), None)
+        self.insmod = next((l.split(": ", 1)[1] for l in self.lines
+                            if l.startswith("E2E-INSMOD: ")), None)
+        self.counts = {}
+        self.hist = {}
+        self.meta = next((l for l in self.lines
+                          if l.startswith("E2E-TRACE-META: ")), None)
+        pre = next((l.split() for l in self.lines
+                    if l.startswith("E2E-PREEMPT: ")), None)
+        self.preempted = int(pre[2]) if pre else 0
+        for l in self.lines:
+            p = l.split()
+            if l.startswith("E2E-TRACE: ") and len(p) == 3:
+                self.counts[p[1]] = int(p[2])
+            elif l.startswith("E2E-HIST: ") and len(p) == 5 and p[3] != "other":
+                self.hist.setdefault(p[1], {})[int(p[3])] = int(p[4])
+        self.json = None
+        try:
+            with open(prefix + ".vmm", errors="replace") as f:
+                for line in f:
+                    line = line.strip()
+                    if not line.startswith("{"):
+                        continue
+                    try:
+                        o = json.loads(line)
+                    except ValueError:
+                        continue
+                    if o.get("scenario") == scenario:
+                        self.json = o
+        except OSError:
+            pass
+
+
+def check_ran(r):
+    if r.missing:
+        return f"no boot output {r.prefix}.e2e (for ours: did kvm.ko build? build/e2e/kvm-build.log)"
+    if not r.done:
+        return f"the boot did not finish (see {r.prefix}.log)"
+    if r.insmod != "0":
+        return f"insmod gave {r.insmod}"
+    if r.json is None:
+        return f"no JSON line from the VMM (exit {r.vmm_exit})"
+    if r.vmm_exit != "status 0" or not r.json.get("ok"):
+        mm = r.json.get("mismatch") or ""
+        why = r.json.get("error") or (mm if isinstance(mm, str) else "; ".join(mm))
+        return f"VMM exit {r.vmm_exit}, ok {r.json.get('ok')}: {why}"[:300]
+    return None
+
+
+def results_of(r):
+    return [(x.get("name"), x.get("vcpu"), x.get("got"))
+            for x in (r.json or {}).get("results", [])]
+
+
+def check_results(c, o):
+    if o.json is None:
+        return "no JSON from ours"
+    a, b = results_of(c), results_of(o)
+    if a == b:
+        return None
+    diff = [f"{x[0]}: control {x[2]} ours {y[2]}" for x, y in zip(a, b) if x != y]
+    if len(a) != len(b):
+        diff.append(f"{len(a)} results vs {len(b)}")
+    return "; ".join(diff)[:300]
+
+
+def check_uexits(c, o):
+    if o.json is None:
+        return "no JSON from ours"
+    a = c.json.get("userspace_exits")
+    b = o.json.get("userspace_exits")
+    return None if a == b else f"control {a} ours {b}"
+
+
+def trace_by_kind(r, ex):
+    """(kvm_exit count by VMM ecode key, gspr count by kind, interrupts)"""
+    by_code = r.hist.get("kvm_exit", {})
+    code_key = {ex[m]: k for k, m in ECODE_MACRO.items()}
+    ecode, ints = {}, 0
+    for code, n in by_code.items():
+        if code == 0 or code >= ex["EXCCODE_INT_START"]:
+            ints += n
+        else:
+            k = code_key.get(code, f"ecode{code}")
+            ecode[k] = ecode.get(k, 0) + n
+    gspr = {}
+    for word, n in r.hist.get("kvm_exit_gspr", {}).items():
+        k = gspr_kind(word)
+        gspr[k] = gspr.get(k, 0) + n
+    return ecode, gspr, ints
+
+
+def check_trace(r, ex):
+    if r.json is None:
+        return "no JSON"
+    if r.meta is None:
+        return "no trace report"
+    if " lost 0 " not in r.meta + " " or " bad_pages 0" not in r.meta:
+        return f"trace incomplete: {r.meta}"
+    if "kvm_exit" not in r.hist:
+        return "no kvm_exit histogram (no 'reason' field?)"
+    ecode, gspr, _ = trace_by_kind(r, ex)
+    exp = r.json["expected"]
+    bad = []
+    for k, v in exp["ecode"].items():
+        if v is None or k == "int":
+            continue
+        n = ecode.get(k, 0)
+        if k in ("fpdis", "lsxdis"):
+            # A preempted vCPU thread is put and loses the units: each
+            # preemption may add one trap (la-vmm's fpu counts assume none).
+            if not v <= n <= v + r.preempted:
+                bad.append(f"kvm_exit {k} {n} (VMM {v}, + at most "
+                           f"{r.preempted} preemptions)")
+        elif n != v:
+            bad.append(f"kvm_exit {k} {n} (VMM {v})")
+    for k, v in ecode.items():
+        if k not in exp["ecode"] and v:
+            bad.append(f"kvm_exit {k} {v} (VMM none)")
+    for k, v in exp["gspr"].items():
+        if v is not None and gspr.get(k, 0) != v:
+            bad.append(f"gspr {k} {gspr.get(k, 0)} (VMM {v})")
+    for k, v in gspr.items():
+        if k not in exp["gspr"] and v:
+            bad.append(f"gspr {k} {v} (VMM none)")
+    # Every KVM_RUN return the VMM saw is one kvm_out (both modules have it),
+    # unless some returned before entering (intr).
+    ue = r.json.get("userspace_exits", {})
+    if "kvm_out" in r.counts and ue.get("intr") == 0 and \
+            r.counts["kvm_out"] != ue.get("total"):
+        bad.append(f"kvm_out {r.counts['kvm_out']} (VMM KVM_RUN returns {ue.get('total')})")
+    # Events only ours has: one record per access sent to userspace.
+    seen = r.json.get("seen", {})
+    for ev, kind in (("kvm_exit_mmio", "mmio"), ("kvm_exit_iocsr", "iocsr")):
+        if ev in r.counts:
+            n = sum(sum((seen.get(kind, {}).get(d) or {}).values())
+                    for d in ("read", "write"))
+            if r.counts[ev] != n:
+                bad.append(f"{ev} {r.counts[ev]} (VMM {kind} accesses {n})")
+    return "; ".join(bad)[:400] or None
+
+
+def check_stats(r, ex):
+    if r.json is None:
+        return "no JSON"
+    st = r.json.get("kvm_stats", {})
+    ecode, gspr, ints = trace_by_kind(r, ex)
+    if "exit_int" in st:
+        # ours: exit_<excode> per exception code, exit_int, gspr_<kind>
+        by_code = r.hist.get("kvm_exit", {})
+        want = {"exit_int": ints}
+        for k in st:
+            m = f"EXCCODE_{k[5:].upper()}"
+            if k.startswith("exit_") and m in ex:
+                want[k] = by_code.get(ex[m], 0)
+            elif k.startswith("gspr_") and k != "gspr_other":
+                want[k] = gspr.get(k[5:], 0)
+        want["gspr_other"] = sum(v for k, v in gspr.items()
+                                 if k.startswith("other"))
+        bad = [f"{k} {st.get(k)} (trace {v})" for k, v in want.items()
+               if st.get(k) != v]
+        return "; ".join(bad)[:400] or None
+    want = {"int_exits": ints, "cpucfg_exits": gspr.get("cpucfg", 0),
+            "idle_exits": gspr.get("idle", 0)}
+    hvcl = r.json["expected"].get("hvcl") or {}
+    if set(hvcl) <= {"0x100"}:
+        want["hypercall_exits"] = ecode.get("hvc", 0)
+    bad = [f"{k} {st.get(k)} (trace {v})" for k, v in want.items()
+           if st.get(k) != v]
+    return "; ".join(bad) or None
+
+
+def main():
+    if len(sys.argv) != 5:
+        print(__doc__.split("usage: ")[1].strip(), file=sys.stderr)
+        return 2
+    tree, sc, cpre, opre = sys.argv[1:]
+    ex = excodes(tree)
+    c, o = Run(cpre, sc), Run(opre, sc)
+    base = f"lvz/{sc}"
+
+    def report(case, cwhy, owhy_fn):
+        if cwhy:
+            print(f"FAIL: e2e/{base}/{case}: control failed: emulator bug: {cwhy}")
+            return
+        owhy = owhy_fn()
+        if owhy:
+            print(f"FAIL: e2e/{base}/{case}: ours: {owhy}")
+        else:
+            print(f"PASS: e2e/{base}/{case}")
+
+    cran = check_ran(c)
+    report("ran", cran, lambda: check_ran(o))
+    report("same-results", cran, lambda: check_results(c, o))
+    report("same-userspace-exits", cran, lambda: check_uexits(c, o))
+    report("trace-matches-vmm", cran or check_trace(c, ex),
+           lambda: check_trace(o, ex))
+    report("stats-agree-with-trace", cran or check_stats(c, ex),
+           lambda: check_stats(o, ex))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,63 @@
+# SPDX-License-Identifier: GPL-2.0
+# Sourced by tests/e2e/lvz.sh: compare.py must fail when it should.  Each
+# case copies the control's basic run, changes one value, and expects the
+# one check that watches it to fail (and blame the right side).
+st_dir=$out/selftest
+st_src=$out/basic-upstream
+
+# st_mutate NAME PYTHON: NAME.{e2e,vmm} = the control's, edited by PYTHON
+# (which gets e2e = list of lines, j = the scenario's JSON object).
+st_mutate() {
+	mkdir -p "$st_dir"
+	python3 - "$st_src" "$st_dir/$1" "$2" <<'PY'
+import json, sys
+src, dst, code = sys.argv[1:]
+e2e = open(src + ".e2e").read().splitlines()
+vmm = open(src + ".vmm").read().splitlines()
+idx = next(i for i, l in enumerate(vmm) if l.startswith("{"))
+j = json.loads(vmm[idx])
+exec(code)
+vmm[idx] = json.dumps(j)
+open(dst + ".e2e", "w").write("\n".join(e2e) + "\n")
+open(dst + ".vmm", "w").write("\n".join(vmm) + "\n")
+PY
+}
+
+# st_expect CASE MUTANT CHECK SIDE: compare.py (control = st_src, or the
+# mutant when SIDE is control) fails CHECK blaming SIDE, passes the rest.
+st_expect() {
+	local c=$1 m=$st_dir/$2 chk=$3 side=$4 res want
+	if [ "$side" = control ]; then
+		res=$(python3 tests/e2e/compare.py "$tree" basic "$m" "$st_src")
+		want="FAIL: e2e/lvz/basic/$chk: control failed: emulator bug:"
+	else
+		res=$(python3 tests/e2e/compare.py "$tree" basic "$st_src" "$m")
+		want="FAIL: e2e/lvz/basic/$chk: ours:"
+	fi
+	if ! printf '%s\n' "$res" | grep -qF "$want"; then
+		kt_fail "$c" "compare.py did not fail $chk on $side: $(printf '%s' "$res" | tr '\n' '|')"
+	elif [ "$(printf '%s\n' "$res" | grep -c '^FAIL')" != 1 ]; then
+		kt_fail "$c" "more than the $chk check failed: $(printf '%s' "$res" | grep '^FAIL' | tr '\n' '|')"
+	else
+		kt_pass "$c"
+	fi
+}
+
+selftest_compare() {
+	if [ "$(python3 tests/e2e/compare.py "$tree" basic "$st_src" "$st_src" | grep -c '^PASS')" != 5 ]; then
+		kt_skip compare/selftest "the control's basic run did not pass all 5 checks"
+		return
+	fi
+	st_mutate result 'j["results"][0]["got"] = "0x1"'
+	st_expect compare/detects-result result same-results ours
+	# the same total, so the kvm_out check stays quiet
+	st_mutate uexit 'j["userspace_exits"]["mmio"] += 1; j["userspace_exits"]["iocsr"] -= 1'
+	st_expect compare/detects-userspace-exit uexit same-userspace-exits ours
+	# one more store fault record: kvm_exit ecode 2 (EXCCODE_TLBS)
+	st_mutate trace 'e2e[:] = [l if not l.startswith("E2E-HIST: kvm_exit reason 2 ") else "E2E-HIST: kvm_exit reason 2 %d" % (int(l.split()[-1]) + 1) for l in e2e]'
+	st_expect compare/detects-trace trace trace-matches-vmm ours
+	st_mutate stats 'j["kvm_stats"]["cpucfg_exits"] += 1'
+	st_expect compare/detects-stats stats stats-agree-with-trace ours
+	st_expect compare/blames-control trace trace-matches-vmm control
+}
+selftest_compare
