@@ -48,7 +48,7 @@ static struct kvm_vcpu *vcpu_new(void)
 	memset(&test_kvm, 0, sizeof(test_kvm));
 	test_kvm.arch.pv_features = BIT(KVM_FEATURE_IPI) |
 				    BIT(KVM_FEATURE_STEAL_TIME);
-	test_kvm.arch.st.pgd = &test_kvm;	/* any address: the root */
+	test_kvm.arch.mmu.pgd = &test_kvm;	/* any address: the root */
 	hw.cpucfg[2] = CPUCFG2_FP | CPUCFG2_FPSP | CPUCFG2_FPDP |
 		       CPUCFG2_LSX | CPUCFG2_LLFTP;
 	return vcpu_new_in(&test_kvm, 0);
@@ -840,11 +840,16 @@ KTEST(csr_save_restore_cover_hw_list)
 	kvmla_vcpu_csr_save(vcpu);
 	for (size_t i = 0; i < HW_CSRS_SAVED; i++)
 		KT_EXPECT_EQ(vcpu->arch.gcsr[kvmla_vcpu_hw_csrs[i].csr], 0x40 + i);
-	KT_EXPECT_EQ(kvmla_gcsr_kind(LOONGARCH_CSR_CRMD), KVMLA_GCSR_HWCSR);
-	KT_EXPECT_EQ(kvmla_gcsr_kind(LOONGARCH_CSR_TVAL), KVMLA_GCSR_HWCSR);
-	KT_EXPECT_EQ(kvmla_gcsr_kind(LOONGARCH_CSR_IMPCTL1), KVMLA_GCSR_SWCSR);
-	KT_EXPECT_EQ(kvmla_gcsr_kind(LOONGARCH_CSR_GSTAT), KVMLA_GCSR_INVALID);
-	KT_EXPECT_EQ(kvmla_gcsr_kind(KVMLA_GCSR_SLOTS), KVMLA_GCSR_INVALID);
+	KT_EXPECT_EQ(kvmla_csr_class(LOONGARCH_CSR_CRMD), KVMLA_CSR_HW);
+	KT_EXPECT_EQ(kvmla_csr_class(LOONGARCH_CSR_TVAL), KVMLA_CSR_HW);
+	KT_EXPECT_EQ(kvmla_csr_class(LOONGARCH_CSR_IMPCTL1), KVMLA_CSR_SW);
+	KT_EXPECT_EQ(kvmla_csr_class(LOONGARCH_CSR_DB0ADDR), KVMLA_CSR_SW);
+	KT_EXPECT_EQ(kvmla_csr_class(LOONGARCH_CSR_PERFCTRL0), KVMLA_CSR_PMU);
+	KT_EXPECT_EQ(kvmla_csr_class(LOONGARCH_CSR_PERFCNTR3), KVMLA_CSR_PMU);
+	KT_EXPECT_EQ(kvmla_csr_class(LOONGARCH_CSR_GSTAT), KVMLA_CSR_UNSUPPORTED);
+	KT_EXPECT_EQ(kvmla_csr_class(0x4ff), KVMLA_CSR_UNSUPPORTED);
+	KT_EXPECT_EQ(kvmla_csr_class(KVMLA_GCSR_SLOTS), KVMLA_CSR_UNSUPPORTED);
+	KT_EXPECT_EQ(kvmla_csr_class(0x3fff), KVMLA_CSR_UNSUPPORTED);
 	vcpu_free();
 	return KT_PASS;
 }

@@ -600,7 +600,6 @@ extern int shim_sigset;		/* activate - deactivate balance */
 #include "trace_rec.h"
 
 #include "../../../kvm/kvmla.h"
-#include "../../../kvm/kvmla_ops.h"
 
 /* Harness world switch: runs the guest model instead of entering one. */
 extern const unsigned long kvmla_switch_size;
