@@ -45,12 +45,16 @@ void kvmla_fpu_reset(struct kvm_vcpu *vcpu);
 /* The FPDIS/LSXDIS/LASXDIS/BTDIS exits (exit.c dispatches). */
 int kvmla_fpu_exit(struct kvm_vcpu *vcpu, unsigned int ecode);
 
-/* switch.S: register moves (never traced, never exported). */
-void kvmla_fpu_save_fp(struct kvmla_fpu *fpu);
-void kvmla_fpu_restore_fp(struct kvmla_fpu *fpu);
-void kvmla_fpu_save_lsx(struct kvmla_fpu *fpu);
-void kvmla_fpu_restore_lsx(struct kvmla_fpu *fpu);
-void kvmla_fpu_save_lasx(struct kvmla_fpu *fpu);
-void kvmla_fpu_restore_lasx(struct kvmla_fpu *fpu);
+/*
+ * switch.S: register moves (never traced, never exported), each with the
+ * condition flags and FCSR: the FPRs at 64 bits (FP), 128 bits (LSX) or
+ * 256 bits (LASX).
+ */
+asmlinkage void kvmla_fpu_save_fp(struct kvmla_fpu *fpu);
+asmlinkage void kvmla_fpu_restore_fp(struct kvmla_fpu *fpu);
+asmlinkage void kvmla_fpu_save_lsx(struct kvmla_fpu *fpu);
+asmlinkage void kvmla_fpu_restore_lsx(struct kvmla_fpu *fpu);
+asmlinkage void kvmla_fpu_save_lasx(struct kvmla_fpu *fpu);
+asmlinkage void kvmla_fpu_restore_lasx(struct kvmla_fpu *fpu);
 
 #endif /* KVMLA_KVM_FPU_H */

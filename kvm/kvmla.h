@@ -86,8 +86,8 @@ void kvmla_vcpu_csr_restore(struct kvm_vcpu *vcpu);	/* SW -> HW */
 void kvmla_vcpu_pvtime_set(struct kvm_vcpu *vcpu, u64 gpa);
 
 /* switch.S (never traced, never exported). */
-void kvmla_switch_enter(struct kvm_vcpu_arch *arch);
-void kvmla_switch_exc_entry(void);
+asmlinkage void kvmla_switch_enter(struct kvm_vcpu_arch *arch);
+asmlinkage void kvmla_switch_exc_entry(void);
 extern const unsigned long kvmla_switch_size;	/* bytes from exc_entry */
 
 #endif /* KVMLA_KVMLA_H */

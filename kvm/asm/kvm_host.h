@@ -18,6 +18,7 @@
 #include <linux/hrtimer.h>
 #include <linux/kvm.h>
 #include <linux/kvm_types.h>
+#include <linux/linkage.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <asm/loongarch.h>

@@ -56,6 +56,7 @@ typedef unsigned int vm_fault_t;
 #define __always_inline inline __attribute__((always_inline))
 #endif
 #define __aligned(x) __attribute__((aligned(x)))
+#define asmlinkage
 #define __used __attribute__((used))
 #define __maybe_unused __attribute__((unused))
 #define __init
