@@ -3,7 +3,7 @@
  * Guest exit dispatch.  kvmla_exit_table[] has one slot per ESTAT.Ecode
  * value (64); every slot not named below goes to kvmla_exit_unknown().
  *
- * Return contract (kvmla_ops.h): RESUME_GUEST re-enters the guest,
+ * Return contract (exit.h): RESUME_GUEST re-enters the guest,
  * RESUME_HOST returns to userspace with run->exit_reason set, -errno fails
  * KVM_RUN.  A handler that completes an instruction advances PC by 4; one
  * that refuses it leaves PC on the instruction and queues an exception.
@@ -138,56 +138,17 @@ void kvmla_exit_inject(struct kvm_vcpu *vcpu, unsigned int ecode,
 {
 	struct kvmla_vcpu_state *st = &vcpu->arch.st;
 
-	st->exc_pending = 1;
-	st->exc_ecode = ecode;
-	st->exc_esubcode = esubcode;
-	st->exc_badv = badv;
-	st->exc_badi = badi;
+	st->exit.exc_pending = 1;
+	st->exit.exc_ecode = ecode;
+	st->exit.exc_esubcode = esubcode;
+	st->exit.exc_badv = badv;
+	st->exit.exc_badi = badi;
 }
 
 static void kvmla_exit_inject_ine(struct kvm_vcpu *vcpu)
 {
 	kvmla_exit_inject(vcpu, KVMLA_ECODE_INE, 0, vcpu->arch.pc,
 			  vcpu->arch.exit_badi);
-}
-
-/* ---- CSR classification: built once ---- */
-
-static u8 kvmla_csr_classes[KVMLA_GCSR_SLOTS];
-
-static bool kvmla_exit_is_pmu_csr(unsigned int csr)
-{
-	return csr >= LOONGARCH_CSR_PERFCTRL0 && csr <= LOONGARCH_CSR_PERFCNTR3;
-}
-
-int kvmla_csr_class(unsigned int csr)
-{
-	if (csr >= KVMLA_GCSR_SLOTS)
-		return KVMLA_CSR_UNSUPPORTED;
-	return kvmla_csr_classes[csr];
-}
-
-int kvmla_exit_init(void)
-{
-	for (unsigned int csr = 0; csr < KVMLA_GCSR_SLOTS; csr++) {
-		switch (kvmla_gcsr_kind(csr)) {
-		case KVMLA_GCSR_HWCSR:
-			kvmla_csr_classes[csr] = KVMLA_CSR_HW;
-			break;
-		case KVMLA_GCSR_SWCSR:
-			kvmla_csr_classes[csr] = kvmla_exit_is_pmu_csr(csr) ?
-						 KVMLA_CSR_PMU : KVMLA_CSR_SW;
-			break;
-		default:
-			kvmla_csr_classes[csr] = KVMLA_CSR_UNSUPPORTED;
-		}
-	}
-	return 0;
-}
-
-void kvmla_exit_deinit(void)
-{
-	memset(kvmla_csr_classes, 0, sizeof(kvmla_csr_classes));
 }
 
 /* ---- GSPR ---- */
@@ -203,19 +164,19 @@ static int kvmla_exit_csr(struct kvm_vcpu *vcpu, u32 w)
 	unsigned int outcome;
 
 	if (cls == KVMLA_CSR_SW || cls == KVMLA_CSR_PMU) {
-		old = kvmla_sw_csr(vcpu, csr);
+		old = kvmla_csr_sw_get(vcpu, csr);
 		if (op == KVMLA_CSR_OP_WR)
-			kvmla_sw_csr_set(vcpu, csr, val);
+			kvmla_csr_sw_set(vcpu, csr, val);
 		else if (op == KVMLA_CSR_OP_XCHG)
-			kvmla_sw_csr_set(vcpu, csr,
+			kvmla_csr_sw_set(vcpu, csr,
 					 (old & ~vcpu->arch.gprs[rj]) |
 					 (val & vcpu->arch.gprs[rj]));
 		outcome = cls == KVMLA_CSR_PMU ? KVMLA_CSR_OUTCOME_PMU :
 						  KVMLA_CSR_OUTCOME_SW;
 	} else {
 		/* Undefined CSRs read as 0 and ignore writes (manual 4.2.1). */
-		if (!vcpu->arch.st.csr_warned) {
-			vcpu->arch.st.csr_warned = 1;
+		if (!vcpu->arch.st.exit.csr_warned) {
+			vcpu->arch.st.exit.csr_warned = 1;
 			kvm_debug("kvmla: vcpu %u: unsupported csr 0x%x at 0x%lx\n",
 				  vcpu->vcpu_id, csr, vcpu->arch.pc);
 		}
@@ -261,10 +222,10 @@ static int kvmla_exit_iocsr(struct kvm_vcpu *vcpu, u32 w)
 				    vcpu->arch.gprs[KVMLA_RD(w)], len);
 		vcpu->stat.iocsr_write_exits++;
 	} else {
-		vcpu->arch.st.io_kind = KVMLA_IO_IOCSR_READ;
-		vcpu->arch.st.io_rd = KVMLA_RD(w);
-		vcpu->arch.st.io_len = len;
-		vcpu->arch.st.io_signed = 1;
+		vcpu->arch.st.exit.io_kind = KVMLA_IO_IOCSR_READ;
+		vcpu->arch.st.exit.io_rd = KVMLA_RD(w);
+		vcpu->arch.st.exit.io_len = len;
+		vcpu->arch.st.exit.io_signed = 1;
 		vcpu->stat.iocsr_read_exits++;
 	}
 	trace_kvm_exit_iocsr(vcpu->vcpu_id, len, write, addr);
@@ -329,19 +290,19 @@ int kvmla_exit_complete_user(struct kvm_vcpu *vcpu)
 	struct kvm_run *run = vcpu->run;
 	u64 v;
 
-	switch (st->io_kind) {
+	switch (st->exit.io_kind) {
 	case KVMLA_IO_MMIO_READ:
-		v = kvmla_exit_le_load(run->mmio.data, st->io_len);
+		v = kvmla_exit_le_load(run->mmio.data, st->exit.io_len);
 		break;
 	case KVMLA_IO_IOCSR_READ:
-		v = kvmla_exit_le_load(run->iocsr_io.data, st->io_len);
+		v = kvmla_exit_le_load(run->iocsr_io.data, st->exit.io_len);
 		break;
 	default:
 		return 0;
 	}
-	kvmla_exit_set_gpr(vcpu, st->io_rd,
-			   kvmla_exit_extend(v, st->io_len, st->io_signed));
-	st->io_kind = KVMLA_IO_NONE;
+	kvmla_exit_set_gpr(vcpu, st->exit.io_rd,
+			   kvmla_exit_extend(v, st->exit.io_len, st->exit.io_signed));
+	st->exit.io_kind = KVMLA_IO_NONE;
 	return 0;
 }
 
@@ -484,10 +445,10 @@ static int kvmla_exit_mmio(struct kvm_vcpu *vcpu, u64 gpa)
 				    op.len);
 		vcpu->stat.mmio_write_exits++;
 	} else {
-		vcpu->arch.st.io_kind = KVMLA_IO_MMIO_READ;
-		vcpu->arch.st.io_rd = op.rd;
-		vcpu->arch.st.io_len = op.len;
-		vcpu->arch.st.io_signed = op.sign;
+		vcpu->arch.st.exit.io_kind = KVMLA_IO_MMIO_READ;
+		vcpu->arch.st.exit.io_rd = op.rd;
+		vcpu->arch.st.exit.io_len = op.len;
+		vcpu->arch.st.exit.io_signed = op.sign;
 		vcpu->stat.mmio_read_exits++;
 	}
 	trace_kvm_exit_mmio(vcpu->vcpu_id, op.len, op.write, gpa);
@@ -497,7 +458,7 @@ static int kvmla_exit_mmio(struct kvm_vcpu *vcpu, u64 gpa)
 
 static int kvmla_exit_gpa_fault(struct kvm_vcpu *vcpu, bool write)
 {
-	unsigned int ecode = (vcpu->arch.exit_estat >> 16) & 0x3f;
+	unsigned int ecode = kvmla_csr_estat_ecode(vcpu->arch.exit_estat);
 	u64 gpa = vcpu->arch.exit_badv;
 	bool exec = ecode == KVMLA_ECODE_TLBI || gpa == vcpu->arch.pc;
 	int ret;
@@ -547,19 +508,19 @@ static int kvmla_exit_int(struct kvm_vcpu *vcpu)
 
 static int kvmla_exit_aux(struct kvm_vcpu *vcpu)
 {
-	return kvmla_fpu_exit(vcpu, (vcpu->arch.exit_estat >> 16) & 0x3f);
+	return kvmla_fpu_exit(vcpu, kvmla_csr_estat_ecode(vcpu->arch.exit_estat));
 }
 
 static int kvmla_exit_unknown(struct kvm_vcpu *vcpu)
 {
 	unsigned long estat = vcpu->arch.exit_estat;
-	unsigned int ecode = (estat >> 16) & 0x3f;
-	unsigned int esub = (estat >> 22) & 0x1ff;
+	unsigned int ecode = kvmla_csr_estat_ecode(estat);
+	unsigned int esub = kvmla_csr_estat_esubcode(estat);
 
 	if (ecode <= KVMLA_ECODE_MAX)	/* the core counts the others */
 		vcpu->stat.unknown_exits++;
-	if (!vcpu->arch.st.unknown_logged) {
-		vcpu->arch.st.unknown_logged = 1;
+	if (!vcpu->arch.st.exit.unknown_logged) {
+		vcpu->arch.st.exit.unknown_logged = 1;
 		kvm_err("kvmla: vcpu %u: unhandled exit ecode %u esubcode %u: estat 0x%lx era 0x%lx badv 0x%lx badi 0x%lx\n",
 			vcpu->vcpu_id, ecode, esub, estat, vcpu->arch.pc,
 			vcpu->arch.exit_badv, vcpu->arch.exit_badi);
@@ -600,7 +561,7 @@ static const kvmla_exit_fn kvmla_exit_table[KVMLA_ECODE_SLOTS] = {
  */
 int kvmla_exit_handle(struct kvm_vcpu *vcpu)
 {
-	unsigned int ecode = (vcpu->arch.exit_estat >> 16) & 0x3f;
+	unsigned int ecode = kvmla_csr_estat_ecode(vcpu->arch.exit_estat);
 
 	if (!kvmla_exit_table[ecode])
 		return kvmla_exit_unknown(vcpu);

@@ -51,8 +51,8 @@ static void kvmla_fpu_trace(struct kvm_vcpu *vcpu, int op, u32 units)
 
 void kvmla_fpu_init(struct kvm_vcpu *vcpu)
 {
-	vcpu->arch.st.aux_inuse = 0;
-	vcpu->arch.st.aux_want = 0;
+	vcpu->arch.st.aux.inuse = 0;
+	vcpu->arch.st.aux.want = 0;
 }
 
 int kvmla_fpu_exit(struct kvm_vcpu *vcpu, unsigned int ecode)
@@ -85,12 +85,12 @@ int kvmla_fpu_exit(struct kvm_vcpu *vcpu, unsigned int ecode)
 				  vcpu->arch.exit_badi);
 		return RESUME_GUEST;
 	}
-	if (st->aux_inuse & unit) {
+	if (st->aux.inuse & unit) {
 		/* The unit is already enabled: the trap cannot happen. */
 		vcpu->run->exit_reason = KVM_EXIT_INTERNAL_ERROR;
 		return RESUME_HOST;
 	}
-	st->aux_want |= unit;
+	st->aux.want |= unit;
 	kvmla_fpu_trace(vcpu, KVMLA_AUX_OP_ENABLE, unit);
 	kvm_make_request(KVM_REQ_KVMLA_AUX_LOAD, vcpu);
 	return RESUME_GUEST;
@@ -133,31 +133,31 @@ static void kvmla_fpu_save_live(struct kvm_vcpu *vcpu, u32 inuse)
 void kvmla_fpu_load_pending(struct kvm_vcpu *vcpu)
 {
 	struct kvmla_vcpu_state *st = &vcpu->arch.st;
-	u32 want = kvmla_fpu_closure(st->aux_want | st->aux_inuse);
-	u32 add = want & ~st->aux_inuse;
+	u32 want = kvmla_fpu_closure(st->aux.want | st->aux.inuse);
+	u32 add = want & ~st->aux.inuse;
 	u32 vec = add & KVMLA_AUX_VEC;
 
 	kvm_check_request(KVM_REQ_KVMLA_AUX_LOAD, vcpu);
-	st->aux_want = 0;
+	st->aux.want = 0;
 	if (!add)
 		return;
 	/* FCSR.TM: the FPU state involves the LBT stack top; LBT first. */
 	if (vec && (vcpu->arch.fpu.fcsr & KVMLA_FCSR_TM) &&
 	    kvmla_guest_has_lbt(vcpu) && IS_ENABLED(CONFIG_CPU_HAS_LBT))
-		add |= KVMLA_AUX_LBT & ~st->aux_inuse;
+		add |= KVMLA_AUX_LBT & ~st->aux.inuse;
 
 	if (add & KVMLA_AUX_LBT) {
 		kvmla_csr_xchg(LOONGARCH_CSR_EUEN, KVMLA_EUEN_BTE,
 			       KVMLA_EUEN_BTE);
 		kvmla_fpu_lbt_xfer(vcpu, true);
-		st->aux_inuse |= KVMLA_AUX_LBT;
+		st->aux.inuse |= KVMLA_AUX_LBT;
 		vcpu->stat.aux_loads++;
 		kvmla_fpu_trace(vcpu, KVMLA_AUX_OP_RESTORE, KVMLA_AUX_LBT);
 	}
 	if (!vec)
 		return;
 	/* Keep what is live, then load the wider registers over it. */
-	kvmla_fpu_save_live(vcpu, st->aux_inuse);
+	kvmla_fpu_save_live(vcpu, st->aux.inuse);
 	if (want & KVMLA_AUX_LASX) {
 		kvmla_csr_xchg(LOONGARCH_CSR_EUEN, KVMLA_EUEN_FPE |
 			       KVMLA_EUEN_SXE | KVMLA_EUEN_ASXE,
@@ -173,10 +173,10 @@ void kvmla_fpu_load_pending(struct kvm_vcpu *vcpu)
 			       KVMLA_EUEN_FPE);
 		kvmla_fpu_restore_fp(&vcpu->arch.fpu);
 	}
-	st->aux_inuse |= vec;
+	st->aux.inuse |= vec;
 	/* FCSR (with TM) is back: the stack top goes last. */
 	if ((vcpu->arch.fpu.fcsr & KVMLA_FCSR_TM) &&
-	    (st->aux_inuse & KVMLA_AUX_LBT) && IS_ENABLED(CONFIG_CPU_HAS_LBT))
+	    (st->aux.inuse & KVMLA_AUX_LBT) && IS_ENABLED(CONFIG_CPU_HAS_LBT))
 		kvmla_lbt_ftop_write(vcpu->arch.lbt.ftop);
 	vcpu->stat.aux_loads++;
 	kvmla_fpu_trace(vcpu, KVMLA_AUX_OP_RESTORE, vec);
@@ -185,7 +185,7 @@ void kvmla_fpu_load_pending(struct kvm_vcpu *vcpu)
 void kvmla_fpu_lose(struct kvm_vcpu *vcpu)
 {
 	struct kvmla_vcpu_state *st = &vcpu->arch.st;
-	u32 inuse = st->aux_inuse;
+	u32 inuse = st->aux.inuse;
 	bool top_mode = false;
 
 	if (!inuse)
@@ -205,7 +205,7 @@ void kvmla_fpu_lose(struct kvm_vcpu *vcpu)
 		kvmla_fpu_lbt_xfer(vcpu, false);
 	kvmla_csr_xchg(LOONGARCH_CSR_EUEN, 0, KVMLA_EUEN_FPE |
 		       KVMLA_EUEN_SXE | KVMLA_EUEN_ASXE | KVMLA_EUEN_BTE);
-	st->aux_inuse = 0;
+	st->aux.inuse = 0;
 	kvmla_fpu_trace(vcpu, KVMLA_AUX_OP_SAVE, inuse);
 	kvmla_fpu_trace(vcpu, KVMLA_AUX_OP_DISABLE, inuse);
 }
@@ -214,12 +214,12 @@ void kvmla_fpu_reset(struct kvm_vcpu *vcpu)
 {
 	struct kvmla_vcpu_state *st = &vcpu->arch.st;
 
-	if (st->aux_inuse) {
+	if (st->aux.inuse) {
 		kvmla_csr_xchg(LOONGARCH_CSR_EUEN, 0, KVMLA_EUEN_FPE |
 			       KVMLA_EUEN_SXE | KVMLA_EUEN_ASXE |
 			       KVMLA_EUEN_BTE);
-		kvmla_fpu_trace(vcpu, KVMLA_AUX_OP_DISCARD, st->aux_inuse);
+		kvmla_fpu_trace(vcpu, KVMLA_AUX_OP_DISCARD, st->aux.inuse);
 	}
-	st->aux_inuse = 0;
-	st->aux_want = 0;
+	st->aux.inuse = 0;
+	st->aux.want = 0;
 }

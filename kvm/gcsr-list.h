@@ -8,6 +8,8 @@
  *   KVMLA_GCSR_TIMER(name)  kept by the hardware; timer.c saves and
  *                           restores it
  *   KVMLA_GCSR_SW(name)     emulated in software (vcpu->arch.gcsr[] only)
+ *   KVMLA_GCSR_PMU(name)    emulated in software: a performance counter
+ *                           or its control
  */
 #ifndef KVMLA_GCSR_HW
 #define KVMLA_GCSR_HW(...)
@@ -17,6 +19,9 @@
 #endif
 #ifndef KVMLA_GCSR_SW
 #define KVMLA_GCSR_SW(...)
+#endif
+#ifndef KVMLA_GCSR_PMU
+#define KVMLA_GCSR_PMU(...)
 #endif
 
 KVMLA_GCSR_HW(CRMD)
@@ -153,15 +158,17 @@ KVMLA_GCSR_SW(IB7ADDR)
 KVMLA_GCSR_SW(IB7MASK)
 KVMLA_GCSR_SW(IB7CTRL)
 KVMLA_GCSR_SW(IB7ASID)
-KVMLA_GCSR_SW(PERFCTRL0)
-KVMLA_GCSR_SW(PERFCNTR0)
-KVMLA_GCSR_SW(PERFCTRL1)
-KVMLA_GCSR_SW(PERFCNTR1)
-KVMLA_GCSR_SW(PERFCTRL2)
-KVMLA_GCSR_SW(PERFCNTR2)
-KVMLA_GCSR_SW(PERFCTRL3)
-KVMLA_GCSR_SW(PERFCNTR3)
+
+KVMLA_GCSR_PMU(PERFCTRL0)
+KVMLA_GCSR_PMU(PERFCNTR0)
+KVMLA_GCSR_PMU(PERFCTRL1)
+KVMLA_GCSR_PMU(PERFCNTR1)
+KVMLA_GCSR_PMU(PERFCTRL2)
+KVMLA_GCSR_PMU(PERFCNTR2)
+KVMLA_GCSR_PMU(PERFCTRL3)
+KVMLA_GCSR_PMU(PERFCNTR3)
 
 #undef KVMLA_GCSR_HW
 #undef KVMLA_GCSR_TIMER
 #undef KVMLA_GCSR_SW
+#undef KVMLA_GCSR_PMU

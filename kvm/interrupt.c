@@ -16,8 +16,8 @@ int kvmla_irq_queue(struct kvm_vcpu *vcpu, unsigned int irq, int source)
 {
 	if (irq >= KVMLA_INT_NUM)
 		return -EINVAL;
-	clear_bit(irq, &vcpu->arch.st.irq_clear);
-	set_bit(irq, &vcpu->arch.st.irq_pending);
+	clear_bit(irq, &vcpu->arch.st.irq.clear);
+	set_bit(irq, &vcpu->arch.st.irq.pending);
 	trace_kvm_irq(vcpu->vcpu_id, KVMLA_IRQ_OP_QUEUE, irq, source);
 	return 0;
 }
@@ -26,8 +26,8 @@ int kvmla_irq_dequeue(struct kvm_vcpu *vcpu, unsigned int irq, int source)
 {
 	if (irq >= KVMLA_INT_NUM)
 		return -EINVAL;
-	clear_bit(irq, &vcpu->arch.st.irq_pending);
-	set_bit(irq, &vcpu->arch.st.irq_clear);
+	clear_bit(irq, &vcpu->arch.st.irq.pending);
+	set_bit(irq, &vcpu->arch.st.irq.clear);
 	trace_kvm_irq(vcpu->vcpu_id, KVMLA_IRQ_OP_DEQUEUE, irq, source);
 	return 0;
 }
@@ -73,7 +73,7 @@ static void kvmla_irq_raise_exception(struct kvm_vcpu *vcpu)
 	struct kvmla_vcpu_state *st = &vcpu->arch.st;
 	unsigned long crmd, prmd, estat;
 
-	st->exc_pending = 0;
+	st->exit.exc_pending = 0;
 	/* Save PLV and IE into PRMD, then enter PLV0 with IE clear. */
 	crmd = kvmla_gcsr_read(LOONGARCH_CSR_CRMD);
 	prmd = kvmla_gcsr_read(LOONGARCH_CSR_PRMD);
@@ -82,12 +82,12 @@ static void kvmla_irq_raise_exception(struct kvm_vcpu *vcpu)
 	kvmla_gcsr_write(LOONGARCH_CSR_ERA, vcpu->arch.pc);
 	estat = kvmla_gcsr_read(LOONGARCH_CSR_ESTAT);
 	estat &= ~(CSR_ESTAT_EXC | CSR_ESTAT_ESUBCODE);
-	estat |= (unsigned long)st->exc_ecode << CSR_ESTAT_EXC_SHIFT;
-	estat |= (unsigned long)st->exc_esubcode << CSR_ESTAT_ESUBCODE_SHIFT;
+	estat |= (unsigned long)st->exit.exc_ecode << CSR_ESTAT_EXC_SHIFT;
+	estat |= (unsigned long)st->exit.exc_esubcode << CSR_ESTAT_ESUBCODE_SHIFT;
 	kvmla_gcsr_write(LOONGARCH_CSR_ESTAT, estat);
-	kvmla_gcsr_write(LOONGARCH_CSR_BADV, st->exc_badv);
-	kvmla_gcsr_write(LOONGARCH_CSR_BADI, st->exc_badi);
-	vcpu->arch.pc = kvmla_irq_vector(st->exc_ecode);
+	kvmla_gcsr_write(LOONGARCH_CSR_BADV, st->exit.exc_badv);
+	kvmla_gcsr_write(LOONGARCH_CSR_BADI, st->exit.exc_badi);
+	vcpu->arch.pc = kvmla_irq_vector(st->exit.exc_ecode);
 }
 
 static void kvmla_irq_apply(unsigned int irq, bool raise)
@@ -108,15 +108,15 @@ void kvmla_irq_deliver(struct kvm_vcpu *vcpu)
 	struct kvmla_vcpu_state *st = &vcpu->arch.st;
 	int irq;
 
-	if (st->exc_pending)
+	if (st->exit.exc_pending)
 		kvmla_irq_raise_exception(vcpu);
 
-	if (!READ_ONCE(st->irq_pending) && !READ_ONCE(st->irq_clear))
+	if (!READ_ONCE(st->irq.pending) && !READ_ONCE(st->irq.clear))
 		return;
 	for (irq = KVMLA_INT_NUM - 1; irq >= 0; irq--) {
-		if (test_and_clear_bit(irq, &st->irq_clear))
+		if (test_and_clear_bit(irq, &st->irq.clear))
 			kvmla_irq_apply(irq, false);
-		if (test_and_clear_bit(irq, &st->irq_pending)) {
+		if (test_and_clear_bit(irq, &st->irq.pending)) {
 			kvmla_irq_apply(irq, true);
 			vcpu->stat.irq_injected++;
 			trace_kvm_irq(vcpu->vcpu_id, KVMLA_IRQ_OP_DELIVER, irq,
@@ -127,20 +127,20 @@ void kvmla_irq_deliver(struct kvm_vcpu *vcpu)
 
 bool kvmla_irq_pending(struct kvm_vcpu *vcpu)
 {
-	return READ_ONCE(vcpu->arch.st.irq_pending) != 0;
+	return READ_ONCE(vcpu->arch.st.irq.pending) != 0;
 }
 
 void kvmla_irq_reset(struct kvm_vcpu *vcpu)
 {
-	vcpu->arch.st.irq_pending = 0;
-	vcpu->arch.st.irq_clear = 0;
-	vcpu->arch.st.exc_pending = 0;
+	vcpu->arch.st.irq.pending = 0;
+	vcpu->arch.st.irq.clear = 0;
+	vcpu->arch.st.exit.exc_pending = 0;
 }
 
 u64 kvmla_irq_merge_estat(struct kvm_vcpu *vcpu, u64 estat)
 {
-	unsigned long pend = READ_ONCE(vcpu->arch.st.irq_pending);
-	unsigned long clr = READ_ONCE(vcpu->arch.st.irq_clear);
+	unsigned long pend = READ_ONCE(vcpu->arch.st.irq.pending);
+	unsigned long clr = READ_ONCE(vcpu->arch.st.irq.clear);
 
 	return (estat & ~(u64)clr) | (pend & KVMLA_IRQ_ALL);
 }

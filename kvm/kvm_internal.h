@@ -42,7 +42,6 @@
 #include <kvmla/catalog.h>
 #include "hw.h"
 #include "kvmla.h"
-#include "kvmla_ops.h"
 #include "trace.h"
 
 #endif /* KVMLA_KVM_INTERNAL_H */

@@ -1,18 +1,30 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * kvmla internal interfaces of the core (main.c, vm.c, vcpu.c, switch.S)
- * used across kvm/ C files.  Needs only the types kvm_internal.h (or the
- * harness shim) provides.  The exit/MMU/timer/irq/VPID/FPU side is in
- * kvmla_ops.h.
+ * kvmla: the interfaces of the core (main.c, vm.c, vcpu.c, switch.S), and
+ * the one header kvm/ C files (through kvm_internal.h) and the host harness
+ * (through its shim) include for every concern.  One header per concern,
+ * each with its state and its API:
+ *   csr.h    the guest CSR table, the software CSR file, ESTAT fields
+ *   exit.h   exit dispatch (exit.c)
+ *   mmu.h    stage-2 tables (mmu.c)
+ *   timer.h  the guest timer (timer.c)
+ *   irq.h    guest interrupts (interrupt.c)
+ *   vmid.h   VPIDs and guest TLB maintenance (vmid.c, tlb.c)
+ *   fpu.h    lazy FPU/SIMD/LBT ownership (fpu.c, switch.S)
+ * asm/kvm_host.h includes all but csr.h (their state is part of struct
+ * kvm_vcpu_arch and struct kvm_arch); this header includes them all, once
+ * struct kvm_vcpu is complete, as csr.h's inlines need.
  */
 #ifndef KVMLA_KVMLA_H
 #define KVMLA_KVMLA_H
 
-/* Return values of exit handlers (kvmla_ops.h has the contract). */
-#ifndef RESUME_GUEST
-#define RESUME_HOST	0
-#define RESUME_GUEST	1
-#endif
+#include "csr.h"
+#include "exit.h"
+#include "fpu.h"
+#include "irq.h"
+#include "mmu.h"
+#include "timer.h"
+#include "vmid.h"
 
 /* The binary stats header in front of a descriptor array. */
 #define KVMLA_STATS_HEADER(descs) {					\
@@ -23,34 +35,6 @@
 		       KVM_STATS_NAME_SIZE,				\
 	.data_offset = sizeof(struct kvm_stats_header) +		\
 		       KVM_STATS_NAME_SIZE + sizeof(descs),		\
-}
-
-/* Classes of guest CSR numbers (kvmla_gcsr_class[], from gcsr-list.h). */
-enum kvmla_gcsr_kind {
-	KVMLA_GCSR_INVALID = 0,
-	KVMLA_GCSR_HWCSR = 1,
-	KVMLA_GCSR_SWCSR = 2,
-};
-
-/* One entry per CSR number below KVMLA_GCSR_SLOTS, built at compile time. */
-extern const u8 kvmla_gcsr_class[KVMLA_GCSR_SLOTS];
-
-static inline int kvmla_gcsr_kind(unsigned int csr)
-{
-	return csr < KVMLA_GCSR_SLOTS ? kvmla_gcsr_class[csr] :
-					KVMLA_GCSR_INVALID;
-}
-
-/* Software CSR file of a vCPU. */
-static inline u64 kvmla_sw_csr(struct kvm_vcpu *vcpu, unsigned int csr)
-{
-	return vcpu->arch.gcsr[csr];
-}
-
-static inline void kvmla_sw_csr_set(struct kvm_vcpu *vcpu, unsigned int csr,
-				    u64 val)
-{
-	vcpu->arch.gcsr[csr] = val;
 }
 
 /* Guest features from the vCPU's CPUCFG words. */
@@ -102,14 +86,8 @@ void kvmla_vcpu_csr_restore(struct kvm_vcpu *vcpu);	/* SW -> HW */
 void kvmla_vcpu_pvtime_set(struct kvm_vcpu *vcpu, u64 gpa);
 
 /* switch.S (never traced, never exported). */
-void kvmla_switch_enter(struct kvm_vcpu_arch *arch);
-void kvmla_switch_exc_entry(void);
+asmlinkage void kvmla_switch_enter(struct kvm_vcpu_arch *arch);
+asmlinkage void kvmla_switch_exc_entry(void);
 extern const unsigned long kvmla_switch_size;	/* bytes from exc_entry */
-void kvmla_fpu_save_fp(struct kvmla_fpu *fpu);
-void kvmla_fpu_restore_fp(struct kvmla_fpu *fpu);
-void kvmla_fpu_save_lsx(struct kvmla_fpu *fpu);
-void kvmla_fpu_restore_lsx(struct kvmla_fpu *fpu);
-void kvmla_fpu_save_lasx(struct kvmla_fpu *fpu);
-void kvmla_fpu_restore_lasx(struct kvmla_fpu *fpu);
 
 #endif /* KVMLA_KVMLA_H */

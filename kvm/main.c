@@ -119,16 +119,11 @@ static int kvmla_main_setup(void)
 	ret = kvmla_main_switch_init();
 	if (ret)
 		goto out;
-	ret = kvmla_exit_init();
-	if (ret)
-		goto out_switch;
 	ret = kvmla_vmid_init();
 	if (ret)
-		goto out_exit;
+		goto out_switch;
 	return 0;
 
-out_exit:
-	kvmla_exit_deinit();
 out_switch:
 	kvmla_main_switch_deinit();
 out:
@@ -138,7 +133,6 @@ out:
 static void kvmla_main_teardown(void)
 {
 	kvmla_vmid_deinit();
-	kvmla_exit_deinit();
 	kvmla_main_switch_deinit();
 }
 

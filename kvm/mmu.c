@@ -135,7 +135,7 @@ static void kvmla_s2_cache_free(struct kvmla_s2_cache *c)
 static u64 *kvmla_s2_walk(struct kvm *kvm, u64 gpa, int target,
 			  struct kvmla_s2_cache *c, int *level)
 {
-	u64 *t = kvm->arch.st.pgd;
+	u64 *t = kvm->arch.mmu.pgd;
 	int l;
 
 	for (l = KVMLA_S2_TOP; l > target; l--) {
@@ -277,9 +277,9 @@ static bool kvmla_s2_range(struct kvm *kvm, u64 *t, int level, u64 base,
 static bool kvmla_mmu_range(struct kvm *kvm, gfn_t start, gfn_t end,
 			    enum kvmla_s2_op op)
 {
-	if (!kvm->arch.st.pgd)
+	if (!kvm->arch.mmu.pgd)
 		return false;
-	return kvmla_s2_range(kvm, kvm->arch.st.pgd, KVMLA_S2_TOP, 0,
+	return kvmla_s2_range(kvm, kvm->arch.mmu.pgd, KVMLA_S2_TOP, 0,
 			      (u64)start << PAGE_SHIFT, (u64)end << PAGE_SHIFT,
 			      op, NULL);
 }
@@ -290,8 +290,8 @@ static void kvmla_mmu_unmap_free(struct kvm *kvm, gfn_t start, gfn_t end)
 	struct kvmla_s2_reclaim rc = { 0 };
 
 	spin_lock(&kvm->mmu_lock);
-	if (kvm->arch.st.pgd)
-		kvmla_s2_range(kvm, kvm->arch.st.pgd, KVMLA_S2_TOP, 0,
+	if (kvm->arch.mmu.pgd)
+		kvmla_s2_range(kvm, kvm->arch.mmu.pgd, KVMLA_S2_TOP, 0,
 			       (u64)start << PAGE_SHIFT,
 			       (u64)end << PAGE_SHIFT, KVMLA_S2_UNMAP, &rc);
 	kvmla_s2_reclaim_finish(kvm, &rc);
@@ -307,23 +307,23 @@ int kvmla_mmu_init(struct kvm *kvm)
 	if (!root)
 		return -ENOMEM;
 	kvmla_s2_table_init(root, KVMLA_S2_TOP);
-	kvm->arch.st.pgd = root;
+	kvm->arch.mmu.pgd = root;
 	return 0;
 }
 
 void kvmla_mmu_deinit(struct kvm *kvm)
 {
-	if (!kvm->arch.st.pgd)
+	if (!kvm->arch.mmu.pgd)
 		return;
-	kvmla_s2_free_table(kvm, kvm->arch.st.pgd, KVMLA_S2_TOP);
-	kvm->arch.st.pgd = NULL;
+	kvmla_s2_free_table(kvm, kvm->arch.mmu.pgd, KVMLA_S2_TOP);
+	kvm->arch.mmu.pgd = NULL;
 }
 
 /* ---- faults ---- */
 
 static void kvmla_mmu_flush_gpa(struct kvm_vcpu *vcpu, u64 gpa)
 {
-	vcpu->arch.st.flush_gpa = gpa;
+	vcpu->arch.st.vmid.flush_gpa = gpa;
 	kvm_make_request(KVM_REQ_TLB_FLUSH_GPA, vcpu);
 }
 

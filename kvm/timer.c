@@ -61,7 +61,7 @@ static enum hrtimer_restart kvmla_timer_wakeup(struct hrtimer *t)
 						      st->timer.hz);
 	else
 		st->timer.tval = KVMLA_TVAL_FIRED;
-	kvmla_sw_csr_set(vcpu, LOONGARCH_CSR_TVAL, st->timer.tval);
+	kvmla_csr_sw_set(vcpu, LOONGARCH_CSR_TVAL, st->timer.tval);
 	vcpu->stat.timer_fires++;
 	trace_kvm_timer(vcpu->vcpu_id, KVMLA_TIMER_OP_FIRE, late, 0);
 	kvmla_irq_queue(vcpu, KVMLA_INT_TI, KVMLA_IRQ_SOURCE_TIMER);
@@ -127,13 +127,13 @@ void kvmla_timer_save(struct kvm_vcpu *vcpu)
 	 * differs now, userspace set the timer (ONE_REG) and the next load
 	 * starts it from there.
 	 */
-	if (!t->saved && (kvmla_sw_csr(vcpu, LOONGARCH_CSR_TCFG) != t->tcfg ||
-			  kvmla_sw_csr(vcpu, LOONGARCH_CSR_TVAL) != t->tval))
+	if (!t->saved && (kvmla_csr_sw_get(vcpu, LOONGARCH_CSR_TCFG) != t->tcfg ||
+			  kvmla_csr_sw_get(vcpu, LOONGARCH_CSR_TVAL) != t->tval))
 		return;
 	kvmla_timer_snapshot(vcpu);
 	/* The SW file holds the same snapshot; a later difference is ONE_REG. */
-	kvmla_sw_csr_set(vcpu, LOONGARCH_CSR_TCFG, vcpu->arch.st.timer.tcfg);
-	kvmla_sw_csr_set(vcpu, LOONGARCH_CSR_TVAL, vcpu->arch.st.timer.tval);
+	kvmla_csr_sw_set(vcpu, LOONGARCH_CSR_TCFG, vcpu->arch.st.timer.tcfg);
+	kvmla_csr_sw_set(vcpu, LOONGARCH_CSR_TVAL, vcpu->arch.st.timer.tval);
 	trace_kvm_timer(vcpu->vcpu_id, KVMLA_TIMER_OP_SAVE, 0,
 			vcpu->arch.st.timer.tval);
 	/* Put inside kvm_vcpu_block(): the load cancelled the hrtimer. */
@@ -152,11 +152,11 @@ void kvmla_timer_restore(struct kvm_vcpu *vcpu)
 	hrtimer_cancel(&t->swtimer);
 	t->armed = 0;
 	kvmla_csr_write(LOONGARCH_CSR_GCNTC, vcpu->kvm->arch.time_offset);
-	if (!t->saved || kvmla_sw_csr(vcpu, LOONGARCH_CSR_TCFG) != t->tcfg ||
-	    kvmla_sw_csr(vcpu, LOONGARCH_CSR_TVAL) != t->tval) {
+	if (!t->saved || kvmla_csr_sw_get(vcpu, LOONGARCH_CSR_TCFG) != t->tcfg ||
+	    kvmla_csr_sw_get(vcpu, LOONGARCH_CSR_TVAL) != t->tval) {
 		/* First load, or userspace set the timer: count from now. */
-		t->tcfg = kvmla_sw_csr(vcpu, LOONGARCH_CSR_TCFG);
-		t->tval = kvmla_sw_csr(vcpu, LOONGARCH_CSR_TVAL);
+		t->tcfg = kvmla_csr_sw_get(vcpu, LOONGARCH_CSR_TCFG);
+		t->tval = kvmla_csr_sw_get(vcpu, LOONGARCH_CSR_TVAL);
 		t->expire_ns = now + kvmla_timer_ns(t->tval, t->hz);
 	}
 	t->saved = 0;
@@ -191,8 +191,8 @@ void kvmla_timer_restore(struct kvm_vcpu *vcpu)
 	kvmla_gcsr_write(LOONGARCH_CSR_TCFG, t->tcfg);
 	kvmla_gcsr_write(LOONGARCH_CSR_TVAL, tval);
 	t->tval = tval;
-	kvmla_sw_csr_set(vcpu, LOONGARCH_CSR_TCFG, t->tcfg);
-	kvmla_sw_csr_set(vcpu, LOONGARCH_CSR_TVAL, tval);
+	kvmla_csr_sw_set(vcpu, LOONGARCH_CSR_TCFG, t->tcfg);
+	kvmla_csr_sw_set(vcpu, LOONGARCH_CSR_TVAL, tval);
 	trace_kvm_timer(vcpu->vcpu_id, op, late, tval);
 }
 

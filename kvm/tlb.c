@@ -9,7 +9,7 @@
 
 void kvmla_tlb_flush_all(struct kvm_vcpu *vcpu, int reason)
 {
-	vcpu->arch.st.vpid_flush = 1;
+	vcpu->arch.st.vmid.vpid_flush = 1;
 	trace_kvm_tlb_flush(vcpu->vcpu_id, KVMLA_TLB_SCOPE_VPID, reason, 0);
 }
 
@@ -20,7 +20,7 @@ void kvmla_tlb_flush_all(struct kvm_vcpu *vcpu, int reason)
  */
 void kvmla_tlb_flush_gpa(struct kvm_vcpu *vcpu, unsigned long gpa, int reason)
 {
-	unsigned long gid = (vcpu->arch.st.vpid & kvmla_vpid_mask) <<
+	unsigned long gid = (vcpu->arch.st.vmid.vpid & kvmla_vpid_mask) <<
 			    CSR_GSTAT_GID_SHIFT;
 
 	kvmla_invtlb(INVTLB_GID_ADDR, gid & CSR_GSTAT_GID,
@@ -31,17 +31,17 @@ void kvmla_tlb_flush_gpa(struct kvm_vcpu *vcpu, unsigned long gpa, int reason)
 
 void kvmla_tlb_serve_requests(struct kvm_vcpu *vcpu)
 {
-	unsigned long old = vcpu->arch.st.vpid;
+	unsigned long old = vcpu->arch.st.vmid.vpid;
 	bool gpa;
 
 	/* The stage-2 root the refill code walks while the guest runs. */
-	vcpu->arch.guest_pgdl = (unsigned long)vcpu->kvm->arch.st.pgd;
+	vcpu->arch.guest_pgdl = (unsigned long)vcpu->kvm->arch.mmu.pgd;
 	if (kvm_check_request(KVM_REQ_TLB_FLUSH, vcpu))
 		kvmla_tlb_flush_all(vcpu, KVMLA_TLB_REASON_REQUEST);
 	gpa = kvm_check_request(KVM_REQ_TLB_FLUSH_GPA, vcpu);
 	kvmla_vmid_check(vcpu);
 	/* A new VPID already left every old entry behind. */
-	if (gpa && vcpu->arch.st.vpid == old)
-		kvmla_tlb_flush_gpa(vcpu, vcpu->arch.st.flush_gpa,
+	if (gpa && vcpu->arch.st.vmid.vpid == old)
+		kvmla_tlb_flush_gpa(vcpu, vcpu->arch.st.vmid.flush_gpa,
 				    KVMLA_TLB_REASON_REQUEST);
 }

@@ -65,20 +65,18 @@ const struct kvm_stats_desc kvm_vcpu_stats_desc[] = {
 const struct kvm_stats_header kvm_vcpu_stats_header =
 	KVMLA_STATS_HEADER(kvm_vcpu_stats_desc);
 
-/* Which guest CSR numbers exist, and who keeps them. */
-const u8 kvmla_gcsr_class[KVMLA_GCSR_SLOTS] = {
+/* Which guest CSR numbers exist, and who keeps them (csr.h). */
+const u8 kvmla_csr_classes[KVMLA_GCSR_SLOTS] = {
 #define KVMLA_GCSR_HW(n) \
-	[LOONGARCH_CSR_##n] = KVMLA_GCSR_HWCSR,
+	[LOONGARCH_CSR_##n] = KVMLA_CSR_HW,
 #define KVMLA_GCSR_TIMER(n) \
-	[LOONGARCH_CSR_##n] = KVMLA_GCSR_HWCSR,
+	[LOONGARCH_CSR_##n] = KVMLA_CSR_HW,
 #define KVMLA_GCSR_SW(n) \
-	[LOONGARCH_CSR_##n] = KVMLA_GCSR_SWCSR,
+	[LOONGARCH_CSR_##n] = KVMLA_CSR_SW,
+#define KVMLA_GCSR_PMU(n) \
+	[LOONGARCH_CSR_##n] = KVMLA_CSR_PMU,
 #include "gcsr-list.h"
 };
-
-/* ESTAT bits 9:2 are the hardware interrupt lines, kept in GINTC. */
-#define KVMLA_ESTAT_HWI_SHIFT	2
-#define KVMLA_ESTAT_HWI		(0xffUL << KVMLA_ESTAT_HWI_SHIFT)
 
 /*
  * Guest CSR file, hardware <-> software.  Callers hold IRQs off and run
@@ -146,7 +144,7 @@ int kvm_arch_vcpu_create(struct kvm_vcpu *vcpu)
 
 	arch->guest_eentry = kvmla_guest_eentry;
 	/* The root page-table walker sees the stage-2 tables in guest mode. */
-	arch->guest_pgdl = (unsigned long)vcpu->kvm->arch.st.pgd;
+	arch->guest_pgdl = (unsigned long)vcpu->kvm->arch.mmu.pgd;
 	arch->last_cpu = -1;
 	arch->flags = KVMLA_VCPU_SW_LATEST;
 	arch->mp_state.mp_state = KVM_MP_STATE_RUNNABLE;
@@ -381,9 +379,8 @@ static int kvmla_vcpu_enter_prepare(struct kvm_vcpu *vcpu)
 static int kvmla_vcpu_exit(struct kvm_vcpu *vcpu)
 {
 	struct kvm_vcpu_arch *arch = &vcpu->arch;
-	u32 ecode = (arch->exit_estat & CSR_ESTAT_EXC) >> CSR_ESTAT_EXC_SHIFT;
-	u32 sub = (arch->exit_estat & CSR_ESTAT_ESUBCODE) >>
-		  CSR_ESTAT_ESUBCODE_SHIFT;
+	u32 ecode = kvmla_csr_estat_ecode(arch->exit_estat);
+	u32 sub = kvmla_csr_estat_esubcode(arch->exit_estat);
 
 	arch->esubcode = sub;
 	trace_kvm_exit(vcpu->vcpu_id, ecode, sub, arch->pc, arch->exit_badv);
@@ -599,7 +596,7 @@ static int kvmla_vcpu_get_csr(struct kvm_vcpu *vcpu, unsigned int csr,
 	struct kvm_vcpu_arch *arch = &vcpu->arch;
 	u64 estat;
 
-	if (kvmla_gcsr_kind(csr) == KVMLA_GCSR_INVALID)
+	if (kvmla_csr_class(csr) == KVMLA_CSR_UNSUPPORTED)
 		return -EINVAL;
 	if (csr != LOONGARCH_CSR_ESTAT) {
 		*val = arch->gcsr[csr];
@@ -622,7 +619,7 @@ static int kvmla_vcpu_set_csr(struct kvm_vcpu *vcpu, unsigned int csr,
 {
 	struct kvm_vcpu_arch *arch = &vcpu->arch;
 
-	if (kvmla_gcsr_kind(csr) == KVMLA_GCSR_INVALID)
+	if (kvmla_csr_class(csr) == KVMLA_CSR_UNSUPPORTED)
 		return -EINVAL;
 	switch (csr) {
 	case LOONGARCH_CSR_CPUID:

@@ -68,33 +68,33 @@ void kvmla_vmid_check(struct kvm_vcpu *vcpu)
 	struct kvmla_vcpu_state *st = &vcpu->arch.st;
 	int cpu = smp_processor_id();
 	unsigned long cache = *per_cpu_ptr(&kvmla_vpid_next, cpu);
-	unsigned long old = st->vpid;
+	unsigned long old = st->vmid.vpid;
 	int reason;
 
-	if (st->vpid_cpu != cpu || !old)
+	if (st->vmid.vpid_cpu != cpu || !old)
 		reason = KVMLA_VPID_REASON_MIGRATED;
 	else if ((old ^ cache) & ~kvmla_vpid_mask)
 		reason = KVMLA_VPID_REASON_GENERATION;
-	else if (st->vpid_flush)
+	else if (st->vmid.vpid_flush)
 		reason = KVMLA_VPID_REASON_REQUEST;
 	else
 		goto out_load;
 
-	st->vpid = kvmla_vmid_alloc(vcpu, cpu);
-	st->vpid_cpu = cpu;
-	st->vpid_flush = 0;
+	st->vmid.vpid = kvmla_vmid_alloc(vcpu, cpu);
+	st->vmid.vpid_cpu = cpu;
+	st->vmid.vpid_flush = 0;
 	vcpu->stat.vpid_changes++;
-	trace_kvm_vpid_change(vcpu->vcpu_id, cpu, reason, old, st->vpid);
+	trace_kvm_vpid_change(vcpu->vcpu_id, cpu, reason, old, st->vmid.vpid);
 	kvmla_gcsr_xchg(LOONGARCH_CSR_LLBCTL, CSR_LLBCTL_WCLLB,
 			CSR_LLBCTL_WCLLB);
 out_load:
 	kvmla_csr_xchg(LOONGARCH_CSR_GSTAT,
-		       (st->vpid & kvmla_vpid_mask) << CSR_GSTAT_GID_SHIFT,
+		       (st->vmid.vpid & kvmla_vpid_mask) << CSR_GSTAT_GID_SHIFT,
 		       CSR_GSTAT_GID);
 }
 
 void kvmla_vmid_drop(struct kvm_vcpu *vcpu)
 {
-	vcpu->arch.st.vpid = 0;
-	vcpu->arch.st.vpid_cpu = -1;
+	vcpu->arch.st.vmid.vpid = 0;
+	vcpu->arch.st.vmid.vpid_cpu = -1;
 }

@@ -18,13 +18,20 @@
 #include <linux/hrtimer.h>
 #include <linux/kvm.h>
 #include <linux/kvm_types.h>
+#include <linux/linkage.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <asm/loongarch.h>
 #endif
 
 #include <kvmla/catalog.h>
-#include "../kvmla_state.h"
+#include <kvmla/enums.h>
+#include "../exit.h"
+#include "../fpu.h"
+#include "../irq.h"
+#include "../mmu.h"
+#include "../timer.h"
+#include "../vmid.h"
 
 #define KVM_MAX_VCPUS			256
 #define KVM_MAX_CPUCFG_REGS		21
@@ -51,18 +58,21 @@
 #define KVMLA_MAX_PHYID			256
 
 /*
- * Counters of one vCPU.  Five keep upstream's names (perf and kvm_stat
- * know them); the arrays become one named descriptor per element, from
- * the catalog (vcpu.c).  vcpu.c counts ecodes, user exits, signals and
- * loads; exit.c, mmu.c, timer.c, interrupt.c, vmid.c and fpu.c the rest.
+ * Counters of one vCPU, grouped by the concern that counts them.  They stay
+ * here, in one struct, because generic KVM code and the binary stats
+ * descriptors (vcpu.c) address them by offset in struct kvm_vcpu_stat.
+ * Five keep upstream's names (perf and kvm_stat know them); the arrays
+ * become one named descriptor per element, from the catalog.
  */
 struct kvm_vcpu_stat {
 	struct kvm_vcpu_stat_generic generic;
+	/* vcpu.c: exits by ecode, user exits, signals, host interrupts */
 	u64 ecode_exits[KVMLA_ECODE_MAX + 1];	/* exit_<ecode> */
-	u64 gspr_exits[KVMLA_GSPR_KIND_NUM];	/* gspr_<kind> */
+	u64 gspr_exits[KVMLA_GSPR_KIND_NUM];	/* gspr_<kind>: exit.c */
 	u64 user_exits[KVMLA_KVM_EXIT_NUM];	/* user_exit_<reason> */
 	u64 signal_exits;
 	u64 int_exits;
+	/* exit.c (exit.h) */
 	u64 hypercall_exits;
 	u64 cpucfg_exits;
 	u64 idle_exits;
@@ -70,18 +80,24 @@ struct kvm_vcpu_stat {
 	u64 mmio_write_exits;
 	u64 iocsr_read_exits;
 	u64 iocsr_write_exits;
+	/* mmu.c (mmu.h) */
 	u64 fault_fast;
 	u64 fault_slow;
 	u64 fault_huge;
 	u64 fault_mmio;
 	u64 fault_beyond;
 	u64 fault_wrprot;
+	/* vmid.c, tlb.c (vmid.h) */
 	u64 vpid_changes;
 	u64 vpid_rollovers;
 	u64 tlb_flush_gpa;
+	/* timer.c (timer.h) */
 	u64 timer_fires;
+	/* interrupt.c (irq.h) */
 	u64 irq_injected;
+	/* fpu.c (fpu.h) */
 	u64 aux_loads;
+	/* vcpu.c: loads; vcpu.c and exit.c: exits no handler takes */
 	u64 load_full;
 	u64 load_fast;
 	u64 unknown_exits;
@@ -99,20 +115,6 @@ struct kvm_arch_memory_slot {
 	unsigned long flags;
 };
 
-/* Floating-point/SIMD registers: every FPR at its full 256 bits. */
-struct kvmla_fpu {
-	u64 fpr[32][4];
-	u64 fcc;	/* cf0 in bits 7:0 ... cf7 in bits 63:56 */
-	u32 fcsr;
-} __aligned(32);
-
-/* LBT (binary translation) registers. */
-struct kvmla_lbt {
-	u64 scr[4];
-	u64 eflags;
-	u64 ftop;	/* x87 stack top, kept with the FPU in top mode (fpu.c) */
-};
-
 struct kvm_arch {
 	unsigned long gpa_size;		/* guest-physical bytes; gpa < gpa_size */
 	unsigned long pv_features;	/* KVM_FEATURE_* bits offered */
@@ -120,7 +122,16 @@ struct kvm_arch {
 	s64 time_offset;		/* guest counter = host counter + offset */
 	spinlock_t phyid_lock;		/* guards phyid_map */
 	struct kvm_vcpu *phyid_map[KVMLA_MAX_PHYID];
-	struct kvmla_vm_state st;	/* exit/mmu/timer/irq/vmid state */
+	struct kvmla_mmu_state mmu;	/* mmu.h */
+};
+
+/* The concerns' state of a vCPU, each declared in its concern's header. */
+struct kvmla_vcpu_state {
+	struct kvmla_exit_state exit;	/* exit.h */
+	struct kvmla_irq_state irq;	/* irq.h */
+	struct kvmla_timer timer;	/* timer.h */
+	struct kvmla_vmid_state vmid;	/* vmid.h */
+	struct kvmla_aux_state aux;	/* fpu.h */
 };
 
 /* vcpu->arch.flags */
@@ -178,7 +189,7 @@ struct kvm_vcpu_arch {
 	/* Software copy of the guest CSRs, indexed by CSR number. */
 	u64 gcsr[KVMLA_GCSR_SLOTS];
 
-	struct kvmla_vcpu_state st;	/* exit/mmu/timer/irq/vmid/fpu state */
+	struct kvmla_vcpu_state st;
 };
 
 #ifndef KVMLA_HOST_HARNESS

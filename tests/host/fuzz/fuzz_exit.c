@@ -59,7 +59,6 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 
 	if (!inited) {
 		hw_sim_reset();
-		kvmla_exit_init();
 		inited = true;
 	}
 	memcpy(&in, data, size < sizeof(in) ? size : sizeof(in));
@@ -91,16 +90,16 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 		abort();
 	if (v->arch.gprs[0])
 		abort();
-	if (!fz_handled_ecode(in.ecode & 63) && !v->arch.st.exc_pending)
+	if (!fz_handled_ecode(in.ecode & 63) && !v->arch.st.exit.exc_pending)
 		abort();
 	if ((in.ecode & 63) == KVMLA_ECODE_GSPR &&
 	    kvmla_exit_gspr_kind(in.insn) == KVMLA_GSPR_OTHER &&
-	    !v->arch.st.exc_pending)
+	    !v->arch.st.exit.exc_pending)
 		abort();
 	/* An emulated instruction moves PC by 4; a refused one raises. */
 	switch (in.ecode & 63) {
 	case KVMLA_ECODE_GSPR:
-		if (v->arch.pc != in.pc + 4 && !v->arch.st.exc_pending)
+		if (v->arch.pc != in.pc + 4 && !v->arch.st.exit.exc_pending)
 			abort();
 		break;
 	case KVMLA_ECODE_HVC:
@@ -119,7 +118,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 		memcpy(fz_run.mmio.data, in.io, 8);
 		memcpy(fz_run.iocsr_io.data, in.io, 8);
 		kvmla_exit_complete_user(v);
-		if (v->arch.st.io_kind != KVMLA_IO_NONE)
+		if (v->arch.st.exit.io_kind != KVMLA_IO_NONE)
 			abort();
 	}
 	return 0;

@@ -25,7 +25,7 @@ static struct kvm_vcpu *fx_vcpu_new(int id)
 	v->kvm = fx_kvm;
 	v->vcpu_id = id;
 	v->vcpu_idx = fx_nvcpus;
-	v->arch.st.vpid_cpu = -1;
+	v->arch.st.vmid.vpid_cpu = -1;
 	fx_kvm->vcpus[fx_nvcpus] = v;
 	fx_kvm->created_vcpus = ++fx_nvcpus;
 	fx_vcpus[v->vcpu_idx] = v;

@@ -57,7 +57,6 @@ static struct kvm_vcpu *setup(void)
 	fx_bus_claims = 0;
 	memset(irq_queued, 0, sizeof(irq_queued));
 	fpu_exit_ecode = -1;
-	kvmla_exit_init();
 	v->arch.pc = PC0;
 	return v;
 }
@@ -126,23 +125,6 @@ KTEST(mem_ops_decode)
 	KT_EXPECT(!kvmla_exit_decode_mem(KVMLA_INSN_ADD_D, &op));
 	KT_EXPECT(!kvmla_exit_decode_mem(KVMLA_INSN_FLD_D, &op));
 	KT_EXPECT(!kvmla_exit_decode_mem(KVMLA_INSN_CSRRD, &op));
-	return KT_PASS;
-}
-
-KTEST(csr_classes_built_once_at_init)
-{
-	setup();
-	KT_EXPECT_EQ(kvmla_csr_class(LOONGARCH_CSR_CRMD), KVMLA_CSR_HW);
-	KT_EXPECT_EQ(kvmla_csr_class(LOONGARCH_CSR_TVAL), KVMLA_CSR_HW);
-	KT_EXPECT_EQ(kvmla_csr_class(LOONGARCH_CSR_IMPCTL1), KVMLA_CSR_SW);
-	KT_EXPECT_EQ(kvmla_csr_class(LOONGARCH_CSR_DB0ADDR), KVMLA_CSR_SW);
-	KT_EXPECT_EQ(kvmla_csr_class(LOONGARCH_CSR_PERFCTRL0), KVMLA_CSR_PMU);
-	KT_EXPECT_EQ(kvmla_csr_class(LOONGARCH_CSR_PERFCNTR3), KVMLA_CSR_PMU);
-	KT_EXPECT_EQ(kvmla_csr_class(0x4ff), KVMLA_CSR_UNSUPPORTED);
-	KT_EXPECT_EQ(kvmla_csr_class(0x3fff), KVMLA_CSR_UNSUPPORTED);
-	kvmla_exit_deinit();
-	KT_EXPECT_EQ(kvmla_csr_class(LOONGARCH_CSR_IMPCTL1),
-		     KVMLA_CSR_UNSUPPORTED);
 	return KT_PASS;
 }
 
@@ -227,7 +209,7 @@ KTEST(csr_unsupported_reads_zero_ignores_writes)
 	KT_EXPECT_EQ(v->arch.gprs[A0], 0);
 	KT_EXPECT_EQ(v->arch.gcsr[0x4ff], 0);
 	KT_EXPECT_EQ(v->arch.pc, PC0 + 8);
-	KT_EXPECT(!v->arch.st.exc_pending);
+	KT_EXPECT(!v->arch.st.exit.exc_pending);
 	return KT_PASS;
 }
 
@@ -339,7 +321,7 @@ KTEST(cacop_is_a_noop)
 	KT_EXPECT_EQ(v->arch.pc, PC0 + 4);
 	KT_EXPECT_EQ(FX_FIELD(kvm_exit_cache, "op"), 8);
 	KT_EXPECT_EQ(FX_FIELD(kvm_exit_cache, "pc"), PC0);
-	KT_EXPECT(!v->arch.st.exc_pending);
+	KT_EXPECT(!v->arch.st.exit.exc_pending);
 	return KT_PASS;
 }
 
@@ -349,9 +331,9 @@ KTEST(other_gspr_keeps_pc_and_injects_ine)
 
 	KT_EXPECT_EQ(GSPR(v, KVMLA_INSN_TLBCLR), RESUME_GUEST);
 	KT_EXPECT_EQ(v->arch.pc, PC0);
-	KT_EXPECT_EQ(v->arch.st.exc_pending, 1);
-	KT_EXPECT_EQ(v->arch.st.exc_ecode, EXCCODE_INE);
-	KT_EXPECT_EQ(v->arch.st.exc_badi, KVMLA_INSN_TLBCLR);
+	KT_EXPECT_EQ(v->arch.st.exit.exc_pending, 1);
+	KT_EXPECT_EQ(v->arch.st.exit.exc_ecode, EXCCODE_INE);
+	KT_EXPECT_EQ(v->arch.st.exit.exc_badi, KVMLA_INSN_TLBCLR);
 	KT_EXPECT_EQ(FX_FIELD(kvm_exit_gspr, "kind"), KVMLA_GSPR_OTHER);
 	KT_EXPECT_EQ(v->stat.gspr_exits[KVMLA_GSPR_OTHER], 1);
 	return KT_PASS;
@@ -547,7 +529,7 @@ KTEST(mmio_stores_carry_data)
 		if (c[i].len < 8)
 			KT_EXPECT_EQ(v->run->mmio.data[c[i].len], 0);
 		KT_EXPECT_EQ(FX_FIELD(kvm_exit_mmio, "rw"), KVMLA_RW_WRITE);
-		KT_EXPECT_EQ(v->arch.st.io_kind, KVMLA_IO_NONE);
+		KT_EXPECT_EQ(v->arch.st.exit.io_kind, KVMLA_IO_NONE);
 	}
 	KT_EXPECT_EQ(v->stat.mmio_write_exits, ARRAY_SIZE(c));
 	/* TLBM is a write fault too */
@@ -563,10 +545,10 @@ KTEST(mmio_unknown_instruction_injects_ade)
 	mmu_ret = -ENOENT;
 	KT_EXPECT_EQ(run_exit(v, EXCCODE_TLBL, KVMLA_INSN_FLD_D, GPA),
 		     RESUME_GUEST);
-	KT_EXPECT_EQ(v->arch.st.exc_pending, 1);
-	KT_EXPECT_EQ(v->arch.st.exc_ecode, EXCCODE_ADE);
-	KT_EXPECT_EQ(v->arch.st.exc_esubcode, KVMLA_ESUBCODE_ADEM);
-	KT_EXPECT_EQ(v->arch.st.exc_badv, GPA);
+	KT_EXPECT_EQ(v->arch.st.exit.exc_pending, 1);
+	KT_EXPECT_EQ(v->arch.st.exit.exc_ecode, EXCCODE_ADE);
+	KT_EXPECT_EQ(v->arch.st.exit.exc_esubcode, KVMLA_ESUBCODE_ADEM);
+	KT_EXPECT_EQ(v->arch.st.exit.exc_badv, GPA);
 	KT_EXPECT_EQ(v->arch.pc, PC0);
 	return KT_PASS;
 }
@@ -578,8 +560,8 @@ KTEST(ifetch_from_mmio_injects_adef)
 	mmu_ret = -ENOENT;
 	KT_EXPECT_EQ(run_exit(v, EXCCODE_TLBI, 0, GPA), RESUME_GUEST);
 	KT_EXPECT_EQ(mmu_exec, true);
-	KT_EXPECT_EQ(v->arch.st.exc_ecode, EXCCODE_ADE);
-	KT_EXPECT_EQ(v->arch.st.exc_esubcode, KVMLA_ESUBCODE_ADEF);
+	KT_EXPECT_EQ(v->arch.st.exit.exc_ecode, EXCCODE_ADE);
+	KT_EXPECT_EQ(v->arch.st.exit.exc_esubcode, KVMLA_ESUBCODE_ADEF);
 	KT_EXPECT_EQ(FX_FIELD(kvm_gpa_fault, "exec"), 1);
 	KT_EXPECT_EQ(v->run->exit_reason, 0);
 	return KT_PASS;
@@ -593,9 +575,9 @@ KTEST(gpa_beyond_vm_injects_ade)
 	KT_EXPECT_EQ(run_exit(v, EXCCODE_TLBL, KVMLA_INSN_LD_W, gpa),
 		     RESUME_GUEST);
 	KT_EXPECT_EQ(mmu_calls, 0);
-	KT_EXPECT_EQ(v->arch.st.exc_ecode, EXCCODE_ADE);
-	KT_EXPECT_EQ(v->arch.st.exc_esubcode, KVMLA_ESUBCODE_ADEM);
-	KT_EXPECT_EQ(v->arch.st.exc_badv, gpa);
+	KT_EXPECT_EQ(v->arch.st.exit.exc_ecode, EXCCODE_ADE);
+	KT_EXPECT_EQ(v->arch.st.exit.exc_esubcode, KVMLA_ESUBCODE_ADEM);
+	KT_EXPECT_EQ(v->arch.st.exit.exc_badv, gpa);
 	KT_EXPECT_EQ(v->stat.fault_beyond, 1);
 	KT_EXPECT_EQ(FX_FIELD(kvm_gpa_fault, "kind"), KVMLA_FAULT_KIND_BEYOND);
 	KT_EXPECT_EQ((s32)FX_FIELD(kvm_gpa_fault, "result"), -EFAULT);
@@ -638,7 +620,7 @@ KTEST(unknown_ecode_logs_once_and_injects)
 
 	v->arch.exit_badv = 0x55;
 	KT_EXPECT_EQ(run_exit(v, 40, 0x1234, 0x55), RESUME_GUEST);
-	KT_EXPECT_EQ(v->arch.st.exc_ecode, EXCCODE_INE);
+	KT_EXPECT_EQ(v->arch.st.exit.exc_ecode, EXCCODE_INE);
 	KT_EXPECT_EQ(shim_log_lines, 1);
 	KT_EXPECT(strstr(shim_log, "ecode 40"));
 	KT_EXPECT(strstr(shim_log, "badi 0x1234"));
@@ -650,14 +632,14 @@ KTEST(unknown_ecode_logs_once_and_injects)
 			     (3ULL << CSR_ESTAT_ESUBCODE_SHIFT);
 	v->arch.exit_badv = 0x1001;
 	KT_EXPECT_EQ(kvmla_exit_handle(v), RESUME_GUEST);
-	KT_EXPECT_EQ(v->arch.st.exc_ecode, EXCCODE_ALE);
-	KT_EXPECT_EQ(v->arch.st.exc_esubcode, 3);
-	KT_EXPECT_EQ(v->arch.st.exc_badv, 0x1001);
+	KT_EXPECT_EQ(v->arch.st.exit.exc_ecode, EXCCODE_ALE);
+	KT_EXPECT_EQ(v->arch.st.exit.exc_esubcode, 3);
+	KT_EXPECT_EQ(v->arch.st.exit.exc_badv, 0x1001);
 	KT_EXPECT_EQ(v->stat.unknown_exits, 1);
 	KT_EXPECT_EQ(shim_log_lines, 1);		/* logged once */
 
 	run_exit(v, EXCCODE_GCM, 0, 0);
-	KT_EXPECT_EQ(v->arch.st.exc_ecode, EXCCODE_INE);
+	KT_EXPECT_EQ(v->arch.st.exit.exc_ecode, EXCCODE_INE);
 	return KT_PASS;
 }
 
@@ -694,7 +676,7 @@ KTEST(in_kernel_mmio_bus_claims_access)
 	KT_EXPECT_EQ(run_exit(v, EXCCODE_TLBL, KVMLA_INSN_LD_B, GPA),
 		     RESUME_GUEST);
 	KT_EXPECT_EQ(v->arch.gprs[A0], 0xffffffffffffff81ULL);
-	KT_EXPECT_EQ(v->arch.st.io_kind, KVMLA_IO_NONE);
+	KT_EXPECT_EQ(v->arch.st.exit.io_kind, KVMLA_IO_NONE);
 	KT_EXPECT_EQ(v->arch.pc, PC0 + 8);
 	/* unclaimed: to userspace */
 	KT_EXPECT_EQ(run_exit(v, EXCCODE_TLBL, KVMLA_INSN_LD_B, GPA),
@@ -705,7 +687,6 @@ KTEST(in_kernel_mmio_bus_claims_access)
 static const struct ktest_case cases[] = {
 	KTEST_CASE(gspr_kinds_decode),
 	KTEST_CASE(mem_ops_decode),
-	KTEST_CASE(csr_classes_built_once_at_init),
 	KTEST_CASE(cpucfg_leaves),
 	KTEST_CASE(csr_sw_read_write_xchg),
 	KTEST_CASE(csr_unsupported_reads_zero_ignores_writes),

@@ -37,8 +37,8 @@ static int fx_has_lbt = 1;
 void kvmla_exit_inject(struct kvm_vcpu *vcpu, unsigned int ecode,
 		       unsigned int esubcode, u64 badv, u32 badi)
 {
-	vcpu->arch.st.exc_pending = 1;
-	vcpu->arch.st.exc_ecode = ecode;
+	vcpu->arch.st.exit.exc_pending = 1;
+	vcpu->arch.st.exit.exc_ecode = ecode;
 }
 
 static struct kvm_vcpu *setup(u32 cpucfg2)
@@ -64,16 +64,16 @@ KTEST(fpdis_without_fp_injects_ine)
 	struct kvm_vcpu *v = setup(0);
 
 	KT_EXPECT_EQ(kvmla_fpu_exit(v, KVMLA_ECODE_FPDIS), RESUME_GUEST);
-	KT_EXPECT_EQ(v->arch.st.exc_ecode, KVMLA_ECODE_INE);
-	KT_EXPECT_EQ(v->arch.st.aux_want, 0);
+	KT_EXPECT_EQ(v->arch.st.exit.exc_ecode, KVMLA_ECODE_INE);
+	KT_EXPECT_EQ(v->arch.st.aux.want, 0);
 	v = setup(CPUCFG2_FP);
 	kvmla_fpu_exit(v, KVMLA_ECODE_LSXDIS);
-	KT_EXPECT_EQ(v->arch.st.exc_ecode, KVMLA_ECODE_INE);
+	KT_EXPECT_EQ(v->arch.st.exit.exc_ecode, KVMLA_ECODE_INE);
 	kvmla_fpu_exit(v, KVMLA_ECODE_LASXDIS);
-	KT_EXPECT_EQ(v->arch.st.exc_ecode, KVMLA_ECODE_INE);
+	KT_EXPECT_EQ(v->arch.st.exit.exc_ecode, KVMLA_ECODE_INE);
 	kvmla_fpu_exit(v, KVMLA_ECODE_BTDIS);	/* no LBT in cpucfg2 */
-	KT_EXPECT_EQ(v->arch.st.exc_ecode, KVMLA_ECODE_INE);
-	KT_EXPECT_EQ(v->arch.st.aux_want, 0);
+	KT_EXPECT_EQ(v->arch.st.exit.exc_ecode, KVMLA_ECODE_INE);
+	KT_EXPECT_EQ(v->arch.st.aux.want, 0);
 	return KT_PASS;
 }
 
@@ -82,7 +82,7 @@ KTEST(fpdis_loads_at_entry)
 	struct kvm_vcpu *v = setup(ALL);
 
 	KT_EXPECT_EQ(kvmla_fpu_exit(v, KVMLA_ECODE_FPDIS), RESUME_GUEST);
-	KT_EXPECT_EQ(v->arch.st.aux_want, KVMLA_AUX_FPU);
+	KT_EXPECT_EQ(v->arch.st.aux.want, KVMLA_AUX_FPU);
 	KT_EXPECT(kvm_test_request(KVM_REQ_KVMLA_AUX_LOAD, v));
 	KT_EXPECT_EQ(hw.fpu_restores, 0);	/* nothing yet */
 	KT_EXPECT_EQ(FX_FIELD(kvm_aux, "op"), KVMLA_AUX_OP_ENABLE);
@@ -91,7 +91,7 @@ KTEST(fpdis_loads_at_entry)
 	KT_EXPECT_EQ(EUEN(), BIT(0));
 	KT_EXPECT_EQ(hw.fpr[5][0], 0x500);
 	KT_EXPECT_EQ(hw.fpr[5][1], 0);		/* only 64 bits loaded */
-	KT_EXPECT_EQ(v->arch.st.aux_inuse, KVMLA_AUX_FPU);
+	KT_EXPECT_EQ(v->arch.st.aux.inuse, KVMLA_AUX_FPU);
 	KT_EXPECT_EQ(v->stat.aux_loads, 1);
 	KT_EXPECT_EQ(FX_FIELD(kvm_aux, "op"), KVMLA_AUX_OP_RESTORE);
 	KT_EXPECT_EQ(FX_FIELD(kvm_aux, "unit"), KVMLA_AUX_UNIT_FPU);
@@ -118,7 +118,7 @@ KTEST(lsx_upper_halves_keep_live_low_halves)
 	KT_EXPECT_EQ(hw.fpr[3][1], 0x301);
 	KT_EXPECT_EQ(hw.fpr[3][2], 0);
 	KT_EXPECT_EQ(EUEN(), BIT(0) | BIT(1));
-	KT_EXPECT_EQ(v->arch.st.aux_inuse, KVMLA_AUX_FPU | KVMLA_AUX_LSX);
+	KT_EXPECT_EQ(v->arch.st.aux.inuse, KVMLA_AUX_FPU | KVMLA_AUX_LSX);
 	KT_EXPECT_EQ(FX_FIELD(kvm_aux, "unit"), KVMLA_AUX_UNIT_LSX);
 	hw.fpr[3][1] = 0xbbbb;
 	kvmla_fpu_exit(v, KVMLA_ECODE_LASXDIS);
@@ -137,7 +137,7 @@ KTEST(lasx_first_loads_everything)
 
 	kvmla_fpu_exit(v, KVMLA_ECODE_LASXDIS);
 	kvmla_fpu_load_pending(v);
-	KT_EXPECT_EQ(v->arch.st.aux_inuse,
+	KT_EXPECT_EQ(v->arch.st.aux.inuse,
 		     KVMLA_AUX_FPU | KVMLA_AUX_LSX | KVMLA_AUX_LASX);
 	KT_EXPECT_EQ(hw.fpr[31][3], 0x1f03);
 	KT_EXPECT_EQ(hw.fpu_restores, 1);
@@ -160,7 +160,7 @@ KTEST(put_saves_the_widest_and_gives_up)
 	KT_EXPECT_EQ(v->arch.fpu.fcsr, 0x1f);
 	KT_EXPECT_EQ(hw.fpu_saves, 1);
 	KT_EXPECT_EQ(EUEN(), 0);
-	KT_EXPECT_EQ(v->arch.st.aux_inuse, 0);
+	KT_EXPECT_EQ(v->arch.st.aux.inuse, 0);
 	KT_EXPECT_EQ(shim_trace_field(shim_trace_nth(SHIM_EV_kvm_aux,
 		     shim_trace_count(SHIM_EV_kvm_aux) - 2), "op"),
 		     KVMLA_AUX_OP_SAVE);
@@ -176,9 +176,9 @@ KTEST(preemption_before_entry_keeps_the_request)
 	kvmla_fpu_exit(v, KVMLA_ECODE_FPDIS);
 	kvmla_fpu_lose(v);			/* put before entry */
 	KT_EXPECT_EQ(hw.fpu_saves, 0);
-	KT_EXPECT_EQ(v->arch.st.aux_want, KVMLA_AUX_FPU);
+	KT_EXPECT_EQ(v->arch.st.aux.want, KVMLA_AUX_FPU);
 	kvmla_fpu_load_pending(v);
-	KT_EXPECT_EQ(v->arch.st.aux_inuse, KVMLA_AUX_FPU);
+	KT_EXPECT_EQ(v->arch.st.aux.inuse, KVMLA_AUX_FPU);
 	KT_EXPECT_EQ(hw.fpu_restores, 1);
 	return KT_PASS;
 }
@@ -196,7 +196,7 @@ KTEST(fcsr_tm_owns_lbt_first)
 	KT_EXPECT_EQ(hw.fpu_restores, 1);
 	KT_EXPECT_EQ(hw_lbt.scr2, 0x5c2);
 	KT_EXPECT_EQ(EUEN(), BIT(0) | BIT(3));
-	KT_EXPECT_EQ(v->arch.st.aux_inuse, KVMLA_AUX_FPU | KVMLA_AUX_LBT);
+	KT_EXPECT_EQ(v->arch.st.aux.inuse, KVMLA_AUX_FPU | KVMLA_AUX_LBT);
 	KT_EXPECT_EQ(shim_trace_field(shim_trace_nth(SHIM_EV_kvm_aux, 1),
 				      "unit"), KVMLA_AUX_UNIT_LBT);
 	KT_EXPECT_EQ(shim_trace_field(shim_trace_nth(SHIM_EV_kvm_aux, 2),
@@ -216,7 +216,7 @@ KTEST(fcsr_tm_owns_lbt_first)
 	kvmla_fpu_load_pending(v);
 	KT_EXPECT_EQ(lbt_restores, 1);
 	KT_EXPECT_EQ(hw.fpu_restores, 1);	/* FPU not reloaded */
-	KT_EXPECT_EQ(v->arch.st.aux_inuse, KVMLA_AUX_FPU | KVMLA_AUX_LBT);
+	KT_EXPECT_EQ(v->arch.st.aux.inuse, KVMLA_AUX_FPU | KVMLA_AUX_LBT);
 	return KT_PASS;
 }
 
@@ -268,8 +268,8 @@ KTEST(btdis_without_host_lbt_injects_ine)
 
 	fx_has_lbt = 0;
 	kvmla_fpu_exit(v, KVMLA_ECODE_BTDIS);
-	KT_EXPECT_EQ(v->arch.st.exc_ecode, KVMLA_ECODE_INE);
-	KT_EXPECT_EQ(v->arch.st.aux_want, 0);
+	KT_EXPECT_EQ(v->arch.st.exit.exc_ecode, KVMLA_ECODE_INE);
+	KT_EXPECT_EQ(v->arch.st.aux.want, 0);
 	return KT_PASS;
 }
 
@@ -281,8 +281,8 @@ KTEST(reset_discards)
 	kvmla_fpu_load_pending(v);
 	kvmla_fpu_exit(v, KVMLA_ECODE_LASXDIS);
 	kvmla_fpu_reset(v);
-	KT_EXPECT_EQ(v->arch.st.aux_inuse, 0);
-	KT_EXPECT_EQ(v->arch.st.aux_want, 0);
+	KT_EXPECT_EQ(v->arch.st.aux.inuse, 0);
+	KT_EXPECT_EQ(v->arch.st.aux.want, 0);
 	KT_EXPECT_EQ(EUEN(), 0);
 	KT_EXPECT_EQ(hw.fpu_saves, 0);
 	KT_EXPECT_EQ(FX_FIELD(kvm_aux, "op"), KVMLA_AUX_OP_DISCARD);

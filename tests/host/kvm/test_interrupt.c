@@ -24,18 +24,18 @@ KTEST(ioctl_bounds_and_zero)
 	KT_EXPECT_EQ(ioctl_irq(v, -KVMLA_INT_NUM), -EINVAL);
 	KT_EXPECT_EQ(ioctl_irq(v, 0x7fffffff), -EINVAL);
 	KT_EXPECT_EQ(ioctl_irq(v, (int)0x80000000), -EINVAL);
-	KT_EXPECT_EQ(v->arch.st.irq_pending, 0);
+	KT_EXPECT_EQ(v->arch.st.irq.pending, 0);
 	KT_EXPECT_EQ(shim_trace_count(SHIM_EV_kvm_irq), 0);
 	KT_EXPECT_EQ(ioctl_irq(v, KVMLA_INT_NUM - 1), 0);
 	KT_EXPECT_EQ(ioctl_irq(v, 1), 0);
-	KT_EXPECT_EQ(v->arch.st.irq_pending, BIT(14) | BIT(1));
+	KT_EXPECT_EQ(v->arch.st.irq.pending, BIT(14) | BIT(1));
 	KT_EXPECT_EQ(shim_kicks, 2);
 	KT_EXPECT_EQ(FX_FIELD(kvm_irq, "op"), KVMLA_IRQ_OP_QUEUE);
 	KT_EXPECT_EQ(FX_FIELD(kvm_irq, "irq"), 1);
 	KT_EXPECT_EQ(FX_FIELD(kvm_irq, "source"), KVMLA_IRQ_SOURCE_IOCTL);
 	KT_EXPECT_EQ(ioctl_irq(v, -1), 0);
-	KT_EXPECT_EQ(v->arch.st.irq_pending, BIT(14));
-	KT_EXPECT_EQ(v->arch.st.irq_clear, BIT(1));
+	KT_EXPECT_EQ(v->arch.st.irq.pending, BIT(14));
+	KT_EXPECT_EQ(v->arch.st.irq.clear, BIT(1));
 	KT_EXPECT_EQ(FX_FIELD(kvm_irq, "op"), KVMLA_IRQ_OP_DEQUEUE);
 	KT_EXPECT_EQ(kvmla_irq_queue(v, KVMLA_INT_NUM, 0), -EINVAL);
 	KT_EXPECT_EQ(kvmla_irq_dequeue(v, 99, 0), -EINVAL);
@@ -84,7 +84,7 @@ KTEST(deliver_routes_hwi_to_gintc_rest_to_estat)
 	KT_EXPECT_EQ(hw.gcsr[LOONGARCH_CSR_ESTAT],
 		     (0x3fULL << 16) | BIT(KVMLA_INT_IPI) |
 		     BIT(KVMLA_INT_SWI0));
-	KT_EXPECT_EQ(v->arch.st.irq_clear, 0);
+	KT_EXPECT_EQ(v->arch.st.irq.clear, 0);
 	/* nothing queued: nothing written */
 	hw.gcsr_writes = hw.csr_writes = 0;
 	kvmla_irq_deliver(v);
@@ -133,7 +133,7 @@ KTEST(pending_exception_is_raised_at_entry)
 	kvmla_exit_inject(v, KVMLA_ECODE_ADE, KVMLA_ESUBCODE_ADEM, 0x4000,
 			  0xabcd);
 	kvmla_irq_deliver(v);
-	KT_EXPECT_EQ(v->arch.st.exc_pending, 0);
+	KT_EXPECT_EQ(v->arch.st.exit.exc_pending, 0);
 	KT_EXPECT_EQ(hw.gcsr[LOONGARCH_CSR_ERA], 0x9000000000001000ULL);
 	KT_EXPECT_EQ(hw.gcsr[LOONGARCH_CSR_PRMD], 0x7);
 	KT_EXPECT_EQ(hw.gcsr[LOONGARCH_CSR_CRMD], 0x18);
@@ -191,8 +191,8 @@ KTEST(reset_forgets_everything_queued)
 	kvmla_exit_inject(v, KVMLA_ECODE_INE, 0, 0, 0);
 	kvmla_irq_reset(v);
 	KT_EXPECT(!kvmla_irq_pending(v));
-	KT_EXPECT_EQ(v->arch.st.irq_clear, 0);
-	KT_EXPECT_EQ(v->arch.st.exc_pending, 0);
+	KT_EXPECT_EQ(v->arch.st.irq.clear, 0);
+	KT_EXPECT_EQ(v->arch.st.exit.exc_pending, 0);
 	return KT_PASS;
 }
 
@@ -200,11 +200,11 @@ KTEST(reset_forgets_everything_queued)
 void kvmla_exit_inject(struct kvm_vcpu *vcpu, unsigned int ecode,
 		       unsigned int esubcode, u64 badv, u32 badi)
 {
-	vcpu->arch.st.exc_pending = 1;
-	vcpu->arch.st.exc_ecode = ecode;
-	vcpu->arch.st.exc_esubcode = esubcode;
-	vcpu->arch.st.exc_badv = badv;
-	vcpu->arch.st.exc_badi = badi;
+	vcpu->arch.st.exit.exc_pending = 1;
+	vcpu->arch.st.exit.exc_ecode = ecode;
+	vcpu->arch.st.exit.exc_esubcode = esubcode;
+	vcpu->arch.st.exit.exc_badv = badv;
+	vcpu->arch.st.exit.exc_badi = badi;
 }
 
 static const struct ktest_case cases[] = {

@@ -33,7 +33,7 @@ KTEST(probe_without_lvz_is_enodev_with_one_line)
 	KT_EXPECT_EQ(shim_log_lines, 1);
 	KT_EXPECT(strstr(shim_log, "LVZ") || strstr(shim_log, "virtualization"));
 	KT_EXPECT_EQ(shim_kvm_init_calls, 0);
-	KT_EXPECT_EQ(shim_ops.exit_init, 0);
+	KT_EXPECT_EQ(shim_ops.vmid_init, 0);
 	return KT_PASS;
 }
 
@@ -56,14 +56,12 @@ KTEST(init_and_exit)
 		     (unsigned long)kvmla_switch_exc_entry);
 	KT_EXPECT_EQ(shim_icache_flushes, 1);
 	KT_EXPECT_EQ(shim_pages_live, 1);
-	KT_EXPECT_EQ(shim_ops.exit_init, 1);
 	KT_EXPECT_EQ(shim_ops.vmid_init, 1);
 	KT_EXPECT_EQ(shim_kvm_init_calls, 1);
 	KT_EXPECT_EQ(shim_log_lines, 0);
 	shim_module_exit();
 	KT_EXPECT_EQ(shim_kvm_exit_calls, 1);
 	KT_EXPECT_EQ(shim_ops.vmid_deinit, 1);
-	KT_EXPECT_EQ(shim_ops.exit_deinit, 1);
 	KT_EXPECT_EQ(shim_pages_live, 0);
 	KT_EXPECT(kvmla_switch_to_guest == NULL);
 
@@ -83,22 +81,14 @@ KTEST(init_unwinds_on_failure)
 	hw.cpucfg[2] = CPUCFG2_LVZP;
 	shim_page_fail = 1;
 	KT_EXPECT_EQ(shim_module_init(), -ENOMEM);
-	KT_EXPECT_EQ(shim_ops.exit_init, 0);
-	shim_page_fail = 0;
-
-	reset();
-	hw.cpucfg[2] = CPUCFG2_LVZP;
-	shim_ops.exit_init_ret = -ENOMEM;
-	KT_EXPECT_EQ(shim_module_init(), -ENOMEM);
 	KT_EXPECT_EQ(shim_ops.vmid_init, 0);
-	KT_EXPECT_EQ(shim_kvm_init_calls, 0);
-	KT_EXPECT_EQ(shim_pages_live, 0);
+	shim_page_fail = 0;
 
 	reset();
 	hw.cpucfg[2] = CPUCFG2_LVZP;
 	shim_ops.vmid_init_ret = -ENOSPC;
 	KT_EXPECT_EQ(shim_module_init(), -ENOSPC);
-	KT_EXPECT_EQ(shim_ops.exit_deinit, 1);
+	KT_EXPECT_EQ(shim_pages_live, 0);
 	KT_EXPECT_EQ(shim_kvm_init_calls, 0);
 
 	reset();
@@ -106,7 +96,6 @@ KTEST(init_unwinds_on_failure)
 	shim_kvm_init_ret = -EBUSY;
 	KT_EXPECT_EQ(shim_module_init(), -EBUSY);
 	KT_EXPECT_EQ(shim_ops.vmid_deinit, 1);
-	KT_EXPECT_EQ(shim_ops.exit_deinit, 1);
 	KT_EXPECT_EQ(shim_pages_live, 0);
 	return KT_PASS;
 }

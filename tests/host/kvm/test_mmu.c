@@ -261,11 +261,11 @@ KTEST(init_fills_root_with_invalid_tables)
 	setup();
 	KT_EXPECT_EQ(pages_live, 1);
 	for (int i = 0; i < 2048; i++)
-		if (((u64 *)fx_kvm->arch.st.pgd)[i] != (u64)invalid_pmd_table)
+		if (((u64 *)fx_kvm->arch.mmu.pgd)[i] != (u64)invalid_pmd_table)
 			KT_FAILF("root[%d] not empty", i);
 	teardown();
 	KT_EXPECT_EQ(pages_live, 0);
-	KT_EXPECT(!fx_kvm->arch.st.pgd);
+	KT_EXPECT(!fx_kvm->arch.mmu.pgd);
 	return KT_PASS;
 }
 
@@ -285,7 +285,7 @@ KTEST(read_fault_maps_small_page_clean)
 	KT_EXPECT_EQ(releases_clean, 1);
 	KT_EXPECT_EQ(ndirty, 0);
 	KT_EXPECT(kvm_test_request(KVM_REQ_TLB_FLUSH_GPA, v));
-	KT_EXPECT_EQ(v->arch.st.flush_gpa, gpa_of(SMALL_GFN + 3) + 0x18);
+	KT_EXPECT_EQ(v->arch.st.vmid.flush_gpa, gpa_of(SMALL_GFN + 3) + 0x18);
 	KT_EXPECT_EQ(FX_FIELD(kvm_gpa_fault, "path"), KVMLA_FAULT_PATH_SLOW);
 	KT_EXPECT_EQ(FX_FIELD(kvm_gpa_fault, "kind"), KVMLA_FAULT_KIND_RAM);
 	KT_EXPECT_EQ(FX_FIELD(kvm_gpa_fault, "level"), 0);

@@ -14,9 +14,9 @@ static int checks;
 void kvmla_vmid_check(struct kvm_vcpu *vcpu)
 {
 	checks++;
-	if (vcpu->arch.st.vpid_flush || !vcpu->arch.st.vpid) {
-		vcpu->arch.st.vpid += 1;
-		vcpu->arch.st.vpid_flush = 0;
+	if (vcpu->arch.st.vmid.vpid_flush || !vcpu->arch.st.vmid.vpid) {
+		vcpu->arch.st.vmid.vpid += 1;
+		vcpu->arch.st.vmid.vpid_flush = 0;
 	}
 }
 
@@ -26,8 +26,8 @@ static struct kvm_vcpu *setup(void)
 
 	checks = 0;
 	kvmla_vpid_mask = 0xff;
-	v->arch.st.vpid = 0x305;
-	fx_kvm->arch.st.pgd = (void *)0x9000000001230000UL;
+	v->arch.st.vmid.vpid = 0x305;
+	fx_kvm->arch.mmu.pgd = (void *)0x9000000001230000UL;
 	return v;
 }
 
@@ -37,7 +37,7 @@ KTEST(flush_request_gives_new_vpid)
 
 	kvm_make_request(KVM_REQ_TLB_FLUSH, v);
 	kvmla_tlb_serve_requests(v);
-	KT_EXPECT_EQ(v->arch.st.vpid, 0x306);
+	KT_EXPECT_EQ(v->arch.st.vmid.vpid, 0x306);
 	KT_EXPECT(!kvm_test_request(KVM_REQ_TLB_FLUSH, v));
 	KT_EXPECT_EQ(FX_FIELD(kvm_tlb_flush, "scope"), KVMLA_TLB_SCOPE_VPID);
 	KT_EXPECT_EQ(FX_FIELD(kvm_tlb_flush, "reason"),
@@ -51,7 +51,7 @@ KTEST(gpa_request_invalidates_that_gpa)
 {
 	struct kvm_vcpu *v = setup();
 
-	v->arch.st.flush_gpa = 0x12345678;
+	v->arch.st.vmid.flush_gpa = 0x12345678;
 	kvm_make_request(KVM_REQ_TLB_FLUSH_GPA, v);
 	kvmla_tlb_serve_requests(v);
 	KT_EXPECT_EQ(hw.invtlb, 1);
@@ -87,7 +87,7 @@ KTEST(gpa_flush_skipped_when_vpid_changes)
 	kvm_make_request(KVM_REQ_TLB_FLUSH_GPA, v);
 	kvmla_tlb_serve_requests(v);
 	KT_EXPECT_EQ(hw.invtlb, 0);
-	KT_EXPECT_EQ(v->arch.st.vpid, 0x306);
+	KT_EXPECT_EQ(v->arch.st.vmid.vpid, 0x306);
 	KT_EXPECT(!kvm_test_request(KVM_REQ_TLB_FLUSH_GPA, v));
 	return KT_PASS;
 }
@@ -99,7 +99,7 @@ KTEST(entry_loads_stage2_root)
 	kvmla_tlb_serve_requests(v);
 	KT_EXPECT_EQ(v->arch.guest_pgdl, 0x9000000001230000UL);
 	kvmla_tlb_flush_all(v, KVMLA_TLB_REASON_UNMAP);
-	KT_EXPECT_EQ(v->arch.st.vpid_flush, 1);
+	KT_EXPECT_EQ(v->arch.st.vmid.vpid_flush, 1);
 	KT_EXPECT_EQ(FX_FIELD(kvm_tlb_flush, "reason"), KVMLA_TLB_REASON_UNMAP);
 	return KT_PASS;
 }

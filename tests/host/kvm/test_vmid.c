@@ -34,8 +34,8 @@ KTEST(first_entry_allocates_and_loads_gid)
 
 	hw.csr[LOONGARCH_CSR_GSTAT] = 0x3;	/* other GSTAT bits kept */
 	kvmla_vmid_check(v);
-	KT_EXPECT_EQ(v->arch.st.vpid, 0x101);
-	KT_EXPECT_EQ(v->arch.st.vpid_cpu, 0);
+	KT_EXPECT_EQ(v->arch.st.vmid.vpid, 0x101);
+	KT_EXPECT_EQ(v->arch.st.vmid.vpid_cpu, 0);
 	KT_EXPECT_EQ(GID(v), 1);
 	KT_EXPECT_EQ(hw.csr[LOONGARCH_CSR_GSTAT] & 0x3, 0x3);
 	KT_EXPECT_EQ(hw.gcsr[LOONGARCH_CSR_LLBCTL] & CSR_LLBCTL_WCLLB,
@@ -49,7 +49,7 @@ KTEST(first_entry_allocates_and_loads_gid)
 	/* same CPU, same generation: kept, no LL clear */
 	hw.gcsr[LOONGARCH_CSR_LLBCTL] = 0;
 	kvmla_vmid_check(v);
-	KT_EXPECT_EQ(v->arch.st.vpid, 0x101);
+	KT_EXPECT_EQ(v->arch.st.vmid.vpid, 0x101);
 	KT_EXPECT_EQ(hw.gcsr[LOONGARCH_CSR_LLBCTL], 0);
 	KT_EXPECT_EQ(v->stat.vpid_changes, 1);
 	KT_EXPECT_EQ(shim_trace_count(SHIM_EV_kvm_vpid_change), 1);
@@ -63,18 +63,18 @@ KTEST(migration_and_request_change_vpid)
 
 	kvmla_vmid_check(v);
 	kvmla_vmid_check(w);
-	KT_EXPECT_EQ(w->arch.st.vpid, 0x102);
+	KT_EXPECT_EQ(w->arch.st.vmid.vpid, 0x102);
 	shim_cpu = 1;
 	kvmla_vmid_check(v);
-	KT_EXPECT_EQ(v->arch.st.vpid, 0x101);	/* CPU 1's first */
-	KT_EXPECT_EQ(v->arch.st.vpid_cpu, 1);
+	KT_EXPECT_EQ(v->arch.st.vmid.vpid, 0x101);	/* CPU 1's first */
+	KT_EXPECT_EQ(v->arch.st.vmid.vpid_cpu, 1);
 	KT_EXPECT_EQ(FX_FIELD(kvm_vpid_change, "reason"),
 		     KVMLA_VPID_REASON_MIGRATED);
 	KT_EXPECT_EQ(FX_FIELD(kvm_vpid_change, "pcpu"), 1);
-	v->arch.st.vpid_flush = 1;
+	v->arch.st.vmid.vpid_flush = 1;
 	kvmla_vmid_check(v);
-	KT_EXPECT_EQ(v->arch.st.vpid, 0x102);
-	KT_EXPECT_EQ(v->arch.st.vpid_flush, 0);
+	KT_EXPECT_EQ(v->arch.st.vmid.vpid, 0x102);
+	KT_EXPECT_EQ(v->arch.st.vmid.vpid_flush, 0);
 	KT_EXPECT_EQ(FX_FIELD(kvm_vpid_change, "reason"),
 		     KVMLA_VPID_REASON_REQUEST);
 	KT_EXPECT_EQ(FX_FIELD(kvm_vpid_change, "old_vpid"), 0x101);
@@ -99,7 +99,7 @@ KTEST(rollover_at_wrap_flushes_and_bumps_generation)
 	 */
 	KT_EXPECT_EQ(hw.invtlb, 1);
 	KT_EXPECT_EQ(hw.invtlb_op, INVTLB_ALLGID);
-	KT_EXPECT_EQ(w->arch.st.vpid, 0x201);	/* VPID 0 skipped */
+	KT_EXPECT_EQ(w->arch.st.vmid.vpid, 0x201);	/* VPID 0 skipped */
 	KT_EXPECT_EQ(w->stat.vpid_rollovers, 1);
 	KT_EXPECT_EQ(FX_FIELD(kvm_vpid_rollover, "generation"), 2);
 	KT_EXPECT_EQ(FX_FIELD(kvm_vpid_rollover, "pcpu"), 0);
@@ -108,7 +108,7 @@ KTEST(rollover_at_wrap_flushes_and_bumps_generation)
 		     KVMLA_TLB_REASON_ROLLOVER);
 	/* v's VPID is of the old generation now */
 	kvmla_vmid_check(v);
-	KT_EXPECT_EQ(v->arch.st.vpid, 0x202);
+	KT_EXPECT_EQ(v->arch.st.vmid.vpid, 0x202);
 	KT_EXPECT_EQ(FX_FIELD(kvm_vpid_change, "reason"),
 		     KVMLA_VPID_REASON_GENERATION);
 	KT_EXPECT_EQ(GID(v), 2);
@@ -122,7 +122,7 @@ KTEST(generation_counter_wrap_restarts_at_one)
 
 	per_cpu(kvmla_vpid_next, 0) = ~0UL;
 	kvmla_vmid_check(v);
-	KT_EXPECT_EQ(v->arch.st.vpid, 0x101);
+	KT_EXPECT_EQ(v->arch.st.vmid.vpid, 0x101);
 	KT_EXPECT_EQ(hw.invtlb, 1);	/* oracle: as above, INVTLB_ALLGID */
 	KT_EXPECT_EQ(hw.invtlb_op, INVTLB_ALLGID);
 	KT_EXPECT_EQ(v->stat.vpid_rollovers, 1);
@@ -135,10 +135,10 @@ KTEST(drop_forgets_the_vpid)
 
 	kvmla_vmid_check(v);
 	kvmla_vmid_drop(v);
-	KT_EXPECT_EQ(v->arch.st.vpid, 0);
-	KT_EXPECT_EQ(v->arch.st.vpid_cpu, -1);
+	KT_EXPECT_EQ(v->arch.st.vmid.vpid, 0);
+	KT_EXPECT_EQ(v->arch.st.vmid.vpid_cpu, -1);
 	kvmla_vmid_check(v);
-	KT_EXPECT_EQ(v->arch.st.vpid, 0x102);
+	KT_EXPECT_EQ(v->arch.st.vmid.vpid, 0x102);
 	kvmla_vmid_deinit();
 	return KT_PASS;
 }
@@ -151,10 +151,10 @@ KTEST(hardware_reset_of_the_core_cache_never_reuses_vpids)
 	kvmla_vmid_check(v);
 	per_cpu(kvmla_pcpu, 0).vpid_cache = 0;	/* main.c's hw enable */
 	kvmla_vmid_check(w);
-	KT_EXPECT_EQ(v->arch.st.vpid, 0x101);
-	KT_EXPECT_EQ(w->arch.st.vpid, 0x102);
+	KT_EXPECT_EQ(v->arch.st.vmid.vpid, 0x101);
+	KT_EXPECT_EQ(w->arch.st.vmid.vpid, 0x102);
 	kvmla_vmid_check(v);
-	KT_EXPECT_EQ(v->arch.st.vpid, 0x101);
+	KT_EXPECT_EQ(v->arch.st.vmid.vpid, 0x101);
 	return KT_PASS;
 }
 

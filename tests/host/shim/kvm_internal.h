@@ -56,6 +56,7 @@ typedef unsigned int vm_fault_t;
 #define __always_inline inline __attribute__((always_inline))
 #endif
 #define __aligned(x) __attribute__((aligned(x)))
+#define asmlinkage
 #define __used __attribute__((used))
 #define __maybe_unused __attribute__((unused))
 #define __init
@@ -600,7 +601,6 @@ extern int shim_sigset;		/* activate - deactivate balance */
 #include "trace_rec.h"
 
 #include "../../../kvm/kvmla.h"
-#include "../../../kvm/kvmla_ops.h"
 
 /* Harness world switch: runs the guest model instead of entering one. */
 extern const unsigned long kvmla_switch_size;

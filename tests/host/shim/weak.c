@@ -30,10 +30,11 @@ __weak int kvmla_vm_gpa_check(struct kvm *kvm, unsigned long gpa)
 }
 
 /* ---- vcpu.c ---- */
-__weak const u8 kvmla_gcsr_class[KVMLA_GCSR_SLOTS] = {
-#define KVMLA_GCSR_HW(n) [LOONGARCH_CSR_##n] = KVMLA_GCSR_HWCSR,
-#define KVMLA_GCSR_TIMER(n) [LOONGARCH_CSR_##n] = KVMLA_GCSR_HWCSR,
-#define KVMLA_GCSR_SW(n) [LOONGARCH_CSR_##n] = KVMLA_GCSR_SWCSR,
+__weak const u8 kvmla_csr_classes[KVMLA_GCSR_SLOTS] = {
+#define KVMLA_GCSR_HW(n) [LOONGARCH_CSR_##n] = KVMLA_CSR_HW,
+#define KVMLA_GCSR_TIMER(n) [LOONGARCH_CSR_##n] = KVMLA_CSR_HW,
+#define KVMLA_GCSR_SW(n) [LOONGARCH_CSR_##n] = KVMLA_CSR_SW,
+#define KVMLA_GCSR_PMU(n) [LOONGARCH_CSR_##n] = KVMLA_CSR_PMU,
 #include "../../../kvm/gcsr-list.h"
 };
 __weak void kvmla_vcpu_csr_save(struct kvm_vcpu *vcpu) { (void)vcpu; }
@@ -43,8 +44,6 @@ __weak void kvm_arch_vcpu_load(struct kvm_vcpu *vcpu, int cpu) { (void)vcpu; (vo
 __weak void kvm_arch_vcpu_put(struct kvm_vcpu *vcpu) { (void)vcpu; }
 
 /* ---- exit.c ---- */
-__weak int kvmla_exit_init(void) { shim_ops.exit_init++; return shim_ops.exit_init_ret; }
-__weak void kvmla_exit_deinit(void) { shim_ops.exit_deinit++; }
 __weak int kvmla_exit_handle(struct kvm_vcpu *vcpu)
 {
 	shim_ops.exit_handle++;
@@ -58,7 +57,6 @@ __weak int kvmla_exit_complete_user(struct kvm_vcpu *vcpu)
 	shim_ops.complete_user++;
 	return shim_ops.complete_user_ret;
 }
-__weak int kvmla_csr_class(unsigned int csr) { return kvmla_gcsr_kind(csr); }
 __weak void kvmla_exit_inject(struct kvm_vcpu *vcpu, unsigned int ecode,
 			      unsigned int esubcode, u64 badv, u32 badi)
 {

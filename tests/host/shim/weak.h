@@ -7,7 +7,6 @@
 #define KVMLA_SHIM_WEAK_H
 
 struct shim_ops {
-	int exit_init, exit_init_ret, exit_deinit;
 	int exit_handle, exit_handle_ret;
 	int (*exit_handle_fn)(struct kvm_vcpu *vcpu);
 	int complete_user, complete_user_ret;
