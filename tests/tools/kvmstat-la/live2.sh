@@ -84,7 +84,21 @@ die_case() {
 		[ -z "$st" ] || [ "$st" = Z ] && break
 		sleep 0.05
 	done
-	sleep 0.8
+	# then until the tool has sampled it dead (a loaded machine delays the
+	# refresh: wait for the event, not for a fixed time; 15 s at most)
+	python3 - "$tmp/die-$prov.jsonl" "$name-1" <<'PY'
+import json, sys, time
+end = time.time() + 15
+while time.time() < end:
+    try:
+        lines = open(sys.argv[1]).read().splitlines()
+        last = json.loads(lines[-1]) if lines else {}
+    except ValueError:
+        last = {}
+    if any(v["name"] == sys.argv[2] and not v["alive"] for v in last.get("vms", [])):
+        break
+    time.sleep(0.1)
+PY
 	kill -TERM $tp
 	wait $tp; local rc=$?
 	kill -INT "$vmm_pid" 2>/dev/null; wait "$vmm_pid" 2>/dev/null
