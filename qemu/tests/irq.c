@@ -10,6 +10,7 @@
 #include "lvzt.h"
 
 extern char g_spin[], g_spin_end[], g_spin_hvcl[], g_estat[];
+extern char g_ticlr_loop[], g_ticlr_loop_end[];
 
 #define GID 4
 
@@ -113,6 +114,169 @@ static void root_timer(void)
 }
 
 /*
+ * A root timer that expires while the CPU keeps entering and leaving the
+ * guest, the guest running its own periodic timer and clearing its TI with
+ * TICLR, must reach the root: root ESTAT.TI (bit 11), TCFG.En cleared (a
+ * one-shot timer), and the next entry with PRMD.PIE exits with INT.  The
+ * host kernel's tick is such a one-shot timer (constant_timer_next_event
+ * writes TCFG = delta | En); losing one leaves the host without ticks.
+ * The expiry is made to land at many points of the entry/exit cycle: each
+ * round arms a short one-shot timer and re-enters the guest after every
+ * hvcl until the INT exit arrives.
+ */
+#define EXPIRY_ROUNDS	10000
+#define GTIMER_PERIOD	0x4000
+#define EXPIRY_WAIT	10000000UL	/* constant timer ticks (100 ms) */
+
+static void root_timer_expiry_during_entries(void)
+{
+	u64 ec = EC_HVC, t0, trips = 0, estat, tcfg;
+	int r;
+
+	case_begin("root-timer-expiry-during-guest-entries-reaches-root");
+	if (!need_lvz()) {
+		case_end();
+		return;
+	}
+	guest_setup(GID);
+	guest_reset_regs(GPA(g_ticlr_loop));
+	/* the guest's own timer: periodic, GTIMER_PERIOD ticks, its TI never taken */
+	gcsr_write(GTIMER_PERIOD | BIT(1) | BIT(0), CSR_TCFG);
+	guest_prmd = BIT(2);			/* PRMD.PIE: root IE in guest mode */
+	csrwr(BIT(11), CSR_ECFG);		/* root LIE TI */
+	for (r = 0; r < EXPIRY_ROUNDS; r++) {
+		csrwr(1, CSR_TICLR);
+		/* one-shot, 4..128 ticks: TCFG.InitVal is bits 47:2 */
+		csrwr((4UL * (1 + (r & 31))) | BIT(0), CSR_TCFG);
+		t0 = rdtime();
+		for (;;) {
+			ec = guest_enter();
+			if (ec != EC_HVC)
+				break;
+			trips++;
+			guest_pc = exit_rec.era + 4;
+			if (rdtime() - t0 > EXPIRY_WAIT)
+				break;
+		}
+		if (ec != EC_INT)
+			break;
+		if (!(exit_rec.estat & BIT(11)))
+			break;
+		guest_pc = exit_rec.era;	/* resume where it was */
+	}
+	estat = csrrd(CSR_ESTAT);
+	tcfg = csrrd(CSR_TCFG);
+	gcsr_write(0, CSR_TCFG);
+	csrwr(0, CSR_TCFG);
+	csrwr(1, CSR_TICLR);
+	csrwr(0, CSR_ECFG);
+	if (r < EXPIRY_ROUNDS)
+		fail("round %d (of %d, %d guest round trips): exit ecode %d, "
+		     "exit root ESTAT %x; now root ESTAT %x, root TCFG %x, "
+		     "guest ESTAT %x (want an INT exit with root ESTAT.TI, "
+		     "TCFG.En 0)", (s64)r, (s64)EXPIRY_ROUNDS, trips, ec, exit_rec.estat,
+		     estat, tcfg, gcsr_read(CSR_ESTAT));
+	case_end();
+}
+
+/*
+ * The same with a periodic root timer of a few ticks, which QEMU fires as
+ * often as it can, for EXPIRY_SPAN of the counter: every root TI must come
+ * to the root (INT exits, each with root ESTAT.TI), none may show in the
+ * guest's ESTAT (the guest's own timer is armed far beyond the span, so a
+ * TI there is not its own), and the root timer keeps TCFG.En.
+ */
+#define EXPIRY_SPAN	300000000UL	/* constant timer ticks (3 s) */
+
+static void root_timer_periodic_during_entries(void)
+{
+	u64 ec, t0, trips = 0, ints = 0, seen = 0, bad = 0;
+
+	case_begin("root-timer-ti-never-in-guest-estat");
+	if (!need_lvz()) {
+		case_end();
+		return;
+	}
+	guest_setup(GID);
+	guest_reset_regs(GPA(g_ticlr_loop));
+	/* the guest's own timer: one-shot, 2^40 ticks away, its TI clear */
+	gcsr_write(BIT(40) | BIT(0), CSR_TCFG);
+	gcsr_write(1, CSR_TICLR);
+	guest_prmd = BIT(2);			/* PRMD.PIE: root IE in guest mode */
+	csrwr(BIT(11), CSR_ECFG);		/* root LIE TI */
+	csrwr(1, CSR_TICLR);
+	csrwr(16 | BIT(1) | BIT(0), CSR_TCFG);	/* periodic, 16 ticks */
+	t0 = rdtime();
+	while (rdtime() - t0 < EXPIRY_SPAN) {
+		ec = guest_enter();
+		if (ec == EC_HVC) {
+			trips++;
+			if (guest_regs[4] & BIT(11))
+				seen++;
+			guest_pc = exit_rec.era + 4;
+		} else if (ec == EC_INT) {
+			ints++;
+			if (!(exit_rec.estat & BIT(11)))
+				bad++;
+			csrwr(1, CSR_TICLR);
+			guest_pc = exit_rec.era;
+		} else {
+			fail("exit ecode %d at ERA %x", ec, exit_rec.era);
+			break;
+		}
+	}
+	check_eq("root TCFG.En (periodic)", csrrd(CSR_TCFG) & BIT(0), BIT(0));
+	gcsr_write(0, CSR_TCFG);
+	csrwr(0, CSR_TCFG);
+	csrwr(1, CSR_TICLR);
+	csrwr(0, CSR_ECFG);
+	printf_("# %d guest round trips, %d INT exits\n", trips, ints);
+	check_eq("guest hvcls that saw TI in the guest's ESTAT", seen, 0);
+	check_eq("INT exits without root ESTAT.TI", bad, 0);
+	if (!ints)
+		fail("no INT exit in %d guest round trips", trips);
+	case_end();
+}
+
+/*
+ * After that exit the root's TI stays pending, whatever the guest does
+ * with its own timer, until the root clears it with its own TICLR.
+ */
+static void root_timer_pending_until_root_ticlr(void)
+{
+	u64 ec;
+
+	case_begin("root-timer-ti-pending-until-root-ticlr");
+	if (need_lvz()) {
+		guest_setup(GID);
+		guest_reset_regs(GPA(g_ticlr_loop));
+		gcsr_write(0x100 | BIT(1) | BIT(0), CSR_TCFG);
+		csrwr(4 | BIT(0), CSR_TCFG);		/* one-shot, 4 ticks */
+		while (!(csrrd(CSR_ESTAT) & BIT(11)) && csrrd(CSR_TCFG) & BIT(0))
+			;
+		check_eq("root TCFG.En after a one-shot expiry",
+			 csrrd(CSR_TCFG) & BIT(0), 0);
+		/* root interrupts off in guest mode (PRMD.PIE 0): no INT exit */
+		for (int i = 0; i < 64; i++) {
+			ec = guest_enter();
+			if (!check_eq("exit ecode (root IE off in guest mode)", ec, EC_HVC))
+				break;
+			guest_pc = exit_rec.era + 4;
+			if (!check_eq("root ESTAT.TI at the guest's hvcl",
+				      exit_rec.estat & BIT(11), BIT(11)))
+				break;
+		}
+		check_eq("root ESTAT.TI after the guest's TICLRs",
+			 csrrd(CSR_ESTAT) & BIT(11), BIT(11));
+		gcsr_write(0, CSR_TCFG);
+		csrwr(1, CSR_TICLR);
+		check_eq("root ESTAT.TI after the root's TICLR",
+			 csrrd(CSR_ESTAT) & BIT(11), 0);
+	}
+	case_end();
+}
+
+/*
  * The host injects the guest's timer, IPI and software interrupts by
  * setting guest ESTAT bits with gcsrxchg (kvm_csr.h set_gcsr_estat(), used
  * by kvm/interrupt.c for INT_TI/INT_IPI/INT_SWI0/1) and withdraws them with
@@ -160,4 +324,7 @@ void prog_main(void)
 	vip_to_estat();
 	inject();
 	root_timer();
+	root_timer_pending_until_root_ticlr();
+	root_timer_expiry_during_entries();
+	root_timer_periodic_during_entries();
 }

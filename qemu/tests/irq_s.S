@@ -21,3 +21,15 @@ g_estat:
 	csrrd	$a0, 0x5		# the guest's ESTAT
 	hvcl	0x41
 	b	g_estat
+
+# The guest's own timer work in a loop: read its ESTAT into a0, clear its
+# TI (TICLR.CLR, bit 0) and report with hvcl 0x42, forever; root resumes
+# it after each hvcl.
+	.globl g_ticlr_loop, g_ticlr_loop_end
+g_ticlr_loop:
+	csrrd	$a0, 0x5		# the guest's ESTAT
+	li.w	$t0, 1
+	csrwr	$t0, 0x44		# the guest's TICLR
+	hvcl	0x42
+	b	g_ticlr_loop
+g_ticlr_loop_end:
