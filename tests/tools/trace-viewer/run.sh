@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # tools/trace-viewer suite:
-#   unit tests of analyze.c (no files, no ncurses), LoongArch decoding from
+#   unit tests of analyze.c (no files, no ncurses), property tests of its
+#   per-vCPU/per-VM exactness over generated orders, LoongArch decoding from
 #   catalog-generated formats, LoongArch trace.dat fixtures end to end (v6,
 #   v7 zstd, v7 uncompressed), bad flags and hostile files, a time-bounded
 #   libFuzzer run over the reader, a live recording of the test VMM with
@@ -39,6 +40,8 @@ fi
 
 # ---- unit tests (their own PASS/FAIL lines) ----
 "$B/test_analyze" || KT_FAILED=1
+# property tests: per-vCPU and per-VM numbers add up to the totals, in any order
+"$B/test_exact" || KT_FAILED=1
 "$B/test_loongarch" || KT_FAILED=1
 "$B/test_x86" || KT_FAILED=1
 
