@@ -102,6 +102,25 @@ else
 	kt_fail la-profile "trace-viewer failed: $(cat "$W/err")"
 fi
 
+# the same scenario starting mid-round (each vCPU thread's first record an IOCSR
+# write) with every identity marker at the end: each record counts in its vCPU
+# and VM, per-vCPU sums equal per-VM sums equal the totals (gen-la's counts:
+# 32 rounds + 1 IOCSR write per vCPU)
+"$B/gen-la" "$W/late.dat" 32 2 2 20000 late || kt_fail la-late-identity "gen-la failed"
+if "$TV" --json "$W/late.dat" >"$W/late.json" 2>"$W/err"; then
+	kt_check la-late-identity "counts differ" $JC "$W/late.json" \
+		'd["events"]["kvm_exit_iocsr"] == 4 * 33' \
+		'all(c["pio_out"] == 33 and c["exits"] == 192 and c["userspace_exits"] == 64 for c in d["vcpus"])' \
+		'[(c["vm"], c["vcpu_id"], c["tid"]) for c in d["vcpus"]] == [("la-vm-0", 0, 1001), ("la-vm-0", 1, 1002), ("la-vm-1", 0, 1101), ("la-vm-1", 1, 1102)]' \
+		'[(m["name"], m["pid"], m["vcpus"], m["exits"], m["userspace_exits"]) for m in d["vms"]] == [("la-vm-0", 1000, 2, 384, 128), ("la-vm-1", 1100, 2, 384, 128)]' \
+		'sum(c["pio_out"] + c["pio_in"] for c in d["vcpus"]) == d["events"]["kvm_exit_iocsr"]' \
+		'sum(m["exits"] for m in d["vms"]) == sum(c["exits"] for c in d["vcpus"]) == d["exits"]["total"]' \
+		'sum(m["userspace_exits"] for m in d["vms"]) == sum(c["userspace_exits"] for c in d["vcpus"]) == d["userspace_exits"]["total"]' \
+		'sum(c["latency"]["all"]["count"] for c in d["vcpus"]) == d["latency"]["all"]["count"]'
+else
+	kt_fail la-late-identity "trace-viewer failed: $(cat "$W/err")"
+fi
+
 # filters and windows
 "$TV" --json --vm la-vm-1 "$W/la.dat" >"$W/f1.json" 2>/dev/null &&
 "$TV" --json --vm 1000 --vcpu 1 "$W/la.dat" >"$W/f2.json" 2>/dev/null &&
