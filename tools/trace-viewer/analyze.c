@@ -148,9 +148,19 @@ int tv_an_reason(struct tv_analysis *an, uint64_t key, const char *name, const c
 	return idx;
 }
 
-/* ---- tid -> tgid ---- */
+/*
+ * ---- tid -> tgid ----
+ * An entry is the thread's process (a marker, a new process), or, for a
+ * thread made by task_newtask with CLONE_THREAD, a link to the thread that
+ * made it (TGID_LINK | its tid): the maker's own identity may come later
+ * in the trace, so links are followed on each look-up, never resolved when
+ * they are made.  A maker with no entry is taken for its process's main
+ * thread (tid == tgid).
+ */
+#define TGID_LINK 0x80000000u
+#define TGID_LINK_DEPTH 16
 
-static uint32_t tgid_of(const struct tv_analysis *an, uint32_t tid)
+static uint32_t tgid_raw(const struct tv_analysis *an, uint32_t tid)
 {
 	unsigned int m, h;
 
@@ -163,7 +173,22 @@ static uint32_t tgid_of(const struct tv_analysis *an, uint32_t tid)
 	return 0;
 }
 
-void tv_an_set_tgid(struct tv_analysis *an, uint32_t tid, uint32_t tgid)
+static uint32_t tgid_of(const struct tv_analysis *an, uint32_t tid)
+{
+	uint32_t e = tgid_raw(an, tid);
+
+	for (int d = 0; d < TGID_LINK_DEPTH && (e & TGID_LINK); d++) {
+		uint32_t maker = e & ~TGID_LINK;
+
+		e = tgid_raw(an, maker);
+		if (!e)
+			return maker;
+	}
+	return e & TGID_LINK ? 0 : e;
+}
+
+/* link: only where nothing explicit is known of tid */
+static void tgid_put(struct tv_analysis *an, uint32_t tid, uint32_t val, bool link)
 {
 	unsigned int m, h;
 
@@ -191,9 +216,16 @@ void tv_an_set_tgid(struct tv_analysis *an, uint32_t tid, uint32_t tgid)
 			break;
 	if (!an->tgids[h][0])
 		an->nr_tgids++;
+	else if (link && !(an->tgids[h][1] & TGID_LINK))
+		return;
 	an->tgids[h][0] = tid + 1;
-	an->tgids[h][1] = tgid;
+	an->tgids[h][1] = link ? TGID_LINK | val : val;
 	an->tgid_gen++;
+}
+
+void tv_an_set_tgid(struct tv_analysis *an, uint32_t tid, uint32_t tgid)
+{
+	tgid_put(an, tid, tgid & ~TGID_LINK, false);
 }
 
 void tv_an_set_vm_name(struct tv_analysis *an, uint32_t tgid, const char *name)
@@ -220,7 +252,7 @@ void tv_an_set_vm_name(struct tv_analysis *an, uint32_t tgid, const char *name)
 	if (an->opts.vm_name[0] && !strcmp(an->opts.vm_name, name))
 		an->opts.vm = tgid;
 	/* the VM's main thread belongs to it */
-	if (!tgid_of(an, tgid))
+	if (!tgid_raw(an, tgid) || (tgid_raw(an, tgid) & TGID_LINK))
 		tv_an_set_tgid(an, tgid, tgid);
 }
 
@@ -258,9 +290,10 @@ static struct tv_vcpu *vcpu_find(struct tv_analysis *an, uint32_t tid)
 	return NULL;
 }
 
+/* again whenever identities changed: a link's end may have been learnt since */
 static void vcpu_resolve_tgid(struct tv_analysis *an, struct tv_vcpu *v)
 {
-	if (v->tgid || v->tgid_gen == an->tgid_gen)
+	if (v->tgid_gen == an->tgid_gen)
 		return;
 	v->tgid_gen = an->tgid_gen;
 	v->tgid = tgid_of(an, v->tid);
@@ -710,13 +743,15 @@ void tv_an_missed(struct tv_analysis *an, int64_t events)
 /*
  * What each record kind does to the analysis: a handler per kind, in a table
  * (as kvm/exit.c's kvmla_exit_table is for exits).  .vcpu says how the
- * record's vCPU is found: created for the kinds that only a vCPU thread
- * emits, looked up for the others, none for events that need not run in the
- * vCPU thread.  .identity records (who is which VM) are never filtered.
+ * record's vCPU is found: every kind that a vCPU thread emits gets its
+ * thread's row, created on first sight, whatever came before it (a trace
+ * may start with a kvm_pio, and on x86 only kvm_entry/kvm_exit name the
+ * vCPU); none for events that need not run in the vCPU thread (interrupts
+ * queued from elsewhere, anything unknown).  .identity records (who is which VM) are never filtered.
  */
 typedef int (*feed_fn)(struct tv_analysis *an, struct tv_vcpu *v, const struct tv_rec *r);
 
-enum feed_vcpu { FEED_VCPU_FIND, FEED_VCPU_GET, FEED_VCPU_NONE };
+enum feed_vcpu { FEED_VCPU_GET, FEED_VCPU_NONE };
 
 struct feed_kind {
 	feed_fn fn;		/* NULL: counted only */
@@ -734,10 +769,11 @@ static int feed_marker(struct tv_analysis *an, struct tv_vcpu *v, const struct t
 
 static int feed_newtask(struct tv_analysis *an, struct tv_vcpu *v, const struct tv_rec *r)
 {
-	uint32_t ptg = tgid_of(an, r->tid);
-
 	(void)v;
-	tv_an_set_tgid(an, r->child, r->thread ? (ptg ? ptg : r->tid) : r->child);
+	if (r->thread)
+		tgid_put(an, r->child, r->tid, true);	/* the maker's process, whenever known */
+	else
+		tv_an_set_tgid(an, r->child, r->child);
 	return count_ev(an, r->evid);
 }
 
@@ -820,17 +856,16 @@ static int feed_gspr(struct tv_analysis *an, struct tv_vcpu *v, const struct tv_
 
 static int feed_idle(struct tv_analysis *an, struct tv_vcpu *v, const struct tv_rec *r)
 {
-	if (v)
-		state_set(an, v, TV_ST_HALTED, r->ts);
+	state_set(an, v, TV_ST_HALTED, r->ts);
 	return 0;
 }
 
 static int feed_pio(struct tv_analysis *an, struct tv_vcpu *v, const struct tv_rec *r)
 {
 	(void)an;
-	if (v && r->rw)
+	if (r->rw)
 		v->pio_out++;
-	else if (v)
+	else
 		v->pio_in++;
 	return 0;
 }
@@ -838,16 +873,16 @@ static int feed_pio(struct tv_analysis *an, struct tv_vcpu *v, const struct tv_r
 static int feed_mmio(struct tv_analysis *an, struct tv_vcpu *v, const struct tv_rec *r)
 {
 	(void)an;
-	if (v && r->write == 1)
+	if (r->write == 1)
 		v->mmio_write++;
-	else if (v && r->write == 0)
+	else if (r->write == 0)
 		v->mmio_read++;
 	return 0;
 }
 
 static int feed_csr(struct tv_analysis *an, struct tv_vcpu *v, const struct tv_rec *r)
 {
-	csr_add(an, r->csr, r->op, v ? (uint32_t)(v - an->vcpus) : 0xffffff);
+	csr_add(an, r->csr, r->op, (uint32_t)(v - an->vcpus));
 	return 0;
 }
 
@@ -892,8 +927,11 @@ static int feed_irq_queue(struct tv_analysis *an, struct tv_vcpu *v, const struc
 
 static int feed_irq_deliver(struct tv_analysis *an, struct tv_vcpu *v, const struct tv_rec *r)
 {
-	uint32_t vc = r->vcpu != TV_NO_VCPU ? r->vcpu : v ? v->vcpu_id : TV_NO_VCPU;
-	uint32_t tg = v ? (vcpu_resolve_tgid(an, v), v->tgid) : tgid_of(an, r->tid);
+	uint32_t vc = r->vcpu != TV_NO_VCPU ? r->vcpu : v->vcpu_id;
+	uint32_t tg;
+
+	vcpu_resolve_tgid(an, v);
+	tg = v->tgid;
 
 	irq_deliver(an, tg, vc, r->irq, r->ts);
 	return 0;
@@ -904,25 +942,25 @@ static const struct feed_kind feed_table[TV_KIND_NUM] = {
 	[TV_ENTRY]	 = { feed_entry, FEED_VCPU_GET, false },
 	[TV_EXIT]	 = { feed_exit, FEED_VCPU_GET, false },
 	[TV_UEXIT]	 = { feed_uexit, FEED_VCPU_GET, false },
-	[TV_PIO]	 = { feed_pio, FEED_VCPU_FIND, false },
-	[TV_MMIO]	 = { feed_mmio, FEED_VCPU_FIND, false },
-	[TV_CSR]	 = { feed_csr, FEED_VCPU_FIND, false },
-	[TV_GSPR]	 = { feed_gspr, FEED_VCPU_FIND, false },
-	[TV_IDLE]	 = { feed_idle, FEED_VCPU_FIND, false },
-	[TV_FAULT]	 = { feed_fault, FEED_VCPU_FIND, false },
-	[TV_TLB]	 = { feed_tlb, FEED_VCPU_FIND, false },
-	[TV_VPID]	 = { feed_vpid, FEED_VCPU_FIND, false },
-	[TV_ROLLOVER]	 = { feed_rollover, FEED_VCPU_FIND, false },
+	[TV_PIO]	 = { feed_pio, FEED_VCPU_GET, false },
+	[TV_MMIO]	 = { feed_mmio, FEED_VCPU_GET, false },
+	[TV_CSR]	 = { feed_csr, FEED_VCPU_GET, false },
+	[TV_GSPR]	 = { feed_gspr, FEED_VCPU_GET, false },
+	[TV_IDLE]	 = { feed_idle, FEED_VCPU_GET, false },
+	[TV_FAULT]	 = { feed_fault, FEED_VCPU_GET, false },
+	[TV_TLB]	 = { feed_tlb, FEED_VCPU_GET, false },
+	[TV_VPID]	 = { feed_vpid, FEED_VCPU_GET, false },
+	[TV_ROLLOVER]	 = { feed_rollover, FEED_VCPU_GET, false },
 	[TV_IRQ_QUEUE]	 = { feed_irq_queue, FEED_VCPU_NONE, false },
-	[TV_IRQ_DELIVER] = { feed_irq_deliver, FEED_VCPU_FIND, false },
-	[TV_WAKEUP]	 = { NULL, FEED_VCPU_FIND, false },
+	[TV_IRQ_DELIVER] = { feed_irq_deliver, FEED_VCPU_GET, false },
+	[TV_WAKEUP]	 = { NULL, FEED_VCPU_GET, false },
 	[TV_NEWTASK]	 = { feed_newtask, FEED_VCPU_NONE, true },
 	[TV_MARKER]	 = { feed_marker, FEED_VCPU_NONE, true },
 	[TV_RUN]	 = { feed_run, FEED_VCPU_GET, false },
 };
 
-/* a kind beyond the table: looked up like any vCPU event, counted only */
-static const struct feed_kind feed_unknown = { NULL, FEED_VCPU_FIND, false };
+/* a kind beyond the table: counted only, in no vCPU */
+static const struct feed_kind feed_unknown = { NULL, FEED_VCPU_NONE, false };
 
 /* inside --from/--to, relative to the first record */
 static bool feed_in_window(const struct tv_analysis *an, const struct tv_rec *r)
@@ -966,8 +1004,10 @@ static int feed_count(struct tv_analysis *an, struct tv_vcpu *v, const struct tv
 	an->kind_count[r->kind < TV_KIND_NUM ? r->kind : 0]++;
 	if (count_ev(an, r->evid) || keep(an, r))
 		return -ENOMEM;
-	if (v)
+	if (v) {
+		v->events++;
 		v->last_ts = r->ts;
+	}
 	return 0;
 }
 
@@ -988,8 +1028,6 @@ int tv_an_feed(struct tv_analysis *an, const struct tv_rec *r)
 		v = vcpu_get(an, r->tid);
 		if (!v)
 			return -ENOMEM;
-	} else if (k->vcpu == FEED_VCPU_FIND) {
-		v = vcpu_find(an, r->tid);
 	}
 	if (v && r->vcpu != TV_NO_VCPU && r->kind != TV_IRQ_QUEUE)
 		v->vcpu_id = r->vcpu;
@@ -1191,7 +1229,7 @@ static int build_vms(struct tv_analysis *an)
 		struct tv_vcpu *v = &an->vcpus[i];
 		unsigned int j;
 
-		if (!v->exits && !v->uexits && !v->entries)
+		if (!tv_vcpu_active(v))
 			continue;
 		for (j = 0; j < an->nr_vms; j++)
 			if (an->vms[j].tgid == v->tgid)
@@ -1220,6 +1258,14 @@ static int build_vms(struct tv_analysis *an)
 		an->vms[j].exits += v->exits;
 		an->vms[j].uexits += v->uexits;
 		an->vms[j].nr_vcpus++;
+		an->vms[j].events += v->events;
+		an->vms[j].entries += v->entries;
+		an->vms[j].pio_in += v->pio_in;
+		an->vms[j].pio_out += v->pio_out;
+		an->vms[j].mmio_read += v->mmio_read;
+		an->vms[j].mmio_write += v->mmio_write;
+		for (int c = 0; c < TV_LAT_NUM; c++)
+			an->vms[j].lat_count[c] += v->lat[c].count;
 	}
 	/* by tgid, unknown last */
 	for (unsigned int i = 1; i < an->nr_vms; i++)

@@ -39,7 +39,7 @@ static const char *vm_of(const struct tv_analysis *an, uint32_t tgid)
 
 static bool shown(const struct tv_vcpu *v)
 {
-	return v->exits || v->uexits || v->entries;
+	return tv_vcpu_active(v);
 }
 
 static void timeline(FILE *f, const struct tv_analysis *an)

@@ -113,11 +113,6 @@ static json_t *vms_json(const struct tv_analysis *an)
 	return a;
 }
 
-static bool vcpu_active(const struct tv_vcpu *v)
-{
-	return v->exits || v->uexits || v->entries;
-}
-
 static json_t *vcpu_id_json(uint32_t vcpu_id)
 {
 	return vcpu_id == TV_NO_VCPU ? json_null() : json_integer(vcpu_id);
@@ -178,7 +173,7 @@ static json_t *vcpus_json(const struct tv_analysis *an, const unsigned int *orde
 	json_t *a = json_array();
 
 	for (unsigned int i = 0; i < an->nr_vcpus; i++)
-		if (vcpu_active(&an->vcpus[i]))
+		if (tv_vcpu_active(&an->vcpus[i]))
 			json_array_append_new(a, vcpu_json(an, &an->vcpus[i], order, nr));
 	return a;
 }
@@ -207,7 +202,7 @@ static json_t *timeline_json(const struct tv_analysis *an)
 		const struct tv_vcpu *v = &an->vcpus[i];
 		json_t *e;
 
-		if (!vcpu_active(v))
+		if (!tv_vcpu_active(v))
 			continue;
 		e = json_object();
 		json_object_set_new(e, "tid", json_integer(v->tid));

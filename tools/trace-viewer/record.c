@@ -65,6 +65,8 @@ struct rec {
 	const struct tv_record_opts *o;
 	struct tracefs_instance *inst;
 	struct seen vms, tids;
+	char (*comms)[16];		/* the last comm read of each of tids.v[] */
+	unsigned int cap_comms;
 	char *cmdlines;
 	size_t cmdlines_len, cmdlines_cap;
 	int root;			/* pid tree to follow, 0 = all */
@@ -136,6 +138,27 @@ static void add_cmdline(struct rec *r, int tid, const char *comm)
 	r->cmdlines_len += n;
 }
 
+static void set_comm(struct rec *r, int tid, const char *comm)
+{
+	unsigned int i;
+
+	for (i = 0; i < r->tids.n && r->tids.v[i] != tid; i++)
+		;
+	if (i == r->tids.n)
+		return;
+	if (i >= r->cap_comms) {
+		unsigned int nc = r->tids.cap > i ? r->tids.cap : i + 64;
+		char (*n)[16] = realloc(r->comms, nc * sizeof(*n));
+
+		if (!n)
+			return;
+		memset(n + r->cap_comms, 0, (nc - r->cap_comms) * sizeof(*n));
+		r->comms = n;
+		r->cap_comms = nc;
+	}
+	snprintf(r->comms[i], sizeof(r->comms[i]), "%.15s", comm);
+}
+
 /* Writes identity markers for KVM VM processes and their threads. */
 static void scan_vms(struct rec *r)
 {
@@ -169,14 +192,21 @@ static void scan_vms(struct rec *r)
 			int tid = atoi(t->d_name);
 			char cp[96], comm[32];
 
-			if (tid <= 0 || seen_has(&r->tids, tid))
+			if (tid <= 0)
 				continue;
-			seen_add(&r->tids, tid);
-			tracefs_printf(r->inst, "kvmla-thread tid=%d tgid=%d\n", tid, pid);
+			if (!seen_has(&r->tids, tid)) {
+				seen_add(&r->tids, tid);
+				tracefs_printf(r->inst, "kvmla-thread tid=%d tgid=%d\n", tid, pid);
+			}
+			/*
+			 * Read again at each scan: a new thread names itself ("CPU 0/KVM",
+			 * where the vcpu_id comes from when no event carries it) only once
+			 * it runs, which on a loaded machine may be long after it appears.
+			 */
 			snprintf(cp, sizeof(cp), "/proc/%d/task/%d/comm", pid, tid);
 			if (read_small(cp, comm, sizeof(comm)) > 0) {
 				comm[strcspn(comm, "\n")] = 0;
-				add_cmdline(r, tid, comm);
+				set_comm(r, tid, comm);
 			}
 		}
 		closedir(tasks);
@@ -465,11 +495,17 @@ static int rec_loop(struct session *s)
 	return 0;
 }
 
-/* saved cmdlines for the threads we did not see ourselves */
+/*
+ * The cmdlines: the kernel's saved ones (the comm when the thread's events
+ * were recorded) for every thread they still hold, then the last comm we
+ * read ourselves for the threads of the VMs that they no longer hold (the
+ * kernel keeps few).  A reader keeps the first comm of a tid.
+ */
 static void rec_saved_cmdlines(struct session *s)
 {
 	int sl = 0;
 	char *saved = tracefs_instance_file_read(NULL, "saved_cmdlines", &sl);
+	struct seen done = { 0 };
 
 	for (char *line = saved, *nl; line && *line; line = nl) {
 		int pid;
@@ -480,10 +516,17 @@ static void rec_saved_cmdlines(struct session *s)
 			*nl++ = 0;
 		else
 			nl = line + strlen(line);
-		if (sscanf(line, "%d %31[^\n]", &pid, comm) == 2 && !seen_has(&s->r.tids, pid))
+		if (sscanf(line, "%d %31[^\n]", &pid, comm) == 2 && strcmp(comm, "<...>") &&
+		    !seen_has(&done, pid)) {
 			add_cmdline(&s->r, pid, comm);
+			seen_add(&done, pid);
+		}
 	}
 	free(saved);
+	for (unsigned int i = 0; i < s->r.tids.n; i++)
+		if (i < s->r.cap_comms && s->r.comms[i][0] && !seen_has(&done, s->r.tids.v[i]))
+			add_cmdline(&s->r, s->r.tids.v[i], s->r.comms[i]);
+	free(done.v);
 }
 
 /* the trace.dat: headers, formats, cmdlines, then the spooled pages */
@@ -584,6 +627,7 @@ static void rec_teardown(struct session *s, int rc)
 	free(s->r.cmdlines);
 	free(s->r.vms.v);
 	free(s->r.tids.v);
+	free(s->r.comms);
 }
 
 int tv_record(const struct tv_record_opts *o)

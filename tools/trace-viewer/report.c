@@ -201,7 +201,7 @@ static void text_vcpus(FILE *f, const struct tv_analysis *an, const unsigned int
 		const struct tv_vcpu *v = &an->vcpus[i];
 		unsigned int shown = 0;
 
-		if (!v->exits && !v->uexits && !v->entries)
+		if (!tv_vcpu_active(v))
 			continue;
 		fprintf(f, "  %-16s %5d %8u %-12s %10" PRIu64 " %10" PRIu64 " %8" PRIu64 " %8" PRIu64
 			" %8" PRIu64 " %8" PRIu64 " ", vm_name(an, v->tgid), vcpu_num(v), v->tid,

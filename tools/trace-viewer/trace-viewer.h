@@ -173,6 +173,7 @@ struct tv_reason {
 struct tv_vcpu {
 	uint32_t tid, tgid, vcpu_id;
 	char comm[24];
+	uint64_t events;		/* records counted in this row (rows exist on first sight) */
 	uint64_t exits, uexits, entries;
 	uint64_t *reason_count;		/* [nr_reasons] counts */
 	uint64_t uexit_reason[64];	/* by KVM_EXIT_* (<64) */
@@ -194,7 +195,16 @@ struct tv_vm {
 	char name[64];
 	uint64_t exits, uexits;
 	unsigned int nr_vcpus;
+	/* the sums of its vCPU rows */
+	uint64_t events, entries, pio_in, pio_out, mmio_read, mmio_write;
+	uint64_t lat_count[TV_LAT_NUM];
 };
+
+/* A thread that had a record counted: shown, and counted in its VM. */
+static inline bool tv_vcpu_active(const struct tv_vcpu *v)
+{
+	return v->events != 0;
+}
 
 struct tv_csr_cell { uint32_t csr, op; uint32_t vcpu_idx; uint64_t count; };
 

@@ -65,7 +65,7 @@ static int build(struct view *w)
 	if (!w->rows || !exit_ts || !exit_reason)
 		return -1;
 	for (unsigned int i = 0; i < an->nr_vcpus; i++)
-		if (an->vcpus[i].exits || an->vcpus[i].uexits || an->vcpus[i].entries) {
+		if (tv_vcpu_active(&an->vcpus[i])) {
 			w->rows[w->nrows].tid = an->vcpus[i].tid;
 			w->rows[w->nrows++].vidx = (int)i;
 		}

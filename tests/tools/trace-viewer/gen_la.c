@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * gen-la: writes a LoongArch trace.dat of the la_fixture scenario.
- *   gen-la OUT [ROUNDS [VMS [VCPUS_PER_VM [USER_DELAY_NS]]]]
+ *   gen-la OUT [ROUNDS [VMS [VCPUS_PER_VM [USER_DELAY_NS [late]]]]]
+ * late: each vCPU thread starts mid-round (an IOCSR write first), identity last.
  * Used by run.sh (exact expected counts) and bench/trace-viewer.sh (size).
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "la_fixture.h"
 
@@ -14,8 +16,8 @@ int main(int argc, char **argv)
 	struct la_scenario s = { .vms = 2, .vcpus_per_vm = 2, .rounds = 32, .delay_user_ns = 20000 };
 	char err[256];
 
-	if (argc < 2 || argc > 6) {
-		fprintf(stderr, "usage: gen-la OUT [ROUNDS [VMS [VCPUS_PER_VM [USER_DELAY_NS]]]]\n");
+	if (argc < 2 || argc > 7 || (argc == 7 && strcmp(argv[6], "late"))) {
+		fprintf(stderr, "usage: gen-la OUT [ROUNDS [VMS [VCPUS_PER_VM [USER_DELAY_NS [late]]]]]\n");
 		return 2;
 	}
 	if (argc > 2)
@@ -26,6 +28,7 @@ int main(int argc, char **argv)
 		s.vcpus_per_vm = strtoul(argv[4], NULL, 0);
 	if (argc > 5)
 		s.delay_user_ns = strtoull(argv[5], NULL, 0);
+	s.late = argc > 6;
 	if (!s.vms || !s.vcpus_per_vm || s.vms * s.vcpus_per_vm > 64) {
 		fprintf(stderr, "gen-la: 1..64 vCPUs in all\n");
 		return 2;

@@ -242,6 +242,8 @@ static void vcpu_run(struct cpu_out *c, const struct la_scenario *s, int tid, un
 {
 	const uint64_t D = s->delay_user_ns, pc = 0x9000000000200000ull;
 
+	if (s->late)	/* the trace starts in the middle of a round */
+		emit(c, t, tid, "kvm_exit_iocsr", U(vid), U(4), U(1), U(0x1000));
 	emit(c, t + 1, tid, "kvm_vcpu_load", U(vid), U(pcpu), U(1));
 	emit(c, t + 2, tid, "kvm_exit_cpucfg", U(vid), U(1), U(0x3f2f2fe));
 	emit(c, t + 3, tid, "kvm_exit_cache", U(vid), U(8), pc);
@@ -289,6 +291,27 @@ static void vcpu_run(struct cpu_out *c, const struct la_scenario *s, int tid, un
 	}
 }
 
+/* The identity markers, on CPU 0 from mark_ts; the vCPU threads' names into cmdlines. */
+static size_t markers(struct cpu_out *cpus, const struct la_scenario *s, uint64_t mark_ts,
+		      char *cmdlines, size_t size)
+{
+	size_t cl = 0;
+
+	for (unsigned int m = 0; m < s->vms; m++) {
+		char text[128];
+		int tgid = 1000 + 100 * (int)m;
+
+		snprintf(text, sizeof(text), "kvmla-vm tgid=%d name=la-vm-%u\n", tgid, m);
+		marker(&cpus[0], mark_ts + m * 10, text);
+		for (unsigned int v = 0; v < s->vcpus_per_vm; v++) {
+			snprintf(text, sizeof(text), "kvmla-thread tid=%d tgid=%d\n", tgid + 1 + (int)v, tgid);
+			marker(&cpus[0], mark_ts + m * 10 + v + 1, text);
+			cl += snprintf(cmdlines + cl, size - cl, "%d CPU %u/KVM\n", tgid + 1 + (int)v, v);
+		}
+	}
+	return cl;
+}
+
 int la_write_trace(const char *path, const struct la_scenario *s, char *err, size_t errlen)
 {
 	unsigned int nv = s->vms * s->vcpus_per_vm;
@@ -319,26 +342,19 @@ int la_write_trace(const char *path, const struct la_scenario *s, char *err, siz
 		unlink(tmpl);
 		tvdat_page_init(&cpus[c].p, cpus[c].page, sizeof(cpus[c].page));
 	}
-	/* identity markers on CPU 0, before everything */
-	for (unsigned int m = 0; m < s->vms; m++) {
-		char text[128];
-		int tgid = 1000 + 100 * (int)m;
-
-		snprintf(text, sizeof(text), "kvmla-vm tgid=%d name=la-vm-%u\n", tgid, m);
-		marker(&cpus[0], 1000000 + m * 10, text);
-		for (unsigned int v = 0; v < s->vcpus_per_vm; v++) {
-			snprintf(text, sizeof(text), "kvmla-thread tid=%d tgid=%d\n", tgid + 1 + (int)v, tgid);
-			marker(&cpus[0], 1000000 + m * 10 + v + 1, text);
-			cl += snprintf(cmdlines + cl, sizeof(cmdlines) - cl, "%d CPU %u/KVM\n",
-				       tgid + 1 + (int)v, v);
-		}
-	}
+	/* identity markers on CPU 0 first, and then the vCPUs' runs (each on its own CPU) */
+	if (!s->late)
+		cl = markers(cpus, s, 1000000, cmdlines, sizeof(cmdlines));
 	for (unsigned int m = 0; m < s->vms; m++)
 		for (unsigned int v = 0; v < s->vcpus_per_vm; v++) {
 			unsigned int c = m * s->vcpus_per_vm + v;
 
 			vcpu_run(&cpus[c], s, 1000 + 100 * (int)m + 1 + (int)v, v, c, 2000000 + 7 * c);
 		}
+	/* late: the markers after everything (a round lasts 70.5 us + 2 delays) */
+	if (s->late)
+		cl = markers(cpus, s, 2000000 + 7 * nv + 10000 +
+			     (uint64_t)s->rounds * (70500 + 2 * s->delay_user_ns), cmdlines, sizeof(cmdlines));
 	for (unsigned int c = 0; c < nv; c++) {
 		if (cpus[c].p.started) {
 			tvdat_page_finish(&cpus[c].p);

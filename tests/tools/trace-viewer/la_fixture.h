@@ -45,6 +45,11 @@ const char *la_print_format(void);
 struct la_scenario {
 	unsigned int vms, vcpus_per_vm, rounds;
 	uint64_t delay_user_ns;		/* userspace round trip */
+	/*
+	 * late: each vCPU thread starts with an IOCSR write before anything
+	 * else of it, and the identity markers come after every event
+	 */
+	int late;
 };
 int la_write_trace(const char *path, const struct la_scenario *s, char *err, size_t errlen);
 

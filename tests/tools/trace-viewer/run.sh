@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # tools/trace-viewer suite:
-#   unit tests of analyze.c (no files, no ncurses), LoongArch decoding from
+#   unit tests of analyze.c (no files, no ncurses), property tests of its
+#   per-vCPU/per-VM exactness over generated orders, LoongArch decoding from
 #   catalog-generated formats, LoongArch trace.dat fixtures end to end (v6,
 #   v7 zstd, v7 uncompressed), bad flags and hostile files, a time-bounded
 #   libFuzzer run over the reader, a live recording of the test VMM with
@@ -39,6 +40,8 @@ fi
 
 # ---- unit tests (their own PASS/FAIL lines) ----
 "$B/test_analyze" || KT_FAILED=1
+# property tests: per-vCPU and per-VM numbers add up to the totals, in any order
+"$B/test_exact" || KT_FAILED=1
 "$B/test_loongarch" || KT_FAILED=1
 "$B/test_x86" || KT_FAILED=1
 
@@ -97,6 +100,25 @@ jsonschema.validate(json.load(open(sys.argv[1])), json.load(open(sys.argv[2])))'
 		"$W/la.json" "$top/docs/json/trace-viewer.v1.schema.json"
 else
 	kt_fail la-profile "trace-viewer failed: $(cat "$W/err")"
+fi
+
+# the same scenario starting mid-round (each vCPU thread's first record an IOCSR
+# write) with every identity marker at the end: each record counts in its vCPU
+# and VM, per-vCPU sums equal per-VM sums equal the totals (gen-la's counts:
+# 32 rounds + 1 IOCSR write per vCPU)
+"$B/gen-la" "$W/late.dat" 32 2 2 20000 late || kt_fail la-late-identity "gen-la failed"
+if "$TV" --json "$W/late.dat" >"$W/late.json" 2>"$W/err"; then
+	kt_check la-late-identity "counts differ" $JC "$W/late.json" \
+		'd["events"]["kvm_exit_iocsr"] == 4 * 33' \
+		'all(c["pio_out"] == 33 and c["exits"] == 192 and c["userspace_exits"] == 64 for c in d["vcpus"])' \
+		'[(c["vm"], c["vcpu_id"], c["tid"]) for c in d["vcpus"]] == [("la-vm-0", 0, 1001), ("la-vm-0", 1, 1002), ("la-vm-1", 0, 1101), ("la-vm-1", 1, 1102)]' \
+		'[(m["name"], m["pid"], m["vcpus"], m["exits"], m["userspace_exits"]) for m in d["vms"]] == [("la-vm-0", 1000, 2, 384, 128), ("la-vm-1", 1100, 2, 384, 128)]' \
+		'sum(c["pio_out"] + c["pio_in"] for c in d["vcpus"]) == d["events"]["kvm_exit_iocsr"]' \
+		'sum(m["exits"] for m in d["vms"]) == sum(c["exits"] for c in d["vcpus"]) == d["exits"]["total"]' \
+		'sum(m["userspace_exits"] for m in d["vms"]) == sum(c["userspace_exits"] for c in d["vcpus"]) == d["userspace_exits"]["total"]' \
+		'sum(c["latency"]["all"]["count"] for c in d["vcpus"]) == d["latency"]["all"]["count"]'
+else
+	kt_fail la-late-identity "trace-viewer failed: $(cat "$W/err")"
 fi
 
 # filters and windows
@@ -259,12 +281,19 @@ if "$B/fuzz_reader" -help=1 >/dev/null 2>&1; then
 	"$B/gen-la" "$W/corpus/a.dat" 1 1 1 1000
 	"$B/gen-la" "$W/corpus/b.dat" 2 1 2 5000
 	cp "$here"/fuzz-corpus/* "$W/corpus/" 2>/dev/null
+	# -timeout: an input that takes 15 s (thousands of times the usual few ms) is a
+	# finding (exit 70, a timeout-* file), not a hang of the whole case; the outer
+	# timeout is only a last resort above max_total_time + that
 	(cd "$W" && ASAN_OPTIONS=detect_leaks=0:allocator_may_return_null=1 \
-		timeout 60 "$B/fuzz_reader" -max_total_time="${TV_FUZZ_SECONDS:-10}" \
-		-detect_leaks=0 -max_len=65536 -rss_limit_mb=1024 corpus >"$W/fuzz.log" 2>&1)
+		timeout 60 "$B/fuzz_reader" -max_total_time="${TV_FUZZ_SECONDS:-10}" -timeout=15 \
+		-detect_leaks=0 -max_len=65536 -rss_limit_mb=1024 -artifact_prefix="$W/" corpus \
+		>"$W/fuzz.log" 2>&1)
 	rc=$?
 	if [ $rc -eq 0 ]; then
 		kt_pass fuzz-reader
+	elif [ $rc -eq 70 ]; then
+		kt_fail fuzz-reader "a slow input: $(grep -m1 -E 'ALARM|timeout' "$W/fuzz.log") (the timeout-* file is copied to /tmp)"
+		cp "$W"/timeout-* /tmp/ 2>/dev/null
 	else
 		kt_fail fuzz-reader "exit $rc: $(grep -m1 -E 'ERROR|SUMMARY' "$W/fuzz.log")"
 		cp "$W"/crash-* "$W"/leak-* "$W"/timeout-* /tmp/ 2>/dev/null
@@ -354,6 +383,16 @@ live() {
 			"'%d %d' % (d['missed_events'], d['missed_places']) == '$dropped'"
 	else
 		kt_fail live-lost-events "$(tail -1 "$W/err")"
+	fi
+	# a vCPU thread that names itself "CPU 0/KVM" only 150 ms after it appears (a
+	# new thread a loaded machine does not run at once): its row still gets the
+	# name and the vcpu_id in it (this host's KVM emits no kvm_exit to carry one)
+	if "$TV" record -q -o "$W/late.dat" -- "$B/late-name" >"$W/late.tid" 2>"$W/err" &&
+	   "$TV" --json "$W/late.dat" >"$W/late.json" 2>>"$W/err"; then
+		kt_check live-late-thread-name "the thread's name came too late" $JC "$W/late.json" \
+			"[(c['tid'], c['comm'], c['vcpu_id']) for c in d['vcpus']] == [($(cat "$W/late.tid"), 'CPU 0/KVM', 0)]"
+	else
+		kt_fail live-late-thread-name "$(tail -1 "$W/err")"
 	fi
 	# SIGINT ends a recording cleanly: the file is written and readable
 	"$TV" record -q -d 60 -o "$W/int.dat" 2>"$W/err" &
