@@ -10,8 +10,7 @@
 #
 # key = hash of (linux-source-6.12 version, clang version, host.config, the
 # recipe section of this script).  Prints the tree's path on its last line;
-# a second run finds the stamp file and returns at once.  Once built, the
-# tree's path is written to <cache>/READY-la-kernel for the other helpers.
+# a second run finds the stamp file and returns at once.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -39,17 +38,7 @@ key=$( { echo "$pkgver"; echo "$clangver"; cat "$fragment"; echo "$recipe"; } |
 dir="$cache_root/la-host-$key"
 tree="$dir/linux-source-6.12"
 stamp="$dir/.built"
-ready="$cache_root/READY-la-kernel"
-
-publish() {
-	local cur
-	cur=$(cat "$ready" 2>/dev/null || true)
-	[ "$cur" = "$tree" ] && return 0
-	echo "$tree" >"$ready.tmp.$$" && mv -f "$ready.tmp.$$" "$ready" || true
-}
-
 if [ -f "$stamp" ] && [ -f "$tree/vmlinux" ]; then
-	publish
 	echo "$tree"
 	exit 0
 fi
@@ -59,7 +48,6 @@ mkdir -p "$dir" || die "cannot create $dir (set KVMLA_KCACHE to a writable direc
 exec 9>"$dir/.lock"
 flock 9
 if [ -f "$stamp" ] && [ -f "$tree/vmlinux" ]; then
-	publish
 	echo "$tree"
 	exit 0
 fi
@@ -112,5 +100,4 @@ mk -s headers_install INSTALL_HDR_PATH="$dir/headers" >&2
 
 touch "$stamp"
 echo "build-la-kernel: built in $(( $(date +%s) - start )) s" >&2
-publish
 echo "$tree"

@@ -10,7 +10,7 @@
 #                              ours: kvm/kvm.ko, built by make -C kvm)
 #   --lvz on|off               -cpu la464,lvz=... (default on)
 #   --vmm FILE                 the VMM (default $KVMLA_VMM, else
-#                              /var/cache/kvmla/READY-la-vmm)
+#                              build/e2e/la-vmm, built by make -C tests/e2e/vmm)
 #   --args "A,B,..."           the VMM's arguments (kvmla.vmm= on the
 #                              kernel command line; split at ',' or ' ')
 #   --name NAME                log name: build/e2e/NAME.{log,e2e,vmm}
@@ -68,18 +68,11 @@ tree=${KVMLA_KTREE:-}
 [ "$probe" = 1 ] || [ -f "$tree/vmlinux" ] || die "no vmlinux in $tree"
 [ "$probe" = 1 ] || [ -x "$tree/usr/gen_init_cpio" ] || die "no usr/gen_init_cpio in $tree"
 
-# QEMU: KVMLA_QEMU, the published LVZ build, scripts/build-qemu.sh, or the
-# unpatched dev build (no LVZ at all: lvz=off only).
+# QEMU: KVMLA_QEMU, else the one scripts/build-qemu.sh builds from
+# qemu/patches (cached): the series as committed.
 qemu=${KVMLA_QEMU:-}
 if [ -z "$qemu" ]; then
-	if [ -x "$cache/qemu-lvz-current/qemu-system-loongarch64" ]; then
-		qemu=$cache/qemu-lvz-current/qemu-system-loongarch64
-	elif [ -x "$top/scripts/build-qemu.sh" ]; then
-		qemu=$("$top/scripts/build-qemu.sh" | tail -n1) || die "scripts/build-qemu.sh failed"
-		[ -d "$qemu" ] && qemu=$qemu/qemu-system-loongarch64
-	elif [ -x "$cache/qemu-dev/build/qemu-system-loongarch64" ]; then
-		qemu=$cache/qemu-dev/build/qemu-system-loongarch64
-	fi
+	qemu=$("$top/scripts/build-qemu.sh" | tail -n1) || die "scripts/build-qemu.sh failed"
 fi
 [ -n "$qemu" ] && [ -x "$qemu" ] || die "no QEMU for LoongArch (set KVMLA_QEMU)"
 # A QEMU without the lvz property has no LVZ: fine for lvz=off only.
@@ -101,7 +94,7 @@ esac
 [ "$noload" = 1 ] || [ -f "$ko" ] || die "no kvm.ko at $ko (ours: make -C kvm KDIR=$tree LLVM=-19)"
 
 # The VMM: a static LoongArch ELF.
-[ -n "$vmm" ] || vmm=$cache/READY-la-vmm
+[ -n "$vmm" ] || vmm=$top/build/e2e/la-vmm
 [ "$noload" = 1 ] || [ "$vmm" = none ] || [ -f "$vmm" ] ||
 	die "no VMM at $vmm (--vmm FILE or KVMLA_VMM)"
 

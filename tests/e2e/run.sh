@@ -34,7 +34,12 @@ if ! make -C kvm KDIR="$tree" LLVM=-19 >"$out/kvm-build.log" 2>&1; then
 fi
 
 read -r qemu qemu_lvz < <(tests/e2e/boot.sh --probe 2>>"$err")
-vmm=${KVMLA_VMM:-$cache/READY-la-vmm}
+vmm=${KVMLA_VMM:-}
+if [ -z "$vmm" ]; then
+	vmm=$top/build/e2e/la-vmm
+	make -s -C tests/e2e/vmm >"$out/la-vmm-build.log" 2>&1 ||
+		{ kt_fail la-vmm-build "make -C tests/e2e/vmm failed (see $out/la-vmm-build.log)"; exit 1; }
+fi
 
 # boot NAME KVM LVZ VMM ARGS: one boot; its E2E lines in $out/NAME.e2e
 boot() {
@@ -159,18 +164,12 @@ nolvz_run() { # NAME QEMU
 }
 # -cpu la464,lvz=off (or plain la464 on a QEMU without the property) ...
 nolvz_run nolvz "$qemu"
-# ... and, when it is there and not the same binary, the QEMU dev build
-# (no LVZ at all before the LVZ patches; lvz=off once it has the property).
-devq=$cache/qemu-dev/build/qemu-system-loongarch64
-if [ -x "$devq" ] && ! cmp -s "$devq" "$qemu"; then
-	nolvz_run nolvz-dev "$devq"
-fi
 
 # ---- LVZ scenarios: the VMM's guests ----------------------------------
 
 if [ "$qemu_lvz" != lvz ]; then
-	kt_skip lvz/all "no QEMU with LVZ ($qemu has no lvz property; set KVMLA_QEMU)"
-	exit 0
+	kt_fail lvz/all "no QEMU with LVZ ($qemu has no lvz property; set KVMLA_QEMU)"
+	exit 1
 fi
 if [ ! -f "$vmm" ]; then
 	kt_skip lvz/all "no VMM at $vmm (KVMLA_VMM)"
