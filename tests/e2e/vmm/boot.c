@@ -66,6 +66,7 @@
 #define CSR_TCFG	0x41
 #define CSR_TVAL	0x42
 #define CSR_IMPCTL1	0x80
+#define CSR_STLBPS	0x1e
 #define CSR_TLBRENTRY	0x88
 #define CSR_MERRENTRY	0x93
 
@@ -117,7 +118,7 @@ struct bvcpu {
 	/* at a timeout: the registers, read by the vCPU's own thread */
 	int tid;
 	volatile int dumped;
-	uint64_t dump[12];	/* pc ra ERA ESTAT BADV CRMD PRMD EENTRY TLBR{ERA,BADV,EHI,ENTRY} */
+	uint64_t dump[18];	/* pc ra, then the CSRs of vcpu_dump() */
 	char err[160];
 };
 
@@ -812,6 +813,16 @@ static int set_reg(struct bvcpu *vc, uint64_t id, uint64_t val, const char *what
 	return 0;
 }
 
+/*
+ * STLBPS at reset: the smallest page size PRCFG2 offers (4 KiB), as QEMU's
+ * kvm target puts it.  kvm.ko's own copy starts at 0 and is what vcpu_load
+ * writes into the guest CSR; a guest whose own STLBPS write is lost (the
+ * emulated LVZ host: QEMU's csrwr of STLBPS keeps the old value) would then
+ * run with PS 0, which makes every tlbfill a no-op and its TLB refill
+ * endless.  See docs/e2e-boot.md.
+ */
+#define STLBPS_RESET	12
+
 /* The CPUCFG words (as la-vmm's scenarios: a LA464 with a 100 MHz timer). */
 static uint32_t b_cpucfg[21] = {
 	[0] = 0x0014c010, [1] = 0x03f2f2fe, [3] = 0x00000003,
@@ -874,6 +885,7 @@ static int vcpu_setup(struct bvcpu *vc, int idx, uint64_t pc, uint64_t a0,
 	    set_reg(vc, KVM_IOC_CSRID(CSR_MERRENTRY), GPA_TRAP, "CSR MERRENTRY") ||
 	    set_reg(vc, KVM_IOC_CSRID(CSR_IMPCTL1), 0x1b1b, "CSR IMPCTL1") ||
 	    set_reg(vc, KVM_IOC_CSRID(CSR_CPUID), (uint64_t)idx, "CSR CPUID") ||
+	    set_reg(vc, KVM_IOC_CSRID(CSR_STLBPS), STLBPS_RESET, "CSR STLBPS") ||
 	    set_reg(vc, KVM_IOC_CSRID(CSR_TVAL), 0, "CSR TVAL") ||
 	    set_reg(vc, KVM_IOC_CSRID(CSR_TCFG), 0, "CSR TCFG"))
 		return -1;
@@ -925,8 +937,9 @@ static void get_reg(struct bvcpu *vc, uint64_t id, uint64_t *v)
 /* Called by the vCPU's thread when the watchdog's signal ended KVM_RUN. */
 static void vcpu_dump(struct bvcpu *vc)
 {
-	static const unsigned int csr[10] = { 0x6, 0x5, 0x7, 0x0, 0x1, 0xc,
-					      0x8a, 0x89, 0x8e, 0x88 };
+	static const unsigned int csr[16] = { 0x6, 0x5, 0x7, 0x0, 0x1, 0xc,
+					      0x8a, 0x89, 0x8e, 0x88,
+					      0x18, 0x1a, 0x1c, 0x1d, 0x1e, 0x22 };
 	struct kvm_regs regs;
 	int i;
 
@@ -934,7 +947,7 @@ static void vcpu_dump(struct bvcpu *vc)
 		vc->dump[0] = regs.pc;
 		vc->dump[1] = regs.gpr[1];
 	}
-	for (i = 0; i < 10; i++)
+	for (i = 0; i < 16; i++)
 		get_reg(vc, KVM_IOC_CSRID(csr[i]), &vc->dump[2 + i]);
 	vc->dumped = 1;
 }
@@ -1026,14 +1039,15 @@ static void report(const char *why)
 		ob_str(o, ",\"kvm_interrupt\":");
 		ob_u64(o, vc->irq_calls);
 		if (vc->dumped) {
-			static const char *const dn[12] = { "pc", "ra", "era", "estat",
+			static const char *const dn[18] = { "pc", "ra", "era", "estat",
 							    "badv", "crmd", "prmd", "eentry",
 							    "tlbrera", "tlbrbadv", "tlbrehi",
-							    "tlbrentry" };
+							    "tlbrentry", "asid", "pgdh", "pwcl",
+							    "pwch", "stlbps", "prcfg2" };
 			int k;
 
 			ob_str(o, ",\"regs\":{");
-			for (k = 0; k < 12; k++) {
+			for (k = 0; k < 18; k++) {
 				if (k)
 					ob_chr(o, ',');
 				ob_key(o, dn[k]);
