@@ -823,6 +823,19 @@ static int set_reg(struct bvcpu *vc, uint64_t id, uint64_t val, const char *what
  */
 #define STLBPS_RESET	12
 
+/*
+ * The read-only configuration CSRs of the LA464 the emulated host models
+ * (QEMU's reset values; field layout in loongarch.h), put like QEMU's kvm
+ * target does: a kvm.ko that writes its copies into the guest CSRs on load
+ * must not hand the guest zeros (PRCFG2 = 0 would reject every page size).
+ */
+#define PRCFG1_VAL	(8u | (0x2fu << 4) | (7u << 12))	/* SAVE_NUM, TIMER_BITS, VSMAX */
+#define PRCFG2_VAL	0x3ffff000u				/* page sizes 4 KiB..512 MiB */
+#define PRCFG3_VAL	(2u | (63u << 4) | (7u << 12) | (8u << 20))	/* STLB+MTLB, 64 MTLB, 8 ways, 256 sets */
+#define CSR_PRCFG1	0x21
+#define CSR_PRCFG2	0x22
+#define CSR_PRCFG3	0x23
+
 /* The CPUCFG words (as la-vmm's scenarios: a LA464 with a 100 MHz timer). */
 static uint32_t b_cpucfg[21] = {
 	[0] = 0x0014c010, [1] = 0x03f2f2fe, [3] = 0x00000003,
@@ -886,6 +899,9 @@ static int vcpu_setup(struct bvcpu *vc, int idx, uint64_t pc, uint64_t a0,
 	    set_reg(vc, KVM_IOC_CSRID(CSR_IMPCTL1), 0x1b1b, "CSR IMPCTL1") ||
 	    set_reg(vc, KVM_IOC_CSRID(CSR_CPUID), (uint64_t)idx, "CSR CPUID") ||
 	    set_reg(vc, KVM_IOC_CSRID(CSR_STLBPS), STLBPS_RESET, "CSR STLBPS") ||
+	    set_reg(vc, KVM_IOC_CSRID(CSR_PRCFG1), PRCFG1_VAL, "CSR PRCFG1") ||
+	    set_reg(vc, KVM_IOC_CSRID(CSR_PRCFG2), PRCFG2_VAL, "CSR PRCFG2") ||
+	    set_reg(vc, KVM_IOC_CSRID(CSR_PRCFG3), PRCFG3_VAL, "CSR PRCFG3") ||
 	    set_reg(vc, KVM_IOC_CSRID(CSR_TVAL), 0, "CSR TVAL") ||
 	    set_reg(vc, KVM_IOC_CSRID(CSR_TCFG), 0, "CSR TCFG"))
 		return -1;
