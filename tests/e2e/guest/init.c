@@ -5,7 +5,9 @@
  *
  * It counts the online CPUs twice -- from /sys/devices/system/cpu/online
  * and from sched_getaffinity() (the kernel ANDs the mask with the active
- * CPUs) -- prints one marker line on the console and on /dev/kmsg:
+ * CPUs) -- writes one marker line to /dev/kmsg, which the kernel's console
+ * prints synchronously (the tty on fd 1 is polled by the IRQ-less 8250 and
+ * would still be sending when the machine powers off):
  *
  *     KVMLA-GUEST-INIT-OK cpus=N online=LIST
  *
@@ -140,7 +142,6 @@ void _start_c(void)
 	p = put_num(p, n_aff);
 	*p++ = '\n';
 	*p = 0;
-	out(1, line);
 	fd = SC(__NR_openat, AT_FDCWD, "/dev/kmsg", O_WRONLY, 0);
 	if (fd >= 0) {
 		out((int)fd, line);
