@@ -105,6 +105,7 @@ long la_clone(unsigned long flags, void *stack_top, volatile int *ptid,
 struct bvcpu {
 	int idx;
 	int fd;
+	int statsfd;
 	struct kvm_run *run;
 	volatile int ctid;
 	/* the IOCSR IPI block of this vCPU (others write it: atomics) */
@@ -915,6 +916,8 @@ static int vcpu_setup(struct bvcpu *vc, int idx, uint64_t pc, uint64_t a0,
 		b_err("KVM_SET_REGS", NULL, -ret);
 		return -1;
 	}
+	ret = kio(vc->fd, KVM_GET_STATS_FD, NULL);
+	vc->statsfd = ret < 0 ? -1 : (int)ret;	/* optional: the summary's kvm_stats */
 	return 0;
 }
 
@@ -1009,6 +1012,57 @@ static int vcpu_loop(void *arg)
 	return 0;
 }
 
+/* ---- vCPU binary stats -------------------------------------------------- */
+
+#define BSTATS_MAX	48
+
+static struct {
+	char name[48];
+	uint64_t sum;
+} bstats[BSTATS_MAX];
+static int nbstats;
+
+/*
+ * Sum every 1-value vCPU stat (KVM_GET_STATS_FD) over the vCPUs, by name.
+ * The vCPUs start at 0 for this VM, so the values are the boot's.
+ */
+static void stats_collect(void)
+{
+	static uint8_t descbuf[16384];
+	struct kvm_stats_header h;
+	int c;
+
+	for (c = 0; c < B.ncpus; c++) {
+		int fd = B.cpu[c].statsfd;
+		uint32_t i, dsz;
+
+		if (fd <= 0 || sys_pread(fd, &h, sizeof(h), 0) != (long)sizeof(h))
+			continue;
+		dsz = (uint32_t)sizeof(struct kvm_stats_desc) + h.name_size;
+		if ((uint64_t)dsz * h.num_desc > sizeof(descbuf) || h.name_size > 200 ||
+		    sys_pread(fd, descbuf, dsz * h.num_desc, h.desc_offset) != (long)(dsz * h.num_desc))
+			continue;
+		for (i = 0; i < h.num_desc; i++) {
+			struct kvm_stats_desc *d = (void *)(descbuf + (size_t)i * dsz);
+			uint64_t v;
+			int k;
+
+			if (d->size != 1 || sys_pread(fd, &v, 8, h.data_offset + d->offset) != 8)
+				continue;
+			for (k = 0; k < nbstats; k++)
+				if (!strncmp(bstats[k].name, d->name, 47))
+					break;
+			if (k == nbstats) {
+				if (nbstats == BSTATS_MAX)
+					continue;
+				memcpy(bstats[k].name, d->name, h.name_size < 47 ? h.name_size : 47);
+				nbstats++;
+			}
+			bstats[k].sum += v;
+		}
+	}
+}
+
 /* ---- report and main --------------------------------------------------- */
 
 static void report(const char *why)
@@ -1036,7 +1090,15 @@ static void report(const char *why)
 	ob_u64(o, B.mmio_unknown);
 	ob_str(o, ",\"iocsr_unknown\":");
 	ob_u64(o, B.iocsr_unknown);
-	ob_str(o, ",\"vcpus\":[");
+	stats_collect();
+	ob_str(o, ",\"kvm_stats\":{");
+	for (i = 0; i < nbstats; i++) {
+		if (i)
+			ob_chr(o, ',');
+		ob_key(o, bstats[i].name);
+		ob_u64(o, bstats[i].sum);
+	}
+	ob_str(o, "},\"vcpus\":[");
 	for (i = 0; i < B.ncpus; i++) {
 		struct bvcpu *vc = &B.cpu[i];
 
