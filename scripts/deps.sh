@@ -26,6 +26,7 @@ test=(
 	trace-cmd bpftrace linux-perf
 	tmux chromium python3 python3-jsonschema
 	qemu-user-static       # la-vmm: --expect-only of the LoongArch binary
+	device-tree-compiler   # la-boot: dtc checks the FDT la-vmm builds
 	util-linux bsdutils procps file curl git
 )
 usage() {

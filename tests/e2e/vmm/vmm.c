@@ -2319,6 +2319,7 @@ static void usage(struct obuf *o)
 
 	ob_str(o,
 "Usage: la-vmm [options] SCENARIO...   (or: la-vmm all)\n"
+"       la-vmm boot --kernel VMLINUX [--cpus N] ...   (boot --help)\n"
 "Runs LoongArch KVM guests whose exits are known by construction and prints\n"
 "one JSON object per scenario (expected counts, KVM_RUN returns seen, guest\n"
 "results, vCPU binary stats).  Needs /dev/kvm (a LoongArch LVZ host).\n"
@@ -2358,6 +2359,8 @@ static unsigned long auxv_pagesz(char **envp)
 	return 16384;
 }
 
+int boot_main(int argc, char **argv);	/* boot.c: la-vmm boot */
+
 static int vmm_main(int argc, char **argv, char **envp)
 {
 	bool pick[NSCEN] = { false };
@@ -2367,6 +2370,8 @@ static int vmm_main(int argc, char **argv, char **envp)
 
 	page_size = auxv_pagesz(envp);
 	main_tid = (int)sys_gettid();
+	if (argc > 1 && !strcmp(argv[1], "boot"))
+		return boot_main(argc - 1, argv + 1);
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		uint64_t v;
