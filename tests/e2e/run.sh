@@ -172,8 +172,9 @@ if [ "$qemu_lvz" != lvz ]; then
 	exit 1
 fi
 if [ ! -f "$vmm" ]; then
-	kt_skip lvz/all "no VMM at $vmm (KVMLA_VMM)"
-	exit 0
+	kt_fail lvz/all "no VMM at $vmm (KVMLA_VMM)"
+	exit 1
 fi
 . tests/e2e/lvz.sh
+. tests/e2e/guest-boot.sh
 exit 0
