@@ -99,8 +99,6 @@
 
 extern const uint8_t guest_bootap[], guest_bootap_end[];
 extern const uint8_t guest_boottrap[], guest_boottrap_end[];
-long la_clone(unsigned long flags, void *stack_top, volatile int *ptid,
-	      volatile int *ctid, int (*fn)(void *), void *arg);
 
 struct bvcpu {
 	int idx;
@@ -1188,16 +1186,7 @@ static int watchdog(void *arg)
 
 static int start_thread(volatile int *ctid, int (*fn)(void *), void *arg)
 {
-	uint8_t *stack = map_anon(B_STACK);
-	long ret;
-
-	if (!stack)
-		return -ENOMEM;
-	*ctid = 1;
-	ret = la_clone(CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND |
-		       CLONE_THREAD | CLONE_SYSVSEM | CLONE_CHILD_CLEARTID,
-		       stack + B_STACK, NULL, ctid, fn, arg);
-	return ret < 0 ? (int)ret : 0;
+	return thread_start(ctid, map_anon(B_STACK), B_STACK, fn, arg);
 }
 
 static void on_signal(int sig)
