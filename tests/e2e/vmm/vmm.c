@@ -20,6 +20,7 @@
 
 #include "lib.h"
 #include "sys.h"
+#include "la.h"
 #include "map.h"
 
 #define VMM_NAME	"la-vmm"
@@ -31,29 +32,9 @@
 #define THREAD_STACK	(64 * 1024)
 #define NA		INT64_MIN	/* expected count that no construction fixes */
 
-/* LoongArch CSR numbers (arch/loongarch/include/asm/loongarch.h) */
-#define CSR_CRMD	0x0
-#define CSR_EUEN	0x2
-#define CSR_ECFG	0x4
-#define CSR_ESTAT	0x5
-#define CSR_EENTRY	0xc
-#define CSR_CPUID	0x20
-#define CSR_TCFG	0x41
-#define CSR_TVAL	0x42
-#define CSR_IMPCTL1	0x80
+/* More LoongArch CSR numbers (arch/loongarch/include/asm/loongarch.h) */
 #define CSR_MERRSAVE	0x95
 #define CSR_DESAVE	0x502
-
-#define CPUCFG2_FP	(1u << 0)
-#define CPUCFG2_FPSP	(1u << 1)
-#define CPUCFG2_FPDP	(1u << 2)
-#define CPUCFG2_FPVERS1	(1u << 3)
-#define CPUCFG2_LSX	(1u << 6)
-#define CPUCFG2_LLFTP	(1u << 14)
-#define CPUCFG2_LLFTPREV1 (1u << 15)
-
-#define PV_FEATURE_IPI	(1u << 1)	/* KVM_FEATURE_IPI = 1 (uapi kvm_para.h) */
-#define CPUCFG_KVM_FEATURE 0x40000004
 
 /* ---- expected counts -------------------------------------------------- */
 
