@@ -29,43 +29,17 @@
 #include <linux/types.h>
 #include <linux/wait.h>
 
-typedef unsigned long size_t;
-
-#define NULL ((void *)0)
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 /* ---- syscalls ---------------------------------------------------------- */
 
-static long sc6(long nr, long a, long b, long c, long d, long e, long f)
-{
-	register long r_a7 __asm__("$a7") = nr;
-	register long r_a0 __asm__("$a0") = a;
-	register long r_a1 __asm__("$a1") = b;
-	register long r_a2 __asm__("$a2") = c;
-	register long r_a3 __asm__("$a3") = d;
-	register long r_a4 __asm__("$a4") = e;
-	register long r_a5 __asm__("$a5") = f;
+/* sys0() .. sys6(): la-vmm's raw syscall wrappers (tests/e2e/vmm/sys.h). */
+#include "sys.h"
 
-	__asm__ volatile("syscall 0"
-			 : "+r"(r_a0)
-			 : "r"(r_a7), "r"(r_a1), "r"(r_a2), "r"(r_a3), "r"(r_a4), "r"(r_a5)
-			 : "memory", "$t0", "$t1", "$t2", "$t3", "$t4", "$t5", "$t6",
-			   "$t7", "$t8");
-	return r_a0;
-}
-
-#define sc0(n) sc6(n, 0, 0, 0, 0, 0, 0)
-#define sc1(n, a) sc6(n, (long)(a), 0, 0, 0, 0, 0)
-#define sc2(n, a, b) sc6(n, (long)(a), (long)(b), 0, 0, 0, 0)
-#define sc3(n, a, b, c) sc6(n, (long)(a), (long)(b), (long)(c), 0, 0, 0)
-#define sc4(n, a, b, c, d) sc6(n, (long)(a), (long)(b), (long)(c), (long)(d), 0, 0)
-#define sc5(n, a, b, c, d, e) \
-	sc6(n, (long)(a), (long)(b), (long)(c), (long)(d), (long)(e), 0)
-
-static long xopen(const char *p, int fl) { return sc4(__NR_openat, AT_FDCWD, p, fl, 0); }
-static long xread(int fd, void *b, size_t n) { return sc3(__NR_read, fd, b, n); }
-static long xwrite(int fd, const void *b, size_t n) { return sc3(__NR_write, fd, b, n); }
-static void xclose(int fd) { sc1(__NR_close, fd); }
+static long xopen(const char *p, int fl) { return sys4(__NR_openat, AT_FDCWD, p, fl, 0); }
+static long xread(int fd, void *b, size_t n) { return sys3(__NR_read, fd, b, n); }
+static long xwrite(int fd, const void *b, size_t n) { return sys3(__NR_write, fd, b, n); }
+static void xclose(int fd) { sys1(__NR_close, fd); }
 
 /* ---- small libc -------------------------------------------------------- */
 
@@ -219,8 +193,8 @@ static void mnt(const char *src, const char *dst, const char *type)
 {
 	long rc;
 
-	sc3(__NR_mkdirat, AT_FDCWD, dst, 0755);
-	rc = sc5(__NR_mount, src, dst, type, 0, NULL);
+	sys3(__NR_mkdirat, AT_FDCWD, dst, 0755);
+	rc = sys5(__NR_mount, src, dst, type, 0, NULL);
 	if (rc < 0 && rc != -EBUSY) {
 		ostr("E2E-MOUNT: ");
 		ostr(dst);
@@ -249,7 +223,7 @@ static void kmsg_open(void)
 {
 	kmsg_fd = xopen("/dev/kmsg", O_RDONLY | O_NONBLOCK);
 	if (kmsg_fd >= 0)
-		sc3(__NR_lseek, kmsg_fd, 0, 2 /* SEEK_END */);
+		sys3(__NR_lseek, kmsg_fd, 0, 2 /* SEEK_END */);
 }
 
 /* Prints every record logged since the last call: "E2E-KLOG: text". */
@@ -369,7 +343,7 @@ static void for_dir(const char *path, void (*fn)(const char *))
 
 	if (fd < 0)
 		return;
-	while ((n = sc3(__NR_getdents64, fd, dbuf, sizeof(dbuf))) > 0) {
+	while ((n = sys3(__NR_getdents64, fd, dbuf, sizeof(dbuf))) > 0) {
 		for (long off = 0; off < n;) {
 			struct linux_dirent64 *d = (void *)(dbuf + off);
 
@@ -773,13 +747,13 @@ static long run_vmm(void)
 	}
 	oline("");
 	oline("E2E-VMM-BEGIN");
-	pid = sc5(__NR_clone, SIGCHLD, 0, NULL, NULL, 0);
+	pid = sys5(__NR_clone, SIGCHLD, 0, NULL, NULL, 0);
 	if (pid == 0) {
-		rc = sc3(__NR_execve, vmm_argv[0], vmm_argv, envp);
+		rc = sys3(__NR_execve, vmm_argv[0], vmm_argv, envp);
 		ostr("E2E-VMM-EXEC: ");
 		oerr(rc);
 		oline("");
-		sc1(__NR_exit, 127);
+		sys1(__NR_exit, 127);
 	}
 	if (pid < 0) {
 		oline("E2E-VMM-END");
@@ -794,18 +768,18 @@ static long run_vmm(void)
 		struct { long sec, nsec; } tick = { 0, 100000000 };
 
 		for (;;) {
-			rc = sc4(__NR_wait4, pid, &status, WNOHANG, NULL);
+			rc = sys4(__NR_wait4, pid, &status, WNOHANG, NULL);
 			if (rc == pid || (rc < 0 && rc != -EINTR))
 				break;
 			if (++polls > limit) {
-				sc2(__NR_kill, pid, SIGKILL);
+				sys2(__NR_kill, pid, SIGKILL);
 				oline("E2E-VMM-END");
 				ostr("E2E-VMM-EXIT: timeout ");
 				onum(limit / 10);
 				oline("");
 				return 1;
 			}
-			sc2(__NR_nanosleep, &tick, NULL);
+			sys2(__NR_nanosleep, &tick, NULL);
 		}
 	}
 	oline("E2E-VMM-END");
@@ -850,11 +824,11 @@ static void report_state(const char *when)
 static void power_off(void)
 {
 	oline("E2E-DONE");
-	sc4(__NR_reboot, LINUX_REBOOT_MAGIC1, LINUX_REBOOT_MAGIC2,
+	sys4(__NR_reboot, LINUX_REBOOT_MAGIC1, LINUX_REBOOT_MAGIC2,
 	    LINUX_REBOOT_CMD_POWER_OFF, NULL);
 	oline("E2E-POWEROFF-FAILED");
 	for (;;)
-		sc0(__NR_sched_yield);
+		sys0(__NR_sched_yield);
 }
 
 static void init_main(void)
@@ -878,7 +852,7 @@ static void init_main(void)
 
 	kmsg_open();
 	fd = xopen("/kvm.ko", O_RDONLY | O_CLOEXEC);
-	rc = fd < 0 ? fd : sc3(__NR_finit_module, fd, "", 0);
+	rc = fd < 0 ? fd : sys3(__NR_finit_module, fd, "", 0);
 	if (fd >= 0)
 		xclose(fd);
 	ostr("E2E-INSMOD: ");
@@ -929,7 +903,7 @@ static void init_main(void)
 	trace_report();
 	kmsg_drain();
 
-	rc = sc2(__NR_delete_module, "kvm", O_NONBLOCK);
+	rc = sys2(__NR_delete_module, "kvm", O_NONBLOCK);
 	ostr("E2E-RMMOD: ");
 	oerr(rc);
 	oline("");

@@ -37,6 +37,7 @@
 
 #include "lib.h"
 #include "sys.h"
+#include "la.h"
 
 #define B_MAX_VCPUS	4
 #define B_STACK		(64 * 1024)
@@ -56,16 +57,7 @@
 #define POWER_SIZE	0x100u
 #define POWER_VALUE	0x34u
 
-/* CSRs (arch/loongarch/include/asm/loongarch.h) */
-#define CSR_CRMD	0x0
-#define CSR_EUEN	0x2
-#define CSR_ECFG	0x4
-#define CSR_ESTAT	0x5
-#define CSR_EENTRY	0xc
-#define CSR_CPUID	0x20
-#define CSR_TCFG	0x41
-#define CSR_TVAL	0x42
-#define CSR_IMPCTL1	0x80
+/* More CSRs (arch/loongarch/include/asm/loongarch.h) */
 #define CSR_STLBPS	0x1e
 #define CSR_TLBRENTRY	0x88
 #define CSR_MERRENTRY	0x93
@@ -87,20 +79,8 @@
 #define IOCSRF_VM	(1u << 11)
 #define INT_IPI		12
 
-#define CPUCFG2_FP	(1u << 0)
-#define CPUCFG2_FPSP	(1u << 1)
-#define CPUCFG2_FPDP	(1u << 2)
-#define CPUCFG2_FPVERS1	(1u << 3)
-#define CPUCFG2_LSX	(1u << 6)
-#define CPUCFG2_LLFTP	(1u << 14)
-#define CPUCFG2_LLFTPREV1 (1u << 15)
-#define PV_FEATURE_IPI	(1u << 1)
-#define CPUCFG_KVM_FEATURE 0x40000004
-
 extern const uint8_t guest_bootap[], guest_bootap_end[];
 extern const uint8_t guest_boottrap[], guest_boottrap_end[];
-long la_clone(unsigned long flags, void *stack_top, volatile int *ptid,
-	      volatile int *ctid, int (*fn)(void *), void *arg);
 
 struct bvcpu {
 	int idx;
@@ -1188,16 +1168,7 @@ static int watchdog(void *arg)
 
 static int start_thread(volatile int *ctid, int (*fn)(void *), void *arg)
 {
-	uint8_t *stack = map_anon(B_STACK);
-	long ret;
-
-	if (!stack)
-		return -ENOMEM;
-	*ctid = 1;
-	ret = la_clone(CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND |
-		       CLONE_THREAD | CLONE_SYSVSEM | CLONE_CHILD_CLEARTID,
-		       stack + B_STACK, NULL, ctid, fn, arg);
-	return ret < 0 ? (int)ret : 0;
+	return thread_start(ctid, map_anon(B_STACK), B_STACK, fn, arg);
 }
 
 static void on_signal(int sig)

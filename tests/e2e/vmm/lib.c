@@ -3,6 +3,7 @@
 #include "lib.h"
 #include "sys.h"
 #include <asm-generic/errno.h>
+#include <linux/sched.h>
 
 void *memset(void *d, int c, size_t n)
 {
@@ -224,4 +225,18 @@ const char *errno_name(long err)
 	    errnames[err])
 		return errnames[err];
 	return NULL;
+}
+
+int thread_start(volatile int *ctid, void *stack, size_t size,
+		 int (*fn)(void *), void *arg)
+{
+	long ret;
+
+	if (!stack)
+		return -ENOMEM;
+	*ctid = 1;
+	ret = la_clone(CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND |
+		       CLONE_THREAD | CLONE_SYSVSEM | CLONE_CHILD_CLEARTID,
+		       (uint8_t *)stack + size, NULL, ctid, fn, arg);
+	return ret < 0 ? (int)ret : 0;
 }

@@ -38,4 +38,15 @@ void ob_qstr(struct obuf *o, const char *s);	/* quoted, escaped */
 const char *errno_name(long err);	/* err > 0: "ENOENT" ..., NULL if unknown */
 bool parse_u64(const char *s, uint64_t *v);
 
+/*
+ * Threads: la_clone (start.S) runs fn(arg) on stack_top in a new thread of
+ * this process; thread_start does so on the stack [stack, stack + size)
+ * (-ENOMEM when stack is NULL) and sets *ctid to 1, which the kernel clears
+ * (and futex-wakes) when the thread exits.  0 or -errno.
+ */
+long la_clone(unsigned long flags, void *stack_top, volatile int *ptid,
+	      volatile int *ctid, int (*fn)(void *), void *arg);
+int thread_start(volatile int *ctid, void *stack, size_t size,
+		 int (*fn)(void *), void *arg);
+
 #endif

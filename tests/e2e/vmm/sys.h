@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Raw LoongArch64 Linux system calls for la-vmm (no libc).  The ABI:
+ * Raw LoongArch64 Linux system calls for la-vmm and the e2e host's /init
+ * (tests/e2e/init/init.c; no libc).  The ABI:
  * number in a7, arguments in a0..a5, "syscall 0", result in a0
  * (-4095..-1 is -errno).
  */
@@ -34,6 +35,8 @@ static inline long sys6(long n, long a, long b, long c, long d, long e, long f)
 #define sys2(n, a, b)		sys6((n), (long)(a), (long)(b), 0, 0, 0, 0)
 #define sys3(n, a, b, c)	sys6((n), (long)(a), (long)(b), (long)(c), 0, 0, 0)
 #define sys4(n, a, b, c, d)	sys6((n), (long)(a), (long)(b), (long)(c), (long)(d), 0, 0)
+#define sys5(n, a, b, c, d, e)	\
+	sys6((n), (long)(a), (long)(b), (long)(c), (long)(d), (long)(e), 0)
 
 static inline long sys_read(int fd, void *buf, size_t n)
 { return sys3(__NR_read, fd, buf, n); }

@@ -20,6 +20,7 @@
 
 #include "lib.h"
 #include "sys.h"
+#include "la.h"
 #include "map.h"
 
 #define VMM_NAME	"la-vmm"
@@ -31,29 +32,9 @@
 #define THREAD_STACK	(64 * 1024)
 #define NA		INT64_MIN	/* expected count that no construction fixes */
 
-/* LoongArch CSR numbers (arch/loongarch/include/asm/loongarch.h) */
-#define CSR_CRMD	0x0
-#define CSR_EUEN	0x2
-#define CSR_ECFG	0x4
-#define CSR_ESTAT	0x5
-#define CSR_EENTRY	0xc
-#define CSR_CPUID	0x20
-#define CSR_TCFG	0x41
-#define CSR_TVAL	0x42
-#define CSR_IMPCTL1	0x80
+/* More LoongArch CSR numbers (arch/loongarch/include/asm/loongarch.h) */
 #define CSR_MERRSAVE	0x95
 #define CSR_DESAVE	0x502
-
-#define CPUCFG2_FP	(1u << 0)
-#define CPUCFG2_FPSP	(1u << 1)
-#define CPUCFG2_FPDP	(1u << 2)
-#define CPUCFG2_FPVERS1	(1u << 3)
-#define CPUCFG2_LSX	(1u << 6)
-#define CPUCFG2_LLFTP	(1u << 14)
-#define CPUCFG2_LLFTPREV1 (1u << 15)
-
-#define PV_FEATURE_IPI	(1u << 1)	/* KVM_FEATURE_IPI = 1 (uapi kvm_para.h) */
-#define CPUCFG_KVM_FEATURE 0x40000004
 
 /* ---- expected counts -------------------------------------------------- */
 
@@ -812,21 +793,9 @@ static int run_single(struct vm *vm)
 
 /* ---- threads (smp) ----------------------------------------------------- */
 
-long la_clone(unsigned long flags, void *stack_top, volatile int *ptid,
-	      volatile int *ctid, int (*fn)(void *), void *arg);
-
 static int start_thread(volatile int *ctid, int (*fn)(void *), void *arg)
 {
-	uint8_t *stack = map_anon(THREAD_STACK);
-	long ret;
-
-	if (!stack)
-		return -ENOMEM;
-	*ctid = 1;
-	ret = la_clone(CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND |
-		       CLONE_THREAD | CLONE_SYSVSEM | CLONE_CHILD_CLEARTID,
-		       stack + THREAD_STACK, NULL, ctid, fn, arg);
-	return ret < 0 ? (int)ret : 0;
+	return thread_start(ctid, map_anon(THREAD_STACK), THREAD_STACK, fn, arg);
 }
 
 static void join_thread(volatile int *ctid)
@@ -1418,27 +1387,41 @@ static int scenario_vcpus(const struct scenario *sc)
 
 /* ---- checks and JSON --------------------------------------------------- */
 
-static void check_counts(struct vm *vm, const int64_t *e)
+/* What every vCPU of the VM saw, added up. */
+struct seen_sums {
+	uint64_t mr[4], mw[4], ir[4], iw[4];
+	uint64_t um, ui, uh, un, uo, irq;
+};
+
+static void seen_sum(const struct vm *vm, struct seen_sums *t)
 {
-	uint64_t mr[4] = { 0 }, mw[4] = { 0 }, ir[4] = { 0 }, iw[4] = { 0 };
-	uint64_t um = 0, ui = 0, uh = 0, uo = 0, irq = 0;
 	int i, l;
 
+	*t = (struct seen_sums){ 0 };
 	for (i = 0; i < vm->nvcpus; i++) {
-		struct vcpu *vc = &vm->vcpus[i];
+		const struct vcpu *vc = &vm->vcpus[i];
 
 		for (l = 0; l < 4; l++) {
-			mr[l] += vc->mmio_r[l];
-			mw[l] += vc->mmio_w[l];
-			ir[l] += vc->iocsr_r[l];
-			iw[l] += vc->iocsr_w[l];
+			t->mr[l] += vc->mmio_r[l];
+			t->mw[l] += vc->mmio_w[l];
+			t->ir[l] += vc->iocsr_r[l];
+			t->iw[l] += vc->iocsr_w[l];
 		}
-		um += vc->uexit_mmio;
-		ui += vc->uexit_iocsr;
-		uh += vc->uexit_hcall;
-		uo += vc->uexit_other;
-		irq += vc->irq_calls;
+		t->um += vc->uexit_mmio;
+		t->ui += vc->uexit_iocsr;
+		t->uh += vc->uexit_hcall;
+		t->un += vc->uexit_intr;
+		t->uo += vc->uexit_other;
+		t->irq += vc->irq_calls;
 	}
+}
+
+static void check_counts(struct vm *vm, const int64_t *e)
+{
+	struct seen_sums t;
+	const uint64_t *mr = t.mr, *mw = t.mw, *ir = t.ir, *iw = t.iw;
+
+	seen_sum(vm, &t);
 #define CK(what, w, g) do { if ((uint64_t)(w) != (g)) mismatch(vm, what, (uint64_t)(w), (g)); } while (0)
 	CK("mmio_read len 1", e[MR_B] + e[MR_BU], mr[0]);
 	CK("mmio_read len 2", e[MR_H] + e[MR_HU], mr[1]);
@@ -1456,11 +1439,11 @@ static void check_counts(struct vm *vm, const int64_t *e)
 	CK("iocsr_write len 2", e[IW_H], iw[1]);
 	CK("iocsr_write len 4", e[IW_W], iw[2]);
 	CK("iocsr_write len 8", e[IW_D], iw[3]);
-	CK("userspace_exits mmio", e[U_MMIO], um);
-	CK("userspace_exits iocsr", e[U_IOCSR], ui);
-	CK("userspace_exits hypercall", e[U_HCALL], uh);
-	CK("userspace_exits other", e[U_OTHER], uo);
-	CK("irq kvm_interrupt", e[IRQ_KVM], irq);
+	CK("userspace_exits mmio", e[U_MMIO], t.um);
+	CK("userspace_exits iocsr", e[U_IOCSR], t.ui);
+	CK("userspace_exits hypercall", e[U_HCALL], t.uh);
+	CK("userspace_exits other", e[U_OTHER], t.uo);
+	CK("irq kvm_interrupt", e[IRQ_KVM], t.irq);
 #undef CK
 }
 
@@ -1654,51 +1637,34 @@ static void json_lens(struct obuf *o, const char *key, const uint64_t *v)
 static void json_seen(struct vm *vm)
 {
 	struct obuf *o = &out_json;
-	uint64_t mr[4] = { 0 }, mw[4] = { 0 }, ir[4] = { 0 }, iw[4] = { 0 };
-	uint64_t um = 0, ui = 0, uh = 0, un = 0, uo = 0, irq = 0;
-	int i, l;
+	struct seen_sums t;
 
-	for (i = 0; i < vm->nvcpus; i++) {
-		struct vcpu *vc = &vm->vcpus[i];
-
-		for (l = 0; l < 4; l++) {
-			mr[l] += vc->mmio_r[l];
-			mw[l] += vc->mmio_w[l];
-			ir[l] += vc->iocsr_r[l];
-			iw[l] += vc->iocsr_w[l];
-		}
-		um += vc->uexit_mmio;
-		ui += vc->uexit_iocsr;
-		uh += vc->uexit_hcall;
-		un += vc->uexit_intr;
-		uo += vc->uexit_other;
-		irq += vc->irq_calls;
-	}
+	seen_sum(vm, &t);
 	ob_key(o, "userspace_exits");
 	ob_chr(o, '{');
-	ob_key(o, "mmio"); ob_u64(o, um); ob_chr(o, ',');
-	ob_key(o, "iocsr"); ob_u64(o, ui); ob_chr(o, ',');
-	ob_key(o, "hypercall"); ob_u64(o, uh); ob_chr(o, ',');
-	ob_key(o, "intr"); ob_u64(o, un); ob_chr(o, ',');
-	ob_key(o, "other"); ob_u64(o, uo); ob_chr(o, ',');
-	ob_key(o, "total"); ob_u64(o, um + ui + uh + un + uo);
+	ob_key(o, "mmio"); ob_u64(o, t.um); ob_chr(o, ',');
+	ob_key(o, "iocsr"); ob_u64(o, t.ui); ob_chr(o, ',');
+	ob_key(o, "hypercall"); ob_u64(o, t.uh); ob_chr(o, ',');
+	ob_key(o, "intr"); ob_u64(o, t.un); ob_chr(o, ',');
+	ob_key(o, "other"); ob_u64(o, t.uo); ob_chr(o, ',');
+	ob_key(o, "total"); ob_u64(o, t.um + t.ui + t.uh + t.un + t.uo);
 	ob_str(o, "},");
 	ob_key(o, "seen");
 	ob_chr(o, '{');
 	ob_key(o, "mmio");
 	ob_chr(o, '{');
-	json_lens(o, "read", mr);
+	json_lens(o, "read", t.mr);
 	ob_chr(o, ',');
-	json_lens(o, "write", mw);
+	json_lens(o, "write", t.mw);
 	ob_str(o, "},");
 	ob_key(o, "iocsr");
 	ob_chr(o, '{');
-	json_lens(o, "read", ir);
+	json_lens(o, "read", t.ir);
 	ob_chr(o, ',');
-	json_lens(o, "write", iw);
+	json_lens(o, "write", t.iw);
 	ob_str(o, "},");
 	ob_key(o, "kvm_interrupt");
-	ob_u64(o, irq);
+	ob_u64(o, t.irq);
 	ob_chr(o, '}');
 }
 
