@@ -204,11 +204,12 @@ def check_trace(r, ex):
             continue
         n = ecode.get(k, 0)
         if k in ("fpdis", "lsxdis"):
-            # A preempted vCPU thread is put and loses the units: each
-            # preemption may add one trap (la-vmm's fpu counts assume none).
+            # A vCPU thread switched out (preempted or blocking) is put and
+            # loses the units: each switch-out may add one trap (la-vmm's
+            # fpu counts assume none).
             if not v <= n <= v + r.preempted:
                 bad.append(f"kvm_exit {k} {n} (VMM {v}, + at most "
-                           f"{r.preempted} preemptions)")
+                           f"{r.preempted} switch-outs)")
         elif n != v:
             bad.append(f"kvm_exit {k} {n} (VMM {v})")
     for k, v in ecode.items():

@@ -426,12 +426,13 @@ static void ev_add(const char *name)
 }
 
 /*
- * sched:sched_switch, to count how often the VMM's threads were preempted
- * (prev_comm "la-vmm", prev_state 0 = still runnable): a preempted vCPU is
- * put, loses its FPU/LSX, and its next use traps again.
+ * sched:sched_switch, to count how often the VMM's threads were switched
+ * out (prev_comm "la-vmm", whatever prev_state): kvm's preempt notifier puts
+ * a vCPU at every switch-out, preempted or blocking, so it loses its
+ * FPU/LSX and its next use traps again.
  */
 static int sw_id = -1;
-static long sw_comm_off = -1, sw_state_off = -1, sw_state_size;
+static long sw_comm_off = -1;
 static long vmm_preempted, sw_records;
 
 static void sched_setup(void)
@@ -449,23 +450,16 @@ static void sched_setup(void)
 					sw_comm_off = parse_num(e + 7);
 		}
 	}
-	if (format_field(fmt, "prev_state", &sw_state_off, &sw_state_size) ||
-	    sw_comm_off < 0)
+	if (sw_comm_off < 0)
 		sw_id = -1;
 }
 
 static void sched_rec(const unsigned char *data, long dlen)
 {
-	__u64 st = 0;
-
 	sw_records++;
-	if (sw_comm_off + 7 > dlen || sw_state_off + sw_state_size > dlen)
+	if (sw_comm_off + 7 > dlen)
 		return;
-	if (!sprefix((const char *)data + sw_comm_off, "la-vmm"))
-		return;
-	for (int b = 0; b < sw_state_size; b++)
-		st |= (__u64)data[sw_state_off + b] << (8 * b);
-	if (st == 0)
+	if (sprefix((const char *)data + sw_comm_off, "la-vmm"))
 		vmm_preempted++;
 }
 
