@@ -433,7 +433,7 @@ static void ev_add(const char *name)
  */
 static int sw_id = -1;
 static long sw_comm_off = -1;
-static long vmm_preempted, sw_records;
+static long vmm_switched_out, sw_records;
 
 static void sched_setup(void)
 {
@@ -460,7 +460,7 @@ static void sched_rec(const unsigned char *data, long dlen)
 	if (sw_comm_off + 7 > dlen)
 		return;
 	if (sprefix((const char *)data + sw_comm_off, "la-vmm"))
-		vmm_preempted++;
+		vmm_switched_out++;
 }
 
 /* "offset:N;" and "size:N;" of the line naming field in a header file. */
@@ -690,7 +690,7 @@ static void trace_report(void)
 	}
 	if (sw_id >= 0) {
 		ostr("E2E-PREEMPT: la-vmm ");
-		onum(vmm_preempted);
+		onum(vmm_switched_out);
 		ostr(" of ");
 		onum(sw_records);
 		oline(" switches");
