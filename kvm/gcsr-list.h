@@ -5,6 +5,10 @@
  * leaves undefined expand to nothing):
  *   KVMLA_GCSR_HW(name)     kept by the LVZ hardware; vcpu.c saves and
  *                           restores it on put/load
+ *   KVMLA_GCSR_RO(name)     kept by the LVZ hardware and read-only there
+ *                           (the CPU's configuration words, the PGD the
+ *                           hardware selects); vcpu.c saves it on put for
+ *                           ONE_REG and never writes it back
  *   KVMLA_GCSR_TIMER(name)  kept by the hardware; timer.c saves and
  *                           restores it
  *   KVMLA_GCSR_SW(name)     emulated in software (vcpu->arch.gcsr[] only)
@@ -13,6 +17,9 @@
  */
 #ifndef KVMLA_GCSR_HW
 #define KVMLA_GCSR_HW(...)
+#endif
+#ifndef KVMLA_GCSR_RO
+#define KVMLA_GCSR_RO(...)
 #endif
 #ifndef KVMLA_GCSR_TIMER
 #define KVMLA_GCSR_TIMER(...)
@@ -41,15 +48,15 @@ KVMLA_GCSR_HW(TLBELO1)
 KVMLA_GCSR_HW(ASID)
 KVMLA_GCSR_HW(PGDL)
 KVMLA_GCSR_HW(PGDH)
-KVMLA_GCSR_HW(PGD)
+KVMLA_GCSR_RO(PGD)
 KVMLA_GCSR_HW(PWCTL0)
 KVMLA_GCSR_HW(PWCTL1)
 KVMLA_GCSR_HW(STLBPGSIZE)
 KVMLA_GCSR_HW(RVACFG)
 KVMLA_GCSR_HW(CPUID)
-KVMLA_GCSR_HW(PRCFG1)
-KVMLA_GCSR_HW(PRCFG2)
-KVMLA_GCSR_HW(PRCFG3)
+KVMLA_GCSR_RO(PRCFG1)
+KVMLA_GCSR_RO(PRCFG2)
+KVMLA_GCSR_RO(PRCFG3)
 KVMLA_GCSR_HW(KS0)
 KVMLA_GCSR_HW(KS1)
 KVMLA_GCSR_HW(KS2)
@@ -169,6 +176,7 @@ KVMLA_GCSR_PMU(PERFCTRL3)
 KVMLA_GCSR_PMU(PERFCNTR3)
 
 #undef KVMLA_GCSR_HW
+#undef KVMLA_GCSR_RO
 #undef KVMLA_GCSR_TIMER
 #undef KVMLA_GCSR_SW
 #undef KVMLA_GCSR_PMU

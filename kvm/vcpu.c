@@ -69,6 +69,8 @@ const struct kvm_stats_header kvm_vcpu_stats_header =
 const u8 kvmla_csr_classes[KVMLA_GCSR_SLOTS] = {
 #define KVMLA_GCSR_HW(n) \
 	[LOONGARCH_CSR_##n] = KVMLA_CSR_HW,
+#define KVMLA_GCSR_RO(n) \
+	[LOONGARCH_CSR_##n] = KVMLA_CSR_HW,
 #define KVMLA_GCSR_TIMER(n) \
 	[LOONGARCH_CSR_##n] = KVMLA_CSR_HW,
 #define KVMLA_GCSR_SW(n) \
@@ -85,13 +87,20 @@ const u8 kvmla_csr_classes[KVMLA_GCSR_SLOTS] = {
  */
 /*
  * Accessors for each hardware guest CSR (its number is an instruction
- * immediate), and the table the save/restore loops walk.
+ * immediate), and the table the save/restore loops walk.  The read-only
+ * ones have no writer: they are saved for ONE_REG and never restored.
  */
-#define KVMLA_GCSR_HW(n)						\
+#define KVMLA_GCSR_RO(n)						\
 static u64 kvmla_vcpu_rd_##n(void)					\
 {									\
 	return kvmla_gcsr_read(LOONGARCH_CSR_##n);			\
-}									\
+}
+
+#define KVMLA_GCSR_HW(n) KVMLA_GCSR_RO(n)
+
+#include "gcsr-list.h"
+
+#define KVMLA_GCSR_HW(n)						\
 static void kvmla_vcpu_wr_##n(u64 val)					\
 {									\
 	kvmla_gcsr_write(LOONGARCH_CSR_##n, val);			\
@@ -106,6 +115,8 @@ static const struct kvmla_vcpu_hw_csr {
 } kvmla_vcpu_hw_csrs[] = {
 #define KVMLA_GCSR_HW(n) \
 	{ LOONGARCH_CSR_##n, kvmla_vcpu_rd_##n, kvmla_vcpu_wr_##n },
+#define KVMLA_GCSR_RO(n) \
+	{ LOONGARCH_CSR_##n, kvmla_vcpu_rd_##n, NULL },
 #include "gcsr-list.h"
 };
 
@@ -127,7 +138,8 @@ void kvmla_vcpu_csr_restore(struct kvm_vcpu *vcpu)
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(kvmla_vcpu_hw_csrs); i++)
-		kvmla_vcpu_hw_csrs[i].write(arch->gcsr[kvmla_vcpu_hw_csrs[i].csr]);
+		if (kvmla_vcpu_hw_csrs[i].write)
+			kvmla_vcpu_hw_csrs[i].write(arch->gcsr[kvmla_vcpu_hw_csrs[i].csr]);
 	kvmla_csr_write(LOONGARCH_CSR_GINTC, arch->gcsr[LOONGARCH_CSR_GINTC]);
 }
 

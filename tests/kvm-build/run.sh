@@ -117,16 +117,17 @@ else
 	kt_pass switch_position_independent
 fi
 
-# hw.h really emits LVZ instructions: one gcsrrd and one gcsrwr per
-# hardware-kept guest CSR in vcpu.o's save/restore accessors.
-want=$(grep -c '^KVMLA_GCSR_HW(' "$top/kvm/gcsr-list.h")
+# hw.h really emits LVZ instructions: one gcsrrd per hardware-kept guest
+# CSR and one gcsrwr per writable one in vcpu.o's save/restore accessors.
+wantwr=$(grep -c '^KVMLA_GCSR_HW(' "$top/kvm/gcsr-list.h")
+wantrd=$((wantwr + $(grep -c '^KVMLA_GCSR_RO(' "$top/kvm/gcsr-list.h")))
 dis=$("llvm-objdump$llvm" -d "$top/kvm/vcpu.o" 2>/dev/null)
 rd=$(grep -cE '\sgcsrrd\s' <<<"$dis")
 wr=$(grep -cE '\sgcsrwr\s' <<<"$dis")
-if [ "$rd" = "$want" ] && [ "$wr" = "$want" ]; then
+if [ "$rd" = "$wantrd" ] && [ "$wr" = "$wantwr" ]; then
 	kt_pass hw_accessors_emit_lvz
 else
-	kt_fail hw_accessors_emit_lvz "vcpu.o has $rd gcsrrd and $wr gcsrwr, expected $want each"
+	kt_fail hw_accessors_emit_lvz "vcpu.o has $rd gcsrrd and $wr gcsrwr, expected $wantrd and $wantwr"
 fi
 
 # The tracepoints are really built (the prepared tree has event tracing

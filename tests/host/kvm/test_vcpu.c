@@ -638,6 +638,8 @@ KTEST(ioctl_dispatch_and_errors)
 /* ---- load / put ---- */
 
 #define HW_CSRS_SAVED ARRAY_SIZE(kvmla_vcpu_hw_csrs)
+/* the read-only ones (gcsr-list.h KVMLA_GCSR_RO) are saved, not restored */
+#define HW_CSRS_RESTORED (HW_CSRS_SAVED - 4)
 
 KTEST(load_full_then_fast)
 {
@@ -648,10 +650,10 @@ KTEST(load_full_then_fast)
 	vcpu->arch.gcsr[LOONGARCH_CSR_GINTC] = 0x5;
 	kvm_arch_vcpu_load(vcpu, 0);
 	/*
-	 * TCFG = 0 (load_full_stops_old_timer_before_estat), every HW CSR,
-	 * then LLBCTL.WCLLB (load_full_clears_guest_ll_bit)
+	 * TCFG = 0 (load_full_stops_old_timer_before_estat), every writable
+	 * HW CSR, then LLBCTL.WCLLB (load_full_clears_guest_ll_bit)
 	 */
-	KT_EXPECT_EQ(hw.gcsr_writes, 1 + HW_CSRS_SAVED + 1);
+	KT_EXPECT_EQ(hw.gcsr_writes, 1 + HW_CSRS_RESTORED + 1);
 	KT_EXPECT_EQ(hw.gcsr[LOONGARCH_CSR_ERA], 0x1234);
 	KT_EXPECT_EQ(hw.csr[LOONGARCH_CSR_GINTC], 0x5);
 	KT_EXPECT(kvmla_pcpu[0].last_vcpu == vcpu);
@@ -833,13 +835,48 @@ KTEST(csr_save_restore_cover_hw_list)
 {
 	struct kvm_vcpu *vcpu = vcpu_new();
 
-	for (size_t i = 0; i < HW_CSRS_SAVED; i++)
+	for (size_t i = 0; i < HW_CSRS_SAVED; i++) {
 		vcpu->arch.gcsr[kvmla_vcpu_hw_csrs[i].csr] = 0x40 + i;
+		if (!kvmla_vcpu_hw_csrs[i].write)	/* the CPU's own value */
+			hw.gcsr[kvmla_vcpu_hw_csrs[i].csr] = 0x40 + i;
+	}
 	kvmla_vcpu_csr_restore(vcpu);
 	memset(vcpu->arch.gcsr, 0, sizeof(vcpu->arch.gcsr));
 	kvmla_vcpu_csr_save(vcpu);
 	for (size_t i = 0; i < HW_CSRS_SAVED; i++)
 		KT_EXPECT_EQ(vcpu->arch.gcsr[kvmla_vcpu_hw_csrs[i].csr], 0x40 + i);
+	vcpu_free();
+	return KT_PASS;
+}
+
+/*
+ * PRCFG1-3 (the CPU's configuration words) and PGD (the page-table base the
+ * hardware picks from PGDL/PGDH) are read-only guest CSRs: the 6.12 host's
+ * _kvm_vcpu_put saves PRCFG1-3 and its _kvm_vcpu_load restores none of the
+ * four (arch/loongarch/kvm/vcpu.c).  A vCPU whose software copies still
+ * hold 0 (nothing put by the VMM yet) must not wipe what the CPU reports:
+ * a guest whose PRCFG2 offers no page size refills its TLB for ever.
+ */
+KTEST(csr_restore_keeps_read_only_csrs)
+{
+	static const unsigned int ro[] = {
+		LOONGARCH_CSR_PRCFG1, LOONGARCH_CSR_PRCFG2, LOONGARCH_CSR_PRCFG3,
+		LOONGARCH_CSR_PGD,
+	};
+	struct kvm_vcpu *vcpu = vcpu_new();
+
+	for (size_t i = 0; i < ARRAY_SIZE(ro); i++) {
+		hw.gcsr[ro[i]] = 0x7000 + i;
+		vcpu->arch.gcsr[ro[i]] = 0;
+	}
+	vcpu->arch.gcsr[LOONGARCH_CSR_PGDL] = 0x1234000;
+	kvmla_vcpu_csr_restore(vcpu);
+	for (size_t i = 0; i < ARRAY_SIZE(ro); i++)
+		KT_EXPECT_EQ(hw.gcsr[ro[i]], 0x7000 + i);
+	KT_EXPECT_EQ(hw.gcsr[LOONGARCH_CSR_PGDL], 0x1234000);
+	/* saved on put as upstream does, so ONE_REG reads the CPU's words */
+	kvmla_vcpu_csr_save(vcpu);
+	KT_EXPECT_EQ(vcpu->arch.gcsr[LOONGARCH_CSR_PRCFG2], 0x7001);
 	vcpu_free();
 	return KT_PASS;
 }
@@ -1379,6 +1416,7 @@ static const struct ktest_case cases[] = {
 	KTEST_CASE(load_full_stops_old_timer_before_estat),
 	KTEST_CASE(pending_timer_counts_hardware_ti),
 	KTEST_CASE(csr_save_restore_cover_hw_list),
+	KTEST_CASE(csr_restore_keeps_read_only_csrs),
 	KTEST_CASE(csr_classes_from_gcsr_list),
 	KTEST_CASE(estat_fields),
 	KTEST_CASE(run_exit_to_userspace),

@@ -32,6 +32,7 @@ __weak int kvmla_vm_gpa_check(struct kvm *kvm, unsigned long gpa)
 /* ---- vcpu.c ---- */
 __weak const u8 kvmla_csr_classes[KVMLA_GCSR_SLOTS] = {
 #define KVMLA_GCSR_HW(n) [LOONGARCH_CSR_##n] = KVMLA_CSR_HW,
+#define KVMLA_GCSR_RO(n) [LOONGARCH_CSR_##n] = KVMLA_CSR_HW,
 #define KVMLA_GCSR_TIMER(n) [LOONGARCH_CSR_##n] = KVMLA_CSR_HW,
 #define KVMLA_GCSR_SW(n) [LOONGARCH_CSR_##n] = KVMLA_CSR_SW,
 #define KVMLA_GCSR_PMU(n) [LOONGARCH_CSR_##n] = KVMLA_CSR_PMU,
