@@ -9,7 +9,7 @@
 extern char g_hello[], g_hello_hvcl[], g_cpucfg[], g_iocsrrd[], g_iocsrwr[];
 extern char g_idle[], g_cacop[], g_csrrd_sw[], g_csrwr_sw[], g_csrxchg_sw[];
 extern char g_load[], g_store[], g_jump[], g_fetched[], g_fetched_hvcl[];
-extern char g_hwcsr[], g_hwcsr_hvcl[];
+extern char g_hwcsr[], g_hwcsr_hvcl[], g_stlbps[], g_stlbps_hvcl[];
 
 #define GID 5
 #define A0 4
@@ -225,6 +225,42 @@ static void hw_csr_no_exit(void)
 	case_end();
 }
 
+/*
+ * STLBPS.PS (bits 5:0, CSR_STLBPGSIZE_PS in asm/loongarch.h) is the page
+ * size of the STLB; the 6.12 kernel sets it with write_csr_stlbpgsize()
+ * (arch/loongarch/mm/tlb.c) and kvm puts the guest's with gcsrwr.  The
+ * guest's own csrwr stores it as the root's does: 14 (16 KiB), an LA464
+ * page size (PRCFG2 bit 14), then 12 back.
+ */
+static void stlbps_write(void)
+{
+	case_begin("guest-csrwr-stlbps-stores");
+	if (need_lvz()) {
+		guest_setup(GID);
+		gcsr_write(12, CSR_STLBPS);
+		guest_reset_regs(GPA(g_stlbps));
+		guest_regs[A2] = 14;
+		if (check_exit(guest_enter(), EC_HVC, g_stlbps_hvcl, 1)) {
+			check_eq("old value from the guest's csrwr", guest_regs[A2], 12);
+			check_eq("the guest's read back", guest_regs[A0], 14);
+			check_eq("gcsrrd STLBPS", gcsr_read(CSR_STLBPS), 14);
+		}
+		gcsr_write(12, CSR_STLBPS);
+	}
+	case_end();
+
+	case_begin("root-csrwr-stlbps-stores");
+	{
+		u64 old = csrrd(CSR_STLBPS);
+
+		csrwr(14, CSR_STLBPS);
+		check_eq("root STLBPS after csrwr 14", csrrd(CSR_STLBPS), 14);
+		csrwr(old, CSR_STLBPS);
+		check_eq("root STLBPS restored", csrrd(CSR_STLBPS), old);
+	}
+	case_end();
+}
+
 /* An exit to root saves into the root's ESTAT/ERA/BADV/BADI/PRMD: the
  * guest's own copies (which the host saves and restores as guest state)
  * stay as they were. */
@@ -277,6 +313,7 @@ void prog_main(void)
 {
 	guest_enter_exit();
 	hw_csr_no_exit();
+	stlbps_write();
 	exit_leaves_guest_csrs();
 	stage2_gid_match("stage2-other-gid-entry-not-used", GID + 1);
 	stage2_gid_match("stage2-root-entry-not-used", -1);

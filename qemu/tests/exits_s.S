@@ -65,3 +65,12 @@ g_hwcsr:
 g_hwcsr_hvcl:
 	hvcl	0x13
 	b	g_hwcsr_hvcl
+
+	.globl g_stlbps, g_stlbps_hvcl
+# STLBPS (0x1e) is a hardware guest CSR too: the guest's csrwr stores PS
+g_stlbps:
+	csrwr	$a2, 0x1e		# a2 = new PS; a2 = old value
+	csrrd	$a0, 0x1e		# read back
+g_stlbps_hvcl:
+	hvcl	0x14
+	b	g_stlbps_hvcl
