@@ -41,10 +41,11 @@ if [ -z "$vmm" ]; then
 		{ kt_fail la-vmm-build "make -C tests/e2e/vmm failed (see $out/la-vmm-build.log)"; exit 1; }
 fi
 
-# boot NAME KVM LVZ VMM ARGS: one boot; its E2E lines in $out/NAME.e2e
+# boot NAME KVM LVZ VMM ARGS [PARAMS]: one boot (PARAMS: more kernel
+# parameters); its E2E lines in $out/NAME.e2e
 boot() {
 	KVMLA_QEMU=${BOOT_QEMU:-${KVMLA_QEMU:-}} tests/e2e/boot.sh --name "$1" --kvm "$2" --lvz "$3" --vmm "$4" --args "$5" \
-		>"$out/$1.boot" 2>&1
+		--append "${6:-}" >"$out/$1.boot" 2>&1
 }
 
 # The value after "KEY: " of the first line starting with it.

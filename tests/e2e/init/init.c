@@ -12,7 +12,10 @@
  *     walking the binary ring-buffer pages of per_cpu/cpuN/trace_pipe_raw
  *     (layout from events/header_page and events/header_event; event ids
  *     from events/kvm/<event>/format);
- *  5. unloads kvm (delete_module) and powers off.
+ *  5. with kvmla.snap=1 on the command line, sends the tracefs snapshot
+ *     `trace-viewer import` reads (header files, the enabled events' formats,
+ *     every raw page) as E2E-SNAP lines (tests/e2e/snapshot.py rebuilds it);
+ *  6. unloads kvm (delete_module) and powers off.
  * A VMM still running after kvmla.vmm_timeout seconds (default 20) is given
  * up: the report then also holds the last lines of the text trace
  * (E2E-TRACE-TAIL), and kvm is not unloaded.
@@ -590,20 +593,98 @@ static void walk_page(long len)
 	}
 }
 
+/*
+ * The snapshot: "E2E-SNAP: PATH OFFSET LEN BASE64" lines of at most
+ * SNAP_CHUNK bytes, in order, then "E2E-SNAP-SIZE: PATH SIZE".  Bytes not
+ * sent are zero (a page's unused tail).  A line garbled on the console
+ * breaks the offset chain, which snapshot.py reports.
+ */
+#define SNAP_CHUNK 48
+static int snap;
+static const char b64[] =
+	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+static void snap_bytes(const char *path, long base, const unsigned char *p, long n)
+{
+	for (long off = 0; off < n; off += SNAP_CHUNK) {
+		long len = n - off < SNAP_CHUNK ? n - off : SNAP_CHUNK;
+
+		ostr("E2E-SNAP: ");
+		ostr(path);
+		ostr(" ");
+		onum(base + off);
+		ostr(" ");
+		onum(len);
+		ostr(" ");
+		for (long i = 0; i < len; i += 3) {
+			const unsigned char *q = p + off + i;
+			__u32 v = (__u32)q[0] << 16 | (i + 1 < len ? q[1] << 8 : 0) |
+				  (i + 2 < len ? q[2] : 0);
+
+			ochar(b64[v >> 18 & 63]);
+			ochar(b64[v >> 12 & 63]);
+			ochar(i + 1 < len ? b64[v >> 6 & 63] : '=');
+			ochar(i + 2 < len ? b64[v & 63] : '=');
+		}
+		oline("");
+	}
+}
+
+static void snap_size(const char *path, long size)
+{
+	ostr("E2E-SNAP-SIZE: ");
+	ostr(path);
+	ostr(" ");
+	onum(size);
+	oline("");
+}
+
+/* A tracefs text file, by its path under the tracefs root. */
+static void snap_file(const char *rel)
+{
+	static char buf[16384];
+	char p[256];
+	long n;
+
+	spath(p, sizeof(p), TR "/", rel, NULL);
+	n = slurp(p, buf, sizeof(buf));
+	if (n < 0)
+		return;
+	snap_bytes(rel, 0, (const unsigned char *)buf, n);
+	snap_size(rel, n);
+}
+
+/* One raw page, without its zero tail. */
+static void snap_page(const char *rel, long base, long n)
+{
+	long used = n;
+
+	while (used > 0 && !page[used - 1])
+		used--;
+	snap_bytes(rel, base, page, used);
+}
+
 static long lost_events;
 
 static void count_cpu(const char *cpu)
 {
 	char p[256], stats[1024];
-	long fd, n;
+	long fd, n, size = 0;
 
 	spath(p, sizeof(p), TR "/per_cpu/", cpu, "/trace_pipe_raw");
 	fd = xopen(p, O_RDONLY | O_NONBLOCK);
 	if (fd < 0)
 		return;
-	while ((n = xread(fd, page, pg_data_off + pg_data_size)) > 0)
+	spath(p, sizeof(p), "per_cpu/", cpu, "/trace_pipe_raw");
+	while ((n = xread(fd, page, pg_data_off + pg_data_size)) > 0) {
 		walk_page(n);
+		if (snap)
+			snap_page(p, size, n);
+		size += n;
+	}
 	xclose(fd);
+	if (snap)
+		snap_size(p, size);
 	spath(p, sizeof(p), TR "/per_cpu/", cpu, "/stats");
 	if (slurp(p, stats, sizeof(stats)) > 0)
 		for (char *s = stats; *s; s++)
@@ -658,6 +739,20 @@ static void trace_report(void)
 	    pg_data_off + pg_data_size > (long)sizeof(page)) {
 		oline("E2E-TRACE-ERROR: cannot read events/header_page");
 		return;
+	}
+	if (snap) {
+		char p[256];
+
+		snap_file("events/header_page");
+		snap_file("events/header_event");
+		snap_file("trace_clock");
+		snap_file("saved_cmdlines");
+		for (int i = 0; i < nev; i++) {
+			spath(p, sizeof(p), "events/kvm/", ev[i].name, "/format");
+			snap_file(p);
+		}
+		if (sw_id >= 0)
+			snap_file("events/sched/sched_switch/format");
 	}
 	for_dir(TR "/per_cpu", count_cpu);
 	oline("E2E-TRACE-BEGIN");
@@ -841,6 +936,7 @@ static void init_main(void)
 	oflush();
 
 	noload = cmdline_get("kvmla.noload");
+	snap = cmdline_get("kvmla.snap") != NULL;
 	if (noload && seq(noload, "1"))
 		power_off();
 
