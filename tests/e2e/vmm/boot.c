@@ -98,6 +98,7 @@ struct bvcpu {
 	bool trapped;
 	/* at a timeout: the registers, read by the vCPU's own thread */
 	int tid;
+	volatile int out;	/* left its KVM_RUN loop for good */
 	volatile int dumped;
 	uint64_t dump[18];	/* pc ra, then the CSRs of vcpu_dump() */
 	char err[160];
@@ -903,9 +904,34 @@ static int vcpu_setup(struct bvcpu *vc, int idx, uint64_t pc, uint64_t a0,
 
 static void report(const char *why);
 
-/* The first thread to see the end reports it and ends the process: the
- * other vCPU threads may sleep in KVM_RUN (a halted vCPU). */
-static void finish(void)
+/*
+ * Take every other vCPU out of KVM_RUN for good (immediate_exit, and a
+ * signal for one asleep in a halt), so that the binary stats read next count
+ * exactly the exits the trace holds: a vCPU still running would add exits
+ * after its stats were read.  Gives up on one after a second.
+ */
+static void stop_others(struct bvcpu *self)
+{
+	long pid = sys0(__NR_getpid);
+
+	if (!B.stop)
+		B.stop = 2;
+	for (int i = 0; i < B.ncpus; i++) {
+		struct bvcpu *vc = &B.cpu[i];
+
+		if (vc == self || !vc->tid)
+			continue;
+		vc->run->immediate_exit = 1;
+		for (int t = 0; t < 100 && !vc->out; t++) {
+			sys3(__NR_tgkill, pid, vc->tid, SIGUSR1);
+			sys_nanosleep(&(struct timespec){ .tv_nsec = 10000000 });
+		}
+	}
+}
+
+/* The first thread to see the end stops the others, reports it and ends
+ * the process. */
+static void finish(struct bvcpu *self)
 {
 	static volatile int once;
 	int i;
@@ -914,6 +940,7 @@ static void finish(void)
 		for (;;)
 			sys_nanosleep(&(struct timespec){ .tv_sec = 1000 });
 	}
+	stop_others(self);
 	if (B.stop == 1) {
 		report("poweroff");
 		sys_exit_group(0);
@@ -988,7 +1015,8 @@ static int vcpu_loop(void *arg)
 			break;
 		}
 	}
-	finish();
+	vc->out = 1;
+	finish(vc);
 	return 0;
 }
 

@@ -1,0 +1,95 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""The exit profile of one guest boot (tests/e2e/guest-boot.sh), and its checks.
+
+    tests/e2e/profile.py TREE PREFIX [TRACE_VIEWER_JSON]
+
+PREFIX = build/e2e/NAME (reads NAME.e2e, the host init's report, and
+NAME.vmm, la-vmm boot's summary).  Prints the profile as one JSON object
+(kvm_exit records by exception name, GSPR exits by instruction kind, the
+binary stats, every event's record count) on stdout, then one line per
+check on stderr-free stdout of the form "CHECK ok" or "CHECK bad: why":
+
+  trace-complete     the ring buffer lost nothing (lost 0, bad_pages 0)
+  stats-agree        the binary stats la-vmm read equal the tracepoint
+                     counts of the same run (as compare.py's
+                     stats-agree-with-trace)
+  viewer-agrees      (with TRACE_VIEWER_JSON: `trace-viewer --json` of the
+                     trace.dat imported from the same run's snapshot) its
+                     per-event record counts and kvm_exit reasons equal the
+                     init's own walk of the raw pages
+"""
+import json
+import sys
+
+sys.path.insert(0, __file__.rsplit("/", 1)[0])
+import compare  # noqa: E402
+
+
+def ecode_names(ex):
+    names = {}
+    for m, v in ex.items():
+        if m != "EXCCODE_INT_START" and v not in names:
+            names[v] = m[len("EXCCODE_"):].lower()
+    return names
+
+
+def profile(r, ex):
+    names = ecode_names(ex)
+    by = {}
+    for code, n in sorted(r.hist.get("kvm_exit", {}).items()):
+        k = "int" if code == 0 or code >= ex["EXCCODE_INT_START"] else names.get(code, f"ecode{code}")
+        by[k] = by.get(k, 0) + n
+    _, gspr, _ = compare.trace_by_kind(r, ex)
+    return {"exits": by, "gspr": dict(sorted(gspr.items())),
+            "events": {k: v for k, v in sorted(r.counts.items()) if v},
+            "kvm_stats": (r.json or {}).get("kvm_stats", {})}
+
+
+def check_viewer(r, tv):
+    bad = []
+    if tv.get("missed_events"):
+        bad.append(f"trace-viewer reports {tv['missed_events']} missed events")
+    ev = tv.get("events") or {}
+    got = {}
+    if isinstance(ev, dict):
+        for k, v in ev.items():
+            got[k.split(":")[-1]] = v if isinstance(v, int) else v.get("count", v.get("records"))
+    elif isinstance(ev, list):
+        for e in ev:
+            got[e.get("name", "").split(":")[-1]] = e.get("count", e.get("records"))
+    for k, v in r.counts.items():
+        if v and got.get(k) != v:
+            bad.append(f"{k} {got.get(k)} (init {v})")
+    return "; ".join(bad)[:400] or None
+
+
+def main():
+    if len(sys.argv) not in (3, 4):
+        print(__doc__.split("\n\n")[1].strip(), file=sys.stderr)
+        return 2
+    tree, prefix = sys.argv[1], sys.argv[2]
+    ex = compare.excodes(tree)
+    r = compare.Run(prefix, None)
+    print(json.dumps(profile(r, ex), sort_keys=False))
+    if r.meta is None:
+        print("trace-complete bad: no trace report")
+    elif " lost 0 " not in r.meta + " " or " bad_pages 0" not in r.meta:
+        print(f"trace-complete bad: {r.meta}")
+    else:
+        print("trace-complete ok")
+    why = compare.check_stats(r, ex)
+    print("stats-agree ok" if not why else f"stats-agree bad: {why}")
+    if len(sys.argv) == 4:
+        try:
+            tv = json.load(open(sys.argv[3]))
+        except (OSError, ValueError) as e:
+            print(f"viewer-agrees bad: {sys.argv[3]}: {e}")
+            return 0
+        why = check_viewer(r, tv)
+        print("viewer-agrees ok" if not why else f"viewer-agrees bad: {why}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
