@@ -5,13 +5,24 @@
 scenarios=${KVMLA_E2E_SCENARIOS:-basic mmio gspr stage2 irq fpu smp vpid}
 export KVMLA_E2E_TIMEOUT=${KVMLA_E2E_TIMEOUT:-30}
 
+# snap NAME: the tracefs snapshot the boot sent (kvmla.snap=1) as the
+# directory $out/NAME.snap (tests/e2e/snapshot.py); its error, if any, in
+# $out/NAME.snap.err
+snap() {
+	rm -rf "$out/$1.snap"
+	python3 tests/e2e/snapshot.py "$out/$1.e2e" "$out/$1.snap" 2>"$out/$1.snap.err"
+}
+
 for sc in $scenarios; do
-	boot "$sc-upstream" "$upstream_ko" on "$vmm" "$sc"
+	boot "$sc-upstream" "$upstream_ko" on "$vmm" "$sc" kvmla.snap=1
+	snap "$sc-upstream"
 	if [ "$ours_built" = 1 ]; then
-		boot "$sc-ours" "$ours_ko" on "$vmm" "$sc"
+		boot "$sc-ours" "$ours_ko" on "$vmm" "$sc" kvmla.snap=1
+		snap "$sc-ours"
 	else
 		rm -f "$out/$sc-ours.e2e" "$out/$sc-ours.vmm"
 	fi
 	python3 tests/e2e/compare.py "$tree" "$sc" "$out/$sc-upstream" "$out/$sc-ours"
 done
 . tests/e2e/selftest.sh
+. tests/e2e/perf-names.sh
