@@ -5,6 +5,7 @@
  *   trace-viewer [report] [options] FILE    text report (default), --json, --html FILE
  *   trace-viewer view [options] FILE        ncurses timeline browser
  *   trace-viewer record [options] [-- CMD]  record KVM events into a trace.dat
+ *   trace-viewer import DIR [-o FILE]       a tracefs snapshot into a trace.dat
  */
 #include <errno.h>
 #include <getopt.h>
@@ -22,6 +23,7 @@ static const char usage_text[] =
 "Usage: trace-viewer [report] [OPTIONS] FILE\n"
 "       trace-viewer view [OPTIONS] FILE\n"
 "       trace-viewer record [-e EVENT]... [-d SEC] [-b KB] [-p PID] [-o FILE] [-- CMD [ARG]...]\n"
+"       trace-viewer import DIR [-o FILE] [-q]\n"
 "\n"
 "Analyses a trace.dat (v6/v7, compressed or not) of KVM events: exits by reason,\n"
 "vCPU and VM, exit latency (in-kernel vs userspace round trip), vCPU state\n"
@@ -47,6 +49,12 @@ static const char usage_text[] =
 "  -p, --pid PID         only events of PID and its children\n"
 "  -o, --output FILE     output trace.dat (default trace.dat)\n"
 "  -- CMD [ARG]...       run CMD and record while it runs (only its events)\n"
+"\n"
+"Import (DIR: a copy of tracefs: events/header_page, events/header_event,\n"
+"events/SYSTEM/EVENT/format, per_cpu/cpuN/trace_pipe_raw; optional saved_cmdlines,\n"
+"printk_formats, trace_clock):\n"
+"  -o, --output FILE     output trace.dat (default trace.dat; replaced only on success)\n"
+"  -q, --quiet           no summary line\n"
 "\n"
 "  -h, --help            this help;  -V, --version  the version\n";
 
@@ -362,6 +370,41 @@ static int cmd_record(int argc, char **argv)
 	return tv_record(&o) ? 1 : 0;
 }
 
+static int cmd_import(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct tv_import_opts o = { .output = "trace.dat" };
+	int c;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "o:qh", lo, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			if (!*optarg)
+				return bad_usage("import: empty output file name");
+			o.output = optarg;
+			break;
+		case 'q': o.quiet = true; break;
+		case 'h': usage(stdout); return 0;
+		default:
+			if (optopt && optopt < 256)
+				return bad_usage("import: unknown or incomplete option '-%c' (see --help)", optopt);
+			return bad_usage("import: unknown or incomplete option '%s' (see --help)",
+				    argv[optind - 1]);
+		}
+	}
+	if (optind != argc - 1)
+		return bad_usage(optind == argc ? "import: no snapshot directory given (see --help)"
+						: "import: exactly one snapshot directory expected (see --help)");
+	o.dir = argv[optind];
+	return tv_import(&o);
+}
+
 int main(int argc, char **argv)
 {
 	kvmla_err_setup("trace-viewer", false);
@@ -369,6 +412,8 @@ int main(int argc, char **argv)
 		return bad_usage("no trace file given (see --help)");
 	if (!strcmp(argv[1], "record"))
 		return cmd_record(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "import"))
+		return cmd_import(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "view"))
 		return cmd_report(argc - 1, argv + 1, true);
 	if (!strcmp(argv[1], "report"))

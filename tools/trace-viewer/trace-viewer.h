@@ -384,6 +384,21 @@ struct tv_record_opts {
 };
 int tv_record(const struct tv_record_opts *o);
 
+/* ---- a tracefs snapshot directory into a trace.dat (import.c) ---- */
+struct tv_import_opts {
+	const char *dir;		/* events/, per_cpu/cpuN/trace_pipe_raw, ... */
+	const char *output;
+	bool quiet;
+};
+int tv_import(const struct tv_import_opts *o);
+/* The page size from header_page's text (data offset + size); 0, or -1 with err. */
+int tv_import_page_size(const char *hp, size_t len, unsigned int *page, char *err, size_t errlen);
+/* Every page's commit within the page (pages numbered from first in err); 0 or -1. */
+int tv_import_check_pages(const unsigned char *buf, size_t len, unsigned int page,
+			  uint64_t first, char *err, size_t errlen);
+/* The clock of trace_clock's text ("[local] global ..."); 0 or -1. */
+int tv_import_clock(const char *text, size_t len, char *clock, size_t size);
+
 /* ---- trace.dat v6 writer (tvdat.c) ---- */
 struct tvdat_fmt { const char *system; const char *text; size_t len; };
 struct tvdat_cpu { const char *path; int fd; uint64_t size; };
