@@ -454,7 +454,7 @@ static int write_out(struct snap *s)
 	snprintf(tmp, tl, "%s.tmp-XXXXXX", out);
 	fd = mkstemp(tmp);
 	if (fd < 0) {
-		fail("%s: %s", tmp, strerror(errno));
+		fail("%s: cannot create a file beside it: %s", out, strerror(errno));
 		free(tmp);
 		return -1;
 	}
