@@ -4,9 +4,11 @@
 #   unit tests of analyze.c (no files, no ncurses), property tests of its
 #   per-vCPU/per-VM exactness over generated orders, LoongArch decoding from
 #   catalog-generated formats, LoongArch trace.dat fixtures end to end (v6,
-#   v7 zstd, v7 uncompressed), bad flags and hostile files, a time-bounded
-#   libFuzzer run over the reader, a live recording of the test VMM with
-#   exact counts, and the HTML report in headless Chromium.
+#   v7 zstd, v7 uncompressed), tracefs snapshots imported (4 KiB and 16 KiB
+#   pages, bad snapshots), bad flags and hostile files, time-bounded
+#   libFuzzer runs over the reader and import, a live recording of the test
+#   VMM with exact counts (and a live snapshot imported), and the HTML report
+#   in headless Chromium.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../../.." && pwd)
@@ -187,6 +189,103 @@ for c in zstd none; do
 	fi
 done
 
+# ---- import: a tracefs snapshot directory (gen-snap, a known LoongArch
+# scenario per page size) into a trace.dat; the analysis must give gen-snap's
+# counts.  Per round: cpu0 3 GSPR exits (800 ns to re-entry), cpu1 2 TLBL
+# (500 ns), cpu4 1 INT (200 ns); cpu2 empty, cpu3 without a file ----
+import_roundtrip() {	# import_roundtrip PAGE_SIZE ROUNDS
+	local ps=$1 r=$2 c=import-${1}-r$2 s=$W/snap-$1-$2 n pages
+	if ! "$B/gen-snap" "$s" "$ps" "$r" 2>"$W/err"; then kt_fail "$c" "gen-snap: $(cat "$W/err")"; return; fi
+	if ! "$TV" import "$s" -o "$W/imp-$ps-$r.dat" 2>"$W/imp.err" ||
+	   ! "$TV" --json "$W/imp-$ps-$r.dat" >"$W/imp-$ps-$r.json" 2>>"$W/imp.err"; then
+		kt_fail "$c" "$(tail -1 "$W/imp.err")"; return
+	fi
+	pages=$(( ($(stat -c %s "$s"/per_cpu/cpu0/trace_pipe_raw) + $(stat -c %s "$s"/per_cpu/cpu1/trace_pipe_raw) +
+		   $(stat -c %s "$s"/per_cpu/cpu4/trace_pipe_raw)) / ps ))
+	n=$(find "$s/events" -name format | wc -l)
+	kt_check "$c-summary" "summary: $(cat "$W/imp.err")" test "$(cat "$W/imp.err")" = \
+		"trace-viewer: wrote $W/imp-$ps-$r.dat (5 CPUs, $pages pages of $ps bytes, $n event formats)"
+	kt_check "$c-counts" "counts differ from gen-snap's" $JC "$W/imp-$ps-$r.json" \
+		'd["profile"] == "loongarch" and d["missed_events"] == 0' \
+		"d['exits']['total'] == 6 * $r" "reason('gspr')['count'] == 3 * $r" \
+		"reason('tlbl')['count'] == 2 * $r" "reason('int')['count'] == $r" \
+		"d['events'] == {'kvm_enter': 3, 'kvm_exit': 6 * $r, 'kvm_reenter': 6 * $r}"
+	kt_check "$c-vcpus" "vCPUs differ from gen-snap's" $JC "$W/imp-$ps-$r.json" \
+		"[(c['tid'], c['comm'], c['vcpu_id'], c['exits'], c['by_reason']) for c in d['vcpus']] == [(2001, 'CPU 0/KVM', 0, 3 * $r, {'gspr': 3 * $r}), (2002, 'CPU 1/KVM', 1, 2 * $r, {'tlbl': 2 * $r}), (2003, 'CPU 2/KVM', 2, $r, {'int': $r})]"
+	# the last re-entry: round r-1, third exit (+2000 ns), +800 ns
+	kt_check "$c-times" "timestamps differ from gen-snap's" $JC "$W/imp-$ps-$r.json" \
+		'd["first_ts_ns"] == 4999000' "d['span_ns'] == 1000 + 10000 * ($r - 1) + 2800" \
+		"d['latency']['kernel']['count'] == 6 * $r" \
+		'd["latency"]["kernel"]["min_ns"] == 200 and d["latency"]["kernel"]["p50_ns"] == 500 and d["latency"]["kernel"]["max_ns"] == 800'
+}
+import_roundtrip 16384 1
+import_roundtrip 16384 1000
+import_roundtrip 4096 1
+import_roundtrip 4096 1000
+# the multi-page snapshots do span pages (else the cases above prove less)
+kt_check import-multipage "cpu0 holds one page" test "$(stat -c %s "$W/snap-16384-1000/per_cpu/cpu0/trace_pipe_raw")" -gt 16384
+# every command reads an imported file: trace-cmd, the text report, HTML, the viewer's refusal without a tty
+trace-cmd report "$W/imp-16384-1000.dat" >"$W/imp.report" 2>/dev/null
+kt_check import-trace-cmd "trace-cmd sees $(grep -c ' kvm_exit: ' "$W/imp.report") kvm_exit" \
+	test "$(grep -c ' kvm_exit: .*reason=GSPR' "$W/imp.report") $(grep -c ' kvm_exit: ' "$W/imp.report")" = "3000 6000"
+trace-cmd dump --options "$W/imp-16384-1000.dat" >"$W/imp.opts" 2>&1
+kt_check import-clock "no [global] clock option: $(grep -A1 TRACECLOCK "$W/imp.opts" | tr '\n' ' ')" \
+	grep -qx '\[global\]' "$W/imp.opts"
+"$TV" "$W/imp-16384-1000.dat" >"$W/imp.txt" 2>&1
+kt_check import-text-report "no GSPR row of 3000" grep -q "^  GSPR  *3000 " "$W/imp.txt"
+"$TV" --html "$W/imp.html" "$W/imp-4096-1000.dat" >/dev/null 2>"$W/err"
+kt_check import-html "$(cat "$W/err")" grep -q 'data-ready' "$W/imp.html"
+# the default output name is trace.dat in the working directory
+mkdir -p "$W/impcwd"
+(cd "$W/impcwd" && "$TV" import -q "$W/snap-4096-1") >"$W/out" 2>"$W/err"
+kt_check import-default-output "$(cat "$W/err")" test -s "$W/impcwd/trace.dat" -a ! -s "$W/out" -a ! -s "$W/err"
+
+# bad snapshots: exit 1, one line naming the problem, nothing on stdout, the
+# output untouched (an existing one) or not created, no temporary file left
+import_bad() {	# import_bad case expected-substring damage-command...
+	local c=$1 want=$2 s=$W/bad-$1 rc; shift 2
+	rm -rf "$s"; cp -a "$W/snap-16384-1000" "$s"
+	(cd "$s" && eval "$*") || { kt_fail "$c" "could not damage the snapshot"; return; }
+	echo KEEP >"$W/keep.dat"
+	"$TV" import "$s" -o "$W/keep.dat" >"$W/out" 2>"$W/err"; rc=$?
+	rm -f "$W/new.dat"
+	"$TV" import "$s" -o "$W/new.dat" >>"$W/out" 2>/dev/null
+	if [ $rc -ne 1 ]; then kt_fail "$c" "exit $rc, expected 1"
+	elif [ "$(wc -l <"$W/err")" != 1 ]; then kt_fail "$c" "$(wc -l <"$W/err") lines on stderr"
+	elif ! grep -qF -- "$want" "$W/err" || ! grep -q '^trace-viewer: import: ' "$W/err"; then
+		kt_fail "$c" "message: $(cat "$W/err")"
+	elif [ -s "$W/out" ]; then kt_fail "$c" "stdout: $(head -c 200 "$W/out")"
+	elif [ "$(cat "$W/keep.dat")" != KEEP ]; then kt_fail "$c" "the existing output was changed"
+	elif [ -e "$W/new.dat" ]; then kt_fail "$c" "an output was created"
+	elif ls "$W"/keep.dat.tmp-* "$W"/new.dat.tmp-* >/dev/null 2>&1; then kt_fail "$c" "a temporary file was left"
+	else kt_pass "$c"; fi
+}
+import_bad import-missing-dir "$W/bad-import-missing-dir: No such file or directory" 'rm -rf "$PWD"'
+import_bad import-not-a-dir "not a directory" 'rm -rf "$PWD" && echo x >"$PWD"'
+import_bad import-no-header-page "events/header_page: No such file or directory" 'rm events/header_page'
+import_bad import-no-header-event "events/header_event: No such file or directory" 'rm events/header_event'
+import_bad import-no-data-field "events/header_page: no 'data' field with offset and size: the page size cannot be derived" \
+	'sed -i /data/d events/header_page'
+import_bad import-bad-page-size "data offset 16 + size 4000 is not a page size" 'sed -i s/size:16368/size:4000/ events/header_page'
+import_bad import-32bit-header "not the page header of a 64-bit kernel" \
+	'sed -i "s/commit;\toffset:8;\tsize:8/commit;\toffset:8;\tsize:4/" events/header_page'
+import_bad import-no-formats "/events: no SYSTEM/EVENT/format files" 'rm -r events/kvm events/ftrace'
+import_bad import-bad-format "events/kvm/kvm_exit/format: not an event format" 'echo garbage >events/kvm/kvm_exit/format'
+import_bad import-cpu-not-pages "per_cpu/cpu1/trace_pipe_raw: 20000 bytes, not a multiple of the page size 16384 (from header_page)" \
+	'truncate -s 20000 per_cpu/cpu1/trace_pipe_raw'
+import_bad import-cpu-pages-of-4k "per_cpu/cpu0/trace_pipe_raw: 4096 bytes, not a multiple of the page size 16384" \
+	'cp ../snap-4096-1/per_cpu/cpu0/trace_pipe_raw per_cpu/cpu0/'
+import_bad import-bad-commit "per_cpu/cpu4/trace_pipe_raw: page 2: commit 16369 exceeds the page (16368 bytes of data)" \
+	'printf "\xf1\x3f" | dd of=per_cpu/cpu4/trace_pipe_raw bs=1 seek=$((2 * 16384 + 8)) conv=notrunc status=none'
+import_bad import-unreadable-header "events/header_event: not a regular file" 'rm events/header_event && mkdir events/header_event'
+import_bad import-unreadable-cpu "per_cpu/cpu1/trace_pipe_raw: not a regular file" \
+	'rm per_cpu/cpu1/trace_pipe_raw && mkdir per_cpu/cpu1/trace_pipe_raw'
+import_bad import-no-cpus "/per_cpu: no cpuN directories" 'rm -r per_cpu/* && mkdir per_cpu/cpux'
+import_bad import-bad-clock "trace_clock: no clock name" 'echo "[x y" >trace_clock'
+# an output directory that does not exist
+"$TV" import "$W/snap-4096-1" -o "$W/no/such/dir/t.dat" >"$W/out" 2>"$W/err"
+kt_check import-bad-output "exit $?: $(cat "$W/err")" grep -qx "trace-viewer: import: $W/no/such/dir/t.dat: cannot create a file beside it: No such file or directory" "$W/err"
+
 # ---- bad flags and bad files: one line on stderr; exit status 2 for bad
 # usage, 1 for a file that cannot be read ----
 bad() {	# bad case expected-substring args...   (exit status in $want_rc)
@@ -211,6 +310,13 @@ usage_bad two-files "exactly one trace file" "$W/la.dat" "$W/la.dat"
 usage_bad record-bad-duration "bad duration" record -d -1
 usage_bad record-bad-event "bad event" record -e 'kvm:$x'
 usage_bad record-bad-flag "record: unknown or incomplete option" record --bogus
+usage_bad import-no-dir "import: no snapshot directory given" import
+usage_bad import-two-dirs "import: exactly one snapshot directory expected" import "$W" "$W"
+usage_bad import-bad-flag "import: unknown or incomplete option '--bogus'" import --bogus "$W"
+usage_bad import-missing-output "import: unknown or incomplete option '-o'" import "$W" -o
+usage_bad import-empty-output "import: empty output file name" import "$W" -o ''
+"$TV" import --help >"$W/out" 2>"$W/err"
+kt_check import-help "exit $?: $(cat "$W/err")" grep -q "trace-viewer import DIR \[-o FILE\]" "$W/out"
 # --json: the same line on stderr, and one {"error": ...} line on stdout
 "$TV" --json --bogus "$W/la.dat" >"$W/out" 2>"$W/err"; rc=$?
 if [ $rc = 2 ] && [ "$(wc -l <"$W/out")" = 1 ] && [ "$(wc -l <"$W/err")" = 1 ] &&
