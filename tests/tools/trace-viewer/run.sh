@@ -417,6 +417,23 @@ if "$B/fuzz_reader" -help=1 >/dev/null 2>&1; then
 		kt_fail fuzz-pages "exit $rc: $(grep -m1 -E 'ERROR|SUMMARY' "$W/fuzzp.log")"
 		cp "$W"/crash-* "$W"/timeout-* /tmp/ 2>/dev/null
 	fi
+	# import: a header_page text, a NUL and cpu0's pages (seeds: gen-snap's 4 KiB and
+	# 16 KiB snapshots) through import and, when accepted, the reader and reports;
+	# -close_fd_mask=2: import's expected one-line errors are not logged
+	mkdir -p "$W/icorpus"
+	for ps in 4096 16384; do
+		{ cat "$W/snap-$ps-1/events/header_page"; printf '\0'
+		  cat "$W/snap-$ps-1/per_cpu/cpu0/trace_pipe_raw"; } >"$W/icorpus/seed-$ps"
+	done
+	(cd "$W" && timeout 60 "$B/fuzz_import" -max_total_time="${TV_FUZZ_SECONDS:-10}" -timeout=5 \
+		-detect_leaks=0 -close_fd_mask=2 -artifact_prefix="$W/" icorpus >"$W/fuzzi.log" 2>&1)
+	rc=$?
+	if [ $rc -eq 0 ]; then
+		kt_pass fuzz-import
+	else
+		kt_fail fuzz-import "exit $rc: $(grep -m1 -E 'ERROR|SUMMARY' "$W/fuzzi.log")"
+		cp "$W"/crash-* "$W"/timeout-* /tmp/ 2>/dev/null
+	fi
 else
 	kt_fail fuzz-reader "$B/fuzz_reader is not a libFuzzer program (clang-19, libclang-rt-19-dev: scripts/deps.sh test)"
 fi
