@@ -109,9 +109,10 @@ int tv_import_check_pages(const unsigned char *buf, size_t len, unsigned int pag
 		/* bit 31: events were lost before this page; bit 30: their count follows the data */
 		used = (commit & ((1ull << 30) - 1)) + (commit & (1ull << 30) ? 8 : 0);
 		if ((commit >> 32) || used > page - 16) {
-			snprintf(err, errlen, "page %llu: commit %llu exceeds the page (%u bytes of data)",
+			snprintf(err, errlen, "page %llu: commit %llu%s exceeds the page (%u bytes of data)",
 				 (unsigned long long)(first + p / page),
-				 (unsigned long long)(commit & 0xffffffffull), page - 16);
+				 (unsigned long long)(commit & ((1ull << 30) - 1)),
+				 commit & (1ull << 30) ? " + 8 (a lost-event count)" : "", page - 16);
 			return -1;
 		}
 	}

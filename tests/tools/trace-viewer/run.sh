@@ -277,6 +277,9 @@ import_bad import-cpu-pages-of-4k "per_cpu/cpu0/trace_pipe_raw: 4096 bytes, not 
 	'cp ../snap-4096-1/per_cpu/cpu0/trace_pipe_raw per_cpu/cpu0/'
 import_bad import-bad-commit "per_cpu/cpu4/trace_pipe_raw: page 2: commit 16369 exceeds the page (16368 bytes of data)" \
 	'printf "\xf1\x3f" | dd of=per_cpu/cpu4/trace_pipe_raw bs=1 seek=$((2 * 16384 + 8)) conv=notrunc status=none'
+# 16361 bytes of data fit, but not with the 8-byte lost-event count bit 30 says follows them
+import_bad import-bad-commit-lost-count "per_cpu/cpu0/trace_pipe_raw: page 1: commit 16361 + 8 (a lost-event count) exceeds the page (16368 bytes of data)" \
+	'printf "\xe9\x3f\x00\x40" | dd of=per_cpu/cpu0/trace_pipe_raw bs=1 seek=$((16384 + 8)) conv=notrunc status=none'
 import_bad import-unreadable-header "events/header_event: not a regular file" 'rm events/header_event && mkdir events/header_event'
 import_bad import-unreadable-cpu "per_cpu/cpu1/trace_pipe_raw: not a regular file" \
 	'rm per_cpu/cpu1/trace_pipe_raw && mkdir per_cpu/cpu1/trace_pipe_raw'
