@@ -235,6 +235,11 @@ kt_check import-clock "no [global] clock option: $(grep -A1 TRACECLOCK "$W/imp.o
 kt_check import-text-report "no GSPR row of 3000" grep -q "^  GSPR  *3000 " "$W/imp.txt"
 "$TV" --html "$W/imp.html" "$W/imp-4096-1000.dat" >/dev/null 2>"$W/err"
 kt_check import-html "$(cat "$W/err")" grep -q 'data-ready' "$W/imp.html"
+# the viewer in a pseudo-terminal jumps to the first slow exit (GSPR's 800 ns are, TLBL's 500 not)
+(sleep 1; printf n; sleep 0.3; printf q) |
+	TERM=xterm timeout 20 script -qfec "stty cols 120 rows 30; '$TV' view --slow 700ns '$W/imp-16384-1.dat'" \
+	"$W/imp-tui.log" >/dev/null 2>&1
+kt_check import-view "no jump to a slow GSPR exit" grep -aq "slow exit: GSPR, 800ns" "$W/imp-tui.log"
 # the default output name is trace.dat in the working directory
 mkdir -p "$W/impcwd"
 (cd "$W/impcwd" && "$TV" import -q "$W/snap-4096-1") >"$W/out" 2>"$W/err"
