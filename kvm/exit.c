@@ -9,6 +9,7 @@
  * that refuses it leaves PC on the instruction and queues an exception.
  */
 #include "kvm_internal.h"
+#include "kvmla/gspr.h"
 
 /* ---- instruction words (checked against llvm-mc in tests/host) ---- */
 
@@ -16,17 +17,6 @@
 #define KVMLA_RJ(w)		(((w) >> 5) & 0x1f)
 #define KVMLA_RK(w)		(((w) >> 10) & 0x1f)
 
-/* cpucfg rd, rj */
-#define KVMLA_OP_CPUCFG		0x1b		/* word >> 10 */
-/* csrrd/csrwr/csrxchg rd, [rj,] csr: word >> 24, csr in 23:10 */
-#define KVMLA_OP_CSR		0x04
-/* iocsr{rd,wr}.{b,h,w,d} rd, rj: word >> 10, size in bits 11:10 */
-#define KVMLA_OP_IOCSR_FIRST	0x19200
-#define KVMLA_OP_IOCSR_LAST	0x19207
-/* idle level: word >> 15 */
-#define KVMLA_OP_IDLE		0x0c91
-/* cacop code, rj, si12: word >> 22 */
-#define KVMLA_OP_CACOP		0x018
 /* hvcl code: word >> 15 */
 #define KVMLA_OP_HVCL		0x0057
 
@@ -44,23 +34,6 @@
 #define KVMLA_CPUCFG_SIG	0x40000000
 #define KVMLA_CPUCFG_FEAT	0x40000004
 #define KVMLA_CPUCFG_SIG_VAL	0x004d564bU	/* "KVM\0", little-endian */
-
-/* Which GSPR kind a trapping instruction word is. */
-static unsigned int kvmla_exit_gspr_kind(u32 w)
-{
-	if ((w >> 10) == KVMLA_OP_CPUCFG)
-		return KVMLA_GSPR_CPUCFG;
-	if ((w >> 24) == KVMLA_OP_CSR)
-		return KVMLA_GSPR_CSR;
-	if ((w >> 10) >= KVMLA_OP_IOCSR_FIRST &&
-	    (w >> 10) <= KVMLA_OP_IOCSR_LAST)
-		return KVMLA_GSPR_IOCSR;
-	if ((w >> 15) == KVMLA_OP_IDLE)
-		return KVMLA_GSPR_IDLE;
-	if ((w >> 22) == KVMLA_OP_CACOP)
-		return KVMLA_GSPR_CACOP;
-	return KVMLA_GSPR_OTHER;
-}
 
 /*
  * A guest load or store, as MMIO sees it.  Returns false for any word that
@@ -261,7 +234,7 @@ static int kvmla_exit_cacop(struct kvm_vcpu *vcpu, u32 w)
 static int kvmla_exit_gspr(struct kvm_vcpu *vcpu)
 {
 	u32 w = vcpu->arch.exit_badi;
-	unsigned int kind = kvmla_exit_gspr_kind(w);
+	unsigned int kind = kvmla_gspr_kind(w);
 
 	vcpu->stat.gspr_exits[kind]++;
 	trace_kvm_exit_gspr(vcpu->vcpu_id, kind, w, vcpu->arch.pc);

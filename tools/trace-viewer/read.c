@@ -22,13 +22,14 @@
 #include <traceevent/kbuffer.h>
 
 #include "trace-viewer.h"
+#include <kvmla/gspr.h>
 
 enum dst { D_VCPU, D_ARG1, D_ARG2, D_ARG3, D_ARG64, D_NONE };
 
 struct fdec { uint16_t off; uint8_t size; uint8_t dst; uint8_t is_signed; };
 
 enum special {
-	SP_NONE, SP_X86_EXIT, SP_X86_MMIO, SP_NEWTASK, SP_MARKER, SP_LA_IRQ, SP_LA_FAULT,
+	SP_NONE, SP_X86_EXIT, SP_X86_MMIO, SP_NEWTASK, SP_MARKER, SP_LA_IRQ, SP_LA_FAULT, SP_LA_GSPR,
 	SP_LA_MMIO, SP_X86_FAULT, SP_X86_FPU,
 };
 
@@ -146,7 +147,7 @@ static const struct emap la_map[] = {
 	  { { "vcpu_id", D_VCPU }, { "exit_reason", D_ARG1 }, { "pc", D_ARG64 } } },
 	{ "kvm", "kvm_exit", TV_EXIT, SP_NONE,
 	  { { "vcpu_id", D_VCPU }, { "reason", D_ARG1 }, { "esubcode", D_ARG2 }, { "pc", D_ARG64 } } },
-	{ "kvm", "kvm_exit_gspr", TV_GSPR, SP_NONE,
+	{ "kvm", "kvm_exit_gspr", TV_GSPR, SP_LA_GSPR,
 	  { { "vcpu_id", D_VCPU }, { "kind", D_ARG1 }, { "inst_word", D_ARG2 }, { "pc", D_ARG64 } } },
 	{ "kvm", "kvm_exit_csr", TV_CSR, SP_NONE,
 	  { { "vcpu_id", D_VCPU }, { "csr", D_ARG1 }, { "op", D_ARG2 }, { "outcome", D_ARG3 } } },
@@ -194,6 +195,11 @@ static struct dec *dec_new(struct tep_event *ev, const struct emap *m)
 		if (m && m->sp == SP_MARKER)
 			d->nf = 0;
 	}
+	/* upstream's kvm_exit_gspr has inst_word but no kind: decode the word */
+	if (m && m->sp == SP_LA_GSPR && !tep_find_field(ev, "kind"))
+		d->special = SP_LA_GSPR;
+	else if (m && m->sp == SP_LA_GSPR)
+		d->special = SP_NONE;
 	if (m && m->sp == SP_LA_FAULT) {
 		static const char *const ex[] = { "write", "exec", "level" };
 
@@ -662,6 +668,9 @@ int tv_reader_decode(struct tv_reader *rd, struct tep_record *rec, struct tv_rec
 		o->path_access = path | acc << 8;
 		break;
 	}
+	case SP_LA_GSPR:
+		o->gspr_kind = kvmla_gspr_kind(o->arg2);	/* arg2: inst_word */
+		break;
 	case SP_LA_IRQ:
 		/* op: QUEUE 0, DEQUEUE 1, DELIVER 2 */
 		o->kind = o->irq_op == 0 ? TV_IRQ_QUEUE : o->irq_op == 2 ? TV_IRQ_DELIVER : TV_OTHER;

@@ -93,7 +93,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	if (!fz_handled_ecode(in.ecode & 63) && !v->arch.st.exit.exc_pending)
 		abort();
 	if ((in.ecode & 63) == KVMLA_ECODE_GSPR &&
-	    kvmla_exit_gspr_kind(in.insn) == KVMLA_GSPR_OTHER &&
+	    kvmla_gspr_kind(in.insn) == KVMLA_GSPR_OTHER &&
 	    !v->arch.st.exit.exc_pending)
 		abort();
 	/* An emulated instruction moves PC by 4; a refused one raises. */

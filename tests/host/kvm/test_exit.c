@@ -89,7 +89,7 @@ KTEST(gspr_kinds_decode)
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(c); i++)
-		KT_EXPECT_EQ(kvmla_exit_gspr_kind(c[i].w), c[i].kind);
+		KT_EXPECT_EQ(kvmla_gspr_kind(c[i].w), c[i].kind);
 	return KT_PASS;
 }
 
