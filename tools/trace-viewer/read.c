@@ -405,9 +405,12 @@ struct tv_reader *tv_reader_from_tep(struct tep_handle *tep, char *err, size_t e
 
 /*
  * libtraceevent parses the file's format texts; a malformed one can crash
- * it.  So the file is opened first in a child: if that child dies, the
- * file is rejected with an error instead of taking us down.
+ * it, and a damaged header can make libtracecmd loop for ever.  So the file
+ * is opened first in a child: if that child dies, or has not finished after
+ * PROBE_SECONDS, the file is rejected with an error instead of taking us
+ * down or hanging.
  */
+#define PROBE_SECONDS 10
 static void probe_died(int sig)
 {
 	(void)sig;
@@ -435,6 +438,7 @@ static int probe(const char *path, char *err, size_t errlen)
 
 		if (fd >= 0)
 			dup2(fd, 2);
+		alarm(PROBE_SECONDS);	/* SIGALRM's default action ends the child */
 		h = tracecmd_open(path, TRACECMD_FL_LOAD_NO_PLUGINS |
 					TRACECMD_FL_LOAD_NO_SYSTEM_PLUGINS);
 		if (!h)
@@ -449,6 +453,9 @@ static int probe(const char *path, char *err, size_t errlen)
 		return 0;
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 2)
 		snprintf(err, errlen, "%s: cannot read trace.dat (truncated or corrupt)", path);
+	else if (WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM)
+		snprintf(err, errlen, "%s: corrupt trace.dat (its headers could not be read in %d s)",
+			 path, PROBE_SECONDS);
 	else
 		snprintf(err, errlen, "%s: corrupt trace.dat (its event formats cannot be parsed)", path);
 	return -1;

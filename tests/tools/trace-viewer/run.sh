@@ -372,6 +372,16 @@ if [ $rc -le 1 ] && [ "$(wc -l <"$W/err")" -le 1 ]; then
 else
 	kt_fail hostile-format "exit $rc: $(head -c 200 "$W/err")"
 fi
+# a damaged header on which libtracecmd's open loops for ever (found by the
+# fuzzer, kept in fixtures/hostile): one error line after the probe's 10 s
+timeout 60 "$TV" "$here/fixtures/hostile/header-loop.dat" >/dev/null 2>"$W/err"
+rc=$?
+if [ $rc = 1 ] && [ "$(wc -l <"$W/err")" = 1 ] &&
+   grep -q 'corrupt trace.dat (its headers could not be read in 10 s)' "$W/err"; then
+	kt_pass hostile-header-loop
+else
+	kt_fail hostile-header-loop "exit $rc: $(head -c 200 "$W/err")"
+fi
 "$TV" --json "$W/empty.dat" >"$W/out" 2>/dev/null
 kt_check json-error "no {\"error\"} on stdout" $JC "$W/out" '"bad magic" in d["error"]'
 
