@@ -19,6 +19,13 @@ kvm.ko (the control) and ours, and prints one ktest line per check:
                                the tracepoint counts of the same run
                                (upstream's int/cpucfg/idle/hypercall_exits;
                                ours' exit_<ecode>, exit_int, gspr_<kind>)
+  lvz/S/viewer-matches-trace   `trace-viewer --json` of the trace.dat
+                               imported from the boot's tracefs snapshot
+                               (PREFIX.tv.json) reports every
+                               event's records, kvm_exit by reason and
+                               sched_switch as the init's own walk of the raw
+                               pages counted them, GSPR exits by kind as the
+                               VMM constructed them, and no missed events
 
 Every check runs on the control first: when the control fails it, the line
 is "FAIL: ...: control failed: emulator bug: <why>"; when only ours fails,
@@ -105,6 +112,7 @@ class Run:
         pre = next((l.split() for l in self.lines
                     if l.startswith("E2E-PREEMPT: ")), None)
         self.preempted = int(pre[2]) if pre else 0
+        self.switches = int(pre[4]) if pre and len(pre) > 4 else None
         for l in self.lines:
             p = l.split()
             if l.startswith("E2E-TRACE: ") and len(p) == 3:
@@ -270,6 +278,46 @@ def check_stats(r, ex):
     return "; ".join(bad) or None
 
 
+def check_viewer(r):
+    try:
+        with open(r.prefix + ".tv.json") as f:
+            tv = json.load(f)
+    except (OSError, ValueError) as e:
+        err = ""
+        try:
+            err = open(r.prefix + ".tv.err").read().strip().splitlines()[-1]
+        except (OSError, IndexError):
+            pass
+        return f"no trace-viewer JSON ({err or e})"[:300]
+    if r.json is None:
+        return "no JSON"
+    bad = []
+    if tv.get("profile") != "loongarch":
+        bad.append(f"profile {tv.get('profile')}")
+    if tv.get("missed_events"):
+        bad.append(f"missed_events {tv['missed_events']}")
+    ev = tv.get("events") or {}
+    for k, v in r.counts.items():
+        if ev.get(k, 0) != v:
+            bad.append(f"{k} {ev.get(k, 0)} (init {v})")
+    for k, v in ev.items():
+        if v and k not in r.counts and k != "sched_switch":
+            bad.append(f"{k} {v} (init none)")
+    if r.switches is not None and ev.get("sched_switch", 0) != r.switches:
+        bad.append(f"sched_switch {ev.get('sched_switch', 0)} (init {r.switches})")
+    by = {}
+    for x in (tv.get("exits") or {}).get("by_reason", []):
+        by[x.get("code")] = by.get(x.get("code"), 0) + x.get("count", 0)
+    if by != r.hist.get("kvm_exit", {}):
+        bad.append(f"kvm_exit by reason {dict(sorted(by.items()))} "
+                   f"(init {dict(sorted(r.hist.get('kvm_exit', {}).items()))})")
+    kinds = tv.get("gspr_kinds") or {}
+    for k, v in r.json["expected"]["gspr"].items():
+        if v is not None and kinds.get(k, 0) != v:
+            bad.append(f"gspr {k} {kinds.get(k, 0)} (VMM {v})")
+    return "; ".join(bad)[:400] or None
+
+
 def main():
     if len(sys.argv) != 5:
         print(__doc__.split("usage: ")[1].strip(), file=sys.stderr)
@@ -297,6 +345,8 @@ def main():
            lambda: check_trace(o, ex))
     report("stats-agree-with-trace", cran or check_stats(c, ex),
            lambda: check_stats(o, ex))
+    report("viewer-matches-trace", cran or check_viewer(c),
+           lambda: check_viewer(o))
     return 0
 
 
