@@ -39,12 +39,16 @@
  *    store) is printed with open=1 and no meaningful cost.
  *
  * Args: out=FILE (default stderr), guest=LO-HI (hex), hist=on (per-PC
- * counts of the exit paths, to name where the instructions go).
+ * counts of the exit paths by kind, to name where the instructions go;
+ * only exits of at most HIST_CAP instructions are kept, so that the rare
+ * long interval that holds a reschedule or a page allocation does not
+ * drown the path every exit takes).
  *
  * Output: one line per exit
  *   exit kind=K ecode=N word=0xW cost=N user=N vec=0xPC open=0|1
  * (ecode 99: ESTAT was not read; kind "unknown", or "tlbr" as above)
- * then a "summary" line and, with hist=on, "pc 0xPC N" lines.
+ * then a "summary" line and, with hist=on, "hist kind=K exits=N" (the
+ * exits kept) and "pc K 0xPC N" lines.
  */
 #include <inttypes.h>
 #include <stdbool.h>
@@ -82,7 +86,12 @@ struct rec {
 	uint64_t cost, user, vec, word;
 	uint32_t estat;
 	bool has_estat, kvm, open;
+	unsigned int kind;	/* index into kinds[] */
 };
+
+#define MAX_VCPUS	64
+#define HIST_CAP	65536
+#define MAX_KINDS	128
 
 static struct qemu_plugin_scoreboard *sb;
 static qemu_plugin_u64 sb_icount, sb_ucount, sb_watch, sb_gword, sb_hist;
@@ -95,8 +104,16 @@ static struct rec *recs;
 static size_t nrecs, caprecs;
 static uint64_t n_entries, n_open_at_end, n_no_estat;
 
-/* Per-PC counts of exit-path instructions: open addressing, PC 0 = free. */
-static struct hslot { uint64_t pc, n; } *htab;
+/* Kind names met so far, and the exits of each kept in the histogram. */
+static char kinds[MAX_KINDS][24];
+static uint64_t kind_hist_exits[MAX_KINDS];
+static unsigned int nkinds;
+
+/* The PCs of the current exit interval, per vCPU (len > HIST_CAP: too long). */
+static struct { uint64_t *pc; size_t len; } ibuf[MAX_VCPUS];
+
+/* Per (kind, PC) counts of exit-path instructions: open addressing, PC 0 free. */
+static struct hslot { uint64_t pc, n; unsigned int kind; } *htab;
 static size_t hcap, hused;
 
 static void die(const char *msg)
@@ -137,7 +154,12 @@ static uint64_t read_gpr(unsigned int r)
 	return v;
 }
 
-static void hist_add(uint64_t pc)
+static size_t hslot_of(uint64_t pc, unsigned int kind)
+{
+	return ((pc >> 2) ^ ((uint64_t)kind << 40)) * 0x9e3779b97f4a7c15ull % hcap;
+}
+
+static void hist_add(uint64_t pc, unsigned int kind, uint64_t n)
 {
 	size_t i;
 
@@ -153,7 +175,7 @@ static void hist_add(uint64_t pc)
 		for (j = 0; j < oldcap; j++) {
 			if (!old[j].pc)
 				continue;
-			i = (old[j].pc >> 2) * 0x9e3779b97f4a7c15ull % hcap;
+			i = hslot_of(old[j].pc, old[j].kind);
 			while (htab[i].pc)
 				i = (i + 1) % hcap;
 			htab[i] = old[j];
@@ -161,14 +183,15 @@ static void hist_add(uint64_t pc)
 		}
 		free(old);
 	}
-	i = (pc >> 2) * 0x9e3779b97f4a7c15ull % hcap;
-	while (htab[i].pc && htab[i].pc != pc)
+	i = hslot_of(pc, kind);
+	while (htab[i].pc && (htab[i].pc != pc || htab[i].kind != kind))
 		i = (i + 1) % hcap;
 	if (!htab[i].pc) {
 		htab[i].pc = pc;
+		htab[i].kind = kind;
 		hused++;
 	}
-	htab[i].n++;
+	htab[i].n += n;
 }
 
 /* csrwr/csrxchg of GSTAT: follow the PVM bit software writes. */
@@ -187,7 +210,78 @@ static void on_gstat(unsigned int cpu, void *udata)
 	}
 }
 
-static void close_exit(struct vcpu *v, bool open)
+/* Ecode names as la-vmm spells them (the rest by number). */
+static const char *ecode_name(unsigned int ec)
+{
+	static const char *const names[] = {
+		[0] = "int", [1] = "pil", [2] = "pis", [3] = "pif",
+		[4] = "pme", [5] = "pnr", [6] = "pnx", [7] = "ppi",
+		[8] = "ade", [9] = "ale", [10] = "bce", [11] = "sys",
+		[12] = "brk", [13] = "ine", [14] = "ipe", [15] = "fpdis",
+		[16] = "lsxdis", [17] = "lasxdis", [18] = "fpe",
+		[22] = "gspr", [23] = "hvc", [24] = "gcm",
+	};
+
+	return ec < sizeof(names) / sizeof(names[0]) ? names[ec] : NULL;
+}
+
+/* The GSPR kind of a trapping word, as la-vmm decodes it. */
+static const char *gspr_kind(uint64_t word)
+{
+	uint32_t w = (uint32_t)word;
+
+	if (word == NO_WORD)
+		return "none";
+	switch (w >> 24) {
+	case 0:
+		return "cpucfg";
+	case 4:
+		return "csr";
+	case 6:
+		if ((w >> 22) == 0x18)
+			return "cacop";
+		if ((w >> 22) == 0x19 && (w >> 15) == 0xc90)
+			return "iocsr";
+		if ((w >> 22) == 0x19 && (w >> 15) == 0xc91)
+			return "idle";
+		break;
+	}
+	return "other";
+}
+
+static unsigned int kind_index(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < nkinds; i++)
+		if (!strcmp(kinds[i], name))
+			return i;
+	if (nkinds == MAX_KINDS)
+		die("too many exit kinds");
+	snprintf(kinds[nkinds], sizeof(kinds[0]), "%s", name);
+	return nkinds++;
+}
+
+static unsigned int kind_of(const struct rec *r)
+{
+	unsigned int ec = (r->estat >> 16) & 0x3f;
+	const char *name = ecode_name(ec);
+	char kind[24];
+
+	if (!r->kvm && !r->has_estat)
+		snprintf(kind, sizeof(kind), "tlbr");
+	else if (!r->has_estat)
+		snprintf(kind, sizeof(kind), "unknown");
+	else if (ec == 22)
+		snprintf(kind, sizeof(kind), "gspr.%s", gspr_kind(r->word));
+	else if (name)
+		snprintf(kind, sizeof(kind), "%s", name);
+	else
+		snprintf(kind, sizeof(kind), "ecode%u", ec);
+	return kind_index(kind);
+}
+
+static void close_exit(unsigned int cpu, struct vcpu *v, bool open)
 {
 	struct rec *r;
 
@@ -206,6 +300,14 @@ static void close_exit(struct vcpu *v, bool open)
 	r->open = open;
 	if (r->kvm && !r->has_estat)
 		n_no_estat++;
+	r->kind = kind_of(r);
+	if (want_hist && !open && cpu < MAX_VCPUS && ibuf[cpu].len <= HIST_CAP) {
+		size_t i;
+
+		for (i = 0; i < ibuf[cpu].len; i++)
+			hist_add(ibuf[cpu].pc[i], r->kind, 1);
+		kind_hist_exits[r->kind]++;
+	}
 }
 
 static void on_ertn(unsigned int cpu, void *udata)
@@ -216,8 +318,12 @@ static void on_ertn(unsigned int cpu, void *udata)
 	if (!v->pvm)
 		return;		/* an ERTN of the host, staying in root mode */
 	n_entries++;
+	/* on_hist saw this ERTN too: the cost stops before it. */
+	if (want_hist && cpu < MAX_VCPUS && ibuf[cpu].len &&
+	    ibuf[cpu].len <= HIST_CAP && v->state == ST_EXIT)
+		ibuf[cpu].len--;
 	if (v->state == ST_EXIT)
-		close_exit(v, false);
+		close_exit(cpu, v, false);
 	v->state = ST_GUEST;
 	v->gword = NO_WORD;
 	v->watch = 1;
@@ -242,6 +348,8 @@ static void on_root(unsigned int cpu, void *udata)
 		v->cleared = 0;
 		v->watch = 0;
 		v->hist = want_hist;
+		if (cpu < MAX_VCPUS)
+			ibuf[cpu].len = 0;
 		return;
 	}
 	if (v->estat_reg) {
@@ -265,8 +373,18 @@ static void on_estat_read(unsigned int cpu, void *udata)
 
 static void on_hist(unsigned int cpu, void *udata)
 {
-	(void)cpu;
-	hist_add((uint64_t)(uintptr_t)udata);
+	if (cpu >= MAX_VCPUS || ibuf[cpu].len > HIST_CAP)
+		return;
+	if (ibuf[cpu].len == HIST_CAP) {
+		ibuf[cpu].len++;	/* too long: left out */
+		return;
+	}
+	if (!ibuf[cpu].pc) {
+		ibuf[cpu].pc = malloc(HIST_CAP * sizeof(uint64_t));
+		if (!ibuf[cpu].pc)
+			die("out of memory");
+	}
+	ibuf[cpu].pc[ibuf[cpu].len++] = (uint64_t)(uintptr_t)udata;
 }
 
 static void on_tb(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
@@ -343,45 +461,6 @@ static void on_vcpu_init(qemu_plugin_id_t id, unsigned int cpu)
 	g_array_free(regs, TRUE);
 }
 
-/* Ecode names as la-vmm spells them (the rest by number). */
-static const char *ecode_name(unsigned int ec)
-{
-	static const char *const names[] = {
-		[0] = "int", [1] = "pil", [2] = "pis", [3] = "pif",
-		[4] = "pme", [5] = "pnr", [6] = "pnx", [7] = "ppi",
-		[8] = "ade", [9] = "ale", [10] = "bce", [11] = "sys",
-		[12] = "brk", [13] = "ine", [14] = "ipe", [15] = "fpdis",
-		[16] = "lsxdis", [17] = "lasxdis", [18] = "fpe",
-		[22] = "gspr", [23] = "hvc", [24] = "gcm",
-	};
-
-	return ec < sizeof(names) / sizeof(names[0]) ? names[ec] : NULL;
-}
-
-/* The GSPR kind of a trapping word, as la-vmm decodes it. */
-static const char *gspr_kind(uint64_t word)
-{
-	uint32_t w = (uint32_t)word;
-
-	if (word == NO_WORD)
-		return "none";
-	switch (w >> 24) {
-	case 0:
-		return "cpucfg";
-	case 4:
-		return "csr";
-	case 6:
-		if ((w >> 22) == 0x18)
-			return "cacop";
-		if ((w >> 22) == 0x19 && (w >> 15) == 0xc90)
-			return "iocsr";
-		if ((w >> 22) == 0x19 && (w >> 15) == 0xc91)
-			return "idle";
-		break;
-	}
-	return "other";
-}
-
 static void on_atexit(qemu_plugin_id_t id, void *udata)
 {
 	FILE *f = stderr;
@@ -399,7 +478,7 @@ static void on_atexit(qemu_plugin_id_t id, void *udata)
 	for (i = 0; i < (size_t)qemu_plugin_num_vcpus(); i++) {
 		if (vc(i)->state != ST_EXIT)
 			continue;
-		close_exit(vc(i), true);
+		close_exit(i, vc(i), true);
 		n_open_at_end++;
 	}
 	fprintf(f, "# kvmla exit-cost 1 guest=0x%" PRIx64 "-0x%" PRIx64 "\n",
@@ -407,21 +486,9 @@ static void on_atexit(qemu_plugin_id_t id, void *udata)
 	for (i = 0; i < nrecs; i++) {
 		struct rec *r = &recs[i];
 		unsigned int ec = (r->estat >> 16) & 0x3f;
-		const char *name = ecode_name(ec);
-		char kind[48];
 
-		if (!r->kvm && !r->has_estat)
-			snprintf(kind, sizeof(kind), "tlbr");
-		else if (!r->has_estat)
-			snprintf(kind, sizeof(kind), "unknown");
-		else if (ec == 22)
-			snprintf(kind, sizeof(kind), "gspr.%s", gspr_kind(r->word));
-		else if (name)
-			snprintf(kind, sizeof(kind), "%s", name);
-		else
-			snprintf(kind, sizeof(kind), "ecode%u", ec);
 		fprintf(f, "exit kind=%s ecode=%u word=0x%08" PRIx64 " cost=%" PRIu64
-			" user=%" PRIu64 " vec=0x%" PRIx64 " open=%d\n", kind,
+			" user=%" PRIu64 " vec=0x%" PRIx64 " open=%d\n", kinds[r->kind],
 			r->has_estat ? ec : 99u,
 			r->word == NO_WORD ? 0 : r->word, r->cost, r->user, r->vec,
 			r->open);
@@ -429,10 +496,13 @@ static void on_atexit(qemu_plugin_id_t id, void *udata)
 	fprintf(f, "summary entries=%" PRIu64 " exits=%zu no_estat=%" PRIu64
 		" open_at_end=%" PRIu64 "\n", n_entries, nrecs, n_no_estat,
 		n_open_at_end);
+	for (i = 0; want_hist && i < nkinds; i++)
+		fprintf(f, "hist kind=%s exits=%" PRIu64 "\n", kinds[i],
+			kind_hist_exits[i]);
 	for (i = 0; i < hcap; i++)
 		if (htab[i].pc)
-			fprintf(f, "pc 0x%" PRIx64 " %" PRIu64 "\n", htab[i].pc,
-				htab[i].n);
+			fprintf(f, "pc %s 0x%" PRIx64 " %" PRIu64 "\n",
+				kinds[htab[i].kind], htab[i].pc, htab[i].n);
 	if (f != stderr)
 		fclose(f);
 }
