@@ -74,6 +74,27 @@ for m in upstream ours; do
 	oracle "$m" gspr kvmla.trace=0
 done
 
+# ---- the bench's report on these runs fits its schema -----------------
+
+c=report-json-schema
+if python3 "$py" report --tree "$tree" --dir "$out" --scenarios "basic gspr" \
+	--module "upstream=$tree/arch/loongarch/kvm/kvm.ko" --module "ours=$top/kvm/kvm.ko" \
+	--trace on --json "$out/report.json" >"$out/report.txt" 2>&1 &&
+	python3 - "$top/docs/json/kvmla-exit-cost.v1.schema.json" "$out/report.json" <<'PY' 2>"$out/schema.err"
+import json, sys
+import jsonschema
+schema = json.load(open(sys.argv[1]))
+jsonschema.Draft202012Validator.check_schema(schema)
+doc = json.load(open(sys.argv[2]))
+jsonschema.Draft202012Validator(schema).validate(doc)
+assert doc["ok"] and len(doc["checks"]) == 4, "not every check ok"
+PY
+then
+	kt_pass "$c"
+else
+	kt_fail "$c" "see $out/report.txt and $out/schema.err"
+fi
+
 # ---- the checker can fail -----------------------------------------------
 
 # mutate NAME SED-EXPR: a copy of upstream's basic run with one exit changed
