@@ -70,7 +70,7 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_version = QEMU_PLUGIN_VERSION;
 
 enum vstate { ST_HOST, ST_GUEST, ST_EXIT };
 
-/* Per vCPU of the emulated host; inline ops touch the first three. */
+/* Per vCPU of the emulated host; inline ops and conditions use the first five. */
 struct vcpu {
 	uint64_t icount;	/* every executed instruction */
 	uint64_t ucount;	/* user-mode ones outside the guest range */
@@ -100,6 +100,11 @@ static uint64_t guest_lo, guest_hi = 0x10000;
 static const char *out_path;
 static bool want_hist;
 
+/*
+ * The records, kinds and histogram are shared by the vCPUs (make e2e boots
+ * one, but MTTCG runs several in parallel): changed under this lock only.
+ */
+static GMutex lock;
 static struct rec *recs;
 static size_t nrecs, caprecs;
 static uint64_t n_entries, n_open_at_end, n_no_estat;
@@ -281,6 +286,7 @@ static unsigned int kind_of(const struct rec *r)
 	return kind_index(kind);
 }
 
+/* Called under the lock, or from the atexit callback. */
 static void close_exit(unsigned int cpu, struct vcpu *v, bool open)
 {
 	struct rec *r;
@@ -317,13 +323,15 @@ static void on_ertn(unsigned int cpu, void *udata)
 	(void)udata;
 	if (!v->pvm)
 		return;		/* an ERTN of the host, staying in root mode */
-	n_entries++;
 	/* on_hist saw this ERTN too: the cost stops before it. */
 	if (want_hist && cpu < MAX_VCPUS && ibuf[cpu].len &&
 	    ibuf[cpu].len <= HIST_CAP && v->state == ST_EXIT)
 		ibuf[cpu].len--;
+	g_mutex_lock(&lock);
+	n_entries++;
 	if (v->state == ST_EXIT)
 		close_exit(cpu, v, false);
+	g_mutex_unlock(&lock);
 	v->state = ST_GUEST;
 	v->gword = NO_WORD;
 	v->watch = 1;
