@@ -7,6 +7,8 @@
       (its JSON line in VMM_OUT, by construction): every kind exact, "int"
       excepted (cannot be constructed); fpdis/lsxdis may exceed by at most
       the switch-outs of E2E's E2E-PREEMPT line; no exit of unknown kind.
+      When E2E holds the kvm_exit records per ecode (E2E-HIST, kvm events
+      on), the plugin's exits per ecode must also equal them, int included.
       Prints one line per kind; exit 0 when all agree, 1 otherwise.
 
   exit-cost.py report --tree TREE --dir DIR --scenarios "A B" \
@@ -42,7 +44,8 @@ def parse_plugin(path):
                 continue
             if w[0] == "exit":
                 d = dict(x.split("=", 1) for x in w[1:])
-                exits.append({"kind": d["kind"], "cost": int(d["cost"]),
+                exits.append({"kind": d["kind"], "ecode": int(d["ecode"]),
+                              "cost": int(d["cost"]),
                               "user": int(d["user"]), "vec": int(d["vec"], 16),
                               "open": d["open"] == "1"})
             elif w[0] == "summary":
@@ -81,6 +84,22 @@ def preempt(e2e):
             if m:
                 return int(m.group(1))
     return 0
+
+
+def trace_ecodes(e2e):
+    """kvm_exit records per ecode the init counted, or None (events off)."""
+    if not e2e or not os.path.exists(e2e):
+        return None
+    recs, total = {}, None
+    with open(e2e) as f:
+        for line in f:
+            m = re.match(r"E2E-HIST: kvm_exit reason (\d+) (\d+)$", line)
+            if m:
+                recs[int(m.group(1))] = int(m.group(2))
+            m = re.match(r"E2E-TRACE: kvm_exit (\d+)$", line)
+            if m:
+                total = int(m.group(1))
+    return recs if total else None
 
 
 def counts(exits):
@@ -125,6 +144,20 @@ def check(plugin_out, vmm_out, e2e=None):
             continue
         ok = False
         lines.append("BAD  %s: plugin %d, la-vmm constructs none" % (kind, have))
+    recs = trace_ecodes(e2e)
+    if recs is None:
+        lines.append("--   no kvm_exit records (kvm events off): not compared")
+    else:
+        seen_ec = {}
+        for e in exits:
+            if e["ecode"] != 99:
+                seen_ec[e["ecode"]] = seen_ec.get(e["ecode"], 0) + 1
+        for ec in sorted(set(recs) | set(seen_ec)):
+            have, want = seen_ec.get(ec, 0), recs.get(ec, 0)
+            good = have == want
+            ok = ok and good
+            lines.append("%s ecode %d: plugin %d, kvm_exit records %d" %
+                         ("ok  " if good else "BAD ", ec, have, want))
     if summary.get("no_estat", 0):
         ok = False
         lines.append("BAD  %d KVM exits without an ESTAT read" % summary["no_estat"])
