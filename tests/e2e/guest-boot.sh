@@ -6,25 +6,29 @@
 
 guest=$("$top/scripts/build-la-guest.sh" 2>>"$err" | tail -n1)
 
-# boot_guest NAME KO CPUS [PARAMS]: one host boot running `la-vmm boot`,
-# with a ring buffer that holds the whole boot (about 110000 records, 3.5
-# MB, for one vCPU)
+# boot_guest NAME KO CPUS: one host boot running `la-vmm boot`, with a ring
+# buffer that holds the whole boot (about 110000 records, 3.5 MB, for one
+# vCPU), which the init sends as a snapshot
 boot_guest() {
 	KVMLA_QEMU=${KVMLA_QEMU:-} tests/e2e/boot.sh --name "$1" --kvm "$2" --lvz on \
 		--vmm "$vmm" --file "$guest:/guest-vmlinux" \
 		--args "boot,--kernel,/guest-vmlinux,--cpus,$3,--timeout-ms,60000" \
-		--append "kvmla.vmm_timeout=90 trace_buf_size=32M ${4:-}" --timeout 150 \
+		--append "kvmla.vmm_timeout=90 trace_buf_size=32M kvmla.snap=1" --timeout 150 \
 		>"$out/$1.boot" 2>&1
 }
 
 # profile_check CASE NAME WHO: the boot's exit profile (NAME.profile.json,
-# docs/e2e-boot.md) and its checks: the trace is complete, and the binary
-# stats agree with the tracepoint counts (tests/e2e/profile.py)
+# docs/e2e-boot.md) and its checks: the trace is complete, the binary stats
+# agree with the tracepoint counts, and trace-viewer on the boot's trace.dat
+# (imported from its snapshot, kvmla.snap=1) counts what the init counted
+# (tests/e2e/profile.py)
 profile_check() {
 	local res line chk why
-	res=$(python3 tests/e2e/profile.py "$tree" "$out/$2" 2>&1)
+	snap "$2"
+	viewer "$2"
+	res=$(python3 tests/e2e/profile.py "$tree" "$out/$2" "$out/$2.tv.json" 2>&1)
 	printf '%s\n' "$res" | head -n1 >"$out/$2.profile.json"
-	for chk in trace-complete stats-agree; do
+	for chk in trace-complete stats-agree viewer-agrees; do
 		line=$(printf '%s\n' "$res" | grep "^$chk " || echo "$chk bad: profile.py: $(printf '%s' "$res" | tail -n1)")
 		case $line in
 		"$chk ok") kt_pass "$1/$chk" ;;
