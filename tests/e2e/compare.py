@@ -27,6 +27,16 @@ kvm.ko (the control) and ours, and prints one ktest line per check:
                                pages counted them, GSPR exits by kind as the
                                VMM constructed them, and no missed events
 
+  lvz/S/widths-match-vmm       `trace-cmd report` of PREFIX.dat (an
+                               independent decoder): MMIO accesses by
+                               direction and width (ours' kvm_exit_mmio,
+                               upstream's kvm_mmio read/write) and, where the
+                               module has the events (ours), IOCSR accesses
+                               by direction and width (kvm_exit_iocsr) = the
+                               accesses the VMM served, and CSR exits by CSR
+                               and op (trace-viewer's csr_matrix) = the VMM's
+                               constructed swcsr counts
+
 Every check runs on the control first: when the control fails it, the line
 is "FAIL: ...: control failed: emulator bug: <why>"; when only ours fails,
 "FAIL: ...: ours: <why>".  Exception codes come from the tree's
@@ -321,6 +331,78 @@ def check_viewer(r, path=None):
     return "; ".join(bad)[:400] or None
 
 
+def report_lines(r):
+    """trace-cmd report of PREFIX.dat, or None"""
+    try:
+        p = subprocess.run(["trace-cmd", "report", r.prefix + ".dat"],
+                           capture_output=True, text=True, timeout=120)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return p.stdout.splitlines() if p.returncode == 0 else None
+
+
+def by_width(lines, event, module_kind):
+    """{"read"|"write": {len: n}} of one access event in trace-cmd's text"""
+    out = {"read": {}, "write": {}}
+    pat = re.compile(r"\s%s:\s+(.*)$" % event)
+    for line in lines:
+        m = pat.search(line)
+        if not m:
+            continue
+        f = m.group(1)
+        if module_kind == "ours":
+            mm = re.search(r"len=(\d+) rw=(READ|WRITE)", f)
+            if mm:
+                d = "read" if mm.group(2) == "READ" else "write"
+                out[d][mm.group(1)] = out[d].get(mm.group(1), 0) + 1
+        else:
+            mm = re.match(r"mmio (read|write) len (\d+) ", f)
+            if mm:
+                out[mm.group(1)][mm.group(2)] = out[mm.group(1)].get(mm.group(2), 0) + 1
+    return out
+
+
+def check_widths(r):
+    if r.json is None:
+        return "no JSON"
+    lines = report_lines(r)
+    if lines is None:
+        return f"trace-cmd report {r.prefix}.dat failed"
+    seen = r.json.get("seen", {})
+    bad = []
+
+    def cmp(kind, got):
+        want = {d: {k: v for k, v in (seen.get(kind, {}).get(d) or {}).items() if v}
+                for d in ("read", "write")}
+        if got != want:
+            bad.append(f"{kind} by width {got} (VMM {want})")
+
+    # by the events the module has: ours' kvm_exit_* or the generic kvm_mmio
+    if "kvm_exit_mmio" in r.counts:
+        cmp("mmio", by_width(lines, "kvm_exit_mmio", "ours"))
+    else:
+        cmp("mmio", by_width(lines, "kvm_mmio", "upstream"))
+    if "kvm_exit_iocsr" in r.counts:
+        cmp("iocsr", by_width(lines, "kvm_exit_iocsr", "ours"))
+    if "kvm_exit_csr" in r.counts:
+        try:
+            tv = json.load(open(r.prefix + ".tv.json"))
+        except (OSError, ValueError):
+            tv = {}
+        got = {}
+        for c in tv.get("csr_matrix") or []:
+            key = (c.get("reg"), c.get("op"))
+            got[key] = got.get(key, 0) + c.get("count", 0)
+        want = {}
+        for c in r.json["expected"].get("swcsr") or []:
+            for op in ("rd", "wr", "xchg"):
+                if c.get(op):
+                    want[(int(c["csr"], 16), op)] = c[op]
+        if got != want:
+            bad.append(f"CSR exits {sorted(got.items())} (VMM {sorted(want.items())})")
+    return "; ".join(bad)[:400] or None
+
+
 def main():
     if len(sys.argv) != 5:
         print(__doc__.split("usage: ")[1].strip(), file=sys.stderr)
@@ -350,6 +432,8 @@ def main():
            lambda: check_stats(o, ex))
     report("viewer-matches-trace", cran or check_viewer(c),
            lambda: check_viewer(o))
+    report("widths-match-vmm", cran or check_widths(c),
+           lambda: check_widths(o))
     return 0
 
 

@@ -5,13 +5,14 @@
 st_dir=$out/selftest
 st_src=$out/basic-upstream
 
-# st_mutate NAME PYTHON: NAME.{e2e,vmm} = the control's, edited by PYTHON
+# st_mutate NAME PYTHON [SRC]: NAME.{e2e,vmm,tv.json,dat} = the control's
+# (or SRC's), edited by PYTHON
 # (which gets e2e = list of lines, j = the scenario's JSON object, tv =
 # trace-viewer's JSON of the same run).
 st_mutate() {
 	mkdir -p "$st_dir"
-	python3 - "$st_src" "$st_dir/$1" "$2" <<'PY'
-import json, sys
+	python3 - "${3:-$st_src}" "$st_dir/$1" "$2" <<'PY'
+import json, shutil, sys
 src, dst, code = sys.argv[1:]
 e2e = open(src + ".e2e").read().splitlines()
 vmm = open(src + ".vmm").read().splitlines()
@@ -27,19 +28,23 @@ open(dst + ".e2e", "w").write("\n".join(e2e) + "\n")
 open(dst + ".vmm", "w").write("\n".join(vmm) + "\n")
 if tv is not None:
     json.dump(tv, open(dst + ".tv.json", "w"))
+try:
+    shutil.copyfile(src + ".dat", dst + ".dat")
+except OSError:
+    pass
 PY
 }
 
-# st_expect CASE MUTANT "CHECK..." SIDE: compare.py (control = st_src, or
-# the mutant when SIDE is control) fails each CHECK blaming SIDE, passes the
-# rest.
+# st_expect CASE MUTANT "CHECK..." SIDE [SRC]: compare.py (control = st_src
+# or SRC, or the mutant when SIDE is control) fails each CHECK blaming SIDE,
+# passes the rest.
 st_expect() {
-	local c=$1 m=$st_dir/$2 side=$4 res pre chk n=0
+	local c=$1 m=$st_dir/$2 side=$4 src=${5:-$st_src} res pre chk n=0
 	if [ "$side" = control ]; then
-		res=$(python3 tests/e2e/compare.py "$tree" basic "$m" "$st_src")
+		res=$(python3 tests/e2e/compare.py "$tree" basic "$m" "$src")
 		pre="control failed: emulator bug:"
 	else
-		res=$(python3 tests/e2e/compare.py "$tree" basic "$st_src" "$m")
+		res=$(python3 tests/e2e/compare.py "$tree" basic "$src" "$m")
 		pre="ours:"
 	fi
 	for chk in $3; do
@@ -57,8 +62,8 @@ st_expect() {
 }
 
 selftest_compare() {
-	if [ "$(python3 tests/e2e/compare.py "$tree" basic "$st_src" "$st_src" | grep -c '^PASS')" != 6 ]; then
-		kt_fail compare/selftest "the control's basic run does not pass all 6 checks against itself"
+	if [ "$(python3 tests/e2e/compare.py "$tree" basic "$st_src" "$st_src" | grep -c '^PASS')" != 7 ]; then
+		kt_fail compare/selftest "the control's basic run does not pass all 7 checks against itself"
 		return
 	fi
 	st_mutate result 'j["results"][0]["got"] = "0x1"'
@@ -76,5 +81,15 @@ selftest_compare() {
 	# trace-viewer counting one more kvm_exit record than the init's walk
 	st_mutate viewer 'tv["events"]["kvm_exit"] += 1'
 	st_expect compare/detects-viewer viewer viewer-matches-trace ours
+	# one more 8-byte MMIO write served than the trace holds
+	st_mutate width 'j["seen"]["mmio"]["write"]["8"] += 1'
+	st_expect compare/detects-width width widths-match-vmm ours
+	# ours' run: one more CSR exit in trace-viewer's matrix than constructed
+	if [ -f "$out/basic-ours.tv.json" ]; then
+		st_mutate csr 'tv["csr_matrix"][0]["count"] += 1' "$out/basic-ours"
+		st_expect compare/detects-csr csr widths-match-vmm ours "$out/basic-ours"
+	else
+		kt_fail compare/detects-csr "no trace-viewer JSON of ours' basic run"
+	fi
 }
 selftest_compare
