@@ -283,25 +283,27 @@ int kvmla_exit_complete_user(struct kvm_vcpu *vcpu)
 
 static long kvmla_exit_pv_ipi(struct kvm_vcpu *vcpu)
 {
-	u64 lo = vcpu->arch.gprs[5], hi = vcpu->arch.gprs[6];
+	u64 words[2] = { vcpu->arch.gprs[5], vcpu->arch.gprs[6] };
 	u64 base = vcpu->arch.gprs[7];
 	struct kvm *kvm = vcpu->kvm;
 
-	for (unsigned int i = 0; i < 128; i++) {
-		u64 word = i < 64 ? lo : hi;
-		struct kvm_vcpu *dst;
+	/* only the set bits: a 128-bit walk cost more than the IPI itself */
+	for (unsigned int w = 0; w < 2; w++) {
+		while (words[w]) {
+			u64 id = base + w * 64 + __ffs(words[w]);
+			struct kvm_vcpu *dst;
 
-		if (!(word & (1ULL << (i & 63))))
-			continue;
-		if (base + i >= KVMLA_MAX_PHYID)
-			break;
-		spin_lock(&kvm->arch.phyid_lock);
-		dst = kvm->arch.phyid_map[base + i];
-		spin_unlock(&kvm->arch.phyid_lock);
-		if (!dst)
-			continue;
-		kvmla_irq_queue(dst, KVMLA_INT_SWI0, KVMLA_IRQ_SOURCE_PV_IPI);
-		kvm_vcpu_kick(dst);
+			words[w] &= words[w] - 1;
+			if (id >= KVMLA_MAX_PHYID)
+				return KVMLA_HC_OK;
+			spin_lock(&kvm->arch.phyid_lock);
+			dst = kvm->arch.phyid_map[id];
+			spin_unlock(&kvm->arch.phyid_lock);
+			if (!dst)
+				continue;
+			kvmla_irq_queue(dst, KVMLA_INT_SWI0, KVMLA_IRQ_SOURCE_PV_IPI);
+			kvm_vcpu_kick(dst);
+		}
 	}
 	return KVMLA_HC_OK;
 }
