@@ -1201,6 +1201,7 @@ static void set_pct(struct tv_latstat *l, const uint64_t *s, size_t n, int layou
 			}
 			*out[i] = ll_rank(l, ps[i]);
 			l->pct_kind = TV_PCT_LOGLIN;
+			l->pct_approx |= 1u << i;
 		}
 	}
 }
@@ -1212,6 +1213,7 @@ static void ll_pct(struct tv_latstat *l)
 		return;
 	l->pct = true;
 	l->pct_kind = TV_PCT_LOGLIN;
+	l->pct_approx = 7;
 	l->p50 = ll_rank(l, 50);
 	l->p90 = ll_rank(l, 90);
 	l->p99 = ll_rank(l, 99);

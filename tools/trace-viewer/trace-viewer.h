@@ -182,7 +182,8 @@ struct tv_latstat {
 	uint64_t count, sum, min, max;
 	uint64_t p50, p90, p99;
 	bool pct;			/* percentiles computed (nearest rank) */
-	uint8_t pct_kind;		/* enum tv_pct: exact, or from the log-linear histogram */
+	uint8_t pct_kind;		/* enum tv_pct: all exact, or any from the log-linear histogram */
+	uint8_t pct_approx;		/* from the histogram: bit 0 p50, bit 1 p90, bit 2 p99 */
 	uint64_t hist[TV_LAT_BUCKETS];
 	uint64_t *ll;			/* [TV_LL_BUCKETS], allocated on the first sample */
 };
@@ -397,6 +398,8 @@ int tv_report_html(FILE *f, const struct tv_analysis *an, const char *path);
 int tv_tui_run(struct tv_analysis *an, const char *path);
 /* Formats ns as "1.23us" into buf. */
 const char *tv_fmt_ns(char *buf, size_t len, uint64_t ns);
+/* Percentile which (0 p50, 1 p90, 2 p99) of l: "-" when none, "~1.23us" when from the histogram. */
+const char *tv_fmt_pct(char *buf, size_t len, const struct tv_latstat *l, int which);
 
 /* ---- recording (record.c) ---- */
 struct tv_record_opts {

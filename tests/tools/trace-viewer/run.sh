@@ -228,6 +228,15 @@ kt_check percentiles-kinds "percentiles kinds differ" $JC "$W/pct-uniform-exact.
 kt_check percentiles-dropped "exact_samples_dropped is not true" $JC "$W/pct-uniform-histogram.json" \
 	'd["percentile_scheme"]["exact_samples_dropped"] is True and d["percentile_scheme"]["exact_samples_max"] == 0' \
 	'd["latency"]["all"]["percentiles"] == "log-linear"'
+# the text report marks each percentile from the histogram with ~ (clusters:
+# p50 at 2 us exact, p90 and p99 at 10 s, past 2^32 ns, from the histogram)
+"$TV" "$W/pct-clusters.dat" >"$W/pct-clusters.txt" 2>&1
+"$TV" "$W/pct-uniform.dat" >"$W/pct-uniform.txt" 2>&1
+kt_check percentiles-text-marks "the all line's ~ marks differ" awk '
+	FNR == 1 { file++ }
+	$1 == "all" && NF == 7 { seen[file] = 1; if (file == 1) ok1 = $4 !~ /^~/ && $5 ~ /^~/ && $6 ~ /^~/
+				 else ok2 = $0 !~ /~/ }
+	END { exit !(seen[1] && seen[2] && ok1 && ok2) }' "$W/pct-clusters.txt" "$W/pct-uniform.txt"
 kt_check percentiles-json-schema "does not validate" python3 -c '
 import json, sys, jsonschema
 for f in sys.argv[2:]:
