@@ -8,7 +8,9 @@
  *   UEXIT -> userspace, ENTRY -> guest ...
  * An exit's latency is exit -> next entry of the same thread, classed
  * "user" when a userspace exit happened in between, "kernel" otherwise.
- * Percentiles are exact (nearest rank over the sorted samples).
+ * Percentiles are nearest rank: exact over the sorted samples while exit
+ * latencies are kept (up to opts.exact_samples, each under 2^32 ns), else
+ * from each statistic's log-linear histogram, within TV_LL_MAX_REL_ERR.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -29,6 +31,7 @@ void tv_opts_default(struct tv_opts *o)
 	o->tid = -1;
 	o->slow_ns = 100000;
 	o->top = 10;
+	o->exact_samples = TV_EXACT_SAMPLES_DEFAULT;
 }
 
 uint64_t tv_reason_key(uint32_t isa, uint32_t code)
@@ -45,6 +48,30 @@ unsigned int tv_lat_bucket(uint64_t ns)
 		b++;
 	}
 	return b;
+}
+
+unsigned int tv_ll_index(uint64_t ns)
+{
+	unsigned int shift;
+
+	if (ns < 2 * TV_LL_SUB)
+		return (unsigned int)ns;
+	shift = 63 - (unsigned int)__builtin_clzll(ns) - TV_LL_SUB_BITS;
+	return shift * TV_LL_SUB + (unsigned int)(ns >> shift);
+}
+
+uint64_t tv_ll_lo(unsigned int i)
+{
+	if (i < 2 * TV_LL_SUB)
+		return i;
+	return (uint64_t)(i % TV_LL_SUB + TV_LL_SUB) << (i / TV_LL_SUB - 1);
+}
+
+uint64_t tv_ll_hi(unsigned int i)
+{
+	if (i < 2 * TV_LL_SUB)
+		return i;
+	return tv_ll_lo(i) + ((1ull << (i / TV_LL_SUB - 1)) - 1);
 }
 
 const char *tv_state_name(int st)
@@ -81,6 +108,10 @@ static void lat_add(struct tv_latstat *l, uint64_t ns)
 	if (ns > l->max)
 		l->max = ns;
 	l->hist[tv_lat_bucket(ns)]++;
+	if (!l->ll && l->count == 1)
+		l->ll = calloc(TV_LL_BUCKETS, sizeof(*l->ll));
+	if (l->ll)	/* an allocation that failed leaves the percentiles unknown */
+		l->ll[tv_ll_index(ns)]++;
 }
 
 void tv_an_init(struct tv_analysis *an, const struct tv_opts *opts, enum tv_profile p)
@@ -591,10 +622,22 @@ static int lat_sample(struct tv_analysis *an, int reason, int cls, unsigned int 
 	struct sample x = { reason < 0 ? TV_MAX_REASONS : (unsigned int)reason, (unsigned int)cls & 1,
 			    vidx > 0xffff ? 0xffff : vidx, ns > UINT32_MAX ? UINT32_MAX : (uint32_t)ns };
 
+	if (an->lat_dropped)
+		return 0;
+	if (an->nr_lat >= an->opts.exact_samples) {	/* over budget: histograms from now on */
+		free(an->lat);
+		an->lat = NULL;
+		an->nr_lat = an->cap_lat = 0;
+		an->lat_dropped = true;
+		return 0;
+	}
 	if (an->nr_lat == an->cap_lat) {
 		size_t nc = an->cap_lat ? an->cap_lat * 2 : 4096;
-		uint64_t *n = realloc(an->lat, nc * sizeof(*n));
+		uint64_t *n;
 
+		if (nc > an->opts.exact_samples)
+			nc = an->opts.exact_samples;
+		n = realloc(an->lat, nc * sizeof(*n));
 		if (!n)
 			return -ENOMEM;
 		an->lat = n;
@@ -1116,14 +1159,86 @@ static uint64_t rank(const uint64_t *sorted, size_t n, unsigned int p, int layou
 	return unpack(layout, sorted[r - 1]).ns;
 }
 
+/* nearest rank in the log-linear histogram: the midpoint of the rank's bucket, within [min, max] */
+static uint64_t ll_rank(const struct tv_latstat *l, unsigned int p)
+{
+	uint64_t r = (l->count * p + 99) / 100, cum = 0, v = l->max;
+
+	if (r == 0)
+		r = 1;
+	for (unsigned int i = 0; i < TV_LL_BUCKETS; i++) {
+		cum += l->ll[i];
+		if (cum >= r) {
+			v = tv_ll_lo(i) + (tv_ll_hi(i) - tv_ll_lo(i)) / 2;
+			break;
+		}
+	}
+	return v < l->min ? l->min : v > l->max ? l->max : v;
+}
+
+/*
+ * Exact percentiles of l from its n sorted samples, when they are all of
+ * its samples.  A sample at UINT32_MAX was clamped there (its value is not
+ * kept, its order is): a percentile that lands on one comes from the
+ * histogram instead.
+ */
 static void set_pct(struct tv_latstat *l, const uint64_t *s, size_t n, int layout)
 {
-	if (!n)
+	static const unsigned int ps[3] = { 50, 90, 99 };
+	uint64_t *out[3] = { &l->p50, &l->p90, &l->p99 };
+
+	if (!n || n != l->count)
 		return;
 	l->pct = true;
-	l->p50 = rank(s, n, 50, layout);
-	l->p90 = rank(s, n, 90, layout);
-	l->p99 = rank(s, n, 99, layout);
+	l->pct_kind = TV_PCT_EXACT;
+	for (int i = 0; i < 3; i++) {
+		*out[i] = rank(s, n, ps[i], layout);
+		if (*out[i] == UINT32_MAX && l->max > UINT32_MAX) {
+			if (!l->ll) {
+				l->pct = false;
+				l->pct_kind = TV_PCT_NONE;
+				return;
+			}
+			*out[i] = ll_rank(l, ps[i]);
+			l->pct_kind = TV_PCT_LOGLIN;
+			l->pct_approx |= 1u << i;
+		}
+	}
+}
+
+/* The percentiles the exact pass did not set, from the histogram. */
+static void ll_pct(struct tv_latstat *l)
+{
+	if (l->pct || !l->count || !l->ll)
+		return;
+	l->pct = true;
+	l->pct_kind = TV_PCT_LOGLIN;
+	l->pct_approx = 7;
+	l->p50 = ll_rank(l, 50);
+	l->p90 = ll_rank(l, 90);
+	l->p99 = ll_rank(l, 99);
+}
+
+/* Calls fn on every latency statistic of an. */
+static void each_latstat(struct tv_analysis *an, void (*fn)(struct tv_latstat *l))
+{
+	for (unsigned int r = 0; r < an->nr_reasons; r++)
+		for (int c = 0; c < TV_LAT_NUM; c++)
+			fn(&an->reasons[r].lat[c]);
+	for (unsigned int v = 0; v < an->nr_vcpus; v++)
+		for (int c = 0; c < TV_LAT_NUM; c++)
+			fn(&an->vcpus[v].lat[c]);
+	for (int c = 0; c < TV_LAT_NUM; c++)
+		fn(&an->lat_total[c]);
+	fn(&an->uexit_kernel);
+	fn(&an->uexit_user);
+	fn(&an->irq_lat);
+}
+
+static void ll_free(struct tv_latstat *l)
+{
+	free(l->ll);
+	l->ll = NULL;
 }
 
 static uint64_t group_of(int layout, uint64_t k)
@@ -1295,9 +1410,10 @@ int tv_an_finish(struct tv_analysis *an)
 		vcpu_resolve_tgid(an, v);
 	}
 	/* percentiles: (reason, class), reason, class, vCPU, all; before the vCPUs move */
-	for (int p = 0, from = P_REASON_CLASS; p < P_NUM; from = p++)
+	for (int p = 0, from = P_REASON_CLASS; p < P_NUM && !an->lat_dropped; from = p++)
 		if (pass(an, from, p))
 			return -ENOMEM;
+	each_latstat(an, ll_pct);
 	sort_vcpus(an);
 	if (build_vms(an))
 		return -ENOMEM;
@@ -1306,6 +1422,7 @@ int tv_an_finish(struct tv_analysis *an)
 
 void tv_an_free(struct tv_analysis *an)
 {
+	each_latstat(an, ll_free);
 	for (unsigned int i = 0; i < an->nr_vcpus; i++) {
 		free(an->vcpus[i].reason_count);
 		free(an->vcpus[i].bins);

@@ -141,8 +141,8 @@ static void histogram(FILE *f, const char *title, const struct tv_latstat *l, co
 		char p5[24], p9[24], p99[24], mx[24];
 
 		fprintf(f, "<p class=\"pct\">p50 %s &middot; p90 %s &middot; p99 %s &middot; max %s</p>\n",
-			tv_fmt_ns(p5, sizeof(p5), l->p50), tv_fmt_ns(p9, sizeof(p9), l->p90),
-			tv_fmt_ns(p99, sizeof(p99), l->p99), tv_fmt_ns(mx, sizeof(mx), l->max));
+			tv_fmt_pct(p5, sizeof(p5), l, 0), tv_fmt_pct(p9, sizeof(p9), l, 1),
+			tv_fmt_pct(p99, sizeof(p99), l, 2), tv_fmt_ns(mx, sizeof(mx), l->max));
 	}
 	fprintf(f, "</figure>\n");
 }
@@ -261,8 +261,8 @@ static void reason_rows(FILE *f, const struct tv_analysis *an, bool uexit, int c
 			"style=\"width:%dpx\"></div></td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>\n",
 			r->count, total ? 100.0 * r->count / total : 0.0, (int)(120 * r->count / max),
 			l->count ? tv_fmt_ns(m, sizeof(m), l->sum / l->count) : "-",
-			l->pct ? tv_fmt_ns(p5, sizeof(p5), l->p50) : "-",
-			l->pct ? tv_fmt_ns(p99, sizeof(p99), l->p99) : "-",
+			tv_fmt_pct(p5, sizeof(p5), l, 0),
+			tv_fmt_pct(p99, sizeof(p99), l, 2),
 			l->count ? tv_fmt_ns(mx, sizeof(mx), l->max) : "-");
 	}
 	if (!nr)
@@ -337,8 +337,8 @@ static void html_vcpu_row(FILE *f, const struct tv_analysis *an, const struct tv
 	for (int s = 0; s < TV_ST_NUM; s++)
 		fprintf(f, "<td>%.1f%%</td>", t ? 100.0 * v->state_ns[s] / t : 0.0);
 	fprintf(f, "<td>%s</td><td>%s</td><td>%s</td>",
-		l->pct ? tv_fmt_ns(p5, sizeof(p5), l->p50) : "-",
-		l->pct ? tv_fmt_ns(p99, sizeof(p99), l->p99) : "-",
+		tv_fmt_pct(p5, sizeof(p5), l, 0),
+		tv_fmt_pct(p99, sizeof(p99), l, 2),
 		l->count ? tv_fmt_ns(mx, sizeof(mx), l->max) : "-");
 	fprintf(f, "</tr>\n");
 }
@@ -395,6 +395,9 @@ int tv_report_html(FILE *f, const struct tv_analysis *an, const char *path)
 	histogram(f, "in-kernel", &an->lat_total[TV_LAT_KERNEL], "#e0a020");
 	histogram(f, "userspace round trip", &an->lat_total[TV_LAT_USER], "#d0453a");
 	histogram(f, "interrupt queue → deliver", &an->irq_lat, "#7a7fc0");
+	fprintf(f, "<p class=\"pct\">Bars: log2 buckets. Percentiles: nearest rank; "
+		"~ marks one from a log-linear histogram (%u buckets per power of two, within %.4g%%).</p>\n",
+		TV_LL_SUB, 100 * TV_LL_MAX_REL_ERR);
 	html_exits(f, an);
 	html_vcpus(f, an);
 	fprintf(f, "<h2>%s trap heatmap (traps per register and vCPU)</h2>\n",

@@ -25,6 +25,8 @@ static json_t *lat_json(const struct tv_latstat *l)
 	json_object_set_new(o, "p90_ns", l->pct ? json_integer(l->p90) : json_null());
 	json_object_set_new(o, "p99_ns", l->pct ? json_integer(l->p99) : json_null());
 	json_object_set_new(o, "max_ns", json_integer(l->max));
+	json_object_set_new(o, "percentiles", !l->pct ? json_null() :
+			    json_string(l->pct_kind == TV_PCT_EXACT ? "exact" : "log-linear"));
 	for (int i = 0; i < TV_LAT_BUCKETS; i++)
 		json_array_append_new(h, json_integer(l->hist[i]));
 	json_object_set_new(o, "log2_hist", h);
@@ -93,6 +95,21 @@ static json_t *window_json(const struct tv_analysis *an)
 	json_object_set_new(o, "vm", w->vm >= 0 ? json_integer(w->vm) : json_null());
 	json_object_set_new(o, "vcpu", w->vcpu >= 0 ? json_integer(w->vcpu) : json_null());
 	json_object_set_new(o, "tid", w->tid >= 0 ? json_integer(w->tid) : json_null());
+	return o;
+}
+
+/* how the percentiles were computed, and the bound of the histogram's */
+static json_t *pct_scheme_json(const struct tv_analysis *an)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "rank", json_string("nearest"));
+	json_object_set_new(o, "exact_samples_max", json_integer(an->opts.exact_samples));
+	json_object_set_new(o, "exact_samples_dropped", json_boolean(an->lat_dropped));
+	json_object_set_new(o, "histogram", json_string("log-linear"));
+	json_object_set_new(o, "sub_buckets", json_integer(TV_LL_SUB));
+	json_object_set_new(o, "exact_below_ns", json_integer(2 * TV_LL_SUB));
+	json_object_set_new(o, "max_rel_error", json_real(TV_LL_MAX_REL_ERR));
 	return o;
 }
 
@@ -347,6 +364,7 @@ json_t *tv_json_build(const struct tv_analysis *an, const char *path)
 	json_object_set_new(root, "userspace_exits", reasons_json(an, uorder, unr, true));
 	json_object_set_new(root, "vms", vms_json(an));
 	json_object_set_new(root, "vcpus", vcpus_json(an, order, nr));
+	json_object_set_new(root, "percentile_scheme", pct_scheme_json(an));
 	json_object_set_new(root, "latency", latency_json(an));
 	json_object_set_new(root, "timeline", timeline_json(an));
 	json_object_set_new(root, "csr_matrix", csr_matrix_json(an));

@@ -23,6 +23,18 @@ const char *tv_fmt_ns(char *buf, size_t len, uint64_t ns)
 	return buf;
 }
 
+const char *tv_fmt_pct(char *buf, size_t len, const struct tv_latstat *l, int which)
+{
+	const uint64_t ns[3] = { l->p50, l->p90, l->p99 };
+	char v[24];
+
+	if (!l->pct || which < 0 || which > 2)
+		return "-";
+	snprintf(buf, len, "%s%s", l->pct_approx >> which & 1 ? "~" : "",
+		 tv_fmt_ns(v, sizeof(v), ns[which]));
+	return buf;
+}
+
 static const char *vm_name(const struct tv_analysis *an, uint32_t tgid)
 {
 	for (unsigned int i = 0; i < an->nr_vms; i++)
@@ -41,9 +53,8 @@ static void lat_line(FILE *f, const char *label, const struct tv_latstat *l)
 	}
 	fprintf(f, "  %-22s %10" PRIu64 " %10s %10s %10s %10s %10s\n", label, l->count,
 		tv_fmt_ns(a, sizeof(a), l->sum / l->count),
-		l->pct ? tv_fmt_ns(b, sizeof(b), l->p50) : "-",
-		l->pct ? tv_fmt_ns(c, sizeof(c), l->p90) : "-",
-		l->pct ? tv_fmt_ns(d, sizeof(d), l->p99) : "-",
+		tv_fmt_pct(b, sizeof(b), l, 0), tv_fmt_pct(c, sizeof(c), l, 1),
+		tv_fmt_pct(d, sizeof(d), l, 2),
 		tv_fmt_ns(e, sizeof(e), l->max));
 }
 
@@ -65,8 +76,9 @@ static void hist(FILE *f, const char *label, const struct tv_latstat *l)
 			continue;
 		w = (int)(l->hist[i] * 40 / max);
 		fprintf(f, "  %10s .. %-10s %10" PRIu64 " |%.*s\n",
-			tv_fmt_ns(lo, sizeof(lo), i ? 1ull << i : 0),
-			tv_fmt_ns(hi, sizeof(hi), (2ull << i) - 1), l->hist[i], w ? w : 1,
+			tv_fmt_ns(lo, sizeof(lo), i ? 1ull << i : 0),	/* the last: all above */
+			i == TV_LAT_BUCKETS - 1 ? "" : tv_fmt_ns(hi, sizeof(hi), (2ull << i) - 1),
+			l->hist[i], w ? w : 1,
 			"########################################");
 	}
 }
@@ -105,9 +117,8 @@ static void reason_table(FILE *f, const struct tv_analysis *an, const unsigned i
 		fprintf(f, "  %-22s %10" PRIu64 " %6.2f%% %10s %10s %10s %10s %10s\n", r->name, r->count,
 			total ? 100.0 * r->count / total : 0.0,
 			l->count ? tv_fmt_ns(m, sizeof(m), l->sum / l->count) : "-",
-			l->pct ? tv_fmt_ns(p5, sizeof(p5), l->p50) : "-",
-			l->pct ? tv_fmt_ns(p9, sizeof(p9), l->p90) : "-",
-			l->pct ? tv_fmt_ns(p99, sizeof(p99), l->p99) : "-",
+			tv_fmt_pct(p5, sizeof(p5), l, 0), tv_fmt_pct(p9, sizeof(p9), l, 1),
+			tv_fmt_pct(p99, sizeof(p99), l, 2),
 			l->count ? tv_fmt_ns(mx, sizeof(mx), l->max) : "-");
 	}
 }
@@ -257,6 +268,8 @@ static void text_latency(FILE *f, const struct tv_analysis *an)
 	lat_line(f, "all", &an->lat_total[TV_LAT_ALL]);
 	lat_line(f, "  exit -> to userspace", &an->uexit_kernel);
 	lat_line(f, "  in userspace", &an->uexit_user);
+	fprintf(f, "  (percentiles: nearest rank; ~ from a log-linear histogram, within %.4g%%)\n",
+		100 * TV_LL_MAX_REL_ERR);
 	hist(f, "in-kernel", &an->lat_total[TV_LAT_KERNEL]);
 	hist(f, "userspace round trip", &an->lat_total[TV_LAT_USER]);
 }

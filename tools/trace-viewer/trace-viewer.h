@@ -151,14 +151,41 @@ struct tv_opts {
 	int64_t tid;			/* thread filter, -1 none */
 	uint64_t slow_ns;		/* "slow exit" threshold */
 	unsigned int top;		/* rows in top lists */
+	uint64_t exact_samples;		/* exit-latency samples kept for exact percentiles */
 	bool keep_records;		/* keep every record (viewer) */
 };
+
+/*
+ * Log-linear latency histogram, for percentiles when exact samples are not
+ * kept: a value below 2 * TV_LL_SUB is its own bucket; above, each power of
+ * two [2^e, 2^(e+1)) is cut into TV_LL_SUB buckets of equal width.  A
+ * bucket is at most 1/TV_LL_SUB of its lower bound wide, so its midpoint is
+ * within TV_LL_MAX_REL_ERR (relative) of any value in it.  TV_LL_SUB_BITS 0
+ * makes it a log2 histogram (the tests build that to show they catch it).
+ */
+#ifndef TV_LL_SUB_BITS
+#define TV_LL_SUB_BITS 4
+#endif
+#define TV_LL_SUB	(1u << TV_LL_SUB_BITS)
+#define TV_LL_BUCKETS	((65 - TV_LL_SUB_BITS) * TV_LL_SUB)
+#define TV_LL_MAX_REL_ERR (1.0 / (2 * TV_LL_SUB))
+/* exit-latency samples kept for exact percentiles by default (8 bytes each) */
+#define TV_EXACT_SAMPLES_DEFAULT (16u << 20)
+
+unsigned int tv_ll_index(uint64_t ns);
+uint64_t tv_ll_lo(unsigned int i);	/* the smallest value of bucket i */
+uint64_t tv_ll_hi(unsigned int i);	/* the largest */
+
+enum tv_pct { TV_PCT_NONE, TV_PCT_EXACT, TV_PCT_LOGLIN };
 
 struct tv_latstat {
 	uint64_t count, sum, min, max;
 	uint64_t p50, p90, p99;
-	bool pct;			/* percentiles computed (exact, nearest rank) */
+	bool pct;			/* percentiles computed (nearest rank) */
+	uint8_t pct_kind;		/* enum tv_pct: all exact, or any from the log-linear histogram */
+	uint8_t pct_approx;		/* from the histogram: bit 0 p50, bit 1 p90, bit 2 p99 */
 	uint64_t hist[TV_LAT_BUCKETS];
+	uint64_t *ll;			/* [TV_LL_BUCKETS], allocated on the first sample */
 };
 
 struct tv_reason {
@@ -246,6 +273,7 @@ struct tv_analysis {
 	/* latency samples (exact percentiles), packed (analyze.c) */
 	uint64_t *lat;
 	size_t nr_lat, cap_lat;
+	bool lat_dropped;		/* more than opts.exact_samples: histograms only */
 	struct tv_latstat lat_total[TV_LAT_NUM];
 	struct tv_latstat uexit_kernel;	/* exit -> kvm_userspace_exit part */
 	struct tv_latstat uexit_user;	/* userspace_exit -> entry part */
@@ -370,6 +398,8 @@ int tv_report_html(FILE *f, const struct tv_analysis *an, const char *path);
 int tv_tui_run(struct tv_analysis *an, const char *path);
 /* Formats ns as "1.23us" into buf. */
 const char *tv_fmt_ns(char *buf, size_t len, uint64_t ns);
+/* Percentile which (0 p50, 1 p90, 2 p99) of l: "-" when none, "~1.23us" when from the histogram. */
+const char *tv_fmt_pct(char *buf, size_t len, const struct tv_latstat *l, int which);
 
 /* ---- recording (record.c) ---- */
 struct tv_record_opts {

@@ -291,6 +291,25 @@ static void vcpu_run(struct cpu_out *c, const struct la_scenario *s, int tid, un
 	}
 }
 
+/* One vCPU's exits of known latencies (s->lat_ns): exit, re-entry lat_ns[i] later, 1 us in the guest. */
+static void lat_run(struct cpu_out *c, const struct la_scenario *s, int tid, unsigned int vid,
+		    unsigned int pcpu, uint64_t t)
+{
+	const uint64_t pc = 0x9000000000200000ull;
+
+	emit(c, t, tid, "kvm_vcpu_load", U(vid), U(pcpu), U(1));
+	emit(c, t + 10, tid, "kvm_enter", U(vid), pc);
+	t += 1000;
+	for (size_t i = 0; i < s->nr_lat_ns; i++) {
+		emit(c, t, tid, "kvm_exit", U(vid), U(1), U(0), pc, U(0x120000000ull));
+		emit(c, t, tid, "kvm_irq", U(vid), U(0), U(11), U(2));
+		t += s->lat_ns[i];
+		emit(c, t, tid, "kvm_irq", U(vid), U(2), U(11), U(2));
+		emit(c, t, tid, "kvm_reenter", U(vid), pc);
+		t += 1000;
+	}
+}
+
 /* The identity markers, on CPU 0 from mark_ts; the vCPU threads' names into cmdlines. */
 static size_t markers(struct cpu_out *cpus, const struct la_scenario *s, uint64_t mark_ts,
 		      char *cmdlines, size_t size)
@@ -349,7 +368,8 @@ int la_write_trace(const char *path, const struct la_scenario *s, char *err, siz
 		for (unsigned int v = 0; v < s->vcpus_per_vm; v++) {
 			unsigned int c = m * s->vcpus_per_vm + v;
 
-			vcpu_run(&cpus[c], s, 1000 + 100 * (int)m + 1 + (int)v, v, c, 2000000 + 7 * c);
+			(s->nr_lat_ns ? lat_run : vcpu_run)(&cpus[c], s, 1000 + 100 * (int)m + 1 + (int)v,
+							    v, c, 2000000 + 7 * c);
 		}
 	/* late: the markers after everything (a round lasts 70.5 us + 2 delays) */
 	if (s->late)

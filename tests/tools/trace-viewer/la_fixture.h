@@ -50,6 +50,13 @@ struct la_scenario {
 	 * else of it, and the identity markers come after every event
 	 */
 	int late;
+	/*
+	 * lat_ns: instead of the rounds, each vCPU makes one exit per sample,
+	 * back in the guest lat_ns[i] ns later, with an interrupt queued at the
+	 * exit and delivered at the re-entry (the same latency)
+	 */
+	const uint64_t *lat_ns;
+	size_t nr_lat_ns;
 };
 int la_write_trace(const char *path, const struct la_scenario *s, char *err, size_t errlen);
 

@@ -189,6 +189,60 @@ for c in zstd none; do
 	fi
 done
 
+# ---- percentiles against the exact ones ----
+# gen-lat makes one exit, and one interrupt queue -> deliver, per latency given
+# (one vCPU); pctl.py draws the latencies and computes the exact percentiles
+# from the same file (nearest rank: sorted[ceil(n p / 100) - 1]).  Each
+# trace-viewer p50/p90/p99 (all, in-kernel, the reason, the vCPU, its in-kernel
+# class, interrupts) must equal the exact one when it says "exact", else be
+# within the JSON's stated bound, itself at most 6.25 %.  Twice: exact samples
+# kept (the default), and histograms only (--exact-samples 0).  heavy (p99 ~
+# 35 s) and clusters (30 % at 10 s) go past 2^32 ns, where exact samples keep
+# their order but not their value.
+for dist in uniform heavy single clusters; do
+	if ! python3 "$here/pctl.py" gen "$dist" 2000 13 >"$W/pct-$dist.txt" ||
+	   ! "$B/gen-lat" "$W/pct-$dist.dat" <"$W/pct-$dist.txt"; then
+		kt_fail "percentiles-$dist" "gen-lat failed"
+		continue
+	fi
+	for mode in exact histogram; do
+		args=(--json)
+		[ "$mode" = histogram ] && args+=(--exact-samples 0)
+		if "$TV" "${args[@]}" "$W/pct-$dist.dat" >"$W/pct-$dist-$mode.json" 2>"$W/err"; then
+			kt_check "percentiles-$dist-$mode" "$(python3 "$here/pctl.py" check "$W/pct-$dist.txt" \
+				"$W/pct-$dist-$mode.json" | head -1)" \
+				python3 "$here/pctl.py" check "$W/pct-$dist.txt" "$W/pct-$dist-$mode.json"
+		else
+			kt_fail "percentiles-$dist-$mode" "trace-viewer failed: $(cat "$W/err")"
+		fi
+	done
+done
+kt_check percentiles-scheme "percentile_scheme or the kinds differ" $JC "$W/pct-clusters-exact.json" \
+	'd["percentile_scheme"] == {"rank": "nearest", "exact_samples_max": 16777216, "exact_samples_dropped": False, "histogram": "log-linear", "sub_buckets": 16, "exact_below_ns": 32, "max_rel_error": 0.03125}' \
+	'd["latency"]["all"]["percentiles"] == "log-linear" and d["latency"]["userspace"]["percentiles"] is None' \
+	'reason("tlbl")["latency"]["all"]["percentiles"] == "log-linear"'
+kt_check percentiles-kinds "percentiles kinds differ" $JC "$W/pct-uniform-exact.json" \
+	'd["latency"]["all"]["percentiles"] == "exact" and d["vcpus"][0]["latency"]["all"]["percentiles"] == "exact"' \
+	'd["vcpus"][0]["latency"]["kernel"]["percentiles"] == "log-linear"' \
+	'd["interrupts"]["latency"]["percentiles"] == "log-linear"'
+kt_check percentiles-dropped "exact_samples_dropped is not true" $JC "$W/pct-uniform-histogram.json" \
+	'd["percentile_scheme"]["exact_samples_dropped"] is True and d["percentile_scheme"]["exact_samples_max"] == 0' \
+	'd["latency"]["all"]["percentiles"] == "log-linear"'
+# the text report marks each percentile from the histogram with ~ (clusters:
+# p50 at 2 us exact, p90 and p99 at 10 s, past 2^32 ns, from the histogram)
+"$TV" "$W/pct-clusters.dat" >"$W/pct-clusters.txt" 2>&1
+"$TV" "$W/pct-uniform.dat" >"$W/pct-uniform.txt" 2>&1
+kt_check percentiles-text-marks "the all line's ~ marks differ" awk '
+	FNR == 1 { file++ }
+	$1 == "all" && NF == 7 { seen[file] = 1; if (file == 1) ok1 = $4 !~ /^~/ && $5 ~ /^~/ && $6 ~ /^~/
+				 else ok2 = $0 !~ /~/ }
+	END { exit !(seen[1] && seen[2] && ok1 && ok2) }' "$W/pct-clusters.txt" "$W/pct-uniform.txt"
+kt_check percentiles-json-schema "does not validate" python3 -c '
+import json, sys, jsonschema
+for f in sys.argv[2:]:
+    jsonschema.validate(json.load(open(f)), json.load(open(sys.argv[1])))' \
+	"$top/docs/json/trace-viewer.v1.schema.json" "$W/pct-heavy-exact.json" "$W/pct-heavy-histogram.json"
+
 # ---- import: a tracefs snapshot directory (gen-snap, a known LoongArch
 # scenario per page size) into a trace.dat; the analysis must give gen-snap's
 # counts.  Per round: cpu0 3 GSPR exits (800 ns to re-entry), cpu1 2 TLBL
@@ -313,6 +367,7 @@ usage_bad bad-flag-missing-arg "unknown or incomplete option" "$W/la.dat" --from
 usage_bad bad-time "--from: bad time" --from 12parsecs "$W/la.dat"
 usage_bad bad-window "--to must be after --from" --from 2s --to 1s "$W/la.dat"
 usage_bad bad-vcpu "--vcpu: bad vCPU id" --vcpu -3 "$W/la.dat"
+usage_bad bad-exact-samples "--exact-samples: expected 0..4294967296" --exact-samples lots "$W/la.dat"
 usage_bad no-file "no trace file given"
 usage_bad two-files "exactly one trace file" "$W/la.dat" "$W/la.dat"
 usage_bad record-bad-duration "bad duration" record -d -1
