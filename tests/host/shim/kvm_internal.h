@@ -55,6 +55,9 @@ typedef unsigned int vm_fault_t;
 #ifndef __always_inline
 #define __always_inline inline __attribute__((always_inline))
 #endif
+#ifndef noinline
+#define noinline __attribute__((noinline))
+#endif
 #define __aligned(x) __attribute__((aligned(x)))
 #define asmlinkage
 #define __used __attribute__((used))
