@@ -63,22 +63,15 @@ static unsigned long kvmla_vmid_alloc(struct kvm_vcpu *vcpu, int cpu)
 	return vpid;
 }
 
-void kvmla_vmid_check(struct kvm_vcpu *vcpu)
+/*
+ * A new VPID for @vcpu on @cpu.  Out of line: the check below, run before
+ * every entry, stays a leaf without a stack frame, and the tracepoint here
+ * costs nothing there while it is off.
+ */
+static noinline void kvmla_vmid_renew(struct kvm_vcpu *vcpu, int cpu, int reason)
 {
 	struct kvmla_vcpu_state *st = &vcpu->arch.st;
-	int cpu = smp_processor_id();
-	unsigned long cache = *per_cpu_ptr(&kvmla_vpid_next, cpu);
 	unsigned long old = st->vmid.vpid;
-	int reason;
-
-	if (st->vmid.vpid_cpu != cpu || !old)
-		reason = KVMLA_VPID_REASON_MIGRATED;
-	else if ((old ^ cache) & ~kvmla_vpid_mask)
-		reason = KVMLA_VPID_REASON_GENERATION;
-	else if (st->vmid.vpid_flush)
-		reason = KVMLA_VPID_REASON_REQUEST;
-	else
-		goto out_load;
 
 	st->vmid.vpid = kvmla_vmid_alloc(vcpu, cpu);
 	st->vmid.vpid_cpu = cpu;
@@ -87,7 +80,21 @@ void kvmla_vmid_check(struct kvm_vcpu *vcpu)
 	trace_kvm_vpid_change(vcpu->vcpu_id, cpu, reason, old, st->vmid.vpid);
 	kvmla_gcsr_xchg(LOONGARCH_CSR_LLBCTL, CSR_LLBCTL_WCLLB,
 			CSR_LLBCTL_WCLLB);
-out_load:
+}
+
+void kvmla_vmid_check(struct kvm_vcpu *vcpu)
+{
+	struct kvmla_vcpu_state *st = &vcpu->arch.st;
+	int cpu = smp_processor_id();
+	unsigned long cache = *per_cpu_ptr(&kvmla_vpid_next, cpu);
+	unsigned long old = st->vmid.vpid;
+
+	if (unlikely(st->vmid.vpid_cpu != cpu || !old))
+		kvmla_vmid_renew(vcpu, cpu, KVMLA_VPID_REASON_MIGRATED);
+	else if (unlikely((old ^ cache) & ~kvmla_vpid_mask))
+		kvmla_vmid_renew(vcpu, cpu, KVMLA_VPID_REASON_GENERATION);
+	else if (unlikely(st->vmid.vpid_flush))
+		kvmla_vmid_renew(vcpu, cpu, KVMLA_VPID_REASON_REQUEST);
 	kvmla_csr_xchg(LOONGARCH_CSR_GSTAT,
 		       (st->vmid.vpid & kvmla_vpid_mask) << CSR_GSTAT_GID_SHIFT,
 		       CSR_GSTAT_GID);
