@@ -8,9 +8,12 @@
 # and where each module's exit-path instructions go (symbols); writes the
 # kvmla-exit-cost v1 JSON (docs/json/kvmla-exit-cost.v1.schema.json).
 # Usage: bench/exit-cost.sh [--json FILE] [--scenarios "basic mmio ..."]
-#                           [--trace on|off]
+#                           [--trace on|off] [--stubs]
 # --trace off (default): the kvm events stay disabled (kvmla.trace=0, the
 # module's own cost); on: every kvm event enabled, as in make e2e.
+# --stubs: a third module, ours built with KVMLA_TRACE_STUBS=1 (every kvmla
+# tracepoint compiled to nothing; in build/exit-cost/stub/), named
+# ours-notrace: what ours' disabled tracepoints cost is the difference.
 # Default scenarios: basic mmio gspr stage2 irq fpu smp vpid; outputs in
 # build/exit-cost/ (JSON: build/exit-cost/exit-cost.json).  Exit 1 when a
 # boot fails or a count disagrees with la-vmm's.  See docs/exit-cost.md.
@@ -20,11 +23,13 @@ out=$top/build/exit-cost
 json=$out/exit-cost.json
 scenarios="basic mmio gspr stage2 irq fpu smp vpid"
 trace=off
+stubs=0
 while [ $# -gt 0 ]; do
 	case $1 in
 	--json) json=${2:?}; shift ;;
 	--scenarios) scenarios=${2:?}; shift ;;
 	--trace) trace=${2:?}; shift ;;
+	--stubs) stubs=1 ;;
 	*) echo "exit-cost: unknown argument '$1'" >&2; exit 2 ;;
 	esac
 	shift
@@ -42,13 +47,28 @@ nice make -s -C "$top/tests/e2e/vmm" >/dev/null || die "cannot build la-vmm"
 make -s -C "$top/qemu/plugins" || die "cannot build the plugin"
 so=$top/build/qemu-plugins/exit-cost.so
 mkdir -p "$out"
+mods="upstream ours"
+modargs=(--module "upstream=$tree/arch/loongarch/kvm/kvm.ko" --module "ours=$top/kvm/kvm.ko")
+if [ "$stubs" = 1 ]; then
+	rm -rf "$out/stub"
+	mkdir -p "$out/stub"
+	cp -r "$top/kvm" "$top/include" "$top/scripts" "$out/stub/"
+	make -s -C "$out/stub/kvm" clean >/dev/null 2>&1
+	nice make -s -C "$out/stub/kvm" KDIR="$tree" LLVM=-19 KVMLA_TRACE_STUBS=1 \
+		>"$out/kvm-stub-build.log" 2>&1 ||
+		die "the KVMLA_TRACE_STUBS=1 build failed (see $out/kvm-stub-build.log)"
+	mods="$mods ours-notrace"
+	modargs+=(--module "ours-notrace=$out/stub/kvm/kvm.ko")
+fi
 
 rc=0
-for m in upstream ours; do
+for m in $mods; do
+	ko=$m
+	[ "$m" = ours-notrace ] && ko=$out/stub/kvm/kvm.ko
 	for s in $scenarios; do
 		n=$s-$m
 		rm -f "$out/$n.txt"
-		if ! "$top/tests/e2e/boot.sh" --kvm "$m" --lvz on --args "$s" \
+		if ! "$top/tests/e2e/boot.sh" --kvm "$ko" --lvz on --args "$s" \
 			--name "cost-$n" --timeout 120 --append "$append" \
 			--qemu-arg -plugin --qemu-arg "$so,out=$out/$n.txt,hist=on" >/dev/null; then
 			echo "exit-cost: $n: the boot failed (build/e2e/cost-$n.log)" >&2
@@ -61,7 +81,6 @@ for m in upstream ours; do
 done
 python3 "$top/qemu/plugins/exit-cost.py" report --tree "$tree" --dir "$out" \
 	--scenarios "$scenarios" \
-	--module "upstream=$tree/arch/loongarch/kvm/kvm.ko" \
-	--module "ours=$top/kvm/kvm.ko" --trace "$trace" --json "$json" || rc=1
+	"${modargs[@]}" --trace "$trace" --json "$json" || rc=1
 echo "JSON: $json"
 exit $rc

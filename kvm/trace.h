@@ -12,7 +12,16 @@
  * Events whose records are identical share one DECLARE_EVENT_CLASS.  The
  * expansion machinery is include/kvmla/tracegen.h.
  */
-#if !defined(KVMLA_TRACE_H) || defined(TRACE_HEADER_MULTI_READ)
+#ifdef KVMLA_TRACE_STUBS
+/* The measuring build: each trace_<event>() is an empty inline function. */
+#ifndef KVMLA_TRACE_STUBS_H
+#define KVMLA_TRACE_STUBS_H
+#include "../include/kvmla/tracegen.h"
+#define KVMLA_TP_STUB_OF(ev, ...) \
+	static inline void trace_##ev(KVMLA_TP_TAIL(~ KVMLA_FIELDS_##ev(KVMLA_TP_PARAM))) {}
+KVMLA_EVENTS(KVMLA_TP_STUB_OF)
+#endif
+#elif !defined(KVMLA_TRACE_H) || defined(TRACE_HEADER_MULTI_READ)
 #define KVMLA_TRACE_H
 
 #include <linux/tracepoint.h>
@@ -26,9 +35,11 @@ KVMLA_EVENTS(KVMLA_TP_EVENT_OF)
 
 #endif /* KVMLA_TRACE_H */
 
+#ifndef KVMLA_TRACE_STUBS
 #undef TRACE_INCLUDE_PATH
 #define TRACE_INCLUDE_PATH .
 #undef TRACE_INCLUDE_FILE
 #define TRACE_INCLUDE_FILE trace
 
 #include <trace/define_trace.h>
+#endif
