@@ -2,7 +2,7 @@
 /*
  * kvmla-vmm: a tiny VMM on /dev/kvm (x86) whose guests cause exactly known
  * exits, so tools and tests can check the numbers they report.  See
- * docs/vmm.md and /work/brief/VMM-INTERFACE.md for the interface.
+ * docs/vmm.md for the interface.
  *
  * The parent parses the options, then starts each VM as its own process:
  * fork, then re-exec of this binary with "-name NAME-i --vm-child I:FD"

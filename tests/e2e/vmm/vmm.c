@@ -1357,7 +1357,7 @@ static void vpid_expect(struct vm *vm)
 #define GUEST(n) guest_##n, guest_##n##_end
 
 static const struct scenario scenarios[] = {
-	{ "basic", "the guest of lvz-platform-facts.md", GUEST(basic),
+	{ "basic", "the guest of the first control run", GUEST(basic),
 	  NULL, basic_expect, run_single, NULL, NULL },
 	{ "mmio", "MMIO loads and stores of every width and signedness", GUEST(mmio),
 	  NULL, mmio_expect, run_single, NULL, NULL },
