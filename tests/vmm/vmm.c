@@ -136,7 +136,8 @@ static void usage(FILE *f)
 "      --json FILE        write the result JSON to FILE (\"-\": stdout, default)\n"
 "  -h, --help             this help\n"
 "      --version          print the version\n"
-"Exit status: 0 every vCPU ran its exact mix; 1 runtime failure; 2 bad usage.\n",
+"Exit status: 0 every vCPU ran its exact mix; 1 runtime failure; 2 bad usage.\n"
+"Report bugs: see README.md of the kvmla source, section \"Reporting bugs\".\n",
 		prog);
 }
 

@@ -46,7 +46,6 @@ static void print_version(FILE *f, struct argp_state *state)
 }
 
 void (*argp_program_version_hook)(FILE *, struct argp_state *) = print_version;
-const char *argp_program_bug_address = "<kvmla@lists.example.org>";
 static const char doc[] =
 "kvmstat-la: live KVM event counts and exit latency, per VM and per vCPU.\n"
 "\n"
@@ -60,7 +59,8 @@ static const char doc[] =
 "    kvmstat-la -1 --json -p 1234    # one JSON snapshot of VM pid 1234\n"
 "    kvmstat-la --json-stream -s 1   # JSON Lines, one per second\n"
 "    kvmstat-la -dtcz -s 10 -L /var/log/kvmstat-la.csv   # CSV log, reopened on SIGHUP\n"
-"    kvmstat-la --listen 127.0.0.1:9101   # OpenMetrics on /metrics\n";
+"    kvmstat-la --listen 127.0.0.1:9101   # OpenMetrics on /metrics\n"
+"\v" KVMLA_BUG_REPORT;
 
 enum {
 	OPT_JSON = 1000, OPT_JSON_STREAM, OPT_LISTEN, OPT_PROFILE, OPT_TRACEFS, OPT_DEBUGFS_DIR,

@@ -2309,7 +2309,8 @@ static void usage(struct obuf *o)
 		ob_chr(o, '\n');
 	}
 	ob_str(o, "\nExit status: 0 all scenarios as constructed, 1 a wrong count or\n"
-		  "guest-visible result, 2 a failing ioctl or run, 3 timeout, 64 bad usage.\n");
+		  "guest-visible result, 2 a failing ioctl or run, 3 timeout, 64 bad usage.\n"
+		  "Report bugs: see README.md of the kvmla source, section \"Reporting bugs\".\n");
 	ob_flush(o);
 }
 
