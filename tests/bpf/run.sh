@@ -12,7 +12,7 @@ LLVM_OBJDUMP=$(command -v llvm-objdump-19 || command -v llvm-objdump)
 
 # LoongArch CO-RE build (compile only; no LoongArch kernel here)
 if make -s -C "$top/bpf" la >"$tmp/la.log" 2>&1; then
-	o=$top/bpf/build/loongarch/kvmstat-la/kvmstat-la.bpf.o
+	o=$top/bpf/build/loongarch/kvmstat-la.bpf.o
 	if [ -s "$o" ] && file "$o" | grep -q "eBPF"; then kt_pass loongarch-compile
 	else kt_fail loongarch-compile "no eBPF object at $o"; fi
 	# the generic program and the per-CPU maps are there, with BTF for CO-RE

@@ -197,7 +197,8 @@ def check_header(case, header):
 headers = sorted(glob.glob(os.path.join(top, "include/kvmla/*.h")))
 headers += [os.path.join(top, h) for h in (
     "tools/lib/kvmla-tools.h",
-    "tools/kvmstat-la/kvmstat-la.h",     # the BPF program's too
+    "bpf/kvmstat-la.h",                  # the BPF program's and kvmstat-la's
+    "tools/kvmstat-la/util.h",
     "tools/trace-viewer/trace-viewer.h",
     "tests/tools/trace-viewer/la_fixture.h",
     "kvm/kvmla.h",                       # through the host harness

@@ -6,7 +6,8 @@
 # include/kvmla/, the tools' headers) makes a dry run compile exactly the
 # objects that include it, by the compiler's own -M lists, not by our
 # Makefiles' .d files; and the check fails on a part that tracks no header
-# (tests/build/rebuild.py).
+# (tests/build/rebuild.py).  Each tool's main file sits on top: no other
+# object uses a symbol it defines (tests/build/main-on-top.sh).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
@@ -54,3 +55,29 @@ if ! (cd "$top" && git ls-files -co --exclude-standard -z |
 	exit 1
 fi
 python3 "$here/rebuild.py" "$S" "$tree"
+rc=$?
+
+# Each tool's main file sits on top (libbpf-tools): no other object of the
+# tool uses a symbol it defines (tests/build/main-on-top.sh, by nm).  First
+# the checker, on two made-up objects where the second calls into main's.
+MOT="bash $here/main-on-top.sh"
+printf 'int helper(void) { return 1; }\nint main(void) { return 0; }\n' >"$S/mot-main.c"
+printf 'int helper(void);\nint user(void) { return helper(); }\n' >"$S/mot-user.c"
+if ! cc -c -o "$S/mot-main.o" "$S/mot-main.c" || ! cc -c -o "$S/mot-user.o" "$S/mot-user.c"; then
+	kt_fail main-on-top-checker "cannot compile the made-up objects"
+elif $MOT "$S/mot-main.o" "$S/mot-user.o" >/dev/null || ! $MOT "$S/mot-main.o" "$S/mot-main.o" >/dev/null; then
+	kt_fail main-on-top-checker "main-on-top.sh misses a call into main's file, or sees one in main alone"
+else
+	kt_pass main-on-top-checker
+fi
+for t in kvmstat-la/build/kvmstat-la.o trace-viewer/trace-viewer.o; do
+	main=$S/tools/$t
+	if [ ! -f "$main" ]; then
+		kt_fail "main-on-top/${t%%/*}" "no $t in the built copy"
+	elif out=$($MOT "$main" "$(dirname "$main")"/*.o); then
+		kt_pass "main-on-top/${t%%/*}"
+	else
+		kt_fail "main-on-top/${t%%/*}" "$(echo "$out" | sed "s|$S/||g" | tr '\n' ' ')"
+	fi
+done
+[ $rc = 0 ] && [ $KT_FAILED = 0 ]

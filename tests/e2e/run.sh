@@ -73,7 +73,7 @@ nolvz_boot() {
 }
 
 # Control: insmod fails with -ENODEV (upstream's main.c returns it when
-# cpu_has_lvz is false; measured: lvz-platform-facts.md).
+# cpu_has_lvz is false; measured on QEMU with lvz=off).
 nolvz_control_insmod() {
 	local c=$nl/control-enodev rc
 	nolvz_boot

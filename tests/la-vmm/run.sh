@@ -13,6 +13,7 @@
 #   usage_errors          bad scenario / option / no argument: exit 64, one
 #                         line on stderr, nothing on stdout
 #   help_lists_scenarios  --help names every scenario of --list
+#   help_bug_report       --help ends pointing at a README.md section that exists
 #   json_schema           --expect-only output of every scenario, and the
 #                         recorded control run (fixtures/), validate against
 #                         docs/json/kvmla-la-vmm.v1.schema.json, keys in order
@@ -138,6 +139,7 @@ help_lists_scenarios() {
 		grep -q "^  $s	" "$tmp/help" || miss="$miss $s"
 	done
 	if [ -n "$miss" ]; then kt_fail help_lists_scenarios "missing:$miss"; else kt_pass help_lists_scenarios; fi
+	kt_bug_report help_bug_report "$tmp/help"
 }
 
 json_schema() {

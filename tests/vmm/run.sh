@@ -5,6 +5,7 @@
 #   sanitizers             ASan/UBSan builds: bad flag, a 2x2 mix, tpcount clean
 #   flag_errors            bad flags: exit 2, one line on stderr, no stdout
 #   help_version           --help names every flag, --version
+#   help_bug_report        --help ends pointing at a README.md section that exists
 #   no_kvm_access          without /dev/kvm access: exit 1, one line, error JSON
 #   json_exact_small       1 VM x 1 vCPU: JSON shape, key order, exact counts
 #   names_and_threads      -name NAME-i in cmdline, "CPU n/KVM" threads, pids/tids
@@ -157,6 +158,7 @@ case_help_version() {
 	else
 		kt_pass help_version
 	fi
+	kt_bug_report help_bug_report "$tmp/h"
 }
 
 # --- runtime failure without /dev/kvm access -----------------------------------

@@ -2,7 +2,7 @@
 /*
  * kvmla-vmm: a tiny VMM on /dev/kvm (x86) whose guests cause exactly known
  * exits, so tools and tests can check the numbers they report.  See
- * docs/vmm.md and /work/brief/VMM-INTERFACE.md for the interface.
+ * docs/vmm.md for the interface.
  *
  * The parent parses the options, then starts each VM as its own process:
  * fork, then re-exec of this binary with "-name NAME-i --vm-child I:FD"
@@ -136,7 +136,8 @@ static void usage(FILE *f)
 "      --json FILE        write the result JSON to FILE (\"-\": stdout, default)\n"
 "  -h, --help             this help\n"
 "      --version          print the version\n"
-"Exit status: 0 every vCPU ran its exact mix; 1 runtime failure; 2 bad usage.\n",
+"Exit status: 0 every vCPU ran its exact mix; 1 runtime failure; 2 bad usage.\n"
+"Report bugs: see README.md of the kvmla source, section \"Reporting bugs\".\n",
 		prog);
 }
 

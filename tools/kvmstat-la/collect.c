@@ -14,14 +14,7 @@
 #include <unistd.h>
 #include "kvmla-tools.h"
 #include "collect.h"
-
-double ks_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
+#include "util.h"
 
 void ks_snapshot_init(struct ks_snapshot *s)
 {

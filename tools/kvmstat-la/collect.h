@@ -187,9 +187,6 @@ int ks_collect(struct ks_ctx *ctx, struct ks_snapshot *s);
 void ks_vms_refresh(struct ks_ctx *ctx, bool find_all);
 bool ks_pid_selected(struct ks_ctx *ctx, int pid);
 int ks_vm_vcpu_of_tid(struct ks_ctx *ctx, int pid, int tid);
-double ks_now(void);
-bool ks_stopping(void);
-void ks_mark_ready(struct ks_opts *o);
 /* aggregate: pid/vcpu/event -1 = any; reason_any: ignore reason */
 unsigned long long ks_sum(const struct ks_snapshot *s, int pid, int vcpu, int event,
 			  bool reason_any, unsigned long long reason);
@@ -228,8 +225,5 @@ void ks_metrics_stop(void);
 
 /* tui.c */
 int ks_tui_run(struct ks_ctx *ctx);
-
-/* once-mode text (kvm_stat -1) */
-void ks_print_once(struct ks_ctx *ctx, const struct ks_snapshot *cur, const struct ks_snapshot *prev);
 
 #endif /* KVMSTAT_LA_COLLECT_H */

@@ -21,12 +21,10 @@
 #include <sys/syscall.h>
 #include <sys/resource.h>
 #include <netinet/in.h>
-#include <time.h>
 #include <unistd.h>
 #include "kvmla-tools.h"
 #include "collect.h"
-
-static volatile sig_atomic_t stop_flag, hup_flag;
+#include "util.h"
 
 /*
  * Options are parsed twice: a first, silent pass (ARGP_NO_ERRS) that only
@@ -46,7 +44,6 @@ static void print_version(FILE *f, struct argp_state *state)
 }
 
 void (*argp_program_version_hook)(FILE *, struct argp_state *) = print_version;
-const char *argp_program_bug_address = "<kvmla@lists.example.org>";
 static const char doc[] =
 "kvmstat-la: live KVM event counts and exit latency, per VM and per vCPU.\n"
 "\n"
@@ -60,7 +57,8 @@ static const char doc[] =
 "    kvmstat-la -1 --json -p 1234    # one JSON snapshot of VM pid 1234\n"
 "    kvmstat-la --json-stream -s 1   # JSON Lines, one per second\n"
 "    kvmstat-la -dtcz -s 10 -L /var/log/kvmstat-la.csv   # CSV log, reopened on SIGHUP\n"
-"    kvmstat-la --listen 127.0.0.1:9101   # OpenMetrics on /metrics\n";
+"    kvmstat-la --listen 127.0.0.1:9101   # OpenMetrics on /metrics\n"
+"\v" KVMLA_BUG_REPORT;
 
 enum {
 	OPT_JSON = 1000, OPT_JSON_STREAM, OPT_LISTEN, OPT_PROFILE, OPT_TRACEFS, OPT_DEBUGFS_DIR,
@@ -195,40 +193,6 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
-static bool hup_reopens;	/* -L FILE: SIGHUP reopens it; otherwise a hangup ends us */
-
-static void on_signal(int sig)
-{
-	if (sig == SIGHUP && hup_reopens)
-		hup_flag = 1;
-	else
-		stop_flag = 1;
-}
-
-bool ks_stopping(void)
-{
-	return stop_flag;
-}
-
-/* sleep up to secs; returns early on a signal */
-static void nap(double secs)
-{
-	struct timespec ts = { (time_t)secs, (long)((secs - (time_t)secs) * 1e9) };
-
-	nanosleep(&ts, NULL);
-}
-
-void ks_mark_ready(struct ks_opts *o)
-{
-	FILE *f;
-
-	if (!o->ready_file)
-		return;
-	f = fopen(o->ready_file, "w");
-	if (f)
-		fclose(f);
-}
-
 static bool all_dead(struct ks_ctx *ctx)
 {
 	if (!ctx->nvms)
@@ -239,7 +203,9 @@ static bool all_dead(struct ks_ctx *ctx)
 	return true;
 }
 
-void ks_print_once(struct ks_ctx *ctx, const struct ks_snapshot *cur, const struct ks_snapshot *prev)
+/* once-mode text (kvm_stat -1) */
+static void print_once(struct ks_ctx *ctx, const struct ks_snapshot *cur,
+		       const struct ks_snapshot *prev)
 {
 	struct ks_profile *p = &ctx->prof;
 
@@ -323,14 +289,13 @@ static int run_loop(struct ks_ctx *ctx)
 		return 1;
 	if (o->log && ks_log_open(ctx))
 		return 1;
-	ks_mark_ready(o);
-	while (!stop_flag) {
+	ks_mark_ready(o->ready_file);
+	while (!ks_stopping()) {
 		double due = prev.t + o->interval;
 
-		while (!stop_flag && !hup_flag && ks_now() < due)
-			nap(due - ks_now());
-		if (hup_flag) {
-			hup_flag = 0;
+		while (!ks_stopping() && !ks_hup_pending() && ks_now() < due)
+			ks_nap(due - ks_now());
+		if (ks_hup_take()) {
 			ks_log_reopen();
 			if (ks_now() < due)
 				continue;
@@ -381,18 +346,18 @@ static int run_once(struct ks_ctx *ctx)
 	ks_snapshot_init(&s1);
 	if (ks_collect(ctx, &s0))
 		return 1;
-	ks_mark_ready(o);
+	ks_mark_ready(o->ready_file);
 	/* follow VMs and threads that appear meanwhile; learn vCPU thread names */
 	if (o->until_exit) {
-		while (!stop_flag && !all_dead(ctx)) {
-			nap(0.05);
+		while (!ks_stopping() && !all_dead(ctx)) {
+			ks_nap(0.05);
 			refresh(ctx);
 		}
 	} else {
 		double due = s0.t + o->interval;
 
-		while (!stop_flag && ks_now() < due) {
-			nap(due - ks_now() < 0.05 ? due - ks_now() : 0.05);
+		while (!ks_stopping() && ks_now() < due) {
+			ks_nap(due - ks_now() < 0.05 ? due - ks_now() : 0.05);
 			refresh(ctx);
 		}
 	}
@@ -406,7 +371,7 @@ static int run_once(struct ks_ctx *ctx)
 		printf("%s\n", s);
 		free(s);
 	} else {
-		ks_print_once(ctx, &s1, &s0);
+		print_once(ctx, &s1, &s0);
 	}
 	fflush(stdout);
 	ks_snapshot_free(&s0);
@@ -512,7 +477,6 @@ int main(int argc, char **argv)
 	static struct ks_opts o = { .provider = KS_PROV_AUTO };
 	static const struct argp argp = { options, parse_opt, NULL, doc, NULL, NULL, NULL };
 	static struct ks_ctx ctx;
-	struct sigaction sa;
 	int err, rc;
 
 	struct ks_opts scratch = { .provider = KS_PROV_AUTO };
@@ -570,13 +534,7 @@ int main(int argc, char **argv)
 		list_fields(&ctx);
 		return 0;
 	}
-	hup_reopens = o.log_file != NULL;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	ks_signals_init(o.log_file != NULL);
 	if (ctx.prov->open(&ctx)) {
 		ctx.prov->close(&ctx);
 		return 1;

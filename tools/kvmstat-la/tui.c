@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "collect.h"
+#include "util.h"
 
 enum view { V_EVENTS, V_VMS, V_VCPUS, V_NUM };
 static const char *const view_name[V_NUM] = { "events", "VMs", "vCPUs" };
@@ -773,7 +774,7 @@ int ks_tui_run(struct ks_ctx *ctx)
 	ks_snapshot_init(&cur);
 	if (ks_collect(ctx, &prev))
 		return 1;
-	ks_mark_ready(ctx->o);
+	ks_mark_ready(ctx->o->ready_file);
 	if (!initscr()) {
 		kvmla_err("cannot initialise the terminal");
 		return 1;

@@ -97,6 +97,10 @@ unsigned int kvmla_log2_bucket(unsigned long long v);
 #define KVMLA_EXIT_FAILURE	1	/* the work failed: a file, the kernel, memory */
 #define KVMLA_EXIT_USAGE	2	/* bad usage: an unknown option, a bad value */
 
+/* the last line of every tool's --help (README.md says what to include) */
+#define KVMLA_BUG_REPORT \
+	"Report bugs: see README.md of the kvmla source, section \"Reporting bugs\".\n"
+
 /* the program name of messages, and whether errors are also JSON on stdout */
 void kvmla_err_setup(const char *prog, bool json);
 void kvmla_err_json(bool json);

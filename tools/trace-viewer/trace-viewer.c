@@ -59,7 +59,8 @@ static const char usage_text[] =
 "  -o, --output FILE     output trace.dat (default trace.dat; replaced only on success)\n"
 "  -q, --quiet           no summary line\n"
 "\n"
-"  -h, --help            this help;  -V, --version  the version\n";
+"  -h, --help            this help;  -V, --version  the version\n"
+"\n" KVMLA_BUG_REPORT;
 
 static void usage(FILE *f)
 {

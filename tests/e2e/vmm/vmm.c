@@ -1357,7 +1357,7 @@ static void vpid_expect(struct vm *vm)
 #define GUEST(n) guest_##n, guest_##n##_end
 
 static const struct scenario scenarios[] = {
-	{ "basic", "the guest of lvz-platform-facts.md", GUEST(basic),
+	{ "basic", "the guest of the first control run", GUEST(basic),
 	  NULL, basic_expect, run_single, NULL, NULL },
 	{ "mmio", "MMIO loads and stores of every width and signedness", GUEST(mmio),
 	  NULL, mmio_expect, run_single, NULL, NULL },
@@ -2309,7 +2309,8 @@ static void usage(struct obuf *o)
 		ob_chr(o, '\n');
 	}
 	ob_str(o, "\nExit status: 0 all scenarios as constructed, 1 a wrong count or\n"
-		  "guest-visible result, 2 a failing ioctl or run, 3 timeout, 64 bad usage.\n");
+		  "guest-visible result, 2 a failing ioctl or run, 3 timeout, 64 bad usage.\n"
+		  "Report bugs: see README.md of the kvmla source, section \"Reporting bugs\".\n");
 	ob_flush(o);
 }
 

@@ -41,6 +41,7 @@ for f in once log log-to-file csv set-delay pid guest fields skip-zero-records d
 	grep -q -- "--$f" "$tmp/help" || miss="$miss $f"
 done
 [ -z "$miss" ] && kt_pass help-lists-flags || kt_fail help-lists-flags "missing:$miss"
+kt_bug_report help-bug-report "$tmp/help"
 # docs: every flag of --help in the man page and docs/kvmstat-la.md, every key too
 miss=""
 for f in $(grep -oE -- '--[a-z][a-z-]+' "$tmp/help" | sort -u); do

@@ -380,6 +380,8 @@ usage_bad import-missing-output "import: unknown or incomplete option '-o'" impo
 usage_bad import-empty-output "import: empty output file name" import "$W" -o ''
 "$TV" import --help >"$W/out" 2>"$W/err"
 kt_check import-help "exit $?: $(cat "$W/err")" grep -q "trace-viewer import DIR \[-o FILE\]" "$W/out"
+"$TV" --help >"$W/out" 2>&1
+kt_bug_report help-bug-report "$W/out"
 # --json: the same line on stderr, and one {"error": ...} line on stdout
 "$TV" --json --bogus "$W/la.dat" >"$W/out" 2>"$W/err"; rc=$?
 if [ $rc = 2 ] && [ "$(wc -l <"$W/out")" = 1 ] && [ "$(wc -l <"$W/err")" = 1 ] &&

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
-# basic: the guest of lvz-platform-facts.md, run by upstream's kvm.ko on an
+# basic: the guest of the first control run, by upstream's kvm.ko on an
 # emulated LVZ CPU.  3 cpucfg, 2 iocsr reads + 2 writes, 4 accesses of the
 # software-kept CSR MERRSAVE (0x95), 2 "hvcl 0x100", 21 MMIO stores (14
 # reports, 6 device stores, 1 done) + 2 MMIO loads, and an idle with the guest
