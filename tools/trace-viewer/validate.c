@@ -255,10 +255,29 @@ static int v6(struct vf *v)
 #define V7_CUT "cut short in its sections: a v7 file keeps the map of its CPU data " \
 	       "at the end, so a cut one cannot be read"
 
+/*
+ * What follows the last options section: trace-cmd writes the strings
+ * section (id 15, the sections' names) there, last in the file.  A cut in
+ * it loses no data, but the file is cut all the same.
+ */
+static int v7_tail(struct vf *v, uint64_t tail)
+{
+	uint64_t id, flags, strid, size;
+
+	if (!tail || tail >= v->size)
+		return 0;
+	v->pos = tail;
+	if (u16(v, &id) || u16(v, &flags) || u32(v, &strid) || u64(v, &size))
+		return bad(v, V7_CUT);
+	if (id == 15 && size > v->size - v->pos)
+		return bad(v, V7_CUT);
+	return 0;
+}
+
 /* v7: the section chain, and the options that point into the file. */
 static int v7(struct vf *v, bool compressed)
 {
-	uint64_t next, seen = 0;
+	uint64_t next, seen = 0, tail = 0;
 
 	if (u64(v, &next))
 		return bad(v, "first options section");
@@ -272,12 +291,14 @@ static int v7(struct vf *v, bool compressed)
 		v->pos = next;
 		next = 0;
 		if (u16(v, &id) || u16(v, &flags) || u32(v, &strid) || u64(v, &size))
-			return bad(v, "section header");
+			return bad(v, V7_CUT);
 		if (id != 0)
 			return bad(v, "options section expected");
 		if (size > v->size - v->pos)
 			return bad(v, V7_CUT);
 		end = v->pos + size;
+		if (end > tail)
+			tail = end;
 		if (flags & 1) {
 			uint64_t csz, usz;
 
@@ -344,7 +365,7 @@ static int v7(struct vf *v, bool compressed)
 			v->pos = ostart + osz;
 		}
 	}
-	return 0;
+	return v7_tail(v, tail);
 }
 
 /* Returns 0 when the pages were checked, 1 for compressed data, -1 with err set. */
