@@ -144,6 +144,8 @@ def v7_sections(d):
             oid, osz = struct.unpack_from("<HI", d, q)
             if oid == 0:
                 nxt = struct.unpack_from("<Q", d, q + 6)[0]
+            if 16 <= oid <= 21:	# header page/event, ftrace and event formats, kallsyms, printk, cmdlines
+                out.append((struct.unpack_from("<Q", d, q + 6)[0], "opt%d" % oid))
             if oid == 3:	# BUFFER: offset, name, clock, page size, CPUs (cpu, offset, size)
                 r = d.index(b"\0", d.index(b"\0", q + 6 + 8) + 1) + 1 + 4
                 n = struct.unpack_from("<I", d, r)[0]
@@ -161,10 +163,12 @@ if len(sys.argv) > 7:
     secs = v7_sections(data)
     cuts = [("header", 20, "corrupt or truncated trace.dat")]
     for off, sid in secs:
-        what = "map" if sid == 0 and off > max(o for o, s in secs if isinstance(s, str)) else sid
+        what = "map" if sid == 0 and off > max(o for o, s in secs if str(s).startswith("cpu")) else sid
         cuts.append(("section-%s-%d" % (what, off), off + 5, "a v7 file keeps the map of its CPU data"
                      if sid != -1 else "corrupt or truncated trace.dat: first options section"))
-        if isinstance(sid, str):	# a CPU's data: at its start and in a page
+        if isinstance(sid, str) and sid.startswith("opt"):	# a section before the options
+            cuts[-1] = ("section-%s-%d" % (sid, off), off + 5, "corrupt or truncated trace.dat")
+        elif isinstance(sid, str):	# a CPU's data: at its start and in a page
             cuts.append(("%s-page" % sid, off + PAGE + 100, "a v7 file keeps the map of its CPU data"))
     # the strings section (trace-cmd writes it last): no data lost, still a cut
     cuts.append(("last-byte", len(data) - 1, "a v7 file keeps the map of its CPU data"))
