@@ -445,6 +445,15 @@ elif ! grep -aq "exit at 28.30us cpu 0 tid 1001 vcpu 0 reason GSPR" "$W/tui.txt"
 	kt_fail view-keys "no event under the cursor"
 else kt_pass view-keys; fi
 
+# a cut file in the viewer: its title says so (the file of truncated-data)
+(sleep 1; printf q) | TERM=xterm timeout 20 script -qfec "stty cols 120 rows 30; '$TV' view '$W/trunc-data.dat'" \
+	"$W/tui-cut.log" >/dev/null 2>&1
+rc=$?
+if [ $rc = 0 ] && sed 's/\x1b\[[0-9;?]*[a-zA-Z]//g' "$W/tui-cut.log" | tr -d '\r' |
+   grep -aq "CUT SHORT at byte 100000: 2 CPUs lost data"; then
+	kt_pass view-cut-title
+else kt_fail view-cut-title "exit $rc, no CUT SHORT in the title"; fi
+
 # ---- libFuzzer over the reader, time-bounded ----
 if "$B/fuzz_reader" -help=1 >/dev/null 2>&1; then
 	mkdir -p "$W/corpus"
