@@ -572,6 +572,8 @@ struct tv_reader *tv_reader_open(const char *path, char *err, size_t errlen)
 	rd = calloc(1, sizeof(*rd));
 	if (!rd) {
 		tracecmd_close(h);
+		if (stub >= 0)
+			close(stub);
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
@@ -585,18 +587,17 @@ struct tv_reader *tv_reader_open(const char *path, char *err, size_t errlen)
 	if (lay.truncated || (lay.direct && lay.ncpu && !getenv("TV_NO_DIRECT")))
 		rd->fd = open(path, O_RDONLY | O_CLOEXEC);
 	rd->page_size = tracecmd_get_tep(h) ? tep_get_page_size(tracecmd_get_tep(h)) : 0;
-	if (!rd->tep || setup(rd, err, errlen)) {
+	if (!rd->tep || (lay.truncated && rd->fd < 0) || setup(rd, err, errlen)) {
 		if (!rd->tep)
 			snprintf(err, errlen, "%s: no event formats", path);
-		tracecmd_close(h);
-		rd->h = NULL;
-		tv_reader_free(rd);
+		else if (lay.truncated && rd->fd < 0)	/* a cut file is only read directly */
+			snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		tv_reader_close(rd);
 		return NULL;
 	}
 	if (rd->profile == TV_PROFILE_UNKNOWN) {
 		snprintf(err, errlen, "%s: no KVM events (kvm:kvm_exit) in this trace", path);
-		tracecmd_close(h);
-		tv_reader_free(rd);
+		tv_reader_close(rd);
 		return NULL;
 	}
 	return rd;
