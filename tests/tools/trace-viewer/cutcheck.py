@@ -101,6 +101,15 @@ for name, cut in cases_ok:
     why = check_ok(name, cut)
     print("FAIL cut-v6-%s: %s" % (name, why) if why else "PASS cut-v6-%s" % name)
 
+# a cut file only libtracecmd could read (here 4-byte longs, byte 2 after the
+# version string), which refuses cut files: one line, exit 1
+whole = data
+lsize = data.index(b"\0", 10) + 2
+data = whole[:lsize] + b"\4" + whole[lsize + 1:]
+why = check_err("4-byte-longs", cpus[1][0] + PAGE + 100, "can only be read whole")
+print("FAIL cut-v6-needs-libtracecmd: %s" % why if why else "PASS cut-v6-needs-libtracecmd")
+data = whole
+
 # the whole file: no warning, "truncated": null, every record
 rc, out, err = run(src, "--json")
 d = json.loads(out) if rc == 0 else {}
