@@ -300,6 +300,10 @@ static void html_head(FILE *f, const struct tv_analysis *an, const char *path)
 			" places)</p>\n", an->missed_events, an->missed_pages);
 	else
 		fprintf(f, "<p class=\"meta\">no events were lost while recording</p>\n");
+	if (an->cut.on)
+		fprintf(f, "<p class=\"warn\" id=\"truncated\">TRUNCATED: the file is cut short at byte %"
+			PRIu64 " (%u CPUs lost data); this report covers the complete records before "
+			"the cut</p>\n", an->cut.at, an->cut.ncpus);
 }
 
 static void html_exits(FILE *f, const struct tv_analysis *an)

@@ -342,6 +342,24 @@ static json_t *events_json(const struct tv_analysis *an)
 	return o;
 }
 
+/* Where a cut file ends; null for a whole file. */
+static json_t *truncated_json(const struct tv_analysis *an)
+{
+	const struct tv_cut *c = &an->cut;
+	json_t *o, *cpus;
+
+	if (!c->on)
+		return json_null();
+	o = json_object();
+	cpus = json_array();
+	for (unsigned int i = 0; i < c->ncpus; i++)
+		json_array_append_new(cpus, json_integer(c->cpus[i]));
+	json_object_set_new(o, "at_offset", json_integer(c->at));
+	json_object_set_new(o, "cpus", cpus);
+	json_object_set_new(o, "last_ts_ns", c->has_ts ? json_integer(c->last_ts) : json_null());
+	return o;
+}
+
 /* One section at a time, in the schema's order. */
 json_t *tv_json_build(const struct tv_analysis *an, const char *path)
 {
@@ -359,6 +377,7 @@ json_t *tv_json_build(const struct tv_analysis *an, const char *path)
 	json_object_set_new(root, "span_ns", json_integer(an->last_ts - an->first_ts));
 	json_object_set_new(root, "missed_events", json_integer(an->missed_events));
 	json_object_set_new(root, "missed_places", json_integer(an->missed_pages));
+	json_object_set_new(root, "truncated", truncated_json(an));
 	json_object_set_new(root, "window", window_json(an));
 	json_object_set_new(root, "exits", reasons_json(an, order, nr, an->seen_exit));
 	json_object_set_new(root, "userspace_exits", reasons_json(an, uorder, unr, true));

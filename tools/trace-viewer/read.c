@@ -5,12 +5,16 @@
  * event type (tep_find_field); the hot loop reads fixed-size fields straight
  * from the record, bounds-checked against the record size.
  */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE	/* memfd_create */
+#endif
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <fcntl.h>
@@ -63,6 +67,9 @@ struct tv_reader {
 	unsigned int page_size;
 	struct tv_layout lay;		/* where the pages are (direct reading) */
 	int fd;
+	int stub_fd;			/* a cut file: its headers with an empty CPU table */
+	uint64_t cut_last_ts;		/* the latest record read from a CPU that was cut */
+	bool cut_any;
 };
 
 static uint64_t rd_num(const struct tv_reader *rd, const unsigned char *p, unsigned int size,
@@ -396,6 +403,7 @@ struct tv_reader *tv_reader_from_tep(struct tep_handle *tep, char *err, size_t e
 	}
 	rd->tep = tep;
 	rd->fd = -1;
+	rd->stub_fd = -1;
 	if (setup(rd, err, errlen)) {
 		tv_reader_free(rd);
 		return NULL;
@@ -461,6 +469,41 @@ static int probe(const char *path, char *err, size_t errlen)
 	return -1;
 }
 
+/*
+ * A v6 file cut in its CPU table or data: libtracecmd would refuse it, and
+ * only its headers (formats, cmdlines) are wanted from it; the data is read
+ * directly within the layout validate.c found.  So libtracecmd gets a copy
+ * of the headers with a complete table of empty CPUs, in memory.
+ */
+static int stub_open(const char *path, const struct tv_layout *lay)
+{
+	int in = open(path, O_RDONLY | O_CLOEXEC), out = memfd_create("tv-headers", 0);
+	uint64_t done = 0, zero[2] = { 0, 0 };
+	char buf[65536];
+
+	if (in < 0 || out < 0)
+		goto fail;
+	while (done < lay->table_at) {
+		size_t n = lay->table_at - done < sizeof(buf) ? lay->table_at - done : sizeof(buf);
+		ssize_t got = pread(in, buf, n, done);
+
+		if (got <= 0 || write(out, buf, got) != got)
+			goto fail;
+		done += got;
+	}
+	for (unsigned int c = 0; c < lay->table_ncpu; c++)
+		if (write(out, zero, 16) != 16)
+			goto fail;
+	close(in);
+	return out;
+fail:
+	if (in >= 0)
+		close(in);
+	if (out >= 0)
+		close(out);
+	return -1;
+}
+
 struct tv_reader *tv_reader_open(const char *path, char *err, size_t errlen)
 {
 	struct tracecmd_input *h;
@@ -468,8 +511,9 @@ struct tv_reader *tv_reader_open(const char *path, char *err, size_t errlen)
 	struct stat st;
 	FILE *f;
 	char magic[10];
-	int compressed;
+	int compressed, stub = -1;
 	struct tv_layout lay;
+	char hpath[64];
 
 	f = fopen(path, "r");
 	if (!f) {
@@ -498,17 +542,38 @@ struct tv_reader *tv_reader_open(const char *path, char *err, size_t errlen)
 	}
 	fclose(f);
 	tracecmd_set_loglevel(TEP_LOG_NONE);
+	if (lay.truncated) {
+		if (!lay.direct) {
+			snprintf(err, errlen, "%s: cut short in its CPU data, and its layout (4-byte longs, "
+				 "timestamp offsets or over 256 CPUs) can only be read whole", path);
+			return NULL;
+		}
+		stub = stub_open(path, &lay);
+		if (stub < 0) {
+			snprintf(err, errlen, "%s: %s", path, strerror(errno));
+			return NULL;
+		}
+		snprintf(hpath, sizeof(hpath), "/proc/self/fd/%d", stub);
+	}
 	/* TV_NO_PROBE: for a fuzz target whose formats are known good */
-	if (!getenv("TV_NO_PROBE") && probe(path, err, errlen))
+	if (!getenv("TV_NO_PROBE") && probe(stub < 0 ? path : hpath, err, errlen)) {
+		if (stub >= 0)
+			close(stub);
 		return NULL;
-	h = tracecmd_open(path, TRACECMD_FL_LOAD_NO_PLUGINS | TRACECMD_FL_LOAD_NO_SYSTEM_PLUGINS);
+	}
+	h = tracecmd_open(stub < 0 ? path : hpath, TRACECMD_FL_LOAD_NO_PLUGINS |
+						   TRACECMD_FL_LOAD_NO_SYSTEM_PLUGINS);
 	if (!h) {
 		snprintf(err, errlen, "%s: cannot read trace.dat (truncated or corrupt)", path);
+		if (stub >= 0)
+			close(stub);
 		return NULL;
 	}
 	rd = calloc(1, sizeof(*rd));
 	if (!rd) {
 		tracecmd_close(h);
+		if (stub >= 0)
+			close(stub);
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
@@ -518,21 +583,21 @@ struct tv_reader *tv_reader_open(const char *path, char *err, size_t errlen)
 	rd->checked_pages = compressed == 0;
 	rd->lay = lay;
 	rd->fd = -1;
-	if (lay.direct && lay.ncpu && !getenv("TV_NO_DIRECT"))
+	rd->stub_fd = stub;
+	if (lay.truncated || (lay.direct && lay.ncpu && !getenv("TV_NO_DIRECT")))
 		rd->fd = open(path, O_RDONLY | O_CLOEXEC);
 	rd->page_size = tracecmd_get_tep(h) ? tep_get_page_size(tracecmd_get_tep(h)) : 0;
-	if (!rd->tep || setup(rd, err, errlen)) {
+	if (!rd->tep || (lay.truncated && rd->fd < 0) || setup(rd, err, errlen)) {
 		if (!rd->tep)
 			snprintf(err, errlen, "%s: no event formats", path);
-		tracecmd_close(h);
-		rd->h = NULL;
-		tv_reader_free(rd);
+		else if (lay.truncated && rd->fd < 0)	/* a cut file is only read directly */
+			snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		tv_reader_close(rd);
 		return NULL;
 	}
 	if (rd->profile == TV_PROFILE_UNKNOWN) {
 		snprintf(err, errlen, "%s: no KVM events (kvm:kvm_exit) in this trace", path);
-		tracecmd_close(h);
-		tv_reader_free(rd);
+		tv_reader_close(rd);
 		return NULL;
 	}
 	return rd;
@@ -559,6 +624,8 @@ void tv_reader_close(struct tv_reader *rd)
 		tracecmd_close(rd->h);
 	if (rd->fd >= 0)
 		close(rd->fd);
+	if (rd->stub_fd >= 0)
+		close(rd->stub_fd);
 	tv_reader_free(rd);
 }
 
@@ -797,7 +864,30 @@ struct dcpu {
 	void *data;
 	unsigned long long ts;
 	bool done;
+	unsigned int part;		/* a cut file: bytes of its last page present, 0 none */
 };
+
+/*
+ * The last page of a cut CPU, in buf at page index pi: the part after the
+ * cut is zeroed and the commit (8 bytes, the file's order) is clamped to
+ * the bytes present; direct_run() drops a record that still runs past them.
+ */
+static void dcpu_clamp(struct tv_reader *rd, struct dcpu *c, unsigned int pi)
+{
+	unsigned char *pg = c->buf + (size_t)pi * rd->lay.page, *cm = pg + 8;
+	uint64_t commit = 0, len, room = c->part - 16;
+
+	memset(pg + c->part, 0, rd->lay.page - c->part);
+	for (int i = 0; i < 8; i++)
+		commit |= (uint64_t)cm[i] << (8 * (rd->lay.big_endian ? 7 - i : i));
+	len = commit & 0xfffffffull;
+	if (len <= room)
+		return;
+	/* keep the flag bits; a missed-events count after the data is lost */
+	commit = (commit & ~0xfffffffull & ~(1ull << 30)) | room;
+	for (int i = 0; i < 8; i++)
+		cm[i] = (unsigned char)(commit >> (8 * (rd->lay.big_endian ? 7 - i : i)));
+}
 
 static int dcpu_load(struct tv_reader *rd, struct dcpu *c)
 {
@@ -817,12 +907,19 @@ static int dcpu_load(struct tv_reader *rd, struct dcpu *c)
 			if (n > left)
 				n = left;
 			got = pread(rd->fd, c->buf, n, c->pos);
-			if (got <= 0 || (uint64_t)got < ps)
+			if (got <= 0 || (uint64_t)got != n)
 				return -EIO;
 			c->buf_off = c->pos;
 			c->npages = (unsigned int)(got / ps);
-			c->pos += (uint64_t)c->npages * ps;
+			c->pos += (uint64_t)got;
 			c->page = 0;
+			c->part = got % ps >= 16 ? (unsigned int)(got % ps) : 0;
+			if (c->part)	/* a cut: the partial page last */
+				dcpu_clamp(rd, c, c->npages++);
+			if (!c->npages) {
+				c->done = true;
+				return 0;
+			}
 		}
 		if (kbuffer_load_subbuffer(c->kb, c->buf + (size_t)c->page * ps))
 			return -EINVAL;
@@ -875,9 +972,18 @@ static int direct_run(struct tv_reader *rd)
 			break;
 		size = kbuffer_event_size(c->kb);
 		off = (size_t)((unsigned char *)c->data - c->buf);
+		if (c->part && c->page + 1 == c->npages && c->pos == c->end && size >= 0 &&
+		    off % ps + (size_t)size > c->part) {
+			c->done = true;	/* the record runs past the cut: it and the rest are lost */
+			continue;
+		}
 		if (size < 0 || off % ps + (size_t)size > ps) {
 			err = -EINVAL;	/* an event crosses its page */
 			break;
+		}
+		if (ci < 256 && rd->lay.cut[ci] && (!rd->cut_any || c->ts > rd->cut_last_ts)) {
+			rd->cut_any = true;
+			rd->cut_last_ts = c->ts;
 		}
 		memset(&rec, 0, sizeof(rec));
 		rec.ts = c->ts;
@@ -909,6 +1015,22 @@ static int direct_run(struct tv_reader *rd)
 	return err;
 }
 
+/* where the file was cut, for the reports */
+static void cut_report(const struct tv_reader *rd, struct tv_analysis *an)
+{
+	struct tv_cut *c = &an->cut;
+
+	if (!rd->lay.truncated)
+		return;
+	c->on = true;
+	c->at = rd->file_size;
+	c->has_ts = rd->cut_any;
+	c->last_ts = rd->cut_last_ts;
+	for (unsigned int i = 0; i < rd->lay.ncpu && i < 256; i++)
+		if (rd->lay.cut[i])
+			c->cpus[c->ncpus++] = (uint16_t)i;
+}
+
 int tv_reader_run(struct tv_reader *rd, struct tv_analysis *an, tv_progress_fn fn, void *arg)
 {
 	int r;
@@ -924,6 +1046,7 @@ int tv_reader_run(struct tv_reader *rd, struct tv_analysis *an, tv_progress_fn f
 		if (r)
 			return r;
 		names_after(rd, an);
+		cut_report(rd, an);
 		return 0;
 	}
 	r = tracecmd_iterate_events(rd->h, NULL, 0, cb, rd);

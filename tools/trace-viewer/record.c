@@ -330,8 +330,8 @@ struct session {
 	void *buf;			/* one sub-buffer */
 	char *hp, *he, *pk, *clock;	/* header_page, header_event, printk_formats */
 	int hpl, hel, pkl;
-	pid_t child;
-	int go_fd, status;
+	pid_t child, keeper;
+	int go_fd, status, keeper_fd;
 	bool child_done;
 	double t0;
 };
@@ -569,6 +569,86 @@ out_free:
 	return rc;
 }
 
+/*
+ * The keeper: a process forked when the recording starts that outlives a
+ * recorder killed with SIGKILL (or crashed).  The recorder holds the write
+ * end of a pipe to it and sends 'd' once it has finished (written the file
+ * or failed on its own).  If the pipe closes without that, the recorder
+ * died: the keeper stops tracing, drops a page cut by the death from the
+ * spool files, takes what is left in the ring buffers, writes the trace.dat
+ * and removes the instance.  It ignores SIGINT/SIGTERM/SIGHUP: those reach
+ * the recorder, which ends cleanly and says 'd'.
+ */
+static int keeper_finish(struct session *s)
+{
+	int rc;
+
+	tracefs_trace_off(s->r.inst);
+	for (int c = 0; c < s->ncpu; c++) {
+		off_t end = lseek(s->fds[c], 0, SEEK_END);
+
+		s->sizes[c] = end > 0 ? (uint64_t)end - (uint64_t)end % (unsigned int)s->subbuf : 0;
+		if (ftruncate(s->fds[c], (off_t)s->sizes[c]) ||
+		    lseek(s->fds[c], (off_t)s->sizes[c], SEEK_SET) < 0)
+			return -1;
+	}
+	if (drain(s->tc, s->fds, s->ncpu, s->buf, s->sizes, false) < 0 ||
+	    drain(s->tc, s->fds, s->ncpu, s->buf, s->sizes, true) < 0)
+		return -1;
+	rc = rec_write(s);
+	if (!rc && !s->o->quiet)
+		fprintf(stderr, "trace-viewer: the recorder died: wrote %s from what it had recorded\n",
+			s->o->output);
+	for (int c = 0; c < s->ncpu; c++)	/* open readers keep the instance busy */
+		if (s->tc[c])
+			tracefs_cpu_close(s->tc[c]);
+	tracefs_print_close(s->r.inst);
+	tracefs_instance_destroy(s->r.inst);
+	return rc;
+}
+
+static void keeper_start(struct session *s)
+{
+	int p[2];
+	char c = 0;
+
+	if (pipe(p))
+		return;		/* no keeper: a killed recorder leaves no file, as before */
+	fflush(NULL);
+	s->keeper = fork();
+	if (s->keeper < 0) {
+		close(p[0]);
+		close(p[1]);
+		return;
+	}
+	if (s->keeper > 0) {
+		close(p[0]);
+		s->keeper_fd = p[1];
+		return;
+	}
+	signal(SIGINT, SIG_IGN);
+	signal(SIGTERM, SIG_IGN);
+	signal(SIGHUP, SIG_IGN);
+	close(p[1]);
+	if (s->go_fd >= 0)
+		close(s->go_fd);	/* the command's start pipe is the recorder's alone */
+	while (read(p[0], &c, 1) < 0 && errno == EINTR)
+		;
+	_exit(c == 'd' ? 0 : keeper_finish(s) ? 1 : 0);
+}
+
+/* the recorder is done, whatever happened: the keeper ends without doing anything */
+static void keeper_stop(struct session *s)
+{
+	if (s->keeper <= 0)
+		return;
+	if (write(s->keeper_fd, "d", 1) != 1)
+		kill(s->keeper, SIGKILL);	/* it must not write the file after us */
+	close(s->keeper_fd);
+	waitpid(s->keeper, NULL, 0);
+	s->keeper = 0;
+}
+
 /* the summary, and the command's own failure */
 static int rec_report(struct session *s)
 {
@@ -591,6 +671,7 @@ static int rec_report(struct session *s)
 /* everything rec_setup() took, whatever step failed; rc: did we fail */
 static void rec_teardown(struct session *s, int rc)
 {
+	keeper_stop(s);
 	if (s->child > 0 && !s->child_done) {
 		if (s->go_fd >= 0) {
 			close(s->go_fd);	/* the child exits without running */
@@ -634,6 +715,7 @@ int tv_record(const struct tv_record_opts *o)
 {
 	struct session s = {
 		.o = o, .r = { .o = o }, .ncpu = sysconf(_SC_NPROCESSORS_CONF), .go_fd = -1,
+		.keeper_fd = -1,
 	};
 	struct sigaction sa = { .sa_handler = on_signal };
 	char name[64];
@@ -652,8 +734,11 @@ int tv_record(const struct tv_record_opts *o)
 	}
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	if (!rec_setup(&s) && !rec_loop(&s) && !rec_write(&s))
-		rc = rec_report(&s);
+	if (!rec_setup(&s)) {
+		keeper_start(&s);
+		if (!rec_loop(&s) && !rec_write(&s))
+			rc = rec_report(&s);
+	}
 	rec_teardown(&s, rc);
 	return rc;
 }

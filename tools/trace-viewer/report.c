@@ -151,6 +151,9 @@ static void text_header(FILE *f, const struct tv_analysis *an, const char *path)
 			" events missed in %" PRIu64 " places\n", an->missed_events, an->missed_pages);
 	else
 		fprintf(f, "missed events: 0\n");
+	if (an->cut.on)
+		fprintf(f, "WARNING: the file is cut short at byte %" PRIu64 " (%u CPUs lost data): "
+			"this covers the complete records before the cut\n", an->cut.at, an->cut.ncpus);
 }
 
 static uint64_t reasons_total(const struct tv_analysis *an, const unsigned int *order,

@@ -263,6 +263,10 @@ static int report_analyse(struct report_args *ra, struct tv_reader *rd, struct t
 	}
 	if (ra->o.vm_name[0] && an->opts.vm < 0)
 		return fail("--vm: no VM named '%s' in %s", ra->o.vm_name, ra->path);
+	if (an->cut.on)	/* one line, whatever the output; the exit status stays 0 */
+		fprintf(stderr, "trace-viewer: warning: %s is cut short at byte %" PRIu64
+			" (%u CPUs lost data): analysed the %" PRIu64 " complete records before the cut\n",
+			ra->path, an->cut.at, an->cut.ncpus, an->nr_records);
 	return 0;
 }
 

@@ -324,6 +324,11 @@ struct tv_analysis {
 	bool seen_entry, seen_exit;	/* kvm_entry / kvm_exit present (not on every kernel) */
 	bool finished;
 	char err[160];
+	/*
+	 * A file cut short (read.c): the offset where it ends, the CPUs that
+	 * lost data, the latest record read from them (has_ts: one was).
+	 */
+	struct tv_cut { bool on, has_ts; uint64_t at, last_ts; unsigned int ncpus; uint16_t cpus[256]; } cut;
 };
 
 void tv_an_init(struct tv_analysis *an, const struct tv_opts *opts, enum tv_profile p);
@@ -368,7 +373,12 @@ struct tv_layout {
 	bool direct;
 	bool big_endian;
 	unsigned int page, ncpu, nbuf;
-	uint64_t off[256], size[256];
+	uint64_t off[256], size[256];	/* size: the bytes present (less than the table's when cut) */
+	/* v6 cut in its CPU table or data: cut[c] for each CPU that lost data */
+	bool truncated;
+	bool cut[256];
+	uint64_t table_at;		/* where the table of CPU data starts */
+	unsigned int table_ncpu;
 };
 int tv_validate(int fd, char *err, size_t errlen, struct tv_layout *lay);
 /*

@@ -181,7 +181,11 @@ static void draw(struct view *w, const char *path, const char *msg)
 		return;
 	}
 	attron(A_BOLD);
-	mvprintw(0, 0, "trace-viewer view: %.*s", W - 20, path);
+	if (w->an->cut.on)	/* a cut file: say so in the title, as the reports do */
+		mvprintw(0, 0, "trace-viewer view: %.*s  [CUT SHORT at byte %llu: %u CPUs lost data]",
+			 W > 80 ? W - 70 : 10, path, (unsigned long long)w->an->cut.at, w->an->cut.ncpus);
+	else
+		mvprintw(0, 0, "trace-viewer view: %.*s", W - 20, path);
 	attroff(A_BOLD);
 	mvprintw(1, 0, "view %s +%s  cursor %s  (%zu slow exits >= %s)  ? help",
 		 tv_fmt_ns(a, sizeof(a), w->start - w->t0), tv_fmt_ns(b, sizeof(b), w->span),

@@ -90,27 +90,52 @@ static int str(struct vf *v, char *out, size_t max)
 	return -1;
 }
 
-/* Every page of a CPU's data: commit within the page. */
-static int pages(struct vf *v, uint64_t off, uint64_t size)
+/* CPU c (of the file's table) lost data to a cut: cpu data ends with the file. */
+static void cut(struct vf *v, uint64_t c)
+{
+	v->lay->truncated = true;
+	if (c < 256)
+		v->lay->cut[c] = true;
+}
+
+/*
+ * Every page of a CPU's data: commit within the page.  cpu >= 0 (v6): data
+ * that runs past the end of the file is a cut, not an error: its complete
+ * pages are checked and kept, avail says how much of it there is (the
+ * reader takes the complete records of a last, partial page).
+ */
+static int pages(struct vf *v, uint64_t off, uint64_t size, int64_t cpu, uint64_t *avail)
 {
 	unsigned char *buf;
 	uint64_t p;
+	bool was_cut = false;
 
+	*avail = size;
 	if (!size)
 		return 0;
-	if (off > v->size || size > v->size - off)
-		return bad(v, "CPU data beyond the end of the file");
+	if (off > v->size || size > v->size - off) {
+		if (cpu < 0)
+			return bad(v, "CPU data beyond the end of the file");
+		cut(v, (uint64_t)cpu);
+		was_cut = true;
+		*avail = size = off < v->size ? v->size - off : 0;
+	}
 	buf = malloc(v->page);
 	if (!buf)
 		return bad(v, "out of memory");
 	for (p = 0; p < size; p += v->page) {
 		uint64_t n = size - p < v->page ? size - p : v->page, commit = 0;
+		bool part = n < v->page && was_cut;
 
+		if (part && n < 16)
+			break;	/* the cut is in the page header: nothing of it is kept */
 		if (n < 16 || pread(v->fd, buf, 16, off + p) != 16) {
 			free(buf);
 			return bad(v, "short ring-buffer page");
 		}
 		commit = decode(v, buf + 8, 8);
+		if (part)
+			n = v->page;	/* the page as written: its commit may go past the cut */
 		/* bit 30: a missed-events count is stored after the data */
 		if ((commit & 0xfffffffull) + ((commit & (1ull << 30)) ? 8 : 0) > n - 16) {
 			free(buf);
@@ -118,6 +143,45 @@ static int pages(struct vf *v, uint64_t off, uint64_t size)
 		}
 	}
 	free(buf);
+	return 0;
+}
+
+/*
+ * v6: the table of CPU data after "flyrecord".  A file cut in the table or
+ * in the data is read up to the cut: the CPUs whose entry or data is
+ * missing are marked cut (lay->cut), their data ends with the file.
+ */
+static int v6_cpus(struct vf *v, uint64_t ncpu)
+{
+	v->lay->table_at = v->pos;
+	v->lay->table_ncpu = ncpu < 256 ? (unsigned int)ncpu : 256;
+	for (uint64_t c = 0; c < ncpu; c++) {
+		uint64_t off, sz, save, avail;
+
+		if (v->size - v->pos < 16) {	/* the rest of the table is cut */
+			for (; c < ncpu; c++) {
+				cut(v, c);
+				if (c < 256)
+					v->lay->ncpu = (unsigned int)c + 1;
+			}
+			break;
+		}
+		if (u64(v, &off) || u64(v, &sz))
+			return bad(v, "CPU offsets");
+		save = v->pos;
+		if (pages(v, off, sz, (int64_t)c, &avail))
+			return -1;
+		if (c < 256) {
+			v->lay->off[c] = off;
+			v->lay->size[c] = avail;
+			v->lay->ncpu = (unsigned int)c + 1;
+		}
+		if (sz && off % v->page)
+			return bad(v, "CPU data not page aligned");
+		if (sz % v->page)
+			v->lay->direct = false;	/* a short last page: leave it to libtracecmd */
+		v->pos = save;
+	}
 	return 0;
 }
 
@@ -184,35 +248,41 @@ static int v6(struct vf *v)
 		return bad(v, "no flyrecord data");
 	if (ncpu > 256)
 		v->lay->direct = false;
-	for (uint64_t c = 0; c < ncpu; c++) {
-		uint64_t off, sz, save;
+	return v6_cpus(v, ncpu);
+}
 
-		if (u64(v, &off) || u64(v, &sz))
-			return bad(v, "CPU offsets");
-		if (c < 256) {
-			v->lay->off[c] = off;
-			v->lay->size[c] = sz;
-			v->lay->ncpu = (unsigned int)c + 1;
-		}
-		save = v->pos;
-		if (pages(v, off, sz))
-			return -1;
-		if (sz && off % v->page)
-			return bad(v, "CPU data not page aligned");
-		if (sz % v->page)
-			v->lay->direct = false;	/* a short last page: leave it to libtracecmd */
-		v->pos = save;
-	}
+/* v7 files (trace-cmd's) write the map of their CPU data after the data */
+#define V7_CUT "cut short in its sections: a v7 file keeps the map of its CPU data " \
+	       "at the end, so a cut one cannot be read"
+
+/*
+ * What follows the last options section: trace-cmd writes the strings
+ * section (id 15, the sections' names) there, last in the file.  A cut in
+ * it loses no data, but the file is cut all the same.
+ */
+static int v7_tail(struct vf *v, uint64_t tail)
+{
+	uint64_t id, flags, strid, size;
+
+	if (!tail || tail >= v->size)
+		return 0;
+	v->pos = tail;
+	if (u16(v, &id) || u16(v, &flags) || u32(v, &strid) || u64(v, &size))
+		return bad(v, V7_CUT);
+	if (id == 15 && size > v->size - v->pos)
+		return bad(v, V7_CUT);
 	return 0;
 }
 
 /* v7: the section chain, and the options that point into the file. */
 static int v7(struct vf *v, bool compressed)
 {
-	uint64_t next, seen = 0;
+	uint64_t next, seen = 0, tail = 0;
 
-	if (u64(v, &next) || next >= v->size)
+	if (u64(v, &next))
 		return bad(v, "first options section");
+	if (next >= v->size)
+		return bad(v, V7_CUT);
 	while (next) {
 		uint64_t id, flags, strid, size, end;
 
@@ -221,12 +291,14 @@ static int v7(struct vf *v, bool compressed)
 		v->pos = next;
 		next = 0;
 		if (u16(v, &id) || u16(v, &flags) || u32(v, &strid) || u64(v, &size))
-			return bad(v, "section header");
+			return bad(v, V7_CUT);
 		if (id != 0)
 			return bad(v, "options section expected");
 		if (size > v->size - v->pos)
-			return bad(v, "section beyond the end of the file");
+			return bad(v, V7_CUT);
 		end = v->pos + size;
+		if (end > tail)
+			tail = end;
 		if (flags & 1) {
 			uint64_t csz, usz;
 
@@ -241,8 +313,10 @@ static int v7(struct vf *v, bool compressed)
 				return bad(v, "option");
 			ostart = v->pos;
 			if (oid == 0) {
-				if (osz != 8 || u64(v, &next) || next >= v->size)
+				if (osz != 8 || u64(v, &next))
 					return bad(v, "options chain");
+				if (next >= v->size)
+					return bad(v, V7_CUT);
 				break;
 			}
 			if (oid == 7 || oid == 12 || oid == 14)
@@ -275,7 +349,7 @@ static int v7(struct vf *v, bool compressed)
 					    v->pos > ostart + osz)
 						return bad(v, "buffer option");
 					save = v->pos;
-					if (pages(v, o, s))
+					if (pages(v, o, s, -1, &s))
 						return -1;
 					v->pos = save;
 					/* v7 numbers CPUs: keep them in order for the direct path */
@@ -291,7 +365,7 @@ static int v7(struct vf *v, bool compressed)
 			v->pos = ostart + osz;
 		}
 	}
-	return 0;
+	return v7_tail(v, tail);
 }
 
 /* Returns 0 when the pages were checked, 1 for compressed data, -1 with err set. */

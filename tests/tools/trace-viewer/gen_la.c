@@ -3,6 +3,9 @@
  * gen-la: writes a LoongArch trace.dat of the la_fixture scenario.
  *   gen-la OUT [ROUNDS [VMS [VCPUS_PER_VM [USER_DELAY_NS [late]]]]]
  * late: each vCPU thread starts mid-round (an IOCSR write first), identity last.
+ *   gen-la OUT uniform CPUS PAGES PER_PAGE
+ * uniform: every page of every CPU holds PER_PAGE kvm_exit records; prints
+ * "record_bytes=N" (one record with its header), for cutting at known places.
  * Used by run.sh (exact expected counts) and bench/trace-viewer.sh (size).
  */
 #include <stdio.h>
@@ -16,6 +19,17 @@ int main(int argc, char **argv)
 	struct la_scenario s = { .vms = 2, .vcpus_per_vm = 2, .rounds = 32, .delay_user_ns = 20000 };
 	char err[256];
 
+	if (argc == 6 && !strcmp(argv[2], "uniform")) {
+		unsigned int rb;
+
+		if (la_write_uniform(argv[1], strtoul(argv[3], NULL, 0), strtoul(argv[4], NULL, 0),
+				     strtoul(argv[5], NULL, 0), &rb, err, sizeof(err))) {
+			fprintf(stderr, "gen-la: %s\n", err);
+			return 1;
+		}
+		printf("record_bytes=%u\n", rb);
+		return 0;
+	}
 	if (argc < 2 || argc > 7 || (argc == 7 && strcmp(argv[6], "late"))) {
 		fprintf(stderr, "usage: gen-la OUT [ROUNDS [VMS [VCPUS_PER_VM [USER_DELAY_NS [late]]]]]\n");
 		return 2;

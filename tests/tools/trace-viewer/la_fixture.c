@@ -414,3 +414,81 @@ int la_write_trace(const char *path, const struct la_scenario *s, char *err, siz
 	free(fmts);
 	return rc;
 }
+
+/*
+ * A trace of known page contents, for cutting: ncpu CPUs of pages pages
+ * each, every page holding exactly per_page kvm_exit records (GSPR, vcpu_id
+ * = the CPU, tid 1001 + CPU) at 1 ms + 7 ns * CPU + 100 ns * i (i: the
+ * record's index on its CPU).  Returns the bytes of one record (header and
+ * data) in *rec_bytes, or -1 with err.
+ */
+int la_write_uniform(const char *path, unsigned int ncpu, unsigned int pages, unsigned int per_page,
+		     unsigned int *rec_bytes, char *err, size_t errlen)
+{
+	const struct la_event *e = la_event("kvm_exit");
+	struct cpu_out *cpus = calloc(ncpu, sizeof(*cpus));
+	struct tvdat_cpu *tc = calloc(ncpu, sizeof(*tc));
+	struct tvdat_fmt fmt = { "kvm", e->format, strlen(e->format) };
+	unsigned char rec[128];
+	unsigned int len;
+	int out, rc;
+
+	if (!cpus || !tc) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	*rec_bytes = 4 + ((la_encode(e, 0, (uint64_t[LA_MAX_FIELDS]){ 0 }, rec) + 3) & ~3u);
+	if ((uint64_t)per_page * *rec_bytes > sizeof(cpus->page) - 16 || !per_page || !ncpu) {
+		snprintf(err, errlen, "%u records of %u bytes do not fit a page", per_page, *rec_bytes);
+		return -1;
+	}
+	for (unsigned int c = 0; c < ncpu; c++) {
+		char tmpl[4200];
+
+		snprintf(tmpl, sizeof(tmpl), "%s.cpu%u.XXXXXX", path, c);
+		cpus[c].fd = mkstemp(tmpl);
+		if (cpus[c].fd < 0) {
+			snprintf(err, errlen, "%s: %s", tmpl, strerror(errno));
+			return -1;
+		}
+		unlink(tmpl);
+		for (unsigned int p = 0; p < pages; p++) {
+			tvdat_page_init(&cpus[c].p, cpus[c].page, sizeof(cpus[c].page));
+			for (unsigned int i = 0; i < per_page; i++) {
+				uint64_t n = (uint64_t)p * per_page + i, vals[LA_MAX_FIELDS] = { c, 22, 0, 0, 0 };
+
+				len = la_encode(e, 1001 + (int)c, vals, rec);
+				if (tvdat_page_add(&cpus[c].p, 1000000 + 7 * c + 100 * n, rec, len))
+					cpus[c].err = EINVAL;
+			}
+			tvdat_page_finish(&cpus[c].p);
+			if (write(cpus[c].fd, cpus[c].page, 4096) != 4096)
+				cpus[c].err = EIO;
+		}
+		if (cpus[c].err) {
+			snprintf(err, errlen, "writing pages: %s", strerror(cpus[c].err));
+			return -1;
+		}
+		tc[c] = (struct tvdat_cpu){ NULL, cpus[c].fd, (uint64_t)pages * 4096 };
+	}
+	out = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (out < 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	struct tvdat_info info = {
+		.page_size = 4096,
+		.header_page = header_page, .header_page_len = strlen(header_page),
+		.header_event = header_event, .header_event_len = strlen(header_event),
+		.fmts = &fmt, .nr_fmts = 1, .printk = "", .cmdlines = "", .clock = "local",
+		.nr_cpus = ncpu, .cpus = tc,
+	};
+	rc = tvdat_write(out, &info, err, errlen);
+	if (close(out) && !rc)
+		rc = -1;
+	for (unsigned int c = 0; c < ncpu; c++)
+		close(cpus[c].fd);
+	free(cpus);
+	free(tc);
+	return rc;
+}

@@ -59,5 +59,8 @@ struct la_scenario {
 	size_t nr_lat_ns;
 };
 int la_write_trace(const char *path, const struct la_scenario *s, char *err, size_t errlen);
+/* ncpu CPUs x pages pages x per_page kvm_exit records (see la_fixture.c), for cutting */
+int la_write_uniform(const char *path, unsigned int ncpu, unsigned int pages, unsigned int per_page,
+		     unsigned int *rec_bytes, char *err, size_t errlen);
 
 #endif /* LA_FIXTURE_H */

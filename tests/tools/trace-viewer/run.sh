@@ -402,8 +402,54 @@ head -c 5000 /dev/urandom >"$W/random.dat"
 bad random-file "bad magic" "$W/random.dat"
 head -c 3000 "$W/la.dat" >"$W/trunc-header.dat"
 bad truncated-header "truncated" "$W/trunc-header.dat"
+# cut in CPU 2's data (page 4 of its 7, 1696 bytes into it; CPU 3's data is
+# all lost).  This was refused whole until the reader learnt to read cut
+# files: now exit 0, one warning line, "truncated" in the JSON, and the
+# records of CPUs 0-1, the first 4 pages of CPU 2 and some of its 5th.
+# trace-cmd counts the bounds on copies whose table ends CPU 2 after 4 and
+# after 5 pages, CPU 3 empty (exact counts: the cut-v6-* cases below).
 head -c 100000 "$W/la.dat" >"$W/trunc-data.dat"
-bad truncated-data "CPU data beyond the end" "$W/trunc-data.dat"
+python3 - "$W/la.dat" "$W/trunc-lo.dat" "$W/trunc-hi.dat" <<'EOF'
+import struct, sys
+d = bytearray(open(sys.argv[1], "rb").read())
+t = d.index(b"flyrecord\0") + 10
+for path, pages in ((sys.argv[2], 4), (sys.argv[3], 5)):
+    struct.pack_into("<Q", d, t + 16 * 2 + 8, pages * 4096)
+    struct.pack_into("<Q", d, t + 16 * 3 + 8, 0)
+    open(path, "wb").write(d)
+EOF
+lo=$(trace-cmd report "$W/trunc-lo.dat" 2>/dev/null | grep -c '\[00[0-3]\]')
+hi=$(trace-cmd report "$W/trunc-hi.dat" 2>/dev/null | grep -c '\[00[0-3]\]')
+"$TV" --json "$W/trunc-data.dat" >"$W/out" 2>"$W/err"; rc=$?
+if [ $rc = 0 ] && [ "$(wc -l <"$W/err")" = 1 ] &&
+   grep -q "^trace-viewer: warning: $W/trunc-data.dat is cut short at byte 100000 (2 CPUs lost data)" "$W/err" &&
+   $JC "$W/out" 'd["truncated"]["at_offset"] == 100000 and d["truncated"]["cpus"] == [2, 3]' \
+	"$lo < d['records'] < $hi" >/dev/null; then
+	kt_pass truncated-data
+else kt_fail truncated-data "exit $rc ($lo..$hi): $(head -c 200 "$W/err") $($JC "$W/out" "$lo < d['records'] < $hi")"; fi
+
+# ---- cut files, exact: gen-la's uniform trace (3 CPUs x 4 pages x 90
+# kvm_exit records) cut at every section boundary and inside pages, v6 and
+# v7 (cutcheck.py: the expected records from the construction) ----
+rb=$("$B/gen-la" "$W/uni.dat" uniform 3 4 90)
+v7=
+if trace-cmd convert -i "$W/uni.dat" -o "$W/uni7.dat" --file-version 7 --compression none \
+   >/dev/null 2>&1; then
+	v7=$W/uni7.dat
+else
+	kt_skip cut-v7 "trace-cmd convert cannot write v7 here"
+fi
+mkdir -p "$W/cut"
+python3 "$here/cutcheck.py" "$TV" "$W/uni.dat" 90 "${rb#record_bytes=}" \
+	"$top/docs/json/trace-viewer.v1.schema.json" "$W/cut" $v7 >"$W/cut.out" 2>&1 ||
+	kt_fail cutcheck "cutcheck.py failed: $(tail -1 "$W/cut.out")"
+[ "$(grep -c '^PASS\|^FAIL' "$W/cut.out")" -ge 33 ] || kt_fail cutcheck "too few cases: $(tail -1 "$W/cut.out")"
+while read -r st name rest; do
+	case $st in
+	PASS) kt_pass "$name" ;;
+	FAIL) kt_fail "${name%:}" "$rest" ;;
+	esac
+done <"$W/cut.out"
 # a page whose commit says 64 KB
 python3 - "$W/la.dat" "$W/bad-page.dat" <<'EOF'
 import struct, sys
@@ -455,6 +501,15 @@ elif ! grep -aq "slow exit: GSPR, 50.20us" "$W/tui.txt"; then kt_fail view-keys 
 elif ! grep -aq "exit at 28.30us cpu 0 tid 1001 vcpu 0 reason GSPR" "$W/tui.txt"; then
 	kt_fail view-keys "no event under the cursor"
 else kt_pass view-keys; fi
+
+# a cut file in the viewer: its title says so (the file of truncated-data)
+(sleep 1; printf q) | TERM=xterm timeout 20 script -qfec "stty cols 120 rows 30; '$TV' view '$W/trunc-data.dat'" \
+	"$W/tui-cut.log" >/dev/null 2>&1
+rc=$?
+if [ $rc = 0 ] && sed 's/\x1b\[[0-9;?]*[a-zA-Z]//g' "$W/tui-cut.log" | tr -d '\r' |
+   grep -aq "CUT SHORT at byte 100000: 2 CPUs lost data"; then
+	kt_pass view-cut-title
+else kt_fail view-cut-title "exit $rc, no CUT SHORT in the title"; fi
 
 # ---- libFuzzer over the reader, time-bounded ----
 if "$B/fuzz_reader" -help=1 >/dev/null 2>&1; then
@@ -602,6 +657,51 @@ live() {
 		kt_pass record-sigint
 	else
 		kt_fail record-sigint "$(tail -1 "$W/err")"
+	fi
+	# SIGKILL: the recorder's keeper process writes the file from what was
+	# recorded.  The command (a shell that runs the VMM, then sleeps) is left
+	# running: the recorder is killed once the VMM has finished, so every
+	# event of it is in the file and the counts must equal the VMM's own.
+	rm -f "$W/wrap.pid"
+	"$TV" record -q -o "$W/kill.dat" -- sh -c 'echo $$ >"$1"; shift; "$@"; exec sleep 60' sh \
+		"$W/wrap.pid" "$VMM" -m 1 -c 2 --pio-out 40 --pio-in 20 --start-delay 300 --hold 300 \
+		--json "$W/vmm-kill.json" 2>"$W/err" &
+	pid=$!
+	for _ in $(seq 200); do [ -s "$W/vmm-kill.json" ] && break; sleep 0.1; done
+	sleep 0.3
+	kill -KILL $pid
+	wait $pid 2>/dev/null
+	for _ in $(seq 200); do	# the keeper removes the instance last
+		ls /sys/kernel/tracing/instances | grep -q "kvmla-tv-$pid\$" || break
+		sleep 0.1
+	done
+	[ -s "$W/wrap.pid" ] && kill "$(cat "$W/wrap.pid")" 2>/dev/null
+	if "$TV" --json "$W/kill.dat" >"$W/kill.json" 2>>"$W/err" && [ ! -s "$W/err" ] &&
+	   ! ls /sys/kernel/tracing/instances | grep -q "kvmla-tv-$pid\$"; then
+		VMM_JSON=$W/vmm-kill.json kt_check record-sigkill "counts differ from the VMM's" \
+			$JC "$W/kill.json" 'd["truncated"] is None' \
+			'all(vcpu(m["name"], c["vcpu_id"])["pio_out"] == c["exits"]["io_out"] == 40 for m in v["vms"] for c in m["vcpus"])' \
+			'all(vcpu(m["name"], c["vcpu_id"])["pio_in"] == c["exits"]["io_in"] == 20 for m in v["vms"] for c in m["vcpus"])'
+		# that real recording cut 100 bytes into the data of its busiest CPU
+		# reads up to the cut: fewer records, one warning, "truncated" set
+		python3 - "$W/kill.dat" "$W/kill-cut.dat" <<'EOF'
+import struct, sys
+d = open(sys.argv[1], "rb").read()
+t = d.index(b"flyrecord\0") + 10
+n = struct.unpack_from("<I", d, d.index(b"options  ") - 4)[0]
+off, size = max((struct.unpack_from("<QQ", d, t + 16 * c) for c in range(n)), key=lambda e: e[1])
+open(sys.argv[2], "wb").write(d[:off + 16 + 100])
+EOF
+		"$TV" --json "$W/kill-cut.dat" >"$W/kill-cut.json" 2>"$W/err"; rc=$?
+		all=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["records"])' "$W/kill.json")
+		if [ $rc = 0 ] && [ "$(wc -l <"$W/err")" = 1 ] && grep -q "warning: .* is cut short at byte" "$W/err" &&
+		   $JC "$W/kill-cut.json" 'd["truncated"]["at_offset"] > 0' "0 < d['records'] < $all" >/dev/null; then
+			kt_pass record-sigkill-cut
+		else
+			kt_fail record-sigkill-cut "exit $rc: $(head -c 200 "$W/err")"
+		fi
+	else
+		kt_fail record-sigkill "$(tail -1 "$W/err")"
 	fi
 	# --duration with nothing to run ends on time and still writes a readable file
 	if "$TV" record -q -d 0.3 -e kvm:kvm_pio -p $$ -o "$W/short.dat" 2>"$W/err" &&
