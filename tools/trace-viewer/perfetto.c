@@ -221,6 +221,30 @@ static void pending_out(struct pf *pf, const struct pf_thread *th, const struct 
 	fputc('}', pf->f);
 }
 
+/* slices before what they hold: by start, slices before instants, longer first */
+static bool pend_before(const struct pf_pending *a, const struct pf_pending *b)
+{
+	if (a->ts != b->ts)
+		return a->ts < b->ts;
+	if (a->type != b->type)
+		return a->type == PF_STATE;
+	return a->dur > b->dur;
+}
+
+static void flush(struct pf *pf, struct pf_thread *th)
+{
+	for (unsigned int i = 1; i < th->npend; i++)
+		for (unsigned int j = i; j > 0 && pend_before(&th->pend[j], &th->pend[j - 1]); j--) {
+			struct pf_pending t = th->pend[j];
+
+			th->pend[j] = th->pend[j - 1];
+			th->pend[j - 1] = t;
+		}
+	for (unsigned int i = 0; i < th->npend; i++)
+		pending_out(pf, th, &th->pend[i]);
+	th->npend = 0;
+}
+
 /* the open exit ends at ts: it, then what happened inside it */
 static void exit_out(struct pf *pf, struct pf_thread *th, uint64_t ts)
 {
@@ -229,25 +253,47 @@ static void exit_out(struct pf *pf, struct pf_thread *th, uint64_t ts)
 	jtime(pf->f, "dur", ts - th->exit_ts);
 	exit_args(pf, th);
 	fputc('}', pf->f);
-	for (unsigned int i = 0; i < th->npend; i++)
-		pending_out(pf, th, &th->pend[i]);
-	th->npend = 0;
+	flush(pf, th);
 }
 
-/* p (times absolute) inside the open exit, or out now; an exit that holds too much is cut in two */
+static void cut(struct pf *pf, struct pf_thread *th, uint64_t ts);
+
+/*
+ * p (times absolute) is held back while a slice that may hold it is open
+ * (an exit, or the current state), and written after that slice.  When too
+ * much is held, the open slice is cut in two there.
+ */
 static void emit(struct pf *pf, struct pf_thread *th, struct pf_pending p)
 {
 	uint64_t at = p.ts;
 
 	p.ts = rel(pf, p.ts);
-	if (!th->exit_open) {
+	if (th->exit_open) {
+		if (th->npend >= PF_PENDING - 1) {	/* the state and the exit both end at `at` */
+			if (th->state < TV_ST_NUM && at > th->since)
+				th->pend[th->npend++] = (struct pf_pending){
+					.type = PF_STATE, .state = (uint8_t)th->state,
+					.ts = rel(pf, th->since), .dur = at - th->since };
+			th->since = at;
+			exit_out(pf, th, at);
+			th->exit_ts = at;
+		}
+		th->pend[th->npend++] = p;
+		return;
+	}
+	if (p.type == PF_STATE) {	/* the current state ends: it and what it held */
+		if (th->npend == PF_PENDING)
+			flush(pf, th);
+		th->pend[th->npend++] = p;
+		flush(pf, th);
+		return;
+	}
+	if (th->state >= TV_ST_NUM) {	/* nothing open */
 		pending_out(pf, th, &p);
 		return;
 	}
-	if (th->npend == PF_PENDING) {
-		exit_out(pf, th, at);
-		th->exit_ts = at;
-	}
+	if (th->npend == PF_PENDING - 1)
+		cut(pf, th, at);
 	th->pend[th->npend++] = p;
 }
 
@@ -467,6 +513,7 @@ static void threads_finish(struct pf *pf, uint64_t end)
 			exit_out(pf, th, ts);
 			th->exit_open = false;
 		}
+		flush(pf, th);
 	}
 }
 
