@@ -27,7 +27,7 @@
 
 #include "trace-viewer.h"
 
-#define PF_PENDING 32		/* events held back inside one exit */
+#define PF_PENDING_MAX 65536	/* events held back inside one open slice, at most */
 #define PF_DETAILS 6		/* records whose fields become the exit's args */
 
 enum pf_type { PF_STATE, PF_INSTANT };
@@ -49,7 +49,8 @@ struct pf_thread {
 	struct tv_rec exit_rec;
 	struct tv_rec det[PF_DETAILS];
 	unsigned int ndet, npend;
-	struct pf_pending pend[PF_PENDING];
+	struct pf_pending *pend;		/* held back, [cap] */
+	unsigned int cap;
 };
 
 struct pf {
@@ -258,6 +259,21 @@ static void exit_out(struct pf *pf, struct pf_thread *th, uint64_t ts)
 
 static void cut(struct pf *pf, struct pf_thread *th, uint64_t ts);
 
+/* room for two more held events (the array grows up to PF_PENDING_MAX) */
+static bool room(struct pf_thread *th)
+{
+	unsigned int nc = th->cap ? th->cap * 2 : 16;
+	struct pf_pending *n;
+
+	if (th->npend + 2 <= th->cap)
+		return true;
+	if (nc > PF_PENDING_MAX || !(n = realloc(th->pend, nc * sizeof(*n))))
+		return false;
+	th->pend = n;
+	th->cap = nc;
+	return true;
+}
+
 /*
  * p (times absolute) is held back while a slice that may hold it is open
  * (an exit, or the current state), and written after that slice.  When too
@@ -268,8 +284,12 @@ static void emit(struct pf *pf, struct pf_thread *th, struct pf_pending p)
 	uint64_t at = p.ts;
 
 	p.ts = rel(pf, p.ts);
+	if (!room(th) && !th->cap) {	/* out of memory: out now, perhaps out of order */
+		pending_out(pf, th, &p);
+		return;
+	}
 	if (th->exit_open) {
-		if (th->npend >= PF_PENDING - 1) {	/* the state and the exit both end at `at` */
+		if (!room(th)) {	/* the state and the exit both end at `at` */
 			if (th->state < TV_ST_NUM && at > th->since)
 				th->pend[th->npend++] = (struct pf_pending){
 					.type = PF_STATE, .state = (uint8_t)th->state,
@@ -282,7 +302,7 @@ static void emit(struct pf *pf, struct pf_thread *th, struct pf_pending p)
 		return;
 	}
 	if (p.type == PF_STATE) {	/* the current state ends: it and what it held */
-		if (th->npend == PF_PENDING)
+		if (!room(th))
 			flush(pf, th);
 		th->pend[th->npend++] = p;
 		flush(pf, th);
@@ -292,7 +312,7 @@ static void emit(struct pf *pf, struct pf_thread *th, struct pf_pending p)
 		pending_out(pf, th, &p);
 		return;
 	}
-	if (th->npend == PF_PENDING - 1)
+	if (!room(th))
 		cut(pf, th, at);
 	th->pend[th->npend++] = p;
 }
@@ -552,6 +572,8 @@ int tv_report_perfetto(FILE *f, const struct tv_analysis *an, struct tv_reader *
 	tv_an_free(pf.an2);
 	rc = 0;
 out:
+	for (unsigned int i = 0; pf.th && i < pf.nth; i++)
+		free(pf.th[i].pend);
 	free(pf.an2);
 	free(pf.th);
 	free(pf.bins);

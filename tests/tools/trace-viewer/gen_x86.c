@@ -3,7 +3,7 @@
  * gen-x86: writes an x86 trace.dat of a known scenario, in the layouts of
  * the event formats of a 6.18 x86 host (fixtures/x86, copied from tracefs:
  * field offsets are read from them, not retyped here).
- *   gen-x86 FIXTURES OUT [ROUNDS]
+ *   gen-x86 FIXTURES OUT [ROUNDS [storm]]
  * Three vCPU threads, each on its own CPU: 3001 and 3002 are vCPUs 0 and 1
  * of VM "x86-vm-a" (pid 3000, named by markers); 3201 is vCPU 0 of a VM
  * nothing names (the report's "unknown").  Per vCPU and round (VMX):
@@ -11,11 +11,15 @@
  *   EPT_VIOLATION at GPA 0xfeb00000, 600 ns;  MSR_WRITE of MSR 0x6e0, 400 ns;
  *   an interrupt (vector 0xec) accepted, EXTERNAL_INTERRUPT, injected, 200 ns;
  *   HLT, 30 us halted.
+ * storm: in its first round, thread 3001 also accepts 100 interrupts while in
+ * the guest (before the HLT exit) and 100 while halted (many events inside
+ * one slice).
  * Used by run.sh (the --perfetto cases count these).
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -135,7 +139,14 @@ static void marker(struct cpu_out *c, uint64_t ts, const char *text)
 	    "guest_rip", U(0xfff0), NULL)
 #define ENTRY(c, t, tid, vid) rec(c, t, tid, EV_ENTRY, "vcpu_id", U(vid), NULL)
 
-static void vcpu_run(struct cpu_out *c, int tid, unsigned int vid, unsigned int rounds, uint64_t t)
+static void storm(struct cpu_out *c, int tid, unsigned int vid, uint64_t from, uint64_t step)
+{
+	for (unsigned int i = 0; i < 100; i++)
+		rec(c, from + i * step, tid, EV_ACCEPT, "apicid", U(vid), "vec", U(0x30 + i), NULL);
+}
+
+static void vcpu_run(struct cpu_out *c, int tid, unsigned int vid, unsigned int rounds, uint64_t t,
+		     bool with_storm)
 {
 	ENTRY(c, t, tid, vid);
 	for (unsigned int r = 0; r < rounds; r++) {
@@ -155,7 +166,11 @@ static void vcpu_run(struct cpu_out *c, int tid, unsigned int vid, unsigned int 
 		EXIT(c, t + 24100, tid, vid, 1);
 		rec(c, t + 24200, tid, EV_INJ, "vector", U(0xec), NULL);
 		ENTRY(c, t + 24300, tid, vid);
+		if (with_storm && r == 0)
+			storm(c, tid, vid, t + 24400, 5);
 		EXIT(c, t + 25000, tid, vid, 12);
+		if (with_storm && r == 0)
+			storm(c, tid, vid, t + 25100, 100);
 		ENTRY(c, t + 55000, tid, vid);
 		t += 60000;
 	}
@@ -213,11 +228,11 @@ int main(int argc, char **argv)
 	unsigned int rounds = 16;
 	char tmpl[600];
 
-	if (argc < 3 || argc > 4) {
-		fprintf(stderr, "usage: gen-x86 FIXTURES OUT [ROUNDS]\n");
+	if (argc < 3 || argc > 5 || (argc == 5 && strcmp(argv[4], "storm"))) {
+		fprintf(stderr, "usage: gen-x86 FIXTURES OUT [ROUNDS [storm]]\n");
 		return 2;
 	}
-	if (argc == 4)
+	if (argc >= 4)
 		rounds = (unsigned int)strtoul(argv[3], NULL, 0);
 	for (int i = 0; i < EV_NUM; i++) {
 		ev_text[i] = slurp(argv[1], ev_names[i]);
@@ -236,6 +251,6 @@ int main(int argc, char **argv)
 	marker(&cpus[0], 1000001, "kvmla-thread tid=3001 tgid=3000\n");
 	marker(&cpus[0], 1000002, "kvmla-thread tid=3002 tgid=3000\n");
 	for (unsigned int c = 0; c < 3; c++)
-		vcpu_run(&cpus[c], tids[c], vids[c], rounds, 2000000 + 7 * c);
+		vcpu_run(&cpus[c], tids[c], vids[c], rounds, 2000000 + 7 * c, argc == 5 && c == 0);
 	return write_trace(argv[2], cpus, 3, "3001 CPU 0/KVM\n3002 CPU 1/KVM\n3201 CPU 0/KVM\n");
 }

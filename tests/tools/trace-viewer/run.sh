@@ -8,7 +8,8 @@
 #   pages, bad snapshots), bad flags and hostile files, time-bounded
 #   libFuzzer runs over the reader and import, a live recording of the test
 #   VMM with exact counts (and a live snapshot imported), and the HTML report
-#   in headless Chromium.
+#   in headless Chromium; --perfetto files against the Trace Event Format's
+#   rules (techeck.py) and the generators' construction (LoongArch, x86).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../../.." && pwd)
@@ -384,6 +385,9 @@ else
 fi
 "$TV" --json "$W/empty.dat" >"$W/out" 2>/dev/null
 kt_check json-error "no {\"error\"} on stdout" $JC "$W/out" '"bad magic" in d["error"]'
+
+# ---- --perfetto: Trace Event Format files (perfetto.sh) ----
+. "$here/perfetto.sh"
 
 # ---- the viewer: refuses without a terminal; in a pseudo-terminal it
 # jumps to the next slow exit and shows the event under the cursor ----

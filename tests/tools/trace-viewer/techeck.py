@@ -17,7 +17,7 @@
 #     other (no partial overlap); per process, each counter's samples come in
 #     time order;
 # and one rule of trace-viewer's own (--names): every thread that has events
-# has a thread_name and every process a process_name.
+# has a thread_name and every process a process_name.  --quiet: no "ok" line.
 # Times are compared in integer nanoseconds (the file has microseconds with
 # three decimals).  Prints "ok: N events" or every broken rule (up to 20) and
 # exits 1.
@@ -129,7 +129,8 @@ def check_nesting(slices):
 
 def main():
     names_rule = "--names" in sys.argv[1:]
-    path = [a for a in sys.argv[1:] if a != "--names"][0]
+    quiet = "--quiet" in sys.argv[1:]
+    path = [a for a in sys.argv[1:] if a not in ("--names", "--quiet")][0]
     try:
         d = json.load(open(path))
     except ValueError as x:
@@ -156,7 +157,8 @@ def main():
     if errs:
         print("\n".join(errs))
         return 1
-    print("ok: %d events" % len(evs))
+    if not quiet:
+        print("ok: %d events" % len(evs))
     return 0
 
 
