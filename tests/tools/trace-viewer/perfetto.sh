@@ -140,3 +140,10 @@ for m in exit-dropped exit-renamed; do
 done
 if $JC "$W/pfm-instant-dropped.json" "per(lambda e: (e['tid'], e['name'], e['args']['irq']), ph='i', cat='irq') == {(t, n, 11): 32 for t in $LA_TIDS for n in ('irq queued', 'irq delivered')}" >/dev/null
 then kt_fail pf-count-rejects-instant-dropped "the instant count check accepted it"; else kt_pass pf-count-rejects-instant-dropped; fi
+
+# ---- docs: every long option of --help in the man page and docs/trace-viewer.md ----
+missing=$("$TV" --help | grep -oE -- '--[a-z][a-z-]+' | sort -u | while read -r f; do
+	grep -q -- "$(printf '%s' "$f" | sed 's/-/\\\\-/g')" "$here/../../../docs/man/trace-viewer.1" || echo "man:$f"
+	grep -q -- "$f[ ,=\`|]" "$here/../../../docs/trace-viewer.md" || echo "md:$f"
+done | tr '\n' ' ')
+kt_check docs-every-option "not documented: $missing" test -z "$missing"
