@@ -492,6 +492,21 @@ live() {
 		'all(vcpu(m["name"], c["vcpu_id"])["mmio_read"] == c["exits"]["mmio_read"] for m in v["vms"] for c in m["vcpus"])' \
 		'all(all(vcpu(m["name"], c["vcpu_id"])["userspace_by_reason"].get(k, 0) == n for k, n in c["userspace_exits"].items()) for m in v["vms"] for c in m["vcpus"])' \
 		'sum(m["userspace_exits"] for m in d["vms"]) == v["totals"]["userspace_exits"]'
+	# the Trace Event file of the recording: a slice per userspace exit the VMM counted
+	# (this host's KVM has no kvm_exit: each exit begins at its userspace exit)
+	if "$TV" --perfetto "$W/live-pf.json" "$W/live.dat" 2>"$W/err"; then
+		kt_check live-perfetto-format "$(python3 "$here/techeck.py" --names "$W/live-pf.json" | head -2)" \
+			python3 "$here/techeck.py" --names --quiet "$W/live-pf.json"
+		VMM_JSON=$W/vmm.json kt_check live-perfetto-counts "exit slices differ from the VMM's counts" $JC "$W/live-pf.json" \
+			'len(evs(ph="X", cat="exit")) == v["totals"]["userspace_exits"]' \
+			'len(evs(ph="X", cat="exit", name="io")) == v["totals"]["io_out"] + v["totals"]["io_in"]' \
+			'len(evs(ph="X", cat="exit", name="mmio")) == v["totals"]["mmio_write"] + v["totals"]["mmio_read"]' \
+			'len(evs(ph="X", cat="exit", name="hlt")) == v["totals"]["hlt"]' \
+			'sorted((e["pid"], e["args"]["name"]) for e in evs(ph="M", name="process_name")) == sorted((m["pid"], m["name"]) for m in v["vms"])' \
+			'sorted((e["tid"], e["args"]["name"]) for e in evs(ph="M", name="thread_name")) == sorted((c["tid"], "vCPU %d" % c["vcpu_id"]) for m in v["vms"] for c in m["vcpus"])'
+	else
+		kt_fail live-perfetto-format "$(cat "$W/err")"
+	fi
 	# every userspace round trip waits --delay-us 300 in the VMM
 	kt_check live-latency-reflects-delay "round trips shorter than the VMM delay" $JC "$W/live.json" \
 		'd["latency"]["userspace"]["count"] > 0' \
