@@ -566,7 +566,8 @@ int tv_report_perfetto(FILE *f, const struct tv_analysis *an, struct tv_reader *
 	}
 	threads_finish(&pf, pf.an2->win_last);
 	counters_out(&pf);
-	fprintf(f, "\n],\n\"displayTimeUnit\":\"ns\",\n\"otherData\":{\"producer\":\"trace-viewer %s\","
+	fprintf(f, "\n],\n\"displayTimeUnit\":\"ns\",\n\"otherData\":{\"schema\":\"trace-viewer-trace-events\","
+		"\"version\":1,\"producer\":\"trace-viewer %s\","
 		"\"profile\":\"%s\",\"first_ts_ns\":\"%" PRIu64 "\",\"exit_rate_bin_ns\":\"%" PRIu64 "\"}}\n",
 		TV_VERSION, tv_profile_name(an->profile), an->first_ts, an->bin_ns);
 	tv_an_free(pf.an2);

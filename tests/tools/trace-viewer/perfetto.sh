@@ -147,3 +147,19 @@ missing=$("$TV" --help | grep -oE -- '--[a-z][a-z-]+' | sort -u | while read -r 
 	grep -q -- "$f[ ,=\`|]" "$here/../../../docs/trace-viewer.md" || echo "md:$f"
 done | tr '\n' ' ')
 kt_check docs-every-option "not documented: $missing" test -z "$missing"
+
+# ---- the schema of the file (docs/json/trace-viewer-trace-events.v1.schema.json) ----
+pf_schema() {	# FILE: validates
+	python3 -c '
+import json, sys, jsonschema
+jsonschema.validate(json.load(open(sys.argv[1])), json.load(open(sys.argv[2])))' "$1" \
+		"$here/../../../docs/json/trace-viewer-trace-events.v1.schema.json" 2>&1 | tail -1
+	return "${PIPESTATUS[0]}"
+}
+for f in la x86 storm; do
+	kt_check pf-schema-$f "$(pf_schema "$W/pf-$f.json")" pf_schema "$W/pf-$f.json"
+done
+for m in negative-dur unknown-ph string-counter dur-missing; do
+	if pf_schema "$W/pfm-$m.json" >/dev/null; then kt_fail pf-schema-rejects-$m "the schema accepted it"
+	else kt_pass pf-schema-rejects-$m; fi
+done
