@@ -163,3 +163,11 @@ for m in negative-dur unknown-ph string-counter dur-missing; do
 	if pf_schema "$W/pfm-$m.json" >/dev/null; then kt_fail pf-schema-rejects-$m "the schema accepted it"
 	else kt_pass pf-schema-rejects-$m; fi
 done
+
+# ---- a v7 zstd file (read twice through libtracecmd, not the direct reader): the same file ----
+if trace-cmd convert -i "$W/la.dat" -o "$W/pf-la7.dat" --file-version 7 --compression zstd >/dev/null 2>&1; then
+	"$TV" --perfetto "$W/pf-la7.json" "$W/pf-la7.dat" 2>"$W/err"
+	kt_check pf-v7-zstd "differs from the v6 file's: $(cat "$W/err")" cmp -s "$W/pf-la.json" "$W/pf-la7.json"
+else
+	kt_skip pf-v7-zstd "trace-cmd convert cannot write v7 zstd here"
+fi
