@@ -259,6 +259,11 @@ void tv_an_set_tgid(struct tv_analysis *an, uint32_t tid, uint32_t tgid)
 	tgid_put(an, tid, tgid & ~TGID_LINK, false);
 }
 
+uint32_t tv_an_tgid(const struct tv_analysis *an, uint32_t tid)
+{
+	return tgid_of(an, tid);
+}
+
 void tv_an_set_vm_name(struct tv_analysis *an, uint32_t tgid, const char *name)
 {
 	unsigned int i;
@@ -472,6 +477,20 @@ static void state_set(struct tv_analysis *an, struct tv_vcpu *v, int st, uint64_
 	state_account(an, v, ts);
 	v->state = (uint8_t)st;
 	v->state_since = ts;
+	if (an->obs)
+		an->obs->state(an->obs->arg, v, st, ts);
+}
+
+static void obs_exit_begin(struct tv_analysis *an, struct tv_vcpu *v, int reason, uint64_t ts)
+{
+	if (an->obs)
+		an->obs->exit_begin(an->obs->arg, v, reason, ts);
+}
+
+static void obs_exit_end(struct tv_analysis *an, struct tv_vcpu *v, uint64_t ts)
+{
+	if (an->obs)
+		an->obs->exit_end(an->obs->arg, v, ts);
 }
 
 /* ---- matrices ---- */
@@ -688,6 +707,7 @@ static int close_exit(struct tv_analysis *an, struct tv_vcpu *v, uint64_t ts)
 
 	if (!v->exit_ts)
 		return 0;
+	obs_exit_end(an, v, ts);
 	if (ts < v->exit_ts) {		/* time went backwards (corrupt input): no sample */
 		v->exit_ts = 0;
 		v->in_user = false;
@@ -835,6 +855,9 @@ static int feed_exit(struct tv_analysis *an, struct tv_vcpu *v, const struct tv_
 		an->reasons[ridx].count++;
 	}
 	an->churn_exits[bin_of(an, r->ts)]++;
+	if (v->exit_ts)		/* no re-entry since the last exit: it ends here */
+		obs_exit_end(an, v, r->ts);
+	obs_exit_begin(an, v, ridx, r->ts);
 	v->cur_reason = ridx;
 	v->cur_ureason = -1;
 	v->exit_ts = r->ts;
@@ -859,6 +882,9 @@ static int feed_uexit(struct tv_analysis *an, struct tv_vcpu *v, const struct tv
 			lat_add(&an->uexit_kernel, r->ts - v->exit_ts);
 	} else {
 		/* no kvm_exit before it: the userspace exit is the exit */
+		if (v->exit_ts)
+			obs_exit_end(an, v, r->ts);
+		obs_exit_begin(an, v, u, r->ts);
 		v->exit_ts = r->ts;
 		v->cur_reason = -1;
 	}
@@ -1000,6 +1026,7 @@ static const struct feed_kind feed_table[TV_KIND_NUM] = {
 	[TV_NEWTASK]	 = { feed_newtask, FEED_VCPU_NONE, true },
 	[TV_MARKER]	 = { feed_marker, FEED_VCPU_NONE, true },
 	[TV_RUN]	 = { feed_run, FEED_VCPU_GET, false },
+	[TV_TIMER]	 = { NULL, FEED_VCPU_NONE, false },
 };
 
 /* a kind beyond the table: counted only, in no vCPU */
@@ -1058,6 +1085,7 @@ int tv_an_feed(struct tv_analysis *an, const struct tv_rec *r)
 {
 	const struct feed_kind *k = r->kind < TV_KIND_NUM ? &feed_table[r->kind] : &feed_unknown;
 	struct tv_vcpu *v = NULL;
+	int rc;
 
 	if (!an->nr_records++)
 		an->first_ts = r->ts;
@@ -1078,7 +1106,12 @@ int tv_an_feed(struct tv_analysis *an, const struct tv_rec *r)
 		return 0;
 	if (feed_count(an, v, r))
 		return -ENOMEM;
-	return k->fn ? k->fn(an, v, r) : 0;
+	rc = k->fn ? k->fn(an, v, r) : 0;
+	if (rc)
+		return rc;
+	if (an->obs)
+		an->obs->record(an->obs->arg, v, r);
+	return 0;
 }
 
 int tv_an_run(struct tv_analysis *an, const struct tv_rec *recs, size_t n)

@@ -171,6 +171,7 @@ static const struct emap la_map[] = {
 	  { { "vcpu_id", D_VCPU }, { "reason", D_ARG1 }, { "pcpu", D_ARG2 }, { "new_vpid", D_ARG64 } } },
 	{ "kvm", "kvm_vpid_rollover", TV_ROLLOVER, SP_NONE,
 	  { { "vcpu_id", D_VCPU }, { "pcpu", D_ARG2 }, { "generation", D_ARG64 } } },
+	{ "kvm", "kvm_timer", TV_TIMER, SP_NONE, { { "vcpu_id", D_VCPU }, { "op", D_ARG1 } } },
 	{ "kvm", "kvm_irq", TV_IRQ_QUEUE, SP_LA_IRQ,
 	  { { "vcpu_id", D_VCPU }, { "op", D_ARG3 }, { "irq", D_ARG1 }, { "source", D_ARG2 } } },
 };

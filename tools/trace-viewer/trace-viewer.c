@@ -2,7 +2,8 @@
 /*
  * trace-viewer: offline analysis of recorded KVM traces.
  *
- *   trace-viewer [report] [options] FILE    text report (default), --json, --html FILE
+ *   trace-viewer [report] [options] FILE    text report (default), --json, --html FILE,
+ *                                           --perfetto FILE
  *   trace-viewer view [options] FILE        ncurses timeline browser
  *   trace-viewer record [options] [-- CMD]  record KVM events into a trace.dat
  *   trace-viewer import DIR [-o FILE]       a tracefs snapshot into a trace.dat
@@ -32,6 +33,11 @@ static const char usage_text[] =
 "Report and view options:\n"
 "      --json            JSON to stdout (schema trace-viewer v1)\n"
 "      --html FILE       write a self-contained HTML report to FILE\n"
+"      --perfetto FILE   write the trace as Trace Event Format JSON to FILE (for the\n"
+"                        Perfetto UI, chrome://tracing): a process per VM, a track\n"
+"                        per vCPU with state and exit slices, interrupt and timer\n"
+"                        instants, an exit-rate counter per VM.  With --html and\n"
+"                        --json each output is written; alone, no text report\n"
 "      --from T          analyse from T after the first event (e.g. 1.5s, 200ms, 10us, 500ns)\n"
 "      --to T            analyse up to T after the first event\n"
 "      --vm PID|NAME     only this VM (process id or name from the recording)\n"
@@ -124,12 +130,12 @@ static void progress_cb(uint64_t done, uint64_t off, void *arg)
 		done, p->size ? 100.0 * off / p->size : 0.0, el);
 }
 
-enum { O_JSON = 256, O_HTML, O_FROM, O_TO, O_VM, O_VCPU, O_TID, O_SLOW, O_TOP, O_EXACT, O_PROGRESS };
+enum { O_JSON = 256, O_HTML, O_PERFETTO, O_FROM, O_TO, O_VM, O_VCPU, O_TID, O_SLOW, O_TOP, O_EXACT, O_PROGRESS };
 
 /* report and view: what the command line asked for */
 struct report_args {
 	struct tv_opts o;
-	const char *html, *path;
+	const char *html, *perfetto, *path;
 	struct progress prog;
 	bool view;
 };
@@ -145,6 +151,11 @@ static int report_option(int c, const char *arg, struct report_args *ra)
 	switch (c) {
 	case O_JSON: json_mode = true; kvmla_err_json(true); break;
 	case O_HTML: ra->html = arg; break;
+	case O_PERFETTO:
+		if (!*arg)
+			return bad_usage("--perfetto: empty file name");
+		ra->perfetto = arg;
+		break;
 	case O_FROM:
 		if (parse_time(arg, &o->from_ns))
 			return bad_usage("--from: bad time '%s' (e.g. 1.5s, 200ms, 10us)", arg);
@@ -201,6 +212,7 @@ static int report_parse(int argc, char **argv, struct report_args *ra)
 	static const struct option lo[] = {
 		{ "json", no_argument, NULL, O_JSON },
 		{ "html", required_argument, NULL, O_HTML },
+		{ "perfetto", required_argument, NULL, O_PERFETTO },
 		{ "from", required_argument, NULL, O_FROM },
 		{ "to", required_argument, NULL, O_TO },
 		{ "vm", required_argument, NULL, O_VM },
@@ -233,6 +245,10 @@ static int report_parse(int argc, char **argv, struct report_args *ra)
 	}
 	if (ra->o.to_ns && ra->o.to_ns <= ra->o.from_ns)
 		return bad_usage("--to must be after --from");
+	if (ra->perfetto && ra->view)
+		return bad_usage("--perfetto: not with view (use trace-viewer --perfetto FILE TRACE)");
+	if (ra->perfetto && ra->html && !strcmp(ra->perfetto, ra->html))
+		return bad_usage("--perfetto and --html name the same file '%s'", ra->html);
 	if (optind != argc - 1)
 		return bad_usage(optind == argc ? "no trace file given (see --help)"
 						: "exactly one trace file expected (see --help)");
@@ -270,13 +286,47 @@ static int report_analyse(struct report_args *ra, struct tv_reader *rd, struct t
 	return 0;
 }
 
-/* the viewer, or the HTML file and the text or JSON report */
-static int report_output(struct report_args *ra, struct tv_analysis *an)
+/*
+ * The Trace Event file: the records are read a second time (a fresh reader,
+ * so that compressed files are read from their start), with the options as
+ * they were given.
+ */
+static int report_perfetto(struct report_args *ra, const struct tv_opts *given,
+			   struct tv_analysis *an)
+{
+	struct tv_reader *rd;
+	char err[256];
+	FILE *f;
+	int rc;
+
+	f = fopen(ra->perfetto, "w");
+	if (!f)
+		return fail("%s: %s", ra->perfetto, strerror(errno));
+	rd = tv_reader_open(ra->path, err, sizeof(err));
+	if (!rd) {
+		fclose(f);
+		return fail("%s", err);
+	}
+	rc = tv_report_perfetto(f, an, rd, given, err, sizeof(err));
+	tv_reader_close(rd);
+	if (rc) {
+		fclose(f);
+		return fail("%s: %s", ra->perfetto, err);
+	}
+	if (ferror(f) | fclose(f))
+		return fail("%s: write failed", ra->perfetto);
+	return 0;
+}
+
+/* the viewer, or the HTML and Trace Event files and the text or JSON report */
+static int report_output(struct report_args *ra, const struct tv_opts *given, struct tv_analysis *an)
 {
 	int rc = 0;
 
 	if (ra->view)
 		return tv_tui_run(an, ra->path) ? 1 : 0;
+	if (ra->perfetto && (rc = report_perfetto(ra, given, an)))
+		return rc;
 	if (ra->html) {
 		FILE *f = fopen(ra->html, "w");
 
@@ -287,7 +337,7 @@ static int report_output(struct report_args *ra, struct tv_analysis *an)
 	}
 	if (json_mode)
 		rc = tv_report_json(stdout, an, ra->path) ? 1 : 0;
-	else if (!ra->html)
+	else if (!ra->html && !ra->perfetto)
 		rc = tv_report_text(stdout, an, ra->path) ? 1 : 0;
 	if (fflush(stdout))
 		rc = fail("writing the report: %s", strerror(errno));
@@ -297,6 +347,7 @@ static int report_output(struct report_args *ra, struct tv_analysis *an)
 static int cmd_report(int argc, char **argv, bool view)
 {
 	struct report_args ra = { .prog = { .on = isatty(2) }, .view = view };
+	struct tv_opts given;
 	struct tv_analysis *an;
 	struct tv_reader *rd;
 	char err[256];
@@ -308,13 +359,14 @@ static int cmd_report(int argc, char **argv, bool view)
 		return rc;
 	if (view)
 		ra.o.keep_records = true;
+	given = ra.o;
 	rd = tv_reader_open(ra.path, err, sizeof(err));
 	if (!rd)
 		return fail("%s", err);
 	an = kvmla_xmalloc(sizeof(*an));
 	rc = report_analyse(&ra, rd, an);
 	if (!rc)
-		rc = report_output(&ra, an);
+		rc = report_output(&ra, &given, an);
 	tv_an_free(an);
 	free(an);
 	tv_reader_close(rd);

@@ -51,6 +51,7 @@ enum tv_kind {
 	TV_NEWTASK,	/* task_newtask: child (new pid), thread (1: CLONE_THREAD) */
 	TV_MARKER,	/* our tid->tgid/name marker (ftrace print) */
 	TV_RUN,		/* KVM_RUN entered from userspace (x86 kvm_fpu load) */
+	TV_TIMER,	/* LA kvm_timer: op (KVMLA_TIMER_OP_*); counted only */
 	TV_KIND_NUM
 };
 
@@ -95,6 +96,7 @@ struct tv_rec {
 		uint32_t irq;		/* IRQ_QUEUE, IRQ_DELIVER: line or vector */
 		uint32_t child;		/* NEWTASK: the new task; MARKER: the thread (0: a VM name) */
 		uint32_t load;		/* RUN: x86 kvm_fpu load (0: unload, not a RUN) */
+		uint32_t timer_op;	/* TIMER: KVMLA_TIMER_OP_* */
 	};
 	union {
 		uint32_t arg2;
@@ -242,6 +244,23 @@ struct tv_slow { uint64_t ts, lat; uint32_t tid, vcpu_id; int reason; bool user;
 
 struct tv_irq_pending { uint32_t tid, irq; uint64_t ts; };
 
+/*
+ * An observer of the per-vCPU state machine (the --perfetto writer), called
+ * while records are fed, in their order.  v is valid only during the call
+ * (rows move); its tid is the key.
+ */
+struct tv_observer {
+	/* v is in state st from ts on (it may be the state it was in) */
+	void (*state)(void *arg, const struct tv_vcpu *v, int st, uint64_t ts);
+	/* an exit of v begins at ts: reason index (a KVM_EXIT_* one when no kvm_exit came first) */
+	void (*exit_begin)(void *arg, const struct tv_vcpu *v, int reason, uint64_t ts);
+	/* v's open exit ends at ts: re-entry, or superseded by the next exit */
+	void (*exit_end)(void *arg, const struct tv_vcpu *v, uint64_t ts);
+	/* a record that passed the filters, after the analysis took it (v NULL: no vCPU row) */
+	void (*record)(void *arg, const struct tv_vcpu *v, const struct tv_rec *r);
+	void *arg;
+};
+
 struct tv_analysis {
 	struct tv_opts opts;
 	enum tv_profile profile;
@@ -323,6 +342,7 @@ struct tv_analysis {
 	void *comm_arg;
 	bool seen_entry, seen_exit;	/* kvm_entry / kvm_exit present (not on every kernel) */
 	bool finished;
+	const struct tv_observer *obs;	/* NULL: none */
 	char err[160];
 	/*
 	 * A file cut short (read.c): the offset where it ends, the CPUs that
@@ -342,6 +362,8 @@ void tv_an_set_vm_name(struct tv_analysis *an, uint32_t tgid, const char *name);
 void tv_an_set_comm(struct tv_analysis *an, uint32_t tid, const char *comm);
 void tv_vcpu_set_comm(struct tv_vcpu *v, const char *comm);
 void tv_an_set_evname(struct tv_analysis *an, unsigned int evid, const char *name);
+/* The process of a thread as known so far (0: unknown). */
+uint32_t tv_an_tgid(const struct tv_analysis *an, uint32_t tid);
 int tv_an_finish(struct tv_analysis *an);
 void tv_an_free(struct tv_analysis *an);
 void tv_opts_default(struct tv_opts *o);
@@ -405,6 +427,14 @@ const char *tv_reader_x86_reason(struct tv_reader *rd, uint32_t isa, uint32_t co
 int tv_report_text(FILE *f, const struct tv_analysis *an, const char *path);
 int tv_report_json(FILE *f, const struct tv_analysis *an, const char *path);
 int tv_report_html(FILE *f, const struct tv_analysis *an, const char *path);
+/*
+ * The Trace Event Format (perfetto.c): an is the finished analysis of the
+ * file (identities, names); the records are read again from rd, with the
+ * options opts (as given: a --vm name not yet resolved), through an observed
+ * analysis.  0, or -1 with err.
+ */
+int tv_report_perfetto(FILE *f, const struct tv_analysis *an, struct tv_reader *rd,
+		       const struct tv_opts *opts, char *err, size_t errlen);
 int tv_tui_run(struct tv_analysis *an, const char *path);
 /* Formats ns as "1.23us" into buf. */
 const char *tv_fmt_ns(char *buf, size_t len, uint64_t ns);

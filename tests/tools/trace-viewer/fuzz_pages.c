@@ -4,7 +4,8 @@
  * data of a small, valid LoongArch trace.dat (gen-la's scenario).  Each
  * input goes through the structural checks (validate.c), the direct reader
  * (kbuffer pages, CPU merge), the decoder, the analyses and the three
- * renderers.  The formats are parsed once, so this runs thousands of inputs
+ * renderers, and the Trace Event writer (which reads the pages a second
+ * time through an observed analysis).  The formats are parsed once, so this runs thousands of inputs
  * a second where whole-file mutations (fuzz_reader) run tens.
  */
 #define _GNU_SOURCE
@@ -94,6 +95,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		tv_report_text(null, &an, "fuzz");
 		tv_report_json(null, &an, "fuzz");
 		tv_report_html(null, &an, "fuzz");
+		if (size & 2)	/* every other input: it reads the pages again */
+			tv_report_perfetto(null, &an, rd, &o, err, sizeof(err));
 	}
 	tv_reader_use_fd(rd, -1, NULL, 0);
 	tv_an_free(&an);

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
 # jcheck.py FILE EXPR...: loads JSON FILE as `d` (and VMM JSON from $VMM_JSON
-# as `v` when set); each EXPR must evaluate to True.  Prints the first false
+# as `v` when set; evs()/per()/ns() for Trace Event files); each EXPR must evaluate to True.  Prints the first false
 # one and exits 1.
 import json, os, sys
 d = json.load(open(sys.argv[1]))
@@ -11,6 +11,17 @@ def vcpu(vm, vid):
         if c["vm"] == vm and c["vcpu_id"] == vid:
             return c
     raise KeyError("no vcpu %s/%s" % (vm, vid))
+def evs(**kw):
+    # Trace Event files (--perfetto): the events whose keys have these values
+    return [e for e in d["traceEvents"] if all(e.get(k) == x for k, x in kw.items())]
+def per(key, **kw):
+    # {key(e): count} over evs(**kw)
+    out = {}
+    for e in evs(**kw):
+        out[key(e)] = out.get(key(e), 0) + 1
+    return out
+def ns(x):
+    return round(x * 1000)
 def reason(name, key="exits"):
     for r in d[key]["by_reason"]:
         if r["key"] == name:

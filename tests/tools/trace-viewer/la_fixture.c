@@ -183,6 +183,9 @@ static const char header_event[] =
 	"\tarray       :   32 bits\n\n\tpadding     : type == 29\n\ttime_extend : type == 30\n"
 	"\ttime_stamp : type == 31\n\tdata max type_len  == 28\n";
 
+const char *la_header_page(void) { return header_page; }
+const char *la_header_event(void) { return header_event; }
+
 struct cpu_out {
 	int fd;
 	uint64_t size;

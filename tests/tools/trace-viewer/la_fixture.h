@@ -40,6 +40,9 @@ int la_field_index(const struct la_event *e, const char *field);
 unsigned int la_encode(const struct la_event *e, int pid, const uint64_t *vals, unsigned char *buf);
 /* The ftrace:print format (markers). */
 const char *la_print_format(void);
+/* The header_page and header_event texts of a 64-bit kernel with 4 KiB pages. */
+const char *la_header_page(void);
+const char *la_header_event(void);
 
 /* Scenario counts for one round of one vCPU (see la_fixture.c). */
 struct la_scenario {

@@ -8,7 +8,8 @@
 #   pages, bad snapshots), bad flags and hostile files, time-bounded
 #   libFuzzer runs over the reader and import, a live recording of the test
 #   VMM with exact counts (and a live snapshot imported), and the HTML report
-#   in headless Chromium.
+#   in headless Chromium; --perfetto files against the Trace Event Format's
+#   rules (techeck.py) and the generators' construction (LoongArch, x86).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../../.." && pwd)
@@ -488,6 +489,9 @@ fi
 "$TV" --json "$W/empty.dat" >"$W/out" 2>/dev/null
 kt_check json-error "no {\"error\"} on stdout" $JC "$W/out" '"bad magic" in d["error"]'
 
+# ---- --perfetto: Trace Event Format files (perfetto.sh) ----
+. "$here/perfetto.sh"
+
 # ---- the viewer: refuses without a terminal; in a pseudo-terminal it
 # jumps to the next slow exit and shows the event under the cursor ----
 bad view-needs-tty "needs a terminal" view "$W/la.dat"
@@ -600,6 +604,21 @@ live() {
 		'all(vcpu(m["name"], c["vcpu_id"])["mmio_read"] == c["exits"]["mmio_read"] for m in v["vms"] for c in m["vcpus"])' \
 		'all(all(vcpu(m["name"], c["vcpu_id"])["userspace_by_reason"].get(k, 0) == n for k, n in c["userspace_exits"].items()) for m in v["vms"] for c in m["vcpus"])' \
 		'sum(m["userspace_exits"] for m in d["vms"]) == v["totals"]["userspace_exits"]'
+	# the Trace Event file of the recording: a slice per userspace exit the VMM counted
+	# (this host's KVM has no kvm_exit: each exit begins at its userspace exit)
+	if "$TV" --perfetto "$W/live-pf.json" "$W/live.dat" 2>"$W/err"; then
+		kt_check live-perfetto-format "$(python3 "$here/techeck.py" --names "$W/live-pf.json" | head -2)" \
+			python3 "$here/techeck.py" --names --quiet "$W/live-pf.json"
+		VMM_JSON=$W/vmm.json kt_check live-perfetto-counts "exit slices differ from the VMM's counts" $JC "$W/live-pf.json" \
+			'len(evs(ph="X", cat="exit")) == v["totals"]["userspace_exits"]' \
+			'len(evs(ph="X", cat="exit", name="io")) == v["totals"]["io_out"] + v["totals"]["io_in"]' \
+			'len(evs(ph="X", cat="exit", name="mmio")) == v["totals"]["mmio_write"] + v["totals"]["mmio_read"]' \
+			'len(evs(ph="X", cat="exit", name="hlt")) == v["totals"]["hlt"]' \
+			'sorted((e["pid"], e["args"]["name"]) for e in evs(ph="M", name="process_name")) == sorted((m["pid"], m["name"]) for m in v["vms"])' \
+			'sorted((e["tid"], e["args"]["name"]) for e in evs(ph="M", name="thread_name")) == sorted((c["tid"], "vCPU %d" % c["vcpu_id"]) for m in v["vms"] for c in m["vcpus"])'
+	else
+		kt_fail live-perfetto-format "$(cat "$W/err")"
+	fi
 	# every userspace round trip waits --delay-us 300 in the VMM
 	kt_check live-latency-reflects-delay "round trips shorter than the VMM delay" $JC "$W/live.json" \
 		'd["latency"]["userspace"]["count"] > 0' \

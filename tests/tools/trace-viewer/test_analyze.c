@@ -5,6 +5,9 @@
  * and checks exact results.
  */
 #pragma GCC diagnostic ignored "-Woverride-init"
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -677,6 +680,72 @@ KTEST(vcpu_id_from_thread_name)
 	return KT_PASS;
 }
 
+/* ---- the observer (--perfetto): what the state machine says, in order ---- */
+static char obs_log[512];
+static unsigned int obs_records;
+
+static void __attribute__((format(printf, 1, 2))) obs_put(const char *fmt, ...)
+{
+	size_t n = strlen(obs_log);
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(obs_log + n, sizeof(obs_log) - n, fmt, ap);
+	va_end(ap);
+}
+
+static void obs_state(void *arg, const struct tv_vcpu *v, int st, uint64_t ts)
+{
+	(void)arg;
+	obs_put("%u:%s@%llu ", v->tid, tv_state_name(st), (unsigned long long)ts);
+}
+
+static void obs_begin(void *arg, const struct tv_vcpu *v, int reason, uint64_t ts)
+{
+	(void)arg;
+	obs_put("%u:begin %s@%llu ", v->tid, an.reasons[reason].name, (unsigned long long)ts);
+}
+
+static void obs_end(void *arg, const struct tv_vcpu *v, uint64_t ts)
+{
+	(void)arg;
+	obs_put("%u:end@%llu ", v->tid, (unsigned long long)ts);
+}
+
+static void obs_record(void *arg, const struct tv_vcpu *v, const struct tv_rec *r)
+{
+	(void)arg; (void)v; (void)r;
+	obs_records++;
+}
+
+KTEST(observer_sees_states_and_exits)
+{
+	static const struct tv_observer obs = { obs_state, obs_begin, obs_end, obs_record, NULL };
+	/* hlt exit; io exit to userspace; a second userspace exit before any entry supersedes it */
+	static const struct tv_rec recs[] = {
+		REC(100, TV_ENTRY, 7, .vcpu = 0),
+		REC(200, TV_EXIT, 7, .vcpu = 0, .reason = SVM_HLT, .isa = SVM),
+		REC(500, TV_ENTRY, 7, .vcpu = 0),
+		REC(600, TV_EXIT, 7, .vcpu = 0, .reason = SVM_IO, .isa = SVM),
+		REC(650, TV_PIO, 7, .rw = 1, .port = 0x3f8, .len = 1),
+		REC(700, TV_UEXIT, 7, .reason = 2),
+		REC(800, TV_UEXIT, 7, .reason = 2),
+		REC(900, TV_ENTRY, 7, .vcpu = 0),
+	};
+
+	obs_log[0] = 0;
+	obs_records = 0;
+	start(TV_PROFILE_X86, NULL);
+	an.obs = &obs;
+	KT_EXPECT_EQ(tv_an_run(&an, recs, sizeof(recs) / sizeof(recs[0])), 0);
+	KT_EXPECT_STREQ(obs_log, "7:guest@100 7:begin hlt@200 7:halted@200 7:end@500 7:guest@500 "
+				 "7:begin io@600 7:kernel@600 7:userspace@700 "
+				 "7:end@800 7:begin io@800 7:userspace@800 7:end@900 7:guest@900 ");
+	KT_EXPECT_EQ(obs_records, 8);
+	tv_an_free(&an);
+	return KT_PASS;
+}
+
 static const struct ktest_case cases[] = {
 	KTEST_CASE(exit_breakdown_by_reason),
 	KTEST_CASE(latency_kernel_vs_userspace),
@@ -697,6 +766,7 @@ static const struct ktest_case cases[] = {
 	KTEST_CASE(irq_queue_to_deliver),
 	KTEST_CASE(missed_events_counted),
 	KTEST_CASE(vcpu_id_from_thread_name),
+	KTEST_CASE(observer_sees_states_and_exits),
 };
 
 int main(int argc, char **argv)

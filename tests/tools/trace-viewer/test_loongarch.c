@@ -286,7 +286,7 @@ KTEST(decoder_maps_every_event)
 		{ "kvm_exit_cpucfg", TV_OTHER, .arg1 = NULL },
 		{ "kvm_exit_cache", TV_OTHER, .arg1 = NULL },
 		{ "kvm_hypercall", TV_OTHER, .arg1 = NULL },
-		{ "kvm_timer", TV_OTHER, .arg1 = NULL },
+		{ "kvm_timer", TV_TIMER, .arg1 = "op" },
 		{ "kvm_aux", TV_OTHER, .arg1 = NULL },
 		{ "kvm_vcpu_load", TV_OTHER, .arg1 = NULL },
 		{ "kvm_vcpu_put", TV_OTHER, .arg1 = NULL },
