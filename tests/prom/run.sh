@@ -27,6 +27,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
+export PATH=$PATH:/usr/sbin:/sbin	# logrotate
 # ---- tools: installed when missing (as root), else a FAIL naming the package
 need() { # need COMMAND PACKAGE
 	command -v "$1" >/dev/null && return 0
@@ -45,7 +46,6 @@ need prometheus prometheus || have_prom=0
 need promtool prometheus || have_prom=0
 need systemd-analyze systemd || have_sd=0
 need logrotate logrotate || have_lr=0
-export PATH=$PATH:/usr/sbin
 
 if ! make -s -C "$top/tools/lib" >"$tmp/build.log" 2>&1 ||
    ! make -s -C "$top/tools/kvmstat-la" >>"$tmp/build.log" 2>&1 ||
