@@ -24,7 +24,7 @@ sandboxed() {
 	SB_PID=""
 	caps=$(unit_caps "$unit" "${3:-none}")
 	mapfile -t argv < <($CHECK exec "$unit" "$env" ExecStart)
-	argv[0]=$T	# /usr/bin/kvmstat-la: the freshly built one
+	argv[0]=$T	# /usr/sbin/kvmstat-la: the freshly built one
 	grep -qx 'ProtectSystem=strict' "$unit" && grep -qx 'NoNewPrivileges=yes' "$unit" || {
 		echo "$unit: not ProtectSystem=strict with NoNewPrivileges=yes"; return 1; }
 	unshare -m sh -c '

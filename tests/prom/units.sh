@@ -2,16 +2,17 @@
 # tests/prom, part 1 (sourced by run.sh): checks that need no KVM.
 
 # systemd-analyze verify needs each ExecStart binary at its path: the units are
-# checked unchanged, in a private mount namespace whose /usr/bin is an overlay
-# holding the freshly built kvmstat-la (nothing is installed on the host); the
+# checked unchanged, in a private mount namespace whose /usr/sbin is an overlay
+# holding the freshly built kvmstat-la (the host's /usr/sbin is not written); the
 # man page of Documentation= comes from docs/man.  Any warning is a failure.
 sd_verify() { # sd_verify WITH-BINARY(0|1) UNIT...
 	local with=$1; shift
 	rm -rf "$tmp/sd" && mkdir -p "$tmp/sd/up" "$tmp/sd/work" "$tmp/sd/man/man8"
 	cp "$top/docs/man/kvmstat-la.8" "$tmp/sd/man/man8/"
 	unshare -m sh -c '
-		mount -t overlay overlay -o "lowerdir=/usr/bin,upperdir=$1/up,workdir=$1/work" /usr/bin || exit 99
-		[ "$2" = 1 ] && cp "$3" /usr/bin/kvmstat-la
+		mount -t overlay overlay -o "lowerdir=/usr/sbin,upperdir=$1/up,workdir=$1/work" /usr/sbin || exit 99
+		rm -f /usr/sbin/kvmstat-la	# an installed one, hidden (a whiteout in the overlay)
+		[ "$2" = 1 ] && cp "$3" /usr/sbin/kvmstat-la
 		shift 3
 		MANPATH=$0/man systemd-analyze verify "$@" 2>&1' "$tmp/sd" "$tmp/sd" "$with" "$T" "$@"
 }
@@ -19,7 +20,7 @@ units_verify() {
 	local u out rc
 	for u in kvmstat-la kvmstat-la-exporter; do
 		out=$(sd_verify 1 "$C/systemd/$u.service"); rc=$?
-		if [ $rc = 99 ]; then kt_fail "systemd-verify-$u" "cannot mount an overlay on /usr/bin (unshare -m)"
+		if [ $rc = 99 ]; then kt_fail "systemd-verify-$u" "cannot mount an overlay on /usr/sbin (unshare -m)"
 		elif [ $rc = 0 ] && [ -z "$out" ]; then kt_pass "systemd-verify-$u"
 		else kt_fail "systemd-verify-$u" "rc=$rc: $(echo $out | head -c 300)"; fi
 	done
@@ -27,7 +28,7 @@ units_verify() {
 	out=$(sd_verify 0 "$C/systemd/kvmstat-la-exporter.service")
 	sed 's/^ProtectHome=/ProtectHom=/' "$C/systemd/kvmstat-la.service" >"$tmp/typo.service"
 	local out2; out2=$(sd_verify 1 "$tmp/typo.service")
-	if [[ $out == *"/usr/bin/kvmstat-la is not executable"* ]] && [[ $out2 == *"Unknown key"* ]]; then
+	if [[ $out == *"/usr/sbin/kvmstat-la is not executable"* ]] && [[ $out2 == *"Unknown key"* ]]; then
 		kt_pass systemd-verify-catches-errors
 	else kt_fail systemd-verify-catches-errors "no binary: '$out'; typo: '$out2'"; fi
 }
