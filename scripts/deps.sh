@@ -28,6 +28,7 @@ test=(
 	qemu-user-static       # la-vmm: --expect-only of the LoongArch binary
 	device-tree-compiler   # la-boot: dtc checks the FDT la-vmm builds
 	util-linux bsdutils procps file curl git
+	prometheus logrotate systemd # prom: Prometheus, promtool, logrotate, systemd-analyze
 )
 usage() {
 	echo "usage: scripts/deps.sh [--print] [build|kernel|test|all]..." >&2

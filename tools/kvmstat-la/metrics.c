@@ -2,7 +2,9 @@
 /*
  * --listen ADDR:PORT: OpenMetrics text on /metrics, served by libmicrohttpd
  * (its own thread).  The page is rendered from each new snapshot; labels
- * vm, pid, vcpu, event, reason (and kind for latency).
+ * vm, pid, vcpu, event, reason (and kind for latency).  A client that does
+ * not ask for OpenMetrics (Accept) gets the Prometheus text format 0.0.4: the
+ * same samples, counter families named with their _total, no # EOF.
  */
 #include <arpa/inet.h>
 #include <microhttpd.h>
@@ -15,8 +17,8 @@
 
 static struct MHD_Daemon *daemon_;
 static pthread_mutex_t page_lock = PTHREAD_MUTEX_INITIALIZER;
-static char *page;
-static size_t page_len;
+static char *page[2];	/* [1]: OpenMetrics, [0]: Prometheus text 0.0.4 */
+static size_t page_len[2];
 
 struct buf {
 	char *p;
@@ -73,11 +75,19 @@ static void vm_label(const struct ks_snapshot *s, int pid, char *out, size_t siz
 	snprintf(out, size, "vm=\"%s\",pid=\"%d\"", tmp, pid);
 }
 
-void ks_metrics_update(struct ks_ctx *ctx, const struct ks_snapshot *s)
+/* OpenMetrics names a counter family without _total, the text format with it */
+static void family(struct buf *b, int om, const char *name, const char *type, const char *help)
+{
+	const char *sfx = !om && !strcmp(type, "counter") ? "_total" : "";
+
+	bprintf(b, "# TYPE %s%s %s\n# HELP %s%s %s\n", name, sfx, type, name, sfx, help);
+}
+
+static void render(struct ks_ctx *ctx, const struct ks_snapshot *s, int om, struct buf *out)
 {
 	struct buf b = { 0 };
-	bprintf(&b, "# TYPE kvmstat_la_events counter\n");
-	bprintf(&b, "# HELP kvmstat_la_events KVM events by VM, vCPU, event and reason.\n");
+
+	family(&b, om, "kvmstat_la_events", "counter", "KVM events by VM, vCPU, event and reason.");
 	for (size_t i = 0; i < s->ncounts; i++) {
 		const struct ks_count *c = &s->counts[i];
 		const struct ks_reason_name *rn = NULL;
@@ -93,8 +103,8 @@ void ks_metrics_update(struct ks_ctx *ctx, const struct ks_snapshot *s)
 			vl, c->vcpu, ctx->prof.ev[c->event].name, rs, c->count);
 	}
 	if (s->has_latency) {
-		bprintf(&b, "# TYPE kvmstat_la_exit_latency_seconds histogram\n");
-		bprintf(&b, "# HELP kvmstat_la_exit_latency_seconds Exit handling latency (kind kernel, user round trip, total).\n");
+		family(&b, om, "kvmstat_la_exit_latency_seconds", "histogram",
+		       "Exit handling latency (kind kernel, user round trip, total).");
 		for (size_t i = 0; i < s->nlats; i++) {
 			const struct ks_lat *l = &s->lats[i];
 			const struct ks_reason_name *rn =
@@ -106,12 +116,8 @@ void ks_metrics_update(struct ks_ctx *ctx, const struct ks_snapshot *s)
 			esc(rn ? rn->key : "", rs, sizeof(rs));
 			snprintf(lab, sizeof(lab), "%s,vcpu=\"%d\",kind=\"%s\",reason=\"%s\"", vl, l->vcpu,
 				 ks_lat_kind_name(l->kind), rs);
-			int last = 0;
-
-			for (int k = 0; k < KVMLA_LAT_BUCKETS; k++)
-				if (l->slots[k])
-					last = k;
-			for (int k = 0; k <= last; k++) {
+			/* every bucket, so that series sum by le */
+			for (int k = 0; k < KVMLA_LAT_BUCKETS; k++) {
 				acc += l->slots[k];
 				bprintf(&b, "kvmstat_la_exit_latency_seconds_bucket{%s,le=\"%.9g\"} %llu\n",
 					lab, (double)(2ULL << k) / 1e9, acc);
@@ -121,17 +127,29 @@ void ks_metrics_update(struct ks_ctx *ctx, const struct ks_snapshot *s)
 			bprintf(&b, "kvmstat_la_exit_latency_seconds_sum{%s} %.9f\n", lab, l->sum_ns / 1e9);
 		}
 	}
-	bprintf(&b, "# TYPE kvmstat_la_dropped_updates counter\n");
-	bprintf(&b, "# HELP kvmstat_la_dropped_updates In-kernel updates lost (map full or unreadable field).\n");
+	family(&b, om, "kvmstat_la_dropped_updates", "counter",
+	       "In-kernel updates lost (map full or unreadable field).");
 	static const char *const dn[KS_DROP_SLOTS] = { "counts", "latency", "threads", "reads" };
 
 	for (int k = 0; k < KS_DROP_SLOTS; k++)
 		bprintf(&b, "kvmstat_la_dropped_updates_total{map=\"%s\"} %llu\n", dn[k], s->drops[k]);
-	bprintf(&b, "# EOF\n");
+	if (om)
+		bprintf(&b, "# EOF\n");
+	*out = b;
+}
+
+void ks_metrics_update(struct ks_ctx *ctx, const struct ks_snapshot *s)
+{
+	struct buf b[2];
+
+	for (int om = 0; om < 2; om++)
+		render(ctx, s, om, &b[om]);
 	pthread_mutex_lock(&page_lock);
-	free(page);
-	page = b.p;
-	page_len = b.n;
+	for (int om = 0; om < 2; om++) {
+		free(page[om]);
+		page[om] = b[om].p;
+		page_len[om] = b[om].n;
+	}
 	pthread_mutex_unlock(&page_lock);
 }
 
@@ -155,12 +173,19 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *conn, const cha
 		r = MHD_create_response_from_buffer(sizeof(m) - 1, (void *)m, MHD_RESPMEM_PERSISTENT);
 		status = MHD_HTTP_NOT_FOUND;
 	} else {
+		const char *acc = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Accept");
+		int om = acc && strstr(acc, "application/openmetrics-text");
+
 		pthread_mutex_lock(&page_lock);
-		r = MHD_create_response_from_buffer(page ? page_len : 6, page ? page : "# EOF\n",
-						    MHD_RESPMEM_MUST_COPY);
+		if (page[om])
+			r = MHD_create_response_from_buffer(page_len[om], page[om], MHD_RESPMEM_MUST_COPY);
+		else
+			r = MHD_create_response_from_buffer(om ? 6 : 0, om ? "# EOF\n" : "",
+							    MHD_RESPMEM_MUST_COPY);
 		pthread_mutex_unlock(&page_lock);
-		MHD_add_response_header(r, "Content-Type",
-					"application/openmetrics-text; version=1.0.0; charset=utf-8");
+		MHD_add_response_header(r, "Content-Type", om ?
+					"application/openmetrics-text; version=1.0.0; charset=utf-8" :
+					"text/plain; version=0.0.4; charset=utf-8");
 	}
 	ret = MHD_queue_response(conn, status, r);
 	MHD_destroy_response(r);
@@ -212,7 +237,9 @@ void ks_metrics_stop(void)
 		MHD_stop_daemon(daemon_);
 	daemon_ = NULL;
 	pthread_mutex_lock(&page_lock);
-	free(page);
-	page = NULL;
+	for (int om = 0; om < 2; om++) {
+		free(page[om]);
+		page[om] = NULL;
+	}
 	pthread_mutex_unlock(&page_lock);
 }

@@ -132,7 +132,8 @@ metrics_case() {
 	pids+=("$tp")
 	local why; why=$(wait_ready "$tmp/ready" $sd) || { kt_fail metrics "$why"; return; }
 	until_ms $((sd + 1500))
-	python3 -c "import urllib.request,sys; sys.stdout.write(urllib.request.urlopen('http://127.0.0.1:$port/metrics', timeout=5).read().decode())" \
+	# OpenMetrics when asked for (as Prometheus does), else the text format 0.0.4
+	python3 -c "import urllib.request as u,sys; sys.stdout.write(u.urlopen(u.Request('http://127.0.0.1:$port/metrics', headers={'Accept': 'application/openmetrics-text;version=1.0.0'}), timeout=5).read().decode())" \
 		>"$tmp/metrics.txt" 2>"$tmp/met.curl"
 	kill -TERM $tp; wait $tp
 	wait "$vmm_pid"
