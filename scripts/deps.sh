@@ -28,6 +28,7 @@ test=(
 	qemu-user-static       # la-vmm: --expect-only of the LoongArch binary
 	device-tree-compiler   # la-boot: dtc checks the FDT la-vmm builds
 	util-linux bsdutils procps file curl git
+	dkms dh-dkms debhelper dpkg-dev fakeroot lintian bash-completion # tests/pkg
 )
 usage() {
 	echo "usage: scripts/deps.sh [--print] [build|kernel|test|all]..." >&2
