@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # tests/pkg: DKMS and the Debian packages (docs/install.md).  Cases:
 #   deps                 dkms, debhelper, dh-dkms, lintian, ... are installed
-#   version-one-place    dkms.conf, debian/changelog and the man pages carry VERSION
+#   version-one-place    dkms.conf, debian/changelog and both man pages carry VERSION
 #   dkms-add|build|install  dkms against the cached LoongArch host tree
 #                        (scripts/build-la-kernel.sh), in temp dkms/source/
 #                        install trees (the system's are not touched)
@@ -62,7 +62,9 @@ conf_ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' "$top/dkms.conf")
 [ "$conf_ver" = "$ver" ] || why="$why dkms.conf:$conf_ver"
 deb_ver=$(cd "$top" && dpkg-parsechangelog -S Version)
 [ "${deb_ver%%-*}" = "$ver" ] || why="$why debian/changelog:$deb_ver"
-grep -q "\"kvmla $ver\"" "$top/docs/man/kvmstat-la.8" || why="$why kvmstat-la.8"
+for m in kvmstat-la.8 trace-viewer.1; do
+	grep -q "^\.TH .* \"kvmla $ver\"" "$top/docs/man/$m" || why="$why $m"
+done
 [ -z "$why" ] && kt_pass version-one-place || kt_fail version-one-place "VERSION is $ver, but:$why"
 
 # ---- DKMS against the cached, built LoongArch host tree
