@@ -177,3 +177,8 @@ module_exit(kvmla_main_exit);
 
 MODULE_DESCRIPTION("kvmla: observable LoongArch KVM (LVZ)");
 MODULE_LICENSE("GPL");
+/*
+ * From VERSION (kvm/Kbuild).  DKMS needs a version to replace the stock
+ * kvm.ko, which has none: an equal (empty) version is refused.
+ */
+MODULE_VERSION(KVMLA_VERSION);

@@ -23,7 +23,7 @@ if [ "$(id -u)" = 0 ]; then
 fi
 
 # The order: fast and foundational first.
-order="table build kvm-build host build-qemu qemu vmm la-vmm la-boot e2e exit-cost bpf tools/kvmstat-la tools/trace-viewer prom"
+order="table build kvm-build host build-qemu qemu vmm la-vmm la-boot e2e exit-cost bpf tools/kvmstat-la tools/trace-viewer pkg prom"
 for a in "$@"; do
 	known=0
 	for s in $order; do [ "$a" = "$s" ] || [ "tools/$a" = "$s" ] && known=1; done

@@ -29,6 +29,7 @@ test=(
 	device-tree-compiler   # la-boot: dtc checks the FDT la-vmm builds
 	util-linux bsdutils procps file curl git
 	prometheus logrotate systemd # prom: Prometheus, promtool, logrotate, systemd-analyze
+	dkms dh-dkms debhelper dpkg-dev fakeroot lintian bash-completion # tests/pkg
 )
 usage() {
 	echo "usage: scripts/deps.sh [--print] [build|kernel|test|all]..." >&2

@@ -15,7 +15,7 @@
 #include <stdint.h>
 #include <kvmla/events.h>
 
-#define TV_VERSION "1.0"
+#define TV_VERSION "1.0.0"
 
 /*
  * Per-value counters of a catalog list: one slot per catalog value, and a

@@ -323,6 +323,7 @@ struct module;
 #define module_exit(fn) void (*shim_module_exit)(void) = fn
 #define MODULE_DESCRIPTION(s)
 #define MODULE_LICENSE(s)
+#define MODULE_VERSION(s)
 #define MODULE_AUTHOR(s)
 #define MODULE_DEVICE_TABLE(t, n) \
 	static const void *shim_devtab_##n __attribute__((unused)) = &(n)
