@@ -18,7 +18,7 @@
 #define KVMLA_TRACE_STUBS_H
 #include "../include/kvmla/tracegen.h"
 #define KVMLA_TP_STUB_OF(ev, ...) \
-	static inline void trace_##ev(KVMLA_TP_TAIL(~ KVMLA_FIELDS_##ev(KVMLA_TP_PARAM))) {}
+	static inline void trace_##ev(KVMLA_TP_TAIL(~KVMLA_FIELDS_##ev(KVMLA_TP_PARAM))) {}
 KVMLA_EVENTS(KVMLA_TP_STUB_OF)
 #endif
 #elif !defined(KVMLA_TRACE_H) || defined(TRACE_HEADER_MULTI_READ)
