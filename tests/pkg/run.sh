@@ -162,9 +162,14 @@ list() { dpkg-deb -c "$1" | awk '$1 !~ /^d/ {sub(/^\./, "", $6); print $6}' | so
 	echo /usr/share/bash-completion/completions/trace-viewer
 	echo /usr/share/kvmla/schemas/kvmstat-la.v1.schema.json
 	echo /usr/share/kvmla/schemas/trace-viewer.v1.schema.json
+	echo /usr/share/kvmla/schemas/trace-viewer-trace-events.v1.schema.json
 	for u in "$top"/contrib/systemd/*.service "$top"/contrib/systemd/*.socket "$top"/contrib/systemd/*.timer; do
 		[ -f "$u" ] && echo "/lib/systemd/system/${u##*/}"
 	done
+	# with the units, their defaults and the log's rotation
+	if [ -f "$top/contrib/systemd/kvmstat-la.service" ]; then
+		echo /etc/default/kvmstat-la; echo /etc/logrotate.d/kvmstat-la
+	fi
 	echo /usr/share/doc/kvmla-tools/changelog.gz; echo /usr/share/doc/kvmla-tools/copyright
 	echo /usr/share/lintian/overrides/kvmla-tools
 } | sort >"$tmp/want-tools"
