@@ -122,15 +122,9 @@ static void rec(struct cpu_out *c, uint64_t ts, int pid, int ev, ...)
 
 static void marker(struct cpu_out *c, uint64_t ts, const char *text)
 {
-	unsigned char buf[160] = { 0 };
-	uint16_t type = 5;
-	int32_t pid = 999;
-	size_t n = strlen(text) + 1;
+	unsigned char buf[160];
 
-	memcpy(buf, &type, 2);
-	memcpy(buf + 4, &pid, 4);
-	memcpy(buf + 16, text, n);
-	put(c, ts, buf, (unsigned int)(16 + n));
+	put(c, ts, buf, la_marker_encode(buf, text));
 }
 
 #define U(x) ((uint64_t)(x))

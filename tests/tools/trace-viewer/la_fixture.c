@@ -224,17 +224,24 @@ static void emit(struct cpu_out *c, uint64_t ts, int pid, const char *name, ...)
 	emit_raw(c, ts, buf, la_encode(e, pid, vals, buf));
 }
 
-static void marker(struct cpu_out *c, uint64_t ts, const char *text)
+unsigned int la_marker_encode(unsigned char *buf, const char *text)
 {
-	unsigned char buf[160] = { 0 };
 	uint16_t type = 5;
 	int32_t pid = 999;
 	size_t n = strlen(text) + 1;
 
+	memset(buf, 0, 16);
 	memcpy(buf, &type, 2);
 	memcpy(buf + 4, &pid, 4);
 	memcpy(buf + 16, text, n);
-	emit_raw(c, ts, buf, (unsigned int)(16 + n));
+	return (unsigned int)(16 + n);
+}
+
+static void marker(struct cpu_out *c, uint64_t ts, const char *text)
+{
+	unsigned char buf[160];
+
+	emit_raw(c, ts, buf, la_marker_encode(buf, text));
 }
 
 #define U(x) ((uint64_t)(x))

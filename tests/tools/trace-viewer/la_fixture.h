@@ -66,4 +66,10 @@ int la_write_trace(const char *path, const struct la_scenario *s, char *err, siz
 int la_write_uniform(const char *path, unsigned int ncpu, unsigned int pages, unsigned int per_page,
 		     unsigned int *rec_bytes, char *err, size_t errlen);
 
+/*
+ * An ftrace "print" record (event id 5, pid 999) holding a marker line, as
+ * `record` writes them, into buf (160 bytes); returns its length.
+ */
+unsigned int la_marker_encode(unsigned char *buf, const char *text);
+
 #endif /* LA_FIXTURE_H */
