@@ -130,20 +130,33 @@ class Run:
             elif l.startswith("E2E-HIST: ") and len(p) == 5 and p[3] != "other":
                 self.hist.setdefault(p[1], {})[int(p[3])] = int(p[4])
         self.json = None
+        self.json_error = None
         try:
             with open(prefix + ".vmm", errors="replace") as f:
                 for line in f:
-                    line = line.strip()
-                    if not line.startswith("{"):
-                        continue
-                    try:
-                        o = json.loads(line)
-                    except ValueError:
-                        continue
-                    if o.get("scenario") == scenario:
-                        self.json = o
+                    self._take_json(line.strip(), scenario)
         except OSError:
             pass
+
+    def _take_json(self, line, scenario):
+        """The VMM's summary is the JSON object that starts at '{"schema":'.
+        It can follow a guest line the VMM flushed unfinished (a vCPU
+        stopped mid-printk), so it is looked for anywhere in the line."""
+        at = line.find('{"schema":')
+        if at < 0:
+            return
+        try:
+            o = json.loads(line[at:])
+        except ValueError as e:
+            if '"schema":"kvmla-la-vmm' in line:
+                self.json_error = f"garbled summary line ({e}): {line[:120]}"
+            return
+        if o.get("scenario") == scenario:
+            self.json = o
+            self.json_error = None
+
+    def no_json(self):
+        return "no JSON" + (f": {self.json_error}" if self.json_error else "")
 
 
 def check_ran(r):
@@ -154,7 +167,7 @@ def check_ran(r):
     if r.insmod != "0":
         return f"insmod gave {r.insmod}"
     if r.json is None:
-        return f"no JSON line from the VMM (exit {r.vmm_exit})"
+        return f"{r.no_json()} line from the VMM (exit {r.vmm_exit})"
     if r.vmm_exit != "status 0" or not r.json.get("ok"):
         mm = r.json.get("mismatch") or ""
         why = r.json.get("error") or (mm if isinstance(mm, str) else "; ".join(mm))
@@ -207,7 +220,7 @@ def trace_by_kind(r, ex):
 
 def check_trace(r, ex):
     if r.json is None:
-        return "no JSON"
+        return r.no_json()
     if r.meta is None:
         return "no trace report"
     if " lost 0 " not in r.meta + " " or " bad_pages 0" not in r.meta:
@@ -258,7 +271,7 @@ def check_trace(r, ex):
 
 def check_stats(r, ex):
     if r.json is None:
-        return "no JSON"
+        return r.no_json()
     st = r.json.get("kvm_stats", {})
     ecode, gspr, ints = trace_by_kind(r, ex)
     if "exit_int" in st:
@@ -301,7 +314,7 @@ def check_viewer(r, path=None):
             pass
         return f"no trace-viewer JSON ({err or e})"[:300]
     if r.json is None:
-        return "no JSON"
+        return r.no_json()
     bad = []
     if tv.get("profile") != "loongarch":
         bad.append(f"profile {tv.get('profile')}")
@@ -364,7 +377,7 @@ def by_width(lines, event, module_kind):
 
 def check_widths(r):
     if r.json is None:
-        return "no JSON"
+        return r.no_json()
     lines = report_lines(r)
     if lines is None:
         return f"trace-cmd report {r.prefix}.dat failed"

@@ -1079,7 +1079,14 @@ static void report(const char *why)
 	uint64_t ms = (now_ns() - B.t0) / 1000000;
 	int i;
 
+	/* A vCPU stopped in the middle of a printk leaves an unfinished line:
+	 * end it, so that the summary starts a line of its own. */
 	lock(&B.uart_lock);
+	if (B.outlen && B.out[B.outlen - 1] != '\n') {
+		if (B.outlen == sizeof(B.out))
+			uart_flush_locked();
+		B.out[B.outlen++] = '\n';
+	}
 	uart_flush_locked();
 	unlock(&B.uart_lock);
 	ob_str(o, "{\"schema\":\"kvmla-la-vmm-boot\",\"version\":1,\"result\":");
