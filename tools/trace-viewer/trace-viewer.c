@@ -359,6 +359,8 @@ static int cmd_report(int argc, char **argv, bool view)
 		return rc;
 	if (view)
 		ra.o.keep_records = true;
+	if (ra.html)
+		ra.o.fine_timeline = true;
 	given = ra.o;
 	rd = tv_reader_open(ra.path, err, sizeof(err));
 	if (!rd)

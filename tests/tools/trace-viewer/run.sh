@@ -842,4 +842,63 @@ html() {
 }
 html
 
+# ---- the HTML timeline spans the whole trace, zooms and pans (tlcheck.py) ----
+# gen-phases: one vCPU from 5 s on, 6 phases of 524.288 ms (3.145728 s in all,
+# fine bins of 2.048 ms; each pattern but two lasts one bin); per phase the
+# state that dominates it, its share and its exits per bin are known.
+cat >"$W/phases.txt" <<'EOS'
+256 g 1536000 k 512000            # guest 75%, 1 exit per 2.048 ms
+256 h 1843200 g 204800            # halted 90%, 1 exit
+256 u 1228800 k 819200            # userspace 60%, 2 exits
+1   k 524288000                   # kernel 100%
+1   g 524288000                   # guest 100%
+256 g 1000000 k 100000 h 948000   # guest 48.8%, 2 exits
+EOS
+tl_dom() {	# PAGE KEYS OUT: the DOM after the keys are pressed on the page
+	sed "s|</body>|<script>for (const k of '$2') document.dispatchEvent(new KeyboardEvent('keydown', {key: k}));</script></body>|" \
+		"$1" >"$W/tl-keys.html"
+	timeout 60 "$chrome" --headless --no-sandbox --disable-gpu --disable-background-networking \
+		--disable-component-update --disable-sync --no-first-run --user-data-dir="$W/tl-prof" \
+		--dump-dom "file://$W/tl-keys.html" >"$3" 2>/dev/null
+}
+timeline_html() {
+	local chrome keys out
+	chrome=$(command -v chromium || command -v chromium-browser || command -v google-chrome || true)
+	[ -n "$chrome" ] || { kt_fail html-timeline "chromium is not installed"; return; }
+	if ! "$B/gen-phases" "$W/phases.dat" 5000000000 <"$W/phases.txt" ||
+	   ! "$TV" --html "$W/phases.html" "$W/phases.dat" 2>"$W/err"; then
+		kt_fail html-timeline "gen-phases or --html failed: $(cat "$W/err")"
+		return
+	fi
+	# the whole trace; zoomed in around the centre; then panned; zoomed out to the whole again
+	local keys out m name from to
+	for keys in "" "+" "++l" "+hhh" "+lll" "+++l-" "++0"; do
+		tl_dom "$W/phases.html" "$keys" "$W/tl-dom.html"
+		if out=$(python3 "$here/tlcheck.py" "$W/tl-dom.html" "$W/phases.txt" 5000000000 "$keys" 2>&1); then
+			kt_pass "html-timeline-keys[$keys]"
+		else
+			kt_fail "html-timeline-keys[$keys]" "$out"
+		fi
+	done
+	# the checks fail on broken pages: a fixed column width (the first 480 x 256 us), a zoom
+	# that does nothing, the last state seen in a column instead of the dominant one
+	for m in 'fixed-width@e0 = S;  /\* the shown range@e0 = Math.min(S, 480 * 256000);  /* the shown range@' \
+		 'no-zoom@n = Math.max(MIN, Math.floor(w / 2))@n = w@+' \
+		 'not-dominant@if (v\[k\] > 0 \&\& (d < 0 || v\[k\] > v\[d\])) d = k@if (v[k] > 0) d = k@'; do
+		IFS='@' read -r name from to keys <<<"$m"
+		sed "s#$from#$to#" "$W/phases.html" >"$W/tl-broken.html"
+		if cmp -s "$W/phases.html" "$W/tl-broken.html"; then
+			kt_fail "html-timeline-catches-$name" "the mutation did not apply"
+			continue
+		fi
+		tl_dom "$W/tl-broken.html" "$keys" "$W/tl-dom.html"
+		if out=$(python3 "$here/tlcheck.py" "$W/tl-dom.html" "$W/phases.txt" 5000000000 "$keys"); then
+			kt_fail "html-timeline-catches-$name" "tlcheck.py passed a broken page"
+		else
+			kt_pass "html-timeline-catches-$name"
+		fi
+	done
+}
+timeline_html
+
 exit $KT_FAILED
