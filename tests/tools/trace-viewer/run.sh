@@ -854,6 +854,7 @@ cat >"$W/phases.txt" <<'EOS'
 1   g 524288000                   # guest 100%
 256 g 1000000 k 100000 h 948000   # guest 48.8%, 2 exits
 EOS
+"$B/gen-phases" "$W/phases.dat" 5000000000 <"$W/phases.txt" || kt_fail gen-phases "gen-phases failed"
 tl_dom() {	# PAGE KEYS OUT: the DOM after the keys are pressed on the page
 	sed "s|</body>|<script>for (const k of '$2') document.dispatchEvent(new KeyboardEvent('keydown', {key: k}));</script></body>|" \
 		"$1" >"$W/tl-keys.html"
@@ -865,9 +866,8 @@ timeline_html() {
 	local chrome keys out
 	chrome=$(command -v chromium || command -v chromium-browser || command -v google-chrome || true)
 	[ -n "$chrome" ] || { kt_fail html-timeline "chromium is not installed"; return; }
-	if ! "$B/gen-phases" "$W/phases.dat" 5000000000 <"$W/phases.txt" ||
-	   ! "$TV" --html "$W/phases.html" "$W/phases.dat" 2>"$W/err"; then
-		kt_fail html-timeline "gen-phases or --html failed: $(cat "$W/err")"
+	if ! "$TV" --html "$W/phases.html" "$W/phases.dat" 2>"$W/err"; then
+		kt_fail html-timeline "--html failed: $(cat "$W/err")"
 		return
 	fi
 	# the whole trace; zoomed in around the centre; then panned; zoomed out to the whole again
@@ -900,5 +900,31 @@ timeline_html() {
 	done
 }
 timeline_html
+
+# ---- the viewer's timeline spans the whole trace and zooms (tmux, no colours: letters) ----
+tui_timeline() {
+	local sock="tv-test-$$" F=5000000000 S=3145728000 step keys from to out i
+	if ! command -v tmux >/dev/null; then kt_fail view-timeline "tmux is not installed"; return; fi
+	tmux -L "$sock" -f /dev/null new-session -d -x 120 -y 30 \
+		"env TERM=vt100 '$TV' view '$W/phases.dat'; sleep 30" || { kt_fail view-timeline "tmux failed"; return; }
+	# keys, then the range expected: + halves the span around the cursor (at the start);
+	# L scrolls a screen and puts the cursor mid-screen; + again around it
+	for step in ":$F:$((F + S))" "+:$F:$((F + S / 2))" "L+:$((F + 5 * S / 8)):$((F + 7 * S / 8))"; do
+		IFS=: read -r keys from to <<<"$step"
+		[ -n "$keys" ] && tmux -L "$sock" send-keys -l "$keys"
+		for i in $(seq 50); do	# the screen, once it shows that range (5 s at most: a loaded machine)
+			tmux -L "$sock" capture-pane -p >"$W/tui-tl.txt"
+			grep -q "^range (ns) $from\.\.$to " "$W/tui-tl.txt" && break
+			sleep 0.1
+		done
+		if out=$(python3 "$here/tlcheck.py" --tui "$W/tui-tl.txt" "$W/phases.txt" $F "$from" "$to"); then
+			kt_pass "view-timeline[$keys]"
+		else
+			kt_fail "view-timeline[$keys]" "$out"
+		fi
+	done
+	tmux -L "$sock" kill-server 2>/dev/null
+}
+tui_timeline
 
 exit $KT_FAILED

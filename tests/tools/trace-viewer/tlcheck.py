@@ -3,6 +3,7 @@
 """Checks the HTML timeline of a gen-phases trace, as Chromium left the DOM.
 
 Usage: tlcheck.py DOM SPEC FIRST_TS [KEYS]
+       tlcheck.py --tui SCREEN SPEC FIRST_TS START END
 
 SPEC is gen-phases' input, FIRST_TS its first record's time: together they
 give the trace's span and, per phase, its time range, its dominant state, that
@@ -15,6 +16,12 @@ timeline's data-start-ns/data-end-ns are that range; each vCPU row has
 data-cols columns tiling it, the first starting at its start and the last
 ending at its end; a column inside a phase is in the phase's dominant state
 with its share (and, where the pattern repeats once per bin, its exits).
+
+With --tui, SCREEN is `trace-viewer view`'s screen (tmux capture-pane, no
+colours: the letters g k u h): its "range (ns)" line must be START..END, and
+its first vCPU row's columns (97 on a 120-column terminal, each an equal slice of
+the range, the last ending at its end) inside a phase must show the phase's
+dominant state's letter (the cursor's column aside).
 Prints the first failure and exits 1.
 """
 import html.parser
@@ -116,7 +123,37 @@ def check(dom, spec, first, keys):
     return None
 
 
+def check_tui(screen, spec, first, start, end):
+    ph, _ = phases(spec)
+    lines = open(screen, encoding="utf-8", errors="replace").read().split("\n")
+    rng = [ln for ln in lines if ln.startswith("range (ns) ")]
+    want = "%d..%d" % (start, end)
+    if not rng or rng[0].split()[2] != want:
+        return "range line %r, expected %s" % (rng[0] if rng else None, want)
+    if len(lines) < 4 or len(lines[3]) < 23:
+        return "no vCPU row on the screen's 4th line"
+    cols = 120 - 23     # a 120-column terminal: 22 for the labels, one spare
+    cells = lines[3][22:22 + cols].ljust(cols)
+    letter = {v: k for k, v in STATES.items()}
+    w, checked = end - start, 0
+    for x in range(cols):
+        a = start + w * x // cols
+        b = end if x + 1 == cols else start + w * (x + 1) // cols
+        for p0, p1, st, _, _, _ in ph:
+            if first + p0 <= a and b <= first + p1 and cells[x] != "|":
+                checked += 1
+                if cells[x] != letter[st]:
+                    return "column %d (%d..%d): %r, expected %r (%s)" % (x, a, b, cells[x], letter[st], cells)
+    return None if checked else "no column checked"
+
+
 def main():
+    if len(sys.argv) == 7 and sys.argv[1] == "--tui":
+        err = check_tui(sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6]))
+        if err:
+            print(err)
+            sys.exit(1)
+        return
     if len(sys.argv) not in (4, 5):
         sys.exit(__doc__)
     err = check(sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4] if len(sys.argv) == 5 else "")
