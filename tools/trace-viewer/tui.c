@@ -4,8 +4,9 @@
  * (records kept).  One row per vCPU over the whole window at first; each
  * column is an equal slice of the range shown (the last one ends at its
  * end), in the state that held the vCPU longest in it.  Keys:
- *   left/right h/l   move the cursor        PgUp/PgDn H/L  scroll a screen
- *   + / -            zoom in / out           up/down k/j    select a vCPU
+ *   left/right h/l   move the cursor (the view pans when it leaves)
+ *   PgUp/PgDn H/L    pan a screen            up/down k/j    select a vCPU
+ *   + / -            zoom in / out around the cursor
  *   n / N            next / previous slow exit (any vCPU)
  *   0 / $            start / end             q              quit
  * The bottom lines show the record nearest the cursor on the selected vCPU.
@@ -378,7 +379,7 @@ int tv_tui_run(struct tv_analysis *an, const char *path)
 		case '0': case KEY_HOME: w.cursor = w.t0; break;
 		case '$': case KEY_END: w.cursor = w.t1; break;
 		case '?':
-			snprintf(msg, sizeof(msg), "arrows/hjkl move, PgUp/PgDn scroll, +/- zoom, "
+			snprintf(msg, sizeof(msg), "arrows/hjkl move, PgUp/PgDn or H/L pan, +/- zoom, "
 				 "n/N slow exit, 0/$ ends, q quit");
 			break;
 		default: break;
