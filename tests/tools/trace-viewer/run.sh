@@ -860,7 +860,10 @@ tl_dom() {	# PAGE KEYS OUT: the DOM after the keys are pressed on the page
 		"$1" >"$W/tl-keys.html"
 	timeout 60 "$chrome" --headless --no-sandbox --disable-gpu --disable-background-networking \
 		--disable-component-update --disable-sync --no-first-run --user-data-dir="$W/tl-prof" \
-		--dump-dom "file://$W/tl-keys.html" >"$3" 2>/dev/null
+		--enable-logging=stderr --v=0 --dump-dom "file://$W/tl-keys.html" >"$3" 2>"$W/tl-chrome.log"
+}
+tl_page_errors() {	# the last tl_dom's uncaught exceptions and console errors
+	grep -E 'CONSOLE|Uncaught|ERROR:.*(page|script)' "$W/tl-chrome.log" | grep -v -E 'dbus|Fontconfig|gpu|GPU'
 }
 timeline_html() {
 	local chrome keys out
@@ -879,7 +882,15 @@ timeline_html() {
 		else
 			kt_fail "html-timeline-keys[$keys]" "$out"
 		fi
+		if out=$(tl_page_errors); then kt_fail "html-timeline-no-page-errors[$keys]" "$out"; fi
 	done
+	# an empty window (nothing analysed): no columns, a range of 0, and no page error
+	"$TV" --html "$W/tl-empty.html" --from 100s "$W/phases.dat" 2>"$W/err"
+	tl_dom "$W/tl-empty.html" "+l-" "$W/tl-dom.html"
+	if out=$(tl_page_errors); then kt_fail html-timeline-empty "page error: $out"
+	elif grep -q 'class="tlc"' "$W/tl-dom.html" || ! grep -q 'data-end-ns="0"' "$W/tl-dom.html"; then
+		kt_fail html-timeline-empty "columns or a range in an empty window"
+	else kt_pass html-timeline-empty; fi
 	# the checks fail on broken pages: a fixed column width (the first 480 x 256 us), a zoom
 	# that does nothing, the last state seen in a column instead of the dominant one
 	for m in 'fixed-width@e0 = S;  /\* the shown range@e0 = Math.min(S, 480 * 256000);  /* the shown range@' \
