@@ -123,6 +123,7 @@ void tv_an_init(struct tv_analysis *an, const struct tv_opts *opts, enum tv_prof
 		tv_opts_default(&an->opts);
 	an->profile = p;
 	an->bin_ns = 1000;
+	an->tl_ns = 1000;
 	for (int c = 0; c < TV_LAT_NUM; c++)
 		lat_init(&an->lat_total[c]);
 	lat_init(&an->uexit_kernel);
@@ -387,6 +388,12 @@ static struct tv_vcpu *vcpu_get(struct tv_analysis *an, uint32_t tid)
 		free(v->bins);
 		return NULL;
 	}
+	if (an->opts.fine_timeline) {	/* optional: a row without falls back to the coarse bins */
+		if (an->nr_vcpus < TV_TL_ROWS)
+			v->tl = calloc(TV_TL_BINS, sizeof(*v->tl));
+		if (!v->tl)
+			an->tl_partial = true;
+	}
 	v->tid = tid;
 	v->vcpu_id = TV_NO_VCPU;
 	v->state = TV_ST_NONE;
@@ -451,6 +458,58 @@ static unsigned int bin_of(struct tv_analysis *an, uint64_t ts)
 	return b;
 }
 
+/* the fine timeline's bins, as the bins above but TV_TL_BINS of them */
+static void tl_rebin(struct tv_analysis *an)
+{
+	for (unsigned int v = 0; v < an->nr_vcpus; v++) {
+		uint64_t (*t)[TV_TL_NUM] = an->vcpus[v].tl;
+
+		if (!t)
+			continue;
+		for (unsigned int i = 0; i < TV_TL_BINS / 2; i++)
+			for (int s = 0; s < TV_TL_NUM; s++)
+				t[i][s] = t[2 * i][s] + t[2 * i + 1][s];
+		memset(t[TV_TL_BINS / 2], 0, TV_TL_BINS / 2 * sizeof(*t));
+	}
+	an->tl_ns *= 2;
+	an->nr_tl = (an->nr_tl + 1) / 2;
+}
+
+static unsigned int tl_of(struct tv_analysis *an, uint64_t ts)
+{
+	uint64_t rel = ts > an->win_first ? ts - an->win_first : 0;
+	unsigned int b;
+
+	while (rel / an->tl_ns >= TV_TL_BINS && an->tl_ns < BIN_NS_MAX)
+		tl_rebin(an);
+	b = rel / an->tl_ns >= TV_TL_BINS ? TV_TL_BINS - 1 : (unsigned int)(rel / an->tl_ns);
+	if (b + 1 > an->nr_tl)
+		an->nr_tl = b + 1;
+	return b;
+}
+
+static void tl_account(struct tv_analysis *an, struct tv_vcpu *v, uint64_t s, uint64_t end)
+{
+	tl_of(an, end);
+	while (s < end) {
+		unsigned int b = tl_of(an, s);
+		uint64_t bend = an->win_first + (uint64_t)(b + 1) * an->tl_ns;
+		uint64_t e = end;
+
+		if (b + 1 < TV_TL_BINS && bend > s && bend > an->win_first && bend < end)
+			e = bend;
+		v->tl[b][v->state] += e - s;
+		s = e;
+	}
+}
+
+/* an exit of v begins at ts (the fine timeline's exit count) */
+static void tl_exit(struct tv_analysis *an, struct tv_vcpu *v, uint64_t ts)
+{
+	if (v->tl)
+		v->tl[tl_of(an, ts)][TV_TL_EXITS]++;
+}
+
 static void state_account(struct tv_analysis *an, struct tv_vcpu *v, uint64_t end)
 {
 	uint64_t s = v->state_since;
@@ -458,6 +517,8 @@ static void state_account(struct tv_analysis *an, struct tv_vcpu *v, uint64_t en
 	if (v->state >= TV_ST_NUM || end <= s)
 		return;
 	v->state_ns[v->state] += end - s;
+	if (v->tl)
+		tl_account(an, v, s, end);
 	bin_of(an, end);	/* grow the bins first, so that the loop is stable */
 	while (s < end) {
 		unsigned int b = bin_of(an, s);
@@ -855,6 +916,7 @@ static int feed_exit(struct tv_analysis *an, struct tv_vcpu *v, const struct tv_
 		an->reasons[ridx].count++;
 	}
 	an->churn_exits[bin_of(an, r->ts)]++;
+	tl_exit(an, v, r->ts);
 	if (v->exit_ts)		/* no re-entry since the last exit: it ends here */
 		obs_exit_end(an, v, r->ts);
 	obs_exit_begin(an, v, ridx, r->ts);
@@ -885,6 +947,7 @@ static int feed_uexit(struct tv_analysis *an, struct tv_vcpu *v, const struct tv
 		if (v->exit_ts)
 			obs_exit_end(an, v, r->ts);
 		obs_exit_begin(an, v, u, r->ts);
+		tl_exit(an, v, r->ts);
 		v->exit_ts = r->ts;
 		v->cur_reason = -1;
 	}
@@ -1442,6 +1505,8 @@ int tv_an_finish(struct tv_analysis *an)
 			state_account(an, v, an->win_last);
 		vcpu_resolve_tgid(an, v);
 	}
+	if (an->opts.fine_timeline && an->nr_used)
+		tl_of(an, an->win_last);	/* the fine bins reach the window's end */
 	/* percentiles: (reason, class), reason, class, vCPU, all; before the vCPUs move */
 	for (int p = 0, from = P_REASON_CLASS; p < P_NUM && !an->lat_dropped; from = p++)
 		if (pass(an, from, p))
@@ -1459,6 +1524,7 @@ void tv_an_free(struct tv_analysis *an)
 	for (unsigned int i = 0; i < an->nr_vcpus; i++) {
 		free(an->vcpus[i].reason_count);
 		free(an->vcpus[i].bins);
+		free(an->vcpus[i].tl);
 	}
 	free(an->vcpus);
 	free(an->tid_hash);

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * --html FILE: one self-contained, offline page.  Inline CSS, inline SVG
- * (vCPU state timeline, latency histograms, CSR/MSR heatmap, churn), a few
- * lines of inline script for row highlighting; nothing is loaded from
- * anywhere.  Renders a finished analysis only.
+ * (vCPU state timeline, latency histograms, CSR/MSR heatmap, churn), inline
+ * script for the timeline's zoom and pan and for row highlighting; nothing is
+ * loaded from anywhere.  Renders a finished analysis only.
  */
 #include <inttypes.h>
 #include <math.h>
@@ -42,16 +42,181 @@ static bool shown(const struct tv_vcpu *v)
 	return tv_vcpu_active(v);
 }
 
+/*
+ * The vCPU state timeline spans the analysed window (first to last analysed
+ * record) at any length.  The page embeds each row's bins (the fine ones of
+ * opts.fine_timeline, else the coarse ones): ns in each state, and exits
+ * begun.  The script (TL_SCRIPT) cuts the shown range into TL_COLS equal
+ * columns, the last one ending at the range's end, and sums the bins into
+ * them (a bin cut by a column edge counts in proportion); a column is drawn
+ * in its dominant state's colour, paler when that state holds less of it.
+ */
+#define TL_COLS 480
+
+static void tl_row_data(FILE *f, const uint64_t *b, unsigned int stride, unsigned int nb, int k)
+{
+	fputc('[', f);
+	for (unsigned int i = 0; i < nb; i++)
+		fprintf(f, "%s%" PRIu64, i ? "," : "", b[(size_t)i * stride + k]);
+	fputc(']', f);
+}
+
+static void tl_data(FILE *f, const struct tv_analysis *an, bool fine, unsigned int nb)
+{
+	bool first = true;
+
+	fprintf(f, "<script type=\"application/json\" id=\"tl-data\">{\"rows\":[");
+	for (unsigned int i = 0; i < an->nr_vcpus; i++) {
+		const struct tv_vcpu *v = &an->vcpus[i];
+		const uint64_t *b = fine ? &v->tl[0][0] : &v->bins[0][0];
+		unsigned int stride = fine ? TV_TL_NUM : TV_ST_NUM;
+
+		if (!shown(v))
+			continue;
+		fprintf(f, "%s\n[", first ? "" : ",");
+		for (int k = 0; k < (fine ? TV_TL_NUM : TV_ST_NUM); k++) {
+			if (k)
+				fputc(',', f);
+			tl_row_data(f, b, stride, nb, k);
+		}
+		fputc(']', f);
+		first = false;
+	}
+	fprintf(f, "]}</script>\n");
+}
+
+static const char TL_SCRIPT[] =
+"(function () {\n"
+"var tl = document.getElementById('tl'), ds = tl.dataset;\n"
+"var D = JSON.parse(document.getElementById('tl-data').textContent).rows;\n"
+"var F = BigInt(ds.firstNs), S = +ds.spanNs, B = +ds.binNs, NB = +ds.bins, C = +ds.cols;\n"
+"var X0 = +ds.x, CW = +ds.w / C, ST = ds.states.split(' '), COL = ds.colors.split(' ');\n"
+"var MIN = Math.min(S, C), s0 = 0, e0 = S;  /* the shown range: ns from the first record */\n"
+"var NS = 'http://www.w3.org/2000/svg', rows = tl.querySelectorAll('g.tlrow');\n"
+"function fmt(ns) {\n"
+"  return ns < 1e4 ? ns + 'ns' : ns < 1e7 ? (ns / 1e3).toFixed(2) + 'us' :\n"
+"    ns < 1e10 ? (ns / 1e6).toFixed(2) + 'ms' : (ns / 1e9).toFixed(2) + 's';\n"
+"}\n"
+"function abs(ns) { return String(F + BigInt(ns)); }\n"
+"/* colour c (#rrggbb) at strength a over white: columns overlap by a fraction of a pixel */\n"
+"function tint(c, a) {\n"
+"  var o = '#';\n"
+"  for (var i = 1; i < 7; i += 2)\n"
+"    o += ('0' + Math.round(255 - a * (255 - parseInt(c.substr(i, 2), 16))).toString(16)).slice(-2);\n"
+"  return o;\n"
+"}\n"
+"/* row r's ns per state and exits in [a, b): bins cut by an edge count in proportion */\n"
+"function agg(r, a, b) {\n"
+"  var v = [0, 0, 0, 0, 0];\n"
+"  for (var i = Math.floor(a / B); i < NB && i * B < b; i++) {\n"
+"    var b0 = i * B, b1 = Math.min(b0 + B, S), o;\n"
+"    if (b1 <= b0) continue;\n"
+"    o = (Math.min(b, b1) - Math.max(a, b0)) / (b1 - b0);\n"
+"    if (o > 0) for (var k = 0; k < r.length; k++) v[k] += r[k][i] * o;\n"
+"  }\n"
+"  return v;\n"
+"}\n"
+"function column(g, r, i, a, b) {\n"
+"  var v = agg(r, a, b), d = -1, el = document.createElementNS(NS, 'rect'), fr;\n"
+"  for (var k = 0; k < ST.length; k++) if (v[k] > 0 && (d < 0 || v[k] > v[d])) d = k;\n"
+"  fr = d < 0 ? 0 : v[d] / (b - a);\n"
+"  el.setAttribute('class', 'tlc');\n"
+"  el.setAttribute('x', (X0 + i * CW).toFixed(2));\n"
+"  el.setAttribute('y', g.dataset.y);\n"
+"  el.setAttribute('width', (CW + 0.3).toFixed(2));\n"
+"  el.setAttribute('height', g.dataset.h);\n"
+"  el.setAttribute('fill', d < 0 ? 'none' : tint(COL[d], 0.25 + 0.75 * fr));\n"
+"  el.setAttribute('data-t0-ns', abs(a));\n"
+"  el.setAttribute('data-t1-ns', abs(b));\n"
+"  el.setAttribute('data-state', d < 0 ? 'none' : ST[d]);\n"
+"  el.setAttribute('data-frac', fr.toFixed(4));\n"
+"  el.setAttribute('data-exits', Math.round(v[4]));\n"
+"  g.appendChild(el);\n"
+"}\n"
+"function draw() {\n"
+"  var w = e0 - s0;\n"
+"  ds.startNs = abs(s0);\n"
+"  ds.endNs = abs(e0);\n"
+"  document.getElementById('tl-range').textContent = fmt(s0) + ' .. ' + fmt(e0) +\n"
+"    ' of ' + fmt(S) + (w < S ? ' (zoomed ' + (S / w).toFixed(1) + 'x)' : ' (the whole trace)');\n"
+"  document.getElementById('tl-a0').textContent = fmt(s0);\n"
+"  document.getElementById('tl-a1').textContent = fmt(e0);\n"
+"  rows.forEach(function (g, ri) {\n"
+"    while (g.firstChild) g.removeChild(g.firstChild);\n"
+"    if (S > 0) for (var i = 0; i < C; i++)\n"
+"      column(g, D[ri], i, s0 + Math.floor(w * i / C), i + 1 == C ? e0 : s0 + Math.floor(w * (i + 1) / C));\n"
+"  });\n"
+"}\n"
+"function show(s, w) {\n"
+"  if (s + w > S) s = S - w;\n"
+"  if (s < 0) s = 0;\n"
+"  s0 = s; e0 = s + w; draw();\n"
+"}\n"
+"var act = {\n"
+"  in: function () { var w = e0 - s0, n = Math.max(MIN, Math.floor(w / 2)); show(s0 + Math.floor((w - n) / 2), n); },\n"
+"  out: function () { var w = e0 - s0, n = Math.min(S, w * 2); show(s0 - Math.floor((n - w) / 2), n); },\n"
+"  left: function () { var w = e0 - s0; show(s0 - Math.max(1, Math.floor(w / 4)), w); },\n"
+"  right: function () { var w = e0 - s0; show(s0 + Math.max(1, Math.floor(w / 4)), w); },\n"
+"  all: function () { show(0, S); }\n"
+"};\n"
+"var keys = { '+': 'in', '=': 'in', '-': 'out', '_': 'out', ArrowLeft: 'left', h: 'left',\n"
+"  ArrowRight: 'right', l: 'right', '0': 'all' };\n"
+"document.addEventListener('keydown', function (e) {\n"
+"  if (e.ctrlKey || e.metaKey || e.altKey || !keys[e.key]) return;\n"
+"  e.preventDefault();\n"
+"  act[keys[e.key]]();\n"
+"});\n"
+"tl.querySelectorAll('button[data-act]').forEach(function (b) {\n"
+"  b.addEventListener('click', function () { act[b.dataset.act](); });\n"
+"});\n"
+"tl.querySelector('svg').addEventListener('wheel', function (e) {\n"
+"  e.preventDefault();\n"
+"  act[e.deltaY < 0 ? 'in' : 'out']();\n"
+"}, { passive: false });\n"
+"tl.addEventListener('mouseover', function (e) {\n"
+"  var c = e.target.dataset;\n"
+"  if (!c || !c.state) return;\n"
+"  document.getElementById('tl-info').textContent = fmt(Number(BigInt(c.t0Ns) - F)) + ' .. ' +\n"
+"    fmt(Number(BigInt(c.t1Ns) - F)) + ': ' + c.state + ' ' + (100 * c.frac).toFixed(1) + '%, ' +\n"
+"    c.exits + ' exits';\n"
+"});\n"
+"window.tvTimeline = act;\n"
+"draw();\n"
+"})();\n";
+
+static void tl_head(FILE *f, const struct tv_analysis *an, bool fine, unsigned int nb, int L, int W)
+{
+	uint64_t span = an->nr_used ? an->win_last - an->win_first : 0;
+	char a[24];
+
+	fprintf(f, "<div class=\"tlw\" id=\"tl\" data-first-ns=\"%" PRIu64 "\" data-span-ns=\"%" PRIu64
+		"\" data-start-ns=\"%" PRIu64 "\" data-end-ns=\"%" PRIu64 "\" data-bin-ns=\"%" PRIu64
+		"\" data-bins=\"%u\" data-cols=\"%d\" data-x=\"%d\" data-w=\"%d\" data-states=\"",
+		an->win_first, span, an->win_first, an->win_first + span, fine ? an->tl_ns : an->bin_ns,
+		nb, TL_COLS, L, W);
+	for (int s = 0; s < TV_ST_NUM; s++)
+		fprintf(f, "%s%s", s ? " " : "", tv_state_name(s));
+	fprintf(f, "\" data-colors=\"");
+	for (int s = 0; s < TV_ST_NUM; s++)
+		fprintf(f, "%s%s", s ? " " : "", st_color[s]);
+	fprintf(f, "\">\n<p class=\"tlbar\"><button type=\"button\" data-act=\"in\">zoom +</button> "
+		"<button type=\"button\" data-act=\"out\">zoom &minus;</button> "
+		"<button type=\"button\" data-act=\"left\">&larr;</button> "
+		"<button type=\"button\" data-act=\"right\">&rarr;</button> "
+		"<button type=\"button\" data-act=\"all\">whole trace</button> "
+		"<span id=\"tl-range\">0ns .. %s</span></p>\n", tv_fmt_ns(a, sizeof(a), span));
+}
+
 static void timeline(FILE *f, const struct tv_analysis *an)
 {
 	const int W = 960, L = 170, RH = 22;
-	unsigned int rows = 0, nb = an->nr_bins ? an->nr_bins : 1;
-	double bw = (double)W / nb;
-	char a[24];
+	bool fine = an->opts.fine_timeline && !an->tl_partial && an->nr_tl;
+	unsigned int rows = 0, nb = fine ? an->nr_tl : an->nr_bins;
 	int y = 10;
 
 	for (unsigned int i = 0; i < an->nr_vcpus; i++)
 		rows += shown(&an->vcpus[i]);
+	tl_head(f, an, fine, nb, L, W);
 	fprintf(f, "<svg class=\"tl\" width=\"100%%\" viewBox=\"0 0 %d %u\" style=\"max-width:%dpx\" "
 		"xmlns=\"http://www.w3.org/2000/svg\">\n", L + W + 10, rows * (RH + 6) + 40, L + W + 10);
 	for (unsigned int i = 0; i < an->nr_vcpus; i++) {
@@ -64,36 +229,21 @@ static void timeline(FILE *f, const struct tv_analysis *an)
 		fprintf(f, " vcpu %d</text>\n", v->vcpu_id == TV_NO_VCPU ? -1 : (int)v->vcpu_id);
 		fprintf(f, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"#f4f4f4\"/>\n",
 			L, y, W, RH);
-		for (unsigned int b = 0; b < an->nr_bins; b++) {
-			double x = L + b * bw, h0 = 0;
-			uint64_t tot = 0;
-
-			for (int s = 0; s < TV_ST_NUM; s++)
-				tot += v->bins[b][s];
-			if (!tot)
-				continue;
-			/* stacked: the share of the bin spent in each state */
-			for (int s = 0; s < TV_ST_NUM; s++) {
-				double h = (double)RH * v->bins[b][s] / an->bin_ns;
-
-				if (h <= 0)
-					continue;
-				if (h0 + h > RH)
-					h = RH - h0;
-				fprintf(f, "<rect x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\" "
-					"fill=\"%s\"/>\n", x, y + RH - h0 - h, bw + 0.3, h, st_color[s]);
-				h0 += h;
-			}
-		}
+		fprintf(f, "<g class=\"tlrow\" data-tid=\"%u\" data-y=\"%d\" data-h=\"%d\"></g>\n",
+			v->tid, y, RH);
 		y += RH + 6;
 	}
-	fprintf(f, "<text x=\"%d\" y=\"%d\" class=\"ax\">0</text>", L, y + 14);
-	fprintf(f, "<text x=\"%d\" y=\"%d\" class=\"ax\" text-anchor=\"end\">%s</text>\n", L + W,
-		y + 14, tv_fmt_ns(a, sizeof(a), (uint64_t)nb * an->bin_ns));
-	fprintf(f, "</svg>\n<p class=\"legend\">");
+	fprintf(f, "<text id=\"tl-a0\" x=\"%d\" y=\"%d\" class=\"ax\">0</text>", L, y + 14);
+	fprintf(f, "<text id=\"tl-a1\" x=\"%d\" y=\"%d\" class=\"ax\" text-anchor=\"end\"></text>\n",
+		L + W, y + 14);
+	fprintf(f, "</svg>\n<p id=\"tl-info\" class=\"meta\">&nbsp;</p>\n</div>\n<p class=\"legend\">");
 	for (int s = 0; s < TV_ST_NUM; s++)
 		fprintf(f, "<span style=\"background:%s\"></span>%s ", st_color[s], tv_state_name(s));
-	fprintf(f, " &mdash; each column is %s</p>\n", tv_fmt_ns(a, sizeof(a), an->bin_ns));
+	fprintf(f, " &mdash; %d columns over the range shown, each in the state that held the vCPU "
+		"longest in it (paler: for less of it). Zoom: + / &minus; or the wheel; pan: &larr; / "
+		"&rarr; or h / l; 0: the whole trace.</p>\n", TL_COLS);
+	tl_data(f, an, fine, nb);
+	fprintf(f, "<script>\n%s</script>\n", TL_SCRIPT);
 }
 
 static void histogram(FILE *f, const char *title, const struct tv_latstat *l, const char *color)
@@ -290,6 +440,7 @@ static void html_head(FILE *f, const struct tv_analysis *an, const char *path)
 		".legend span{display:inline-block;width:12px;height:12px;margin:0 4px 0 12px;vertical-align:middle}\n"
 		"figure{display:inline-block;margin:6px 24px 6px 0;vertical-align:top}"
 		"figcaption{font-weight:bold}.none{color:#888}.pct{margin:0;color:#444}\n"
+		".tlbar{margin:4px 0}.tlbar button{font:12px sans-serif;margin-right:2px}#tl-info{margin:0;min-height:1.4em}\n"
 		"</style></head>\n<body>\n<h1>trace-viewer report</h1>\n<p class=\"meta\">");
 	esc(f, path);
 	fprintf(f, " &middot; profile %s &middot; %" PRIu64 " records (%" PRIu64 " analysed) &middot; "

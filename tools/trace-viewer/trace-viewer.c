@@ -360,6 +360,8 @@ static int cmd_report(int argc, char **argv, bool view)
 	if (view)
 		ra.o.keep_records = true;
 	given = ra.o;
+	if (ra.html)	/* the page's timeline; not for the --perfetto pass over given */
+		ra.o.fine_timeline = true;
 	rd = tv_reader_open(ra.path, err, sizeof(err));
 	if (!rd)
 		return fail("%s", err);

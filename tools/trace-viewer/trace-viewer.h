@@ -139,10 +139,18 @@ const char *tv_la_sym_name(const char *list, unsigned int value);
 /* ---- analysis (analyze.c) ---- */
 #define TV_LAT_BUCKETS 32	/* == KVMLA_LAT_BUCKETS */
 #define TV_BINS_MAX 512		/* time bins kept for timelines and churn */
+/*
+ * The HTML timeline's finer bins (opts.fine_timeline): 1 us, doubled until
+ * the window fits in TV_TL_BINS; per bin the ns in each state and the exits
+ * begun.  Only the first TV_TL_ROWS vCPU rows get them (memory bound).
+ */
+#define TV_TL_BINS 2048
+#define TV_TL_ROWS 256
 #define TV_MAX_REASONS 512
 #define TV_NAME_LEN 48
 
 enum tv_state { TV_ST_GUEST, TV_ST_KERNEL, TV_ST_USER, TV_ST_HALTED, TV_ST_NUM, TV_ST_NONE = 255 };
+enum { TV_TL_EXITS = TV_ST_NUM, TV_TL_NUM };	/* a fine bin: ns per state, then exits */
 enum tv_latclass { TV_LAT_KERNEL, TV_LAT_USER, TV_LAT_ALL, TV_LAT_NUM };
 
 struct tv_opts {
@@ -155,6 +163,7 @@ struct tv_opts {
 	unsigned int top;		/* rows in top lists */
 	uint64_t exact_samples;		/* exit-latency samples kept for exact percentiles */
 	bool keep_records;		/* keep every record (viewer) */
+	bool fine_timeline;		/* keep the fine timeline bins (--html) */
 };
 
 /*
@@ -211,6 +220,8 @@ struct tv_vcpu {
 	struct tv_latstat lat[TV_LAT_NUM];	/* exit -> re-entry; percentiles in [all] */
 	/* timeline: ns in each state per bin */
 	uint64_t (*bins)[TV_ST_NUM];
+	/* fine timeline (opts.fine_timeline): [TV_TL_BINS], NULL when not kept */
+	uint64_t (*tl)[TV_TL_NUM];
 	/* live state */
 	uint8_t state;
 	bool in_user;
@@ -313,6 +324,10 @@ struct tv_analysis {
 	uint64_t churn_tlb[TV_BINS_MAX], churn_vpid[TV_BINS_MAX], churn_exits[TV_BINS_MAX];
 	uint64_t tlb_total, vpid_total, rollover_total;
 	uint64_t tlb_by_scope[TV_TLB_SCOPE_SLOTS];
+	/* fine timeline: width and count of its bins; tl_partial: a row has none */
+	uint64_t tl_ns;
+	unsigned int nr_tl;
+	bool tl_partial;
 
 	/* LoongArch GSPR exits by decoded instruction kind (KVMLA_GSPR_KINDS) */
 	uint64_t gspr_kind[TV_GSPR_SLOTS];

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * trace-viewer view: an ncurses timeline browser over a finished analysis
- * (records kept).  One row per vCPU; each column is a slice of time coloured
- * by the vCPU's state at that time.  Keys:
- *   left/right h/l   move the cursor        PgUp/PgDn H/L  scroll a screen
- *   + / -            zoom in / out           up/down k/j    select a vCPU
+ * (records kept).  One row per vCPU over the whole window at first; each
+ * column is an equal slice of the range shown (the last one ends at its
+ * end), in the state that held the vCPU longest in it.  Keys:
+ *   left/right h/l   move the cursor (the view pans when it leaves)
+ *   PgUp/PgDn H/L    pan a screen            up/down k/j    select a vCPU
+ *   + / -            zoom in / out around the cursor
  *   n / N            next / previous slow exit (any vCPU)
  *   0 / $            start / end             q              quit
  * The bottom lines show the record nearest the cursor on the selected vCPU.
@@ -149,6 +151,45 @@ static int state_at(const struct vline *l, uint64_t t)
 	return l->ch[lo].st;
 }
 
+/* the state that held l longest in [a, b) (up to the window's end t1); -1: none */
+static int state_over(const struct vline *l, uint64_t a, uint64_t b, uint64_t t1)
+{
+	uint64_t ns[TV_ST_NUM] = { 0 };
+	size_t i = 0, lo = 0, hi = l->n;
+	int best = -1;
+
+	if (b <= a)
+		return state_at(l, a);
+	while (hi - lo > 1) {	/* the last change at or before a */
+		size_t mid = (lo + hi) / 2;
+
+		if (l->ch[mid].ts <= a)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	for (i = lo; i < l->n && l->ch[i].ts < b; i++) {
+		uint64_t s = l->ch[i].ts > a ? l->ch[i].ts : a;
+		uint64_t e = i + 1 < l->n ? l->ch[i + 1].ts : t1;
+
+		if (e > b)
+			e = b;
+		if (e > s && l->ch[i].st < TV_ST_NUM)
+			ns[l->ch[i].st] += e - s;
+	}
+	for (int st = 0; st < TV_ST_NUM; st++)
+		if (ns[st] && (best < 0 || ns[st] > ns[best]))
+			best = st;
+	return best;
+}
+
+/* column x of cols over the view: [*a, *b), the last one ending at the view's end */
+static void column(const struct view *w, int x, int cols, uint64_t *a, uint64_t *b)
+{
+	*a = w->start + (uint64_t)((double)w->span * x / cols);
+	*b = x + 1 == cols ? w->start + w->span : w->start + (uint64_t)((double)w->span * (x + 1) / cols);
+}
+
 static const struct tv_rec *nearest(const struct view *w, const struct vline *l, uint64_t t)
 {
 	size_t lo = 0, hi = l->nrecs;
@@ -187,10 +228,12 @@ static void draw(struct view *w, const char *path, const char *msg)
 	else
 		mvprintw(0, 0, "trace-viewer view: %.*s", W - 20, path);
 	attroff(A_BOLD);
-	mvprintw(1, 0, "view %s +%s  cursor %s  (%zu slow exits >= %s)  ? help",
-		 tv_fmt_ns(a, sizeof(a), w->start - w->t0), tv_fmt_ns(b, sizeof(b), w->span),
-		 tv_fmt_ns(c, sizeof(c), w->cursor - w->t0), w->nslow,
-		 tv_fmt_ns(d, sizeof(d), w->an->opts.slow_ns));
+	mvprintw(1, 0, "range %s..", tv_fmt_ns(a, sizeof(a), w->start - w->t0));
+	printw("%s of %s  cursor %s  (%zu slow exits >= %s)  ? help",
+	       tv_fmt_ns(a, sizeof(a), w->start + w->span - w->t0), tv_fmt_ns(b, sizeof(b), w->t1 - w->t0),
+	       tv_fmt_ns(c, sizeof(c), w->cursor - w->t0), w->nslow, tv_fmt_ns(d, sizeof(d), w->an->opts.slow_ns));
+	mvprintw(2, 0, "range (ns) %" PRIu64 "..%" PRIu64 "  zoom with + -, pan with h l or H L",
+		 w->start, w->start + w->span);
 	for (int row = 0; row < w->nrows && row + 3 < H - 5; row++) {
 		const struct vline *l = &w->rows[row];
 		const struct tv_vcpu *v = &w->an->vcpus[l->vidx];
@@ -202,13 +245,16 @@ static void draw(struct view *w, const char *path, const char *msg)
 		if (row == w->sel)
 			attroff(A_REVERSE);
 		for (int x = 0; x < cols; x++) {
-			uint64_t t = w->start + (uint64_t)((x + 0.5) * (double)w->span / cols);
-			int st = state_at(l, t);
-			chtype ch = st < 0 ? ' ' : "gkuh"[st];
+			uint64_t t, e;
+			int st;
+			chtype ch;
 
+			column(w, x, cols, &t, &e);
+			st = state_over(l, t, e, w->t1);
+			ch = st < 0 ? ' ' : "gkuh"[st];
 			if (has_colors() && st >= 0)
 				ch = ' ' | COLOR_PAIR(st + 1);
-			if (t >= w->cursor && t < w->cursor + w->span / cols + 1)
+			if (w->cursor >= t && (w->cursor < e || x + 1 == cols))
 				ch = '|' | A_BOLD;
 			mvaddch(row + 3, L + x, ch);
 		}
@@ -333,7 +379,7 @@ int tv_tui_run(struct tv_analysis *an, const char *path)
 		case '0': case KEY_HOME: w.cursor = w.t0; break;
 		case '$': case KEY_END: w.cursor = w.t1; break;
 		case '?':
-			snprintf(msg, sizeof(msg), "arrows/hjkl move, PgUp/PgDn scroll, +/- zoom, "
+			snprintf(msg, sizeof(msg), "arrows/hjkl move, PgUp/PgDn or H/L pan, +/- zoom, "
 				 "n/N slow exit, 0/$ ends, q quit");
 			break;
 		default: break;

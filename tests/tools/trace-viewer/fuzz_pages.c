@@ -89,6 +89,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	free(buf);
 	tv_opts_default(&o);
 	o.keep_records = (size & 1) != 0;
+	o.fine_timeline = (size & 4) != 0;
 	tv_an_init(&an, &o, tv_reader_profile(rd));
 	tv_reader_use_fd(rd, fd, &lay, tmpl_len);
 	if (!tv_reader_run(rd, &an, NULL, NULL) && !tv_an_finish(&an)) {

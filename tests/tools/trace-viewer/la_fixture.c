@@ -320,6 +320,43 @@ static void lat_run(struct cpu_out *c, const struct la_scenario *s, int tid, uns
 	}
 }
 
+/*
+ * One vCPU in the states of s->segs from s->first_ts: g re-enters the guest;
+ * k is an exit (TLBL, ecode 1) handled in the kernel; h an idle exit (GSPR,
+ * kvm_exit_idle): halted; u an exit to userspace (TLBS as MMIO, kvm_out).
+ * Every segment but g begins one exit.  A re-entry at the end closes the last.
+ */
+static void seg_run(struct cpu_out *c, const struct la_scenario *s, int tid, unsigned int vid,
+		    unsigned int pcpu, uint64_t t)
+{
+	const uint64_t pc = 0x9000000000200000ull;
+
+	(void)pcpu;
+	t = s->first_ts;
+	for (size_t i = 0; i < s->nr_segs; i++) {
+		switch (s->segs[i].st) {
+		case 'g':
+			emit(c, t, tid, "kvm_reenter", U(vid), pc);
+			break;
+		case 'k':
+			emit(c, t, tid, "kvm_exit", U(vid), U(1), U(0), pc, U(0x120000000ull));
+			break;
+		case 'h':
+			emit(c, t, tid, "kvm_exit", U(vid), U(22), U(0), pc, U(0));
+			emit(c, t, tid, "kvm_exit_gspr", U(vid), U(3), U(0x06488000), pc);
+			emit(c, t, tid, "kvm_exit_idle", U(vid), pc);
+			break;
+		default:
+			emit(c, t, tid, "kvm_exit", U(vid), U(2), U(0), pc, U(0x1fe00000));
+			emit(c, t, tid, "kvm_exit_mmio", U(vid), U(8), U(0), U(0x1fe00000));
+			emit(c, t, tid, "kvm_out", U(vid), U(6), pc);
+			break;
+		}
+		t += s->segs[i].ns;
+	}
+	emit(c, t, tid, "kvm_reenter", U(vid), pc);
+}
+
 /* The identity markers, on CPU 0 from mark_ts; the vCPU threads' names into cmdlines. */
 static size_t markers(struct cpu_out *cpus, const struct la_scenario *s, uint64_t mark_ts,
 		      char *cmdlines, size_t size)
@@ -378,7 +415,7 @@ int la_write_trace(const char *path, const struct la_scenario *s, char *err, siz
 		for (unsigned int v = 0; v < s->vcpus_per_vm; v++) {
 			unsigned int c = m * s->vcpus_per_vm + v;
 
-			(s->nr_lat_ns ? lat_run : vcpu_run)(&cpus[c], s, 1000 + 100 * (int)m + 1 + (int)v,
+			(s->nr_segs ? seg_run : s->nr_lat_ns ? lat_run : vcpu_run)(&cpus[c], s, 1000 + 100 * (int)m + 1 + (int)v,
 							    v, c, 2000000 + 7 * c);
 		}
 	/* late: the markers after everything (a round lasts 70.5 us + 2 delays) */

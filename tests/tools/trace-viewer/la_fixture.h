@@ -60,7 +60,16 @@ struct la_scenario {
 	 */
 	const uint64_t *lat_ns;
 	size_t nr_lat_ns;
+	/*
+	 * segs: instead, one vCPU (one VM) goes through these states in turn from
+	 * first_ts on (seg_run() in la_fixture.c), and a last entry ends the trace
+	 */
+	const struct la_seg *segs;
+	size_t nr_segs;
+	uint64_t first_ts;
 };
+/* g guest, k kernel, u userspace, h halted; for ns */
+struct la_seg { char st; uint64_t ns; };
 int la_write_trace(const char *path, const struct la_scenario *s, char *err, size_t errlen);
 /* ncpu CPUs x pages pages x per_page kvm_exit records (see la_fixture.c), for cutting */
 int la_write_uniform(const char *path, unsigned int ncpu, unsigned int pages, unsigned int per_page,

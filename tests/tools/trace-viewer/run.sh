@@ -842,4 +842,100 @@ html() {
 }
 html
 
+# ---- the HTML timeline spans the whole trace, zooms and pans (tlcheck.py) ----
+# gen-phases: one vCPU from 5 s on, 6 phases of 524.288 ms (3.145728 s in all,
+# fine bins of 2.048 ms; each pattern but two lasts one bin); per phase the
+# state that dominates it, its share and its exits per bin are known.
+cat >"$W/phases.txt" <<'EOS'
+256 g 1536000 k 512000            # guest 75%, 1 exit per 2.048 ms
+256 h 1843200 g 204800            # halted 90%, 1 exit
+256 u 1228800 k 819200            # userspace 60%, 2 exits
+1   k 524288000                   # kernel 100%
+1   g 524288000                   # guest 100%
+256 g 1000000 k 100000 h 948000   # guest 48.8%, 2 exits
+EOS
+"$B/gen-phases" "$W/phases.dat" 5000000000 <"$W/phases.txt" || kt_fail gen-phases "gen-phases failed"
+tl_dom() {	# PAGE KEYS OUT: the DOM after the keys are pressed on the page
+	sed "s|</body>|<script>for (const k of '$2') document.dispatchEvent(new KeyboardEvent('keydown', {key: k}));</script></body>|" \
+		"$1" >"$W/tl-keys.html"
+	timeout 60 "$chrome" --headless --no-sandbox --disable-gpu --disable-background-networking \
+		--disable-component-update --disable-sync --no-first-run --user-data-dir="$W/tl-prof" \
+		--enable-logging=stderr --v=0 --dump-dom "file://$W/tl-keys.html" >"$3" 2>"$W/tl-chrome.log"
+}
+tl_page_errors() {	# the last tl_dom's uncaught exceptions and console errors
+	grep -E 'CONSOLE|Uncaught|ERROR:.*(page|script)' "$W/tl-chrome.log" | grep -v -E 'dbus|Fontconfig|gpu|GPU'
+}
+timeline_html() {
+	local chrome keys out
+	chrome=$(command -v chromium || command -v chromium-browser || command -v google-chrome || true)
+	[ -n "$chrome" ] || { kt_fail html-timeline "chromium is not installed"; return; }
+	if ! "$TV" --html "$W/phases.html" "$W/phases.dat" 2>"$W/err"; then
+		kt_fail html-timeline "--html failed: $(cat "$W/err")"
+		return
+	fi
+	# the whole trace; zoomed in around the centre; then panned; zoomed out to the whole again
+	local keys out m name from to
+	for keys in "" "+" "++l" "+hhh" "+lll" "+++l-" "++0"; do
+		tl_dom "$W/phases.html" "$keys" "$W/tl-dom.html"
+		if out=$(python3 "$here/tlcheck.py" "$W/tl-dom.html" "$W/phases.txt" 5000000000 "$keys" 2>&1); then
+			kt_pass "html-timeline-keys[$keys]"
+		else
+			kt_fail "html-timeline-keys[$keys]" "$out"
+		fi
+		if out=$(tl_page_errors); then kt_fail "html-timeline-no-page-errors[$keys]" "$out"; fi
+	done
+	# an empty window (nothing analysed): no columns, a range of 0, and no page error
+	"$TV" --html "$W/tl-empty.html" --from 100s "$W/phases.dat" 2>"$W/err"
+	tl_dom "$W/tl-empty.html" "+l-" "$W/tl-dom.html"
+	if out=$(tl_page_errors); then kt_fail html-timeline-empty "page error: $out"
+	elif grep -q 'class="tlc"' "$W/tl-dom.html" || ! grep -q 'data-end-ns="0"' "$W/tl-dom.html"; then
+		kt_fail html-timeline-empty "columns or a range in an empty window"
+	else kt_pass html-timeline-empty; fi
+	# the checks fail on broken pages: a fixed column width (the first 480 x 256 us), a zoom
+	# that does nothing, the last state seen in a column instead of the dominant one
+	for m in 'fixed-width@e0 = S;  /\* the shown range@e0 = Math.min(S, 480 * 256000);  /* the shown range@' \
+		 'no-zoom@n = Math.max(MIN, Math.floor(w / 2))@n = w@+' \
+		 'not-dominant@if (v\[k\] > 0 \&\& (d < 0 || v\[k\] > v\[d\])) d = k@if (v[k] > 0) d = k@'; do
+		IFS='@' read -r name from to keys <<<"$m"
+		sed "s#$from#$to#" "$W/phases.html" >"$W/tl-broken.html"
+		if cmp -s "$W/phases.html" "$W/tl-broken.html"; then
+			kt_fail "html-timeline-catches-$name" "the mutation did not apply"
+			continue
+		fi
+		tl_dom "$W/tl-broken.html" "$keys" "$W/tl-dom.html"
+		if out=$(python3 "$here/tlcheck.py" "$W/tl-dom.html" "$W/phases.txt" 5000000000 "$keys"); then
+			kt_fail "html-timeline-catches-$name" "tlcheck.py passed a broken page"
+		else
+			kt_pass "html-timeline-catches-$name"
+		fi
+	done
+}
+timeline_html
+
+# ---- the viewer's timeline spans the whole trace and zooms (tmux, no colours: letters) ----
+tui_timeline() {
+	local sock="tv-test-$$" F=5000000000 S=3145728000 step keys from to out i
+	if ! command -v tmux >/dev/null; then kt_fail view-timeline "tmux is not installed"; return; fi
+	tmux -L "$sock" -f /dev/null new-session -d -x 120 -y 30 \
+		"env TERM=vt100 '$TV' view '$W/phases.dat'; sleep 30" || { kt_fail view-timeline "tmux failed"; return; }
+	# keys, then the range expected: + halves the span around the cursor (at the start);
+	# L scrolls a screen and puts the cursor mid-screen; + again around it
+	for step in ":$F:$((F + S))" "+:$F:$((F + S / 2))" "L+:$((F + 5 * S / 8)):$((F + 7 * S / 8))"; do
+		IFS=: read -r keys from to <<<"$step"
+		[ -n "$keys" ] && tmux -L "$sock" send-keys -l "$keys"
+		for i in $(seq 50); do	# the screen, once it shows that range (5 s at most: a loaded machine)
+			tmux -L "$sock" capture-pane -p >"$W/tui-tl.txt"
+			grep -q "^range (ns) $from\.\.$to " "$W/tui-tl.txt" && break
+			sleep 0.1
+		done
+		if out=$(python3 "$here/tlcheck.py" --tui "$W/tui-tl.txt" "$W/phases.txt" $F "$from" "$to"); then
+			kt_pass "view-timeline[$keys]"
+		else
+			kt_fail "view-timeline[$keys]" "$out"
+		fi
+	done
+	tmux -L "$sock" kill-server 2>/dev/null
+}
+tui_timeline
+
 exit $KT_FAILED

@@ -176,6 +176,62 @@ KTEST(timeline_rebins_long_traces)
 	return KT_PASS;
 }
 
+/* --html's fine bins: the same 1 s in 2048 bins at most, reaching the window's end */
+KTEST(fine_timeline_spans_the_window)
+{
+	static struct tv_rec r[2000];
+	struct tv_opts o;
+	uint64_t g = 0, k = 0, x = 0, span = 999 * 1000000ull + 600000;
+	size_t n = 0;
+
+	tv_opts_default(&o);
+	o.fine_timeline = true;
+	start(TV_PROFILE_X86, &o);
+	for (int i = 0; i < 1000; i++) {
+		r[n++] = REC(1000000ull * i, TV_ENTRY, 7, .vcpu = 3);
+		r[n++] = REC(1000000ull * i + 600000, TV_EXIT, 7, .vcpu = 3, .reason = SVM_NPF, .isa = SVM);
+	}
+	KT_EXPECT_EQ(tv_an_run(&an, r, n), 0);
+	/* 1 us doubled until 999.6 ms fits in 2048: 512 us, 1953 bins, the last holding the end */
+	KT_EXPECT_EQ(an.tl_ns, 512000);
+	KT_EXPECT_EQ(an.nr_tl, 1953);
+	KT_EXPECT_EQ(an.win_last - an.win_first, span);
+	KT_EXPECT(an.vcpus[0].tl != NULL);
+	for (unsigned int b = 0; b < an.nr_tl; b++) {
+		g += an.vcpus[0].tl[b][TV_ST_GUEST];
+		k += an.vcpus[0].tl[b][TV_ST_KERNEL];
+		x += an.vcpus[0].tl[b][TV_TL_EXITS];
+	}
+	KT_EXPECT_EQ(g, 1000 * 600000ull);
+	KT_EXPECT_EQ(k, 999 * 400000ull);
+	KT_EXPECT_EQ(x, 1000);
+	/* bin 0 [0, 512 us): guest only; bin 1 [512, 1024 us): 88 us guest, the exit at 600 us, 400 kernel, 24 guest */
+	KT_EXPECT_EQ(an.vcpus[0].tl[0][TV_ST_GUEST], 512000);
+	KT_EXPECT_EQ(an.vcpus[0].tl[1][TV_ST_GUEST], 88000 + 24000);
+	KT_EXPECT_EQ(an.vcpus[0].tl[1][TV_ST_KERNEL], 400000);
+	KT_EXPECT_EQ(an.vcpus[0].tl[1][TV_TL_EXITS], 1);
+	KT_EXPECT_EQ(an.vcpus[0].tl[0][TV_TL_EXITS], 0);
+	tv_an_free(&an);
+	/* without the option: none */
+	start(TV_PROFILE_X86, NULL);
+	KT_EXPECT_EQ(tv_an_run(&an, r, n), 0);
+	KT_EXPECT(an.vcpus[0].tl == NULL);
+	KT_EXPECT_EQ(an.nr_tl, 0);
+	tv_an_free(&an);
+	/* more rows than TV_TL_ROWS: the first ones get them, and the analysis says some lack them */
+	start(TV_PROFILE_X86, &o);
+	for (unsigned int i = 0; i < TV_TL_ROWS + 10; i++)
+		r[i] = REC(1000 + i, TV_ENTRY, 100 + i, .vcpu = 0);
+	KT_EXPECT_EQ(tv_an_run(&an, r, TV_TL_ROWS + 10), 0);
+	KT_EXPECT(an.tl_partial);
+	n = 0;
+	for (unsigned int i = 0; i < an.nr_vcpus; i++)
+		n += an.vcpus[i].tl != NULL;
+	KT_EXPECT_EQ(n, TV_TL_ROWS);
+	tv_an_free(&an);
+	return KT_PASS;
+}
+
 KTEST(percentiles_nearest_rank)
 {
 	struct tv_rec r[200];
@@ -751,6 +807,7 @@ static const struct ktest_case cases[] = {
 	KTEST_CASE(latency_kernel_vs_userspace),
 	KTEST_CASE(state_timeline),
 	KTEST_CASE(timeline_rebins_long_traces),
+	KTEST_CASE(fine_timeline_spans_the_window),
 	KTEST_CASE(percentiles_nearest_rank),
 	KTEST_CASE(loglinear_bucket_round_trip),
 	KTEST_CASE(percentiles_loglinear_within_bound),
