@@ -52,8 +52,14 @@ struct {
 	__type(value, __u64);
 } counts SEC(".maps");
 
+/*
+ * Allocated on first use: a log-linear histogram is 3.7 KiB per CPU.  The
+ * flag is uapi's BPF_F_NO_PREALLOC, which the LoongArch vmlinux.h here lacks.
+ */
+#define KS_NO_PREALLOC 1
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(map_flags, KS_NO_PREALLOC);
 	__uint(max_entries, KS_MAX_LAT);
 	__type(key, struct ks_lat_key);
 	__type(value, struct ks_lat_val);
@@ -134,19 +140,6 @@ static __always_inline void drop(__u32 slot)
 		m->drops[slot] += 1;
 }
 
-static __always_inline __u32 log2_bucket(__u64 v)
-{
-	__u32 r = 0, shift;
-
-	shift = (v > 0xffffffffULL) << 5; v >>= shift; r |= shift;
-	shift = (v > 0xffff) << 4; v >>= shift; r |= shift;
-	shift = (v > 0xff) << 3; v >>= shift; r |= shift;
-	shift = (v > 0xf) << 2; v >>= shift; r |= shift;
-	shift = (v > 0x3) << 1; v >>= shift; r |= shift;
-	r |= (v >> 1);
-	return r;
-}
-
 static __always_inline __u32 key_hash(__u32 pid, __u32 tid, __u32 x, __u64 reason)
 {
 	__u32 h = pid * 0x9e3779b1u ^ tid * 0x85ebca77u ^ x * 0xc2b2ae3du ^
@@ -164,9 +157,9 @@ static __always_inline bool key_eq(const void *a, const void *b)
 
 static __always_inline void hist_add(struct ks_lat_val *v, __u64 ns)
 {
-	__u32 b = log2_bucket(ns);
+	__u32 b = kvmla_lat_index(ns);
 
-	if (b >= KVMLA_LAT_BUCKETS)
+	if (b >= KVMLA_LAT_BUCKETS)	/* cannot happen; the verifier wants it */
 		b = KVMLA_LAT_BUCKETS - 1;
 	v->slots[b] += 1;
 	v->count += 1;

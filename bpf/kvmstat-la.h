@@ -7,6 +7,7 @@
 #define KVMSTAT_LA_H
 
 #include <kvmla/abi.h>
+#include <kvmla/lathist.h>
 
 #define KS_MAX_EVENTS     512	/* profile events (tracefs kvm:* dirs) */
 #define KS_MAX_COUNTS   16384	/* (pid, vcpu, event, reason) keys */

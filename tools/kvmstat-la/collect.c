@@ -487,29 +487,6 @@ void ks_lat_sum(const struct ks_snapshot *s, int pid, int vcpu, int kind,
 	}
 }
 
-/* upper bound of the log2 bucket holding the pct-th percentile, capped at max */
-unsigned long long ks_lat_pct(const struct ks_lat *l, double pct)
-{
-	unsigned long long total = 0, acc = 0, need;
-
-	for (int k = 0; k < KVMLA_LAT_BUCKETS; k++)
-		total += l->slots[k];
-	if (!total)
-		return 0;
-	need = (unsigned long long)(total * pct / 100.0 + 0.999999);
-	if (need < 1)
-		need = 1;
-	for (int k = 0; k < KVMLA_LAT_BUCKETS; k++) {
-		acc += l->slots[k];
-		if (acc >= need) {
-			unsigned long long ub = (2ULL << k) - 1;
-
-			return l->max_ns && ub > l->max_ns ? l->max_ns : ub;
-		}
-	}
-	return l->max_ns;
-}
-
 const struct ks_vm *ks_snap_vm(const struct ks_snapshot *s, int pid)
 {
 	for (size_t i = 0; i < s->nvms; i++)

@@ -192,7 +192,9 @@ unsigned long long ks_sum(const struct ks_snapshot *s, int pid, int vcpu, int ev
 			  bool reason_any, unsigned long long reason);
 void ks_lat_sum(const struct ks_snapshot *s, int pid, int vcpu, int kind,
 		bool reason_any, unsigned long long reason, struct ks_lat *out);
+/* lathist.c */
 unsigned long long ks_lat_pct(const struct ks_lat *l, double pct);
+void ks_lat_log2(const struct ks_lat *l, unsigned long long out[KVMLA_LAT_LOG2_BUCKETS]);
 const struct ks_vm *ks_snap_vm(const struct ks_snapshot *s, int pid);
 /* distinct values, sorted: returns count, fills *out (malloc) */
 size_t ks_distinct_reasons(const struct ks_snapshot *s, int event, unsigned long long **out);

@@ -13,14 +13,16 @@
 static json_t *lat_json(const struct ks_lat *l)
 {
 	json_t *o = json_object(), *h = json_array();
+	unsigned long long l2[KVMLA_LAT_LOG2_BUCKETS];
 
 	json_object_set_new(o, "count", json_integer(l->count));
 	json_object_set_new(o, "mean_ns", json_integer(l->count ? l->sum_ns / l->count : 0));
 	json_object_set_new(o, "p50_ns", json_integer(ks_lat_pct(l, 50)));
 	json_object_set_new(o, "p99_ns", json_integer(ks_lat_pct(l, 99)));
 	json_object_set_new(o, "max_ns", json_integer(l->max_ns));
-	for (int k = 0; k < KVMLA_LAT_BUCKETS; k++)
-		json_array_append_new(h, json_integer(l->slots[k]));
+	ks_lat_log2(l, l2);
+	for (int k = 0; k < KVMLA_LAT_LOG2_BUCKETS; k++)
+		json_array_append_new(h, json_integer(l2[k]));
 	json_object_set_new(o, "hist_log2", h);
 	return o;
 }
@@ -148,6 +150,20 @@ static json_t *events_json(struct ks_ctx *ctx, const struct ks_snapshot *cur,
 	return o;
 }
 
+/* how p50_ns and p99_ns are computed, and their bound (include/kvmla/lathist.h) */
+static json_t *pct_scheme_json(void)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "rank", json_string("nearest"));
+	json_object_set_new(o, "histogram", json_string("log-linear"));
+	json_object_set_new(o, "sub_buckets", json_integer(KVMLA_LAT_SUB));
+	json_object_set_new(o, "exact_below_ns", json_integer(2 * KVMLA_LAT_SUB));
+	json_object_set_new(o, "open_from_ns", json_integer(1LL << KVMLA_LAT_TOP_LOG2));
+	json_object_set_new(o, "max_rel_error", json_real(KVMLA_LAT_MAX_REL_ERR_PPM / 1e6));
+	return o;
+}
+
 char *ks_json_render(struct ks_ctx *ctx, const struct ks_snapshot *cur,
 		     const struct ks_snapshot *prev, bool compact)
 {
@@ -167,6 +183,7 @@ char *ks_json_render(struct ks_ctx *ctx, const struct ks_snapshot *cur,
 	json_object_set_new(dr, "threads", json_integer(cur->drops[KS_DROP_THREAD]));
 	json_object_set_new(dr, "reads", json_integer(cur->drops[KS_DROP_READ]));
 	json_object_set_new(root, "dropped", dr);
+	json_object_set_new(root, "percentile_scheme", pct_scheme_json());
 	json_object_set_new(root, "events", events_json(ctx, cur, prev, -1, -2, true, &t, &d));
 	json_object_set_new(root, "total", json_integer(t));
 	json_object_set_new(root, "delta", json_integer(d));

@@ -109,7 +109,7 @@ static void render(struct ks_ctx *ctx, const struct ks_snapshot *s, int om, stru
 			const struct ks_lat *l = &s->lats[i];
 			const struct ks_reason_name *rn =
 				ks_reason(&ctx->prof, ks_lat_reason_event(&ctx->prof, l->kind), l->reason);
-			unsigned long long acc = 0;
+			unsigned long long acc = 0, l2[KVMLA_LAT_LOG2_BUCKETS];
 			char vl[320], lab[512], rs[80];
 
 			vm_label(s, l->pid, vl, sizeof(vl));
@@ -117,8 +117,9 @@ static void render(struct ks_ctx *ctx, const struct ks_snapshot *s, int om, stru
 			snprintf(lab, sizeof(lab), "%s,vcpu=\"%d\",kind=\"%s\",reason=\"%s\"", vl, l->vcpu,
 				 ks_lat_kind_name(l->kind), rs);
 			/* every bucket, so that series sum by le */
-			for (int k = 0; k < KVMLA_LAT_BUCKETS; k++) {
-				acc += l->slots[k];
+			ks_lat_log2(l, l2);
+			for (int k = 0; k < KVMLA_LAT_LOG2_BUCKETS; k++) {
+				acc += l2[k];
 				bprintf(&b, "kvmstat_la_exit_latency_seconds_bucket{%s,le=\"%.9g\"} %llu\n",
 					lab, (double)(2ULL << k) / 1e9, acc);
 			}

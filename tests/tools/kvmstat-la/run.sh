@@ -34,6 +34,14 @@ kt_pass build
 [ -x "$V" ] || make -s -C "$top/tests/vmm" >>"$tmp/build.log" 2>&1
 
 # ---- checks that need nothing live
+# the log-linear latency histogram and its percentiles (test_lathist.c)
+if cc -O2 -Wall -Wextra -Werror -std=gnu11 -I"$top/include" -I"$top/tools/lib" -I"$top/bpf" \
+	-I"$top/tools/kvmstat-la" -I/usr/include/traceevent -o "$tmp/test_lathist" \
+	"$here/test_lathist.c" "$top/tools/kvmstat-la/lathist.c" -lm >>"$tmp/build.log" 2>&1; then
+	"$tmp/test_lathist"
+else
+	kt_fail lathist/build "test_lathist.c: $(tail -3 "$tmp/build.log" | tr '\n' ' ')"
+fi
 out=$("$T" --version 2>&1); [[ $out == "kvmstat-la "* ]] && kt_pass version || kt_fail version "got '$out'"
 "$T" --help >"$tmp/help" 2>&1
 miss=""
