@@ -447,7 +447,16 @@ static int probe(const char *path, char *err, size_t errlen)
 
 		if (fd >= 0)
 			dup2(fd, 2);
-		alarm(PROBE_SECONDS);	/* SIGALRM's default action ends the child */
+		/*
+		 * SIGALRM's default action ends the child.  The default, whatever
+		 * the parent had: ignored across an exec, or caught (libFuzzer
+		 * catches it for its own timeouts), the alarm would not end it.
+		 */
+		signal(SIGALRM, SIG_DFL);
+		sigemptyset(&sa.sa_mask);
+		sigaddset(&sa.sa_mask, SIGALRM);
+		sigprocmask(SIG_UNBLOCK, &sa.sa_mask, NULL);
+		alarm(PROBE_SECONDS);
 		h = tracecmd_open(path, TRACECMD_FL_LOAD_NO_PLUGINS |
 					TRACECMD_FL_LOAD_NO_SYSTEM_PLUGINS);
 		if (!h)
