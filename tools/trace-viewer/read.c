@@ -72,7 +72,7 @@ struct tv_reader {
 	bool cut_any;
 };
 
-static uint64_t rd_num(const struct tv_reader *rd, const unsigned char *p, unsigned int size,
+static inline __attribute__((always_inline)) uint64_t rd_num(const struct tv_reader *rd, const unsigned char *p, unsigned int size,
 		       bool is_signed)
 {
 	uint64_t v = 0;
@@ -873,7 +873,9 @@ static int cb(struct tracecmd_input *h, struct tep_record *rec, int cpu, void *d
 
 struct dcpu {
 	uint64_t pos, end;		/* next file offset to read, end of this CPU's data */
-	unsigned char *buf;
+	unsigned char *buf;		/* the chunk: map, or rbuf */
+	unsigned char *map, *rbuf;	/* a mapped chunk; a buffer for pread() */
+	size_t map_len;
 	unsigned int npages, page;	/* pages in buf, current page */
 	uint64_t buf_off;		/* file offset of buf */
 	const unsigned char *pd;	/* the current page's data (after its header) */
@@ -886,7 +888,8 @@ struct dcpu {
 	unsigned int part;		/* a cut file: bytes of its last page present, 0 none */
 };
 
-struct pwfmt { bool swap, be; unsigned int lsize; };
+/* the file's byte order and long size; room: a page's bytes after its header */
+struct pwfmt { bool swap, be; unsigned int lsize, room; };
 
 static inline uint32_t pw_u32(const struct pwfmt *f, const unsigned char *p)
 {
@@ -921,6 +924,10 @@ static inline bool pw_next(const struct pwfmt *f, struct dcpu *c)
 		w = pw_u32(f, p);
 		tl = f->be ? w >> 27 : w & 31;
 		delta = f->be ? w & 0x7ffffff : w >> 5;
+		if ((tl == 0 || tl >= 29) && at + 8 > f->room) {
+			c->next = c->size;	/* its second word would be past the page: the page ends */
+			continue;
+		}
 		switch (tl) {
 		case 29:	/* padding */
 			c->ts += delta;
@@ -994,6 +1001,32 @@ static void dcpu_clamp(struct tv_reader *rd, struct dcpu *c, unsigned int pi)
 		cm[i] = (unsigned char)(commit >> (8 * (rd->lay.big_endian ? 7 - i : i)));
 }
 
+/*
+ * The next n bytes of c at c->buf: whole pages are mapped (no copy), a
+ * short last chunk (a cut file) is read into a buffer it can be clamped in.
+ */
+static int dcpu_chunk(struct tv_reader *rd, struct dcpu *c, uint64_t n)
+{
+	if (c->map)
+		munmap(c->map, c->map_len);
+	c->map = NULL;
+	if (n % rd->lay.page == 0) {	/* EINVAL when not aligned to the system page: pread() */
+		void *m = mmap(NULL, n, PROT_READ, MAP_PRIVATE | MAP_POPULATE, rd->fd, (off_t)c->pos);
+
+		if (m != MAP_FAILED) {
+			madvise(m, n, MADV_SEQUENTIAL);
+			c->buf = c->map = m;
+			c->map_len = n;
+			return 0;
+		}
+	}
+	/* slack: a short page is zeroed past the cut */
+	if (!c->rbuf && !(c->rbuf = calloc(1, (size_t)CHUNK_PAGES * rd->lay.page + 64)))
+		return -ENOMEM;
+	c->buf = c->rbuf;
+	return pread(rd->fd, c->buf, n, c->pos) == (ssize_t)n ? 0 : -EIO;
+}
+
 static int dcpu_load(struct tv_reader *rd, const struct pwfmt *f, struct dcpu *c)
 {
 	unsigned int ps = rd->lay.page;
@@ -1004,8 +1037,8 @@ static int dcpu_load(struct tv_reader *rd, const struct pwfmt *f, struct dcpu *c
 		if (c->page + 1 < c->npages) {
 			c->page++;
 		} else {
-			uint64_t left = c->end - c->pos, n = (uint64_t)CHUNK_PAGES * ps;
-			ssize_t got;
+			uint64_t left = c->end - c->pos, n = (uint64_t)CHUNK_PAGES * ps, got;
+			int err;
 
 			if (!left) {
 				c->done = true;
@@ -1013,9 +1046,10 @@ static int dcpu_load(struct tv_reader *rd, const struct pwfmt *f, struct dcpu *c
 			}
 			if (n > left)
 				n = left;
-			got = pread(rd->fd, c->buf, n, c->pos);
-			if (got <= 0 || (uint64_t)got != n)
-				return -EIO;
+			err = dcpu_chunk(rd, c, n);
+			if (err)
+				return err;
+			got = n;
 			c->buf_off = c->pos;
 			c->npages = (unsigned int)(got / ps);
 			c->pos += (uint64_t)got;
@@ -1074,34 +1108,53 @@ static void direct_progress(struct tv_reader *rd, const struct dcpu *cpus, uint6
 		     rd->progress_arg);
 }
 
+/* CPU a's next record comes before CPU b's: earlier, or as early and a lower CPU number */
+static inline bool cpu_before(const struct dcpu *cpus, unsigned int a, unsigned int b)
+{
+	return cpus[a].ts < cpus[b].ts || (cpus[a].ts == cpus[b].ts && a < b);
+}
+
+/* h[0..n): a min-heap of CPU numbers by cpu_before(); restores it from i down */
+static void heap_down(const struct dcpu *cpus, unsigned int *h, unsigned int n, unsigned int i)
+{
+	for (;;) {
+		unsigned int l = 2 * i + 1, m = i, t;
+
+		if (l < n && cpu_before(cpus, h[l], h[m]))
+			m = l;
+		if (l + 1 < n && cpu_before(cpus, h[l + 1], h[m]))
+			m = l + 1;
+		if (m == i)
+			return;
+		t = h[i];
+		h[i] = h[m];
+		h[m] = t;
+		i = m;
+	}
+}
+
 /*
  * The merge: the CPU with the earliest record (the lowest-numbered on a tie)
  * goes first, and keeps going while its records come before every other
- * CPU's next one.
+ * CPU's next one.  The CPUs with records left are a heap: a trace of many
+ * CPUs costs a few comparisons per record, not one per CPU.
  */
-static int direct_merge(struct tv_reader *rd, const struct pwfmt *f, struct dcpu *cpus, uint64_t total)
+static int direct_merge(struct tv_reader *rd, const struct pwfmt *f, struct dcpu *cpus,
+			unsigned int *h, uint64_t total)
 {
-	unsigned int n = rd->lay.ncpu;
+	unsigned int n = 0;
 
-	for (;;) {
-		struct dcpu *c = NULL, *o = NULL;	/* earliest, second earliest */
-		unsigned int ci = 0, oi = 0;
+	for (unsigned int i = 0; i < rd->lay.ncpu; i++)
+		if (!cpus[i].done)
+			h[n++] = i;
+	for (unsigned int i = n / 2; i-- > 0;)
+		heap_down(cpus, h, n, i);
+	while (n) {
+		unsigned int ci = h[0], oi = n > 1 ? h[1] : 0;	/* earliest, second earliest */
+		struct dcpu *c = &cpus[ci];
 
-		for (unsigned int i = 0; i < n; i++) {
-			if (cpus[i].done)
-				continue;
-			if (!c || cpus[i].ts < c->ts) {
-				o = c;
-				oi = ci;
-				c = &cpus[i];
-				ci = i;
-			} else if (!o || cpus[i].ts < o->ts) {
-				o = &cpus[i];
-				oi = i;
-			}
-		}
-		if (!c)
-			return 0;
+		if (n > 2 && cpu_before(cpus, h[2], oi))
+			oi = h[2];
 		do {
 			int k = direct_one(rd, c, ci);
 
@@ -1121,38 +1174,45 @@ static int direct_merge(struct tv_reader *rd, const struct pwfmt *f, struct dcpu
 				if (c->done)
 					break;
 			}
-		} while (!o || c->ts < o->ts || (c->ts == o->ts && ci < oi));
+		} while (n == 1 || cpu_before(cpus, ci, oi));
+		if (c->done)
+			h[0] = h[--n];
+		heap_down(cpus, h, n, 0);
 	}
+	return 0;
 }
 
 static int direct_run(struct tv_reader *rd)
 {
 	unsigned int n = rd->lay.ncpu, ps = rd->lay.page;
 	struct dcpu *cpus = calloc(n, sizeof(*cpus));
+	unsigned int *heap = calloc(n ? n : 1, sizeof(*heap));
 	bool host_be = __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__;
-	struct pwfmt f = { rd->lay.big_endian != host_be, rd->lay.big_endian,
-			   tep_get_header_page_size(rd->tep) == 4 ? 4 : 8 };
+	unsigned int ls = tep_get_header_page_size(rd->tep) == 4 ? 4 : 8;
+	struct pwfmt f = { rd->lay.big_endian != host_be, rd->lay.big_endian, ls, ps - 8 - ls };
 	uint64_t total = 0;
 	int err = 0;
 
-	if (!cpus)
+	if (!cpus || !heap) {
+		free(cpus);
+		free(heap);
 		return -ENOMEM;
+	}
 	for (unsigned int i = 0; i < n && !err; i++) {
 		cpus[i].pos = rd->lay.off[i];
 		cpus[i].end = rd->lay.off[i] + rd->lay.size[i];
 		total += rd->lay.size[i];
-		/* slack: a header's second word may sit past a full page */
-		cpus[i].buf = calloc(1, (size_t)CHUNK_PAGES * ps + 64);
-		if (!cpus[i].buf)
-			err = -ENOMEM;
-		else
-			err = dcpu_load(rd, &f, &cpus[i]);
+		err = dcpu_load(rd, &f, &cpus[i]);
 	}
 	if (!err)
-		err = direct_merge(rd, &f, cpus, total);
-	for (unsigned int i = 0; i < n; i++)
-		free(cpus[i].buf);
+		err = direct_merge(rd, &f, cpus, heap, total);
+	for (unsigned int i = 0; i < n; i++) {
+		if (cpus[i].map)
+			munmap(cpus[i].map, cpus[i].map_len);
+		free(cpus[i].rbuf);
+	}
 	free(cpus);
+	free(heap);
 	return err;
 }
 

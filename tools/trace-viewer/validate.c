@@ -126,7 +126,7 @@ static int hdr_read(struct vf *v, struct hdrwin *w, uint64_t off, unsigned char 
 		hdr_unmap(w);
 		if (len > v->size - at)
 			len = v->size - at;
-		m = mmap(NULL, len, PROT_READ, MAP_PRIVATE | MAP_POPULATE, v->fd, (off_t)at);
+		m = mmap(NULL, len, PROT_READ, MAP_PRIVATE, v->fd, (off_t)at);
 		if (m == MAP_FAILED || off + 16 > at + len) {
 			if (m != MAP_FAILED)
 				munmap(m, len);
