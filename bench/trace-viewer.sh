@@ -84,7 +84,7 @@ bench() {
 		printf "targets (wall): >= 4 M ev/s [%s], >= 13x [%s], RSS <= file [%s]\n", a, b, c
 		if (tu > 0 && cu > 0)
 			printf "targets (CPU time): >= 4 M ev/s [%s], >= 13x [%s]\n",
-				ev / tu / 1e6 >= 4 ? "met" : "MISSED", cu / tu >= 13 ? "met" : "MISSED"
+				(ev / tu / 1e6 >= 4) ? "met" : "MISSED", (cu / tu >= 13) ? "met" : "MISSED"
 	}'
 }
 
