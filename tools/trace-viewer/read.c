@@ -866,16 +866,18 @@ static int cb(struct tracecmd_input *h, struct tep_record *rec, int cpu, void *d
  * walk reads the same records with the same times as libtraceevent's
  * kbuffer, inline, which the per-record library calls cost a third of the
  * run on a real trace.  The pages were checked (validate.c): the commit is
- * within the page, so a walk stays inside the page plus the slack.
+ * within the page; a record header whose second word would lie past the
+ * page ends the page (kbuffer read whatever bytes followed), so a walk
+ * never leaves its page.  Mapping the chunks instead of pread() was
+ * measured slower here (page-table work outweighs the copy on this nested
+ * VM), on dense and sparse pages alike.
  */
 #define CHUNK_PAGES 64
 #define PW_TS_MSB (0xf8ull << 56)
 
 struct dcpu {
 	uint64_t pos, end;		/* next file offset to read, end of this CPU's data */
-	unsigned char *buf;		/* the chunk: map, or rbuf */
-	unsigned char *map, *rbuf;	/* a mapped chunk; a buffer for pread() */
-	size_t map_len;
+	unsigned char *buf;		/* CHUNK_PAGES pages (and a slack) read with pread() */
 	unsigned int npages, page;	/* pages in buf, current page */
 	uint64_t buf_off;		/* file offset of buf */
 	const unsigned char *pd;	/* the current page's data (after its header) */
@@ -1001,32 +1003,6 @@ static void dcpu_clamp(struct tv_reader *rd, struct dcpu *c, unsigned int pi)
 		cm[i] = (unsigned char)(commit >> (8 * (rd->lay.big_endian ? 7 - i : i)));
 }
 
-/*
- * The next n bytes of c at c->buf: whole pages are mapped (no copy), a
- * short last chunk (a cut file) is read into a buffer it can be clamped in.
- */
-static int dcpu_chunk(struct tv_reader *rd, struct dcpu *c, uint64_t n)
-{
-	if (c->map)
-		munmap(c->map, c->map_len);
-	c->map = NULL;
-	if (n % rd->lay.page == 0) {	/* EINVAL when not aligned to the system page: pread() */
-		void *m = mmap(NULL, n, PROT_READ, MAP_PRIVATE | MAP_POPULATE, rd->fd, (off_t)c->pos);
-
-		if (m != MAP_FAILED) {
-			madvise(m, n, MADV_SEQUENTIAL);
-			c->buf = c->map = m;
-			c->map_len = n;
-			return 0;
-		}
-	}
-	/* slack: a short page is zeroed past the cut */
-	if (!c->rbuf && !(c->rbuf = calloc(1, (size_t)CHUNK_PAGES * rd->lay.page + 64)))
-		return -ENOMEM;
-	c->buf = c->rbuf;
-	return pread(rd->fd, c->buf, n, c->pos) == (ssize_t)n ? 0 : -EIO;
-}
-
 static int dcpu_load(struct tv_reader *rd, const struct pwfmt *f, struct dcpu *c)
 {
 	unsigned int ps = rd->lay.page;
@@ -1038,7 +1014,6 @@ static int dcpu_load(struct tv_reader *rd, const struct pwfmt *f, struct dcpu *c
 			c->page++;
 		} else {
 			uint64_t left = c->end - c->pos, n = (uint64_t)CHUNK_PAGES * ps, got;
-			int err;
 
 			if (!left) {
 				c->done = true;
@@ -1046,9 +1021,8 @@ static int dcpu_load(struct tv_reader *rd, const struct pwfmt *f, struct dcpu *c
 			}
 			if (n > left)
 				n = left;
-			err = dcpu_chunk(rd, c, n);
-			if (err)
-				return err;
+			if (pread(rd->fd, c->buf, n, c->pos) != (ssize_t)n)
+				return -EIO;
 			got = n;
 			c->buf_off = c->pos;
 			c->npages = (unsigned int)(got / ps);
@@ -1202,15 +1176,17 @@ static int direct_run(struct tv_reader *rd)
 		cpus[i].pos = rd->lay.off[i];
 		cpus[i].end = rd->lay.off[i] + rd->lay.size[i];
 		total += rd->lay.size[i];
-		err = dcpu_load(rd, &f, &cpus[i]);
+		/* slack: a cut page is zeroed past the cut */
+		cpus[i].buf = calloc(1, (size_t)CHUNK_PAGES * ps + 64);
+		if (!cpus[i].buf)
+			err = -ENOMEM;
+		else
+			err = dcpu_load(rd, &f, &cpus[i]);
 	}
 	if (!err)
 		err = direct_merge(rd, &f, cpus, heap, total);
-	for (unsigned int i = 0; i < n; i++) {
-		if (cpus[i].map)
-			munmap(cpus[i].map, cpus[i].map_len);
-		free(cpus[i].rbuf);
-	}
+	for (unsigned int i = 0; i < n; i++)
+		free(cpus[i].buf);
 	free(cpus);
 	free(heap);
 	return err;

@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -100,48 +99,6 @@ static void cut(struct vf *v, uint64_t c)
 }
 
 /*
- * The page headers are read through a mapping of the file, a window at a
- * time (unmapped as the walk moves on, so memory stays small): a pread()
- * of 16 bytes per page costs a system call per page, a third of a second
- * on a file of a few GB.  Without a mapping, pread() it is.
- */
-#define HDR_WIN (8u << 20)
-
-struct hdrwin { const unsigned char *map; uint64_t at, len; };
-
-static void hdr_unmap(struct hdrwin *w)
-{
-	if (w->map)
-		munmap((void *)w->map, w->len);
-	w->map = NULL;
-}
-
-/* the 16 bytes at off (inside the file) into b; 0, or -1 */
-static int hdr_read(struct vf *v, struct hdrwin *w, uint64_t off, unsigned char *b)
-{
-	if (!w->map || off < w->at || off + 16 > w->at + w->len) {
-		uint64_t at = off & ~(uint64_t)(HDR_WIN - 1), len = HDR_WIN;
-		void *m;
-
-		hdr_unmap(w);
-		if (len > v->size - at)
-			len = v->size - at;
-		m = mmap(NULL, len, PROT_READ, MAP_PRIVATE, v->fd, (off_t)at);
-		if (m == MAP_FAILED || off + 16 > at + len) {
-			if (m != MAP_FAILED)
-				munmap(m, len);
-			return pread(v->fd, b, 16, off) == 16 ? 0 : -1;
-		}
-		madvise(m, len, MADV_SEQUENTIAL);
-		w->map = m;
-		w->at = at;
-		w->len = len;
-	}
-	memcpy(b, w->map + (off - w->at), 16);
-	return 0;
-}
-
-/*
  * Every page of a CPU's data: commit within the page.  cpu >= 0 (v6): data
  * that runs past the end of the file is a cut, not an error: its complete
  * pages are checked and kept, avail says how much of it there is (the
@@ -149,11 +106,9 @@ static int hdr_read(struct vf *v, struct hdrwin *w, uint64_t off, unsigned char 
  */
 static int pages(struct vf *v, uint64_t off, uint64_t size, int64_t cpu, uint64_t *avail)
 {
-	struct hdrwin w = { NULL, 0, 0 };
-	unsigned char buf[16];
+	unsigned char *buf;
 	uint64_t p;
 	bool was_cut = false;
-	int rc = 0;
 
 	*avail = size;
 	if (!size)
@@ -165,25 +120,30 @@ static int pages(struct vf *v, uint64_t off, uint64_t size, int64_t cpu, uint64_
 		was_cut = true;
 		*avail = size = off < v->size ? v->size - off : 0;
 	}
-	for (p = 0; p < size && !rc; p += v->page) {
+	buf = malloc(v->page);
+	if (!buf)
+		return bad(v, "out of memory");
+	for (p = 0; p < size; p += v->page) {
 		uint64_t n = size - p < v->page ? size - p : v->page, commit = 0;
 		bool part = n < v->page && was_cut;
 
 		if (part && n < 16)
 			break;	/* the cut is in the page header: nothing of it is kept */
-		if (n < 16 || hdr_read(v, &w, off + p, buf)) {
-			rc = bad(v, "short ring-buffer page");
-			break;
+		if (n < 16 || pread(v->fd, buf, 16, off + p) != 16) {
+			free(buf);
+			return bad(v, "short ring-buffer page");
 		}
 		commit = decode(v, buf + 8, 8);
 		if (part)
 			n = v->page;	/* the page as written: its commit may go past the cut */
 		/* bit 30: a missed-events count is stored after the data */
-		if ((commit & 0xfffffffull) + ((commit & (1ull << 30)) ? 8 : 0) > n - 16)
-			rc = bad(v, "ring-buffer page larger than the page size");
+		if ((commit & 0xfffffffull) + ((commit & (1ull << 30)) ? 8 : 0) > n - 16) {
+			free(buf);
+			return bad(v, "ring-buffer page larger than the page size");
+		}
 	}
-	hdr_unmap(&w);
-	return rc;
+	free(buf);
+	return 0;
 }
 
 /*
