@@ -39,15 +39,15 @@ uint64_t tv_reason_key(uint32_t isa, uint32_t code)
 	return (uint64_t)isa << 32 | code;
 }
 
+/* floor(log2(ns)), 0 for 0 and 1, the last bucket taking the rest */
 unsigned int tv_lat_bucket(uint64_t ns)
 {
-	unsigned int b = 0;
+	unsigned int b;
 
-	while (ns > 1 && b < TV_LAT_BUCKETS - 1) {
-		ns >>= 1;
-		b++;
-	}
-	return b;
+	if (ns < 2)
+		return 0;
+	b = 63 - (unsigned int)__builtin_clzll(ns);
+	return b < TV_LAT_BUCKETS - 1 ? b : TV_LAT_BUCKETS - 1;
 }
 
 unsigned int tv_ll_index(uint64_t ns)
@@ -99,19 +99,34 @@ static void lat_init(struct tv_latstat *l)
 	l->min = UINT64_MAX;
 }
 
-static void lat_add(struct tv_latstat *l, uint64_t ns)
+/* one latency and its buckets, computed once for the statistics it goes to */
+struct latv { uint64_t ns; unsigned int hb, li; };
+
+static struct latv latv_of(uint64_t ns)
+{
+	return (struct latv){ ns, tv_lat_bucket(ns), tv_ll_index(ns) };
+}
+
+static void lat_addv(struct tv_latstat *l, const struct latv *x)
 {
 	l->count++;
-	l->sum += ns;
-	if (ns < l->min)
-		l->min = ns;
-	if (ns > l->max)
-		l->max = ns;
-	l->hist[tv_lat_bucket(ns)]++;
+	l->sum += x->ns;
+	if (x->ns < l->min)
+		l->min = x->ns;
+	if (x->ns > l->max)
+		l->max = x->ns;
+	l->hist[x->hb]++;
 	if (!l->ll && l->count == 1)
 		l->ll = calloc(TV_LL_BUCKETS, sizeof(*l->ll));
 	if (l->ll)	/* an allocation that failed leaves the percentiles unknown */
-		l->ll[tv_ll_index(ns)]++;
+		l->ll[x->li]++;
+}
+
+static void lat_add(struct tv_latstat *l, uint64_t ns)
+{
+	struct latv x = latv_of(ns);
+
+	lat_addv(l, &x);
 }
 
 void tv_an_init(struct tv_analysis *an, const struct tv_opts *opts, enum tv_profile p)
@@ -647,60 +662,18 @@ static void slow_add(struct tv_analysis *an, struct tv_vcpu *v, uint64_t ts, uin
 }
 
 /*
- * One latency sample in 59 bits: reason (10), class (1), vCPU index (16),
- * ns (32).  The finishing passes reorder the fields so that the group of
- * each pass is on top and the latency right below it (see pack()).
+ * One latency sample in 64 bits: ns (32) on top, so that sorting the keys
+ * sorts the latencies, then reason (10), class (1), vCPU index (16).
  */
-struct sample { unsigned int reason, cls, vidx; uint32_t ns; };
-
-enum { P_REASON_CLASS, P_REASON, P_CLASS, P_VCPU, P_ALL, P_NUM };
-
-static uint64_t pack(int layout, const struct sample *x)
+static uint64_t sample_key(unsigned int reason, unsigned int cls, unsigned int vidx, uint32_t ns)
 {
-	uint64_t r = x->reason, c = x->cls, v = x->vidx, l = x->ns;
-
-	switch (layout) {
-	case P_REASON_CLASS: return r << 49 | c << 48 | l << 16 | v;
-	case P_REASON: return r << 49 | l << 17 | c << 16 | v;
-	case P_CLASS: return c << 58 | l << 26 | r << 16 | v;
-	case P_VCPU: return v << 43 | l << 11 | r << 1 | c;
-	default: return l << 27 | r << 17 | c << 16 | v;
-	}
-}
-
-static struct sample unpack(int layout, uint64_t k)
-{
-	struct sample x;
-
-	switch (layout) {
-	case P_REASON_CLASS:
-		x = (struct sample){ (unsigned int)(k >> 49) & 0x3ff, (unsigned int)(k >> 48) & 1,
-				     (unsigned int)k & 0xffff, (uint32_t)(k >> 16) };
-		break;
-	case P_REASON:
-		x = (struct sample){ (unsigned int)(k >> 49) & 0x3ff, (unsigned int)(k >> 16) & 1,
-				     (unsigned int)k & 0xffff, (uint32_t)(k >> 17) };
-		break;
-	case P_CLASS:
-		x = (struct sample){ (unsigned int)(k >> 16) & 0x3ff, (unsigned int)(k >> 58) & 1,
-				     (unsigned int)k & 0xffff, (uint32_t)(k >> 26) };
-		break;
-	case P_VCPU:
-		x = (struct sample){ (unsigned int)(k >> 1) & 0x3ff, (unsigned int)k & 1,
-				     (unsigned int)(k >> 43) & 0xffff, (uint32_t)(k >> 11) };
-		break;
-	default:
-		x = (struct sample){ (unsigned int)(k >> 17) & 0x3ff, (unsigned int)(k >> 16) & 1,
-				     (unsigned int)k & 0xffff, (uint32_t)(k >> 27) };
-		break;
-	}
-	return x;
+	return (uint64_t)ns << 32 | (uint64_t)reason << 17 | (uint64_t)cls << 16 | vidx;
 }
 
 static int lat_sample(struct tv_analysis *an, int reason, int cls, unsigned int vidx, uint64_t ns)
 {
-	struct sample x = { reason < 0 ? TV_MAX_REASONS : (unsigned int)reason, (unsigned int)cls & 1,
-			    vidx > 0xffff ? 0xffff : vidx, ns > UINT32_MAX ? UINT32_MAX : (uint32_t)ns };
+	uint64_t key = sample_key(reason < 0 ? TV_MAX_REASONS : (unsigned int)reason, (unsigned int)cls & 1,
+				  vidx > 0xffff ? 0xffff : vidx, ns > UINT32_MAX ? UINT32_MAX : (uint32_t)ns);
 
 	if (an->lat_dropped)
 		return 0;
@@ -723,7 +696,7 @@ static int lat_sample(struct tv_analysis *an, int reason, int cls, unsigned int 
 		an->lat = n;
 		an->cap_lat = nc;
 	}
-	an->lat[an->nr_lat++] = pack(P_REASON_CLASS, &x);
+	an->lat[an->nr_lat++] = key;
 	return 0;
 }
 
@@ -763,6 +736,7 @@ static void irq_deliver(struct tv_analysis *an, uint32_t tgid, uint32_t vcpu, ui
 /* The exit (or userspace exit) of v ends at ts: one latency sample. */
 static int close_exit(struct tv_analysis *an, struct tv_vcpu *v, uint64_t ts)
 {
+	struct latv x;
 	uint64_t lat;
 	int cls, reason;
 
@@ -779,17 +753,18 @@ static int close_exit(struct tv_analysis *an, struct tv_vcpu *v, uint64_t ts)
 	reason = v->cur_reason >= 0 ? v->cur_reason : v->cur_ureason;
 	if (lat_sample(an, reason, cls, (unsigned int)(v - an->vcpus), lat))
 		return -ENOMEM;
-	lat_add(&an->lat_total[cls], lat);
-	lat_add(&an->lat_total[TV_LAT_ALL], lat);
-	lat_add(&v->lat[cls], lat);
-	lat_add(&v->lat[TV_LAT_ALL], lat);
+	x = latv_of(lat);
+	lat_addv(&an->lat_total[cls], &x);
+	lat_addv(&an->lat_total[TV_LAT_ALL], &x);
+	lat_addv(&v->lat[cls], &x);
+	lat_addv(&v->lat[TV_LAT_ALL], &x);
 	if (v->cur_reason >= 0) {
-		lat_add(&an->reasons[v->cur_reason].lat[cls], lat);
-		lat_add(&an->reasons[v->cur_reason].lat[TV_LAT_ALL], lat);
+		lat_addv(&an->reasons[v->cur_reason].lat[cls], &x);
+		lat_addv(&an->reasons[v->cur_reason].lat[TV_LAT_ALL], &x);
 	}
 	if (v->in_user && v->cur_ureason >= 0) {
-		lat_add(&an->reasons[v->cur_ureason].lat[TV_LAT_USER], lat);
-		lat_add(&an->reasons[v->cur_ureason].lat[TV_LAT_ALL], lat);
+		lat_addv(&an->reasons[v->cur_ureason].lat[TV_LAT_USER], &x);
+		lat_addv(&an->reasons[v->cur_ureason].lat[TV_LAT_ALL], &x);
 	}
 	if (v->in_user && v->uexit_ts && ts >= v->uexit_ts)
 		lat_add(&an->uexit_user, ts - v->uexit_ts);
@@ -1194,7 +1169,8 @@ static int cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static int radix_sort(uint64_t *k, size_t n)
+/* sorts k[] by its bits from 16 * first_digit up (the lower ones stay in any order) */
+static int radix_sort(uint64_t *k, size_t n, int first_digit)
 {
 	uint64_t *tmp, *src = k, *dst;
 	size_t *cnt;
@@ -1213,7 +1189,7 @@ static int radix_sort(uint64_t *k, size_t n)
 		return -ENOMEM;
 	}
 	dst = tmp;
-	for (int pass = 0; pass < 4; pass++) {
+	for (int pass = first_digit; pass < 4; pass++) {
 		unsigned int sh = pass * 16;
 		size_t sum = 0;
 		bool trivial = false;
@@ -1245,16 +1221,6 @@ static int radix_sort(uint64_t *k, size_t n)
 	return 0;
 }
 
-/* nearest rank: the smallest value with at least p% of samples <= it */
-static uint64_t rank(const uint64_t *sorted, size_t n, unsigned int p, int layout)
-{
-	size_t r = (n * p + 99) / 100;
-
-	if (r == 0)
-		r = 1;
-	return unpack(layout, sorted[r - 1]).ns;
-}
-
 /* nearest rank in the log-linear histogram: the midpoint of the rank's bucket, within [min, max] */
 static uint64_t ll_rank(const struct tv_latstat *l, unsigned int p)
 {
@@ -1273,12 +1239,12 @@ static uint64_t ll_rank(const struct tv_latstat *l, unsigned int p)
 }
 
 /*
- * Exact percentiles of l from its n sorted samples, when they are all of
- * its samples.  A sample at UINT32_MAX was clamped there (its value is not
- * kept, its order is): a percentile that lands on one comes from the
- * histogram instead.
+ * Exact percentiles of l: v[] the 50th, 90th and 99th of its n samples (the
+ * nearest rank), when they are all of its samples.  A sample at UINT32_MAX
+ * was clamped there (its value is not kept, its order is): a percentile that
+ * lands on one comes from the histogram instead.
  */
-static void set_pct(struct tv_latstat *l, const uint64_t *s, size_t n, int layout)
+static void set_pct(struct tv_latstat *l, uint64_t n, const uint32_t v[3])
 {
 	static const unsigned int ps[3] = { 50, 90, 99 };
 	uint64_t *out[3] = { &l->p50, &l->p90, &l->p99 };
@@ -1288,7 +1254,7 @@ static void set_pct(struct tv_latstat *l, const uint64_t *s, size_t n, int layou
 	l->pct = true;
 	l->pct_kind = TV_PCT_EXACT;
 	for (int i = 0; i < 3; i++) {
-		*out[i] = rank(s, n, ps[i], layout);
+		*out[i] = v[i];
 		if (*out[i] == UINT32_MAX && l->max > UINT32_MAX) {
 			if (!l->ll) {
 				l->pct = false;
@@ -1337,61 +1303,80 @@ static void ll_free(struct tv_latstat *l)
 	l->ll = NULL;
 }
 
-static uint64_t group_of(int layout, uint64_t k)
-{
-	struct sample x = unpack(layout, k);
+/*
+ * Exact percentiles, every group in one walk of the samples sorted by
+ * latency: a group's p-th percentile is its rank-th sample in that order
+ * (rank = ceil(n * p / 100), at least 1).  The groups of a sample: its
+ * (reason, class), its reason, its class, its vCPU, all.
+ */
+struct pgroup { uint64_t n, seen, rank[3]; uint32_t v[3]; unsigned int next; };
 
-	switch (layout) {
-	case P_REASON_CLASS: return x.reason << 1 | x.cls;
-	case P_REASON: return x.reason;
-	case P_CLASS: return x.cls;
-	case P_VCPU: return x.vidx;
-	default: return 0;
-	}
+enum { G_RC = 0, G_R = 2 * (TV_MAX_REASONS + 1), G_C = G_R + TV_MAX_REASONS + 1, G_ALL = G_C + 2,
+       G_V = G_ALL + 1 };
+
+static void sample_groups(uint64_t k, unsigned int g[5])
+{
+	unsigned int reason = (unsigned int)(k >> 17) & 0x3ff, cls = (unsigned int)(k >> 16) & 1;
+
+	if (reason > TV_MAX_REASONS)
+		reason = TV_MAX_REASONS;
+	g[0] = G_RC + reason * 2 + cls;
+	g[1] = G_R + reason;
+	g[2] = G_C + cls;
+	g[3] = G_ALL;
+	g[4] = G_V + ((unsigned int)k & 0xffff);
 }
 
-/* Re-packs the keys for layout, sorts them, sets the percentiles of each group. */
-static int pass(struct tv_analysis *an, int from, int layout)
+static void pct_apply(struct tv_analysis *an, const struct pgroup *gs, unsigned int ng)
 {
-	uint64_t *k = an->lat;
-	size_t n = an->nr_lat, i = 0;
-
-	if (from != layout)
-		for (size_t j = 0; j < n; j++) {
-			struct sample x = unpack(from, k[j]);
-
-			k[j] = pack(layout, &x);
-		}
-	if (radix_sort(k, n))
-		return -ENOMEM;
-	while (i < n) {
-		uint64_t g = group_of(layout, k[i]);
-		size_t j = i;
-
-		while (j < n && group_of(layout, k[j]) == g)
-			j++;
-		switch (layout) {
-		case P_REASON_CLASS:
-			if ((g >> 1) < an->nr_reasons)
-				set_pct(&an->reasons[g >> 1].lat[g & 1], k + i, j - i, layout);
-			break;
-		case P_REASON:
-			if (g < an->nr_reasons)
-				set_pct(&an->reasons[g].lat[TV_LAT_ALL], k + i, j - i, layout);
-			break;
-		case P_CLASS:
-			set_pct(&an->lat_total[g], k + i, j - i, layout);
-			break;
-		case P_VCPU:
-			if (g < an->nr_vcpus)
-				set_pct(&an->vcpus[g].lat[TV_LAT_ALL], k + i, j - i, layout);
-			break;
-		default:
-			set_pct(&an->lat_total[TV_LAT_ALL], k + i, j - i, layout);
-			break;
-		}
-		i = j;
+	for (unsigned int r = 0; r < an->nr_reasons && r < TV_MAX_REASONS; r++) {
+		for (int c = 0; c < 2; c++)
+			set_pct(&an->reasons[r].lat[c], gs[G_RC + r * 2 + c].n, gs[G_RC + r * 2 + c].v);
+		set_pct(&an->reasons[r].lat[TV_LAT_ALL], gs[G_R + r].n, gs[G_R + r].v);
 	}
+	for (int c = 0; c < 2; c++)
+		set_pct(&an->lat_total[c], gs[G_C + c].n, gs[G_C + c].v);
+	for (unsigned int v = 0; v < an->nr_vcpus && G_V + v < ng; v++)
+		set_pct(&an->vcpus[v].lat[TV_LAT_ALL], gs[G_V + v].n, gs[G_V + v].v);
+	set_pct(&an->lat_total[TV_LAT_ALL], gs[G_ALL].n, gs[G_ALL].v);
+}
+
+static int percentiles(struct tv_analysis *an)
+{
+	static const unsigned int ps[3] = { 50, 90, 99 };
+	uint64_t *k = an->lat;
+	size_t n = an->nr_lat;
+	unsigned int ng = G_V + (an->nr_vcpus < 0xffff ? an->nr_vcpus : 0xffff) + 1, g[5];
+	struct pgroup *gs;
+
+	if (radix_sort(k, n, 2))
+		return -ENOMEM;
+	gs = calloc(ng, sizeof(*gs));
+	if (!gs)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		sample_groups(k[i], g);
+		for (int j = 0; j < 5; j++)
+			gs[g[j]].n++;
+	}
+	for (unsigned int j = 0; j < ng; j++)
+		for (int i = 0; i < 3; i++) {
+			gs[j].rank[i] = (gs[j].n * ps[i] + 99) / 100;
+			if (!gs[j].rank[i])
+				gs[j].rank[i] = 1;
+		}
+	for (size_t i = 0; i < n; i++) {
+		sample_groups(k[i], g);
+		for (int j = 0; j < 5; j++) {
+			struct pgroup *p = &gs[g[j]];
+
+			p->seen++;
+			while (p->next < 3 && p->seen == p->rank[p->next])
+				p->v[p->next++] = (uint32_t)(k[i] >> 32);
+		}
+	}
+	pct_apply(an, gs, ng);
+	free(gs);
 	return 0;
 }
 
@@ -1508,9 +1493,8 @@ int tv_an_finish(struct tv_analysis *an)
 	if (an->opts.fine_timeline && an->nr_used)
 		tl_of(an, an->win_last);	/* the fine bins reach the window's end */
 	/* percentiles: (reason, class), reason, class, vCPU, all; before the vCPUs move */
-	for (int p = 0, from = P_REASON_CLASS; p < P_NUM && !an->lat_dropped; from = p++)
-		if (pass(an, from, p))
-			return -ENOMEM;
+	if (!an->lat_dropped && percentiles(an))
+		return -ENOMEM;
 	each_latstat(an, ll_pct);
 	sort_vcpus(an);
 	if (build_vms(an))

@@ -72,7 +72,7 @@ struct tv_reader {
 	bool cut_any;
 };
 
-static uint64_t rd_num(const struct tv_reader *rd, const unsigned char *p, unsigned int size,
+static inline __attribute__((always_inline)) uint64_t rd_num(const struct tv_reader *rd, const unsigned char *p, unsigned int size,
 		       bool is_signed)
 {
 	uint64_t v = 0;
@@ -858,24 +858,137 @@ static int cb(struct tracecmd_input *h, struct tep_record *rec, int cpu, void *d
 
 /*
  * Direct reading (uncompressed files whose timestamps need no conversion):
- * each CPU's pages are read in chunks with pread() and walked with
- * libtraceevent's kbuffer, and the CPUs are merged by timestamp.  Same
- * records as tracecmd_iterate_events(), without a malloc per record and
- * without mapping the file: memory stays a few hundred KB.
+ * each CPU's pages are read in chunks with pread() and walked here, and the
+ * CPUs are merged by timestamp.  Same records as tracecmd_iterate_events(),
+ * without a malloc per record and without mapping the file: memory stays a
+ * few hundred KB.
+ *
+ * A ring-buffer page: an 8-byte timestamp, a commit word (the file's long:
+ * 4 or 8 bytes; bits 0-26 the bytes of data, bit 31 events were lost before
+ * the page, bit 30 their count is stored after the data), then the data:
+ * records, each a 32-bit header (5 bits type_len, 27 bits time delta; the
+ * type_len is the low bits on a little-endian file, the high bits on a
+ * big-endian one).  type_len 1-28: a payload of type_len * 4 bytes follows;
+ * 0: a 32-bit length (payload + 4) then the payload; 29: padding, a 32-bit
+ * length to skip; 30: a time extend (delta += next word << 27); 31: an
+ * absolute time stamp (its top 5 bits taken from the current time).  The
+ * walk reads the same records with the same times as libtraceevent's
+ * kbuffer, inline, which the per-record library calls cost a third of the
+ * run on a real trace.  The pages were checked (validate.c): the commit is
+ * within the page; a record header whose second word would lie past the
+ * page ends the page (kbuffer read whatever bytes followed), so a walk
+ * never leaves its page.  Mapping the chunks instead of pread() was
+ * measured slower here (page-table work outweighs the copy on this nested
+ * VM), on dense and sparse pages alike.
  */
 #define CHUNK_PAGES 64
+#define PW_TS_MSB (0xf8ull << 56)
 
 struct dcpu {
 	uint64_t pos, end;		/* next file offset to read, end of this CPU's data */
-	unsigned char *buf;
+	unsigned char *buf;		/* CHUNK_PAGES pages (and a slack) read with pread() */
 	unsigned int npages, page;	/* pages in buf, current page */
 	uint64_t buf_off;		/* file offset of buf */
-	struct kbuffer *kb;
-	void *data;
+	const unsigned char *pd;	/* the current page's data (after its header) */
+	unsigned int size;		/* committed bytes of data */
+	unsigned int curr, next;	/* current record's header, the next header */
+	int esize;			/* current record's payload size */
+	void *data;			/* current record's payload */
 	unsigned long long ts;
 	bool done;
 	unsigned int part;		/* a cut file: bytes of its last page present, 0 none */
 };
+
+/* the file's byte order and long size; room: a page's bytes after its header */
+struct pwfmt { bool swap, be; unsigned int lsize, room; };
+
+static inline uint32_t pw_u32(const struct pwfmt *f, const unsigned char *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, 4);
+	return f->swap ? __builtin_bswap32(v) : v;
+}
+
+static uint64_t pw_long(const struct pwfmt *f, const unsigned char *p, unsigned int size)
+{
+	uint64_t v;
+
+	if (size == 4)
+		return pw_u32(f, p);
+	memcpy(&v, p, 8);
+	return f->swap ? __builtin_bswap64(v) : v;
+}
+
+/* Steps c to its page's next record (time and padding records skipped): false at the end. */
+static inline bool pw_next(const struct pwfmt *f, struct dcpu *c)
+{
+	for (;;) {
+		unsigned int at = c->next, tl, delta, idx;
+		const unsigned char *p = c->pd + at;
+		uint32_t w;
+		int len;
+
+		c->curr = at;
+		if (at >= c->size)
+			return false;
+		w = pw_u32(f, p);
+		tl = f->be ? w >> 27 : w & 31;
+		delta = f->be ? w & 0x7ffffff : w >> 5;
+		if ((tl == 0 || tl >= 29) && at + 8 > f->room) {
+			c->next = c->size;	/* its second word would be past the page: the page ends */
+			continue;
+		}
+		switch (tl) {
+		case 29:	/* padding */
+			c->ts += delta;
+			c->next = at + 4 + pw_u32(f, p + 4);
+			if (c->next <= at)	/* a length that wraps: nothing more on the page */
+				c->next = c->size;
+			continue;
+		case 30:	/* time extend */
+			c->ts += ((uint64_t)pw_u32(f, p + 4) << 27) + delta;
+			c->next = at + 8;
+			continue;
+		case 31:	/* absolute time stamp */
+			c->ts = (((uint64_t)pw_u32(f, p + 4) << 27) + delta) | (c->ts & PW_TS_MSB);
+			c->next = at + 8;
+			continue;
+		case 0:
+			len = (int)pw_u32(f, p + 4) - 4;
+			len = (len + 3) & ~3;
+			idx = at + 8;
+			break;
+		default:
+			len = (int)tl * 4;
+			idx = at + 4;
+			break;
+		}
+		c->ts += delta;
+		c->next = idx + (unsigned int)len;
+		c->esize = len;
+		c->data = (void *)(c->pd + idx);
+		return true;
+	}
+}
+
+/* Starts the walk of the page at pg; the events lost before it, as kbuffer reports them. */
+static long long pw_load(const struct pwfmt *f, struct dcpu *c, const unsigned char *pg)
+{
+	uint64_t commit = pw_long(f, pg + 8, f->lsize);
+	long long lost = 0;
+
+	c->ts = pw_long(f, pg, 8);
+	c->pd = pg + 8 + f->lsize;
+	c->size = (unsigned int)commit & ((1u << 27) - 1);
+	if (commit & (1ull << 31))
+		lost = (commit & (1ull << 30)) ? (long long)pw_long(f, c->pd + c->size, f->lsize) : -1;
+	c->next = 0;
+	if (!pw_next(f, c))
+		c->data = NULL;
+	/* kbuffer reports them only when the page's first record opens its data */
+	return c->curr ? 0 : lost;
+}
 
 /*
  * The last page of a cut CPU, in buf at page index pi: the part after the
@@ -899,16 +1012,17 @@ static void dcpu_clamp(struct tv_reader *rd, struct dcpu *c, unsigned int pi)
 		cm[i] = (unsigned char)(commit >> (8 * (rd->lay.big_endian ? 7 - i : i)));
 }
 
-static int dcpu_load(struct tv_reader *rd, struct dcpu *c)
+static int dcpu_load(struct tv_reader *rd, const struct pwfmt *f, struct dcpu *c)
 {
 	unsigned int ps = rd->lay.page;
 
 	for (;;) {
+		long long lost;
+
 		if (c->page + 1 < c->npages) {
 			c->page++;
 		} else {
-			uint64_t left = c->end - c->pos, n = (uint64_t)CHUNK_PAGES * ps;
-			ssize_t got;
+			uint64_t left = c->end - c->pos, n = (uint64_t)CHUNK_PAGES * ps, got;
 
 			if (!left) {
 				c->done = true;
@@ -916,9 +1030,9 @@ static int dcpu_load(struct tv_reader *rd, struct dcpu *c)
 			}
 			if (n > left)
 				n = left;
-			got = pread(rd->fd, c->buf, n, c->pos);
-			if (got <= 0 || (uint64_t)got != n)
+			if (pread(rd->fd, c->buf, n, c->pos) != (ssize_t)n)
 				return -EIO;
+			got = n;
 			c->buf_off = c->pos;
 			c->npages = (unsigned int)(got / ps);
 			c->pos += (uint64_t)got;
@@ -931,97 +1045,159 @@ static int dcpu_load(struct tv_reader *rd, struct dcpu *c)
 				return 0;
 			}
 		}
-		if (kbuffer_load_subbuffer(c->kb, c->buf + (size_t)c->page * ps))
-			return -EINVAL;
-		if (kbuffer_missed_events(c->kb))
-			tv_an_missed(rd->an, kbuffer_missed_events(c->kb));
-		c->data = kbuffer_read_event(c->kb, &c->ts);
+		lost = pw_load(f, c, c->buf + (size_t)c->page * ps);
+		if (lost)
+			tv_an_missed(rd->an, (int)lost);
 		if (c->data)
 			return 0;
 	}
+}
+
+/* One record of CPU ci to the analysis: 1 to go on, 0 the CPU ends here (a cut), <0 an error. */
+static int direct_one(struct tv_reader *rd, struct dcpu *c, unsigned int ci)
+{
+	unsigned int ps = rd->lay.page;
+	size_t off = (size_t)((unsigned char *)c->data - c->buf);
+	int size = c->esize;
+	struct tep_record rec;
+	struct tv_rec r;
+
+	if (c->part && c->page + 1 == c->npages && c->pos == c->end && size >= 0 &&
+	    off % ps + (size_t)size > c->part)
+		return 0;	/* the record runs past the cut: it and the rest are lost */
+	if (size < 0 || off % ps + (size_t)size > ps)
+		return -EINVAL;	/* an event crosses its page */
+	if (ci < 256 && rd->lay.cut[ci] && (!rd->cut_any || c->ts > rd->cut_last_ts)) {
+		rd->cut_any = true;
+		rd->cut_last_ts = c->ts;
+	}
+	rec.ts = c->ts;
+	rec.data = c->data;
+	rec.size = size;
+	rec.cpu = (int)ci;
+	rec.offset = c->buf_off + off;
+	if (tv_reader_decode(rd, &rec, &r) && tv_an_feed(rd->an, &r) < 0)
+		return -ENOMEM;
+	return 1;
+}
+
+static void direct_progress(struct tv_reader *rd, const struct dcpu *cpus, uint64_t total)
+{
+	uint64_t done_bytes = 0;
+
+	for (unsigned int i = 0; i < rd->lay.ncpu; i++)
+		done_bytes += cpus[i].pos - rd->lay.off[i];
+	rd->progress(rd->n, done_bytes * (rd->file_size ? rd->file_size : 1) / (total ? total : 1),
+		     rd->progress_arg);
+}
+
+/* CPU a's next record comes before CPU b's: earlier, or as early and a lower CPU number */
+static inline bool cpu_before(const struct dcpu *cpus, unsigned int a, unsigned int b)
+{
+	return cpus[a].ts < cpus[b].ts || (cpus[a].ts == cpus[b].ts && a < b);
+}
+
+/* h[0..n): a min-heap of CPU numbers by cpu_before(); restores it from i down */
+static void heap_down(const struct dcpu *cpus, unsigned int *h, unsigned int n, unsigned int i)
+{
+	for (;;) {
+		unsigned int l = 2 * i + 1, m = i, t;
+
+		if (l < n && cpu_before(cpus, h[l], h[m]))
+			m = l;
+		if (l + 1 < n && cpu_before(cpus, h[l + 1], h[m]))
+			m = l + 1;
+		if (m == i)
+			return;
+		t = h[i];
+		h[i] = h[m];
+		h[m] = t;
+		i = m;
+	}
+}
+
+/*
+ * The merge: the CPU with the earliest record (the lowest-numbered on a tie)
+ * goes first, and keeps going while its records come before every other
+ * CPU's next one.  The CPUs with records left are a heap: a trace of many
+ * CPUs costs a few comparisons per record, not one per CPU.
+ */
+static int direct_merge(struct tv_reader *rd, const struct pwfmt *f, struct dcpu *cpus,
+			unsigned int *h, uint64_t total)
+{
+	unsigned int n = 0;
+
+	for (unsigned int i = 0; i < rd->lay.ncpu; i++)
+		if (!cpus[i].done)
+			h[n++] = i;
+	for (unsigned int i = n / 2; i-- > 0;)
+		heap_down(cpus, h, n, i);
+	while (n) {
+		unsigned int ci = h[0], oi = n > 1 ? h[1] : 0;	/* earliest, second earliest */
+		struct dcpu *c = &cpus[ci];
+
+		if (n > 2 && cpu_before(cpus, h[2], oi))
+			oi = h[2];
+		do {
+			int k = direct_one(rd, c, ci);
+
+			if (k < 0)
+				return k;
+			if (!k) {
+				c->done = true;
+				break;
+			}
+			if (rd->progress && !(++rd->n & 0x3ffff))
+				direct_progress(rd, cpus, total);
+			if (!pw_next(f, c)) {
+				int err = dcpu_load(rd, f, c);
+
+				if (err)
+					return err;
+				if (c->done)
+					break;
+			}
+		} while (n == 1 || cpu_before(cpus, ci, oi));
+		if (c->done)
+			h[0] = h[--n];
+		heap_down(cpus, h, n, 0);
+	}
+	return 0;
 }
 
 static int direct_run(struct tv_reader *rd)
 {
 	unsigned int n = rd->lay.ncpu, ps = rd->lay.page;
 	struct dcpu *cpus = calloc(n, sizeof(*cpus));
-	enum kbuffer_long_size ls = tep_get_header_page_size(rd->tep) == 4 ? KBUFFER_LSIZE_4
-									  : KBUFFER_LSIZE_8;
-	enum kbuffer_endian en = rd->lay.big_endian ? KBUFFER_ENDIAN_BIG : KBUFFER_ENDIAN_LITTLE;
-	uint64_t total = 0, done_bytes = 0;
+	unsigned int *heap = calloc(n ? n : 1, sizeof(*heap));
+	bool host_be = __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__;
+	unsigned int ls = tep_get_header_page_size(rd->tep) == 4 ? 4 : 8;
+	struct pwfmt f = { rd->lay.big_endian != host_be, rd->lay.big_endian, ls, ps - 8 - ls };
+	uint64_t total = 0;
 	int err = 0;
 
-	if (!cpus)
+	if (!cpus || !heap) {
+		free(cpus);
+		free(heap);
 		return -ENOMEM;
+	}
 	for (unsigned int i = 0; i < n && !err; i++) {
 		cpus[i].pos = rd->lay.off[i];
 		cpus[i].end = rd->lay.off[i] + rd->lay.size[i];
 		total += rd->lay.size[i];
-		/* slack: kbuffer may peek a few bytes past a full page */
+		/* slack: a cut page is zeroed past the cut */
 		cpus[i].buf = calloc(1, (size_t)CHUNK_PAGES * ps + 64);
-		cpus[i].kb = kbuffer_alloc(ls, en);
-		if (!cpus[i].buf || !cpus[i].kb)
+		if (!cpus[i].buf)
 			err = -ENOMEM;
 		else
-			err = dcpu_load(rd, &cpus[i]);
+			err = dcpu_load(rd, &f, &cpus[i]);
 	}
-	while (!err) {
-		struct dcpu *c = NULL;
-		struct tep_record rec;
-		unsigned int ci = 0;
-		struct tv_rec r;
-		size_t off;
-		int size;
-
-		for (unsigned int i = 0; i < n; i++)
-			if (!cpus[i].done && (!c || cpus[i].ts < c->ts)) {
-				c = &cpus[i];
-				ci = i;
-			}
-		if (!c)
-			break;
-		size = kbuffer_event_size(c->kb);
-		off = (size_t)((unsigned char *)c->data - c->buf);
-		if (c->part && c->page + 1 == c->npages && c->pos == c->end && size >= 0 &&
-		    off % ps + (size_t)size > c->part) {
-			c->done = true;	/* the record runs past the cut: it and the rest are lost */
-			continue;
-		}
-		if (size < 0 || off % ps + (size_t)size > ps) {
-			err = -EINVAL;	/* an event crosses its page */
-			break;
-		}
-		if (ci < 256 && rd->lay.cut[ci] && (!rd->cut_any || c->ts > rd->cut_last_ts)) {
-			rd->cut_any = true;
-			rd->cut_last_ts = c->ts;
-		}
-		memset(&rec, 0, sizeof(rec));
-		rec.ts = c->ts;
-		rec.data = c->data;
-		rec.size = size;
-		rec.cpu = (int)ci;
-		rec.offset = c->buf_off + off;
-		if (tv_reader_decode(rd, &rec, &r) && tv_an_feed(rd->an, &r) < 0) {
-			err = -ENOMEM;
-			break;
-		}
-		if (rd->progress && !(++rd->n & 0x3ffff)) {
-			done_bytes = 0;
-			for (unsigned int i = 0; i < n; i++)
-				done_bytes += cpus[i].pos - rd->lay.off[i];
-			rd->progress(rd->n, done_bytes * (rd->file_size ? rd->file_size : 1) /
-					    (total ? total : 1), rd->progress_arg);
-		}
-		c->data = kbuffer_next_event(c->kb, &c->ts);
-		if (!c->data)
-			err = dcpu_load(rd, c);
-	}
-	for (unsigned int i = 0; i < n; i++) {
+	if (!err)
+		err = direct_merge(rd, &f, cpus, heap, total);
+	for (unsigned int i = 0; i < n; i++)
 		free(cpus[i].buf);
-		if (cpus[i].kb)
-			kbuffer_free(cpus[i].kb);
-	}
 	free(cpus);
+	free(heap);
 	return err;
 }
 

@@ -104,10 +104,12 @@ static void cut(struct vf *v, uint64_t c)
  * pages are checked and kept, avail says how much of it there is (the
  * reader takes the complete records of a last, partial page).
  */
+#define CHECK_PAGES 64	/* pages read at once: one system call per page cost more than the copy */
+
 static int pages(struct vf *v, uint64_t off, uint64_t size, int64_t cpu, uint64_t *avail)
 {
 	unsigned char *buf;
-	uint64_t p;
+	uint64_t p, at = 0, got = 0;	/* buf holds [at, at + got) of the CPU's data */
 	bool was_cut = false;
 
 	*avail = size;
@@ -120,7 +122,7 @@ static int pages(struct vf *v, uint64_t off, uint64_t size, int64_t cpu, uint64_
 		was_cut = true;
 		*avail = size = off < v->size ? v->size - off : 0;
 	}
-	buf = malloc(v->page);
+	buf = malloc((size_t)v->page * CHECK_PAGES);
 	if (!buf)
 		return bad(v, "out of memory");
 	for (p = 0; p < size; p += v->page) {
@@ -129,11 +131,19 @@ static int pages(struct vf *v, uint64_t off, uint64_t size, int64_t cpu, uint64_
 
 		if (part && n < 16)
 			break;	/* the cut is in the page header: nothing of it is kept */
-		if (n < 16 || pread(v->fd, buf, 16, off + p) != 16) {
+		if (n >= 16 && p + 16 > at + got) {
+			uint64_t want = size - p < (uint64_t)v->page * CHECK_PAGES ? size - p
+										: (uint64_t)v->page * CHECK_PAGES;
+			ssize_t r = pread(v->fd, buf, want, off + p);
+
+			at = p;
+			got = r > 0 ? (uint64_t)r : 0;
+		}
+		if (n < 16 || p + 16 > at + got) {
 			free(buf);
 			return bad(v, "short ring-buffer page");
 		}
-		commit = decode(v, buf + 8, 8);
+		commit = decode(v, buf + (p - at) + 8, 8);
 		if (part)
 			n = v->page;	/* the page as written: its commit may go past the cut */
 		/* bit 30: a missed-events count is stored after the data */

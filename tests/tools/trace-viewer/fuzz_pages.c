@@ -3,7 +3,7 @@
  * libFuzzer target over the ring-buffer pages: the input replaces the CPU
  * data of a small, valid LoongArch trace.dat (gen-la's scenario).  Each
  * input goes through the structural checks (validate.c), the direct reader
- * (kbuffer pages, CPU merge), the decoder, the analyses and the three
+ * (its page walk, CPU merge), the decoder, the analyses and the three
  * renderers, and the Trace Event writer (which reads the pages a second
  * time through an observed analysis).  The formats are parsed once, so this runs thousands of inputs
  * a second where whole-file mutations (fuzz_reader) run tens.
