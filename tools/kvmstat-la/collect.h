@@ -121,13 +121,14 @@ struct ks_snapshot {
 
 struct ks_opts {
 	enum ks_provider_id provider;
+	const char *provider_flag;	/* the flag that forced it: "-d", "--provider perf" */
 	const char *profile;		/* NULL: auto */
 	const char *tracefs;
 	const char *debugfs;
 	double interval;		/* seconds */
 	bool interval_set;
 	bool once, log, csv, json, json_stream, zero, children, until_exit;
-	bool no_latency, quiet;
+	bool no_latency, quiet, verbose;
 	const char *log_file;
 	const char *listen;
 	const char *ready_file;
@@ -162,6 +163,12 @@ struct ks_ctx {
 	size_t nvms, capvms;
 	struct ks_snapshot base;	/* 'r' reset baseline */
 	bool have_base;
+	/* which provider and why (JSON provider_choice, TUI header, -v) */
+	bool chose_auto;		/* picked by auto, not forced by a flag */
+	bool quiet_open;		/* auto trying the stats: no error message */
+	bool opened;			/* the provider is open already (auto tried it) */
+	const char *why_short;		/* "latency", "counts only", ... */
+	char why[200];
 };
 
 /* profile.c */
@@ -203,6 +210,9 @@ void ks_filters_changed(struct ks_ctx *ctx);
 
 /* providers */
 extern const struct ks_provider ks_prov_bpf, ks_prov_perf, ks_prov_stats;
+
+/* provider.c: auto choice (stats when the view needs only their counts) */
+int ks_provider_choose(struct ks_ctx *ctx, bool profile_only);
 
 /* json.c */
 char *ks_json_render(struct ks_ctx *ctx, const struct ks_snapshot *cur,

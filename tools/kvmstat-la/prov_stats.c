@@ -290,6 +290,10 @@ static int stats_open(struct ks_ctx *ctx)
 				ctx->prof.ev[j] = t;
 			}
 	if (!ctx->prof.nev) {
+		if (ctx->quiet_open) {	/* auto: BPF instead */
+			ks_snapshot_free(&s);
+			return -ENOENT;
+		}
 		kvmla_err("no KVM stats: %s missing or unreadable (mount debugfs: mount -t debugfs nodev %s) and no selected VM holds binary stats fds",
 		       d->dir, dbg);
 		ks_snapshot_free(&s);

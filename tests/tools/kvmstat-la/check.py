@@ -8,6 +8,8 @@
   check.py csv     VMM.json EVENT EXPR FILE...     sum of a CSV column over files
   check.py metrics VMM.json METRICS.txt            OpenMetrics lines
   check.py stats   VMM.json TOOL.json             KVM stats per vCPU
+  check.py choice  TOOL.json PROVIDER BY TEXT      provider, provider_choice.by, text in its why
+  check.py pio     VMM.json TOOL.json              kvm_pio per VM = the VMM's io_out + io_in
 Prints nothing and exits 0 on success; one line "why" and exit 1 otherwise.
 """
 import json
@@ -225,6 +227,27 @@ def stats(vmm, tool, per_vcpu):
             expect(f"{w} halt_exits", ev(tc, "halt_exits")["total"], x["hlt"])
 
 
+def choice(tool, provider, by, text):
+    """The provider that collected and how it was chosen (auto or a flag)."""
+    c = tool.get("provider_choice")
+    if c is None:
+        fail("no provider_choice in the JSON")
+    expect("provider", tool["provider"], provider)
+    expect("provider_choice.by", c["by"], by)
+    if text not in c["why"]:
+        fail(f"provider_choice.why {c['why']!r} does not say {text!r}")
+
+
+def pio(vmm, tool):
+    vms = vm_map(tool)
+    for v in vmm["vms"]:
+        t = vms.get(v["name"])
+        if t is None:
+            fail(f"VM {v['name']} missing")
+        x = v["totals"]
+        expect(f"{v['name']} kvm_pio", ev(t, "kvm_pio")["total"], x["io_out"] + x["io_in"])
+
+
 def main(a):
     if a[0] == "counts":
         counts(a[1], load(a[2]), load(a[3]))
@@ -240,6 +263,10 @@ def main(a):
         metrics(load(a[1]), a[2])
     elif a[0] == "stats":
         stats(load(a[1]), load(a[2]), "--per-vcpu" in a)
+    elif a[0] == "choice":
+        choice(load(a[1]), a[2], a[3], a[4])
+    elif a[0] == "pio":
+        pio(load(a[1]), load(a[2]))
     else:
         fail(f"unknown check {a[0]}")
 

@@ -226,7 +226,9 @@ exact() {
 	if [ $vrc -ne 0 ]; then kt_fail "$case" "VMM failed: $(tail -1 "$tmp/$name.vmm.out")"; return; fi
 	if [ $rc -ne 0 ]; then kt_fail "$case" "kvmstat-la rc=$rc: $(head -c 300 "$tmp/$case.err")"; return; fi
 	cp "$tmp/$name.vmm.json" "$tmp/$case.vmm.json"
+	# a forced provider stays what the flag says, whatever auto would pick
 	why=$($CHECK counts "$prov" "$tmp/$case.vmm.json" "$tmp/$case.json") &&
+		why=$($CHECK choice "$tmp/$case.json" "$prov" flag "forced by --provider") &&
 		kt_pass "$case" || kt_fail "$case" "$why"
 }
 
@@ -248,7 +250,10 @@ tiny_case() {
 	local tp=$! why
 	why=$(wait_ready "$tmp/ready" $sd) || { kt_fail dropped-counted "$why"; wait $tp; return; }
 	wait $tp; wait "$vmm_pid"
-	why=$($CHECK drops "$tmp/$name.vmm.json" "$tmp/tiny.json") && kt_pass dropped-counted ||
+	# no provider flag, latency wanted (--json): auto picks BPF
+	why=$($CHECK drops "$tmp/$name.vmm.json" "$tmp/tiny.json") &&
+		why=$($CHECK choice "$tmp/tiny.json" bpf auto "latency histograms need probes") &&
+		kt_pass dropped-counted ||
 		kt_fail dropped-counted "$why"
 }
 tiny_case
