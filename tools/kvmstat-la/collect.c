@@ -374,6 +374,17 @@ void ks_vms_refresh(struct ks_ctx *ctx, bool find_all)
 			vm_threads(&ctx->vms[i]);
 }
 
+/* follow this VM process (a provider found it); false if it is not selected */
+bool ks_vm_track(struct ks_ctx *ctx, int pid)
+{
+	if (vm_find(ctx, pid))
+		return true;
+	if (!ks_pid_selected(ctx, pid))
+		return false;
+	vm_threads(vm_add(ctx, pid));
+	return true;
+}
+
 int ks_vm_vcpu_of_tid(struct ks_ctx *ctx, int pid, int tid)
 {
 	struct ks_vm *vm = vm_find(ctx, pid);

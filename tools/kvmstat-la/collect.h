@@ -194,6 +194,7 @@ int ks_collect(struct ks_ctx *ctx, struct ks_snapshot *s);
 void ks_vms_refresh(struct ks_ctx *ctx, bool find_all);
 bool ks_pid_selected(struct ks_ctx *ctx, int pid);
 int ks_vm_vcpu_of_tid(struct ks_ctx *ctx, int pid, int tid);
+bool ks_vm_track(struct ks_ctx *ctx, int pid);
 /* aggregate: pid/vcpu/event -1 = any; reason_any: ignore reason */
 unsigned long long ks_sum(const struct ks_snapshot *s, int pid, int vcpu, int event,
 			  bool reason_any, unsigned long long reason);

@@ -142,6 +142,17 @@ metrics_case() {
 }
 metrics_case
 
+# wait_stats_fds NAME-0 N: the VM process holds N vCPU binary stats fds.  The
+# stats provider learns the stats' names when it starts: a VM whose vCPUs
+# came later would show only the VM-wide fields (the cause of a flake seen
+# as "exits: got 0")
+wait_stats_fds() {
+	local vp n=0; vp=$(vm_pid "$1")
+	while [ "$(ls -l "/proc/$vp/fd" 2>/dev/null | grep -c 'kvm-vcpu-stats')" -lt "$2" ] && [ $((n += 1)) -lt 100 ]; do
+		sleep 0.02
+	done
+}
+
 # ---- -d: KVM stats per vCPU (debugfs, then binary stats fds via pidfd_getfd)
 stats_case() {
 	# The tool's baseline must come before the guests run and its last
@@ -149,6 +160,7 @@ stats_case() {
 	local case=$1 extra=$2 name=ks$$st$1 sd=3000
 	start_vmm "$name" $sd -m 1 -c 2 --pio-out 50 --pio-in 25 --mmio-write 9 --mmio-read 4 --hlt 3 --hold 4000 ||
 		{ kt_fail "$case" "VMM did not start"; return; }
+	wait_stats_fds "$name-0" 2
 	"$T" -d --once --json -s 4 -g "$name-*" $extra >"$tmp/$case.json" 2>"$tmp/$case.err"
 	local rc=$?
 	wait "$vmm_pid"
@@ -201,11 +213,7 @@ auto_case() {
 	rm -f "$tmp/ready-f"
 	start_vmm "$name" $sd -m 1 -c 2 --pio-out 50 --pio-in 25 --mmio-write 9 --mmio-read 4 --hlt 3 --hold 4000 ||
 		{ kt_fail auto-stats-exact "VMM did not start"; return; }
-	# auto looks for stats once, at start: wait until the VM holds its vCPUs' stats fds
-	local vp n=0; vp=$(vm_pid "$name-0")
-	while [ "$(ls -l "/proc/$vp/fd" 2>/dev/null | grep -c 'kvm-vcpu-stats')" -lt 2 ] && [ $((n += 1)) -lt 100 ]; do
-		sleep 0.02
-	done
+	wait_stats_fds "$name-0" 2
 	"$T" --once --json --no-latency -v -s 5 -g "$name-*" --debugfs-dir "$tmp/nodebugfs" \
 		>"$tmp/auto.json" 2>"$tmp/auto.err" &
 	local ta=$!
