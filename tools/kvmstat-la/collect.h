@@ -21,7 +21,7 @@
 struct tep_handle;
 struct tep_event;
 
-enum ks_provider_id { KS_PROV_AUTO, KS_PROV_BPF, KS_PROV_PERF, KS_PROV_STATS };
+enum ks_provider_id { KS_PROV_AUTO, KS_PROV_BPF, KS_PROV_PERF, KS_PROV_STATS, KS_PROV_REPLAY };
 
 /* One field of an event record: offset/size from the format file. */
 struct ks_fieldref {
@@ -125,6 +125,7 @@ struct ks_opts {
 	const char *profile;		/* NULL: auto */
 	const char *tracefs;
 	const char *debugfs;
+	const char *replay;		/* --replay FILE: a recorded trace.dat */
 	double interval;		/* seconds */
 	bool interval_set;
 	bool once, log, csv, json, json_stream, zero, children, until_exit;
@@ -173,6 +174,7 @@ struct ks_ctx {
 
 /* profile.c */
 int ks_profile_load(struct ks_ctx *ctx);
+int ks_profile_from_tep(struct ks_ctx *ctx, struct tep_handle *tep);
 void ks_profile_free(struct ks_profile *p);
 int ks_event_find(const struct ks_profile *p, const char *name);
 const struct ks_reason_name *ks_reason(struct ks_profile *p, int event, unsigned long long reason);
@@ -195,6 +197,7 @@ void ks_vms_refresh(struct ks_ctx *ctx, bool find_all);
 bool ks_pid_selected(struct ks_ctx *ctx, int pid);
 int ks_vm_vcpu_of_tid(struct ks_ctx *ctx, int pid, int tid);
 bool ks_vm_track(struct ks_ctx *ctx, int pid);
+struct ks_vm *ks_vm_add_recorded(struct ks_ctx *ctx, int pid, const char *name);
 /* aggregate: pid/vcpu/event -1 = any; reason_any: ignore reason */
 unsigned long long ks_sum(const struct ks_snapshot *s, int pid, int vcpu, int event,
 			  bool reason_any, unsigned long long reason);
@@ -210,7 +213,7 @@ void ks_reset(struct ks_ctx *ctx);
 void ks_filters_changed(struct ks_ctx *ctx);
 
 /* providers */
-extern const struct ks_provider ks_prov_bpf, ks_prov_perf, ks_prov_stats;
+extern const struct ks_provider ks_prov_bpf, ks_prov_perf, ks_prov_stats, ks_prov_replay;
 
 /* provider.c: auto choice (stats when the view needs only their counts) */
 int ks_provider_choose(struct ks_ctx *ctx, bool profile_only);

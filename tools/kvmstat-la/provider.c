@@ -71,7 +71,13 @@ int ks_provider_choose(struct ks_ctx *ctx, bool profile_only)
 {
 	struct ks_opts *o = ctx->o;
 
-	ctx->chose_auto = o->provider == KS_PROV_AUTO;
+	ctx->chose_auto = o->provider == KS_PROV_AUTO && !o->replay;
+	if (o->replay) {	/* the profile comes from the file, at open */
+		ctx->prov = &ks_prov_replay;
+		ctx->why_short = "replay";
+		snprintf(ctx->why, sizeof(ctx->why), "--replay: the counts of %s", o->replay);
+		return 0;
+	}
 	if (!ctx->chose_auto) {
 		ctx->prov = o->provider == KS_PROV_BPF ? &ks_prov_bpf :
 			    o->provider == KS_PROV_PERF ? &ks_prov_perf : &ks_prov_stats;
