@@ -139,7 +139,10 @@ static int replay_open(struct ks_ctx *ctx)
 	d->ctx = ctx;
 	d->rd = tv_reader_open(ctx->o->replay, err, sizeof(err));
 	if (!d->rd) {
-		kvmla_err("--replay %s: %s", ctx->o->replay, err[0] ? err : "cannot read it");
+		if (err[0])	/* names the file */
+			kvmla_err("--replay: %s", err);
+		else
+			kvmla_err("--replay %s: cannot read it", ctx->o->replay);
 		return -EINVAL;
 	}
 	if (ks_profile_from_tep(ctx, tv_reader_tep(d->rd)))

@@ -144,8 +144,9 @@ metrics_case
 
 # wait_stats_fds NAME-0 N: the VM process holds N vCPU binary stats fds.  The
 # stats provider learns the stats' names when it starts: a VM whose vCPUs
-# came later would show only the VM-wide fields (the cause of a flake seen
-# as "exits: got 0")
+# came later would show only the VM-wide fields.  (Not the cause of the
+# stats-binary first-attempt flake, "exits: got 0", seen before and after
+# this wait: the saved JSON then shows the VM found with no counter read.)
 wait_stats_fds() {
 	local vp n=0; vp=$(vm_pid "$1")
 	while [ "$(ls -l "/proc/$vp/fd" 2>/dev/null | grep -c 'kvm-vcpu-stats')" -lt "$2" ] && [ $((n += 1)) -lt 100 ]; do

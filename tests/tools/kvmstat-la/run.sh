@@ -136,9 +136,13 @@ out=$("$T" --replay "$rp" 2>&1 | awk '$1 == "kvm_exit" || $1 == "kvm_exit(GSPR)"
 [ "$out" = "$(printf 'kvm_exit 192 192\nkvm_exit(GSPR) 96 96\nkvm_out(MMIO) 32 32')" ] &&
 	kt_pass replay-text || kt_fail replay-text "got: $(echo $out)"
 "$T" --replay "$tmp/none.dat" --json >"$tmp/o" 2>"$tmp/e"; rc=$?
-[ $rc = 1 ] && [ "$(wc -l <"$tmp/e")" = 1 ] && grep -q '^kvmstat-la: --replay .*none.dat' "$tmp/e" &&
+[ $rc = 1 ] && [ "$(wc -l <"$tmp/e")" = 1 ] && grep -q '^kvmstat-la: --replay: .*none.dat' "$tmp/e" &&
 	grep -q '^{"error": ' "$tmp/o" && kt_pass replay-missing-file ||
 	kt_fail replay-missing-file "rc=$rc: $(cat "$tmp/e")"
+head -c 4096 "$here/fixtures/la-r8-2x2.dat" | tr '\0-\377' '\377\0-\376' >"$tmp/junk.dat"	# every byte changed
+"$T" --replay "$tmp/junk.dat" >"$tmp/o" 2>"$tmp/e"; rc=$?
+[ $rc = 1 ] && [ "$(wc -l <"$tmp/e")" = 1 ] && grep -q '^kvmstat-la: --replay: .*junk.dat: not a trace.dat' "$tmp/e" &&
+	[ ! -s "$tmp/o" ] && kt_pass replay-not-a-trace || kt_fail replay-not-a-trace "rc=$rc: $(cat "$tmp/e")"
 bad replay-with-log "--replay prints one snapshot" --replay "$rp" -l
 bad replay-with-provider "--replay prints one snapshot" --replay "$rp" -b
 
