@@ -38,9 +38,10 @@ deps:
 $(PARTS): deps
 	$(MAKE) -C $@
 
-# tools/lib first: the others link it.  bpf/ compiles kvmstat-la's program.
+# tools/lib first: the others link it.  bpf/ compiles kvmstat-la's program;
+# kvmstat-la --replay links trace-viewer's libtv.a (one make in there at a time).
 $(filter-out tools/lib,$(PARTS)): tools/lib
-tools/kvmstat-la: bpf
+tools/kvmstat-la: bpf tools/trace-viewer
 
 run: all
 	@scripts/run.sh

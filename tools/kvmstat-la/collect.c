@@ -374,6 +374,37 @@ void ks_vms_refresh(struct ks_ctx *ctx, bool find_all)
 			vm_threads(&ctx->vms[i]);
 }
 
+/*
+ * A VM of a recorded trace (--replay): named by the trace, never looked up
+ * in /proc (its pid is the recording host's), shown as not running.
+ */
+struct ks_vm *ks_vm_add_recorded(struct ks_ctx *ctx, int pid, const char *name)
+{
+	struct ks_vm *vm = vm_find(ctx, pid);
+
+	if (vm)
+		return vm;
+	ctx->vms = grow(ctx->vms, &ctx->capvms, ctx->nvms + 1, sizeof(*ctx->vms));
+	vm = &ctx->vms[ctx->nvms++];
+	memset(vm, 0, sizeof(*vm));
+	vm->pid = pid;
+	vm->pidfd = -1;
+	vm->threads_t = 1e300;	/* no /proc/PID/task scan */
+	snprintf(vm->name, sizeof(vm->name), "%s", name);
+	return vm;
+}
+
+/* follow this VM process (a provider found it); false if it is not selected */
+bool ks_vm_track(struct ks_ctx *ctx, int pid)
+{
+	if (vm_find(ctx, pid))
+		return true;
+	if (!ks_pid_selected(ctx, pid))
+		return false;
+	vm_threads(vm_add(ctx, pid));
+	return true;
+}
+
 int ks_vm_vcpu_of_tid(struct ks_ctx *ctx, int pid, int tid)
 {
 	struct ks_vm *vm = vm_find(ctx, pid);

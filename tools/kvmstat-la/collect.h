@@ -21,7 +21,7 @@
 struct tep_handle;
 struct tep_event;
 
-enum ks_provider_id { KS_PROV_AUTO, KS_PROV_BPF, KS_PROV_PERF, KS_PROV_STATS };
+enum ks_provider_id { KS_PROV_AUTO, KS_PROV_BPF, KS_PROV_PERF, KS_PROV_STATS, KS_PROV_REPLAY };
 
 /* One field of an event record: offset/size from the format file. */
 struct ks_fieldref {
@@ -121,13 +121,15 @@ struct ks_snapshot {
 
 struct ks_opts {
 	enum ks_provider_id provider;
+	const char *provider_flag;	/* the flag that forced it: "-d", "--provider perf" */
 	const char *profile;		/* NULL: auto */
 	const char *tracefs;
 	const char *debugfs;
+	const char *replay;		/* --replay FILE: a recorded trace.dat */
 	double interval;		/* seconds */
 	bool interval_set;
 	bool once, log, csv, json, json_stream, zero, children, until_exit;
-	bool no_latency, quiet;
+	bool no_latency, quiet, verbose;
 	const char *log_file;
 	const char *listen;
 	const char *ready_file;
@@ -162,10 +164,17 @@ struct ks_ctx {
 	size_t nvms, capvms;
 	struct ks_snapshot base;	/* 'r' reset baseline */
 	bool have_base;
+	/* which provider and why (JSON provider_choice, TUI header, -v) */
+	bool chose_auto;		/* picked by auto, not forced by a flag */
+	bool quiet_open;		/* auto trying the stats: no error message */
+	bool opened;			/* the provider is open already (auto tried it) */
+	const char *why_short;		/* "latency", "counts only", ... */
+	char why[200];
 };
 
 /* profile.c */
 int ks_profile_load(struct ks_ctx *ctx);
+int ks_profile_from_tep(struct ks_ctx *ctx, struct tep_handle *tep);
 void ks_profile_free(struct ks_profile *p);
 int ks_event_find(const struct ks_profile *p, const char *name);
 const struct ks_reason_name *ks_reason(struct ks_profile *p, int event, unsigned long long reason);
@@ -187,6 +196,8 @@ int ks_collect(struct ks_ctx *ctx, struct ks_snapshot *s);
 void ks_vms_refresh(struct ks_ctx *ctx, bool find_all);
 bool ks_pid_selected(struct ks_ctx *ctx, int pid);
 int ks_vm_vcpu_of_tid(struct ks_ctx *ctx, int pid, int tid);
+bool ks_vm_track(struct ks_ctx *ctx, int pid);
+struct ks_vm *ks_vm_add_recorded(struct ks_ctx *ctx, int pid, const char *name);
 /* aggregate: pid/vcpu/event -1 = any; reason_any: ignore reason */
 unsigned long long ks_sum(const struct ks_snapshot *s, int pid, int vcpu, int event,
 			  bool reason_any, unsigned long long reason);
@@ -204,7 +215,10 @@ void ks_reset(struct ks_ctx *ctx);
 void ks_filters_changed(struct ks_ctx *ctx);
 
 /* providers */
-extern const struct ks_provider ks_prov_bpf, ks_prov_perf, ks_prov_stats;
+extern const struct ks_provider ks_prov_bpf, ks_prov_perf, ks_prov_stats, ks_prov_replay;
+
+/* provider.c: auto choice (stats when the view needs only their counts) */
+int ks_provider_choose(struct ks_ctx *ctx, bool profile_only);
 
 /* json.c */
 char *ks_json_render(struct ks_ctx *ctx, const struct ks_snapshot *cur,

@@ -175,6 +175,9 @@ char *ks_json_render(struct ks_ctx *ctx, const struct ks_snapshot *cur,
 	json_object_set_new(root, "version", json_integer(KVMLA_JSON_VERSION_KVMSTAT));
 	json_object_set_new(root, "tool_version", json_string(KS_VERSION));
 	json_object_set_new(root, "provider", json_string(ctx->prov->name));
+	json_object_set_new(root, "provider_choice",
+			    json_pack("{s:s, s:s}", "by", ctx->chose_auto ? "auto" : "flag",
+				      "why", ctx->why));
 	json_object_set_new(root, "profile", json_string(ctx->prof.name));
 	json_object_set_new(root, "time", json_real(cur->wall));
 	json_object_set_new(root, "interval_s", json_real(prev ? cur->t - prev->t : 0.0));

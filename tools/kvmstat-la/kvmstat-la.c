@@ -52,17 +52,19 @@ static const char doc[] =
 "x86 KVM hosts.\n"
 "\n"
 "EXAMPLES:\n"
-"    kvmstat-la                      # dashboard, all VMs (BPF provider)\n"
+"    kvmstat-la                      # dashboard, all VMs (BPF: latency)\n"
+"    kvmstat-la -l                   # log of counts from KVM stats, no probes\n"
 "    kvmstat-la -g 'web-*'           # VMs named web-* (QEMU -name), re-found when restarted\n"
 "    kvmstat-la -1 --json -p 1234    # one JSON snapshot of VM pid 1234\n"
 "    kvmstat-la --json-stream -s 1   # JSON Lines, one per second\n"
 "    kvmstat-la -dtcz -s 10 -L /var/log/kvmstat-la.csv   # CSV log, reopened on SIGHUP\n"
 "    kvmstat-la --listen 127.0.0.1:9101   # OpenMetrics on /metrics\n"
+"    kvmstat-la --replay boot.dat --json  # the counts of a recorded trace.dat\n"
 "\v" KVMLA_BUG_REPORT;
 
 enum {
 	OPT_JSON = 1000, OPT_JSON_STREAM, OPT_LISTEN, OPT_PROFILE, OPT_TRACEFS, OPT_DEBUGFS_DIR,
-	OPT_NO_LAT, OPT_UNTIL_EXIT, OPT_READY, OPT_PROVIDER, OPT_DECODE,
+	OPT_NO_LAT, OPT_UNTIL_EXIT, OPT_READY, OPT_PROVIDER, OPT_DECODE, OPT_REPLAY,
 };
 
 static const struct argp_option options[] = {
@@ -78,8 +80,12 @@ static const struct argp_option options[] = {
 	{ "skip-zero-records", 'z', NULL, 0, "Omit events whose count is zero", 0 },
 	{ "debugfs", 'd', NULL, 0, "KVM stats provider (debugfs, or binary stats fds)", 0 },
 	{ "tracepoints", 't', NULL, 0, "perf_event_open tracepoint counters (no BPF)", 0 },
-	{ "bpf", 'b', NULL, 0, "BPF provider (the default)", 0 },
-	{ "provider", OPT_PROVIDER, "NAME", 0, "bpf, perf or stats", 0 },
+	{ "bpf", 'b', NULL, 0, "BPF provider", 0 },
+	{ "provider", OPT_PROVIDER, "NAME", 0,
+	  "bpf, perf or stats (default: KVM stats when only counts are needed, else BPF)", 0 },
+	{ "verbose", 'v', NULL, 0, "Say which provider was chosen and why (stderr)", 0 },
+	{ "replay", OPT_REPLAY, "FILE", 0,
+	  "Counts of a recorded trace.dat instead of live ones: one snapshot (as --once)", 0 },
 	{ "count", 'n', "N", 0, "Stop after N intervals (log, json-stream)", 0 },
 	{ "json", OPT_JSON, NULL, 0, "One JSON snapshot (implies --once unless -l/-L)", 0 },
 	{ "json-stream", OPT_JSON_STREAM, NULL, 0, "JSON Lines, one snapshot per interval", 0 },
@@ -140,10 +146,12 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case 'g': o->guest = arg; break;
 	case 'f': o->filter_str = arg; break;
 	case 'z': o->zero = true; break;
-	case 'd': o->provider = KS_PROV_STATS; break;
-	case 't': o->provider = KS_PROV_PERF; break;
-	case 'b': o->provider = KS_PROV_BPF; break;
+	case 'd': o->provider = KS_PROV_STATS; o->provider_flag = "-d"; break;
+	case 't': o->provider = KS_PROV_PERF; o->provider_flag = "-t"; break;
+	case 'b': o->provider = KS_PROV_BPF; o->provider_flag = "-b"; break;
+	case 'v': o->verbose = true; break;
 	case OPT_PROVIDER:
+		o->provider_flag = "--provider";
 		if (!strcmp(arg, "bpf"))
 			o->provider = KS_PROV_BPF;
 		else if (!strcmp(arg, "perf"))
@@ -180,6 +188,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_UNTIL_EXIT: o->until_exit = true; break;
 	case OPT_READY: o->ready_file = arg; break;
 	case OPT_DECODE: decode_arg = arg; break;
+	case OPT_REPLAY: o->replay = arg; o->provider_flag = "--replay"; break;
 	case ARGP_KEY_ARG:
 		return bad_usage("unexpected argument '%s'", arg);
 	case ARGP_KEY_ERROR:	/* getopt's: an unknown option or a missing value */
@@ -496,7 +505,11 @@ int main(int argc, char **argv)
 	}
 	decode_arg = NULL;
 	argp_parse(&argp, argc, argv, 0, NULL, &o);
-	if (o.json && !o.log && !o.json_stream)
+	if (o.replay && (o.log || o.json_stream || o.listen || o.until_exit || o.provider != KS_PROV_AUTO)) {
+		kvmla_err("--replay prints one snapshot of the file: not with -l, -L, --json-stream, --listen, --until-exit or a provider");
+		return KVMLA_EXIT_USAGE;
+	}
+	if ((o.json && !o.log && !o.json_stream) || o.replay)
 		o.once = true;
 	if (!o.interval_set)
 		o.interval = o.once ? 1.0 : 3.0;
@@ -514,31 +527,31 @@ int main(int argc, char **argv)
 		}
 		o.have_filter = true;
 	}
-	if (geteuid() != 0 && !decode_arg && !(o.tracefs && o.filter_str && !strcmp(o.filter_str, "help"))) {
+	if (geteuid() != 0 && !decode_arg && !o.replay && !(o.tracefs && o.filter_str && !strcmp(o.filter_str, "help"))) {
 		kvmla_err("permission denied: KVM tracing needs root (or CAP_BPF+CAP_PERFMON and tracefs access)");
 		return 1;
 	}
 	ctx.o = &o;
 	raise_nofile();
-	if (o.provider == KS_PROV_AUTO)
-		o.provider = KS_PROV_BPF;
-	ctx.prov = o.provider == KS_PROV_BPF ? &ks_prov_bpf :
-		   o.provider == KS_PROV_PERF ? &ks_prov_perf : &ks_prov_stats;
-	if (o.provider != KS_PROV_STATS && ks_profile_load(&ctx))
+	if (ks_provider_choose(&ctx, decode_arg != NULL))
 		return 1;
 	if (decode_arg)
 		return decode(&ctx, (char *)decode_arg);
 	if (o.filter_str && !strcmp(o.filter_str, "help")) {
-		if (o.provider == KS_PROV_STATS && ctx.prov->open(&ctx))
+		if ((ctx.prov == &ks_prov_stats || ctx.prov == &ks_prov_replay) && !ctx.opened &&
+		    ctx.prov->open(&ctx))
 			return 1;
 		list_fields(&ctx);
 		return 0;
 	}
 	ks_signals_init(o.log_file != NULL);
-	if (ctx.prov->open(&ctx)) {
+	if (!ctx.opened && ctx.prov->open(&ctx)) {
 		ctx.prov->close(&ctx);
 		return 1;
 	}
+	if (o.verbose)
+		fprintf(stderr, "kvmstat-la: provider %s (%s): %s\n", ctx.prov->name,
+			ctx.chose_auto ? "auto" : "forced", ctx.why);
 	if (o.listen && ks_metrics_start(o.listen)) {
 		ctx.prov->close(&ctx);
 		return 1;

@@ -129,9 +129,6 @@ int ks_profile_load(struct ks_ctx *ctx)
 	const char *systems[] = { "kvm", NULL };
 	char path[512];
 	struct stat st;
-	struct tep_event **list;
-	bool la;
-	int n;
 
 	snprintf(p->tracefs, sizeof(p->tracefs), "%s", dir);
 	snprintf(path, sizeof(path), "%s/events/kvm", dir);
@@ -151,6 +148,22 @@ int ks_profile_load(struct ks_ctx *ctx)
 		kvmla_err("cannot parse %s/events/kvm formats", dir);
 		return -EINVAL;
 	}
+	return ks_profile_from_tep(ctx, p->tep);
+}
+
+/*
+ * The profile from event formats already parsed: tracefs's (live) or a
+ * recorded trace.dat's (--replay; the caller owns tep then and clears
+ * p->tep before ks_profile_free()).
+ */
+int ks_profile_from_tep(struct ks_ctx *ctx, struct tep_handle *tep)
+{
+	struct ks_profile *p = &ctx->prof;
+	struct tep_event **list;
+	bool la;
+	int n;
+
+	p->tep = tep;
 	list = tep_list_events(p->tep, TEP_EVENT_SORT_NAME);
 	n = tep_get_events_count(p->tep);
 	p->ev = calloc(n ? n : 1, sizeof(*p->ev));

@@ -17,6 +17,9 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 #include "collect.h"
+#include "util.h"
+
+#define KVM_STATS_NAME_SIZE 48	/* the uapi name field (not exported as a macro) */
 
 #ifndef SYS_pidfd_open
 #define SYS_pidfd_open 434
@@ -25,9 +28,16 @@
 #define SYS_pidfd_getfd 438
 #endif
 
+struct svm;
+
 struct stats_data {
 	char dir[256];		/* debugfs kvm dir, or "" for binary stats */
 	bool binary;
+	struct svm *svm;	/* binary stats: per VM, kept between refreshes */
+	int nsvm;
+	double scan_t;		/* last /proc scan for new VMs */
+	struct nonvm { int pid; double t; } *nonvm;	/* processes seen holding no VM */
+	size_t nnonvm, capnonvm;
 };
 
 static int add_name(struct ks_profile *p, const char *name)
@@ -94,7 +104,34 @@ static void read_dir(struct ks_ctx *ctx, struct ks_snapshot *s, const char *dir,
 
 /* ---- binary stats (KVM_GET_STATS_FD) ---- */
 
-static int steal_fds(int pid, const char *prefix, int *fds, int *ids, int max)
+/*
+ * The fds, descriptors and event of each value are kept between refreshes:
+ * a refresh is one pread() of each fd's data block.  New VMs (/proc scan) and
+ * new vCPUs (the VMM's fds again) are looked for every STATS_RESCAN_S; the
+ * counters count from the VM's start, so one found late loses nothing.
+ */
+#define STATS_RESCAN_S 5.0
+
+struct sfd {
+	int fd;
+	int vcpu;
+	unsigned int nval;
+	unsigned long long data_off;
+	size_t data_size;		/* bytes read per refresh */
+	unsigned long long *buf;
+	unsigned int *off;		/* u64 index of each value in buf */
+	int *ev;			/* its event, -1: not in the profile */
+	char (*name)[KVM_STATS_NAME_SIZE + 1];
+};
+
+struct svm {
+	int pid;
+	struct sfd *f;
+	int nf;
+	double t;			/* fds taken at */
+};
+
+static int steal_fds(int pid, const char *prefix, int *fds, int max)
 {
 	char path[64], link[128], p2[320];
 	int pidfd, n = 0;
@@ -118,10 +155,8 @@ static int steal_fds(int pid, const char *prefix, int *fds, int *ids, int max)
 		    (link[strlen(prefix)] && link[strlen(prefix)] != ':'))
 			continue;
 		fds[n] = syscall(SYS_pidfd_getfd, pidfd, atoi(de->d_name), 0);
-		if (fds[n] < 0)
-			continue;
-		ids[n] = link[strlen(prefix)] == ':' ? atoi(link + strlen(prefix) + 1) : KS_NO_VCPU;
-		n++;
+		if (fds[n] >= 0)
+			n++;
 	}
 	if (pidfd >= 0)
 		close(pidfd);
@@ -129,47 +164,72 @@ static int steal_fds(int pid, const char *prefix, int *fds, int *ids, int max)
 	return n;
 }
 
+static void sfd_free(struct sfd *f)
+{
+	if (f->fd >= 0)
+		close(f->fd);
+	free(f->buf);
+	free(f->off);
+	free(f->ev);
+	free(f->name);
+	memset(f, 0, sizeof(*f));
+	f->fd = -1;
+}
+
+/* the event of each value; names_only: add unknown names to the profile */
+static void sfd_resolve(struct ks_ctx *ctx, struct sfd *f, bool names_only)
+{
+	for (unsigned int i = 0; i < f->nval; i++)
+		f->ev[i] = names_only ? add_name(&ctx->prof, f->name[i]) :
+			   ks_event_find(&ctx->prof, f->name[i]);
+}
+
 /*
- * Read one binary stats fd (struct kvm_stats_header, descriptors, data).
- * vcpu < -1: take the vCPU from the header id ("kvm-PID/vcpu-N").
+ * Parse one binary stats fd (struct kvm_stats_header, descriptors, data):
+ * the VM or vCPU it belongs to ("kvm-PID/vcpu-N") and its one-value
+ * counters (histograms skipped).  Takes fd.
  */
-static void read_stats_fd(struct ks_ctx *ctx, struct ks_snapshot *s, int sfd, int pid, int vcpu,
-			  bool names_only)
+static bool sfd_load(struct sfd *f, int fd)
 {
 	struct kvm_stats_header h;
-	char *descs = NULL, id[49] = "";	/* KVM_STATS_NAME_SIZE (48) + NUL */
-	size_t dsz;
+	char *descs = NULL, id[KVM_STATS_NAME_SIZE + 1] = "", *v;
+	size_t dsz, top = 0;
 
-	if (pread(sfd, &h, sizeof(h), 0) != sizeof(h))
-		return;
-	if (vcpu < -1) {
-		char *v;
-
-		if (pread(sfd, id, sizeof(id) - 1, h.id_offset) <= 0)
-			return;
-		v = strstr(id, "/vcpu-");
-		vcpu = v ? atoi(v + 6) : KS_NO_VCPU;
-	}
+	memset(f, 0, sizeof(*f));
+	f->fd = fd;
+	if (pread(fd, &h, sizeof(h), 0) != sizeof(h) ||
+	    pread(fd, id, sizeof(id) - 1, h.id_offset) <= 0 || h.num_desc > 4096)
+		return false;
+	v = strstr(id, "/vcpu-");
+	f->vcpu = v ? atoi(v + 6) : KS_NO_VCPU;
 	dsz = sizeof(struct kvm_stats_desc) + h.name_size;
 	descs = malloc(dsz * h.num_desc);
-	if (!descs || pread(sfd, descs, dsz * h.num_desc, h.desc_offset) != (ssize_t)(dsz * h.num_desc))
-		goto out;
+	f->off = calloc(h.num_desc + 1, sizeof(*f->off));
+	f->ev = calloc(h.num_desc + 1, sizeof(*f->ev));
+	f->name = calloc(h.num_desc + 1, sizeof(*f->name));
+	if (!descs || !f->off || !f->ev || !f->name ||
+	    pread(fd, descs, dsz * h.num_desc, h.desc_offset) != (ssize_t)(dsz * h.num_desc)) {
+		free(descs);
+		return false;
+	}
 	for (unsigned int i = 0; i < h.num_desc; i++) {
 		struct kvm_stats_desc *d = (struct kvm_stats_desc *)(descs + i * dsz);
-		unsigned long long v;
-		int ev;
 
-		if (d->size != 1)	/* histograms: skip */
+		if (d->size != 1 || d->offset % sizeof(__u64))	/* histograms: skip */
 			continue;
-		if (pread(sfd, &v, sizeof(v), h.data_offset + d->offset) != sizeof(v))
-			continue;
-		ev = names_only ? add_name(&ctx->prof, d->name) : ks_event_find(&ctx->prof, d->name);
-		if (ev < 0 || names_only || !ks_event_selected(ctx, ev))
-			continue;
-		ks_count_add(s, pid, vcpu, ev, 0, v);
+		f->off[f->nval] = d->offset / sizeof(__u64);
+		snprintf(f->name[f->nval], sizeof(f->name[0]), "%.*s",
+			 (int)(h.name_size < KVM_STATS_NAME_SIZE ? h.name_size : KVM_STATS_NAME_SIZE),
+			 d->name);
+		if (d->offset + sizeof(__u64) > top)
+			top = d->offset + sizeof(__u64);
+		f->nval++;
 	}
-out:
 	free(descs);
+	f->data_off = h.data_offset;
+	f->data_size = top;
+	f->buf = malloc(top ? top : 1);
+	return f->buf != NULL;
 }
 
 /*
@@ -178,18 +238,22 @@ out:
  * query-stats), and, should the kernel allow it, new ones from its VM and
  * vCPU fds.
  */
-static void read_binary(struct ks_ctx *ctx, struct ks_snapshot *s, int pid, bool names_only)
+static void svm_open(struct ks_ctx *ctx, struct svm *m, bool names_only)
 {
-	int fds[256], ids[256], n;
+	int fds[256], n;
 
-	n = steal_fds(pid, "anon_inode:kvm-vm-stats", fds, ids, 1);
-	n += steal_fds(pid, "anon_inode:kvm-vcpu-stats", fds + n, ids + n, 255);
+	for (int i = 0; i < m->nf; i++)
+		sfd_free(&m->f[i]);
+	m->nf = 0;
+	m->t = ks_now();
+	n = steal_fds(m->pid, "anon_inode:kvm-vm-stats", fds, 1);
+	n += steal_fds(m->pid, "anon_inode:kvm-vcpu-stats", fds + n, 255);
 	if (!n) {
-		int obj[256], oid[256], m;
+		int obj[256], m2;
 
-		m = steal_fds(pid, "anon_inode:kvm-vm", obj, oid, 1);
-		m += steal_fds(pid, "anon_inode:kvm-vcpu", obj + m, oid + m, 255 - m);
-		for (int i = 0; i < m; i++) {
+		m2 = steal_fds(m->pid, "anon_inode:kvm-vm", obj, 1);
+		m2 += steal_fds(m->pid, "anon_inode:kvm-vcpu", obj + m2, 255 - m2);
+		for (int i = 0; i < m2; i++) {
 			int sfd = ioctl(obj[i], KVM_GET_STATS_FD, NULL);
 
 			if (sfd >= 0)
@@ -197,10 +261,70 @@ static void read_binary(struct ks_ctx *ctx, struct ks_snapshot *s, int pid, bool
 			close(obj[i]);
 		}
 	}
+	free(m->f);
+	m->f = calloc(n ? n : 1, sizeof(*m->f));
 	for (int i = 0; i < n; i++) {
-		read_stats_fd(ctx, s, fds[i], pid, -2, names_only);
-		close(fds[i]);
+		if (!m->f) {
+			close(fds[i]);
+			continue;
+		}
+		if (!sfd_load(&m->f[m->nf], fds[i])) {
+			sfd_free(&m->f[m->nf]);
+			continue;
+		}
+		sfd_resolve(ctx, &m->f[m->nf++], names_only);
 	}
+}
+
+static void svm_read(struct ks_ctx *ctx, struct ks_snapshot *s, struct svm *m)
+{
+	for (int i = 0; i < m->nf; i++) {
+		struct sfd *f = &m->f[i];
+
+		if (pread(f->fd, f->buf, f->data_size, f->data_off) != (ssize_t)f->data_size)
+			continue;
+		for (unsigned int k = 0; k < f->nval; k++)
+			if (f->ev[k] >= 0 && ks_event_selected(ctx, f->ev[k]))
+				ks_count_add(s, m->pid, f->vcpu, f->ev[k], 0, f->buf[f->off[k]]);
+	}
+}
+
+static void svm_close(struct svm *m)
+{
+	for (int i = 0; i < m->nf; i++)
+		sfd_free(&m->f[i]);
+	free(m->f);
+	memset(m, 0, sizeof(*m));
+}
+
+static struct svm *svm_get(struct stats_data *d, int pid)
+{
+	struct svm *m;
+
+	for (int i = 0; i < d->nsvm; i++)
+		if (d->svm[i].pid == pid)
+			return &d->svm[i];
+	m = realloc(d->svm, (d->nsvm + 1) * sizeof(*m));
+	if (!m)
+		return NULL;
+	d->svm = m;
+	m = &d->svm[d->nsvm++];
+	memset(m, 0, sizeof(*m));
+	m->pid = pid;
+	return m;
+}
+
+static void read_binary(struct ks_ctx *ctx, struct stats_data *d, struct ks_snapshot *s, int pid,
+			bool names_only)
+{
+	struct svm *m = svm_get(d, pid);
+
+	if (!m)
+		return;
+	if (!m->t || names_only || ks_now() - m->t >= STATS_RESCAN_S)
+		svm_open(ctx, m, names_only);
+	if (!names_only)
+		svm_read(ctx, s, m);
 }
 
 static void collect_vm(struct ks_ctx *ctx, struct stats_data *d, struct ks_snapshot *s,
@@ -237,17 +361,77 @@ static void collect_vm(struct ks_ctx *ctx, struct stats_data *d, struct ks_snaps
 			closedir(dir);
 		return;
 	}
-	read_binary(ctx, s, pid, names_only);
+	read_binary(ctx, d, s, pid, names_only);
+}
+
+/*
+ * New VMs, all of them selected (no -p, no -g): a process is a VM when it
+ * holds an anon_inode:kvm-vm fd, which takes a readlink() of each of its
+ * fds.  A process seen without one is looked at again only after
+ * STATS_NONVM_S: a VMM creates its VM as it starts.
+ */
+#define STATS_NONVM_S 30.0
+
+static int cmp_nonvm(const void *a, const void *b)
+{
+	return ((const struct nonvm *)a)->pid - ((const struct nonvm *)b)->pid;
+}
+
+static void scan_new_vms(struct ks_ctx *ctx, struct stats_data *d, double now)
+{
+	DIR *dir = opendir("/proc");
+	struct dirent *de;
+	size_t n = d->nnonvm;
+
+	while (dir && (de = readdir(dir))) {
+		struct nonvm key = { atoi(de->d_name), 0 }, *hit;
+		bool known = false;
+
+		if (key.pid <= 0)
+			continue;
+		for (size_t i = 0; i < ctx->nvms && !known; i++)
+			known = ctx->vms[i].pid == key.pid;
+		hit = bsearch(&key, d->nonvm, n, sizeof(key), cmp_nonvm);
+		if (known || (hit && now - hit->t < STATS_NONVM_S))
+			continue;
+		if (kvmla_proc_has_kvm_vm(key.pid)) {
+			ks_vm_track(ctx, key.pid);
+		} else if (hit) {
+			hit->t = now;
+		} else if (d->nnonvm < d->capnonvm || (d->capnonvm = d->capnonvm * 2 + 64,
+			   d->nonvm = kvmla_xrealloc(d->nonvm, d->capnonvm * sizeof(key)))) {
+			key.t = now;
+			d->nonvm[d->nnonvm++] = key;
+		}
+	}
+	if (dir)
+		closedir(dir);
+	qsort(d->nonvm, d->nnonvm, sizeof(*d->nonvm), cmp_nonvm);
 }
 
 static int stats_collect(struct ks_ctx *ctx, struct ks_snapshot *s)
 {
 	struct stats_data *d = ctx->pdata;
+	double now = ks_now();
 
-	ks_vms_refresh(ctx, true);
-	for (size_t i = 0; i < ctx->nvms; i++)
-		if (ctx->vms[i].alive)
+	/* binary stats: new VMs are looked for every STATS_RESCAN_S */
+	if (!d->binary || now - d->scan_t >= STATS_RESCAN_S) {
+		if (d->binary && !ctx->o->npids && !ctx->o->guest && d->scan_t)
+			scan_new_vms(ctx, d, now);
+		else
+			ks_vms_refresh(ctx, true);
+		d->scan_t = now;
+	}
+	for (size_t i = 0; i < ctx->nvms; i++) {
+		if (ctx->vms[i].alive && kvmla_proc_alive(ctx->vms[i].pid)) {
 			collect_vm(ctx, d, s, ctx->vms[i].pid, false);
+			continue;
+		}
+		/* a held stats fd keeps the dead VM's memory: let it go */
+		for (int k = 0; d->binary && k < d->nsvm; k++)
+			if (d->svm[k].pid == ctx->vms[i].pid)
+				svm_close(&d->svm[k]);
+	}
 	s->has_reasons = false;
 	s->has_latency = false;
 	return 0;
@@ -289,7 +473,14 @@ static int stats_open(struct ks_ctx *ctx)
 				ctx->prof.ev[i] = ctx->prof.ev[j];
 				ctx->prof.ev[j] = t;
 			}
+	for (int i = 0; i < d->nsvm; i++)	/* the events, as sorted */
+		for (int k = 0; k < d->svm[i].nf; k++)
+			sfd_resolve(ctx, &d->svm[i].f[k], false);
 	if (!ctx->prof.nev) {
+		if (ctx->quiet_open) {	/* auto: BPF instead */
+			ks_snapshot_free(&s);
+			return -ENOENT;
+		}
 		kvmla_err("no KVM stats: %s missing or unreadable (mount debugfs: mount -t debugfs nodev %s) and no selected VM holds binary stats fds",
 		       d->dir, dbg);
 		ks_snapshot_free(&s);
@@ -306,6 +497,14 @@ static int stats_open(struct ks_ctx *ctx)
 
 static void stats_close(struct ks_ctx *ctx)
 {
+	struct stats_data *d = ctx->pdata;
+
+	for (int i = 0; d && i < d->nsvm; i++)
+		svm_close(&d->svm[i]);
+	if (d) {
+		free(d->svm);
+		free(d->nonvm);
+	}
 	free(ctx->pdata);
 	ctx->pdata = NULL;
 }

@@ -464,8 +464,10 @@ static void header(struct tui *t, const struct ks_snapshot *cur)
 			 o->npids > 1 ? ",..." : "");
 	else
 		snprintf(title, sizeof(title), "kvmstat-la - summary");
-	snprintf(info, sizeof(info), "   [%s view, provider %s, profile %s, %.1f s]", view_name[t->view],
-		 t->ctx->prov->name, t->ctx->prof.name, o->interval);
+	snprintf(info, sizeof(info), "   [%s view, provider %s (%s%s%s), profile %s, %.1f s]",
+		 view_name[t->view], t->ctx->prov->name, t->ctx->chose_auto ? "auto: " : "",
+		 t->ctx->chose_auto ? t->ctx->why_short : "forced by ",
+		 t->ctx->chose_auto ? "" : t->ctx->o->provider_flag, t->ctx->prof.name, o->interval);
 	sg[0] = (struct seg){ A_BOLD, 0, title };
 	sg[1] = (struct seg){ A_NORMAL, (int)strlen(title), info };
 	put_line(t, 0, sg, 2);

@@ -70,6 +70,8 @@ struct tv_reader {
 	int stub_fd;			/* a cut file: its headers with an empty CPU table */
 	uint64_t cut_last_ts;		/* the latest record read from a CPU that was cut */
 	bool cut_any;
+	tv_raw_fn raw_fn;		/* tv_reader_on_raw(): every raw record, as read */
+	void *raw_arg;
 };
 
 static inline __attribute__((always_inline)) uint64_t rd_num(const struct tv_reader *rd, const unsigned char *p, unsigned int size,
@@ -615,6 +617,14 @@ struct tv_reader *tv_reader_open(const char *path, char *err, size_t errlen)
 
 enum tv_profile tv_reader_profile(const struct tv_reader *rd) { return rd->profile; }
 
+struct tep_handle *tv_reader_tep(const struct tv_reader *rd) { return rd->tep; }
+
+void tv_reader_on_raw(struct tv_reader *rd, tv_raw_fn fn, void *arg)
+{
+	rd->raw_fn = fn;
+	rd->raw_arg = arg;
+}
+
 void tv_reader_use_fd(struct tv_reader *rd, int fd, const struct tv_layout *lay, uint64_t size)
 {
 	rd->fd = fd;
@@ -688,6 +698,8 @@ int tv_reader_decode(struct tv_reader *rd, struct tep_record *rec, struct tv_rec
 	int32_t pid;
 	struct dec *d;
 
+	if (rd->raw_fn)
+		rd->raw_fn(rec, rd->raw_arg);
 	if (size < 8 || !p)
 		return 0;
 	type = (uint16_t)rd_num(rd, p, 2, false);

@@ -426,6 +426,14 @@ void tv_reader_use_fd(struct tv_reader *rd, int fd, const struct tv_layout *lay,
 /* A reader over a tep with formats loaded but no file (fixtures, fuzz). */
 struct tv_reader *tv_reader_from_tep(struct tep_handle *tep, char *err, size_t errlen);
 enum tv_profile tv_reader_profile(const struct tv_reader *rd);
+/* The file's event formats (owned by the reader). */
+struct tep_handle *tv_reader_tep(const struct tv_reader *rd);
+/*
+ * fn sees every raw record tv_reader_run() reads, before it is decoded
+ * (kvmstat-la --replay counts them with its own profile).
+ */
+typedef void (*tv_raw_fn)(const struct tep_record *rec, void *arg);
+void tv_reader_on_raw(struct tv_reader *rd, tv_raw_fn fn, void *arg);
 /* Decodes one raw record; returns 1 when decoded, 0 when ignored. */
 int tv_reader_decode(struct tv_reader *rd, struct tep_record *rec, struct tv_rec *out);
 /* Registers every reason name the file's formats know. */

@@ -8,6 +8,9 @@
   check.py csv     VMM.json EVENT EXPR FILE...     sum of a CSV column over files
   check.py metrics VMM.json METRICS.txt            OpenMetrics lines
   check.py stats   VMM.json TOOL.json             KVM stats per vCPU
+  check.py choice  TOOL.json PROVIDER BY TEXT      provider, provider_choice.by, text in its why
+  check.py pio     VMM.json TOOL.json              kvm_pio per VM = the VMM's io_out + io_in
+  check.py replay  TOOL.json ROUNDS VMS VCPUS [late] [VM...]  --replay of gen-la's scenario, exact
 Prints nothing and exits 0 on success; one line "why" and exit 1 otherwise.
 """
 import json
@@ -225,6 +228,96 @@ def stats(vmm, tool, per_vcpu):
             expect(f"{w} halt_exits", ev(tc, "halt_exits")["total"], x["hlt"])
 
 
+def choice(tool, provider, by, text):
+    """The provider that collected and how it was chosen (auto or a flag)."""
+    c = tool.get("provider_choice")
+    if c is None:
+        fail("no provider_choice in the JSON")
+    expect("provider", tool["provider"], provider)
+    expect("provider_choice.by", c["by"], by)
+    if text not in c["why"]:
+        fail(f"provider_choice.why {c['why']!r} does not say {text!r}")
+
+
+def pio(vmm, tool):
+    vms = vm_map(tool)
+    for v in vmm["vms"]:
+        t = vms.get(v["name"])
+        if t is None:
+            fail(f"VM {v['name']} missing")
+        x = v["totals"]
+        expect(f"{v['name']} kvm_pio", ev(t, "kvm_pio")["total"], x["io_out"] + x["io_in"])
+
+
+def la_scenario(rounds, late=False):
+    """Per vCPU, the events of tests/tools/trace-viewer/la_fixture.c's
+    vcpu_run() over ROUNDS rounds: {event: {reason value: count}} (reason
+    None: the event has no reason field in the catalog).  Reason values as
+    the records carry them: kvm_exit's ecode (22 GSPR, 1 TLBL, 0 INT,
+    2 TLBS), kvm_out's KVM_EXIT_* (38 LOONGARCH_IOCSR, 6 MMIO),
+    kvm_exit_gspr's kind, kvm_exit_csr's csr | op << 32, ..."""
+    r = rounds
+    ev = {
+        "kvm_exit": {22: 3 * r, 1: r, 0: r, 2: r},
+        "kvm_out": {38: r, 6: r},
+        "kvm_exit_gspr": {0: r, 2: r, 3: r},
+        "kvm_exit_csr": {0x41 | 1 << 32: r},
+        "kvm_enter": 1 + 2 * r,
+        "kvm_reenter": 4 * r,
+        "kvm_exit_idle": r,
+        "kvm_exit_iocsr": r + (1 if late else 0),  # late: the trace starts with one
+        "kvm_exit_mmio": r,
+        "kvm_gpa_fault": r,
+        "kvm_irq": 2 * r,
+        "kvm_tlb_flush": r // 4,
+        "kvm_vpid_change": r // 16,
+    }
+    for once in ("kvm_vcpu_load", "kvm_exit_cpucfg", "kvm_exit_cache", "kvm_hypercall",
+                 "kvm_timer", "kvm_aux", "kvm_vpid_rollover", "kvm_vcpu_put"):
+        ev[once] = 1
+    return {k: v for k, v in ev.items() if v}
+
+
+def replay(tool, rounds, nvms, nvcpus, only):
+    """kvmstat-la --replay of gen-la OUT ROUNDS VMS VCPUS [late]: VM m is
+    pid 1000 + 100 m named la-vm-m (identity markers; with late, after every
+    event), its vCPU v thread tgid + 1 + v named "CPU v/KVM"; every vCPU runs
+    the scenario."""
+    late = "late" in only
+    only = [x for x in only if x != "late"]
+    per = la_scenario(rounds, late)
+    expect("provider", tool["provider"], "replay")
+    expect("profile", tool["profile"], "loongarch")
+    vms = {m: f"la-vm-{m}" for m in range(nvms) if not only or f"la-vm-{m}" in only}
+    expect("VMs", [(v["pid"], v["name"]) for v in tool["vms"]],
+           [(1000 + 100 * m, n) for m, n in sorted(vms.items())])
+    names = {"kvm_exit": {22: "gspr", 1: "tlbl", 0: "int", 2: "tlbs"},
+             "kvm_out": {38: "loongarch_iocsr", 6: "mmio"}}
+
+    def check_events(what, node, k):
+        for e, want in per.items():
+            got = ev(node, e)
+            if isinstance(want, dict):
+                expect(f"{what} {e}", got["total"], k * sum(want.values()))
+                have = {r["value"]: r["total"] for r in got.get("reasons", {}).values()}
+                expect(f"{what} {e} reasons", have, {v: k * n for v, n in want.items()})
+                for v, key in names.get(e, {}).items():
+                    expect(f"{what} {e} reason {v} key", got["reasons"].get(key, {}).get("value"), v)
+            else:
+                expect(f"{what} {e}", got["total"], k * want)
+        extra = set(node["events"]) - set(per)
+        if any(node["events"][x]["total"] for x in extra):
+            fail(f"{what}: events not in the scenario: {sorted(extra)}")
+
+    check_events("all", tool, len(vms) * nvcpus)
+    for v in tool["vms"]:
+        check_events(v["name"], v, nvcpus)
+        expect(f"{v['name']} vCPUs", [(c["vcpu"], c["tid"], c["thread"]) for c in v["vcpus"]],
+               [(i, v["pid"] + 1 + i, f"CPU {i}/KVM") for i in range(nvcpus)])
+        for c in v["vcpus"]:
+            check_events(f"{v['name']} vcpu {c['vcpu']}", c, 1)
+
+
 def main(a):
     if a[0] == "counts":
         counts(a[1], load(a[2]), load(a[3]))
@@ -240,6 +333,12 @@ def main(a):
         metrics(load(a[1]), a[2])
     elif a[0] == "stats":
         stats(load(a[1]), load(a[2]), "--per-vcpu" in a)
+    elif a[0] == "choice":
+        choice(load(a[1]), a[2], a[3], a[4])
+    elif a[0] == "replay":
+        replay(load(a[1]), int(a[2]), int(a[3]), int(a[4]), a[5:])
+    elif a[0] == "pio":
+        pio(load(a[1]), load(a[2]))
     else:
         fail(f"unknown check {a[0]}")
 

@@ -142,6 +142,18 @@ metrics_case() {
 }
 metrics_case
 
+# wait_stats_fds NAME-0 N: the VM process holds N vCPU binary stats fds.  The
+# stats provider learns the stats' names when it starts: a VM whose vCPUs
+# came later would show only the VM-wide fields.  (Not the cause of the
+# stats-binary first-attempt flake, "exits: got 0", seen before and after
+# this wait: the saved JSON then shows the VM found with no counter read.)
+wait_stats_fds() {
+	local vp n=0; vp=$(vm_pid "$1")
+	while [ "$(ls -l "/proc/$vp/fd" 2>/dev/null | grep -c 'kvm-vcpu-stats')" -lt "$2" ] && [ $((n += 1)) -lt 100 ]; do
+		sleep 0.02
+	done
+}
+
 # ---- -d: KVM stats per vCPU (debugfs, then binary stats fds via pidfd_getfd)
 stats_case() {
 	# The tool's baseline must come before the guests run and its last
@@ -149,12 +161,14 @@ stats_case() {
 	local case=$1 extra=$2 name=ks$$st$1 sd=3000
 	start_vmm "$name" $sd -m 1 -c 2 --pio-out 50 --pio-in 25 --mmio-write 9 --mmio-read 4 --hlt 3 --hold 4000 ||
 		{ kt_fail "$case" "VMM did not start"; return; }
+	wait_stats_fds "$name-0" 2
 	"$T" -d --once --json -s 4 -g "$name-*" $extra >"$tmp/$case.json" 2>"$tmp/$case.err"
 	local rc=$?
 	wait "$vmm_pid"
 	[ $rc = 0 ] || { kt_fail "$case" "rc=$rc: $(head -c 200 "$tmp/$case.err")"; return; }
 	local why
 	if why=$($CHECK stats "$tmp/$name.vmm.json" "$tmp/$case.json" ${3:-}) &&
+		why=$($CHECK choice "$tmp/$case.json" stats flag "forced by -d") &&
 		why=$($CHECK schema "$SCHEMA" "$tmp/$case.json"); then
 		kt_pass "$case"
 	elif [ -z "${STATS_RETRY:-}" ]; then
@@ -185,6 +199,56 @@ if [ -e /dev/kvm ]; then
 	stats_case stats-binary "--debugfs-dir $tmp/nodebugfs" --per-vcpu
 else
 	kt_skip stats-binary "needs /dev/kvm"
+fi
+
+# ---- auto provider: counts only (--no-latency) and the VMM holds stats fds:
+# the stats, no probes, exactly the VMM's own stats readings; at the same
+# time -f naming a tracepoint event the stats lack: BPF, exact kvm_pio
+auto_case() {
+	local name=ks$$auto sd=4000 why ok=1
+	if ! [ -e /dev/kvm ] || ! [ -r /sys/kernel/btf/vmlinux ]; then
+		kt_skip auto-stats-exact "needs /dev/kvm and kernel BTF"
+		kt_skip auto-filter-bpf "needs /dev/kvm and kernel BTF"
+		return
+	fi
+	rm -f "$tmp/ready-f"
+	start_vmm "$name" $sd -m 1 -c 2 --pio-out 50 --pio-in 25 --mmio-write 9 --mmio-read 4 --hlt 3 --hold 4000 ||
+		{ kt_fail auto-stats-exact "VMM did not start"; return; }
+	wait_stats_fds "$name-0" 2
+	"$T" --once --json --no-latency -v -s 5 -g "$name-*" --debugfs-dir "$tmp/nodebugfs" \
+		>"$tmp/auto.json" 2>"$tmp/auto.err" &
+	local ta=$!
+	"$T" --once --json --no-latency -s 5 -g "$name-*" -f 'kvm_pio$' --ready "$tmp/ready-f" \
+		>"$tmp/autof.json" 2>"$tmp/autof.err" &
+	local tf=$!
+	why=$(wait_ready "$tmp/ready-f" $sd) || ok=0
+	wait $ta; local rc=$?
+	wait $tf; local rcf=$?
+	wait "$vmm_pid"
+	if [ $rc != 0 ]; then kt_fail auto-stats-exact "rc=$rc: $(head -c 200 "$tmp/auto.err")"
+	elif ! grep -q "^kvmstat-la: provider stats (auto): counts only" "$tmp/auto.err"; then
+		kt_fail auto-stats-exact "-v said: $(head -c 200 "$tmp/auto.err")"
+	elif why=$($CHECK choice "$tmp/auto.json" stats auto "counts only") &&
+		why=$($CHECK stats "$tmp/$name.vmm.json" "$tmp/auto.json" --per-vcpu) &&
+		why=$($CHECK schema "$SCHEMA" "$tmp/auto.json"); then
+		kt_pass auto-stats-exact
+	else kt_fail auto-stats-exact "$why"; fi
+	if [ $ok = 0 ]; then kt_fail auto-filter-bpf "$why"
+	elif [ $rcf != 0 ]; then kt_fail auto-filter-bpf "rc=$rcf: $(head -c 200 "$tmp/autof.err")"
+	elif why=$($CHECK choice "$tmp/autof.json" bpf auto "selects no KVM stats field") &&
+		why=$($CHECK pio "$tmp/$name.vmm.json" "$tmp/autof.json"); then
+		kt_pass auto-filter-bpf
+	else kt_fail auto-filter-bpf "$why"; fi
+}
+auto_case
+# counts only but no selected VM (so no stats to read): BPF, and it says why
+out=$("$T" --once --json --no-latency -s 0.2 -g "nosuchvm$$" 2>"$tmp/e")
+if [ -r /sys/kernel/btf/vmlinux ]; then
+	echo "$out" >"$tmp/nostats.json"
+	why=$($CHECK choice "$tmp/nostats.json" bpf auto "no selected VM has readable KVM stats") &&
+		kt_pass auto-no-stats-bpf || kt_fail auto-no-stats-bpf "$why $(head -c 200 "$tmp/e")"
+else
+	kt_skip auto-no-stats-bpf "no kernel BTF"
 fi
 
 . "$here/tui.sh"

@@ -119,6 +119,41 @@ out=$("$T" --tracefs "$fx" --decode kvm_exit_csr=0x100000005,0x200000000,0x41 2>
 out=$("$T" --tracefs "$fx" --decode kvm_out=2,38 2>&1)
 [ "$out" = "$(printf 'profile loongarch\n2 IO io\n38 LOONGARCH_IOCSR loongarch_iocsr')" ] &&
 	kt_pass profile-loongarch-kvm-exit || kt_fail profile-loongarch-kvm-exit "got: $(echo $out)"
+# --replay: the LoongArch profile fed from a recorded trace.dat.
+# fixtures/la-r8-2x2.dat is tests/tools/trace-viewer's gen-la scenario
+# (la_fixture.c: `gen-la OUT 8 2 2 20000`): 2 VMs x 2 vCPUs, 8 rounds, its
+# counts known by construction (check.py la_scenario)
+rp=$here/fixtures/la-r8-2x2.dat
+if "$T" --replay "$rp" --json >"$tmp/replay.json" 2>"$tmp/replay.err"; then
+	why=$($CHECK replay "$tmp/replay.json" 8 2 2) && why=$($CHECK schema "$SCHEMA" "$tmp/replay.json") &&
+		why=$($CHECK choice "$tmp/replay.json" replay flag "--replay: the counts of") &&
+		kt_pass replay-exact || kt_fail replay-exact "$why"
+else
+	kt_fail replay-exact "rc=$?: $(head -c 200 "$tmp/replay.err")"
+fi
+"$T" --replay "$rp" --json -g 'la-vm-1' >"$tmp/replay1.json" 2>"$tmp/replay.err" &&
+	why=$($CHECK replay "$tmp/replay1.json" 8 2 2 la-vm-1) && kt_pass replay-guest-filter ||
+	kt_fail replay-guest-filter "$why $(head -c 200 "$tmp/replay.err")"
+# la-r4-1x2-late.dat (`gen-la OUT 4 1 2 20000 late`): each vCPU thread's
+# events come before the marker that says which VM it belongs to
+"$T" --replay "$here/fixtures/la-r4-1x2-late.dat" --json >"$tmp/replayl.json" 2>"$tmp/replay.err" &&
+	why=$($CHECK replay "$tmp/replayl.json" 4 1 2 late) && kt_pass replay-identity-late ||
+	kt_fail replay-identity-late "$why $(head -c 200 "$tmp/replay.err")"
+# the text of --once: 6 exits per round (3 GSPR) x 8 rounds x 4 vCPUs
+out=$("$T" --replay "$rp" 2>&1 | awk '$1 == "kvm_exit" || $1 == "kvm_exit(GSPR)" || $1 == "kvm_out(MMIO)" { print $1, $2, $3 }')
+[ "$out" = "$(printf 'kvm_exit 192 192\nkvm_exit(GSPR) 96 96\nkvm_out(MMIO) 32 32')" ] &&
+	kt_pass replay-text || kt_fail replay-text "got: $(echo $out)"
+"$T" --replay "$tmp/none.dat" --json >"$tmp/o" 2>"$tmp/e"; rc=$?
+[ $rc = 1 ] && [ "$(wc -l <"$tmp/e")" = 1 ] && grep -q '^kvmstat-la: --replay: .*none.dat' "$tmp/e" &&
+	grep -q '^{"error": ' "$tmp/o" && kt_pass replay-missing-file ||
+	kt_fail replay-missing-file "rc=$rc: $(cat "$tmp/e")"
+head -c 4096 "$here/fixtures/la-r8-2x2.dat" | tr '\0-\377' '\377\0-\376' >"$tmp/junk.dat"	# every byte changed
+"$T" --replay "$tmp/junk.dat" >"$tmp/o" 2>"$tmp/e"; rc=$?
+[ $rc = 1 ] && [ "$(wc -l <"$tmp/e")" = 1 ] && grep -q '^kvmstat-la: --replay: .*junk.dat: not a trace.dat' "$tmp/e" &&
+	[ ! -s "$tmp/o" ] && kt_pass replay-not-a-trace || kt_fail replay-not-a-trace "rc=$rc: $(cat "$tmp/e")"
+bad replay-with-log "--replay prints one snapshot" --replay "$rp" -l
+bad replay-with-provider "--replay prints one snapshot" --replay "$rp" -b
+
 # x86: names read from the running kernel's format files (SVM isa=2, VMX isa=1)
 if [ -r /sys/kernel/tracing/events/kvm/kvm_exit/format ] &&
    grep -q '"io"' /sys/kernel/tracing/events/kvm/kvm_exit/format; then
@@ -234,7 +269,9 @@ exact() {
 	if [ $vrc -ne 0 ]; then kt_fail "$case" "VMM failed: $(tail -1 "$tmp/$name.vmm.out")"; return; fi
 	if [ $rc -ne 0 ]; then kt_fail "$case" "kvmstat-la rc=$rc: $(head -c 300 "$tmp/$case.err")"; return; fi
 	cp "$tmp/$name.vmm.json" "$tmp/$case.vmm.json"
+	# a forced provider stays what the flag says, whatever auto would pick
 	why=$($CHECK counts "$prov" "$tmp/$case.vmm.json" "$tmp/$case.json") &&
+		why=$($CHECK choice "$tmp/$case.json" "$prov" flag "forced by --provider") &&
 		kt_pass "$case" || kt_fail "$case" "$why"
 }
 
@@ -256,7 +293,10 @@ tiny_case() {
 	local tp=$! why
 	why=$(wait_ready "$tmp/ready" $sd) || { kt_fail dropped-counted "$why"; wait $tp; return; }
 	wait $tp; wait "$vmm_pid"
-	why=$($CHECK drops "$tmp/$name.vmm.json" "$tmp/tiny.json") && kt_pass dropped-counted ||
+	# no provider flag, latency wanted (--json): auto picks BPF
+	why=$($CHECK drops "$tmp/$name.vmm.json" "$tmp/tiny.json") &&
+		why=$($CHECK choice "$tmp/tiny.json" bpf auto "latency histograms need probes") &&
+		kt_pass dropped-counted ||
 		kt_fail dropped-counted "$why"
 }
 tiny_case

@@ -23,6 +23,8 @@ tui_case() {
 	pane >"$tmp/pane"
 	grep -q "kvmstat-la - guest $name-\*" "$tmp/pane" && grep -q "^kvm_pio " "$tmp/pane" &&
 		grep -Eq "Event +Total +%Total +CurAvg/s" "$tmp/pane" || bad="$bad [start screen]"
+	# the dashboard shows latency: auto picked BPF, and the header says why
+	grep -q "provider bpf (auto: latency)" "$tmp/pane" || bad="$bad [no 'provider bpf (auto: latency)' in the header]"
 	key x 'kvm_pio\(write\)'
 	key x '^kvm_userspace_exit '
 	grep -q 'kvm_pio(write)' "$tmp/pane" && bad="$bad [x did not hide children]"
