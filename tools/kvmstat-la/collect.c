@@ -205,16 +205,25 @@ static struct ks_vm *vm_find(struct ks_ctx *ctx, int pid)
 	return NULL;
 }
 
+/* a new, zeroed VM entry for pid */
+static struct ks_vm *vm_append(struct ks_ctx *ctx, int pid)
+{
+	struct ks_vm *vm;
+
+	ctx->vms = grow(ctx->vms, &ctx->capvms, ctx->nvms + 1, sizeof(*ctx->vms));
+	vm = &ctx->vms[ctx->nvms++];
+	memset(vm, 0, sizeof(*vm));
+	vm->pid = pid;
+	return vm;
+}
+
 static struct ks_vm *vm_add(struct ks_ctx *ctx, int pid)
 {
 	struct ks_vm *vm = vm_find(ctx, pid);
 
 	if (vm)
 		return vm;
-	ctx->vms = grow(ctx->vms, &ctx->capvms, ctx->nvms + 1, sizeof(*ctx->vms));
-	vm = &ctx->vms[ctx->nvms++];
-	memset(vm, 0, sizeof(*vm));
-	vm->pid = pid;
+	vm = vm_append(ctx, pid);
 	vm->alive = true;
 	vm->pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	/*
@@ -384,10 +393,7 @@ struct ks_vm *ks_vm_add_recorded(struct ks_ctx *ctx, int pid, const char *name)
 
 	if (vm)
 		return vm;
-	ctx->vms = grow(ctx->vms, &ctx->capvms, ctx->nvms + 1, sizeof(*ctx->vms));
-	vm = &ctx->vms[ctx->nvms++];
-	memset(vm, 0, sizeof(*vm));
-	vm->pid = pid;
+	vm = vm_append(ctx, pid);
 	vm->pidfd = -1;
 	vm->threads_t = 1e300;	/* no /proc/PID/task scan */
 	snprintf(vm->name, sizeof(vm->name), "%s", name);
