@@ -195,6 +195,7 @@ void kvm_arch_vcpu_destroy(struct kvm_vcpu *vcpu)
 	kvmla_timer_deinit(vcpu);
 	kvmla_vmid_drop(vcpu);
 	kvmla_vcpu_cpuid_release(vcpu);
+	kvmla_mmu_vcpu_free(vcpu);
 	/* No CPU may think its hardware still holds this vCPU. */
 	for_each_possible_cpu(cpu) {
 		struct kvmla_pcpu *pc = per_cpu_ptr(&kvmla_pcpu, cpu);

@@ -117,6 +117,8 @@ KTEST(destroy_forgets_vcpu_everywhere)
 	KT_EXPECT(test_kvm.arch.phyid_map[7] == NULL);
 	KT_EXPECT_EQ(shim_ops.timer_deinit, 1);
 	KT_EXPECT_EQ(shim_ops.vmid_drop, 1);
+	/* The spare stage-2 tables the vCPU kept across faults go too. */
+	KT_EXPECT_EQ(shim_ops.mmu_vcpu_free, 1);
 	return KT_PASS;
 }
 
