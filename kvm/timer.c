@@ -90,13 +90,15 @@ void kvmla_timer_deinit(struct kvm_vcpu *vcpu)
 static void kvmla_timer_snapshot(struct kvm_vcpu *vcpu)
 {
 	struct kvmla_timer *t = &vcpu->arch.st.timer;
-	u64 now = kvmla_timer_now();
 
 	t->tcfg = kvmla_gcsr_read(LOONGARCH_CSR_TCFG);
 	t->tval = kvmla_gcsr_read(LOONGARCH_CSR_TVAL);
 	t->ti_at_put = !!(kvmla_gcsr_read(LOONGARCH_CSR_ESTAT) &
 			  (1ULL << KVMLA_INT_TI));
-	t->expire_ns = now + kvmla_timer_ns(t->tval, t->hz);
+	/* A stopped timer has no expiry: the clock is read only when on. */
+	if (t->tcfg & KVMLA_TCFG_EN)
+		t->expire_ns = kvmla_timer_now() +
+			       kvmla_timer_ns(t->tval, t->hz);
 	t->saved = 1;
 }
 
@@ -144,7 +146,8 @@ void kvmla_timer_save(struct kvm_vcpu *vcpu)
 void kvmla_timer_restore(struct kvm_vcpu *vcpu)
 {
 	struct kvmla_timer *t = &vcpu->arch.st.timer;
-	u64 now = kvmla_timer_now(), tval;
+	bool recount = false;
+	u64 now = 0, tval;
 	s64 late = 0;
 	int op;
 
@@ -157,9 +160,15 @@ void kvmla_timer_restore(struct kvm_vcpu *vcpu)
 		/* First load, or userspace set the timer: count from now. */
 		t->tcfg = kvmla_csr_sw_get(vcpu, LOONGARCH_CSR_TCFG);
 		t->tval = kvmla_csr_sw_get(vcpu, LOONGARCH_CSR_TVAL);
-		t->expire_ns = now + kvmla_timer_ns(t->tval, t->hz);
+		recount = true;
 	}
 	t->saved = 0;
+	/* Only a running timer needs the clock (a stopped one, no expiry). */
+	if (t->tcfg & KVMLA_TCFG_EN) {
+		now = kvmla_timer_now();
+		if (recount)
+			t->expire_ns = now + kvmla_timer_ns(t->tval, t->hz);
+	}
 
 	if (!(t->tcfg & KVMLA_TCFG_EN)) {
 		op = KVMLA_TIMER_OP_RESTORE_DISABLED;

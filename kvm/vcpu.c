@@ -84,63 +84,36 @@ const u8 kvmla_csr_classes[KVMLA_GCSR_SLOTS] = {
  * Guest CSR file, hardware <-> software.  Callers hold IRQs off and run
  * on the CPU the vCPU is loaded on.  GINTC (root CSR) rides along in the
  * software file under its own number.
+ *
+ * A CSR number is an immediate of gcsrrd/gcsrwr, so both directions are
+ * unrolled from gcsr-list.h: one read (or write) and one memory access per
+ * CSR, no loop and no call (the put of every exit to userspace saves the
+ * whole file).  The read-only ones are saved for ONE_REG and never written
+ * back.
  */
-/*
- * Accessors for each hardware guest CSR (its number is an instruction
- * immediate), and the table the save/restore loops walk.  The read-only
- * ones have no writer: they are saved for ONE_REG and never restored.
- */
-#define KVMLA_GCSR_RO(n)						\
-static u64 kvmla_vcpu_rd_##n(void)					\
-{									\
-	return kvmla_gcsr_read(LOONGARCH_CSR_##n);			\
-}
-
-#define KVMLA_GCSR_HW(n) KVMLA_GCSR_RO(n)
-
-#include "gcsr-list.h"
-
-#define KVMLA_GCSR_HW(n)						\
-static void kvmla_vcpu_wr_##n(u64 val)					\
-{									\
-	kvmla_gcsr_write(LOONGARCH_CSR_##n, val);			\
-}
-
-#include "gcsr-list.h"
-
-static const struct kvmla_vcpu_hw_csr {
-	u16 csr;
-	u64 (*read)(void);
-	void (*write)(u64 val);
-} kvmla_vcpu_hw_csrs[] = {
-#define KVMLA_GCSR_HW(n) \
-	{ LOONGARCH_CSR_##n, kvmla_vcpu_rd_##n, kvmla_vcpu_wr_##n },
-#define KVMLA_GCSR_RO(n) \
-	{ LOONGARCH_CSR_##n, kvmla_vcpu_rd_##n, NULL },
-#include "gcsr-list.h"
-};
+#define KVMLA_GCSR_SAVE_ONE(n) \
+	(file[LOONGARCH_CSR_##n] = kvmla_gcsr_read(LOONGARCH_CSR_##n))
 
 void kvmla_vcpu_csr_save(struct kvm_vcpu *vcpu)
 {
-	struct kvm_vcpu_arch *arch = &vcpu->arch;
-	size_t i;
+	u64 *file = vcpu->arch.gcsr;
 
-	for (i = 0; i < ARRAY_SIZE(kvmla_vcpu_hw_csrs); i++)
-		arch->gcsr[kvmla_vcpu_hw_csrs[i].csr] =
-			kvmla_vcpu_hw_csrs[i].read();
-	arch->gcsr[LOONGARCH_CSR_GINTC] =
-		kvmla_csr_read(LOONGARCH_CSR_GINTC) & 0xff;
+#define KVMLA_GCSR_HW(n)	KVMLA_GCSR_SAVE_ONE(n),
+#define KVMLA_GCSR_RO(n)	KVMLA_GCSR_SAVE_ONE(n),
+#include "gcsr-list.h"
+	(void)0;	/* ends the comma list the two macros expand to */
+	file[LOONGARCH_CSR_GINTC] = kvmla_csr_read(LOONGARCH_CSR_GINTC) & 0xff;
 }
 
 void kvmla_vcpu_csr_restore(struct kvm_vcpu *vcpu)
 {
-	struct kvm_vcpu_arch *arch = &vcpu->arch;
-	size_t i;
+	const u64 *file = vcpu->arch.gcsr;
 
-	for (i = 0; i < ARRAY_SIZE(kvmla_vcpu_hw_csrs); i++)
-		if (kvmla_vcpu_hw_csrs[i].write)
-			kvmla_vcpu_hw_csrs[i].write(arch->gcsr[kvmla_vcpu_hw_csrs[i].csr]);
-	kvmla_csr_write(LOONGARCH_CSR_GINTC, arch->gcsr[LOONGARCH_CSR_GINTC]);
+#define KVMLA_GCSR_HW(n) \
+	kvmla_gcsr_write(LOONGARCH_CSR_##n, file[LOONGARCH_CSR_##n]),
+#include "gcsr-list.h"
+	(void)0;
+	kvmla_csr_write(LOONGARCH_CSR_GINTC, file[LOONGARCH_CSR_GINTC]);
 }
 
 /* ---- life cycle ---- */

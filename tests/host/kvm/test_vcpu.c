@@ -639,7 +639,20 @@ KTEST(ioctl_dispatch_and_errors)
 
 /* ---- load / put ---- */
 
-#define HW_CSRS_SAVED ARRAY_SIZE(kvmla_vcpu_hw_csrs)
+/*
+ * gcsr-list.h's hardware CSRs, each with whether a full load writes it
+ * back (the read-only ones are only saved).
+ */
+static const struct {
+	u16 csr;
+	bool restored;
+} hw_csrs[] = {
+#define KVMLA_GCSR_HW(n)	{ LOONGARCH_CSR_##n, true },
+#define KVMLA_GCSR_RO(n)	{ LOONGARCH_CSR_##n, false },
+#include "../../../kvm/gcsr-list.h"
+};
+
+#define HW_CSRS_SAVED ARRAY_SIZE(hw_csrs)
 /* the read-only ones (gcsr-list.h KVMLA_GCSR_RO) are saved, not restored */
 #define HW_CSRS_RESTORED (HW_CSRS_SAVED - 4)
 
@@ -838,15 +851,15 @@ KTEST(csr_save_restore_cover_hw_list)
 	struct kvm_vcpu *vcpu = vcpu_new();
 
 	for (size_t i = 0; i < HW_CSRS_SAVED; i++) {
-		vcpu->arch.gcsr[kvmla_vcpu_hw_csrs[i].csr] = 0x40 + i;
-		if (!kvmla_vcpu_hw_csrs[i].write)	/* the CPU's own value */
-			hw.gcsr[kvmla_vcpu_hw_csrs[i].csr] = 0x40 + i;
+		vcpu->arch.gcsr[hw_csrs[i].csr] = 0x40 + i;
+		if (!hw_csrs[i].restored)	/* the CPU's own value */
+			hw.gcsr[hw_csrs[i].csr] = 0x40 + i;
 	}
 	kvmla_vcpu_csr_restore(vcpu);
 	memset(vcpu->arch.gcsr, 0, sizeof(vcpu->arch.gcsr));
 	kvmla_vcpu_csr_save(vcpu);
 	for (size_t i = 0; i < HW_CSRS_SAVED; i++)
-		KT_EXPECT_EQ(vcpu->arch.gcsr[kvmla_vcpu_hw_csrs[i].csr], 0x40 + i);
+		KT_EXPECT_EQ(vcpu->arch.gcsr[hw_csrs[i].csr], 0x40 + i);
 	vcpu_free();
 	return KT_PASS;
 }
