@@ -349,7 +349,7 @@ static int kvmla_vcpu_enter_prepare(struct kvm_vcpu *vcpu)
 		/* The hardware guest CSRs change from here on. */
 		vcpu->arch.flags &= ~KVMLA_VCPU_SW_LATEST;
 		kvmla_irq_deliver(vcpu);
-		kvmla_vmid_check(vcpu);
+		/* The TLB requests, then the VPID check (one per entry). */
 		kvmla_tlb_serve_requests(vcpu);
 		kvmla_fpu_load_pending(vcpu);
 		if (!kvm_request_pending(vcpu) &&
