@@ -231,13 +231,21 @@ static int kvmla_exit_cacop(struct kvm_vcpu *vcpu, u32 w)
 	return RESUME_GUEST;
 }
 
+/* Out of line: the GSPR path keeps no argument alive for a disabled event. */
+static noinline void kvmla_exit_gspr_trace(struct kvm_vcpu *vcpu,
+					   unsigned int kind, u32 w)
+{
+	trace_kvm_exit_gspr(vcpu->vcpu_id, kind, w, vcpu->arch.pc);
+}
+
 static int kvmla_exit_gspr(struct kvm_vcpu *vcpu)
 {
 	u32 w = vcpu->arch.exit_badi;
 	unsigned int kind = kvmla_gspr_kind(w);
 
 	vcpu->stat.gspr_exits[kind]++;
-	trace_kvm_exit_gspr(vcpu->vcpu_id, kind, w, vcpu->arch.pc);
+	if (trace_kvm_exit_gspr_enabled())
+		kvmla_exit_gspr_trace(vcpu, kind, w);
 	switch (kind) {
 	case KVMLA_GSPR_CSR:
 		return kvmla_exit_csr(vcpu, w);

@@ -361,15 +361,30 @@ static int kvmla_vcpu_enter_prepare(struct kvm_vcpu *vcpu)
 	return RESUME_GUEST;
 }
 
+/*
+ * The per-exit events, out of line: with them off, the exit loop keeps
+ * none of their arguments alive.
+ */
+static noinline void kvmla_vcpu_trace_exit(struct kvm_vcpu *vcpu, u32 ecode)
+{
+	trace_kvm_exit(vcpu->vcpu_id, ecode, vcpu->arch.esubcode, vcpu->arch.pc,
+		       vcpu->arch.exit_badv);
+}
+
+static noinline void kvmla_vcpu_trace_reenter(struct kvm_vcpu *vcpu)
+{
+	trace_kvm_reenter(vcpu->vcpu_id, vcpu->arch.pc);
+}
+
 /* Account one exit and hand it to the dispatcher. */
 static int kvmla_vcpu_exit(struct kvm_vcpu *vcpu)
 {
 	struct kvm_vcpu_arch *arch = &vcpu->arch;
 	u32 ecode = kvmla_csr_estat_ecode(arch->exit_estat);
-	u32 sub = kvmla_csr_estat_esubcode(arch->exit_estat);
 
-	arch->esubcode = sub;
-	trace_kvm_exit(vcpu->vcpu_id, ecode, sub, arch->pc, arch->exit_badv);
+	arch->esubcode = kvmla_csr_estat_esubcode(arch->exit_estat);
+	if (trace_kvm_exit_enabled())
+		kvmla_vcpu_trace_exit(vcpu, ecode);
 	if (ecode <= KVMLA_ECODE_MAX)
 		vcpu->stat.ecode_exits[ecode]++;
 	else
@@ -417,7 +432,8 @@ int kvm_arch_vcpu_ioctl_run(struct kvm_vcpu *vcpu)
 		ret = kvmla_vcpu_exit(vcpu);
 		if (ret != RESUME_GUEST)
 			break;
-		trace_kvm_reenter(vcpu->vcpu_id, vcpu->arch.pc);
+		if (trace_kvm_reenter_enabled())
+			kvmla_vcpu_trace_reenter(vcpu);
 	}
 
 	if (run->exit_reason < KVMLA_KVM_EXIT_NUM)
