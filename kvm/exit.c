@@ -374,9 +374,21 @@ static int kvmla_exit_hvc(struct kvm_vcpu *vcpu)
 
 /* ---- stage-2 faults and MMIO ---- */
 
+#ifndef kvmla_mmio_bus_has_devices
+/* Whether any in-kernel device sits on the MMIO bus (SRCU read side held). */
+static bool kvmla_mmio_bus_has_devices(struct kvm *kvm)
+{
+	struct kvm_io_bus *bus = srcu_dereference(kvm->buses[KVM_MMIO_BUS],
+						  &kvm->srcu);
+
+	return bus && bus->dev_count;
+}
+#endif
+
 /*
  * In-kernel devices (ioeventfd, coalesced MMIO) claim their accesses on
- * the MMIO bus; true when one did and the access is complete.
+ * the MMIO bus; true when one did and the access is complete.  A VM with
+ * none (la-vmm's, QEMU's without ioeventfd) skips the bus search.
  */
 static bool kvmla_exit_mmio_bus(struct kvm_vcpu *vcpu, u64 gpa,
 				const struct kvmla_mem_op *op)
@@ -385,13 +397,17 @@ static bool kvmla_exit_mmio_bus(struct kvm_vcpu *vcpu, u64 gpa,
 	int idx, ret;
 	u64 v;
 
-	if (op->write)
-		kvmla_exit_le_store(buf, vcpu->arch.gprs[op->rd], op->len);
 	idx = srcu_read_lock(&vcpu->kvm->srcu);
-	if (op->write)
+	if (!kvmla_mmio_bus_has_devices(vcpu->kvm)) {
+		srcu_read_unlock(&vcpu->kvm->srcu, idx);
+		return false;
+	}
+	if (op->write) {
+		kvmla_exit_le_store(buf, vcpu->arch.gprs[op->rd], op->len);
 		ret = kvm_io_bus_write(vcpu, KVM_MMIO_BUS, gpa, op->len, buf);
-	else
+	} else {
 		ret = kvm_io_bus_read(vcpu, KVM_MMIO_BUS, gpa, op->len, buf);
+	}
 	srcu_read_unlock(&vcpu->kvm->srcu, idx);
 	if (ret)
 		return false;
