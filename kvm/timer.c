@@ -18,7 +18,9 @@
  *
  * A pinned hrtimer stands in for the hardware only while the vCPU blocks:
  * armed when blocking starts and at every put while blocking, cancelled
- * before every restore, so its callback never runs under a restore.
+ * before every restore that follows, so its callback never runs under a
+ * restore.  timer.armed is set before the hrtimer starts and cleared by
+ * whoever cancels it or, last of all, by its callback.
  */
 #include "kvm_internal.h"
 
@@ -53,7 +55,6 @@ static enum hrtimer_restart kvmla_timer_wakeup(struct hrtimer *t)
 	struct kvm_vcpu *vcpu = container_of(arch, struct kvm_vcpu, arch);
 	s64 late = kvmla_timer_now() - st->timer.expire_ns;
 
-	st->timer.armed = 0;
 	/* Record the expiry, so that the restore does not raise TI again. */
 	if (st->timer.tcfg & KVMLA_TCFG_PERIODIC)
 		st->timer.expire_ns += kvmla_timer_ns(st->timer.tcfg &
@@ -66,6 +67,11 @@ static enum hrtimer_restart kvmla_timer_wakeup(struct hrtimer *t)
 	trace_kvm_timer(vcpu->vcpu_id, KVMLA_TIMER_OP_FIRE, late, 0);
 	kvmla_irq_queue(vcpu, KVMLA_INT_TI, KVMLA_IRQ_SOURCE_TIMER);
 	kvm_vcpu_wake_up(vcpu);
+	/*
+	 * Last: while armed is set, a restore or an unblock cancels, which
+	 * waits for this callback; once it reads 0, nothing here is left.
+	 */
+	smp_store_release(&st->timer.armed, 0);
 	return HRTIMER_NORESTART;
 }
 
@@ -151,9 +157,15 @@ void kvmla_timer_restore(struct kvm_vcpu *vcpu)
 	s64 late = 0;
 	int op;
 
-	/* A callback from here on would race with the restore. */
-	hrtimer_cancel(&t->swtimer);
-	t->armed = 0;
+	/*
+	 * A callback from here on would race with the restore: cancel a
+	 * queued hrtimer, waiting for a running callback.  Unarmed (every
+	 * load but the one after blocking), there is none to cancel.
+	 */
+	if (smp_load_acquire(&t->armed)) {
+		hrtimer_cancel(&t->swtimer);
+		t->armed = 0;
+	}
 	kvmla_csr_write(LOONGARCH_CSR_GCNTC, vcpu->kvm->arch.time_offset);
 	if (!t->saved || kvmla_csr_sw_get(vcpu, LOONGARCH_CSR_TCFG) != t->tcfg ||
 	    kvmla_csr_sw_get(vcpu, LOONGARCH_CSR_TVAL) != t->tval) {
@@ -224,12 +236,16 @@ void kvmla_timer_block(struct kvm_vcpu *vcpu)
 void kvmla_timer_unblock(struct kvm_vcpu *vcpu)
 {
 	struct kvmla_timer *t = &vcpu->arch.st.timer;
+	int cancelled;
 
-	if (!t->armed)
+	/* Pairs with the callback's release: 0 means it is over. */
+	if (!smp_load_acquire(&t->armed))
 		return;
-	hrtimer_cancel(&t->swtimer);
+	/* 0: the callback ran (or was running) and the vCPU woke for it. */
+	cancelled = hrtimer_cancel(&t->swtimer);
 	t->armed = 0;
-	trace_kvm_timer(vcpu->vcpu_id, KVMLA_TIMER_OP_CANCEL, 0, 0);
+	if (cancelled)
+		trace_kvm_timer(vcpu->vcpu_id, KVMLA_TIMER_OP_CANCEL, 0, 0);
 }
 
 u64 kvmla_timer_get_counter(struct kvm_vcpu *vcpu)

@@ -73,6 +73,8 @@ typedef unsigned int vm_fault_t;
 #define smp_wmb() __sync_synchronize()
 #define smp_rmb() __sync_synchronize()
 #define smp_store_mb(var, val) do { WRITE_ONCE(var, val); smp_mb(); } while (0)
+#define smp_store_release(p, v) WRITE_ONCE(*(p), v)
+#define smp_load_acquire(p) READ_ONCE(*(p))
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define BITS_PER_LONG 64
 #define BIT(n) (1UL << (n))
