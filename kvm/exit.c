@@ -126,7 +126,15 @@ static void kvmla_exit_inject_ine(struct kvm_vcpu *vcpu)
 
 /* ---- GSPR ---- */
 
-static int kvmla_exit_csr(struct kvm_vcpu *vcpu, u32 w)
+/* Out of line: the CSR path keeps no argument alive for a disabled event. */
+static noinline void kvmla_exit_csr_trace(struct kvm_vcpu *vcpu,
+					  unsigned int csr, unsigned int op,
+					  unsigned int outcome)
+{
+	trace_kvm_exit_csr(vcpu->vcpu_id, csr, op, outcome);
+}
+
+static noinline int kvmla_exit_csr(struct kvm_vcpu *vcpu, u32 w)
 {
 	unsigned int csr = (w >> 10) & 0x3fff, rd = KVMLA_RD(w);
 	unsigned int rj = KVMLA_RJ(w);
@@ -156,12 +164,13 @@ static int kvmla_exit_csr(struct kvm_vcpu *vcpu, u32 w)
 		outcome = KVMLA_CSR_OUTCOME_UNSUPPORTED;
 	}
 	kvmla_exit_set_gpr(vcpu, rd, old);
-	trace_kvm_exit_csr(vcpu->vcpu_id, csr, op, outcome);
+	if (trace_kvm_exit_csr_enabled())
+		kvmla_exit_csr_trace(vcpu, csr, op, outcome);
 	vcpu->arch.pc += 4;
 	return RESUME_GUEST;
 }
 
-static int kvmla_exit_cpucfg(struct kvm_vcpu *vcpu, u32 w)
+static noinline int kvmla_exit_cpucfg(struct kvm_vcpu *vcpu, u32 w)
 {
 	u64 leaf = vcpu->arch.gprs[KVMLA_RJ(w)], v = 0;
 
@@ -178,7 +187,7 @@ static int kvmla_exit_cpucfg(struct kvm_vcpu *vcpu, u32 w)
 	return RESUME_GUEST;
 }
 
-static int kvmla_exit_iocsr(struct kvm_vcpu *vcpu, u32 w)
+static noinline int kvmla_exit_iocsr(struct kvm_vcpu *vcpu, u32 w)
 {
 	struct kvm_run *run = vcpu->run;
 	unsigned int sub = (w >> 10) & 7, len = 1U << (sub & 3);
@@ -209,7 +218,7 @@ static int kvmla_exit_iocsr(struct kvm_vcpu *vcpu, u32 w)
 /* ESTAT.IS and ECFG.LIE: interrupt lines 12..0. */
 #define KVMLA_IRQ_LINES		GENMASK(12, 0)
 
-static int kvmla_exit_idle(struct kvm_vcpu *vcpu)
+static noinline int kvmla_exit_idle(struct kvm_vcpu *vcpu)
 {
 	u64 pending = kvmla_gcsr_read(LOONGARCH_CSR_ESTAT) &
 		      kvmla_gcsr_read(LOONGARCH_CSR_ECFG) & KVMLA_IRQ_LINES;
@@ -223,7 +232,7 @@ static int kvmla_exit_idle(struct kvm_vcpu *vcpu)
 	return RESUME_GUEST;
 }
 
-static int kvmla_exit_cacop(struct kvm_vcpu *vcpu, u32 w)
+static noinline int kvmla_exit_cacop(struct kvm_vcpu *vcpu, u32 w)
 {
 	/* The guest's caches are the host's: nothing to maintain. */
 	trace_kvm_exit_cache(vcpu->vcpu_id, KVMLA_RD(w), vcpu->arch.pc);
@@ -231,21 +240,13 @@ static int kvmla_exit_cacop(struct kvm_vcpu *vcpu, u32 w)
 	return RESUME_GUEST;
 }
 
-/* Out of line: the GSPR path keeps no argument alive for a disabled event. */
-static noinline void kvmla_exit_gspr_trace(struct kvm_vcpu *vcpu,
-					   unsigned int kind, u32 w)
+/*
+ * Each GSPR kind has its own out-of-line handler, reached by a tail call:
+ * the hot kinds (CSR, CPUCFG) do not pay for the frame the others need.
+ */
+static __always_inline int kvmla_exit_gspr_kind(struct kvm_vcpu *vcpu,
+						unsigned int kind, u32 w)
 {
-	trace_kvm_exit_gspr(vcpu->vcpu_id, kind, w, vcpu->arch.pc);
-}
-
-static int kvmla_exit_gspr(struct kvm_vcpu *vcpu)
-{
-	u32 w = vcpu->arch.exit_badi;
-	unsigned int kind = kvmla_gspr_kind(w);
-
-	vcpu->stat.gspr_exits[kind]++;
-	if (trace_kvm_exit_gspr_enabled())
-		kvmla_exit_gspr_trace(vcpu, kind, w);
 	switch (kind) {
 	case KVMLA_GSPR_CSR:
 		return kvmla_exit_csr(vcpu, w);
@@ -261,6 +262,28 @@ static int kvmla_exit_gspr(struct kvm_vcpu *vcpu)
 		kvmla_exit_inject_ine(vcpu);
 		return RESUME_GUEST;
 	}
+}
+
+/*
+ * With kvm_exit_gspr on: the record, then the handler.  A separate path,
+ * so that the usual one makes no call but the tail call to its handler.
+ */
+static noinline int kvmla_exit_gspr_traced(struct kvm_vcpu *vcpu,
+					   unsigned int kind, u32 w)
+{
+	trace_kvm_exit_gspr(vcpu->vcpu_id, kind, w, vcpu->arch.pc);
+	return kvmla_exit_gspr_kind(vcpu, kind, w);
+}
+
+static int kvmla_exit_gspr(struct kvm_vcpu *vcpu)
+{
+	u32 w = vcpu->arch.exit_badi;
+	unsigned int kind = kvmla_gspr_kind(w);
+
+	vcpu->stat.gspr_exits[kind]++;
+	if (trace_kvm_exit_gspr_enabled())
+		return kvmla_exit_gspr_traced(vcpu, kind, w);
+	return kvmla_exit_gspr_kind(vcpu, kind, w);
 }
 
 /* ---- completion of reads userspace answered ---- */

@@ -47,6 +47,16 @@ static u64 kvmla_timer_now(void)
 	return ktime_to_ns(ktime_get());
 }
 
+/*
+ * The kvm_timer record, out of line: the put and load paths, which run on
+ * every userspace exit, keep none of its arguments alive while it is off.
+ */
+static noinline void kvmla_timer_trace(struct kvm_vcpu *vcpu, int op,
+				       s64 late, u64 tval)
+{
+	trace_kvm_timer(vcpu->vcpu_id, op, late, tval);
+}
+
 static enum hrtimer_restart kvmla_timer_wakeup(struct hrtimer *t)
 {
 	struct kvmla_vcpu_state *st = container_of(t, struct kvmla_vcpu_state,
@@ -142,8 +152,8 @@ void kvmla_timer_save(struct kvm_vcpu *vcpu)
 	/* The SW file holds the same snapshot; a later difference is ONE_REG. */
 	kvmla_csr_sw_set(vcpu, LOONGARCH_CSR_TCFG, vcpu->arch.st.timer.tcfg);
 	kvmla_csr_sw_set(vcpu, LOONGARCH_CSR_TVAL, vcpu->arch.st.timer.tval);
-	trace_kvm_timer(vcpu->vcpu_id, KVMLA_TIMER_OP_SAVE, 0,
-			vcpu->arch.st.timer.tval);
+	if (trace_kvm_timer_enabled())
+		kvmla_timer_trace(vcpu, KVMLA_TIMER_OP_SAVE, 0, t->tval);
 	/* Put inside kvm_vcpu_block(): the load cancelled the hrtimer. */
 	if (kvm_vcpu_is_blocking(vcpu))
 		kvmla_timer_arm(vcpu);
@@ -214,7 +224,8 @@ void kvmla_timer_restore(struct kvm_vcpu *vcpu)
 	t->tval = tval;
 	kvmla_csr_sw_set(vcpu, LOONGARCH_CSR_TCFG, t->tcfg);
 	kvmla_csr_sw_set(vcpu, LOONGARCH_CSR_TVAL, tval);
-	trace_kvm_timer(vcpu->vcpu_id, op, late, tval);
+	if (trace_kvm_timer_enabled())
+		kvmla_timer_trace(vcpu, op, late, tval);
 }
 
 void kvmla_timer_stop(void)

@@ -180,6 +180,32 @@ void kvm_arch_vcpu_destroy(struct kvm_vcpu *vcpu)
 
 /* ---- load / put ---- */
 
+/*
+ * The load/put and KVM_RUN events, out of line: each userspace exit runs
+ * all four, and keeps none of their arguments alive while they are off.
+ */
+static noinline void kvmla_vcpu_trace_load(struct kvm_vcpu *vcpu, int cpu,
+					   bool fast)
+{
+	trace_kvm_vcpu_load(vcpu->vcpu_id, cpu,
+			    fast ? KVMLA_LOAD_KIND_FAST : KVMLA_LOAD_KIND_FULL);
+}
+
+static noinline void kvmla_vcpu_trace_put(struct kvm_vcpu *vcpu, int cpu)
+{
+	trace_kvm_vcpu_put(vcpu->vcpu_id, cpu);
+}
+
+static noinline void kvmla_vcpu_trace_enter(struct kvm_vcpu *vcpu)
+{
+	trace_kvm_enter(vcpu->vcpu_id, vcpu->arch.pc);
+}
+
+static noinline void kvmla_vcpu_trace_out(struct kvm_vcpu *vcpu)
+{
+	trace_kvm_out(vcpu->vcpu_id, vcpu->run->exit_reason, vcpu->arch.pc);
+}
+
 void kvm_arch_vcpu_load(struct kvm_vcpu *vcpu, int cpu)
 {
 	struct kvmla_pcpu *pc = per_cpu_ptr(&kvmla_pcpu, cpu);
@@ -217,8 +243,8 @@ void kvm_arch_vcpu_load(struct kvm_vcpu *vcpu, int cpu)
 	/* Time spent descheduled shows up as steal time. */
 	if (arch->pvtime_gpa & KVM_STEAL_PHYS_VALID)
 		kvm_make_request(KVM_REQ_STEAL_UPDATE, vcpu);
-	trace_kvm_vcpu_load(vcpu->vcpu_id, cpu,
-			    fast ? KVMLA_LOAD_KIND_FAST : KVMLA_LOAD_KIND_FULL);
+	if (trace_kvm_vcpu_load_enabled())
+		kvmla_vcpu_trace_load(vcpu, cpu, fast);
 }
 
 void kvm_arch_vcpu_put(struct kvm_vcpu *vcpu)
@@ -244,7 +270,8 @@ void kvm_arch_vcpu_put(struct kvm_vcpu *vcpu)
 	}
 	kvmla_timer_save(vcpu);
 	local_irq_restore(irqflags);
-	trace_kvm_vcpu_put(vcpu->vcpu_id, cpu);
+	if (trace_kvm_vcpu_put_enabled())
+		kvmla_vcpu_trace_put(vcpu, cpu);
 }
 
 /* ---- KVM_RUN ---- */
@@ -414,7 +441,8 @@ int kvm_arch_vcpu_ioctl_run(struct kvm_vcpu *vcpu)
 	lose_fpu(1);
 	vcpu_load(vcpu);
 	kvm_sigset_activate(vcpu);
-	trace_kvm_enter(vcpu->vcpu_id, vcpu->arch.pc);
+	if (trace_kvm_enter_enabled())
+		kvmla_vcpu_trace_enter(vcpu);
 
 	for (;;) {
 		ret = kvmla_vcpu_enter_prepare(vcpu);
@@ -438,7 +466,8 @@ int kvm_arch_vcpu_ioctl_run(struct kvm_vcpu *vcpu)
 
 	if (run->exit_reason < KVMLA_KVM_EXIT_NUM)
 		vcpu->stat.user_exits[run->exit_reason]++;
-	trace_kvm_out(vcpu->vcpu_id, run->exit_reason, vcpu->arch.pc);
+	if (trace_kvm_out_enabled())
+		kvmla_vcpu_trace_out(vcpu);
 	kvm_sigset_deactivate(vcpu);
 	vcpu_put(vcpu);
 	return ret;
