@@ -126,6 +126,22 @@ static void kvmla_exit_inject_ine(struct kvm_vcpu *vcpu)
 
 /* ---- GSPR ---- */
 
+/*
+ * kvm_exit_gspr, out of line and emitted first by each GSPR handler: the
+ * dispatch itself (kvmla_exit_gspr) stays free of any call but the tail
+ * call to its handler.
+ */
+static noinline void kvmla_exit_gspr_trace(struct kvm_vcpu *vcpu, u32 w)
+{
+	trace_kvm_exit_gspr(vcpu->vcpu_id, kvmla_gspr_kind(w), w, vcpu->arch.pc);
+}
+
+static __always_inline void kvmla_exit_gspr_note(struct kvm_vcpu *vcpu, u32 w)
+{
+	if (trace_kvm_exit_gspr_enabled())
+		kvmla_exit_gspr_trace(vcpu, w);
+}
+
 /* Out of line: the CSR path keeps no argument alive for a disabled event. */
 static noinline void kvmla_exit_csr_trace(struct kvm_vcpu *vcpu,
 					  unsigned int csr, unsigned int op,
@@ -144,6 +160,7 @@ static noinline int kvmla_exit_csr(struct kvm_vcpu *vcpu, u32 w)
 	u64 old = 0, val = vcpu->arch.gprs[rd];
 	unsigned int outcome;
 
+	kvmla_exit_gspr_note(vcpu, w);
 	if (cls == KVMLA_CSR_SW || cls == KVMLA_CSR_PMU) {
 		old = kvmla_csr_sw_get(vcpu, csr);
 		if (op == KVMLA_CSR_OP_WR)
@@ -174,6 +191,7 @@ static noinline int kvmla_exit_cpucfg(struct kvm_vcpu *vcpu, u32 w)
 {
 	u64 leaf = vcpu->arch.gprs[KVMLA_RJ(w)], v = 0;
 
+	kvmla_exit_gspr_note(vcpu, w);
 	if (leaf < KVM_MAX_CPUCFG_REGS)
 		v = vcpu->arch.cpucfg[leaf];
 	else if (leaf == KVMLA_CPUCFG_SIG)
@@ -187,6 +205,13 @@ static noinline int kvmla_exit_cpucfg(struct kvm_vcpu *vcpu, u32 w)
 	return RESUME_GUEST;
 }
 
+static noinline void kvmla_exit_iocsr_trace(struct kvm_vcpu *vcpu,
+					    unsigned int len, bool write,
+					    u64 addr)
+{
+	trace_kvm_exit_iocsr(vcpu->vcpu_id, len, write, addr);
+}
+
 static noinline int kvmla_exit_iocsr(struct kvm_vcpu *vcpu, u32 w)
 {
 	struct kvm_run *run = vcpu->run;
@@ -194,6 +219,7 @@ static noinline int kvmla_exit_iocsr(struct kvm_vcpu *vcpu, u32 w)
 	bool write = sub >= 4;
 	u64 addr = vcpu->arch.gprs[KVMLA_RJ(w)];
 
+	kvmla_exit_gspr_note(vcpu, w);
 	run->exit_reason = KVM_EXIT_LOONGARCH_IOCSR;
 	run->iocsr_io.phys_addr = addr;
 	run->iocsr_io.len = len;
@@ -210,7 +236,8 @@ static noinline int kvmla_exit_iocsr(struct kvm_vcpu *vcpu, u32 w)
 		vcpu->arch.st.exit.io_signed = 1;
 		vcpu->stat.iocsr_read_exits++;
 	}
-	trace_kvm_exit_iocsr(vcpu->vcpu_id, len, write, addr);
+	if (trace_kvm_exit_iocsr_enabled())
+		kvmla_exit_iocsr_trace(vcpu, len, write, addr);
 	vcpu->arch.pc += 4;
 	return RESUME_HOST;
 }
@@ -218,11 +245,12 @@ static noinline int kvmla_exit_iocsr(struct kvm_vcpu *vcpu, u32 w)
 /* ESTAT.IS and ECFG.LIE: interrupt lines 12..0. */
 #define KVMLA_IRQ_LINES		GENMASK(12, 0)
 
-static noinline int kvmla_exit_idle(struct kvm_vcpu *vcpu)
+static noinline int kvmla_exit_idle(struct kvm_vcpu *vcpu, u32 w)
 {
 	u64 pending = kvmla_gcsr_read(LOONGARCH_CSR_ESTAT) &
 		      kvmla_gcsr_read(LOONGARCH_CSR_ECFG) & KVMLA_IRQ_LINES;
 
+	kvmla_exit_gspr_note(vcpu, w);
 	vcpu->stat.idle_exits++;
 	trace_kvm_exit_idle(vcpu->vcpu_id, vcpu->arch.pc);
 	vcpu->arch.pc += 4;
@@ -234,19 +262,32 @@ static noinline int kvmla_exit_idle(struct kvm_vcpu *vcpu)
 
 static noinline int kvmla_exit_cacop(struct kvm_vcpu *vcpu, u32 w)
 {
+	kvmla_exit_gspr_note(vcpu, w);
 	/* The guest's caches are the host's: nothing to maintain. */
 	trace_kvm_exit_cache(vcpu->vcpu_id, KVMLA_RD(w), vcpu->arch.pc);
 	vcpu->arch.pc += 4;
 	return RESUME_GUEST;
 }
 
-/*
- * Each GSPR kind has its own out-of-line handler, reached by a tail call:
- * the hot kinds (CSR, CPUCFG) do not pay for the frame the others need.
- */
-static __always_inline int kvmla_exit_gspr_kind(struct kvm_vcpu *vcpu,
-						unsigned int kind, u32 w)
+/* Any other GSPR instruction: the guest gets INE. */
+static noinline int kvmla_exit_gspr_other(struct kvm_vcpu *vcpu, u32 w)
 {
+	kvmla_exit_gspr_note(vcpu, w);
+	kvmla_exit_inject_ine(vcpu);
+	return RESUME_GUEST;
+}
+
+/*
+ * Each GSPR kind has its own out-of-line handler, reached by a tail call
+ * and recording kvm_exit_gspr first: the hot kinds (CSR, CPUCFG) do not
+ * pay for the frame the others need, nor for a disabled event here.
+ */
+static int kvmla_exit_gspr(struct kvm_vcpu *vcpu)
+{
+	u32 w = vcpu->arch.exit_badi;
+	unsigned int kind = kvmla_gspr_kind(w);
+
+	vcpu->stat.gspr_exits[kind]++;
 	switch (kind) {
 	case KVMLA_GSPR_CSR:
 		return kvmla_exit_csr(vcpu, w);
@@ -255,35 +296,12 @@ static __always_inline int kvmla_exit_gspr_kind(struct kvm_vcpu *vcpu,
 	case KVMLA_GSPR_IOCSR:
 		return kvmla_exit_iocsr(vcpu, w);
 	case KVMLA_GSPR_IDLE:
-		return kvmla_exit_idle(vcpu);
+		return kvmla_exit_idle(vcpu, w);
 	case KVMLA_GSPR_CACOP:
 		return kvmla_exit_cacop(vcpu, w);
 	default:
-		kvmla_exit_inject_ine(vcpu);
-		return RESUME_GUEST;
+		return kvmla_exit_gspr_other(vcpu, w);
 	}
-}
-
-/*
- * With kvm_exit_gspr on: the record, then the handler.  A separate path,
- * so that the usual one makes no call but the tail call to its handler.
- */
-static noinline int kvmla_exit_gspr_traced(struct kvm_vcpu *vcpu,
-					   unsigned int kind, u32 w)
-{
-	trace_kvm_exit_gspr(vcpu->vcpu_id, kind, w, vcpu->arch.pc);
-	return kvmla_exit_gspr_kind(vcpu, kind, w);
-}
-
-static int kvmla_exit_gspr(struct kvm_vcpu *vcpu)
-{
-	u32 w = vcpu->arch.exit_badi;
-	unsigned int kind = kvmla_gspr_kind(w);
-
-	vcpu->stat.gspr_exits[kind]++;
-	if (trace_kvm_exit_gspr_enabled())
-		return kvmla_exit_gspr_traced(vcpu, kind, w);
-	return kvmla_exit_gspr_kind(vcpu, kind, w);
 }
 
 /* ---- completion of reads userspace answered ---- */
