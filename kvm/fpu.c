@@ -143,7 +143,8 @@ static void kvmla_fpu_save_live(struct kvm_vcpu *vcpu, u32 inuse)
 		kvmla_fpu_save_fp(&vcpu->arch.fpu);
 }
 
-void kvmla_fpu_load_pending(struct kvm_vcpu *vcpu)
+/* Load the units the guest asked for (and their closure). */
+static noinline void kvmla_fpu_load_wanted(struct kvm_vcpu *vcpu)
 {
 	struct kvmla_vcpu_state *st = &vcpu->arch.st;
 	u32 want = kvmla_fpu_closure(st->aux.want | st->aux.inuse);
@@ -193,6 +194,17 @@ void kvmla_fpu_load_pending(struct kvm_vcpu *vcpu)
 		kvmla_lbt_ftop_write(vcpu->arch.lbt.ftop);
 	vcpu->stat.aux_loads++;
 	kvmla_fpu_trace(vcpu, KVMLA_AUX_OP_RESTORE, vec);
+}
+
+/*
+ * Run before every entry.  Units are asked for only by kvmla_fpu_exit(),
+ * always with KVM_REQ_KVMLA_AUX_LOAD: without the request there is
+ * nothing to load, and the check stays a leaf (the load is a tail call).
+ */
+void kvmla_fpu_load_pending(struct kvm_vcpu *vcpu)
+{
+	if (kvm_test_request(KVM_REQ_KVMLA_AUX_LOAD, vcpu))
+		kvmla_fpu_load_wanted(vcpu);
 }
 
 /*
