@@ -126,7 +126,31 @@ static void kvmla_exit_inject_ine(struct kvm_vcpu *vcpu)
 
 /* ---- GSPR ---- */
 
-static int kvmla_exit_csr(struct kvm_vcpu *vcpu, u32 w)
+/*
+ * kvm_exit_gspr, out of line and emitted first by each GSPR handler: the
+ * dispatch itself (kvmla_exit_gspr) stays free of any call but the tail
+ * call to its handler.
+ */
+static noinline void kvmla_exit_gspr_trace(struct kvm_vcpu *vcpu, u32 w)
+{
+	trace_kvm_exit_gspr(vcpu->vcpu_id, kvmla_gspr_kind(w), w, vcpu->arch.pc);
+}
+
+static __always_inline void kvmla_exit_gspr_note(struct kvm_vcpu *vcpu, u32 w)
+{
+	if (trace_kvm_exit_gspr_enabled())
+		kvmla_exit_gspr_trace(vcpu, w);
+}
+
+/* Out of line: the CSR path keeps no argument alive for a disabled event. */
+static noinline void kvmla_exit_csr_trace(struct kvm_vcpu *vcpu,
+					  unsigned int csr, unsigned int op,
+					  unsigned int outcome)
+{
+	trace_kvm_exit_csr(vcpu->vcpu_id, csr, op, outcome);
+}
+
+static noinline int kvmla_exit_csr(struct kvm_vcpu *vcpu, u32 w)
 {
 	unsigned int csr = (w >> 10) & 0x3fff, rd = KVMLA_RD(w);
 	unsigned int rj = KVMLA_RJ(w);
@@ -136,6 +160,7 @@ static int kvmla_exit_csr(struct kvm_vcpu *vcpu, u32 w)
 	u64 old = 0, val = vcpu->arch.gprs[rd];
 	unsigned int outcome;
 
+	kvmla_exit_gspr_note(vcpu, w);
 	if (cls == KVMLA_CSR_SW || cls == KVMLA_CSR_PMU) {
 		old = kvmla_csr_sw_get(vcpu, csr);
 		if (op == KVMLA_CSR_OP_WR)
@@ -156,15 +181,17 @@ static int kvmla_exit_csr(struct kvm_vcpu *vcpu, u32 w)
 		outcome = KVMLA_CSR_OUTCOME_UNSUPPORTED;
 	}
 	kvmla_exit_set_gpr(vcpu, rd, old);
-	trace_kvm_exit_csr(vcpu->vcpu_id, csr, op, outcome);
+	if (trace_kvm_exit_csr_enabled())
+		kvmla_exit_csr_trace(vcpu, csr, op, outcome);
 	vcpu->arch.pc += 4;
 	return RESUME_GUEST;
 }
 
-static int kvmla_exit_cpucfg(struct kvm_vcpu *vcpu, u32 w)
+static noinline int kvmla_exit_cpucfg(struct kvm_vcpu *vcpu, u32 w)
 {
 	u64 leaf = vcpu->arch.gprs[KVMLA_RJ(w)], v = 0;
 
+	kvmla_exit_gspr_note(vcpu, w);
 	if (leaf < KVM_MAX_CPUCFG_REGS)
 		v = vcpu->arch.cpucfg[leaf];
 	else if (leaf == KVMLA_CPUCFG_SIG)
@@ -178,13 +205,21 @@ static int kvmla_exit_cpucfg(struct kvm_vcpu *vcpu, u32 w)
 	return RESUME_GUEST;
 }
 
-static int kvmla_exit_iocsr(struct kvm_vcpu *vcpu, u32 w)
+static noinline void kvmla_exit_iocsr_trace(struct kvm_vcpu *vcpu,
+					    unsigned int len, bool write,
+					    u64 addr)
+{
+	trace_kvm_exit_iocsr(vcpu->vcpu_id, len, write, addr);
+}
+
+static noinline int kvmla_exit_iocsr(struct kvm_vcpu *vcpu, u32 w)
 {
 	struct kvm_run *run = vcpu->run;
 	unsigned int sub = (w >> 10) & 7, len = 1U << (sub & 3);
 	bool write = sub >= 4;
 	u64 addr = vcpu->arch.gprs[KVMLA_RJ(w)];
 
+	kvmla_exit_gspr_note(vcpu, w);
 	run->exit_reason = KVM_EXIT_LOONGARCH_IOCSR;
 	run->iocsr_io.phys_addr = addr;
 	run->iocsr_io.len = len;
@@ -201,7 +236,8 @@ static int kvmla_exit_iocsr(struct kvm_vcpu *vcpu, u32 w)
 		vcpu->arch.st.exit.io_signed = 1;
 		vcpu->stat.iocsr_read_exits++;
 	}
-	trace_kvm_exit_iocsr(vcpu->vcpu_id, len, write, addr);
+	if (trace_kvm_exit_iocsr_enabled())
+		kvmla_exit_iocsr_trace(vcpu, len, write, addr);
 	vcpu->arch.pc += 4;
 	return RESUME_HOST;
 }
@@ -209,11 +245,12 @@ static int kvmla_exit_iocsr(struct kvm_vcpu *vcpu, u32 w)
 /* ESTAT.IS and ECFG.LIE: interrupt lines 12..0. */
 #define KVMLA_IRQ_LINES		GENMASK(12, 0)
 
-static int kvmla_exit_idle(struct kvm_vcpu *vcpu)
+static noinline int kvmla_exit_idle(struct kvm_vcpu *vcpu, u32 w)
 {
 	u64 pending = kvmla_gcsr_read(LOONGARCH_CSR_ESTAT) &
 		      kvmla_gcsr_read(LOONGARCH_CSR_ECFG) & KVMLA_IRQ_LINES;
 
+	kvmla_exit_gspr_note(vcpu, w);
 	vcpu->stat.idle_exits++;
 	trace_kvm_exit_idle(vcpu->vcpu_id, vcpu->arch.pc);
 	vcpu->arch.pc += 4;
@@ -223,21 +260,34 @@ static int kvmla_exit_idle(struct kvm_vcpu *vcpu)
 	return RESUME_GUEST;
 }
 
-static int kvmla_exit_cacop(struct kvm_vcpu *vcpu, u32 w)
+static noinline int kvmla_exit_cacop(struct kvm_vcpu *vcpu, u32 w)
 {
+	kvmla_exit_gspr_note(vcpu, w);
 	/* The guest's caches are the host's: nothing to maintain. */
 	trace_kvm_exit_cache(vcpu->vcpu_id, KVMLA_RD(w), vcpu->arch.pc);
 	vcpu->arch.pc += 4;
 	return RESUME_GUEST;
 }
 
+/* Any other GSPR instruction: the guest gets INE. */
+static noinline int kvmla_exit_gspr_other(struct kvm_vcpu *vcpu, u32 w)
+{
+	kvmla_exit_gspr_note(vcpu, w);
+	kvmla_exit_inject_ine(vcpu);
+	return RESUME_GUEST;
+}
+
+/*
+ * Each GSPR kind has its own out-of-line handler, reached by a tail call
+ * and recording kvm_exit_gspr first: the hot kinds (CSR, CPUCFG) do not
+ * pay for the frame the others need, nor for a disabled event here.
+ */
 static int kvmla_exit_gspr(struct kvm_vcpu *vcpu)
 {
 	u32 w = vcpu->arch.exit_badi;
 	unsigned int kind = kvmla_gspr_kind(w);
 
 	vcpu->stat.gspr_exits[kind]++;
-	trace_kvm_exit_gspr(vcpu->vcpu_id, kind, w, vcpu->arch.pc);
 	switch (kind) {
 	case KVMLA_GSPR_CSR:
 		return kvmla_exit_csr(vcpu, w);
@@ -246,12 +296,11 @@ static int kvmla_exit_gspr(struct kvm_vcpu *vcpu)
 	case KVMLA_GSPR_IOCSR:
 		return kvmla_exit_iocsr(vcpu, w);
 	case KVMLA_GSPR_IDLE:
-		return kvmla_exit_idle(vcpu);
+		return kvmla_exit_idle(vcpu, w);
 	case KVMLA_GSPR_CACOP:
 		return kvmla_exit_cacop(vcpu, w);
 	default:
-		kvmla_exit_inject_ine(vcpu);
-		return RESUME_GUEST;
+		return kvmla_exit_gspr_other(vcpu, w);
 	}
 }
 
@@ -366,9 +415,21 @@ static int kvmla_exit_hvc(struct kvm_vcpu *vcpu)
 
 /* ---- stage-2 faults and MMIO ---- */
 
+#ifndef kvmla_mmio_bus_has_devices
+/* Whether any in-kernel device sits on the MMIO bus (SRCU read side held). */
+static bool kvmla_mmio_bus_has_devices(struct kvm *kvm)
+{
+	struct kvm_io_bus *bus = srcu_dereference(kvm->buses[KVM_MMIO_BUS],
+						  &kvm->srcu);
+
+	return bus && bus->dev_count;
+}
+#endif
+
 /*
  * In-kernel devices (ioeventfd, coalesced MMIO) claim their accesses on
- * the MMIO bus; true when one did and the access is complete.
+ * the MMIO bus; true when one did and the access is complete.  A VM with
+ * none (la-vmm's, QEMU's without ioeventfd) skips the bus search.
  */
 static bool kvmla_exit_mmio_bus(struct kvm_vcpu *vcpu, u64 gpa,
 				const struct kvmla_mem_op *op)
@@ -377,13 +438,17 @@ static bool kvmla_exit_mmio_bus(struct kvm_vcpu *vcpu, u64 gpa,
 	int idx, ret;
 	u64 v;
 
-	if (op->write)
-		kvmla_exit_le_store(buf, vcpu->arch.gprs[op->rd], op->len);
 	idx = srcu_read_lock(&vcpu->kvm->srcu);
-	if (op->write)
+	if (!kvmla_mmio_bus_has_devices(vcpu->kvm)) {
+		srcu_read_unlock(&vcpu->kvm->srcu, idx);
+		return false;
+	}
+	if (op->write) {
+		kvmla_exit_le_store(buf, vcpu->arch.gprs[op->rd], op->len);
 		ret = kvm_io_bus_write(vcpu, KVM_MMIO_BUS, gpa, op->len, buf);
-	else
+	} else {
 		ret = kvm_io_bus_read(vcpu, KVM_MMIO_BUS, gpa, op->len, buf);
+	}
 	srcu_read_unlock(&vcpu->kvm->srcu, idx);
 	if (ret)
 		return false;

@@ -33,7 +33,13 @@ static u32 kvmla_fpu_closure(u32 units)
 	return units;
 }
 
-static void kvmla_fpu_trace(struct kvm_vcpu *vcpu, int op, u32 units)
+/*
+ * One kvm_aux record per unit group in @units.  Out of line, behind one
+ * check of the event's key (kvmla_fpu_trace()): while the event is off,
+ * the callers test no unit bit and keep no argument alive for it.
+ */
+static noinline void kvmla_fpu_trace_units(struct kvm_vcpu *vcpu, int op,
+					   u32 units)
 {
 	if (units & KVMLA_AUX_LBT)
 		trace_kvm_aux(vcpu->vcpu_id, op, KVMLA_AUX_UNIT_LBT,
@@ -47,6 +53,13 @@ static void kvmla_fpu_trace(struct kvm_vcpu *vcpu, int op, u32 units)
 	else if (units & KVMLA_AUX_FPU)
 		trace_kvm_aux(vcpu->vcpu_id, op, KVMLA_AUX_UNIT_FPU,
 			      vcpu->arch.pc);
+}
+
+static __always_inline void kvmla_fpu_trace(struct kvm_vcpu *vcpu, int op,
+					    u32 units)
+{
+	if (trace_kvm_aux_enabled())
+		kvmla_fpu_trace_units(vcpu, op, units);
 }
 
 void kvmla_fpu_init(struct kvm_vcpu *vcpu)
@@ -130,7 +143,8 @@ static void kvmla_fpu_save_live(struct kvm_vcpu *vcpu, u32 inuse)
 		kvmla_fpu_save_fp(&vcpu->arch.fpu);
 }
 
-void kvmla_fpu_load_pending(struct kvm_vcpu *vcpu)
+/* Load the units the guest asked for (and their closure). */
+static noinline void kvmla_fpu_load_wanted(struct kvm_vcpu *vcpu)
 {
 	struct kvmla_vcpu_state *st = &vcpu->arch.st;
 	u32 want = kvmla_fpu_closure(st->aux.want | st->aux.inuse);
@@ -182,14 +196,26 @@ void kvmla_fpu_load_pending(struct kvm_vcpu *vcpu)
 	kvmla_fpu_trace(vcpu, KVMLA_AUX_OP_RESTORE, vec);
 }
 
-void kvmla_fpu_lose(struct kvm_vcpu *vcpu)
+/*
+ * Run before every entry.  Units are asked for only by kvmla_fpu_exit(),
+ * always with KVM_REQ_KVMLA_AUX_LOAD: without the request there is
+ * nothing to load, and the check stays a leaf (the load is a tail call).
+ */
+void kvmla_fpu_load_pending(struct kvm_vcpu *vcpu)
+{
+	if (kvm_test_request(KVM_REQ_KVMLA_AUX_LOAD, vcpu))
+		kvmla_fpu_load_wanted(vcpu);
+}
+
+/*
+ * Save the live units and disable them.  Out of line, reached by a tail
+ * call: a put with no unit in use (most of them) stays a leaf.
+ */
+static noinline void kvmla_fpu_lose_live(struct kvm_vcpu *vcpu, u32 inuse)
 {
 	struct kvmla_vcpu_state *st = &vcpu->arch.st;
-	u32 inuse = st->aux.inuse;
 	bool top_mode = false;
 
-	if (!inuse)
-		return;
 	/* In top mode: keep the stack top, leave the mode, then the FPRs. */
 	if ((inuse & KVMLA_AUX_LBT) && (inuse & KVMLA_AUX_VEC) &&
 	    IS_ENABLED(CONFIG_CPU_HAS_LBT) &&
@@ -208,6 +234,14 @@ void kvmla_fpu_lose(struct kvm_vcpu *vcpu)
 	st->aux.inuse = 0;
 	kvmla_fpu_trace(vcpu, KVMLA_AUX_OP_SAVE, inuse);
 	kvmla_fpu_trace(vcpu, KVMLA_AUX_OP_DISABLE, inuse);
+}
+
+void kvmla_fpu_lose(struct kvm_vcpu *vcpu)
+{
+	u32 inuse = vcpu->arch.st.aux.inuse;
+
+	if (inuse)
+		kvmla_fpu_lose_live(vcpu, inuse);
 }
 
 void kvmla_fpu_reset(struct kvm_vcpu *vcpu)

@@ -103,16 +103,16 @@ static void kvmla_irq_apply(unsigned int irq, bool raise)
 	}
 }
 
-void kvmla_irq_deliver(struct kvm_vcpu *vcpu)
+/*
+ * Apply the queued raises and clears.  Out of line, and reached by a tail
+ * call: the entry with nothing queued (nearly every one) stays a leaf
+ * without a stack frame, whatever the tracepoint below needs.
+ */
+static noinline void kvmla_irq_apply_queue(struct kvm_vcpu *vcpu)
 {
 	struct kvmla_vcpu_state *st = &vcpu->arch.st;
 	int irq;
 
-	if (st->exit.exc_pending)
-		kvmla_irq_raise_exception(vcpu);
-
-	if (!READ_ONCE(st->irq.pending) && !READ_ONCE(st->irq.clear))
-		return;
 	for (irq = KVMLA_INT_NUM - 1; irq >= 0; irq--) {
 		if (test_and_clear_bit(irq, &st->irq.clear))
 			kvmla_irq_apply(irq, false);
@@ -123,6 +123,16 @@ void kvmla_irq_deliver(struct kvm_vcpu *vcpu)
 				      KVMLA_IRQ_SOURCE_ENTRY);
 		}
 	}
+}
+
+void kvmla_irq_deliver(struct kvm_vcpu *vcpu)
+{
+	struct kvmla_vcpu_state *st = &vcpu->arch.st;
+
+	if (st->exit.exc_pending)
+		kvmla_irq_raise_exception(vcpu);
+	if (READ_ONCE(st->irq.pending) || READ_ONCE(st->irq.clear))
+		kvmla_irq_apply_queue(vcpu);
 }
 
 bool kvmla_irq_pending(struct kvm_vcpu *vcpu)

@@ -55,11 +55,12 @@ struct kvmla_s2_reclaim {
 	int levels[KVMLA_S2_RECLAIM];
 };
 
-/* Up to one new table per level for one fault, allocated unlocked. */
-struct kvmla_s2_cache {
-	int n;
-	void *pages[KVMLA_S2_LEVELS];
-};
+/*
+ * A fault creates at most one table per level below the root (two of the
+ * three levels), or splits one huge leaf into one table: the spares always
+ * suffice.
+ */
+static_assert(KVMLA_MMU_SPARES == 2, "one spare per level below the root");
 
 static unsigned int kvmla_s2_shift(int level)
 {
@@ -109,9 +110,10 @@ static void kvmla_s2_table_init(u64 *t, int level)
 		t[i] = v;
 }
 
-static int kvmla_s2_cache_fill(struct kvmla_s2_cache *c)
+/* Allocate the spares the previous faults used (unlocked, may sleep). */
+static int kvmla_s2_cache_fill(struct kvmla_mmu_vcpu *c)
 {
-	while (c->n < KVMLA_S2_LEVELS) {
+	while (c->n < KVMLA_MMU_SPARES) {
 		void *p = (void *)__get_free_page(GFP_KERNEL_ACCOUNT);
 
 		if (!p)
@@ -121,8 +123,10 @@ static int kvmla_s2_cache_fill(struct kvmla_s2_cache *c)
 	return 0;
 }
 
-static void kvmla_s2_cache_free(struct kvmla_s2_cache *c)
+void kvmla_mmu_vcpu_free(struct kvm_vcpu *vcpu)
 {
+	struct kvmla_mmu_vcpu *c = &vcpu->arch.st.mmu;
+
 	while (c->n)
 		free_page((unsigned long)c->pages[--c->n]);
 }
@@ -133,7 +137,7 @@ static void kvmla_s2_cache_free(struct kvmla_s2_cache *c)
  * empty entry; *level tells where it stopped.
  */
 static u64 *kvmla_s2_walk(struct kvm *kvm, u64 gpa, int target,
-			  struct kvmla_s2_cache *c, int *level)
+			  struct kvmla_mmu_vcpu *c, int *level)
 {
 	u64 *t = kvm->arch.mmu.pgd;
 	int l;
@@ -388,7 +392,7 @@ static bool kvmla_mmu_can_huge(struct kvm *kvm, struct kvm_memory_slot *slot,
 
 /* Replace the huge leaf @e by a table of write-protected small leaves. */
 static void kvmla_mmu_split(struct kvm *kvm, u64 *e,
-			    struct kvmla_s2_cache *c)
+			    struct kvmla_mmu_vcpu *c)
 {
 	u64 *t = c->pages[--c->n];
 	u64 leaf = *e & ~(_PAGE_HUGE | _PAGE_DIRTY);
@@ -445,7 +449,7 @@ out_unlock:
 static int kvmla_mmu_slow(struct kvm_vcpu *vcpu, u64 gpa, bool write,
 			  struct kvm_memory_slot *slot)
 {
-	struct kvmla_s2_cache cache = { 0 };
+	struct kvmla_mmu_vcpu *cache = &vcpu->arch.st.mmu;
 	struct kvmla_s2_reclaim rc = { 0 };
 	struct kvm *kvm = vcpu->kvm;
 	gfn_t gfn = gpa >> PAGE_SHIFT;
@@ -461,9 +465,9 @@ static int kvmla_mmu_slow(struct kvm_vcpu *vcpu, u64 gpa, bool write,
 	pfn = gfn_to_pfn_prot(kvm, gfn, write, &writable);
 	if (is_error_noslot_pfn(pfn))
 		return -EFAULT;
-	ret = kvmla_s2_cache_fill(&cache);
+	ret = kvmla_s2_cache_fill(cache);
 	if (ret)
-		goto out_free;
+		goto out_release;
 
 	spin_lock(&kvm->mmu_lock);
 	if (mmu_invalidate_retry_gfn(kvm, mmu_seq, gfn)) {
@@ -481,7 +485,7 @@ static int kvmla_mmu_slow(struct kvm_vcpu *vcpu, u64 gpa, bool write,
 	if (kvmla_mmu_can_huge(kvm, slot, gfn, pfn)) {
 		u64 mask = KVMLA_S2_ENTRIES - 1;
 
-		e = kvmla_s2_walk(kvm, gpa, KVMLA_S2_HUGE_LEVEL, &cache,
+		e = kvmla_s2_walk(kvm, gpa, KVMLA_S2_HUGE_LEVEL, cache,
 				  &level);
 		if (kvmla_s2_is_table(*e, level)) {
 			/* Small mappings go; their TLB entries with them. */
@@ -496,14 +500,14 @@ static int kvmla_mmu_slow(struct kvm_vcpu *vcpu, u64 gpa, bool write,
 		*e = prot | _PAGE_HUGE | ((pfn & ~mask) << PFN_PTE_SHIFT);
 		vcpu->stat.fault_huge++;
 	} else {
-		e = kvmla_s2_walk(kvm, gpa, 0, &cache, &level);
+		e = kvmla_s2_walk(kvm, gpa, 0, cache, &level);
 		if (level > 0) {
 			/* A huge leaf under dirty logging: split it. */
-			kvmla_mmu_split(kvm, e, &cache);
+			kvmla_mmu_split(kvm, e, cache);
 			trace_kvm_tlb_flush(vcpu->vcpu_id, KVMLA_TLB_SCOPE_ALL,
 					    KVMLA_TLB_REASON_HUGE,
 					    gpa);
-			e = kvmla_s2_walk(kvm, gpa, 0, &cache, &level);
+			e = kvmla_s2_walk(kvm, gpa, 0, cache, &level);
 		}
 		if (!(*e & _PAGE_PRESENT))
 			kvm->stat.pages++;
@@ -514,8 +518,7 @@ static int kvmla_mmu_slow(struct kvm_vcpu *vcpu, u64 gpa, bool write,
 	ret = level;
 out_unlock:
 	spin_unlock(&kvm->mmu_lock);
-out_free:
-	kvmla_s2_cache_free(&cache);
+out_release:
 	if (write)
 		kvm_release_pfn_dirty(pfn);
 	else

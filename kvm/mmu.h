@@ -18,8 +18,23 @@ struct kvmla_mmu_state {
 	void *pgd;			/* stage-2 root table */
 };
 
+/*
+ * vcpu->arch.st.mmu: spare table pages of one vCPU, one per level below
+ * the root (which always exists).
+ * A fault tops it up before taking mmu_lock and takes from it under the
+ * lock; what a fault leaves unused stays for the next one, so a fault
+ * allocates only the tables earlier faults consumed.  Only the vCPU's own
+ * thread touches it.
+ */
+#define KVMLA_MMU_SPARES	2
+struct kvmla_mmu_vcpu {
+	int n;
+	void *pages[KVMLA_MMU_SPARES];
+};
+
 int kvmla_mmu_init(struct kvm *kvm);
 void kvmla_mmu_deinit(struct kvm *kvm);
+void kvmla_mmu_vcpu_free(struct kvm_vcpu *vcpu);
 int kvmla_mmu_handle_fault(struct kvm_vcpu *vcpu, unsigned long gpa,
 			   bool write, bool exec);
 

@@ -18,7 +18,9 @@
  *
  * A pinned hrtimer stands in for the hardware only while the vCPU blocks:
  * armed when blocking starts and at every put while blocking, cancelled
- * before every restore, so its callback never runs under a restore.
+ * before every restore that follows, so its callback never runs under a
+ * restore.  timer.armed is set before the hrtimer starts and cleared by
+ * whoever cancels it or, last of all, by its callback.
  */
 #include "kvm_internal.h"
 
@@ -45,6 +47,16 @@ static u64 kvmla_timer_now(void)
 	return ktime_to_ns(ktime_get());
 }
 
+/*
+ * The kvm_timer record, out of line: the put and load paths, which run on
+ * every userspace exit, keep none of its arguments alive while it is off.
+ */
+static noinline void kvmla_timer_trace(struct kvm_vcpu *vcpu, int op,
+				       s64 late, u64 tval)
+{
+	trace_kvm_timer(vcpu->vcpu_id, op, late, tval);
+}
+
 static enum hrtimer_restart kvmla_timer_wakeup(struct hrtimer *t)
 {
 	struct kvmla_vcpu_state *st = container_of(t, struct kvmla_vcpu_state,
@@ -53,7 +65,6 @@ static enum hrtimer_restart kvmla_timer_wakeup(struct hrtimer *t)
 	struct kvm_vcpu *vcpu = container_of(arch, struct kvm_vcpu, arch);
 	s64 late = kvmla_timer_now() - st->timer.expire_ns;
 
-	st->timer.armed = 0;
 	/* Record the expiry, so that the restore does not raise TI again. */
 	if (st->timer.tcfg & KVMLA_TCFG_PERIODIC)
 		st->timer.expire_ns += kvmla_timer_ns(st->timer.tcfg &
@@ -66,6 +77,11 @@ static enum hrtimer_restart kvmla_timer_wakeup(struct hrtimer *t)
 	trace_kvm_timer(vcpu->vcpu_id, KVMLA_TIMER_OP_FIRE, late, 0);
 	kvmla_irq_queue(vcpu, KVMLA_INT_TI, KVMLA_IRQ_SOURCE_TIMER);
 	kvm_vcpu_wake_up(vcpu);
+	/*
+	 * Last: while armed is set, a restore or an unblock cancels, which
+	 * waits for this callback; once it reads 0, nothing here is left.
+	 */
+	smp_store_release(&st->timer.armed, 0);
 	return HRTIMER_NORESTART;
 }
 
@@ -90,13 +106,15 @@ void kvmla_timer_deinit(struct kvm_vcpu *vcpu)
 static void kvmla_timer_snapshot(struct kvm_vcpu *vcpu)
 {
 	struct kvmla_timer *t = &vcpu->arch.st.timer;
-	u64 now = kvmla_timer_now();
 
 	t->tcfg = kvmla_gcsr_read(LOONGARCH_CSR_TCFG);
 	t->tval = kvmla_gcsr_read(LOONGARCH_CSR_TVAL);
 	t->ti_at_put = !!(kvmla_gcsr_read(LOONGARCH_CSR_ESTAT) &
 			  (1ULL << KVMLA_INT_TI));
-	t->expire_ns = now + kvmla_timer_ns(t->tval, t->hz);
+	/* A stopped timer has no expiry: the clock is read only when on. */
+	if (t->tcfg & KVMLA_TCFG_EN)
+		t->expire_ns = kvmla_timer_now() +
+			       kvmla_timer_ns(t->tval, t->hz);
 	t->saved = 1;
 }
 
@@ -134,8 +152,8 @@ void kvmla_timer_save(struct kvm_vcpu *vcpu)
 	/* The SW file holds the same snapshot; a later difference is ONE_REG. */
 	kvmla_csr_sw_set(vcpu, LOONGARCH_CSR_TCFG, vcpu->arch.st.timer.tcfg);
 	kvmla_csr_sw_set(vcpu, LOONGARCH_CSR_TVAL, vcpu->arch.st.timer.tval);
-	trace_kvm_timer(vcpu->vcpu_id, KVMLA_TIMER_OP_SAVE, 0,
-			vcpu->arch.st.timer.tval);
+	if (trace_kvm_timer_enabled())
+		kvmla_timer_trace(vcpu, KVMLA_TIMER_OP_SAVE, 0, t->tval);
 	/* Put inside kvm_vcpu_block(): the load cancelled the hrtimer. */
 	if (kvm_vcpu_is_blocking(vcpu))
 		kvmla_timer_arm(vcpu);
@@ -144,22 +162,35 @@ void kvmla_timer_save(struct kvm_vcpu *vcpu)
 void kvmla_timer_restore(struct kvm_vcpu *vcpu)
 {
 	struct kvmla_timer *t = &vcpu->arch.st.timer;
-	u64 now = kvmla_timer_now(), tval;
+	bool recount = false;
+	u64 now = 0, tval;
 	s64 late = 0;
 	int op;
 
-	/* A callback from here on would race with the restore. */
-	hrtimer_cancel(&t->swtimer);
-	t->armed = 0;
+	/*
+	 * A callback from here on would race with the restore: cancel a
+	 * queued hrtimer, waiting for a running callback.  Unarmed (every
+	 * load but the one after blocking), there is none to cancel.
+	 */
+	if (smp_load_acquire(&t->armed)) {
+		hrtimer_cancel(&t->swtimer);
+		t->armed = 0;
+	}
 	kvmla_csr_write(LOONGARCH_CSR_GCNTC, vcpu->kvm->arch.time_offset);
 	if (!t->saved || kvmla_csr_sw_get(vcpu, LOONGARCH_CSR_TCFG) != t->tcfg ||
 	    kvmla_csr_sw_get(vcpu, LOONGARCH_CSR_TVAL) != t->tval) {
 		/* First load, or userspace set the timer: count from now. */
 		t->tcfg = kvmla_csr_sw_get(vcpu, LOONGARCH_CSR_TCFG);
 		t->tval = kvmla_csr_sw_get(vcpu, LOONGARCH_CSR_TVAL);
-		t->expire_ns = now + kvmla_timer_ns(t->tval, t->hz);
+		recount = true;
 	}
 	t->saved = 0;
+	/* Only a running timer needs the clock (a stopped one, no expiry). */
+	if (t->tcfg & KVMLA_TCFG_EN) {
+		now = kvmla_timer_now();
+		if (recount)
+			t->expire_ns = now + kvmla_timer_ns(t->tval, t->hz);
+	}
 
 	if (!(t->tcfg & KVMLA_TCFG_EN)) {
 		op = KVMLA_TIMER_OP_RESTORE_DISABLED;
@@ -193,7 +224,8 @@ void kvmla_timer_restore(struct kvm_vcpu *vcpu)
 	t->tval = tval;
 	kvmla_csr_sw_set(vcpu, LOONGARCH_CSR_TCFG, t->tcfg);
 	kvmla_csr_sw_set(vcpu, LOONGARCH_CSR_TVAL, tval);
-	trace_kvm_timer(vcpu->vcpu_id, op, late, tval);
+	if (trace_kvm_timer_enabled())
+		kvmla_timer_trace(vcpu, op, late, tval);
 }
 
 void kvmla_timer_stop(void)
@@ -215,12 +247,16 @@ void kvmla_timer_block(struct kvm_vcpu *vcpu)
 void kvmla_timer_unblock(struct kvm_vcpu *vcpu)
 {
 	struct kvmla_timer *t = &vcpu->arch.st.timer;
+	int cancelled;
 
-	if (!t->armed)
+	/* Pairs with the callback's release: 0 means it is over. */
+	if (!smp_load_acquire(&t->armed))
 		return;
-	hrtimer_cancel(&t->swtimer);
+	/* 0: the callback ran (or was running) and the vCPU woke for it. */
+	cancelled = hrtimer_cancel(&t->swtimer);
 	t->armed = 0;
-	trace_kvm_timer(vcpu->vcpu_id, KVMLA_TIMER_OP_CANCEL, 0, 0);
+	if (cancelled)
+		trace_kvm_timer(vcpu->vcpu_id, KVMLA_TIMER_OP_CANCEL, 0, 0);
 }
 
 u64 kvmla_timer_get_counter(struct kvm_vcpu *vcpu)

@@ -18,6 +18,13 @@ void kvmla_tlb_flush_all(struct kvm_vcpu *vcpu, int reason)
  * keeps it (CSR_GSTAT_GID), not against a right-aligned number; a TLB entry
  * covers an even/odd page pair, so the address names the pair.
  */
+/* Out of line and last: the one-address flush stays a leaf while it is off. */
+static noinline void kvmla_tlb_trace_gpa(struct kvm_vcpu *vcpu,
+					 unsigned long gpa, int reason)
+{
+	trace_kvm_tlb_flush(vcpu->vcpu_id, KVMLA_TLB_SCOPE_GPA, reason, gpa);
+}
+
 void kvmla_tlb_flush_gpa(struct kvm_vcpu *vcpu, unsigned long gpa, int reason)
 {
 	unsigned long gid = (vcpu->arch.st.vmid.vpid & kvmla_vpid_mask) <<
@@ -26,7 +33,8 @@ void kvmla_tlb_flush_gpa(struct kvm_vcpu *vcpu, unsigned long gpa, int reason)
 	kvmla_invtlb(INVTLB_GID_ADDR, gid & CSR_GSTAT_GID,
 		     gpa & (PAGE_MASK << 1));
 	vcpu->stat.tlb_flush_gpa++;
-	trace_kvm_tlb_flush(vcpu->vcpu_id, KVMLA_TLB_SCOPE_GPA, reason, gpa);
+	if (trace_kvm_tlb_flush_enabled())
+		kvmla_tlb_trace_gpa(vcpu, gpa, reason);
 }
 
 void kvmla_tlb_serve_requests(struct kvm_vcpu *vcpu)

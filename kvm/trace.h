@@ -13,12 +13,16 @@
  * expansion machinery is include/kvmla/tracegen.h.
  */
 #ifdef KVMLA_TRACE_STUBS
-/* The measuring build: each trace_<event>() is an empty inline function. */
+/*
+ * The measuring build: each trace_<event>() is an empty inline function,
+ * each trace_<event>_enabled() a constant false.
+ */
 #ifndef KVMLA_TRACE_STUBS_H
 #define KVMLA_TRACE_STUBS_H
 #include "../include/kvmla/tracegen.h"
 #define KVMLA_TP_STUB_OF(ev, ...) \
-	static inline void trace_##ev(KVMLA_TP_TAIL(~KVMLA_FIELDS_##ev(KVMLA_TP_PARAM))) {}
+	static inline void trace_##ev(KVMLA_TP_TAIL(~KVMLA_FIELDS_##ev(KVMLA_TP_PARAM))) {} \
+	static inline bool trace_##ev##_enabled(void) { return false; }
 KVMLA_EVENTS(KVMLA_TP_STUB_OF)
 #endif
 #elif !defined(KVMLA_TRACE_H) || defined(TRACE_HEADER_MULTI_READ)

@@ -84,63 +84,36 @@ const u8 kvmla_csr_classes[KVMLA_GCSR_SLOTS] = {
  * Guest CSR file, hardware <-> software.  Callers hold IRQs off and run
  * on the CPU the vCPU is loaded on.  GINTC (root CSR) rides along in the
  * software file under its own number.
+ *
+ * A CSR number is an immediate of gcsrrd/gcsrwr, so both directions are
+ * unrolled from gcsr-list.h: one read (or write) and one memory access per
+ * CSR, no loop and no call (the put of every exit to userspace saves the
+ * whole file).  The read-only ones are saved for ONE_REG and never written
+ * back.
  */
-/*
- * Accessors for each hardware guest CSR (its number is an instruction
- * immediate), and the table the save/restore loops walk.  The read-only
- * ones have no writer: they are saved for ONE_REG and never restored.
- */
-#define KVMLA_GCSR_RO(n)						\
-static u64 kvmla_vcpu_rd_##n(void)					\
-{									\
-	return kvmla_gcsr_read(LOONGARCH_CSR_##n);			\
-}
-
-#define KVMLA_GCSR_HW(n) KVMLA_GCSR_RO(n)
-
-#include "gcsr-list.h"
-
-#define KVMLA_GCSR_HW(n)						\
-static void kvmla_vcpu_wr_##n(u64 val)					\
-{									\
-	kvmla_gcsr_write(LOONGARCH_CSR_##n, val);			\
-}
-
-#include "gcsr-list.h"
-
-static const struct kvmla_vcpu_hw_csr {
-	u16 csr;
-	u64 (*read)(void);
-	void (*write)(u64 val);
-} kvmla_vcpu_hw_csrs[] = {
-#define KVMLA_GCSR_HW(n) \
-	{ LOONGARCH_CSR_##n, kvmla_vcpu_rd_##n, kvmla_vcpu_wr_##n },
-#define KVMLA_GCSR_RO(n) \
-	{ LOONGARCH_CSR_##n, kvmla_vcpu_rd_##n, NULL },
-#include "gcsr-list.h"
-};
+#define KVMLA_GCSR_SAVE_ONE(n) \
+	(file[LOONGARCH_CSR_##n] = kvmla_gcsr_read(LOONGARCH_CSR_##n))
 
 void kvmla_vcpu_csr_save(struct kvm_vcpu *vcpu)
 {
-	struct kvm_vcpu_arch *arch = &vcpu->arch;
-	size_t i;
+	u64 *file = vcpu->arch.gcsr;
 
-	for (i = 0; i < ARRAY_SIZE(kvmla_vcpu_hw_csrs); i++)
-		arch->gcsr[kvmla_vcpu_hw_csrs[i].csr] =
-			kvmla_vcpu_hw_csrs[i].read();
-	arch->gcsr[LOONGARCH_CSR_GINTC] =
-		kvmla_csr_read(LOONGARCH_CSR_GINTC) & 0xff;
+#define KVMLA_GCSR_HW(n)	KVMLA_GCSR_SAVE_ONE(n),
+#define KVMLA_GCSR_RO(n)	KVMLA_GCSR_SAVE_ONE(n),
+#include "gcsr-list.h"
+	(void)0;	/* ends the comma list the two macros expand to */
+	file[LOONGARCH_CSR_GINTC] = kvmla_csr_read(LOONGARCH_CSR_GINTC) & 0xff;
 }
 
 void kvmla_vcpu_csr_restore(struct kvm_vcpu *vcpu)
 {
-	struct kvm_vcpu_arch *arch = &vcpu->arch;
-	size_t i;
+	const u64 *file = vcpu->arch.gcsr;
 
-	for (i = 0; i < ARRAY_SIZE(kvmla_vcpu_hw_csrs); i++)
-		if (kvmla_vcpu_hw_csrs[i].write)
-			kvmla_vcpu_hw_csrs[i].write(arch->gcsr[kvmla_vcpu_hw_csrs[i].csr]);
-	kvmla_csr_write(LOONGARCH_CSR_GINTC, arch->gcsr[LOONGARCH_CSR_GINTC]);
+#define KVMLA_GCSR_HW(n) \
+	kvmla_gcsr_write(LOONGARCH_CSR_##n, file[LOONGARCH_CSR_##n]),
+#include "gcsr-list.h"
+	(void)0;
+	kvmla_csr_write(LOONGARCH_CSR_GINTC, file[LOONGARCH_CSR_GINTC]);
 }
 
 /* ---- life cycle ---- */
@@ -195,6 +168,7 @@ void kvm_arch_vcpu_destroy(struct kvm_vcpu *vcpu)
 	kvmla_timer_deinit(vcpu);
 	kvmla_vmid_drop(vcpu);
 	kvmla_vcpu_cpuid_release(vcpu);
+	kvmla_mmu_vcpu_free(vcpu);
 	/* No CPU may think its hardware still holds this vCPU. */
 	for_each_possible_cpu(cpu) {
 		struct kvmla_pcpu *pc = per_cpu_ptr(&kvmla_pcpu, cpu);
@@ -205,6 +179,32 @@ void kvm_arch_vcpu_destroy(struct kvm_vcpu *vcpu)
 }
 
 /* ---- load / put ---- */
+
+/*
+ * The load/put and KVM_RUN events, out of line: each userspace exit runs
+ * all four, and keeps none of their arguments alive while they are off.
+ */
+static noinline void kvmla_vcpu_trace_load(struct kvm_vcpu *vcpu, int cpu,
+					   bool fast)
+{
+	trace_kvm_vcpu_load(vcpu->vcpu_id, cpu,
+			    fast ? KVMLA_LOAD_KIND_FAST : KVMLA_LOAD_KIND_FULL);
+}
+
+static noinline void kvmla_vcpu_trace_put(struct kvm_vcpu *vcpu, int cpu)
+{
+	trace_kvm_vcpu_put(vcpu->vcpu_id, cpu);
+}
+
+static noinline void kvmla_vcpu_trace_enter(struct kvm_vcpu *vcpu)
+{
+	trace_kvm_enter(vcpu->vcpu_id, vcpu->arch.pc);
+}
+
+static noinline void kvmla_vcpu_trace_out(struct kvm_vcpu *vcpu)
+{
+	trace_kvm_out(vcpu->vcpu_id, vcpu->run->exit_reason, vcpu->arch.pc);
+}
 
 void kvm_arch_vcpu_load(struct kvm_vcpu *vcpu, int cpu)
 {
@@ -243,8 +243,8 @@ void kvm_arch_vcpu_load(struct kvm_vcpu *vcpu, int cpu)
 	/* Time spent descheduled shows up as steal time. */
 	if (arch->pvtime_gpa & KVM_STEAL_PHYS_VALID)
 		kvm_make_request(KVM_REQ_STEAL_UPDATE, vcpu);
-	trace_kvm_vcpu_load(vcpu->vcpu_id, cpu,
-			    fast ? KVMLA_LOAD_KIND_FAST : KVMLA_LOAD_KIND_FULL);
+	if (trace_kvm_vcpu_load_enabled())
+		kvmla_vcpu_trace_load(vcpu, cpu, fast);
 }
 
 void kvm_arch_vcpu_put(struct kvm_vcpu *vcpu)
@@ -270,7 +270,8 @@ void kvm_arch_vcpu_put(struct kvm_vcpu *vcpu)
 	}
 	kvmla_timer_save(vcpu);
 	local_irq_restore(irqflags);
-	trace_kvm_vcpu_put(vcpu->vcpu_id, cpu);
+	if (trace_kvm_vcpu_put_enabled())
+		kvmla_vcpu_trace_put(vcpu, cpu);
 }
 
 /* ---- KVM_RUN ---- */
@@ -375,7 +376,7 @@ static int kvmla_vcpu_enter_prepare(struct kvm_vcpu *vcpu)
 		/* The hardware guest CSRs change from here on. */
 		vcpu->arch.flags &= ~KVMLA_VCPU_SW_LATEST;
 		kvmla_irq_deliver(vcpu);
-		kvmla_vmid_check(vcpu);
+		/* The TLB requests, then the VPID check (one per entry). */
 		kvmla_tlb_serve_requests(vcpu);
 		kvmla_fpu_load_pending(vcpu);
 		if (!kvm_request_pending(vcpu) &&
@@ -387,15 +388,30 @@ static int kvmla_vcpu_enter_prepare(struct kvm_vcpu *vcpu)
 	return RESUME_GUEST;
 }
 
+/*
+ * The per-exit events, out of line: with them off, the exit loop keeps
+ * none of their arguments alive.
+ */
+static noinline void kvmla_vcpu_trace_exit(struct kvm_vcpu *vcpu, u32 ecode)
+{
+	trace_kvm_exit(vcpu->vcpu_id, ecode, vcpu->arch.esubcode, vcpu->arch.pc,
+		       vcpu->arch.exit_badv);
+}
+
+static noinline void kvmla_vcpu_trace_reenter(struct kvm_vcpu *vcpu)
+{
+	trace_kvm_reenter(vcpu->vcpu_id, vcpu->arch.pc);
+}
+
 /* Account one exit and hand it to the dispatcher. */
 static int kvmla_vcpu_exit(struct kvm_vcpu *vcpu)
 {
 	struct kvm_vcpu_arch *arch = &vcpu->arch;
 	u32 ecode = kvmla_csr_estat_ecode(arch->exit_estat);
-	u32 sub = kvmla_csr_estat_esubcode(arch->exit_estat);
 
-	arch->esubcode = sub;
-	trace_kvm_exit(vcpu->vcpu_id, ecode, sub, arch->pc, arch->exit_badv);
+	arch->esubcode = kvmla_csr_estat_esubcode(arch->exit_estat);
+	if (trace_kvm_exit_enabled())
+		kvmla_vcpu_trace_exit(vcpu, ecode);
 	if (ecode <= KVMLA_ECODE_MAX)
 		vcpu->stat.ecode_exits[ecode]++;
 	else
@@ -425,7 +441,8 @@ int kvm_arch_vcpu_ioctl_run(struct kvm_vcpu *vcpu)
 	lose_fpu(1);
 	vcpu_load(vcpu);
 	kvm_sigset_activate(vcpu);
-	trace_kvm_enter(vcpu->vcpu_id, vcpu->arch.pc);
+	if (trace_kvm_enter_enabled())
+		kvmla_vcpu_trace_enter(vcpu);
 
 	for (;;) {
 		ret = kvmla_vcpu_enter_prepare(vcpu);
@@ -443,12 +460,14 @@ int kvm_arch_vcpu_ioctl_run(struct kvm_vcpu *vcpu)
 		ret = kvmla_vcpu_exit(vcpu);
 		if (ret != RESUME_GUEST)
 			break;
-		trace_kvm_reenter(vcpu->vcpu_id, vcpu->arch.pc);
+		if (trace_kvm_reenter_enabled())
+			kvmla_vcpu_trace_reenter(vcpu);
 	}
 
 	if (run->exit_reason < KVMLA_KVM_EXIT_NUM)
 		vcpu->stat.user_exits[run->exit_reason]++;
-	trace_kvm_out(vcpu->vcpu_id, run->exit_reason, vcpu->arch.pc);
+	if (trace_kvm_out_enabled())
+		kvmla_vcpu_trace_out(vcpu);
 	kvm_sigset_deactivate(vcpu);
 	vcpu_put(vcpu);
 	return ret;

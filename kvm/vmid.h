@@ -22,7 +22,7 @@ struct kvmla_vmid_state {
 
 int kvmla_vmid_init(void);
 void kvmla_vmid_deinit(void);
-void kvmla_vmid_check(struct kvm_vcpu *vcpu);	/* entry, IRQs off */
+void kvmla_vmid_check(struct kvm_vcpu *vcpu);	/* tlb.c, at entry, IRQs off */
 void kvmla_vmid_drop(struct kvm_vcpu *vcpu);	/* destroy: every CPU */
 
 void kvmla_tlb_flush_all(struct kvm_vcpu *vcpu, int reason);

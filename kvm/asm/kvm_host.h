@@ -132,6 +132,7 @@ struct kvmla_vcpu_state {
 	struct kvmla_timer timer;	/* timer.h */
 	struct kvmla_vmid_state vmid;	/* vmid.h */
 	struct kvmla_aux_state aux;	/* fpu.h */
+	struct kvmla_mmu_vcpu mmu;	/* mmu.h */
 };
 
 /* vcpu->arch.flags */

@@ -55,6 +55,7 @@ static struct kvm_vcpu *setup(void)
 	mmu_ret = 0;
 	mmu_calls = 0;
 	fx_bus_claims = 0;
+	fx_bus_devices = 1;
 	memset(irq_queued, 0, sizeof(irq_queued));
 	fpu_exit_ecode = -1;
 	v->arch.pc = PC0;
@@ -684,8 +685,26 @@ KTEST(in_kernel_mmio_bus_claims_access)
 	return KT_PASS;
 }
 
+/* A bus without devices is not searched: the access goes to userspace. */
+KTEST(empty_mmio_bus_not_searched)
+{
+	struct kvm_vcpu *v = setup();
+
+	mmu_ret = -ENOENT;
+	fx_bus_devices = 0;
+	fx_bus_claims = 1;		/* would claim, were it asked */
+	v->arch.gprs[A0] = 0x11223344;
+	KT_EXPECT_EQ(run_exit(v, EXCCODE_TLBS, KVMLA_INSN_ST_H, GPA),
+		     RESUME_HOST);
+	KT_EXPECT_EQ(fx_bus_claims, 1);
+	KT_EXPECT_EQ(v->run->exit_reason, KVM_EXIT_MMIO);
+	KT_EXPECT_EQ(v->stat.mmio_write_exits, 1);
+	return KT_PASS;
+}
+
 static const struct ktest_case cases[] = {
 	KTEST_CASE(gspr_kinds_decode),
+	KTEST_CASE(empty_mmio_bus_not_searched),
 	KTEST_CASE(mem_ops_decode),
 	KTEST_CASE(cpucfg_leaves),
 	KTEST_CASE(csr_sw_read_write_xchg),

@@ -105,6 +105,29 @@ KTEST(fpdis_loads_at_entry)
 	return KT_PASS;
 }
 
+/*
+ * Units are loaded on the request kvmla_fpu_exit() makes with them, and
+ * only then: the entry without the request does not look at them (and
+ * stays cheap).  A want without the request, which no path creates, is
+ * left alone; the request then loads it.
+ */
+KTEST(units_load_only_on_the_request)
+{
+	struct kvm_vcpu *v = setup(ALL);
+
+	v->arch.st.aux.want = KVMLA_AUX_FPU;
+	kvmla_fpu_load_pending(v);
+	KT_EXPECT_EQ(hw.fpu_restores, 0);
+	KT_EXPECT_EQ(v->arch.st.aux.inuse, 0);
+	KT_EXPECT_EQ(v->stat.aux_loads, 0);
+	kvm_make_request(KVM_REQ_KVMLA_AUX_LOAD, v);
+	kvmla_fpu_load_pending(v);
+	KT_EXPECT_EQ(v->arch.st.aux.inuse, KVMLA_AUX_FPU);
+	KT_EXPECT_EQ(v->stat.aux_loads, 1);
+	KT_EXPECT(!kvm_test_request(KVM_REQ_KVMLA_AUX_LOAD, v));
+	return KT_PASS;
+}
+
 KTEST(lsx_upper_halves_keep_live_low_halves)
 {
 	struct kvm_vcpu *v = setup(ALL);
@@ -292,6 +315,7 @@ KTEST(reset_discards)
 static const struct ktest_case cases[] = {
 	KTEST_CASE(fpdis_without_fp_injects_ine),
 	KTEST_CASE(fpdis_loads_at_entry),
+	KTEST_CASE(units_load_only_on_the_request),
 	KTEST_CASE(lsx_upper_halves_keep_live_low_halves),
 	KTEST_CASE(lasx_first_loads_everything),
 	KTEST_CASE(put_saves_the_widest_and_gives_up),

@@ -36,7 +36,7 @@ u64 invalid_pmd_table[2048] __aligned(1 << 14);
 
 #define __get_free_page(gfp)	((unsigned long)fx_page_alloc())
 #define free_page(p)		fx_page_free((void *)(p))
-static int pages_live, alloc_fail_after = -1;
+static int pages_live, pages_allocated, alloc_fail_after = -1;
 /*
  * Table pages freed while a TLB flush was still owed: early_frees counts
  * frees made while remote_flushes still equals flush_mark (-1: no check).
@@ -49,6 +49,7 @@ static void *fx_page_alloc(void)
 	if (alloc_fail_after > 0)
 		alloc_fail_after--;
 	pages_live++;
+	pages_allocated++;
 	return aligned_alloc(PAGE_SIZE, PAGE_SIZE);
 }
 static void fx_page_free(void *p)
@@ -200,6 +201,7 @@ static struct kvm_vcpu *setup(void)
 	host_huge = 0;
 	folio_huge = 0;
 	pages_live = 0;		/* a failed case leaks its tables */
+	pages_allocated = 0;
 	flush_mark = -1;
 	early_frees = 0;
 	pfn_dirtied = pfn_accessed = 0;
@@ -232,6 +234,16 @@ static struct kvm_vcpu *setup(void)
 static void teardown(void)
 {
 	kvmla_mmu_deinit(fx_kvm);
+	kvmla_mmu_vcpu_free(fx_vcpus[0]);
+}
+
+/*
+ * Pages in the stage-2 tree: every live page but vCPU 0's spares (the
+ * vCPU keeps up to one per level below the root across faults).
+ */
+static int tables_live(void)
+{
+	return pages_live - fx_vcpus[0]->arch.st.mmu.n;
 }
 
 static u64 gpa_of(gfn_t gfn)
@@ -259,7 +271,7 @@ static int fault(struct kvm_vcpu *v, gfn_t gfn, bool write)
 KTEST(init_fills_root_with_invalid_tables)
 {
 	setup();
-	KT_EXPECT_EQ(pages_live, 1);
+	KT_EXPECT_EQ(tables_live(), 1);
 	for (int i = 0; i < 2048; i++)
 		if (((u64 *)fx_kvm->arch.mmu.pgd)[i] != (u64)invalid_pmd_table)
 			KT_FAILF("root[%d] not empty", i);
@@ -280,7 +292,7 @@ KTEST(read_fault_maps_small_page_clean)
 		     ((HOST_PFN0 + SMALL_GFN + 3) << PFN_PTE_SHIFT));
 	KT_EXPECT_EQ(l, 0);
 	KT_EXPECT_EQ(fx_kvm->stat.pages, 1);
-	KT_EXPECT_EQ(pages_live, 3);		/* root, pmd table, pte table */
+	KT_EXPECT_EQ(tables_live(), 3);		/* root, pmd table, pte table */
 	KT_EXPECT_EQ(v->stat.fault_slow, 1);
 	KT_EXPECT_EQ(releases_clean, 1);
 	KT_EXPECT_EQ(ndirty, 0);
@@ -293,7 +305,7 @@ KTEST(read_fault_maps_small_page_clean)
 	KT_EXPECT_EQ(leaf(SMALL_GFN + 3, &l) & _PAGE_WRITE, 0);
 	/* a neighbour reuses the tables */
 	fault(v, SMALL_GFN + 4, false);
-	KT_EXPECT_EQ(pages_live, 3);
+	KT_EXPECT_EQ(tables_live(), 3);
 	KT_EXPECT_EQ(fx_kvm->stat.pages, 2);
 	teardown();
 	KT_EXPECT_EQ(pages_live, 0);
@@ -367,8 +379,52 @@ KTEST(no_slot_is_mmio_and_errors_propagate)
 	alloc_fail_after = 1;		/* root exists; pmd ok, pte fails */
 	KT_EXPECT_EQ(fault(v, SMALL_GFN, false), -ENOMEM);
 	KT_EXPECT_EQ(releases_clean, 1);
-	KT_EXPECT_EQ(pages_live, 1);
+	KT_EXPECT_EQ(tables_live(), 1);
+	/* the page it got stays a spare: the retry allocates one more */
+	KT_EXPECT_EQ(v->arch.st.mmu.n, 1);
+	alloc_fail_after = -1;
+	pages_allocated = 0;
+	KT_EXPECT_EQ(fault(v, SMALL_GFN, false), 0);
+	KT_EXPECT_EQ(pages_allocated, 1);
 	teardown();
+	KT_EXPECT_EQ(pages_live, 0);
+	return KT_PASS;
+}
+
+/*
+ * The spare tables outlive a fault: a fault allocates only the tables the
+ * faults before it consumed, none when they consumed none.  One PTE table
+ * maps 2048 pages (32 MiB); one PMD table 2048 PTE tables (64 GiB).
+ */
+KTEST(spare_tables_kept_across_faults)
+{
+	struct kvm_vcpu *v = setup();
+
+	pages_allocated = 0;			/* the root is there */
+	KT_EXPECT_EQ(fault(v, SMALL_GFN, false), 0);
+	KT_EXPECT_EQ(pages_allocated, 2);	/* the two spares */
+	KT_EXPECT_EQ(tables_live(), 3);		/* root, pmd table, pte table */
+	KT_EXPECT_EQ(v->arch.st.mmu.n, 0);
+	pages_allocated = 0;
+	KT_EXPECT_EQ(fault(v, SMALL_GFN + 1, false), 0);
+	KT_EXPECT_EQ(pages_allocated, 2);	/* the refill of both */
+	KT_EXPECT_EQ(v->arch.st.mmu.n, 2);	/* none consumed */
+	pages_allocated = 0;
+	for (gfn_t g = SMALL_GFN + 2; g < SMALL_GFN + 16; g++)
+		KT_EXPECT_EQ(fault(v, g, false), 0);
+	KT_EXPECT_EQ(pages_allocated, 0);
+	KT_EXPECT_EQ(v->arch.st.mmu.n, 2);
+	KT_EXPECT_EQ(fx_kvm->stat.pages, 16);
+	/* the huge slot's first 32 MiB: a new pte table, one spare used */
+	KT_EXPECT_EQ(fault(v, HUGE_GFN, false), 0);
+	KT_EXPECT_EQ(pages_allocated, 0);
+	KT_EXPECT_EQ(v->arch.st.mmu.n, 1);
+	KT_EXPECT_EQ(tables_live(), 4);
+	KT_EXPECT_EQ(fault(v, HUGE_GFN + 1, false), 0);
+	KT_EXPECT_EQ(pages_allocated, 1);
+	KT_EXPECT_EQ(v->arch.st.mmu.n, 2);
+	teardown();
+	KT_EXPECT_EQ(pages_live, 0);
 	return KT_PASS;
 }
 
@@ -415,7 +471,7 @@ KTEST(huge_mapping_when_aligned_and_host_huge)
 	KT_EXPECT_EQ(fx_kvm->stat.pages, 0);
 	KT_EXPECT_EQ(v->stat.fault_huge, 1);
 	KT_EXPECT_EQ(FX_FIELD(kvm_gpa_fault, "level"), 1);
-	KT_EXPECT_EQ(pages_live, 2);		/* root and pmd table */
+	KT_EXPECT_EQ(tables_live(), 2);		/* root and pmd table */
 	/* the small slot is never huge; nor a host page that is small */
 	fault(v, SMALL_GFN, false);
 	leaf(SMALL_GFN, &l);
@@ -444,7 +500,7 @@ KTEST(huge_over_small_mappings_flushes)
 	KT_EXPECT_EQ(fx_kvm->stat.hugepages, 1);
 	KT_EXPECT_EQ(remote_flushes, 1);
 	KT_EXPECT_EQ(FX_FIELD(kvm_tlb_flush, "reason"), KVMLA_TLB_REASON_HUGE);
-	KT_EXPECT_EQ(pages_live, 2);		/* the pte table is gone */
+	KT_EXPECT_EQ(tables_live(), 2);		/* the pte table is gone */
 	teardown();
 	return KT_PASS;
 }
@@ -553,7 +609,7 @@ KTEST(notifier_unmap_age_test_age)
 	KT_EXPECT(kvm_unmap_gfn_range(fx_kvm, &r));
 	KT_EXPECT_EQ(fx_kvm->stat.pages, 0);
 	KT_EXPECT_EQ(early_frees, 0);
-	KT_EXPECT_EQ(pages_live, 3);
+	KT_EXPECT_EQ(tables_live(), 3);
 	teardown();
 	KT_EXPECT_EQ(pages_live, 0);
 	return KT_PASS;
@@ -571,13 +627,13 @@ KTEST(huge_collapse_frees_small_table_after_flush)
 
 	fault(v, HUGE_GFN, false);
 	fault(v, HUGE_GFN + 1, false);
-	KT_EXPECT_EQ(pages_live, 3);
+	KT_EXPECT_EQ(tables_live(), 3);
 	host_huge = folio_huge = 1;
 	flush_mark = remote_flushes;
 	fault(v, HUGE_GFN + 7, false);
 	KT_EXPECT_EQ(remote_flushes, flush_mark + 1);
 	KT_EXPECT_EQ(early_frees, 0);
-	KT_EXPECT_EQ(pages_live, 2);
+	KT_EXPECT_EQ(tables_live(), 2);
 	teardown();
 	return KT_PASS;
 }
@@ -590,19 +646,19 @@ KTEST(flush_shadow_frees_tables_after_flush)
 	/* small pages filling slot 1's first PTE table */
 	fault(v, HUGE_GFN + 3, false);
 	fault(v, HUGE_GFN + HUGE_PAGES + 3, false);
-	KT_EXPECT_EQ(pages_live, 4);
+	KT_EXPECT_EQ(tables_live(), 4);
 	flush_mark = remote_flushes;
 	kvm_arch_flush_shadow_memslot(fx_kvm, &fx_kvm->slots[1]);
 	KT_EXPECT_EQ(leaf(HUGE_GFN + 3, &l), 0);
 	KT_EXPECT_EQ(early_frees, 0);
 	KT_EXPECT_EQ(remote_flushes, flush_mark + 1);
-	KT_EXPECT_EQ(pages_live, 2);
+	KT_EXPECT_EQ(tables_live(), 2);
 	fault(v, HUGE_GFN + 3, false);
 	flush_mark = remote_flushes;
 	kvm_arch_flush_shadow_all(fx_kvm);
 	KT_EXPECT_EQ(early_frees, 0);
 	KT_EXPECT_EQ(remote_flushes, flush_mark + 1);
-	KT_EXPECT_EQ(pages_live, 1);
+	KT_EXPECT_EQ(tables_live(), 1);
 	teardown();
 	return KT_PASS;
 }
@@ -710,7 +766,7 @@ KTEST(flush_shadow_memslot_and_all)
 	kvm_arch_flush_shadow_all(fx_kvm);
 	KT_EXPECT_EQ(leaf(HUGE_GFN, &l), 0);
 	KT_EXPECT_EQ(fx_kvm->stat.pages + fx_kvm->stat.hugepages, 0);
-	KT_EXPECT_EQ(pages_live, 1);
+	KT_EXPECT_EQ(tables_live(), 1);
 	teardown();
 	return KT_PASS;
 }
@@ -749,6 +805,7 @@ static const struct ktest_case cases[] = {
 	KTEST_CASE(write_fault_first_maps_dirty),
 	KTEST_CASE(read_only_host_or_slot_never_writable),
 	KTEST_CASE(no_slot_is_mmio_and_errors_propagate),
+	KTEST_CASE(spare_tables_kept_across_faults),
 	KTEST_CASE(invalidate_race_retries_without_mapping),
 	KTEST_CASE(device_memory_is_uncached),
 	KTEST_CASE(huge_mapping_when_aligned_and_host_huge),

@@ -76,6 +76,29 @@ KTEST(restore_disabled)
 	return KT_PASS;
 }
 
+/*
+ * A stopped timer has no expiry, so its put and load need no clock (upstream
+ * reads it only for an enabled timer too); a running one reads it once on
+ * each side.
+ */
+KTEST(clock_read_only_for_running_timer)
+{
+	struct kvm_vcpu *v = setup();
+
+	shim_clock_reads = 0;
+	put_at(v, 1000, 0, 0x1234);
+	load_at(v, 2000);
+	KT_EXPECT_EQ(shim_clock_reads, 0);
+	KT_EXPECT_EQ(hw.gcsr[LOONGARCH_CSR_TVAL], 0x1234);
+	/* periodic, 0x80 ticks (1280 ns at HZ) to go, loaded at once: 0x80 */
+	put_at(v, 3000, KVMLA_TCFG_EN | KVMLA_TCFG_PERIODIC | 0x100, 0x80);
+	KT_EXPECT_EQ(shim_clock_reads, 1);
+	load_at(v, 3000);
+	KT_EXPECT_EQ(shim_clock_reads, 2);
+	KT_EXPECT_EQ(hw.gcsr[LOONGARCH_CSR_TVAL], 0x80);
+	return KT_PASS;
+}
+
 KTEST(restore_oneshot_fired_before_put_no_spurious_irq)
 {
 	struct kvm_vcpu *v = setup();
@@ -297,6 +320,33 @@ KTEST(restore_cancels_hrtimer_first)
 }
 
 /*
+ * Upstream cancels the soft timer on every restore; ours only when it was
+ * armed (a blocked vCPU's put), since nothing else starts it: the load of
+ * every userspace exit skips the hrtimer calls.
+ */
+KTEST(restore_cancels_only_an_armed_hrtimer)
+{
+	struct kvm_vcpu *v = setup();
+	struct hrtimer *h = &v->arch.st.timer.swtimer;
+
+	put_at(v, 1000, EN | 4000, 300);		/* not blocking */
+	KT_EXPECT_EQ(h->starts, 0);
+	load_at(v, 2000);
+	KT_EXPECT_EQ(h->cancels, 0);
+	shim_blocking = 1;
+	put_at(v, 3000, EN | 4000, 300);		/* armed */
+	shim_blocking = 0;
+	KT_EXPECT_EQ(h->starts, 1);
+	load_at(v, 3500);
+	KT_EXPECT_EQ(h->cancels, 1);
+	KT_EXPECT_EQ(h->active, 0);
+	KT_EXPECT_EQ(v->arch.st.timer.armed, 0);
+	load_at(v, 3600);
+	KT_EXPECT_EQ(h->cancels, 1);
+	return KT_PASS;
+}
+
+/*
  * Oracle: upstream's _kvm_save_timer arms the soft timer when the vCPU
  * is blocking (kvm_vcpu_is_blocking): a put inside kvm_vcpu_block()'s
  * loop must leave a timer that wakes the vCPU, since the load cancels it.
@@ -375,6 +425,8 @@ KTEST(tick_conversions_do_not_overflow)
 
 static const struct ktest_case cases[] = {
 	KTEST_CASE(restore_disabled),
+	KTEST_CASE(clock_read_only_for_running_timer),
+	KTEST_CASE(restore_cancels_only_an_armed_hrtimer),
 	KTEST_CASE(restore_oneshot_fired_before_put_no_spurious_irq),
 	KTEST_CASE(restore_oneshot_fired_judged_by_tval_above_tcfg),
 	KTEST_CASE(restore_oneshot_expired_while_away_one_irq),

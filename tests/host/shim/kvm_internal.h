@@ -73,6 +73,8 @@ typedef unsigned int vm_fault_t;
 #define smp_wmb() __sync_synchronize()
 #define smp_rmb() __sync_synchronize()
 #define smp_store_mb(var, val) do { WRITE_ONCE(var, val); smp_mb(); } while (0)
+#define smp_store_release(p, v) WRITE_ONCE(*(p), v)
+#define smp_load_acquire(p) READ_ONCE(*(p))
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define BITS_PER_LONG 64
 #define BIT(n) (1UL << (n))
@@ -245,7 +247,8 @@ extern u64 shim_now_ns;
 extern u64 const_clock_freq;
 #define NSEC_PER_SEC 1000000000ULL
 #define NSEC_PER_USEC 1000ULL
-#define ktime_get() ((ktime_t)shim_now_ns)
+extern int shim_clock_reads;	/* ktime_get() calls */
+#define ktime_get() ((ktime_t)(shim_clock_reads++, shim_now_ns))
 #define ktime_to_ns(t) ((s64)(t))
 #define ns_to_ktime(n) ((ktime_t)(n))
 #define ktime_add_ns(t, n) ((t) + (n))

@@ -14,6 +14,7 @@ int shim_uaccess_fail;
 int shim_cpu;
 int shim_irqs_off;
 u64 shim_now_ns;
+int shim_clock_reads;
 u64 const_clock_freq = 100000000;
 int shim_signal;
 int shim_need_resched;

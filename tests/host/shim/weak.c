@@ -153,6 +153,7 @@ __weak void kvmla_tlb_serve_requests(struct kvm_vcpu *vcpu) { (void)vcpu; shim_o
 /* ---- mmu.c ---- */
 __weak int kvmla_mmu_init(struct kvm *kvm) { (void)kvm; shim_ops.mmu_init++; return shim_ops.mmu_init_ret; }
 __weak void kvmla_mmu_deinit(struct kvm *kvm) { (void)kvm; shim_ops.mmu_deinit++; }
+__weak void kvmla_mmu_vcpu_free(struct kvm_vcpu *vcpu) { (void)vcpu; shim_ops.mmu_vcpu_free++; }
 __weak int kvmla_mmu_handle_fault(struct kvm_vcpu *vcpu, unsigned long gpa,
 				  bool write, bool exec)
 {

@@ -26,7 +26,7 @@ struct shim_ops {
 	u64 merge_bits;
 	int vmid_init, vmid_init_ret, vmid_deinit, vmid_check, vmid_drop;
 	int tlb_flush_all, tlb_serve;
-	int mmu_init, mmu_init_ret, mmu_deinit;
+	int mmu_init, mmu_init_ret, mmu_deinit, mmu_vcpu_free;
 	int fpu_init, fpu_load, fpu_lose, fpu_reset;
 };
 
