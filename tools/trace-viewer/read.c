@@ -426,11 +426,24 @@ static void probe_died(int sig)
 	_exit(3);
 }
 
+static tv_probe_fn probe_hook;
+
+void tv_reader_set_probe(tv_probe_fn fn)
+{
+	probe_hook = fn;
+}
+
 static int probe(const char *path, char *err, size_t errlen)
 {
 	int status = 0;
 	pid_t pid;
 
+	if (probe_hook) {
+		if (!probe_hook(path))
+			return 0;
+		snprintf(err, errlen, "%s: corrupt trace.dat (its headers cannot be read)", path);
+		return -1;
+	}
 	fflush(NULL);
 	pid = fork();
 	if (pid < 0)

@@ -60,6 +60,12 @@ struct la_scenario {
 	 */
 	const uint64_t *lat_ns;
 	size_t nr_lat_ns;
+	/*
+	 * only: a comma-separated list of the kvm events whose formats the file
+	 * carries (NULL: all); records of the others stay, as unknown ids
+	 * (small, fast-to-parse fuzz seeds)
+	 */
+	const char *only;
 };
 int la_write_trace(const char *path, const struct la_scenario *s, char *err, size_t errlen);
 /* ncpu CPUs x pages pages x per_page kvm_exit records (see la_fixture.c), for cutting */
