@@ -22,6 +22,9 @@ if [ ! -f "$top/build/host/tree-defs.h" ]; then
 	exit 1
 fi
 mkdir -p "$B/corpus"
+# one seed per exit path (seeds.py): the fuzzer starts at full line coverage
+# of kvm/exit.c instead of finding each opcode by chance
+python3 "$here/seeds.py" "$B/corpus" >/dev/null || { echo "FAIL: $name: seeds.py"; exit 1; }
 flags="-g -O1 -std=gnu11 -fsanitize=fuzzer,address,undefined
 	-fno-sanitize-recover=all -w
 	-I$top/tests/host/shim -I$top/tests/lib -I$top/build/host
