@@ -361,7 +361,8 @@ static int setup(struct tv_reader *rd, char *err, size_t errlen)
 		struct tep_event *ev = evs[i];
 		const struct emap *m = NULL;
 
-		if (ev->id < 0)
+		/* two formats with one ID (a damaged file): the first decodes */
+		if (ev->id < 0 || rd->dec[ev->id])
 			continue;
 		if (rd->profile == TV_PROFILE_LOONGARCH)
 			m = find_map(la_map, sizeof(la_map) / sizeof(la_map[0]), ev);
