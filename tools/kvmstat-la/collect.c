@@ -57,9 +57,13 @@ void ks_snapshot_copy(struct ks_snapshot *dst, const struct ks_snapshot *src)
 	dst->capcounts = keep.capcounts;
 	dst->caplats = keep.caplats;
 	dst->capvms = keep.capvms;
-	memcpy(dst->counts, src->counts, src->ncounts * sizeof(*src->counts));
-	memcpy(dst->lats, src->lats, src->nlats * sizeof(*src->lats));
-	memcpy(dst->vms, src->vms, src->nvms * sizeof(*src->vms));
+	/* an empty array may be NULL on either side: no memcpy from or to it */
+	if (src->ncounts)
+		memcpy(dst->counts, src->counts, src->ncounts * sizeof(*src->counts));
+	if (src->nlats)
+		memcpy(dst->lats, src->lats, src->nlats * sizeof(*src->lats));
+	if (src->nvms)
+		memcpy(dst->vms, src->vms, src->nvms * sizeof(*src->vms));
 }
 
 void ks_count_add(struct ks_snapshot *s, int pid, int vcpu, int event,
@@ -402,7 +406,8 @@ void ks_snapshot_finish(struct ks_ctx *ctx, struct ks_snapshot *s)
 		}
 	s->vms = grow(s->vms, &s->capvms, ctx->nvms, sizeof(*s->vms));
 	s->nvms = ctx->nvms;
-	memcpy(s->vms, ctx->vms, ctx->nvms * sizeof(*s->vms));
+	if (ctx->nvms)	/* none yet: ctx->vms may be NULL, and memcpy's source must not */
+		memcpy(s->vms, ctx->vms, ctx->nvms * sizeof(*s->vms));
 	sort_small(s->vms, s->nvms, sizeof(*s->vms), cmp_vm);
 	vms_alive(ctx);
 	for (size_t i = 0; i < s->nvms; i++) {
