@@ -39,11 +39,13 @@ for c in tmux curl gcc python3; do command -v $c >/dev/null || die "needs $c"; d
 # ---- kvmstat-la under ASan and UBSan, in its own build directory ----
 make -s -C "$top/tests/vmm" >/dev/null || die "tests/vmm does not build"
 make -s -C "$top/tools/kvmstat-la" >/dev/null || die "kvmstat-la does not build (its BPF skeleton is needed)"
+rm -rf "$top/build/soak/obj"
 mkdir -p "$top/build/soak/obj" "$out"
 flags="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -std=gnu11 -I/usr/include/traceevent
 	-I$top/include -I$top/tools/lib -I$top/bpf -I$top/tools/kvmstat-la/build -I$top/tools/kvmstat-la"
+# two compilers at a time (2 shared cores)
 # shellcheck disable=SC2086
-ls "$top"/tools/kvmstat-la/*.c | xargs -P 2 -I{} sh -c \
+find "$top/tools/kvmstat-la" -maxdepth 1 -name '*.c' -print0 | xargs -0 -P 2 -I{} sh -c \
 	'gcc '"$(echo $flags)"' -c -o "'"$top"'/build/soak/obj/$(basename {} .c).o" {}' ||
 	die "kvmstat-la does not build with ASan"
 gcc -fsanitize=address,undefined -o "$K" "$top"/build/soak/obj/*.o "$top/tools/lib/libkvmla.a" \
