@@ -461,7 +461,11 @@ static int probe(const char *path, char *err, size_t errlen)
 
 		if (fd >= 0)
 			dup2(fd, 2);
-		alarm(PROBE_SECONDS);	/* SIGALRM's default action ends the child */
+		/* SIGALRM's default action ends the child: default even when the
+		 * parent handles SIGALRM (libFuzzer's -timeout does, and its
+		 * handler let a looping probe run for minutes) */
+		signal(SIGALRM, SIG_DFL);
+		alarm(PROBE_SECONDS);
 		h = tracecmd_open(path, TRACECMD_FL_LOAD_NO_PLUGINS |
 					TRACECMD_FL_LOAD_NO_SYSTEM_PLUGINS);
 		if (!h)
