@@ -239,13 +239,32 @@ static struct ks_vm *vm_add(struct ks_ctx *ctx, int pid)
 	return vm;
 }
 
+/*
+ * The process behind vm exited (its pidfd is readable): the pidfd is closed
+ * at once.  The VM stays listed, dead; keeping the fd of every VM that ever
+ * ran leaked one descriptor per VM (make soak: 25 in a minute of churn).
+ */
+static void vm_gone(struct ks_vm *vm)
+{
+	vm->alive = false;
+	vm->gone = true;
+	if (vm->pidfd >= 0)
+		close(vm->pidfd);
+	vm->pidfd = -1;
+}
+
 static bool vm_alive(struct ks_vm *vm)
 {
 	struct pollfd p = { .fd = vm->pidfd, .events = POLLIN };
 
+	if (vm->gone)
+		return false;
 	if (vm->pidfd < 0)
 		return kvmla_proc_alive(vm->pid);
-	return poll(&p, 1, 0) == 0;
+	if (poll(&p, 1, 0) == 0)
+		return true;
+	vm_gone(vm);
+	return false;
 }
 
 /* every live VM's pidfd in one poll(): readable = the process has exited */
@@ -272,7 +291,7 @@ static void vms_alive(struct ks_ctx *ctx)
 		if (n && poll(p, n, 0) > 0)
 			for (int k = 0; k < n; k++)
 				if (p[k].revents)
-					ctx->vms[idx[k]].alive = false;
+					vm_gone(&ctx->vms[idx[k]]);
 	}
 }
 
