@@ -80,13 +80,13 @@ trap cleanup EXIT
 # ---- the three processes ----
 rm -f "$out"/*.err "$out"/stream.jsonl "$out"/scrape.* "$out"/samples.csv "$out/vmm.pids"
 tmux new-session -d -s "$sess" -x 160 -y 48 \
-	"exec env ASAN_OPTIONS=$ASAN_OPTIONS LSAN_OPTIONS=$LSAN_OPTIONS '$K' -s 1 2>'$out/tui.err'" ||
+	"exec env ASAN_OPTIONS=$ASAN_OPTIONS LSAN_OPTIONS=$LSAN_OPTIONS '$K' -s 1 -g 'soak$$-*' 2>'$out/tui.err'" ||
 	die "tmux: no session"
 sleep 1
 tui=$(tmux list-panes -t "$sess" -F '#{pane_pid}')
-"$K" --json-stream -s 1 >"$out/stream.jsonl" 2>"$out/stream.err" &
+"$K" --json-stream -s 1 -g "soak$$-*" >"$out/stream.jsonl" 2>"$out/stream.err" &
 stream=$!
-"$K" --listen "127.0.0.1:$port" -s 1 >/dev/null 2>"$out/metrics.err" &
+"$K" --listen "127.0.0.1:$port" -s 1 -g "soak$$-*" >/dev/null 2>"$out/metrics.err" &
 metrics=$!
 pids=("$stream" "$metrics")
 
@@ -114,7 +114,7 @@ pids=("$stream" "$metrics")
 		fi
 		sleep "$((1 + RANDOM % 4))"
 	done
-) &
+) 2>/dev/null &	# (bash's "Killed" notices)
 churn=$!
 
 # ---- samples and scrapes ----
@@ -125,6 +125,14 @@ sample() {	# sample T NAME PID
 	fds=$(find "/proc/$3/fd" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l)
 	[ -n "$rss" ] || return 1
 	echo "$1,$2,$rss,$fds" >>"$out/samples.csv"
+}
+# what the open fds are, per process (diagnosis of fd growth)
+fdtypes() {
+	local pr
+	for pr in "tui:$tui" "stream:$stream" "metrics:$metrics"; do
+		find "/proc/${pr##*:}/fd" -mindepth 1 -maxdepth 1 -printf '%l\n' 2>/dev/null |
+			sed 's/[0-9][0-9]*/N/g' | sort | uniq -c | sort -rn >"$out/fds-${pr%%:*}-$1.txt"
+	done
 }
 t0=$(date +%s) bad=
 scrapes=0 scrape_bad=0
@@ -138,9 +146,13 @@ while :; do
 		done
 		next=$((next + every))
 		[ -n "$bad" ] && break
+		if [ -z "${third_done:-}" ] && [ "$t" -ge $((secs / 3)) ]; then
+			third_done=1
+			fdtypes third
+		fi
 	fi
 	scrapes=$((scrapes + 1))
-	if ! curl -sf -m 5 "http://127.0.0.1:$port/metrics" >"$out/scrape.last" ||
+	if ! curl -sSf -m 5 "http://127.0.0.1:$port/metrics" >"$out/scrape.last" 2>>"$out/scrape.errors" ||
 	   ! grep -q '^# TYPE' "$out/scrape.last"; then
 		scrape_bad=$((scrape_bad + 1))
 		cp "$out/scrape.last" "$out/scrape.bad" 2>/dev/null
@@ -148,9 +160,18 @@ while :; do
 	sleep 2
 done
 
-# ---- stop (SIGTERM: each exits, LSan checks at exit) ----
+# ---- the churn stops; once its VMs are gone and seen dead (3 intervals),
+# one more sample: the "end" row, compared with the sample at a third ----
 kill "$churn" 2>/dev/null; churn=
 vmm_reap
+sleep 4
+t=$(( $(date +%s) - t0 ))
+for pr in "tui:$tui" "stream:$stream" "metrics:$metrics"; do
+	sample "$t" "${pr%%:*}" "${pr##*:}" || bad="$bad ${pr%%:*} died at the end;"
+done
+fdtypes end
+
+# ---- stop (SIGTERM: each exits, LSan checks at exit) ----
 kill -TERM "$stream" "$metrics" "$tui" 2>/dev/null
 for p in "$stream" "$metrics"; do wait "$p" 2>/dev/null; done
 for _ in $(seq 100); do kill -0 "$tui" 2>/dev/null || break; sleep 0.2; done
@@ -183,6 +204,7 @@ print(f"soak: {n} stream lines, all JSON")
 EOF
 [ "$scrape_bad" -gt 0 ] && report "$scrape_bad of $scrapes scrapes failed (last: $out/scrape.bad)"
 # growth from the first sample at or after a third of the run to the last
+# (taken with no VM left)
 python3 - "$out/samples.csv" "$rss_bound" "$fd_bound" "$secs" <<'EOF' || fail=1
 import csv, sys
 rows = list(csv.DictReader(open(sys.argv[1])))
