@@ -190,17 +190,22 @@ done
 python3 - "$out/stream.jsonl" <<'EOF' || fail=1
 import json, sys
 n = 0
+first = last = None
 for line in open(sys.argv[1]):
     try:
-        json.loads(line)
+        d = json.loads(line)
     except ValueError:
         print(f"soak: stream line {n + 1} is not JSON")
         sys.exit(1)
+    row = (len(line), len(d.get("vms", [])), sum(1 for v in d.get("vms", []) if v.get("alive")))
+    first = first or row
+    last = row
     n += 1
 if n == 0:
     print("soak: no stream line")
     sys.exit(1)
-print(f"soak: {n} stream lines, all JSON")
+print(f"soak: {n} stream lines, all JSON; first {first[0]} bytes, {first[1]} VMs listed; "
+      f"last {last[0]} bytes, {last[1]} VMs listed ({last[2]} alive)")
 EOF
 [ "$scrape_bad" -gt 0 ] && report "$scrape_bad of $scrapes scrapes failed (last: $out/scrape.bad)"
 # growth from the first sample at or after a third of the run to the last
