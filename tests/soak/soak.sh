@@ -232,6 +232,7 @@ for p in ("tui", "stream", "metrics"):
         print(f"soak: {p}: fds grew by {dfd} after t={base['t_s']}s (bound {fd_bound})"); ok = False
 sys.exit(0 if ok else 1)
 EOF
-echo "soak: ${secs}s, $scrapes scrapes, samples in $out/samples.csv"
+python3 "$here/plot.py" "$out/samples.csv" "$out/samples.svg" 2>/dev/null
+echo "soak: ${secs}s, $scrapes scrapes, samples in $out/samples.csv (plot: samples.svg)"
 [ $fail = 0 ] && echo "soak: PASS" || echo "soak: FAIL"
 exit $fail
