@@ -89,6 +89,12 @@ stream=$!
 "$K" --listen "127.0.0.1:$port" -s 1 -g "soak$$-*" >/dev/null 2>"$out/metrics.err" &
 metrics=$!
 pids=("$stream" "$metrics")
+# the listener is up once BPF is attached (seconds under ASan): scrapes
+# count from the first one that answers, within a minute
+for _ in $(seq 60); do
+	curl -sf -m 5 "http://127.0.0.1:$port/metrics" >/dev/null 2>&1 && break
+	sleep 1
+done
 
 # ---- VM churn: every 1-4 s a VMM with 1-2 VMs of 1-2 vCPUs; half run to
 # their end (--duration), half are killed (SIGKILL) mid-run ----
