@@ -158,8 +158,9 @@ while :; do
 		fi
 	fi
 	scrapes=$((scrapes + 1))
-	if ! curl -sSf -m 5 "http://127.0.0.1:$port/metrics" >"$out/scrape.last" 2>>"$out/scrape.errors" ||
-	   ! grep -q '^# TYPE' "$out/scrape.last"; then
+	# a failed request is a failure; a page without samples is not (no VM
+	# of ours yet, or all gone), one with them is checked at the end
+	if ! curl -sSf -m 5 "http://127.0.0.1:$port/metrics" >"$out/scrape.last" 2>>"$out/scrape.errors"; then
 		scrape_bad=$((scrape_bad + 1))
 		cp "$out/scrape.last" "$out/scrape.bad" 2>/dev/null
 	fi
@@ -213,7 +214,8 @@ if n == 0:
 print(f"soak: {n} stream lines, all JSON; first {first[0]} bytes, {first[1]} VMs listed; "
       f"last {last[0]} bytes, {last[1]} VMs listed ({last[2]} alive)")
 EOF
-[ "$scrape_bad" -gt 0 ] && report "$scrape_bad of $scrapes scrapes failed (last: $out/scrape.bad)"
+[ "$scrape_bad" -gt 0 ] && report "$scrape_bad of $scrapes scrapes failed: $(tail -1 "$out/scrape.errors")"
+grep -q '^# TYPE' "$out/scrape.last" || report "the last scrape has no '# TYPE' line ($out/scrape.last)"
 # growth from the first sample at or after a third of the run to the last
 # (taken with no VM left)
 python3 - "$out/samples.csv" "$rss_bound" "$fd_bound" "$secs" <<'EOF' || fail=1
