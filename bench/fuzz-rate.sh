@@ -25,11 +25,11 @@ rate() {	# rate FILE [ENV=VALUE]: executions per second of FILE replayed
 	t1=$(date +%s%N)
 	echo $(( runs * 1000000000 / (t1 - t0) ))
 }
-printf '%-14s %8s %12s %12s %7s\n' seed bytes worker/s fork/s ratio
+printf '%-20s %8s %12s %12s %7s\n' seed bytes worker/s fork/s ratio
 for f in "$W"/seeds/*; do
 	a=$(rate "$f" X=1)
 	b=$(rate "$f" FUZZ_READER_FORK_PROBE=1)
-	printf '%-14s %8s %12s %12s %7s\n' "$(basename "$f")" "$(stat -c %s "$f")" "$a" "$b" \
+	printf '%-20s %8s %12s %12s %7s\n' "$(basename "$f")" "$(stat -c %s "$f")" "$a" "$b" \
 		"$(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.1fx", b ? a / b : 0 }')"
 done
 mkdir -p "$W/corpus"
