@@ -10,6 +10,10 @@
 #   make e2e        kvm.ko in a LoongArch host under QEMU, upstream's as control
 #                   (tests/e2e/run.sh; builds and caches the host kernel once)
 #   make bench      benchmarks against kvm_stat, trace-cmd report and bpftrace
+#   make fuzz-long  every fuzz target for 1 h or 10 M executions, one at a time
+#                   (FUZZ_SECONDS, FUZZ_RUNS: scripts/fuzz-long.sh)
+#   make soak       kvmstat-la under ASan for 1 h against VM churn (SOAK_SECONDS:
+#                   tests/soak/soak.sh); RSS and fds over time
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make clean
 
@@ -26,9 +30,9 @@ PARTS := tools/lib tests/vmm bpf tools/kvmstat-la tools/trace-viewer
 # use for "make check" and "make bench".
 DEPS := build
 DEPS += $(if $(filter kvm,$(MAKECMDGOALS)),$(if $(KDIR),,kernel))
-DEPS += $(if $(filter check bench,$(MAKECMDGOALS)),kernel test)
+DEPS += $(if $(filter check bench fuzz-long soak,$(MAKECMDGOALS)),kernel test)
 
-.PHONY: all deps run kvm check e2e bench install clean $(PARTS)
+.PHONY: all deps run kvm check e2e bench fuzz-long soak install clean $(PARTS)
 
 all: deps $(PARTS)
 
@@ -60,6 +64,13 @@ e2e: deps
 
 bench: all
 	@bench/run.sh
+
+# not part of make check: an hour each by default
+fuzz-long: all
+	@scripts/fuzz-long.sh
+
+soak: all
+	@tests/soak/soak.sh
 
 install: all
 	@for d in $(PARTS); do $(MAKE) -C $$d install || exit 1; done

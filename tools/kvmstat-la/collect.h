@@ -100,6 +100,7 @@ struct ks_vm {
 	struct ks_vcpu vcpus[64];
 	int nvcpus;
 	int pidfd;		/* readable once the process has exited; -1: use /proc */
+	bool gone;		/* its pidfd said it exited (and is closed): dead for good */
 	double threads_t;	/* last /proc/PID/task scan */
 	int seen[128];		/* tids already named (vCPU or not) */
 	int nseen;

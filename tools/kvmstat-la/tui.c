@@ -291,8 +291,11 @@ static int cmp_row(const void *pa, const void *pb)
 
 static void sort_rows(struct tui *t)
 {
-	struct row *copy = malloc(t->nrows * sizeof(*copy) + 1);
+	struct row *copy;
 
+	if (!t->nrows)	/* rows may be NULL: no memcpy or qsort of it */
+		return;
+	copy = malloc(t->nrows * sizeof(*copy) + 1);
 	if (!copy)
 		return;
 	/* cmp_row looks parents up in the unsorted array */

@@ -363,7 +363,8 @@ static int setup(struct tv_reader *rd, char *err, size_t errlen)
 		struct tep_event *ev = evs[i];
 		const struct emap *m = NULL;
 
-		if (ev->id < 0)
+		/* two formats with one ID (a damaged file): the first decodes */
+		if (ev->id < 0 || rd->dec[ev->id])
 			continue;
 		if (rd->profile == TV_PROFILE_LOONGARCH)
 			m = find_map(la_map, sizeof(la_map) / sizeof(la_map[0]), ev);
@@ -428,11 +429,24 @@ static void probe_died(int sig)
 	_exit(3);
 }
 
+static tv_probe_fn probe_hook;
+
+void tv_reader_set_probe(tv_probe_fn fn)
+{
+	probe_hook = fn;
+}
+
 static int probe(const char *path, char *err, size_t errlen)
 {
 	int status = 0;
 	pid_t pid;
 
+	if (probe_hook) {
+		if (!probe_hook(path))
+			return 0;
+		snprintf(err, errlen, "%s: corrupt trace.dat (its headers cannot be read)", path);
+		return -1;
+	}
 	fflush(NULL);
 	pid = fork();
 	if (pid < 0)

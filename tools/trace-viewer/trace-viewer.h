@@ -423,6 +423,14 @@ int tv_validate(int fd, char *err, size_t errlen, struct tv_layout *lay);
  * tv_reader_from_tep; fd -1 detaches.
  */
 void tv_reader_use_fd(struct tv_reader *rd, int fd, const struct tv_layout *lay, uint64_t size);
+/*
+ * tv_reader_open first opens the file in a forked child (a crash or a hang
+ * of libtracecmd there is an error, not ours); fn replaces that fork, for
+ * a fuzz target that keeps one long-lived child (fn: 0 when path opens
+ * without dying, -1 otherwise).  NULL restores the fork.
+ */
+typedef int (*tv_probe_fn)(const char *path);
+void tv_reader_set_probe(tv_probe_fn fn);
 /* A reader over a tep with formats loaded but no file (fixtures, fuzz). */
 struct tv_reader *tv_reader_from_tep(struct tep_handle *tep, char *err, size_t errlen);
 enum tv_profile tv_reader_profile(const struct tv_reader *rd);

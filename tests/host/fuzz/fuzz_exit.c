@@ -77,6 +77,19 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 		v->arch.gprs[4 + i] = in.gprs[i];
 	v->arch.cpucfg[2] = in.insn;
 	v->guest_debug = in.debug & 1 ? KVM_GUESTDBG_USE_SW_BP : 0;
+	/*
+	 * The state the other branches depend on, from the input too: a
+	 * memslot (GPA 0x10000..0x1ffff, the steal-time area's check), the
+	 * once-only warnings already given, and the interrupt lines IDLE
+	 * looks at (badv is unused by GSPR exits)
+	 */
+	fz_kvm.nr_slots = (in.debug >> 1) & 1;
+	fz_kvm.slots[0].base_gfn = 0x10000 >> PAGE_SHIFT;
+	fz_kvm.slots[0].npages = 0x10000 >> PAGE_SHIFT;
+	v->arch.st.exit.csr_warned = (in.debug >> 2) & 1;
+	v->arch.st.exit.unknown_logged = (in.debug >> 3) & 1;
+	hw_sim_gcsr_write(LOONGARCH_CSR_ECFG, in.badv & 0x1fff);
+	hw_sim_gcsr_write(LOONGARCH_CSR_ESTAT, (in.badv >> 16) & 0x1fff);
 	fz_mmu_ret = mmu_rets[in.mmu & 3];
 	fx_bus_claims = (in.mmu >> 2) & 1;
 	memcpy(&fx_bus_val, in.io, 8);

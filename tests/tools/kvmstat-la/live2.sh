@@ -99,8 +99,13 @@ while time.time() < end:
         break
     time.sleep(0.1)
 PY
+	# a dead VM's pidfd is closed once it is seen dead: one pidfd left, the
+	# live VM's (each VM that ever ran kept one: make soak's fd growth)
+	local pfds; pfds=$(find "/proc/$tp/fd" -mindepth 1 -maxdepth 1 -lname 'anon_inode:\[pidfd\]' 2>/dev/null | wc -l)
 	kill -TERM $tp
 	wait $tp; local rc=$?
+	[ "$pfds" = 1 ] && kt_pass "vm-dies-$prov-pidfd" ||
+		kt_fail "vm-dies-$prov-pidfd" "$pfds pidfds open with one VM alive, want 1"
 	kill -INT "$vmm_pid" 2>/dev/null; wait "$vmm_pid" 2>/dev/null
 	if [ $rc != 0 ]; then kt_fail "vm-dies-$prov" "rc=$rc: $(head -c 200 "$tmp/die-$prov.err")"; return; fi
 	local n; n=$(wc -l <"$tmp/die-$prov.jsonl")

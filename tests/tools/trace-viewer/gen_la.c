@@ -3,6 +3,8 @@
  * gen-la: writes a LoongArch trace.dat of the la_fixture scenario.
  *   gen-la OUT [ROUNDS [VMS [VCPUS_PER_VM [USER_DELAY_NS [late]]]]]
  * late: each vCPU thread starts mid-round (an IOCSR write first), identity last.
+ *   gen-la --only EVENTS OUT ...  (the same, with only the formats of the
+ *   comma-separated kvm EVENTS and ftrace:print: small fuzz seeds)
  *   gen-la OUT uniform CPUS PAGES PER_PAGE
  * uniform: every page of every CPU holds PER_PAGE kvm_exit records; prints
  * "record_bytes=N" (one record with its header), for cutting at known places.
@@ -19,6 +21,11 @@ int main(int argc, char **argv)
 	struct la_scenario s = { .vms = 2, .vcpus_per_vm = 2, .rounds = 32, .delay_user_ns = 20000 };
 	char err[256];
 
+	if (argc > 3 && !strcmp(argv[1], "--only")) {
+		s.only = argv[2];
+		argv += 2;
+		argc -= 2;
+	}
 	if (argc == 6 && !strcmp(argv[2], "uniform")) {
 		unsigned int rb;
 

@@ -378,9 +378,20 @@ static size_t markers(struct cpu_out *cpus, const struct la_scenario *s, uint64_
 	return cl;
 }
 
+/* name is in the comma-separated list (NULL: every name is) */
+static int listed(const char *list, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (const char *p = list; p; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL)
+		if (!strncmp(p, name, n) && (p[n] == ',' || !p[n]))
+			return 1;
+	return !list;
+}
+
 int la_write_trace(const char *path, const struct la_scenario *s, char *err, size_t errlen)
 {
-	unsigned int nv = s->vms * s->vcpus_per_vm;
+	unsigned int nv = s->vms * s->vcpus_per_vm, nf;
 	struct cpu_out *cpus = calloc(nv, sizeof(*cpus));
 	struct tvdat_cpu *tc = calloc(nv, sizeof(*tc));
 	struct tvdat_fmt *fmts;
@@ -395,9 +406,11 @@ int la_write_trace(const char *path, const struct la_scenario *s, char *err, siz
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
+	nf = 0;
 	for (unsigned int i = 0; i < ne; i++)
-		fmts[i] = (struct tvdat_fmt){ "kvm", evs[i].format, strlen(evs[i].format) };
-	fmts[ne] = (struct tvdat_fmt){ "ftrace", la_print_format(), strlen(la_print_format()) };
+		if (listed(s->only, evs[i].name))
+			fmts[nf++] = (struct tvdat_fmt){ "kvm", evs[i].format, strlen(evs[i].format) };
+	fmts[nf++] = (struct tvdat_fmt){ "ftrace", la_print_format(), strlen(la_print_format()) };
 	for (unsigned int c = 0; c < nv; c++) {
 		snprintf(tmpl, sizeof(tmpl), "%s.cpu%u.XXXXXX", path, c);
 		cpus[c].fd = mkstemp(tmpl);
@@ -444,7 +457,7 @@ int la_write_trace(const char *path, const struct la_scenario *s, char *err, siz
 		.page_size = 4096,
 		.header_page = header_page, .header_page_len = strlen(header_page),
 		.header_event = header_event, .header_event_len = strlen(header_event),
-		.fmts = fmts, .nr_fmts = ne + 1,
+		.fmts = fmts, .nr_fmts = nf,
 		.printk = "", .printk_len = 0,
 		.cmdlines = cmdlines, .cmdlines_len = cl,
 		.clock = "local", .nr_cpus = nv, .cpus = tc,

@@ -67,6 +67,12 @@ struct la_scenario {
 	const struct la_seg *segs;
 	size_t nr_segs;
 	uint64_t first_ts;
+	/*
+	 * only: a comma-separated list of the kvm events whose formats the file
+	 * carries (NULL: all); records of the others stay, as unknown ids
+	 * (small, fast-to-parse fuzz seeds)
+	 */
+	const char *only;
 };
 /* g guest, k kernel, u userspace, h halted; for ns */
 struct la_seg { char st; uint64_t ns; };

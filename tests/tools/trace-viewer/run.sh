@@ -521,14 +521,46 @@ else kt_fail view-cut-title "exit $rc, no CUT SHORT in the title"; fi
 # ---- libFuzzer over the reader, time-bounded ----
 if "$B/fuzz_reader" -help=1 >/dev/null 2>&1; then
 	mkdir -p "$W/corpus"
-	"$B/gen-la" "$W/corpus/a.dat" 1 1 1 1000
-	"$B/gen-la" "$W/corpus/b.dat" 2 1 2 5000
-	cp "$here"/fuzz-corpus/* "$W/corpus/" 2>/dev/null
+	"$here/fuzz-seeds.sh" "$B" "$W/corpus"
+	# leaks: ours are findings; the trace libraries' own are suppressed by
+	# name (lsan.supp), and the case below shows the file is what does it
+	supp=$here/lsan.supp
+	if ! grep -q '^leak:tep_parse_event$' "$supp"; then
+		kt_fail fuzz-lsan-supp "$supp does not name tep_parse_event"
+	elif ! (cd "$W" && LSAN_OPTIONS=suppressions=$supp "$B/fuzz_reader" -runs=2 \
+			"$here/fuzz-corpus/v6-cut.dat" >"$W/supp-on.log" 2>&1); then
+		kt_fail fuzz-lsan-supp "v6-cut.dat leaks with the suppressions: $(grep -m1 -A3 'Direct leak' "$W/supp-on.log" | tr '\n' ' ')"
+	elif (cd "$W" && "$B/fuzz_reader" -runs=2 "$here/fuzz-corpus/v6-cut.dat" >"$W/supp-off.log" 2>&1) ||
+	     ! grep -q 'ERROR: LeakSanitizer' "$W/supp-off.log"; then
+		kt_fail fuzz-lsan-supp "no library leak without the suppressions (the case cannot fail)"
+	elif (cd "$W" && FUZZ_READER_LEAK=1 LSAN_OPTIONS=suppressions=$supp "$B/fuzz_reader" -runs=2 \
+			"$here/fuzz-corpus/v6-cut.dat" >"$W/supp-ours.log" 2>&1) ||
+	     ! grep -q 'in LLVMFuzzerTestOneInput' "$W/supp-ours.log"; then
+		kt_fail fuzz-lsan-supp "a leak of our own (FUZZ_READER_LEAK) is hidden by $supp"
+	else
+		kt_pass fuzz-lsan-supp
+	fi
+	# the suppressions name glibc's sscanf for libtracecmd's %ms: none of ours
+	if grep -nE 'scanf\(.*%[0-9]*m' "$top"/tools/trace-viewer/*.c >"$W/pm.txt"; then
+		kt_fail fuzz-no-percent-m "a %m conversion in trace-viewer: $(head -1 "$W/pm.txt")"
+	else
+		kt_pass fuzz-no-percent-m
+	fi
+	# the committed inputs (regressions among them) leak nothing of ours
+	if (cd "$W" && LSAN_OPTIONS=suppressions=$supp "$B/fuzz_reader" -runs=1 \
+		"$here"/fuzz-corpus/* >"$W/replay.log" 2>&1); then
+		kt_pass fuzz-reader-corpus
+	else
+		kt_fail fuzz-reader-corpus "$(grep -m1 -E 'ERROR|SUMMARY' "$W/replay.log"): $(grep -m1 -A2 'leak of' "$W/replay.log" | tail -1)"
+	fi
 	# -timeout: an input that takes 15 s (thousands of times the usual few ms) is a
 	# finding (exit 70, a timeout-* file), not a hang of the whole case; the outer
-	# timeout is only a last resort above max_total_time + that
-	(cd "$W" && ASAN_OPTIONS=detect_leaks=0:allocator_may_return_null=1 \
-		timeout -k 5 60 "$B/fuzz_reader" -max_total_time="${TV_FUZZ_SECONDS:-10}" -timeout=15 \
+	# timeout is only a last resort above max_total_time + that.
+	# -detect_leaks=0: no leak check per input (the libraries' leaks would make
+	# libFuzzer scan the heap after most inputs, 8 times slower); LSan still
+	# checks the whole run at exit, with the suppressions
+	(cd "$W" && ASAN_OPTIONS=allocator_may_return_null=1 LSAN_OPTIONS=suppressions=$supp \
+		timeout -k 5 60 "$B/fuzz_reader" -max_total_time="${TV_FUZZ_SECONDS:-10}" -seed="${TV_FUZZ_SEED:-1}" -timeout=15 \
 		-detect_leaks=0 -max_len=65536 -rss_limit_mb=1024 -artifact_prefix="$W/" corpus \
 		>"$W/fuzz.log" 2>&1)
 	rc=$?
@@ -545,7 +577,7 @@ if "$B/fuzz_reader" -help=1 >/dev/null 2>&1; then
 	# with the inputs that once hung the time bins as a regression corpus
 	mkdir -p "$W/pcorpus"
 	cp "$here"/fuzz-pages-corpus/* "$W/pcorpus/"
-	(cd "$W" && timeout -k 5 60 "$B/fuzz_pages" -max_total_time="${TV_FUZZ_SECONDS:-10}" -timeout=5 \
+	(cd "$W" && timeout -k 5 60 "$B/fuzz_pages" -max_total_time="${TV_FUZZ_SECONDS:-10}" -seed="${TV_FUZZ_SEED:-1}" -timeout=5 \
 		-detect_leaks=0 -artifact_prefix="$W/" pcorpus >"$W/fuzzp.log" 2>&1)
 	rc=$?
 	if [ $rc -eq 0 ]; then
@@ -562,7 +594,7 @@ if "$B/fuzz_reader" -help=1 >/dev/null 2>&1; then
 		{ cat "$W/snap-$ps-1/events/header_page"; printf '\0'
 		  cat "$W/snap-$ps-1/per_cpu/cpu0/trace_pipe_raw"; } >"$W/icorpus/seed-$ps"
 	done
-	(cd "$W" && timeout -k 5 60 "$B/fuzz_import" -max_total_time="${TV_FUZZ_SECONDS:-10}" -timeout=5 \
+	(cd "$W" && timeout -k 5 60 "$B/fuzz_import" -max_total_time="${TV_FUZZ_SECONDS:-10}" -seed="${TV_FUZZ_SEED:-1}" -timeout=5 \
 		-detect_leaks=0 -close_fd_mask=2 -artifact_prefix="$W/" icorpus >"$W/fuzzi.log" 2>&1)
 	rc=$?
 	if [ $rc -eq 0 ]; then
