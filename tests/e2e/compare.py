@@ -301,6 +301,55 @@ def check_stats(r, ex):
     return "; ".join(bad) or None
 
 
+def check_kvmstat(r, path=None):
+    """kvmstat-la --replay --json of the boot's trace.dat (PREFIX.ks.json)
+    against the init's own walk of the ring buffer: every event of
+    kvmstat-la's LoongArch profile, and every event with a reason the init
+    counts by value (E2E-HIST) under the same field, value by value."""
+    path = path or r.prefix + ".ks.json"
+    try:
+        with open(path) as f:
+            ks = json.load(f)
+    except (OSError, ValueError) as e:
+        err = ""
+        try:
+            err = open(r.prefix + ".ks.err").read().strip().splitlines()[-1]
+        except (OSError, IndexError):
+            pass
+        return f"no kvmstat-la JSON ({err or e})"[:300]
+    if "error" in ks:
+        return f"kvmstat-la: {ks['error']}"[:300]
+    # kvmla's kvm.ko has its own catalog (kvm_exit_csr among it), which
+    # kvmstat-la's LoongArch profile reads; upstream's events get the
+    # generic profile
+    want = "loongarch" if "kvm_exit_csr" in r.counts else "generic"
+    if ks.get("provider") != "replay" or ks.get("profile") != want:
+        return f"provider {ks.get('provider')}, profile {ks.get('profile')} (want replay, {want})"
+    ev = ks.get("events") or {}
+    if "kvm_exit" not in ev:
+        return "no kvm_exit in kvmstat-la's events"
+    if want == "loongarch" and not ev["kvm_exit"].get("reasons"):
+        return "kvm_exit has no reasons in the LoongArch profile"
+    bad = []
+    for k, e in sorted(ev.items()):
+        if e.get("total") != r.counts.get(k, 0):
+            bad.append(f"{k} {e.get('total')} (init {r.counts.get(k, 0)})")
+    # the events whose first key in kvmstat-la's profile is the field the
+    # init counts by value (kvm_tlb_flush is keyed by scope there,
+    # kvm_exit_gspr by kind)
+    for k in ("kvm_exit", "kvm_out", "kvm_vpid_change", "kvm_userspace_exit"):
+        hist = r.hist.get(k, {})
+        if k not in ev or not ev[k].get("reasons"):
+            continue
+        got = {}
+        for x in (ev[k].get("reasons") or {}).values():
+            v = x["value"] & 0xffffffff
+            got[v] = got.get(v, 0) + x["total"]
+        if got != hist:
+            bad.append(f"{k} by reason {dict(sorted(got.items()))} (init {dict(sorted(hist.items()))})")
+    return "; ".join(bad)[:300] or None
+
+
 def check_viewer(r, path=None):
     path = path or r.prefix + ".tv.json"
     try:

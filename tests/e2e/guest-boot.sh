@@ -6,6 +6,11 @@
 
 guest=$("$top/scripts/build-la-guest.sh" 2>>"$err" | tail -n1)
 
+# kvmstat-la reads each boot's trace.dat too (--replay, the kvmstat-la-agrees check)
+ks=$top/tools/kvmstat-la/kvmstat-la
+make -s -C tools/kvmstat-la >"$out/kvmstat-la-build.log" 2>&1 ||
+	kt_fail kvmstat-la-build "make -C tools/kvmstat-la failed (see $out/kvmstat-la-build.log)"
+
 # boot_guest NAME KO CPUS: one host boot running `la-vmm boot`, with a ring
 # buffer that holds the whole boot (about 110000 records, 3.5 MB, for one
 # vCPU), which the init sends as a snapshot
@@ -26,9 +31,12 @@ profile_check() {
 	local res line chk why
 	snap "$2"
 	viewer "$2"
+	rm -f "$out/$2.ks.json"
+	[ -f "$out/$2.dat" ] &&
+		"$ks" --replay "$out/$2.dat" --json >"$out/$2.ks.json" 2>"$out/$2.ks.err"
 	res=$(python3 tests/e2e/profile.py "$tree" "$out/$2" "$out/$2.tv.json" 2>&1)
 	printf '%s\n' "$res" | head -n1 >"$out/$2.profile.json"
-	for chk in trace-complete stats-agree viewer-agrees; do
+	for chk in trace-complete stats-agree viewer-agrees kvmstat-la-agrees; do
 		line=$(printf '%s\n' "$res" | grep "^$chk " || echo "$chk bad: profile.py: $(printf '%s' "$res" | tail -n1)")
 		case $line in
 		"$chk ok") kt_pass "$1/$chk" ;;
@@ -126,3 +134,31 @@ case $got in
 "no JSON: garbled summary line ("*) kt_pass guest/check/summary-garbled-named ;;
 *) kt_fail guest/check/summary-garbled-named "compare.Run said '$got'" ;;
 esac
+
+# kvmstat-la-agrees must see one kvm_out MMIO return less, and one kvm_exit
+# more, in a copy of ours' 1-vCPU boot's kvmstat-la JSON
+ks_mutant() {
+	python3 - "$out/guest-1cpu-ours" "$1" <<'PY'
+import json, sys
+sys.path.insert(0, "tests/e2e")
+import compare
+r = compare.Run(sys.argv[1], None)
+d = json.load(open(sys.argv[1] + ".ks.json"))
+if sys.argv[2] == "out":
+    x = d["events"]["kvm_out"]["reasons"]
+    next(iter(x.values()))["total"] -= 1
+else:
+    d["events"]["kvm_exit"]["total"] += 1
+json.dump(d, open(sys.argv[1] + ".ks-mut.json", "w"))
+print(compare.check_kvmstat(r) is None, compare.check_kvmstat(r, sys.argv[1] + ".ks-mut.json") is None)
+PY
+}
+if [ -s "$out/guest-1cpu-ours.ks.json" ]; then
+	for m in out exit; do
+		got=$(ks_mutant $m 2>&1)
+		[ "$got" = "True False" ] && kt_pass guest/check/kvmstat-la-detects-$m ||
+			kt_fail guest/check/kvmstat-la-detects-$m "check on the real and the mutated JSON: '$got' (want 'True False')"
+	done
+else
+	kt_fail guest/check/kvmstat-la-detects "no kvmstat-la JSON of ours' 1-vCPU boot"
+fi

@@ -19,6 +19,11 @@ check on stderr-free stdout of the form "CHECK ok" or "CHECK bad: why":
                      per-event records, kvm_exit by reason and sched_switch
                      equal the init's own walk of the raw pages, with no
                      missed events (compare.py's check_viewer)
+  kvmstat-la-agrees  `kvmstat-la --replay --json` of the same trace.dat
+                     (PREFIX.ks.json) counts every event of its profile
+                     (LoongArch for ours, generic for upstream's events) as
+                     the init did, kvm_exit and kvm_out value by value
+                     (compare.py's check_kvmstat)
 """
 import json
 import sys
@@ -66,6 +71,8 @@ def main():
     if len(sys.argv) == 4:
         why = compare.check_viewer(r, sys.argv[3])
         print("viewer-agrees ok" if not why else f"viewer-agrees bad: {why}")
+    why = compare.check_kvmstat(r)
+    print("kvmstat-la-agrees ok" if not why else f"kvmstat-la-agrees bad: {why}")
     return 0
 
 
