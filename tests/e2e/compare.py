@@ -301,22 +301,29 @@ def check_stats(r, ex):
     return "; ".join(bad) or None
 
 
+def tool_json(r, path, ext, tool):
+    """(the JSON a tool wrote for this run, None) or (None, why not): the
+    last line of its PREFIX.ext.err says why when there is one"""
+    try:
+        with open(path) as f:
+            return json.load(f), None
+    except (OSError, ValueError) as e:
+        err = ""
+        try:
+            err = open(r.prefix + ext + ".err").read().strip().splitlines()[-1]
+        except (OSError, IndexError):
+            pass
+        return None, f"no {tool} JSON ({err or e})"[:300]
+
+
 def check_kvmstat(r, path=None):
     """kvmstat-la --replay --json of the boot's trace.dat (PREFIX.ks.json)
     against the init's own walk of the ring buffer: every event of
     kvmstat-la's LoongArch profile, and every event with a reason the init
     counts by value (E2E-HIST) under the same field, value by value."""
-    path = path or r.prefix + ".ks.json"
-    try:
-        with open(path) as f:
-            ks = json.load(f)
-    except (OSError, ValueError) as e:
-        err = ""
-        try:
-            err = open(r.prefix + ".ks.err").read().strip().splitlines()[-1]
-        except (OSError, IndexError):
-            pass
-        return f"no kvmstat-la JSON ({err or e})"[:300]
+    ks, why = tool_json(r, path or r.prefix + ".ks.json", ".ks", "kvmstat-la")
+    if why:
+        return why
     if "error" in ks:
         return f"kvmstat-la: {ks['error']}"[:300]
     # kvmla's kvm.ko has its own catalog (kvm_exit_csr among it), which
@@ -351,17 +358,9 @@ def check_kvmstat(r, path=None):
 
 
 def check_viewer(r, path=None):
-    path = path or r.prefix + ".tv.json"
-    try:
-        with open(path) as f:
-            tv = json.load(f)
-    except (OSError, ValueError) as e:
-        err = ""
-        try:
-            err = open(r.prefix + ".tv.err").read().strip().splitlines()[-1]
-        except (OSError, IndexError):
-            pass
-        return f"no trace-viewer JSON ({err or e})"[:300]
+    tv, why = tool_json(r, path or r.prefix + ".tv.json", ".tv", "trace-viewer")
+    if why:
+        return why
     if r.json is None:
         return r.no_json()
     bad = []
