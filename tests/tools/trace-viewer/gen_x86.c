@@ -36,14 +36,6 @@ static const char *const ev_names[EV_NUM] = {
 static char *ev_text[EV_NUM];
 static int ev_id[EV_NUM];
 
-struct cpu_out {
-	int fd;
-	uint64_t size;
-	unsigned char page[4096];
-	struct tvdat_page p;
-	int err;
-};
-
 static char *slurp(const char *dir, const char *name)
 {
 	char path[512], *buf = calloc(1, 1 << 16);
@@ -76,24 +68,8 @@ static void field(int ev, const char *name, unsigned int *off, unsigned int *siz
 	}
 }
 
-static void put(struct cpu_out *c, uint64_t ts, const void *data, unsigned int len)
-{
-	int r = tvdat_page_add(&c->p, ts, data, len);
-
-	if (r == 1) {
-		tvdat_page_finish(&c->p);
-		if (write(c->fd, c->page, sizeof(c->page)) != (ssize_t)sizeof(c->page))
-			c->err = EIO;
-		c->size += sizeof(c->page);
-		tvdat_page_init(&c->p, c->page, sizeof(c->page));
-		r = tvdat_page_add(&c->p, ts, data, len);
-	}
-	if (r)
-		c->err = EINVAL;
-}
-
 /* one record: name=value pairs, ending with NULL */
-static void rec(struct cpu_out *c, uint64_t ts, int pid, int ev, ...)
+static void rec(struct la_cpu_out *c, uint64_t ts, int pid, int ev, ...)
 {
 	unsigned char buf[128] = { 0 };
 	uint16_t type = (uint16_t)ev_id[ev];
@@ -117,14 +93,14 @@ static void rec(struct cpu_out *c, uint64_t ts, int pid, int ev, ...)
 		memcpy(buf + off, &v, size);
 	}
 	va_end(ap);
-	put(c, ts, buf, (end + 7) & ~7u);
+	la_cpu_put(c, ts, buf, (end + 7) & ~7u);
 }
 
-static void marker(struct cpu_out *c, uint64_t ts, const char *text)
+static void marker(struct la_cpu_out *c, uint64_t ts, const char *text)
 {
 	unsigned char buf[160];
 
-	put(c, ts, buf, la_marker_encode(buf, text));
+	la_cpu_put(c, ts, buf, la_marker_encode(buf, text));
 }
 
 #define U(x) ((uint64_t)(x))
@@ -133,13 +109,13 @@ static void marker(struct cpu_out *c, uint64_t ts, const char *text)
 	    "guest_rip", U(0xfff0), NULL)
 #define ENTRY(c, t, tid, vid) rec(c, t, tid, EV_ENTRY, "vcpu_id", U(vid), NULL)
 
-static void storm(struct cpu_out *c, int tid, unsigned int vid, uint64_t from, uint64_t step)
+static void storm(struct la_cpu_out *c, int tid, unsigned int vid, uint64_t from, uint64_t step)
 {
 	for (unsigned int i = 0; i < 100; i++)
 		rec(c, from + i * step, tid, EV_ACCEPT, "apicid", U(vid), "vec", U(0x30 + i), NULL);
 }
 
-static void vcpu_run(struct cpu_out *c, int tid, unsigned int vid, unsigned int rounds, uint64_t t,
+static void vcpu_run(struct la_cpu_out *c, int tid, unsigned int vid, unsigned int rounds, uint64_t t,
 		     bool with_storm)
 {
 	ENTRY(c, t, tid, vid);
@@ -170,7 +146,7 @@ static void vcpu_run(struct cpu_out *c, int tid, unsigned int vid, unsigned int 
 	}
 }
 
-static int write_trace(const char *out, struct cpu_out *cpus, unsigned int nc, const char *cmdlines)
+static int write_trace(const char *out, struct la_cpu_out *cpus, unsigned int nc, const char *cmdlines)
 {
 	struct tvdat_fmt fmts[EV_NUM + 1];
 	struct tvdat_cpu tc[8];
@@ -181,13 +157,7 @@ static int write_trace(const char *out, struct cpu_out *cpus, unsigned int nc, c
 		fmts[i] = (struct tvdat_fmt){ "kvm", ev_text[i], strlen(ev_text[i]) };
 	fmts[EV_NUM] = (struct tvdat_fmt){ "ftrace", la_print_format(), strlen(la_print_format()) };
 	for (unsigned int c = 0; c < nc; c++) {
-		if (cpus[c].p.started) {
-			tvdat_page_finish(&cpus[c].p);
-			if (write(cpus[c].fd, cpus[c].page, 4096) != 4096)
-				cpus[c].err = EIO;
-			cpus[c].size += 4096;
-		}
-		if (cpus[c].err) {
+		if (la_cpu_flush(&cpus[c])) {
 			fprintf(stderr, "gen-x86: writing pages: %s\n", strerror(cpus[c].err));
 			return 1;
 		}
@@ -218,7 +188,7 @@ int main(int argc, char **argv)
 {
 	static const int tids[] = { 3001, 3002, 3201 };
 	static const unsigned int vids[] = { 0, 1, 0 };
-	struct cpu_out cpus[3] = { 0 };
+	struct la_cpu_out cpus[3] = { 0 };
 	unsigned int rounds = 16;
 	char tmpl[600];
 

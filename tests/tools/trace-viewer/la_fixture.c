@@ -186,15 +186,7 @@ static const char header_event[] =
 const char *la_header_page(void) { return header_page; }
 const char *la_header_event(void) { return header_event; }
 
-struct cpu_out {
-	int fd;
-	uint64_t size;
-	unsigned char page[4096];
-	struct tvdat_page p;
-	int err;
-};
-
-static void emit_raw(struct cpu_out *c, uint64_t ts, const void *data, unsigned int len)
+void la_cpu_put(struct la_cpu_out *c, uint64_t ts, const void *data, unsigned int len)
 {
 	int r = tvdat_page_add(&c->p, ts, data, len);
 
@@ -210,7 +202,19 @@ static void emit_raw(struct cpu_out *c, uint64_t ts, const void *data, unsigned 
 		c->err = EINVAL;
 }
 
-static void emit(struct cpu_out *c, uint64_t ts, int pid, const char *name, ...)
+int la_cpu_flush(struct la_cpu_out *c)
+{
+	if (c->p.started) {
+		tvdat_page_finish(&c->p);
+		if (write(c->fd, c->page, sizeof(c->page)) != (ssize_t)sizeof(c->page))
+			c->err = EIO;
+		c->size += sizeof(c->page);
+		c->p.started = 0;
+	}
+	return c->err;
+}
+
+static void emit(struct la_cpu_out *c, uint64_t ts, int pid, const char *name, ...)
 {
 	const struct la_event *e = la_event(name);
 	unsigned char buf[128];
@@ -221,7 +225,7 @@ static void emit(struct cpu_out *c, uint64_t ts, int pid, const char *name, ...)
 	for (unsigned int i = 0; i < e->nf; i++)
 		vals[i] = va_arg(ap, uint64_t);
 	va_end(ap);
-	emit_raw(c, ts, buf, la_encode(e, pid, vals, buf));
+	la_cpu_put(c, ts, buf, la_encode(e, pid, vals, buf));
 }
 
 unsigned int la_marker_encode(unsigned char *buf, const char *text)
@@ -237,17 +241,17 @@ unsigned int la_marker_encode(unsigned char *buf, const char *text)
 	return (unsigned int)(16 + n);
 }
 
-static void marker(struct cpu_out *c, uint64_t ts, const char *text)
+static void marker(struct la_cpu_out *c, uint64_t ts, const char *text)
 {
 	unsigned char buf[160];
 
-	emit_raw(c, ts, buf, la_marker_encode(buf, text));
+	la_cpu_put(c, ts, buf, la_marker_encode(buf, text));
 }
 
 #define U(x) ((uint64_t)(x))
 
 /* One vCPU's whole run (see the expected counts in run.sh). */
-static void vcpu_run(struct cpu_out *c, const struct la_scenario *s, int tid, unsigned int vid,
+static void vcpu_run(struct la_cpu_out *c, const struct la_scenario *s, int tid, unsigned int vid,
 		     unsigned int pcpu, uint64_t t)
 {
 	const uint64_t D = s->delay_user_ns, pc = 0x9000000000200000ull;
@@ -302,7 +306,7 @@ static void vcpu_run(struct cpu_out *c, const struct la_scenario *s, int tid, un
 }
 
 /* One vCPU's exits of known latencies (s->lat_ns): exit, re-entry lat_ns[i] later, 1 us in the guest. */
-static void lat_run(struct cpu_out *c, const struct la_scenario *s, int tid, unsigned int vid,
+static void lat_run(struct la_cpu_out *c, const struct la_scenario *s, int tid, unsigned int vid,
 		    unsigned int pcpu, uint64_t t)
 {
 	const uint64_t pc = 0x9000000000200000ull;
@@ -326,7 +330,7 @@ static void lat_run(struct cpu_out *c, const struct la_scenario *s, int tid, uns
  * kvm_exit_idle): halted; u an exit to userspace (TLBS as MMIO, kvm_out).
  * Every segment but g begins one exit.  A re-entry at the end closes the last.
  */
-static void seg_run(struct cpu_out *c, const struct la_scenario *s, int tid, unsigned int vid,
+static void seg_run(struct la_cpu_out *c, const struct la_scenario *s, int tid, unsigned int vid,
 		    unsigned int pcpu, uint64_t t)
 {
 	const uint64_t pc = 0x9000000000200000ull;
@@ -358,7 +362,7 @@ static void seg_run(struct cpu_out *c, const struct la_scenario *s, int tid, uns
 }
 
 /* The identity markers, on CPU 0 from mark_ts; the vCPU threads' names into cmdlines. */
-static size_t markers(struct cpu_out *cpus, const struct la_scenario *s, uint64_t mark_ts,
+static size_t markers(struct la_cpu_out *cpus, const struct la_scenario *s, uint64_t mark_ts,
 		      char *cmdlines, size_t size)
 {
 	size_t cl = 0;
@@ -392,7 +396,7 @@ static int listed(const char *list, const char *name)
 int la_write_trace(const char *path, const struct la_scenario *s, char *err, size_t errlen)
 {
 	unsigned int nv = s->vms * s->vcpus_per_vm, nf;
-	struct cpu_out *cpus = calloc(nv, sizeof(*cpus));
+	struct la_cpu_out *cpus = calloc(nv, sizeof(*cpus));
 	struct tvdat_cpu *tc = calloc(nv, sizeof(*tc));
 	struct tvdat_fmt *fmts;
 	struct la_event *evs;
@@ -436,13 +440,7 @@ int la_write_trace(const char *path, const struct la_scenario *s, char *err, siz
 		cl = markers(cpus, s, 2000000 + 7 * nv + 10000 +
 			     (uint64_t)s->rounds * (70500 + 2 * s->delay_user_ns), cmdlines, sizeof(cmdlines));
 	for (unsigned int c = 0; c < nv; c++) {
-		if (cpus[c].p.started) {
-			tvdat_page_finish(&cpus[c].p);
-			if (write(cpus[c].fd, cpus[c].page, 4096) != 4096)
-				cpus[c].err = EIO;
-			cpus[c].size += 4096;
-		}
-		if (cpus[c].err) {
+		if (la_cpu_flush(&cpus[c])) {
 			snprintf(err, errlen, "writing pages: %s", strerror(cpus[c].err));
 			return -1;
 		}
@@ -486,7 +484,7 @@ int la_write_uniform(const char *path, unsigned int ncpu, unsigned int pages, un
 		     unsigned int *rec_bytes, char *err, size_t errlen)
 {
 	const struct la_event *e = la_event("kvm_exit");
-	struct cpu_out *cpus = calloc(ncpu, sizeof(*cpus));
+	struct la_cpu_out *cpus = calloc(ncpu, sizeof(*cpus));
 	struct tvdat_cpu *tc = calloc(ncpu, sizeof(*tc));
 	struct tvdat_fmt fmt = { "kvm", e->format, strlen(e->format) };
 	unsigned char rec[128];

@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../../../tools/trace-viewer/trace-viewer.h"
+
 #define LA_MAX_FIELDS 10
 
 struct la_field {
@@ -76,6 +78,17 @@ struct la_scenario {
 };
 /* g guest, k kernel, u userspace, h halted; for ns */
 struct la_seg { char st; uint64_t ns; };
+/* one CPU's ring-buffer pages, written to fd as each fills (err: an errno) */
+struct la_cpu_out {
+	int fd;
+	uint64_t size;
+	unsigned char page[4096];
+	struct tvdat_page p;
+	int err;
+};
+void la_cpu_put(struct la_cpu_out *c, uint64_t ts, const void *data, unsigned int len);
+/* writes the last, partly filled page, if any; returns c->err */
+int la_cpu_flush(struct la_cpu_out *c);
 int la_write_trace(const char *path, const struct la_scenario *s, char *err, size_t errlen);
 /* ncpu CPUs x pages pages x per_page kvm_exit records (see la_fixture.c), for cutting */
 int la_write_uniform(const char *path, unsigned int ncpu, unsigned int pages, unsigned int per_page,
