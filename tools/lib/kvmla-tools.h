@@ -110,6 +110,8 @@ void kvmla_verr(const char *fmt, va_list ap);
 /* kvmla_err(), then returns rc: "return kvmla_fail(KVMLA_EXIT_USAGE, ...)" */
 int kvmla_fail(int rc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* {"error": "msg"} and a newline on f (msg escaped; bytes not UTF-8 as U+FFFD) */
+/* a JSON string, quoted: UTF-8 kept, controls escaped, bytes that are not UTF-8 as U+FFFD */
+void kvmla_json_str(FILE *f, const char *s);
 void kvmla_json_error(FILE *f, const char *msg);
 
 /*

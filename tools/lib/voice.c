@@ -48,11 +48,11 @@ static size_t utf8_len(const unsigned char *s)
 	return n;
 }
 
-void kvmla_json_error(FILE *f, const char *msg)
+void kvmla_json_str(FILE *f, const char *str)
 {
-	const unsigned char *s = (const unsigned char *)msg;
+	const unsigned char *s = (const unsigned char *)str;
 
-	fputs("{\"error\": \"", f);
+	fputc('"', f);
 	while (*s) {
 		size_t n = *s < 0x80 ? 1 : utf8_len(s);
 
@@ -68,7 +68,14 @@ void kvmla_json_error(FILE *f, const char *msg)
 			fputs("\\ufffd", f);	/* not UTF-8: JSON cannot hold it */
 		s += n ? n : 1;
 	}
-	fputs("\"}\n", f);
+	fputc('"', f);
+}
+
+void kvmla_json_error(FILE *f, const char *msg)
+{
+	fputs("{\"error\": ", f);
+	kvmla_json_str(f, msg);
+	fputs("}\n", f);
 	fflush(f);
 }
 

@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kvmla-tools.h"
 #include "trace-viewer.h"
 
 #define PF_PENDING_MAX 65536	/* events held back inside one open slice, at most */
@@ -68,23 +69,6 @@ struct pf {
 
 /* ---- writing ---- */
 
-/* a JSON string: quotes, backslashes and control characters escaped, non-ASCII as '?' */
-static void jstr(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c < 0x80 ? c : '?', f);
-	}
-	fputc('"', f);
-}
-
 /* ns since the first record, as microseconds with three decimals */
 static void jtime(FILE *f, const char *key, uint64_t ns)
 {
@@ -105,7 +89,7 @@ static void ev_start(struct pf *pf, const char *ph, const char *cat, const char 
 	if (cat)
 		fprintf(pf->f, ",\"cat\":\"%s\"", cat);
 	fputs(",\"name\":", pf->f);
-	jstr(pf->f, name);
+	kvmla_json_str(pf->f, name);
 	fprintf(pf->f, ",\"pid\":%u,\"tid\":%u", pid, tid);
 }
 
@@ -137,10 +121,10 @@ static void detail_args(struct pf *pf, const struct tv_rec *r, bool *gpa)
 		if (pf->la) {
 			n = tv_la_csr_name(r->csr);
 			fprintf(f, ",\"csr\":\"0x%x\",\"csr_name\":", r->csr);
-			jstr(f, n ? n : "?");
+			kvmla_json_str(f, n ? n : "?");
 			n = tv_la_sym_name("CSR_OP", r->op);
 			fputs(",\"csr_op\":", f);
-			jstr(f, n ? n : "?");
+			kvmla_json_str(f, n ? n : "?");
 		} else {
 			fprintf(f, ",\"msr\":\"0x%x\",\"msr_op\":\"%s\"", r->csr, r->write ? "wrmsr" : "rdmsr");
 		}
@@ -156,13 +140,13 @@ static void detail_args(struct pf *pf, const struct tv_rec *r, bool *gpa)
 	case TV_GSPR:
 		n = tv_la_sym_name("GSPR_KIND", r->gspr_kind);
 		fputs(",\"gspr\":", f);
-		jstr(f, n ? n : "unknown");
+		kvmla_json_str(f, n ? n : "unknown");
 		break;
 	case TV_UEXIT: {
 		int u = tv_reason_find(pf->an2, tv_reason_key(TV_ISA_UEXIT, r->reason));
 
 		fputs(",\"userspace_exit\":", f);
-		jstr(f, reason_name(pf, u));
+		kvmla_json_str(f, reason_name(pf, u));
 		break;
 	}
 	default:
@@ -485,7 +469,7 @@ static void metadata_out(struct pf *pf)
 	for (unsigned int m = 0; m < an->nr_vms; m++) {
 		ev_start(pf, "M", NULL, "process_name", an->vms[m].tgid, an->vms[m].tgid);
 		fputs(",\"args\":{\"name\":", pf->f);
-		jstr(pf->f, an->vms[m].name);
+		kvmla_json_str(pf->f, an->vms[m].name);
 		fputs("}}", pf->f);
 	}
 	for (unsigned int i = 0; i < an->nr_vcpus; i++) {
@@ -499,7 +483,7 @@ static void metadata_out(struct pf *pf)
 			snprintf(name, sizeof(name), "thread %u", v->tid);
 		ev_start(pf, "M", NULL, "thread_name", v->tgid, v->tid);
 		fputs(",\"args\":{\"name\":", pf->f);
-		jstr(pf->f, name);
+		kvmla_json_str(pf->f, name);
 		fputs("}}", pf->f);
 		ev_start(pf, "M", NULL, "thread_sort_index", v->tgid, v->tid);
 		fprintf(pf->f, ",\"args\":{\"sort_index\":%u}}", v->vcpu_id != TV_NO_VCPU ? v->vcpu_id : v->tid);
