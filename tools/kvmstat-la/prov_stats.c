@@ -119,6 +119,7 @@ struct sfd {
 	unsigned long long data_off;
 	size_t data_size;		/* bytes read per refresh */
 	unsigned long long *buf;
+	bool read_once;			/* buf holds a complete read */
 	unsigned int *off;		/* u64 index of each value in buf */
 	int *ev;			/* its event, -1: not in the profile */
 	char (*name)[KVM_STATS_NAME_SIZE + 1];
@@ -129,6 +130,7 @@ struct svm {
 	struct sfd *f;
 	int nf;
 	double t;			/* fds taken at */
+	bool dead;			/* fds closed, buf keeps the final values */
 };
 
 static int steal_fds(int pid, const char *prefix, int *fds, int max)
@@ -228,7 +230,7 @@ static bool sfd_load(struct sfd *f, int fd)
 	free(descs);
 	f->data_off = h.data_offset;
 	f->data_size = top;
-	f->buf = malloc(top ? top : 1);
+	f->buf = calloc(1, top ? top : 1);
 	return f->buf != NULL;
 }
 
@@ -242,9 +244,6 @@ static void svm_open(struct ks_ctx *ctx, struct svm *m, bool names_only)
 {
 	int fds[256], n;
 
-	for (int i = 0; i < m->nf; i++)
-		sfd_free(&m->f[i]);
-	m->nf = 0;
 	m->t = ks_now();
 	n = steal_fds(m->pid, "anon_inode:kvm-vm-stats", fds, 1);
 	n += steal_fds(m->pid, "anon_inode:kvm-vcpu-stats", fds + n, 255);
@@ -261,6 +260,18 @@ static void svm_open(struct ks_ctx *ctx, struct svm *m, bool names_only)
 			close(obj[i]);
 		}
 	}
+	/*
+	 * Fewer than held (the VMM is closing them as it exits): keep what was
+	 * held, a VM's vCPUs never go away.
+	 */
+	if (n < m->nf) {
+		while (n > 0)
+			close(fds[--n]);
+		return;
+	}
+	for (int i = 0; i < m->nf; i++)
+		sfd_free(&m->f[i]);
+	m->nf = 0;
 	free(m->f);
 	m->f = calloc(n ? n : 1, sizeof(*m->f));
 	for (int i = 0; i < n; i++) {
@@ -281,7 +292,10 @@ static void svm_read(struct ks_ctx *ctx, struct ks_snapshot *s, struct svm *m)
 	for (int i = 0; i < m->nf; i++) {
 		struct sfd *f = &m->f[i];
 
-		if (pread(f->fd, f->buf, f->data_size, f->data_off) != (ssize_t)f->data_size)
+		if (!m->dead && pread(f->fd, f->buf, f->data_size, f->data_off) ==
+				(ssize_t)f->data_size)
+			f->read_once = true;
+		if (!f->read_once)
 			continue;
 		for (unsigned int k = 0; k < f->nval; k++)
 			if (f->ev[k] >= 0 && ks_event_selected(ctx, f->ev[k]))
@@ -295,6 +309,20 @@ static void svm_close(struct svm *m)
 		sfd_free(&m->f[i]);
 	free(m->f);
 	memset(m, 0, sizeof(*m));
+}
+
+/* counts of a VM seen dead: read once more, then only from the kept buffers */
+static void svm_retire(struct ks_ctx *ctx, struct ks_snapshot *s, struct svm *m)
+{
+	svm_read(ctx, s, m);
+	if (m->dead)
+		return;
+	for (int i = 0; i < m->nf; i++)
+		if (m->f[i].fd >= 0) {
+			close(m->f[i].fd);
+			m->f[i].fd = -1;
+		}
+	m->dead = true;
 }
 
 static struct svm *svm_get(struct stats_data *d, int pid)
@@ -321,7 +349,8 @@ static void read_binary(struct ks_ctx *ctx, struct stats_data *d, struct ks_snap
 
 	if (!m)
 		return;
-	if (!m->t || names_only || ks_now() - m->t >= STATS_RESCAN_S)
+	/* none held yet (a VMM that opens them late): look again at each refresh */
+	if (!m->t || names_only || !m->nf || ks_now() - m->t >= STATS_RESCAN_S)
 		svm_open(ctx, m, names_only);
 	if (!names_only)
 		svm_read(ctx, s, m);
@@ -427,10 +456,14 @@ static int stats_collect(struct ks_ctx *ctx, struct ks_snapshot *s)
 			collect_vm(ctx, d, s, ctx->vms[i].pid, false);
 			continue;
 		}
-		/* a held stats fd keeps the dead VM's memory: let it go */
+		/*
+		 * A dead VM keeps its last counts: one final read through the
+		 * held fds (the kernel's counters outlive the process), then the
+		 * fds go, since each keeps the dead VM's memory.
+		 */
 		for (int k = 0; d->binary && k < d->nsvm; k++)
 			if (d->svm[k].pid == ctx->vms[i].pid)
-				svm_close(&d->svm[k]);
+				svm_retire(ctx, s, &d->svm[k]);
 	}
 	s->has_reasons = false;
 	s->has_latency = false;

@@ -154,7 +154,8 @@ metrics_case
 # this wait: the saved JSON then shows the VM found with no counter read.)
 wait_stats_fds() {
 	local vp n=0; vp=$(vm_pid "$1")
-	while [ "$(ls -l "/proc/$vp/fd" 2>/dev/null | grep -c 'kvm-vcpu-stats')" -lt "$2" ] && [ $((n += 1)) -lt 100 ]; do
+	while [ "$(ls -l "/proc/$vp/fd" 2>/dev/null | grep -c 'kvm-vcpu-stats')" -lt "$2" ]; do
+		[ $((n += 1)) -lt 500 ] || { echo "VM $1 (pid $vp) never held $2 vCPU stats fds"; return 1; }
 		sleep 0.02
 	done
 }
@@ -163,15 +164,16 @@ wait_stats_fds() {
 stats_case() {
 	# The tool's baseline must come before the guests run and its last
 	# read after they stop: generous margins, for a loaded machine.
-	local case=$1 extra=$2 name=ks$$st$1 sd=3000
-	start_vmm "$name" $sd -m 1 -c 2 --pio-out 50 --pio-in 25 --mmio-write 9 --mmio-read 4 --hlt 3 --hold 4000 ||
-		{ kt_fail "$case" "VMM did not start"; return; }
-	wait_stats_fds "$name-0" 2
-	"$T" -d --once --json -s 4 -g "$name-*" $extra >"$tmp/$case.json" 2>"$tmp/$case.err"
+	# STATS_HOLD (ms the VMs stay after their guests stop) and STATS_S (the
+	# tool's interval): by default the VMs outlive the interval
+	local case=$1 extra=$2 name=ks$$st$1 sd=3000 why
+	start_vmm "$name" $sd -m 1 -c 2 --pio-out 50 --pio-in 25 --mmio-write 9 --mmio-read 4 --hlt 3 \
+		--hold "${STATS_HOLD:-4000}" || { kt_fail "$case" "VMM did not start"; return; }
+	why=$(wait_stats_fds "$name-0" 2) || { kt_fail "$case" "$why"; wait "$vmm_pid"; return; }
+	"$T" -d --once --json -s "${STATS_S:-4}" -g "$name-*" $extra >"$tmp/$case.json" 2>"$tmp/$case.err"
 	local rc=$?
 	wait "$vmm_pid"
 	[ $rc = 0 ] || { kt_fail "$case" "rc=$rc: $(head -c 200 "$tmp/$case.err")"; return; }
-	local why
 	if why=$($CHECK stats "$tmp/$name.vmm.json" "$tmp/$case.json" ${3:-}) &&
 		why=$($CHECK choice "$tmp/$case.json" stats flag "forced by -d") &&
 		why=$($CHECK schema "$SCHEMA" "$tmp/$case.json"); then
@@ -202,8 +204,11 @@ fi
 # VMM's own before/after reading (kvm_stats) is the expected value
 if [ -e /dev/kvm ]; then
 	stats_case stats-binary "--debugfs-dir $tmp/nodebugfs" --per-vcpu
+	# the VMs die 3 s into a 7 s interval: their last counts stay
+	STATS_HOLD=0 STATS_S=7 stats_case stats-binary-vm-died "--debugfs-dir $tmp/nodebugfs" --per-vcpu
 else
 	kt_skip stats-binary "needs /dev/kvm"
+	kt_skip stats-binary-vm-died "needs /dev/kvm"
 fi
 
 # ---- auto provider: counts only (--no-latency) and the VMM holds stats fds:
@@ -219,7 +224,9 @@ auto_case() {
 	rm -f "$tmp/ready-f"
 	start_vmm "$name" $sd -m 1 -c 2 --pio-out 50 --pio-in 25 --mmio-write 9 --mmio-read 4 --hlt 3 --hold 4000 ||
 		{ kt_fail auto-stats-exact "VMM did not start"; return; }
-	wait_stats_fds "$name-0" 2
+	why=$(wait_stats_fds "$name-0" 2) || {
+		kt_fail auto-stats-exact "$why"; kt_fail auto-filter-bpf "$why"; wait "$vmm_pid"; return
+	}
 	"$T" --once --json --no-latency -v -s 5 -g "$name-*" --debugfs-dir "$tmp/nodebugfs" \
 		>"$tmp/auto.json" 2>"$tmp/auto.err" &
 	local ta=$!
