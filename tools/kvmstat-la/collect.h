@@ -228,7 +228,9 @@ int ks_lat_reason_event(struct ks_profile *p, int kind);
 
 /* log.c: -l/-L/-c */
 int ks_log_open(struct ks_ctx *ctx);
+/* 0, or -errno of a failed write (the line may be lost: stop) */
 int ks_log_write(struct ks_ctx *ctx, const struct ks_snapshot *cur, const struct ks_snapshot *prev);
+const char *ks_log_name(void);
 void ks_log_reopen(void);
 void ks_log_close(void);
 

@@ -284,12 +284,29 @@ static void list_fields(struct ks_ctx *ctx)
 		printf("%s\n", ctx->prof.ev[i].name);
 }
 
+/*
+ * Output that could not be written (a full disk, say) is an error, said
+ * once; a reader that went away (EPIPE) only stops us.  errno is kept.
+ */
+static bool stdout_failed(void)
+{
+	int e;
+
+	if (!fflush(stdout) && !ferror(stdout))
+		return false;
+	e = errno ? errno : EIO;
+	if (e != EPIPE)
+		kvmla_err("writing standard output: %s", strerror(e));
+	errno = e;
+	return true;
+}
+
 static int run_loop(struct ks_ctx *ctx)
 {
 	struct ks_opts *o = ctx->o;
 	struct ks_snapshot prev, cur;
 	long n = 0;
-	int err = 0;
+	int err = 0, we;
 
 	ks_snapshot_init(&prev);
 	ks_snapshot_init(&cur);
@@ -321,12 +338,19 @@ static int run_loop(struct ks_ctx *ctx)
 
 			if (s) {
 				printf("%s\n", s);
-				fflush(stdout);
 				free(s);
 			}
+			if (stdout_failed()) {
+				err = errno != EPIPE;
+				break;
+			}
 		}
-		if (o->log)
-			ks_log_write(ctx, &cur, &prev);
+		if (o->log && (we = ks_log_write(ctx, &cur, &prev))) {
+			err = we != -EPIPE;
+			if (err)
+				kvmla_err("writing %s: %s", ks_log_name(), strerror(-we));
+			break;
+		}
 		ks_snapshot_swap(&prev, &cur);
 		if (o->count && ++n >= o->count)
 			break;
@@ -382,7 +406,8 @@ static int run_once(struct ks_ctx *ctx)
 	} else {
 		print_once(ctx, &s1, &s0);
 	}
-	fflush(stdout);
+	if (stdout_failed() && errno != EPIPE)
+		rc = 1;
 	ks_snapshot_free(&s0);
 	ks_snapshot_free(&s1);
 	return rc;

@@ -28,6 +28,7 @@ static unsigned long long *totals;	/* per-event totals: this sample, the previou
 static char *hdr;		/* the header line */
 
 static void write_line(const char *p, size_t n);
+static int write_errno;		/* the first failed write's errno */
 
 /* the header line, built once (ks_log_open) */
 static void header(struct ks_ctx *ctx)
@@ -184,8 +185,11 @@ static void write_line(const char *p, size_t n)
 
 		if (w < 0 && errno == EINTR)
 			continue;
-		if (w <= 0)
+		if (w <= 0) {
+			if (!write_errno)
+				write_errno = w < 0 ? errno : ENOSPC;
 			return;
+		}
 		p += w;
 		n -= (size_t)w;
 	}
@@ -215,7 +219,13 @@ int ks_log_write(struct ks_ctx *ctx, const struct ks_snapshot *cur, const struct
 	*p++ = '\n';
 	write_line(line, (size_t)(p - line));
 	lines++;
-	return 0;
+	return write_errno ? -write_errno : 0;
+}
+
+/* where the log goes, for an error line */
+const char *ks_log_name(void)
+{
+	return log_path ? log_path : "standard output";
 }
 
 void ks_log_close(void)

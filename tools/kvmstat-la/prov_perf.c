@@ -32,12 +32,40 @@ struct perf_data {
 	struct perf_thread *th;
 	size_t nth, cap;
 	unsigned long long *buf;
+	int err, err_tid;		/* a refresh's failure, said by the next collect */
 };
+
+/* is the thread still there? (one that exits while opened fails in several ways) */
+static bool thread_alive(int pid, int tid)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", pid, tid);
+	return !access(path, F_OK);
+}
+
+/* KVMLA_TEST_PERF_OPEN_FAIL=N: the Nth open fails with EINVAL (tests) */
+static bool perf_open_test_fail(void)
+{
+	static long at = -1, n;
+
+	if (at < 0) {
+		const char *e = getenv("KVMLA_TEST_PERF_OPEN_FAIL");
+
+		at = e ? strtol(e, NULL, 10) : 0;
+	}
+	if (at <= 0 || ++n != at)
+		return false;
+	errno = EINVAL;
+	return true;
+}
 
 static int perf_open(int id, int tid, int group)
 {
 	struct perf_event_attr a;
 
+	if (perf_open_test_fail())
+		return -1;
 	memset(&a, 0, sizeof(a));
 	a.type = PERF_TYPE_TRACEPOINT;
 	a.size = sizeof(a);
@@ -124,16 +152,26 @@ static int scan_threads(struct ks_ctx *ctx, struct perf_data *d)
 			if (tid <= 0 || thread_find(d, tid))
 				continue;
 			err = thread_open(ctx, d, vm->pid, tid);
-			if (err && err != -ESRCH) {
+			if (err && err != -ESRCH && thread_alive(vm->pid, tid)) {
 				closedir(dir);
-				kvmla_err("perf_event_open(kvm tracepoint, tid %d): %s", tid,
-				       strerror(-err));
+				d->err_tid = tid;
 				return err;
 			}
 		}
 		closedir(dir);
 	}
 	return 0;
+}
+
+/*
+ * Said once, where the run stops: an error line while the run went on would
+ * put an {"error"} object before the --json snapshot.
+ */
+static int perf_failed(struct perf_data *d, int err)
+{
+	if (err)
+		kvmla_err("perf_event_open(kvm tracepoint, tid %d): %s", d->err_tid, strerror(-err));
+	return err;
 }
 
 static int perf_open_all(struct ks_ctx *ctx)
@@ -147,7 +185,7 @@ static int perf_open_all(struct ks_ctx *ctx)
 		return -ENOMEM;
 	ctx->pdata = d;
 	ks_vms_refresh(ctx, true);
-	return scan_threads(ctx, d);
+	return perf_failed(d, scan_threads(ctx, d));
 }
 
 static int perf_collect(struct ks_ctx *ctx, struct ks_snapshot *s)
@@ -156,9 +194,9 @@ static int perf_collect(struct ks_ctx *ctx, struct ks_snapshot *s)
 	int err;
 
 	ks_vms_refresh(ctx, true);
-	err = scan_threads(ctx, d);
+	err = d->err ? d->err : scan_threads(ctx, d);
 	if (err)
-		return err;
+		return perf_failed(d, err);
 	for (size_t i = 0; i < d->nth; i++) {
 		struct perf_thread *t = &d->th[i];
 		int vcpu = ks_vm_vcpu_of_tid(ctx, t->pid, t->tid);
@@ -182,8 +220,11 @@ static int perf_collect(struct ks_ctx *ctx, struct ks_snapshot *s)
 
 static void perf_refresh(struct ks_ctx *ctx)
 {
+	struct perf_data *d = ctx->pdata;
+
 	ks_vms_refresh(ctx, true);
-	scan_threads(ctx, ctx->pdata);
+	if (!d->err)
+		d->err = scan_threads(ctx, d);
 }
 
 static void perf_close(struct ks_ctx *ctx)

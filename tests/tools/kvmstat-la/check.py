@@ -24,7 +24,11 @@ def fail(msg):
 
 def load(path):
     with open(path) as f:
-        return json.load(f)
+        text = f.read()
+    try:
+        return json.loads(text)
+    except ValueError as e:
+        fail(f"{path}: not JSON ({e}): {text[:160]!r}")
 
 
 def vm_map(tool):
@@ -140,11 +144,15 @@ def schema(path, target, lines):
     jsonschema.Draft202012Validator.check_schema(s)
     val = jsonschema.Draft202012Validator(s)
     with open(target) as f:
-        docs = [json.loads(x) for x in f if x.strip()] if lines else [json.load(f)]
+        text = f.read()
+    try:
+        docs = [json.loads(x) for x in text.splitlines() if x.strip()] if lines else [json.loads(text)]
+    except ValueError as e:
+        fail(f"{target}: not JSON ({e}): {text[:160]!r}")
     if not docs:
         fail(f"{target}: empty")
     for d in docs:
-        errs = sorted(val.iter_errors(d), key=lambda e: e.path)
+        errs = sorted(val.iter_errors(d), key=lambda e: [str(p) for p in e.path])
         if errs:
             fail(f"{target}: {errs[0].message} at {list(errs[0].absolute_path)}")
 
@@ -344,4 +352,7 @@ def main(a):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    try:
+        main(sys.argv[1:])
+    except Exception as e:  # a check that crashes still says why, on one line
+        fail(f"check.py {' '.join(sys.argv[1:2])} crashed: {type(e).__name__}: {e}")

@@ -219,6 +219,26 @@ else
 	kt_skip no-tracefs-mount "no unshare"
 fi
 
+# output that cannot be written (a full disk: /dev/full) is one error line and
+# exit 1 in every output mode; a reader that goes away (EPIPE) is a quiet stop
+full_case() {
+	local c=$1; shift
+	timeout 20 "$T" "$@" -s 0.1 -g "nosuchvm$$" >/dev/full 2>"$tmp/full.e"; local rc=$?
+	if [ $rc = 1 ] && [ "$(wc -l <"$tmp/full.e")" = 1 ] &&
+	   grep -q "^kvmstat-la: writing .*: No space left on device$" "$tmp/full.e"; then
+		kt_pass "$c"
+	else kt_fail "$c" "rc=$rc stderr: $(head -c 200 "$tmp/full.e")"; fi
+}
+full_case disk-full-once --once
+full_case disk-full-json --once --json
+full_case disk-full-stream --json-stream -n 3
+full_case disk-full-log -l -n 3
+full_case disk-full-csv -l -c -n 3
+timeout 20 "$T" --json-stream -n 50 -s 0.1 -g "nosuchvm$$" 2>"$tmp/pipe.e" | head -c 1 >/dev/null
+rc=${PIPESTATUS[0]}
+[ "$rc" = 0 ] && ! [ -s "$tmp/pipe.e" ] && kt_pass reader-gone ||
+	kt_fail reader-gone "rc=$rc stderr: $(head -c 200 "$tmp/pipe.e")"
+
 EVS='kvm_(pio|mmio|userspace_exit|fpu|exit|entry)$'
 MIX="-m 2 -c 2 --pio-out 120 --pio-in 40 --mmio-write 30 --mmio-read 20 --hlt 10 --cpuid 5"
 
@@ -277,6 +297,25 @@ exact() {
 
 exact bpf-exact-counts bpf 6000 "$EVS"
 exact perf-exact-counts perf 6000 "$EVS"
+# a perf_event_open that fails mid-run (a VM found by a refresh; the
+# KVMLA_TEST_PERF_OPEN_FAIL hook fails the first open) ends the run with one
+# error: --json gets the error object alone, never one before a snapshot
+perf_fail_case() {
+	local c=perf-open-fails-mid-run name=ks$$pf
+	KVMLA_TEST_PERF_OPEN_FAIL=1 "$T" --once --json -s 4 --provider perf -f 'kvm_pio$' \
+		-g "$name-*" >"$tmp/pf.json" 2>"$tmp/pf.err" &
+	local tp=$!
+	sleep 0.5
+	"$V" -n "$name" -m 1 -c 1 --start-delay 1500 --pio-out 20 --json "$tmp/pf.vmm.json" \
+		>/dev/null 2>&1
+	wait $tp; local rc=$?
+	if [ $rc = 1 ] && [ "$(wc -l <"$tmp/pf.json")" = 1 ] && [ "$(wc -l <"$tmp/pf.err")" = 1 ] &&
+	   grep -Eq '^\{"error": "perf_event_open\(kvm tracepoint, tid [0-9]+\): Invalid argument"\}$' \
+		"$tmp/pf.json"; then
+		kt_pass $c
+	else kt_fail $c "rc=$rc stdout $(wc -l <"$tmp/pf.json") lines: $(head -c 120 "$tmp/pf.json") stderr: $(head -c 120 "$tmp/pf.err")"; fi
+}
+perf_fail_case
 # the raw_tp fallback (kernels without tp_btf) counts the same
 KVMSTAT_LA_FORCE_RAW_TP=1 exact bpf-raw-tp-exact-counts bpf 6000 "$EVS"
 # every kvm:* event attached (kvm_stat's default set): slower to attach
