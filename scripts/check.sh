@@ -49,19 +49,24 @@ for s in "${suites[@]}"; do
 		continue
 	fi
 	start=$(date +%s)
-	out=$(mktemp)
-	"tests/$s/run.sh" >"$out" 2>>"$log"
+	out=$(mktemp) err=$(mktemp)
+	"tests/$s/run.sh" >"$out" 2>"$err"
 	rc=$?
-	cat "$out" >>"$log"
+	cat "$err" "$out" >>"$log"
 	grep -E '^(PASS|FAIL|SKIP): ' "$out"
 	p=$(grep -c '^PASS: ' "$out"); f=$(grep -c '^FAIL: ' "$out"); k=$(grep -c '^SKIP: ' "$out")
 	if [ $rc -ne 0 ] && [ "$f" = 0 ]; then
 		echo "FAIL: $s/suite: exited $rc without a FAIL line (see $log)"
 		f=1
 	fi
+	# a failing suite's last stderr lines, where CI shows them (the log may be lost)
+	if [ "$f" != 0 ] && [ -s "$err" ]; then
+		echo "   ($s: the last lines of its stderr)"
+		tail -n 20 "$err" | cut -c1-300 | sed 's/^/   | /'
+	fi
 	pass=$((pass + p)) fail=$((fail + f)) skip=$((skip + k))
 	echo "   ($s: $p passed, $f failed, $k skipped, $(( $(date +%s) - start )) s)"
-	rm -f "$out"
+	rm -f "$out" "$err"
 done
 echo "$pass passed, $fail failed, $skip skipped"
 [ "$fail" = 0 ] && [ "$pass" -gt 0 ]
