@@ -33,6 +33,7 @@
 #include <unistd.h>
 
 #include "guest.h"
+#include "kvmla-tools.h"
 
 #define VMM_VERSION	"1.0"
 #define VMM_MAX_VMS	256
@@ -907,22 +908,6 @@ struct vm_out {
 	int have;		/* a well-formed result arrived */
 };
 
-static void json_str(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
-}
-
 static void json_kinds(FILE *f, const uint64_t *v)
 {
 	fputc('{', f);
@@ -965,7 +950,7 @@ static void json_result(FILE *f, const struct opts *o, struct vm_out *vms,
 
 		snprintf(name, sizeof(name), "%s-%u", o->name, i);
 		fprintf(f, "%s\n  {\"name\":", i ? "," : "");
-		json_str(f, name);
+		kvmla_json_str(f, name);
 		fprintf(f, ",\"pid\":%d,\n   \"vcpus\":[", (int)vm->hdr.pid);
 		for (int j = 0; vm->have && j < vm->hdr.nvcpus; j++) {
 			struct vcpu_result *r = &vm->vcpus[j];
@@ -985,7 +970,7 @@ static void json_result(FILE *f, const struct opts *o, struct vm_out *vms,
 				for (int k = 0; k < r->nkstats && k < KSTATS_MAX; k++) {
 					r->kstats[k].name[sizeof(r->kstats[k].name) - 1] = 0;
 					fprintf(f, "%s", k ? "," : "");
-					json_str(f, r->kstats[k].name);
+					kvmla_json_str(f, r->kstats[k].name);
 					fprintf(f, ":%llu", (unsigned long long)r->kstats[k].val);
 				}
 				fputc('}', f);
@@ -1007,7 +992,7 @@ static void json_result(FILE *f, const struct opts *o, struct vm_out *vms,
 	fprintf(f, ",\"userspace_exits\":%llu}", (unsigned long long)utot);
 	if (err) {
 		fprintf(f, ",\n \"error\":");
-		json_str(f, err);
+		kvmla_json_str(f, err);
 	}
 	fprintf(f, "}\n");
 }
@@ -1056,7 +1041,7 @@ static int json_emit(const struct opts *o, struct vm_out *vms, const char *err,
 		return -1;
 	if (only_error) {
 		fprintf(f, "{\"schema\":\"kvmla-vmm\",\"version\":1,\"error\":");
-		json_str(f, err);
+		kvmla_json_str(f, err);
 		fprintf(f, "}\n");
 	} else {
 		json_result(f, o, vms, err);
