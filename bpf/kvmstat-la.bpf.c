@@ -393,21 +393,21 @@ int ks_generic(void *ctx)
 	__s32 vcpu = KS_NO_VCPU;
 
 	/*
-	 * A classic tracepoint program returning 0 hides the event from every
-	 * perf user of the tracepoint (kvm_stat, perf stat).  That is the price
-	 * while we count; once we stop counting, let the event through.
+	 * Always 1: a classic tracepoint program returning 0 hides the event
+	 * from every perf user of the tracepoint (kvm_stat, perf stat, perf
+	 * record) while we run.  Our own perf event, the attach handle, only
+	 * counts (sample_period 0), so passing the event on costs it an add.
 	 */
-	if (standby)
+	if (standby || !c)
 		return 1;
-	if (!c)
-		return 0;
 	if (c->reason_size)
 		reason = read_field(ctx, c->reason_off, c->reason_size) & 0xffffffffULL;
 	if (c->sub_size)
 		reason |= read_field(ctx, c->sub_off, c->sub_size) << 32;
 	if (c->vcpu_size)
 		vcpu = (__s32)read_field(ctx, c->vcpu_off, c->vcpu_size);
-	return on_event(idx, vcpu, reason, c->role);
+	on_event(idx, vcpu, reason, c->role);
+	return 1;
 }
 
 /* x86 events with useful arguments: tp_btf, and raw_tp twins. */

@@ -5,9 +5,11 @@
  * tp_btf or raw_tp -> load -> attach -> read -> destroy.
  */
 #include <errno.h>
+#include <linux/perf_event.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -151,6 +153,36 @@ static void update_pids(struct ks_ctx *ctx, struct bpf_data *d)
 	}
 }
 
+/*
+ * A classic tracepoint program through a perf event of our own that only
+ * counts (libbpf's has sample_period 1: every event it lets through to perf
+ * would be a sample, and the program lets every event through, so that
+ * other perf users of the tracepoint still see it).  NULL and errno set on
+ * failure; the link owns the fd.
+ */
+static struct bpf_link *attach_counting(struct bpf_program *prog, int tp_id, int cookie)
+{
+	LIBBPF_OPTS(bpf_perf_event_opts, o, .bpf_cookie = (__u64)cookie);
+	struct perf_event_attr a;
+	struct bpf_link *l;
+	int fd, err;
+
+	memset(&a, 0, sizeof(a));
+	a.type = PERF_TYPE_TRACEPOINT;
+	a.size = sizeof(a);
+	a.config = tp_id;
+	fd = syscall(SYS_perf_event_open, &a, -1, 0, -1, PERF_FLAG_FD_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	l = bpf_program__attach_perf_event_opts(prog, fd, &o);
+	if (!l) {
+		err = errno;
+		close(fd);
+		errno = err;
+	}
+	return l;
+}
+
 static int bpf_open_all(struct ks_ctx *ctx)
 {
 	struct ks_profile *p = &ctx->prof;
@@ -203,7 +235,6 @@ static int bpf_open_all(struct ks_ctx *ctx)
 		if (e->dedicated) {
 			l = bpf_program__attach(dedicated(d->skel, e->name, d->btf));
 		} else {
-			LIBBPF_OPTS(bpf_tracepoint_opts, o, .bpf_cookie = (__u64)i);
 
 			c.reason_off = e->reason.off;
 			c.reason_size = e->reason.size;
@@ -213,8 +244,7 @@ static int bpf_open_all(struct ks_ctx *ctx)
 			c.vcpu_size = e->vcpu.size;
 			c.role = e->role;
 			bpf_map_update_elem(cfgfd, &key, &c, BPF_ANY);
-			l = bpf_program__attach_tracepoint_opts(d->skel->progs.ks_generic, "kvm",
-								e->name, &o);
+			l = attach_counting(d->skel->progs.ks_generic, e->id, i);
 		}
 		if (!l) {
 			err = -errno;

@@ -383,6 +383,32 @@ detach_case() {
 }
 detach_case
 
+# while kvmstat-la counts kvm_cpuid with BPF (the generic classic-tracepoint
+# program), a perf counter on the same tracepoint still sees every event
+coexist_case() {
+	local c=coexists-with-perf name=ks$$co got want ks
+	rm -f "$tmp/ready-co"
+	"$T" --json-stream -s 0.5 --provider bpf -f 'kvm_cpuid$' -g "$name-*" --ready "$tmp/ready-co" \
+		>"$tmp/co.json" 2>"$tmp/co.err" &
+	local tp=$!
+	pids+=("$tp")
+	for _ in $(seq 400); do [ -e "$tmp/ready-co" ] && break; sleep 0.05; done
+	"$top/tests/vmm/tpcount" -o "$tmp/co.tp" -e kvm:kvm_cpuid -- \
+		"$V" -n "$name" -m 1 -c 1 --start-delay 1500 --cpuid 77 --json "$tmp/co.vmm.json" \
+		>/dev/null 2>&1
+	sleep 1.2
+	kill -INT "$tp"; wait "$tp"
+	got=$(awk '{print $1}' "$tmp/co.tp" 2>/dev/null)
+	want=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["totals"]["cpuid"])' \
+		"$tmp/co.vmm.json" 2>/dev/null)
+	ks=$(tail -n 1 "$tmp/co.json" | python3 -c '
+import json, sys
+print(json.loads(sys.stdin.read())["events"].get("kvm_cpuid", {}).get("total"))' 2>/dev/null)
+	[ -n "$want" ] && [ "$got" = "$want" ] && [ "$ks" = "$want" ] && kt_pass $c ||
+		kt_fail $c "VMM cpuid $want, perf counter $got, kvmstat-la $ks: $(head -c 200 "$tmp/co.err")"
+}
+coexist_case
+
 # a pid that is a kernel thread (kvm_age_hva fires in kdamond/kswapd) is
 # named as ps does and flagged; the VMM's VMs are not
 out=$("$T" --once --json -s 0.2 -p 2 2>&1 | python3 -c '
