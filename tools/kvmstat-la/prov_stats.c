@@ -509,10 +509,30 @@ static void stats_close(struct ks_ctx *ctx)
 	ctx->pdata = NULL;
 }
 
+/* retired VMs: their binary stats entries go (a closed entry has pid 0) */
+static void stats_retire(struct ks_ctx *ctx, const int *pids, size_t n)
+{
+	struct stats_data *d = ctx->pdata;
+	int w = 0;
+
+	for (int i = 0; i < d->nsvm; i++) {
+		size_t k = 0;
+
+		while (k < n && pids[k] != d->svm[i].pid)
+			k++;
+		if (k < n || !d->svm[i].pid)
+			svm_close(&d->svm[i]);
+		else
+			d->svm[w++] = d->svm[i];
+	}
+	d->nsvm = w;
+}
+
 const struct ks_provider ks_prov_stats = {
 	.name = "stats",
 	.open = stats_open,
 	.collect = stats_collect,
 	.refresh = NULL,
 	.close = stats_close,
+	.retire = stats_retire,
 };
