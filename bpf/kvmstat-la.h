@@ -125,8 +125,8 @@ struct ks_meta {
 
 /*
  * Banks: every fast table, index and ks_meta exists twice (bank b, CPU c:
- * stripe b * ncpus + c), and the spill hashes carry the bank in the key's
- * top bit (KS_BANK_BIT of event / kind).  The programs write the bank that
+ * stripe b * ncpus + c), and bank 1's keys (fast slots and spill hashes
+ * alike) carry KS_BANK_BIT in event (count keys) or kind (latency keys).  The programs write the bank that
  * `bank` names when they begin.  Userspace flips it, waits until every CPU
  * was seen outside its programs (ks_meta.busy even), then reads the old
  * bank, folds it into its own sums (but the retired VMs' keys), and clears

@@ -12,6 +12,7 @@
   check.py pio     VMM.json TOOL.json              kvm_pio per VM = the VMM's io_out + io_in
   check.py replay  TOOL.json ROUNDS VMS VCPUS [late] [VM...]  --replay of gen-la's scenario, exact
   check.py churn   STREAM.jsonl PROVIDER SLOTS VMM.json...  retention under VM churn (--keep-dead)
+  check.py churn-metrics METRICS.txt VMM.json...   the same, scraped from --listen at the end
 Prints nothing and exits 0 on success; one line "why" and exit 1 otherwise.
 """
 import json
@@ -387,6 +388,37 @@ def churn(stream, provider, slots, vmms):
     expect("total", end["total"], sum(want_ev.values()))
 
 
+def churn_metrics(path, vmms):
+    """After the churn: no series of a retired VM, kvmstat_la_retired_vms_total
+    = the VMs that ran, the pid="retired" series sum to the VMMs' counts."""
+    with open(path) as f:
+        lines = f.read().splitlines()
+    if not lines or lines[-1] != "# EOF":
+        fail("OpenMetrics text does not end with # EOF")
+    want, names = {}, []
+    for p in vmms:
+        for v in load(p)["vms"]:
+            names.append(v["name"])
+            for c in v["vcpus"]:
+                for k, n in vmm_want(c)[0].items():
+                    want[k] = want.get(k, 0) + n
+    got, nret = {}, None
+    for ln in lines:
+        if any(f'vm="{n}"' in ln for n in names):
+            fail(f"a retired VM's series is still there: {ln}")
+        if ln.startswith("kvmstat_la_retired_vms_total "):
+            nret = int(ln.split()[1])
+        if ln.startswith("kvmstat_la_events_total{"):
+            labels, val = ln[len("kvmstat_la_events_total{"):].rsplit("} ", 1)
+            if 'pid="retired"' not in labels:
+                fail(f"a series of a VM that is not running: {ln}")
+            e = labels.split('event="')[1].split('"')[0]
+            got[e] = got.get(e, 0) + int(val)
+    expect("kvmstat_la_retired_vms_total", nret, len(names))
+    for e, n in want.items():
+        expect(f'sum of kvmstat_la_events_total{{pid="retired",event="{e}"}}', got.get(e, 0), n)
+
+
 def main(a):
     if a[0] == "counts":
         counts(a[1], load(a[2]), load(a[3]))
@@ -410,6 +442,8 @@ def main(a):
         pio(load(a[1]), load(a[2]))
     elif a[0] == "churn":
         churn(a[1], a[2], int(a[3]), a[4:])
+    elif a[0] == "churn-metrics":
+        churn_metrics(a[1], a[2:])
     else:
         fail(f"unknown check {a[0]}")
 

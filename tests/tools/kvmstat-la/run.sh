@@ -89,6 +89,7 @@ bad bad-delay "0.1 and 25.5" -s 99 --once
 bad bad-flag "unknown or incomplete option '--bogus'" --bogus
 bad bad-flag-missing-value "unknown or incomplete option '-s'" -s
 bad bad-pid "'x' is not a pid" -p 12,x
+bad bad-keep-dead "--keep-dead: '-1' is not a number of seconds from 0 to 86400" --keep-dead -1
 bad bad-provider "not bpf, perf or stats" --provider ebpf
 bad bad-count "not a positive count" -n 0
 bad extra-argument "unexpected argument 'extra'" extra
@@ -310,9 +311,11 @@ tiny_case
 # updates at 0.
 churn_case() {	# churn_case CASE PROVIDER TINY
 	local c=$1 prov=$2 tiny=$3 name=ks$$ch$3 n=6 k tp why slots=0 files=()
+	local port=$(( 20000 + ($$ + ${#prov}) % 20000 + 1 ))
 	[ -n "$tiny" ] && slots=$(( tiny * $(nproc --all) + tiny ))
 	rm -f "$tmp/ready"
 	env ${tiny:+KVMSTAT_LA_TINY_MAPS=$tiny} "$T" --json-stream -s 0.2 --keep-dead 0.5 --provider "$prov" \
+		--listen "127.0.0.1:$port" \
 		-g "$name-*" -f 'kvm_(pio|mmio|userspace_exit|fpu)$' --ready "$tmp/ready" \
 		>"$tmp/$c.jsonl" 2>"$tmp/$c.err" &
 	tp=$!
@@ -326,9 +329,12 @@ churn_case() {	# churn_case CASE PROVIDER TINY
 		files+=("$tmp/$c.$k.vmm.json")
 	done
 	sleep 1.5	# keep-dead 0.5 s, then the retiring sample
+	python3 -c "import urllib.request as u,sys; sys.stdout.write(u.urlopen(u.Request('http://127.0.0.1:$port/metrics', headers={'Accept': 'application/openmetrics-text;version=1.0.0'}), timeout=5).read().decode())" \
+		>"$tmp/$c.metrics" 2>"$tmp/$c.curl"
 	kill -INT "$tp"; wait "$tp"
 	why=$($CHECK schema "$SCHEMA" "$tmp/$c.jsonl" --lines) &&
 		why=$($CHECK churn "$tmp/$c.jsonl" "$prov" "$slots" "${files[@]}") &&
+		why=$($CHECK churn-metrics "$tmp/$c.metrics" "${files[@]}") &&
 		kt_pass "$c" || kt_fail "$c" "$why"
 }
 churn_case retire-churn-bpf-tiny-maps bpf 16
