@@ -391,17 +391,28 @@ static __always_inline int count_event(__u32 event, __s32 vcpu, __u64 reason, __
  * so that nothing writes the old bank any more.  The fetching atomic adds
  * are full barriers: the flag is up before the bank is read.
  */
-static __always_inline int on_event(__u32 event, __s32 vcpu, __u64 reason, __u32 role)
+static __always_inline struct ks_meta *busy_enter(void)
 {
 	__u32 cpu = bpf_get_smp_processor_id();
 	struct ks_meta *b0 = bpf_map_lookup_elem(&meta, &cpu);
-	int ret;
 
-	if (!b0)
-		return 0;
-	b0->busy_seen = __sync_fetch_and_add(&b0->busy, 1);
-	ret = count_event(event, vcpu, reason, role);
-	b0->busy_seen = __sync_fetch_and_add(&b0->busy, 1);
+	if (b0)
+		b0->busy_seen = __sync_fetch_and_add(&b0->busy, 1);
+	return b0;
+}
+
+static __always_inline void busy_leave(struct ks_meta *b0)
+{
+	if (b0)
+		b0->busy_seen = __sync_fetch_and_add(&b0->busy, 1);
+}
+
+static __always_inline int on_event(__u32 event, __s32 vcpu, __u64 reason, __u32 role)
+{
+	struct ks_meta *b0 = busy_enter();
+	int ret = count_event(event, vcpu, reason, role);
+
+	busy_leave(b0);
 	return ret;
 }
 
@@ -425,6 +436,8 @@ int ks_generic(void *ctx)
 	struct ks_evcfg *c = bpf_map_lookup_elem(&evcfg, &idx);
 	__u64 reason = 0;
 	__s32 vcpu = KS_NO_VCPU;
+	struct ks_meta *b0;
+	int ret;
 
 	/*
 	 * A classic tracepoint program returning 0 hides the event from every
@@ -435,13 +448,16 @@ int ks_generic(void *ctx)
 		return 1;
 	if (!c)
 		return 0;
+	b0 = busy_enter();	/* a failed read is a drop: written to the bank too */
 	if (c->reason_size)
 		reason = read_field(ctx, c->reason_off, c->reason_size) & 0xffffffffULL;
 	if (c->sub_size)
 		reason |= read_field(ctx, c->sub_off, c->sub_size) << 32;
 	if (c->vcpu_size)
 		vcpu = (__s32)read_field(ctx, c->vcpu_off, c->vcpu_size);
-	return on_event(idx, vcpu, reason, c->role);
+	ret = count_event(idx, vcpu, reason, c->role);
+	busy_leave(b0);
+	return ret;
 }
 
 /* x86 events with useful arguments: tp_btf, and raw_tp twins. */
