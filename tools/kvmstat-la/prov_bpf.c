@@ -585,15 +585,16 @@ static void acc_compact(struct bpf_data *d, const int *pids, size_t n)
 /* the spill hash entries of bank b: summed into the sums, then deleted */
 static void fold_spill(struct bpf_data *d, unsigned int b, bool lat)
 {
-	static struct spill sp;
+	static struct spill spc, spl;	/* one each: the buffers are sized per key and value */
+	struct spill *sp = lat ? &spl : &spc;
 	struct bpf_map *m = lat ? d->skel->maps.lat : d->skel->maps.counts;
 	size_t ksz = lat ? sizeof(struct ks_lat_key) : sizeof(struct ks_count_key);
 	size_t vsz = lat ? sizeof(struct ks_lat_val) : sizeof(__u64);
-	size_t n = read_spill(d, m, ksz, vsz, bank_spilled(d, b, lat), &sp);
+	size_t n = read_spill(d, m, ksz, vsz, bank_spilled(d, b, lat), sp);
 
 	for (size_t i = 0; i < n; i++) {
-		void *k = (char *)sp.keys + i * ksz;
-		char *v = (char *)sp.vals + i * vsz * d->ncpus;
+		void *k = (char *)sp->keys + i * ksz;
+		char *v = (char *)sp->vals + i * vsz * d->ncpus;
 
 		if (key_bank(lat ? ((struct ks_lat_key *)k)->kind : ((struct ks_count_key *)k)->event) != b)
 			continue;
@@ -678,6 +679,12 @@ static void bpf_retire(struct ks_ctx *ctx, const int *pids, size_t n)
 
 	tid_forget(pids, n);
 	bank_switch(d, pids, n);
+	/* the -p/-g filter map has room for KS_MAX_PIDS: a retired VM's pid goes */
+	for (size_t i = 0; i < n; i++) {
+		__u32 pid = pids[i];
+
+		bpf_map_delete_elem(bpf_map__fd(d->skel->maps.pids), &pid);
+	}
 }
 
 static int bpf_collect(struct ks_ctx *ctx, struct ks_snapshot *s)
