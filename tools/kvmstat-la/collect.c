@@ -571,7 +571,8 @@ void ks_snapshot_finish(struct ks_ctx *ctx, struct ks_snapshot *s)
 	merge_counts(s);
 	/* VMs seen in counts but not yet known (BPF without filters) */
 	for (size_t i = 0; i < s->ncounts; i++)
-		if (!vm_find(ctx, s->counts[i].pid) && ks_pid_selected(ctx, s->counts[i].pid)) {
+		if (s->counts[i].pid != KS_RETIRED_PID && !vm_find(ctx, s->counts[i].pid) &&
+		    ks_pid_selected(ctx, s->counts[i].pid)) {
 			struct ks_vm *vm = vm_add(ctx, s->counts[i].pid);
 
 			vm_threads(vm);
