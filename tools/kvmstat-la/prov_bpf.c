@@ -26,7 +26,7 @@ struct bpf_data {
 	struct ks_cslot *cmap;	/* mmapped stripes */
 	struct ks_lslot *lmap;
 	struct ks_meta *meta;	/* mmapped, one per CPU and bank */
-	__u32 *cidx, *lidx;	/* the indexes, mmapped: a folded bank's are cleared */
+	__u64 *cidx, *lidx;	/* the indexes, mmapped (__u32 values, 8 bytes apart): a folded bank's are cleared */
 	size_t *clive;		/* per CPU: live count slots, read once per refresh */
 	size_t cmap_sz, lmap_sz, meta_sz, cidx_sz, lidx_sz;
 	int npids_set;
@@ -37,6 +37,7 @@ struct bpf_data {
 	size_t ncacc, capcacc, nlacc, caplacc;
 	unsigned long long drops_acc[KS_DROP_SLOTS];
 	unsigned long long switches;
+	bool switch_always;	/* tests (KVMSTAT_LA_TINY_MAPS=N): a bank switch every refresh */
 };
 
 static bool verbose;
@@ -96,6 +97,7 @@ static int try_load(struct ks_ctx *ctx, struct bpf_data *d, bool btf)
 		int n = atoi(getenv("KVMSTAT_LA_TINY_MAPS"));
 
 		d->cs = d->ls = n > 1 ? (__u32)n : 1;
+		d->switch_always = n > 1;	/* live keys cross many switches */
 		bpf_map__set_max_entries(s->maps.counts, n > 1 ? n : 2);
 		bpf_map__set_max_entries(s->maps.lat, n > 1 ? n : 1);
 	}
@@ -147,7 +149,9 @@ static void *map_mmap(struct bpf_map *m, size_t *sz, int prot)
 	long page = sysconf(_SC_PAGESIZE);
 	void *p;
 
-	*sz = ((size_t)bpf_map__value_size(m) * bpf_map__max_entries(m) + page - 1) / page * page;
+	/* an array's elements are 8-byte aligned: a __u32 index entry takes 8 bytes */
+	*sz = ((size_t)(bpf_map__value_size(m) + 7) / 8 * 8 * bpf_map__max_entries(m) + page - 1) /
+	      page * page;
 	p = mmap(NULL, *sz, prot, MAP_SHARED, bpf_map__fd(m), 0);
 	return p == MAP_FAILED ? NULL : p;
 }
@@ -663,6 +667,8 @@ static void bank_switch(struct bpf_data *d, const int *pids, size_t n)
 /* the written bank is 3/4 full, or spilled: fold it, so that its slots are free again */
 static bool bank_crowded(struct bpf_data *d)
 {
+	if (d->switch_always)
+		return true;
 	for (int c = 0; c < d->ncpus; c++) {
 		const struct ks_meta *m = &d->meta[d->bank * d->ncpus + c];
 

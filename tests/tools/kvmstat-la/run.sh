@@ -308,7 +308,8 @@ tiny_case
 # sums.  BPF with KVMSTAT_LA_TINY_MAPS=16 (16 slots per CPU and bank, spill
 # hashes of 16 keys): more keys pass than that holds, so only the bank switch,
 # which frees the slots of folded and retired keys, keeps the count of dropped
-# updates at 0.
+# updates at 0.  Tiny maps switch banks at every refresh, and each VM runs for
+# several refreshes (--delay-us): live keys cross switches, exactly.
 churn_case() {	# churn_case CASE PROVIDER TINY
 	local c=$1 prov=$2 tiny=$3 name=ks$$ch$3 n=6 k tp why slots=0 files=()
 	local port=$(( 20000 + ($$ + ${#prov}) % 20000 + 1 ))
@@ -324,7 +325,8 @@ churn_case() {	# churn_case CASE PROVIDER TINY
 	[ -e "$tmp/ready" ] || { kt_fail "$c" "tool never became ready: $(head -c 300 "$tmp/$c.err")"; return; }
 	for k in $(seq $n); do
 		"$V" -n "$name-$k" -m 1 -c 1 --start-delay 700 --pio-out $((20 * k)) --pio-in 7 \
-			--mmio-write 5 --mmio-read $k --hlt 2 --json "$tmp/$c.$k.vmm.json" >/dev/null 2>&1 ||
+			--mmio-write 5 --mmio-read $k --hlt 2 --delay-us 4000 \
+			--json "$tmp/$c.$k.vmm.json" >/dev/null 2>&1 ||
 			{ kt_fail "$c" "VMM $k failed"; kill "$tp"; return; }
 		files+=("$tmp/$c.$k.vmm.json")
 	done
