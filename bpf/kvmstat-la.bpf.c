@@ -73,15 +73,20 @@ struct {
 	__type(value, struct ks_thread);
 } threads SEC(".maps");
 
+/* the bank the programs write (userspace flips it; see kvmstat-la.h) */
+volatile __u32 bank = 0;
+const volatile __u32 nr_cpus = 1;	/* stripes per bank */
+
 /* CPU-striped fast tables; sizes set by userspace before load */
 const volatile __u32 cs_slots = 1;	/* count slots per CPU */
 const volatile __u32 ls_slots = 1;	/* latency slots per CPU */
 const volatile __u32 ci_slots = 1;	/* count index entries per CPU, a power of 2 */
 const volatile __u32 li_slots = 1;	/* latency index entries per CPU, a power of 2 */
 
-/* per-CPU indexes: key hash -> slot + 1 in the CPU's stripe (0: free) */
+/* per-CPU indexes: key hash -> slot + 1 in the CPU's stripe (0: free); userspace clears a bank's */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
 	__uint(max_entries, 1);
 	__type(key, __u32);
 	__type(value, __u32);
@@ -89,6 +94,7 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
 	__uint(max_entries, 1);
 	__type(key, __u32);
 	__type(value, __u32);
@@ -110,7 +116,7 @@ struct {
 	__type(value, struct ks_lslot);
 } lslots SEC(".maps");
 
-/* one ks_meta per CPU (max_entries set to the CPU count by userspace) */
+/* one ks_meta per CPU and bank (max_entries set to 2 * the CPU count by userspace) */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(map_flags, BPF_F_MMAPABLE);
@@ -125,11 +131,17 @@ struct {
 /* zero value used to insert new histogram entries */
 static const struct ks_lat_val zero_lat;
 
+/* this CPU's stripe in the bank being written */
+static __always_inline __u32 my_stripe(void)
+{
+	return (bank & 1) * nr_cpus + bpf_get_smp_processor_id();
+}
+
 static __always_inline struct ks_meta *my_meta(void)
 {
-	__u32 cpu = bpf_get_smp_processor_id();
+	__u32 st = my_stripe();
 
-	return bpf_map_lookup_elem(&meta, &cpu);
+	return bpf_map_lookup_elem(&meta, &st);
 }
 
 static __always_inline void drop(__u32 slot)
@@ -169,16 +181,16 @@ static __always_inline void hist_add(struct ks_lat_val *v, __u64 ns)
 }
 
 /*
- * The slot of key k in this CPU's stripe: found through the CPU's index, or
+ * The slot of key k in this CPU's stripe: found through the stripe's index, or
  * the stripe's next free slot, claimed for k (*fresh).  NULL: not in the
  * fast table (index chain or stripe full) - the caller spills to the hash.
  */
-static __always_inline void *fast_slot(void *table, void *index, __u32 cpu, __u32 nslots,
+static __always_inline void *fast_slot(void *table, void *index, __u32 stripe, __u32 nslots,
 				       __u32 nidx, __u64 *claimed, __u32 h, const void *k,
 				       bool *fresh)
 {
 	for (int i = 0; i < KS_PROBES; i++) {
-		__u32 ii = cpu * nidx + ((h + i) & (nidx - 1));
+		__u32 ii = stripe * nidx + ((h + i) & (nidx - 1));
 		__u32 *e = bpf_map_lookup_elem(index, &ii);
 		__u32 si;
 		void *sl;
@@ -190,7 +202,7 @@ static __always_inline void *fast_slot(void *table, void *index, __u32 cpu, __u3
 
 			if (n >= nslots)
 				return NULL;
-			si = cpu * nslots + n;
+			si = stripe * nslots + n;
 			sl = bpf_map_lookup_elem(table, &si);
 			if (!sl)
 				return NULL;
@@ -198,7 +210,7 @@ static __always_inline void *fast_slot(void *table, void *index, __u32 cpu, __u3
 			*fresh = true;
 			return sl;
 		}
-		si = cpu * nslots + *e - 1;
+		si = stripe * nslots + *e - 1;
 		sl = bpf_map_lookup_elem(table, &si);
 		if (sl && key_eq(sl, k))	/* the key leads both slot types */
 			return sl;
@@ -209,16 +221,17 @@ static __always_inline void *fast_slot(void *table, void *index, __u32 cpu, __u3
 static __always_inline void lat_add(__u32 pid, __u32 tid, __s32 vcpu, __u32 kind, __u64 reason,
 				    __u64 ns)
 {
-	struct ks_lat_key k = { .pid = pid, .tid = tid, .vcpu = vcpu, .kind = kind, .reason = reason };
-	__u32 cpu = bpf_get_smp_processor_id();
-	struct ks_meta *m = bpf_map_lookup_elem(&meta, &cpu);
+	__u32 st = my_stripe();
+	struct ks_lat_key k = { .pid = pid, .tid = tid, .vcpu = vcpu,
+				.kind = kind | (st >= nr_cpus ? KS_BANK_BIT : 0), .reason = reason };
+	struct ks_meta *m = bpf_map_lookup_elem(&meta, &st);
 	struct ks_lslot *sl;
 	struct ks_lat_val *v;
 	bool fresh = false;
 
 	if (!m)
 		return;
-	sl = fast_slot(&lslots, &lindex, cpu, ls_slots, li_slots, &m->lclaimed,
+	sl = fast_slot(&lslots, &lindex, st, ls_slots, li_slots, &m->lclaimed,
 		       key_hash(pid, tid, kind, reason), &k, &fresh);
 	if (sl) {
 		if (fresh) {
@@ -247,9 +260,10 @@ static __always_inline void lat_add(__u32 pid, __u32 tid, __s32 vcpu, __u32 kind
 
 static __always_inline void count_add(__u32 pid, __u32 tid, __s32 vcpu, __u32 event, __u64 reason)
 {
-	struct ks_count_key k = { .pid = pid, .tid = tid, .vcpu = vcpu, .event = event, .reason = reason };
-	__u32 cpu = bpf_get_smp_processor_id();
-	struct ks_meta *m = bpf_map_lookup_elem(&meta, &cpu);
+	__u32 st = my_stripe();
+	struct ks_count_key k = { .pid = pid, .tid = tid, .vcpu = vcpu,
+				  .event = event | (st >= nr_cpus ? KS_BANK_BIT : 0), .reason = reason };
+	struct ks_meta *m = bpf_map_lookup_elem(&meta, &st);
 	static const __u64 one = 1;
 	struct ks_cslot *sl;
 	bool fresh = false;
@@ -257,7 +271,7 @@ static __always_inline void count_add(__u32 pid, __u32 tid, __s32 vcpu, __u32 ev
 
 	if (!m)
 		return;
-	sl = fast_slot(&cslots, &cindex, cpu, cs_slots, ci_slots, &m->cclaimed,
+	sl = fast_slot(&cslots, &cindex, st, cs_slots, ci_slots, &m->cclaimed,
 		       key_hash(pid, tid, event, reason), &k, &fresh);
 	if (sl) {
 		if (fresh) {
@@ -290,7 +304,7 @@ static __always_inline void count_add(__u32 pid, __u32 tid, __s32 vcpu, __u32 ev
  * The one handler: count, then run the latency state machine.
  * vcpu < 0 means "the event does not say": take it from the thread state.
  */
-static __always_inline int on_event(__u32 event, __s32 vcpu, __u64 reason, __u32 role)
+static __always_inline int count_event(__u32 event, __s32 vcpu, __u64 reason, __u32 role)
 {
 	__u64 id = bpf_get_current_pid_tgid();
 	__u32 pid = id >> 32, tid = (__u32)id;
@@ -371,6 +385,37 @@ static __always_inline int on_event(__u32 event, __s32 vcpu, __u64 reason, __u32
 	return 0;
 }
 
+/*
+ * Bank 0's ks_meta of the CPU says whether a program runs there (busy odd):
+ * userspace, after a bank flip, waits to see each CPU outside (busy even),
+ * so that nothing writes the old bank any more.  The fetching atomic adds
+ * are full barriers: the flag is up before the bank is read.
+ */
+static __always_inline struct ks_meta *busy_enter(void)
+{
+	__u32 cpu = bpf_get_smp_processor_id();
+	struct ks_meta *b0 = bpf_map_lookup_elem(&meta, &cpu);
+
+	if (b0)
+		b0->busy_seen = __sync_fetch_and_add(&b0->busy, 1);
+	return b0;
+}
+
+static __always_inline void busy_leave(struct ks_meta *b0)
+{
+	if (b0)
+		b0->busy_seen = __sync_fetch_and_add(&b0->busy, 1);
+}
+
+static __always_inline int on_event(__u32 event, __s32 vcpu, __u64 reason, __u32 role)
+{
+	struct ks_meta *b0 = busy_enter();
+	int ret = count_event(event, vcpu, reason, role);
+
+	busy_leave(b0);
+	return ret;
+}
+
 static __always_inline __u64 read_field(void *ctx, __u16 off, __u16 size)
 {
 	__u64 v = 0;
@@ -391,6 +436,7 @@ int ks_generic(void *ctx)
 	struct ks_evcfg *c = bpf_map_lookup_elem(&evcfg, &idx);
 	__u64 reason = 0;
 	__s32 vcpu = KS_NO_VCPU;
+	struct ks_meta *b0;
 
 	/*
 	 * Always 1: a classic tracepoint program returning 0 hides the event
@@ -400,13 +446,15 @@ int ks_generic(void *ctx)
 	 */
 	if (standby || !c)
 		return 1;
+	b0 = busy_enter();	/* a failed read is a drop: written to the bank too */
 	if (c->reason_size)
 		reason = read_field(ctx, c->reason_off, c->reason_size) & 0xffffffffULL;
 	if (c->sub_size)
 		reason |= read_field(ctx, c->sub_off, c->sub_size) << 32;
 	if (c->vcpu_size)
 		vcpu = (__s32)read_field(ctx, c->vcpu_off, c->vcpu_size);
-	on_event(idx, vcpu, reason, c->role);
+	count_event(idx, vcpu, reason, c->role);
+	busy_leave(b0);
 	return 1;
 }
 

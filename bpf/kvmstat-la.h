@@ -119,7 +119,21 @@ struct ks_meta {
 	__u64 cspill;		/* count updates that went to the hash */
 	__u64 lspill;		/* latency updates that went to the hash */
 	__u64 drops[KS_DROP_SLOTS];
+	__u64 busy;		/* bank 0's entry only: odd while a program of the CPU runs */
+	__u64 busy_seen;	/* (what busy was when the last program began) */
 };
+
+/*
+ * Banks: every fast table, index and ks_meta exists twice (bank b, CPU c:
+ * stripe b * ncpus + c), and bank 1's keys (fast slots and spill hashes
+ * alike) carry KS_BANK_BIT in event (count keys) or kind (latency keys).  The programs write the bank that
+ * `bank` names when they begin.  Userspace flips it, waits until every CPU
+ * was seen outside its programs (ks_meta.busy even), then reads the old
+ * bank, folds it into its own sums (but the retired VMs' keys), and clears
+ * it: its slots are free for the next flip.  No event is lost or counted
+ * twice, and the keys of VMs that are gone stop taking slots.
+ */
+#define KS_BANK_BIT 0x80000000u
 
 struct ks_thread {
 	__u32 tid;		/* tag: the array is indexed by tid & mask */

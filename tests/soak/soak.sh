@@ -41,14 +41,19 @@ make -s -C "$top/tests/vmm" >/dev/null || die "tests/vmm does not build"
 make -s -C "$top/tools/kvmstat-la" >/dev/null || die "kvmstat-la does not build (its BPF skeleton is needed)"
 rm -rf "$top/build/soak/obj"
 mkdir -p "$top/build/soak/obj" "$out"
+# --replay's reader, trace-viewer's libtv.a (built by kvmstat-la's make, not
+# instrumented), needs its headers and libtracecmd
 flags="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -std=gnu11 -I/usr/include/traceevent
-	-I$top/include -I$top/tools/lib -I$top/bpf -I$top/tools/kvmstat-la/build -I$top/tools/kvmstat-la"
+	-I$top/include -I$top/tools/lib -I$top/bpf -I$top/tools/kvmstat-la/build -I$top/tools/kvmstat-la
+	-I$top/tools/trace-viewer $(pkg-config --cflags libtracecmd)"
 # two compilers at a time (2 shared cores)
 # shellcheck disable=SC2086
 find "$top/tools/kvmstat-la" -maxdepth 1 -name '*.c' -print0 | xargs -0 -P 2 -I{} sh -c \
 	'gcc '"$(echo $flags)"' -c -o "'"$top"'/build/soak/obj/$(basename {} .c).o" {}' ||
 	die "kvmstat-la does not build with ASan"
-gcc -fsanitize=address,undefined -o "$K" "$top"/build/soak/obj/*.o "$top/tools/lib/libkvmla.a" \
+# shellcheck disable=SC2046
+gcc -fsanitize=address,undefined -o "$K" "$top"/build/soak/obj/*.o "$top/tools/trace-viewer/libtv.a" \
+	"$top/tools/lib/libkvmla.a" $(pkg-config --libs libtracecmd) -lm \
 	-lbpf -lelf -lz -ltracefs -ltraceevent -ljansson -lncursesw -lmicrohttpd -lpthread ||
 	die "kvmstat-la does not link with ASan"
 

@@ -183,7 +183,7 @@ static void sort_small(void *base, size_t n, size_t size, int (*cmp)(const void 
 	}
 }
 
-/* merge duplicates after sorting */
+/* sort, then merge duplicates (counts and histograms) */
 static void merge_counts(struct ks_snapshot *s)
 {
 	size_t w = 0;
@@ -197,6 +197,14 @@ static void merge_counts(struct ks_snapshot *s)
 	}
 	s->ncounts = w;
 	sort_small(s->lats, s->nlats, sizeof(*s->lats), cmp_lat);
+	w = 0;
+	for (size_t i = 0; i < s->nlats; i++) {
+		if (w && !cmp_lat(&s->lats[w - 1], &s->lats[i]))
+			ks_lat_merge(&s->lats[w - 1], &s->lats[i]);
+		else
+			s->lats[w++] = s->lats[i];
+	}
+	s->nlats = w;
 }
 
 /* ---- VM discovery ---- */
@@ -449,28 +457,135 @@ int ks_vm_vcpu_of_tid(struct ks_ctx *ctx, int pid, int tid)
 	return KS_NO_VCPU;
 }
 
-/* sort, attach the VM list, subtract the 'r' baseline */
+/* ---- retirement: a VM dead for --keep-dead seconds leaves the lists ---- */
+
+static bool pid_in(const int *pids, size_t n, int pid)
+{
+	for (size_t i = 0; i < n; i++)
+		if (pids[i] == pid)
+			return true;
+	return false;
+}
+
+/* the entries of these pids become the retired aggregate's (pid and vCPU folded) */
+static void fold_pids(struct ks_snapshot *s, const int *pids, size_t n)
+{
+	for (size_t i = 0; i < s->ncounts; i++)
+		if (pid_in(pids, n, s->counts[i].pid)) {
+			s->counts[i].pid = KS_RETIRED_PID;
+			s->counts[i].vcpu = KS_NO_VCPU;
+		}
+	for (size_t i = 0; i < s->nlats; i++)
+		if (pid_in(pids, n, s->lats[i].pid)) {
+			s->lats[i].pid = KS_RETIRED_PID;
+			s->lats[i].vcpu = KS_NO_VCPU;
+		}
+	merge_counts(s);
+}
+
+/* ctx->retired = the retired entries of s (a sorted prefix: the smallest pid) */
+static void keep_retired(struct ks_ctx *ctx, const struct ks_snapshot *s)
+{
+	struct ks_snapshot *r = &ctx->retired;
+
+	ks_snapshot_clear(r);
+	for (size_t i = 0; i < s->ncounts && s->counts[i].pid == KS_RETIRED_PID; i++)
+		ks_count_add(r, KS_RETIRED_PID, KS_NO_VCPU, s->counts[i].event,
+			     s->counts[i].reason, s->counts[i].count);
+	for (size_t i = 0; i < s->nlats && s->lats[i].pid == KS_RETIRED_PID; i++)
+		*ks_lat_get(r, KS_RETIRED_PID, KS_NO_VCPU, s->lats[i].kind, s->lats[i].reason) =
+			s->lats[i];
+}
+
+/* due for retirement: dead since before this sample began, for keep_dead seconds */
+static bool vm_due(struct ks_ctx *ctx, const struct ks_vm *vm, double t)
+{
+	return !vm->alive && vm->dead_t > 0 && vm->dead_t < t &&
+	       t - vm->dead_t >= ctx->o->keep_dead && !pid_in(ctx->o->pids, ctx->o->npids, vm->pid);
+}
+
+/*
+ * Retire the VMs dead for --keep-dead seconds.  s holds raw counts (no 'r'
+ * baseline subtracted yet) collected after the VM was seen dead, so they are
+ * final: they move to pid KS_RETIRED_PID, in s and in the baseline alike (the
+ * totals do not move), the VM leaves ctx->vms, and the provider forgets it.
+ * --once and --until-exit show one interval: nothing is retired; -p VMs never are.
+ */
+static void retire_dead(struct ks_ctx *ctx, struct ks_snapshot *s)
+{
+	int pids[KS_RETIRE_MAX];
+	size_t n = 0, w = 0;
+
+	if (ctx->o->once || ctx->o->until_exit)
+		return;
+	for (size_t i = 0; i < ctx->nvms; i++) {
+		struct ks_vm *vm = &ctx->vms[i];
+
+		if (n < KS_RETIRE_MAX && vm_due(ctx, vm, s->t)) {
+			pids[n++] = vm->pid;
+			if (vm->pidfd >= 0)
+				close(vm->pidfd);
+			continue;
+		}
+		ctx->vms[w++] = *vm;
+	}
+	if (!n)
+		return;
+	ctx->nvms = w;
+	fold_pids(s, pids, n);
+	keep_retired(ctx, s);
+	if (ctx->have_base)
+		fold_pids(&ctx->base, pids, n);
+	ctx->nretired += n;
+	if (ctx->prov->retire)
+		ctx->prov->retire(ctx, pids, n);
+}
+
+/* dead_t: when a VM was first seen dead */
+static void mark_dead(struct ks_ctx *ctx)
+{
+	double now = ks_now();
+
+	for (size_t i = 0; i < ctx->nvms; i++) {
+		struct ks_vm *vm = &ctx->vms[i];
+
+		if (vm->alive)
+			vm->dead_t = 0;
+		else if (!vm->dead_t)
+			vm->dead_t = now;
+	}
+}
+
+/* sort, retire, attach the VM list, subtract the 'r' baseline */
 void ks_snapshot_finish(struct ks_ctx *ctx, struct ks_snapshot *s)
 {
+	/* what retired VMs counted, kept here: the provider reports them no more */
+	for (size_t i = 0; i < ctx->retired.ncounts; i++)
+		ks_count_add(s, KS_RETIRED_PID, KS_NO_VCPU, ctx->retired.counts[i].event,
+			     ctx->retired.counts[i].reason, ctx->retired.counts[i].count);
+	for (size_t i = 0; i < ctx->retired.nlats; i++) {
+		const struct ks_lat *r = &ctx->retired.lats[i];
+
+		ks_lat_merge(ks_lat_get(s, KS_RETIRED_PID, KS_NO_VCPU, r->kind, r->reason), r);
+	}
 	merge_counts(s);
 	/* VMs seen in counts but not yet known (BPF without filters) */
 	for (size_t i = 0; i < s->ncounts; i++)
-		if (!vm_find(ctx, s->counts[i].pid) && ks_pid_selected(ctx, s->counts[i].pid)) {
+		if (s->counts[i].pid != KS_RETIRED_PID && !vm_find(ctx, s->counts[i].pid) &&
+		    ks_pid_selected(ctx, s->counts[i].pid)) {
 			struct ks_vm *vm = vm_add(ctx, s->counts[i].pid);
 
 			vm_threads(vm);
 		}
+	vms_alive(ctx);
+	mark_dead(ctx);
+	retire_dead(ctx, s);
+	s->retired_vms = ctx->nretired;
 	s->vms = grow(s->vms, &s->capvms, ctx->nvms, sizeof(*s->vms));
 	s->nvms = ctx->nvms;
 	if (ctx->nvms)	/* none yet: ctx->vms may be NULL, and memcpy's source must not */
 		memcpy(s->vms, ctx->vms, ctx->nvms * sizeof(*s->vms));
 	sort_small(s->vms, s->nvms, sizeof(*s->vms), cmp_vm);
-	vms_alive(ctx);
-	for (size_t i = 0; i < s->nvms; i++) {
-		const struct ks_vm *vm = vm_find(ctx, s->vms[i].pid);
-
-		s->vms[i].alive = vm && vm->alive;
-	}
 	if (ctx->have_base) {
 		const struct ks_snapshot *b = &ctx->base;
 
@@ -523,7 +638,7 @@ unsigned long long ks_sum(const struct ks_snapshot *s, int pid, int vcpu, int ev
 	for (size_t i = 0; i < s->ncounts; i++) {
 		const struct ks_count *c = &s->counts[i];
 
-		if ((pid < 0 || c->pid == pid) && (vcpu == -2 || c->vcpu == vcpu) &&
+		if ((pid == KS_ANY_PID || c->pid == pid) && (vcpu == -2 || c->vcpu == vcpu) &&
 		    (event < 0 || c->event == event) && (reason_any || c->reason == reason))
 			t += c->count;
 	}
@@ -541,7 +656,7 @@ void ks_lat_sum(const struct ks_snapshot *s, int pid, int vcpu, int kind,
 	for (size_t i = 0; i < s->nlats; i++) {
 		const struct ks_lat *l = &s->lats[i];
 
-		if ((pid >= 0 && l->pid != pid) || (vcpu != -2 && l->vcpu != vcpu) ||
+		if ((pid != KS_ANY_PID && l->pid != pid) || (vcpu != -2 && l->vcpu != vcpu) ||
 		    l->kind != kind || (!reason_any && l->reason != reason))
 			continue;
 		ks_lat_merge(out, l);

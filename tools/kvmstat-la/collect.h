@@ -17,6 +17,10 @@
 
 #define KS_VERSION "1.0.0"
 #define KS_NAME_LEN 64
+#define KS_ANY_PID (-1)		/* ks_sum(), ks_lat_sum(): every pid, the retired included */
+#define KS_RETIRED_PID (-2)	/* counts and histograms folded from retired VMs */
+#define KS_KEEP_DEAD_DEFAULT 60.0	/* --keep-dead: seconds a dead VM stays listed */
+#define KS_RETIRE_MAX 64	/* VMs retired per sample at most (the rest: next sample) */
 
 struct tep_handle;
 struct tep_event;
@@ -104,6 +108,7 @@ struct ks_vm {
 	double threads_t;	/* last /proc/PID/task scan */
 	int seen[128];		/* tids already named (vCPU or not) */
 	int nseen;
+	double dead_t;		/* when it was first seen dead (ks_now()); 0: alive */
 };
 
 struct ks_snapshot {
@@ -116,6 +121,7 @@ struct ks_snapshot {
 	struct ks_vm *vms;
 	size_t nvms, capvms;
 	unsigned long long drops[KS_DROP_SLOTS];
+	unsigned long long retired_vms;	/* VMs retired so far (their counts: pid KS_RETIRED_PID) */
 	bool has_reasons;		/* provider splits by reason */
 	bool has_latency;
 };
@@ -141,6 +147,7 @@ struct ks_opts {
 	regex_t filter;
 	bool have_filter;
 	long count;			/* number of intervals (0 = forever) */
+	double keep_dead;		/* --keep-dead: seconds a dead VM stays listed */
 };
 
 struct ks_ctx;
@@ -154,6 +161,12 @@ struct ks_provider {
 	/* probes stand aside before a background close (NULL: nothing to do) */
 	void (*standby)(struct ks_ctx *ctx);
 	bool slow_close;	/* closing waits on kernel grace periods */
+	/*
+	 * These VMs are retired: their final counts are folded into the
+	 * retired aggregate already, so the provider must never report them
+	 * again (and may free what it held for them).  NULL: nothing held.
+	 */
+	void (*retire)(struct ks_ctx *ctx, const int *pids, size_t n);
 };
 
 struct ks_ctx {
@@ -164,6 +177,8 @@ struct ks_ctx {
 	struct ks_vm *vms;		/* known VMs (discovery) */
 	size_t nvms, capvms;
 	struct ks_snapshot base;	/* 'r' reset baseline */
+	struct ks_snapshot retired;	/* retired VMs' counts, pid KS_RETIRED_PID (raw) */
+	unsigned long long nretired;
 	bool have_base;
 	/* which provider and why (JSON provider_choice, TUI header, -v) */
 	bool chose_auto;		/* picked by auto, not forced by a flag */

@@ -61,7 +61,7 @@ static json_t *latency_json(struct ks_ctx *ctx, const struct ks_snapshot *s, int
 			const struct ks_lat *l = &s->lats[i];
 			size_t j;
 
-			if (l->kind != kind || (pid >= 0 && l->pid != pid) ||
+			if (l->kind != kind || (pid != KS_ANY_PID && l->pid != pid) ||
 			    (vcpu != -2 && l->vcpu != vcpu))
 				continue;
 			for (j = 0; j < nr && rv[j] != l->reason; j++)
@@ -164,6 +164,27 @@ static json_t *pct_scheme_json(void)
 	return o;
 }
 
+/*
+ * VMs dead for --keep-dead seconds leave "vms"; what they counted is summed
+ * here, so that the top-level totals never go down.
+ */
+static json_t *retired_json(struct ks_ctx *ctx, const struct ks_snapshot *cur,
+			    const struct ks_snapshot *prev)
+{
+	json_t *o = json_object(), *ev;
+	unsigned long long t, d;
+
+	ev = events_json(ctx, cur, prev, KS_RETIRED_PID, -2, false, &t, &d);
+	json_object_set_new(o, "vms", json_integer(cur->retired_vms));
+	json_object_set_new(o, "keep_dead_s", json_real(ctx->o->keep_dead));
+	json_object_set_new(o, "total", json_integer(t));
+	json_object_set_new(o, "delta", json_integer(d));
+	json_object_set_new(o, "events", ev);
+	if (cur->has_latency)
+		json_object_set_new(o, "latency", latency_json(ctx, cur, KS_RETIRED_PID, -2));
+	return o;
+}
+
 char *ks_json_render(struct ks_ctx *ctx, const struct ks_snapshot *cur,
 		     const struct ks_snapshot *prev, bool compact)
 {
@@ -187,11 +208,12 @@ char *ks_json_render(struct ks_ctx *ctx, const struct ks_snapshot *cur,
 	json_object_set_new(dr, "reads", json_integer(cur->drops[KS_DROP_READ]));
 	json_object_set_new(root, "dropped", dr);
 	json_object_set_new(root, "percentile_scheme", pct_scheme_json());
-	json_object_set_new(root, "events", events_json(ctx, cur, prev, -1, -2, true, &t, &d));
+	json_object_set_new(root, "events", events_json(ctx, cur, prev, KS_ANY_PID, -2, true, &t, &d));
 	json_object_set_new(root, "total", json_integer(t));
 	json_object_set_new(root, "delta", json_integer(d));
 	if (cur->has_latency)
-		json_object_set_new(root, "latency", latency_json(ctx, cur, -1, -2));
+		json_object_set_new(root, "latency", latency_json(ctx, cur, KS_ANY_PID, -2));
+	json_object_set_new(root, "retired", retired_json(ctx, cur, prev));
 	for (size_t v = 0; v < cur->nvms; v++) {
 		const struct ks_vm *vm = &cur->vms[v];
 		json_t *vo = json_object(), *vc = json_array();

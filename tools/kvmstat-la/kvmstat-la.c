@@ -64,7 +64,7 @@ static const char doc[] =
 
 enum {
 	OPT_JSON = 1000, OPT_JSON_STREAM, OPT_LISTEN, OPT_PROFILE, OPT_TRACEFS, OPT_DEBUGFS_DIR,
-	OPT_NO_LAT, OPT_UNTIL_EXIT, OPT_READY, OPT_PROVIDER, OPT_DECODE, OPT_REPLAY,
+	OPT_NO_LAT, OPT_UNTIL_EXIT, OPT_READY, OPT_PROVIDER, OPT_DECODE, OPT_REPLAY, OPT_KEEP_DEAD,
 };
 
 static const struct argp_option options[] = {
@@ -95,6 +95,8 @@ static const struct argp_option options[] = {
 	{ "debugfs-dir", OPT_DEBUGFS_DIR, "DIR", 0, "debugfs mount point (default /sys/kernel/debug)", 0 },
 	{ "no-latency", OPT_NO_LAT, NULL, 0, "BPF: count only, no latency histograms", 0 },
 	{ "until-exit", OPT_UNTIL_EXIT, NULL, 0, "--once: sample until every selected VM has exited", 0 },
+	{ "keep-dead", OPT_KEEP_DEAD, "SECS", 0,
+	  "A dead VM stays listed SECS seconds (default 60), then is retired: its counts stay in the totals", 0 },
 	{ "ready", OPT_READY, "FILE", 0, "Create FILE once collection has started", 0 },
 	{ "decode", OPT_DECODE, "EVENT=V[,V]", 0,
 	  "Print the name and JSON key of reason values of EVENT (as the profile names them), and exit", 0 },
@@ -165,6 +167,12 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		o->count = strtol(arg, &end, 10);
 		if (*end || o->count <= 0)
 			return bad_usage("-n: '%s' is not a positive count", arg);
+		break;
+	case OPT_KEEP_DEAD:
+		errno = 0;
+		o->keep_dead = strtod(arg, &end);
+		if (errno || *end || end == arg || !(o->keep_dead >= 0 && o->keep_dead <= 86400))
+			return bad_usage("--keep-dead: '%s' is not a number of seconds from 0 to 86400", arg);
 		break;
 	case OPT_JSON: o->json = true; break;
 	case OPT_JSON_STREAM: o->json_stream = true; break;
@@ -508,7 +516,7 @@ static void close_provider(struct ks_ctx *ctx)
 
 int main(int argc, char **argv)
 {
-	static struct ks_opts o = { .provider = KS_PROV_AUTO };
+	static struct ks_opts o = { .provider = KS_PROV_AUTO, .keep_dead = KS_KEEP_DEAD_DEFAULT };
 	static const struct argp argp = { options, parse_opt, NULL, doc, NULL, NULL, NULL };
 	static struct ks_ctx ctx;
 	int err, rc;

@@ -71,6 +71,10 @@ static void vm_label(const struct ks_snapshot *s, int pid, char *out, size_t siz
 	const struct ks_vm *vm = ks_snap_vm(s, pid);
 	char tmp[256];
 
+	if (pid == KS_RETIRED_PID) {	/* the retired VMs' sum: one series per event, reason, kind */
+		snprintf(out, size, "vm=\"(retired)\",pid=\"retired\"");
+		return;
+	}
 	esc(vm ? vm->name : "", tmp, sizeof(tmp));
 	snprintf(out, size, "vm=\"%s\",pid=\"%d\"", tmp, pid);
 }
@@ -128,6 +132,9 @@ static void render(struct ks_ctx *ctx, const struct ks_snapshot *s, int om, stru
 			bprintf(&b, "kvmstat_la_exit_latency_seconds_sum{%s} %.9f\n", lab, l->sum_ns / 1e9);
 		}
 	}
+	family(&b, om, "kvmstat_la_retired_vms", "counter",
+	       "VMs dead for --keep-dead seconds: their series left, their counts are in pid=\"retired\".");
+	bprintf(&b, "kvmstat_la_retired_vms_total %llu\n", s->retired_vms);
 	family(&b, om, "kvmstat_la_dropped_updates", "counter",
 	       "In-kernel updates lost (map full or unreadable field).");
 	static const char *const dn[KS_DROP_SLOTS] = { "counts", "latency", "threads", "reads" };

@@ -227,19 +227,42 @@ static void perf_refresh(struct ks_ctx *ctx)
 		d->err = scan_threads(ctx, d);
 }
 
+static void thread_free(struct perf_thread *t)
+{
+	for (int k = 0; k < t->nfd; k++)
+		close(t->fds[k]);
+	free(t->fds);
+	free(t->events);
+	free(t->last);
+}
+
+/* retired VMs: their threads' counters are closed, their last values dropped */
+static void perf_retire(struct ks_ctx *ctx, const int *pids, size_t n)
+{
+	struct perf_data *d = ctx->pdata;
+	size_t w = 0;
+
+	for (size_t i = 0; i < d->nth; i++) {
+		size_t k = 0;
+
+		while (k < n && pids[k] != d->th[i].pid)
+			k++;
+		if (k < n)
+			thread_free(&d->th[i]);
+		else
+			d->th[w++] = d->th[i];
+	}
+	d->nth = w;
+}
+
 static void perf_close(struct ks_ctx *ctx)
 {
 	struct perf_data *d = ctx->pdata;
 
 	if (!d)
 		return;
-	for (size_t i = 0; i < d->nth; i++) {
-		for (int k = 0; k < d->th[i].nfd; k++)
-			close(d->th[i].fds[k]);
-		free(d->th[i].fds);
-		free(d->th[i].events);
-		free(d->th[i].last);
-	}
+	for (size_t i = 0; i < d->nth; i++)
+		thread_free(&d->th[i]);
 	free(d->th);
 	free(d->buf);
 	free(d);
@@ -253,4 +276,5 @@ const struct ks_provider ks_prov_perf = {
 	.refresh = perf_refresh,
 	.close = perf_close,
 	.slow_close = true,
+	.retire = perf_retire,
 };

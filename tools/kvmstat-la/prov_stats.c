@@ -312,7 +312,7 @@ static void svm_close(struct svm *m)
 }
 
 /* counts of a VM seen dead: read once more, then only from the kept buffers */
-static void svm_retire(struct ks_ctx *ctx, struct ks_snapshot *s, struct svm *m)
+static void svm_keep_final(struct ks_ctx *ctx, struct ks_snapshot *s, struct svm *m)
 {
 	svm_read(ctx, s, m);
 	if (m->dead)
@@ -463,7 +463,7 @@ static int stats_collect(struct ks_ctx *ctx, struct ks_snapshot *s)
 		 */
 		for (int k = 0; d->binary && k < d->nsvm; k++)
 			if (d->svm[k].pid == ctx->vms[i].pid)
-				svm_retire(ctx, s, &d->svm[k]);
+				svm_keep_final(ctx, s, &d->svm[k]);
 	}
 	s->has_reasons = false;
 	s->has_latency = false;
@@ -542,10 +542,30 @@ static void stats_close(struct ks_ctx *ctx)
 	ctx->pdata = NULL;
 }
 
+/* retired VMs: their binary stats entries go (a closed entry has pid 0) */
+static void stats_retire(struct ks_ctx *ctx, const int *pids, size_t n)
+{
+	struct stats_data *d = ctx->pdata;
+	int w = 0;
+
+	for (int i = 0; i < d->nsvm; i++) {
+		size_t k = 0;
+
+		while (k < n && pids[k] != d->svm[i].pid)
+			k++;
+		if (k < n || !d->svm[i].pid)
+			svm_close(&d->svm[i]);
+		else
+			d->svm[w++] = d->svm[i];
+	}
+	d->nsvm = w;
+}
+
 const struct ks_provider ks_prov_stats = {
 	.name = "stats",
 	.open = stats_open,
 	.collect = stats_collect,
 	.refresh = NULL,
 	.close = stats_close,
+	.retire = stats_retire,
 };

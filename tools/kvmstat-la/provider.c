@@ -58,6 +58,8 @@ static bool try_stats(struct ks_ctx *ctx)
 	ks_prov_stats.close(ctx);
 	ks_profile_free(&ctx->prof);
 	ks_snapshot_free(&ctx->base);
+	ks_snapshot_free(&ctx->retired);
+	ctx->nretired = 0;
 	ctx->have_base = false;
 	return false;
 }

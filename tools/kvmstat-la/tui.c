@@ -187,7 +187,9 @@ static void row_vm(struct tui *t, const struct rows_in *in, const struct ks_vm *
 	struct ks_lat l;
 
 	snprintf(r->label, sizeof(r->label), "%s%s", vm->name, vm->alive ? "" : " (DEAD)");
-	if (t->view == V_VMS)
+	if (t->view == V_VMS && vm->pid == KS_RETIRED_PID)
+		snprintf(r->label2, sizeof(r->label2), "-");
+	else if (t->view == V_VMS)
 		snprintf(r->label2, sizeof(r->label2), "%d", vm->pid);
 	else if (vcpu < 0)
 		snprintf(r->label2, sizeof(r->label2), "other");
@@ -204,8 +206,15 @@ static void row_vm(struct tui *t, const struct rows_in *in, const struct ks_vm *
 /* the VMs view: one row per VM */
 static void rows_vms(struct tui *t, const struct rows_in *in)
 {
+	static struct ks_vm retired = { .pid = KS_RETIRED_PID, .alive = true };
+
 	for (size_t v = 0; v < in->cur->nvms; v++)
 		row_vm(t, in, &in->cur->vms[v], -2);
+	/* VMs dead for --keep-dead seconds: one row of their sums */
+	if (in->cur->retired_vms) {
+		snprintf(retired.name, sizeof(retired.name), "(%llu retired)", in->cur->retired_vms);
+		row_vm(t, in, &retired, -2);
+	}
 }
 
 /* the vCPUs view: one row per vCPU of each VM */

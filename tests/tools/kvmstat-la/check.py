@@ -11,6 +11,8 @@
   check.py choice  TOOL.json PROVIDER BY TEXT      provider, provider_choice.by, text in its why
   check.py pio     VMM.json TOOL.json              kvm_pio per VM = the VMM's io_out + io_in
   check.py replay  TOOL.json ROUNDS VMS VCPUS [late] [VM...]  --replay of gen-la's scenario, exact
+  check.py churn   STREAM.jsonl PROVIDER SLOTS VMM.json...  retention under VM churn (--keep-dead)
+  check.py churn-metrics METRICS.txt VMM.json...   the same, scraped from --listen at the end
 Prints nothing and exits 0 on success; one line "why" and exit 1 otherwise.
 """
 import json
@@ -326,6 +328,105 @@ def replay(tool, rounds, nvms, nvcpus, only):
             check_events(f"{v['name']} vcpu {c['vcpu']}", c, 1)
 
 
+def vmm_want(c):
+    """What one vCPU of the VMM caused: per event total, per (event, reason key)."""
+    x, u = c["exits"], c["userspace_exits"]
+    runs = sum(u.values())
+    ev_ = {"kvm_pio": x["io_out"] + x["io_in"], "kvm_mmio": x["mmio_write"] + 2 * x["mmio_read"],
+           "kvm_userspace_exit": runs, "kvm_fpu": 2 * runs}
+    rs = {("kvm_pio", "write"): x["io_out"], ("kvm_pio", "read"): x["io_in"],
+          ("kvm_mmio", "write"): x["mmio_write"], ("kvm_mmio", "read"): x["mmio_read"],
+          ("kvm_mmio", "unsatisfied_read"): x["mmio_read"],
+          ("kvm_fpu", "load"): runs, ("kvm_fpu", "unload"): runs}
+    for k, n in u.items():
+        rs[("kvm_userspace_exit", k)] = n
+    return ev_, rs
+
+
+def churn(stream, provider, slots, vmms):
+    """A churn of short VMMs seen by --json-stream --keep-dead: every VM listed
+    (alive, then dead) and then retired; at most 2 VMs listed at a time; at the
+    end none, retired.vms = the VMs that ran, and the totals (top level and
+    retired) exactly the VMMs' sums, with no update dropped.  slots > 0 (BPF
+    tiny maps): more distinct keys passed than one bank's slots and hashes hold."""
+    with open(stream) as f:
+        lines = [json.loads(x) for x in f if x.strip()]
+    if len(lines) < 3:
+        fail(f"{len(lines)} stream lines")
+    want_ev, want_rs, names, keys = {}, {}, set(), 0
+    for path in vmms:
+        for v in load(path)["vms"]:
+            names.add(v["name"])
+            for c in v["vcpus"]:
+                e, r = vmm_want(c)
+                for k, n in e.items():
+                    want_ev[k] = want_ev.get(k, 0) + n
+                for k, n in r.items():
+                    want_rs[k] = want_rs.get(k, 0) + n
+                    keys += n > 0
+    if slots and keys <= slots:
+        fail(f"only {keys} keys passed, the tables hold {slots}: nothing to reuse")
+    seen, dead, last_total, last_ret = set(), set(), 0, 0
+    for i, d in enumerate(lines):
+        if len(d["vms"]) > 2:
+            fail(f"line {i + 1} lists {len(d['vms'])} VMs: dead ones were not retired")
+        for v in d["vms"]:
+            seen.add(v["name"])
+            if not v["alive"]:
+                dead.add(v["name"])
+        if d["total"] < last_total or d["retired"]["total"] < last_ret:
+            fail(f"line {i + 1}: a total went down ({d['total']} after {last_total}, "
+                 f"retired {d['retired']['total']} after {last_ret})")
+        last_total, last_ret = d["total"], d["retired"]["total"]
+    for n in sorted(names):
+        if n not in seen or n not in dead:
+            fail(f"VM {n} was {'never listed' if n not in seen else 'never listed dead'}")
+    end = lines[-1]
+    if end["vms"]:
+        fail(f"the last line still lists {[v['name'] for v in end['vms']]}")
+    expect("retired VMs", end["retired"]["vms"], len(names))
+    expect("dropped counts", end["dropped"]["counts"], 0)
+    expect("dropped latency", end["dropped"]["latency"], 0)
+    for node, what in ((end, "total"), (end["retired"], "retired")):
+        for e, n in want_ev.items():
+            expect(f"{what} {e}", ev(node, e)["total"], n)
+        if provider == "bpf":
+            for (e, k), n in want_rs.items():
+                expect(f"{what} {e}({k})", reason(node, e, k), n)
+    expect("total", end["total"], sum(want_ev.values()))
+
+
+def churn_metrics(path, vmms):
+    """After the churn: no series of a retired VM, kvmstat_la_retired_vms_total
+    = the VMs that ran, the pid="retired" series sum to the VMMs' counts."""
+    with open(path) as f:
+        lines = f.read().splitlines()
+    if not lines or lines[-1] != "# EOF":
+        fail("OpenMetrics text does not end with # EOF")
+    want, names = {}, []
+    for p in vmms:
+        for v in load(p)["vms"]:
+            names.append(v["name"])
+            for c in v["vcpus"]:
+                for k, n in vmm_want(c)[0].items():
+                    want[k] = want.get(k, 0) + n
+    got, nret = {}, None
+    for ln in lines:
+        if any(f'vm="{n}"' in ln for n in names):
+            fail(f"a retired VM's series is still there: {ln}")
+        if ln.startswith("kvmstat_la_retired_vms_total "):
+            nret = int(ln.split()[1])
+        if ln.startswith("kvmstat_la_events_total{"):
+            labels, val = ln[len("kvmstat_la_events_total{"):].rsplit("} ", 1)
+            if 'pid="retired"' not in labels:
+                fail(f"a series of a VM that is not running: {ln}")
+            e = labels.split('event="')[1].split('"')[0]
+            got[e] = got.get(e, 0) + int(val)
+    expect("kvmstat_la_retired_vms_total", nret, len(names))
+    for e, n in want.items():
+        expect(f'sum of kvmstat_la_events_total{{pid="retired",event="{e}"}}', got.get(e, 0), n)
+
+
 def main(a):
     if a[0] == "counts":
         counts(a[1], load(a[2]), load(a[3]))
@@ -347,6 +448,10 @@ def main(a):
         replay(load(a[1]), int(a[2]), int(a[3]), int(a[4]), a[5:])
     elif a[0] == "pio":
         pio(load(a[1]), load(a[2]))
+    elif a[0] == "churn":
+        churn(a[1], a[2], int(a[3]), a[4:])
+    elif a[0] == "churn-metrics":
+        churn_metrics(a[1], a[2:])
     else:
         fail(f"unknown check {a[0]}")
 

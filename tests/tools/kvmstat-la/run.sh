@@ -89,6 +89,7 @@ bad bad-delay "0.1 and 25.5" -s 99 --once
 bad bad-flag "unknown or incomplete option '--bogus'" --bogus
 bad bad-flag-missing-value "unknown or incomplete option '-s'" -s
 bad bad-pid "'x' is not a pid" -p 12,x
+bad bad-keep-dead "--keep-dead: '-1' is not a number of seconds from 0 to 86400" --keep-dead -1
 bad bad-provider "not bpf, perf or stats" --provider ebpf
 bad bad-count "not a positive count" -n 0
 bad extra-argument "unexpected argument 'extra'" extra
@@ -339,6 +340,46 @@ tiny_case() {
 		kt_fail dropped-counted "$why"
 }
 tiny_case
+
+# retention: a churn of short VMMs (one VM process each, every ~1 s) under
+# --json-stream --keep-dead 0.5.  Each VM is listed alive, then dead, then
+# retired: its counts move to "retired", the totals stay exactly the VMMs'
+# sums.  BPF with KVMSTAT_LA_TINY_MAPS=16 (16 slots per CPU and bank, spill
+# hashes of 16 keys): more keys pass than that holds, so only the bank switch,
+# which frees the slots of folded and retired keys, keeps the count of dropped
+# updates at 0.  Tiny maps switch banks at every refresh, and each VM runs for
+# several refreshes (--delay-us): live keys cross switches, exactly.
+churn_case() {	# churn_case CASE PROVIDER TINY
+	local c=$1 prov=$2 tiny=$3 name=ks$$ch$3 n=6 k tp why slots=0 files=()
+	local port=$(( 20000 + ($$ + ${#prov}) % 20000 + 1 ))
+	[ -n "$tiny" ] && slots=$(( tiny * $(nproc --all) + tiny ))
+	rm -f "$tmp/ready"
+	env ${tiny:+KVMSTAT_LA_TINY_MAPS=$tiny} "$T" --json-stream -s 0.2 --keep-dead 0.5 --provider "$prov" \
+		--listen "127.0.0.1:$port" \
+		-g "$name-*" -f 'kvm_(pio|mmio|userspace_exit|fpu)$' --ready "$tmp/ready" \
+		>"$tmp/$c.jsonl" 2>"$tmp/$c.err" &
+	tp=$!
+	pids+=("$tp")
+	for _ in $(seq 200); do [ -e "$tmp/ready" ] && break; sleep 0.05; done
+	[ -e "$tmp/ready" ] || { kt_fail "$c" "tool never became ready: $(head -c 300 "$tmp/$c.err")"; return; }
+	for k in $(seq $n); do
+		"$V" -n "$name-$k" -m 1 -c 1 --start-delay 700 --pio-out $((20 * k)) --pio-in 7 \
+			--mmio-write 5 --mmio-read $k --hlt 2 --delay-us 4000 \
+			--json "$tmp/$c.$k.vmm.json" >/dev/null 2>&1 ||
+			{ kt_fail "$c" "VMM $k failed"; kill "$tp"; return; }
+		files+=("$tmp/$c.$k.vmm.json")
+	done
+	sleep 1.5	# keep-dead 0.5 s, then the retiring sample
+	python3 -c "import urllib.request as u,sys; sys.stdout.write(u.urlopen(u.Request('http://127.0.0.1:$port/metrics', headers={'Accept': 'application/openmetrics-text;version=1.0.0'}), timeout=5).read().decode())" \
+		>"$tmp/$c.metrics" 2>"$tmp/$c.curl"
+	kill -INT "$tp"; wait "$tp"
+	why=$($CHECK schema "$SCHEMA" "$tmp/$c.jsonl" --lines) &&
+		why=$($CHECK churn "$tmp/$c.jsonl" "$prov" "$slots" "${files[@]}") &&
+		why=$($CHECK churn-metrics "$tmp/$c.metrics" "${files[@]}") &&
+		kt_pass "$c" || kt_fail "$c" "$why"
+}
+churn_case retire-churn-bpf-tiny-maps bpf 16
+churn_case retire-churn-perf perf ""
 
 # exiting: the probes are taken down by a child in its own session (the
 # kernel's grace periods take seconds), which holds nothing but the probes

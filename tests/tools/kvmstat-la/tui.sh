@@ -90,6 +90,32 @@ tui_case() {
 }
 tui_case
 
+# --keep-dead in the dashboard: a short VMM's VM is listed while it runs,
+# (DEAD) once it exited, then retired: gone from the VMs view, whose
+# "(1 retired)" row has the VMM's kvm_pio count (io_out + io_in)
+tui_retire_case() {
+	command -v tmux >/dev/null || { kt_fail tui-retired "tmux is not installed (scripts/deps.sh test)"; return; }
+	local name=ks$$tr s=ks$$tr bad="" want
+	rm -f "$tmp/ready"
+	tmux new-session -d -s "$s" -x 150 -y 30 \
+		"'$T' -g '$name-*' -s 0.2 --keep-dead 3 --provider perf -f 'kvm_pio\$' --ready '$tmp/ready'; sleep 30"
+	for _ in $(seq 200); do [ -e "$tmp/ready" ] && break; sleep 0.05; done
+	tmux send-keys -t "$s" b
+	"$V" -n "$name" -m 1 -c 1 --start-delay 600 --pio-out 31 --pio-in 12 --hold 600 \
+		--json "$tmp/tr.vmm.json" >/dev/null 2>&1 || bad="$bad [VMM failed]"
+	sleep 0.6
+	tmux capture-pane -p -t "$s" >"$tmp/pane.tr1"
+	grep -Eq "^$name-0 \(DEAD\) +[0-9]+ +43 " "$tmp/pane.tr1" || bad="$bad [no '$name-0 (DEAD) PID 43' row]"
+	sleep 3.5
+	tmux capture-pane -p -t "$s" >"$tmp/pane.tr2"
+	tmux kill-session -t "$s" 2>/dev/null
+	want=$(python3 -c 'import json,sys; t=json.load(open(sys.argv[1]))["totals"]; print(t["io_out"] + t["io_in"])' "$tmp/tr.vmm.json")
+	grep -q "^$name-0" "$tmp/pane.tr2" && bad="$bad [retired VM still listed]"
+	grep -Eq "^\(1 retired\) +- +$want " "$tmp/pane.tr2" || bad="$bad [no '(1 retired) - $want' row]"
+	[ -z "$bad" ] && kt_pass tui-retired || kt_fail tui-retired "$bad"
+}
+tui_retire_case
+
 # Out of memory while the TUI is up: the terminal is restored (curses left:
 # no alternate screen, cursor shown, cooked mode with echo) before the one
 # line "kvmstat-la: out of memory", exit 1.  KVMLA_TEST_ALLOC_FAIL=40 fails
