@@ -446,8 +446,8 @@ out_unlock:
 	return ret;
 }
 
-static int kvmla_mmu_slow(struct kvm_vcpu *vcpu, u64 gpa, bool write,
-			  struct kvm_memory_slot *slot)
+static noinline int kvmla_mmu_slow(struct kvm_vcpu *vcpu, u64 gpa, bool write,
+				   struct kvm_memory_slot *slot)
 {
 	struct kvmla_mmu_vcpu *cache = &vcpu->arch.st.mmu;
 	struct kvmla_s2_reclaim rc = { 0 };
@@ -531,8 +531,9 @@ out_release:
  * when no memslot backs @gpa for this access (MMIO, or a write to a
  * read-only slot), another -errno on failure.
  */
-int kvmla_mmu_handle_fault(struct kvm_vcpu *vcpu, unsigned long gpa,
-			   bool write, bool exec)
+static __always_inline int kvmla_mmu_fault(struct kvm_vcpu *vcpu,
+					   unsigned long gpa, bool write,
+					   bool exec, const bool traced)
 {
 	int ret, idx, path = KVMLA_FAULT_PATH_FAST;
 	struct kvm_memory_slot *slot;
@@ -555,12 +556,27 @@ int kvmla_mmu_handle_fault(struct kvm_vcpu *vcpu, unsigned long gpa,
 		ret = kvmla_mmu_slow(vcpu, gpa, write, slot);
 	}
 	srcu_read_unlock(&vcpu->kvm->srcu, idx);
-	trace_kvm_gpa_fault(vcpu->vcpu_id, write, exec, ret < 0 ? 0 : ret,
-			    path, KVMLA_FAULT_KIND_RAM, ret < 0 ? ret : 0, gpa);
+	if (traced)
+		trace_kvm_gpa_fault(vcpu->vcpu_id, write, exec,
+				    ret < 0 ? 0 : ret, path, KVMLA_FAULT_KIND_RAM,
+				    ret < 0 ? ret : 0, gpa);
 	if (ret < 0)
 		return ret;
 	kvmla_mmu_flush_gpa(vcpu, gpa);
 	return 0;
+}
+
+/* In two copies (mmu.h): the plain one checks no event. */
+int kvmla_mmu_handle_fault_plain(struct kvm_vcpu *vcpu, unsigned long gpa,
+				 bool write, bool exec)
+{
+	return kvmla_mmu_fault(vcpu, gpa, write, exec, false);
+}
+
+int kvmla_mmu_handle_fault_traced(struct kvm_vcpu *vcpu, unsigned long gpa,
+				  bool write, bool exec)
+{
+	return kvmla_mmu_fault(vcpu, gpa, write, exec, true);
 }
 
 /* ---- memslots and dirty logging ---- */
