@@ -411,8 +411,9 @@ static void kvmla_mmu_split(struct kvm *kvm, u64 *e,
  * dirty bit where writing is allowed.  -EAGAIN sends the fault to the
  * slow path.
  */
-static int kvmla_mmu_fast(struct kvm_vcpu *vcpu, u64 gpa, bool write,
-			  struct kvm_memory_slot *slot)
+static __always_inline int kvmla_mmu_fast(struct kvm_vcpu *vcpu, u64 gpa,
+					  bool write,
+					  struct kvm_memory_slot *slot)
 {
 	struct kvm *kvm = vcpu->kvm;
 	int level, ret = -EAGAIN;
@@ -446,8 +447,10 @@ out_unlock:
 	return ret;
 }
 
-static noinline int kvmla_mmu_slow(struct kvm_vcpu *vcpu, u64 gpa, bool write,
-				   struct kvm_memory_slot *slot)
+static __always_inline int kvmla_mmu_slow(struct kvm_vcpu *vcpu, u64 gpa,
+					  bool write,
+					  struct kvm_memory_slot *slot,
+					  const bool traced)
 {
 	struct kvmla_mmu_vcpu *cache = &vcpu->arch.st.mmu;
 	struct kvmla_s2_reclaim rc = { 0 };
@@ -491,9 +494,10 @@ static noinline int kvmla_mmu_slow(struct kvm_vcpu *vcpu, u64 gpa, bool write,
 			/* Small mappings go; their TLB entries with them. */
 			kvmla_s2_unlink(kvm, e, level, &rc);
 			kvmla_s2_reclaim_finish(kvm, &rc);
-			trace_kvm_tlb_flush(vcpu->vcpu_id, KVMLA_TLB_SCOPE_ALL,
-					    KVMLA_TLB_REASON_HUGE,
-					    gpa);
+			if (traced)
+				trace_kvm_tlb_flush(vcpu->vcpu_id,
+						    KVMLA_TLB_SCOPE_ALL,
+						    KVMLA_TLB_REASON_HUGE, gpa);
 		}
 		if (!(*e & _PAGE_HUGE))
 			kvm->stat.hugepages++;
@@ -504,9 +508,10 @@ static noinline int kvmla_mmu_slow(struct kvm_vcpu *vcpu, u64 gpa, bool write,
 		if (level > 0) {
 			/* A huge leaf under dirty logging: split it. */
 			kvmla_mmu_split(kvm, e, cache);
-			trace_kvm_tlb_flush(vcpu->vcpu_id, KVMLA_TLB_SCOPE_ALL,
-					    KVMLA_TLB_REASON_HUGE,
-					    gpa);
+			if (traced)
+				trace_kvm_tlb_flush(vcpu->vcpu_id,
+						    KVMLA_TLB_SCOPE_ALL,
+						    KVMLA_TLB_REASON_HUGE, gpa);
 			e = kvmla_s2_walk(kvm, gpa, 0, cache, &level);
 		}
 		if (!(*e & _PAGE_PRESENT))
@@ -553,7 +558,7 @@ static __always_inline int kvmla_mmu_fault(struct kvm_vcpu *vcpu,
 	} else {
 		path = KVMLA_FAULT_PATH_SLOW;
 		vcpu->stat.fault_slow++;
-		ret = kvmla_mmu_slow(vcpu, gpa, write, slot);
+		ret = kvmla_mmu_slow(vcpu, gpa, write, slot, traced);
 	}
 	srcu_read_unlock(&vcpu->kvm->srcu, idx);
 	if (traced)
