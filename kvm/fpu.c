@@ -109,10 +109,10 @@ static __always_inline int kvmla_fpu_claim(struct kvm_vcpu *vcpu,
 		vcpu->run->exit_reason = KVM_EXIT_INTERNAL_ERROR;
 		return RESUME_HOST;
 	}
+	/* Only this vCPU's thread reads it, at the coming entry. */
 	st->aux.want |= unit;
 	if (traced)
 		kvmla_fpu_trace(vcpu, KVMLA_AUX_OP_ENABLE, unit);
-	kvm_make_request(KVM_REQ_KVMLA_AUX_LOAD, vcpu);
 	return RESUME_GUEST;
 }
 
@@ -169,7 +169,6 @@ static __always_inline void kvmla_fpu_load_wanted(struct kvm_vcpu *vcpu,
 	u32 add = want & ~st->aux.inuse;
 	u32 vec = add & KVMLA_AUX_VEC;
 
-	kvm_check_request(KVM_REQ_KVMLA_AUX_LOAD, vcpu);
 	st->aux.want = 0;
 	if (!add)
 		return;
@@ -228,19 +227,21 @@ static noinline void kvmla_fpu_load_traced(struct kvm_vcpu *vcpu)
 }
 
 /*
- * Run before every entry.  Units are asked for only by kvmla_fpu_exit(),
- * always with KVM_REQ_KVMLA_AUX_LOAD: without the request there is
- * nothing to load, and the check stays a leaf (the load is a tail call).
+ * Run before every entry, IRQs off.  Units are asked for only by
+ * kvmla_fpu_exit(), from this vCPU's thread, so a plain field says it:
+ * no KVM request, whose making and serving (the request loop with IRQs
+ * on) would cost every FPDIS/LSXDIS more than the load itself.  The
+ * check stays a leaf; the load is a tail call.
  */
 void kvmla_fpu_load_pending_plain(struct kvm_vcpu *vcpu)
 {
-	if (kvm_test_request(KVM_REQ_KVMLA_AUX_LOAD, vcpu))
+	if (vcpu->arch.st.aux.want)
 		kvmla_fpu_load_plain(vcpu);
 }
 
 void kvmla_fpu_load_pending_traced(struct kvm_vcpu *vcpu)
 {
-	if (kvm_test_request(KVM_REQ_KVMLA_AUX_LOAD, vcpu))
+	if (vcpu->arch.st.aux.want)
 		kvmla_fpu_load_traced(vcpu);
 }
 

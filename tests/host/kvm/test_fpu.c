@@ -83,11 +83,10 @@ KTEST(fpdis_loads_at_entry)
 
 	KT_EXPECT_EQ(kvmla_fpu_exit(v, KVMLA_ECODE_FPDIS, true), RESUME_GUEST);
 	KT_EXPECT_EQ(v->arch.st.aux.want, KVMLA_AUX_FPU);
-	KT_EXPECT(kvm_test_request(KVM_REQ_KVMLA_AUX_LOAD, v));
 	KT_EXPECT_EQ(hw.fpu_restores, 0);	/* nothing yet */
 	KT_EXPECT_EQ(FX_FIELD(kvm_aux, "op"), KVMLA_AUX_OP_ENABLE);
 	kvmla_fpu_load_pending(v, true);
-	KT_EXPECT(!kvm_test_request(KVM_REQ_KVMLA_AUX_LOAD, v));
+	KT_EXPECT_EQ(v->arch.st.aux.want, 0);
 	KT_EXPECT_EQ(EUEN(), BIT(0));
 	KT_EXPECT_EQ(hw.fpr[5][0], 0x500);
 	KT_EXPECT_EQ(hw.fpr[5][1], 0);		/* only 64 bits loaded */
@@ -106,27 +105,30 @@ KTEST(fpdis_loads_at_entry)
 }
 
 /*
- * Units are loaded on the request kvmla_fpu_exit() makes with them, and
- * only then: the entry without the request does not look at them (and
- * stays cheap).  A want without the request, which no path creates, is
- * left alone; the request then loads it.  Run through the plain copies
- * (no kvmla event has a probe), which check no event.
+ * The wish kvmla_fpu_exit() leaves is all the entry looks at, and it
+ * makes no KVM request (whose serving costs every entry after it): with
+ * nothing wished for the entry loads nothing, with a wish it loads that
+ * unit once and forgets the wish.  Run through the plain copies (no kvmla
+ * event has a probe), which check no event.
  */
-KTEST(units_load_only_on_the_request)
+KTEST(units_load_only_when_wanted)
 {
 	struct kvm_vcpu *v = setup(ALL);
 
 	shim_trace_on = false;
-	v->arch.st.aux.want = KVMLA_AUX_FPU;
 	kvmla_fpu_load_pending(v, false);
 	KT_EXPECT_EQ(hw.fpu_restores, 0);
 	KT_EXPECT_EQ(v->arch.st.aux.inuse, 0);
 	KT_EXPECT_EQ(v->stat.aux_loads, 0);
-	kvm_make_request(KVM_REQ_KVMLA_AUX_LOAD, v);
+	KT_EXPECT_EQ(kvmla_fpu_exit(v, KVMLA_ECODE_FPDIS, false), RESUME_GUEST);
+	KT_EXPECT(!kvm_request_pending(v));
 	kvmla_fpu_load_pending(v, false);
 	KT_EXPECT_EQ(v->arch.st.aux.inuse, KVMLA_AUX_FPU);
+	KT_EXPECT_EQ(EUEN(), BIT(0));
 	KT_EXPECT_EQ(v->stat.aux_loads, 1);
-	KT_EXPECT(!kvm_test_request(KVM_REQ_KVMLA_AUX_LOAD, v));
+	KT_EXPECT_EQ(v->arch.st.aux.want, 0);
+	kvmla_fpu_load_pending(v, false);
+	KT_EXPECT_EQ(v->stat.aux_loads, 1);
 	KT_EXPECT_EQ(shim_trace_checks_off, 0);
 	KT_EXPECT_EQ(shim_trace_n, 0);
 	return KT_PASS;
@@ -319,7 +321,7 @@ KTEST(reset_discards)
 static const struct ktest_case cases[] = {
 	KTEST_CASE(fpdis_without_fp_injects_ine),
 	KTEST_CASE(fpdis_loads_at_entry),
-	KTEST_CASE(units_load_only_on_the_request),
+	KTEST_CASE(units_load_only_when_wanted),
 	KTEST_CASE(lsx_upper_halves_keep_live_low_halves),
 	KTEST_CASE(lasx_first_loads_everything),
 	KTEST_CASE(put_saves_the_widest_and_gives_up),
