@@ -127,30 +127,50 @@ static void kvmla_exit_inject_ine(struct kvm_vcpu *vcpu)
 /* ---- GSPR ---- */
 
 /*
- * kvm_exit_gspr, out of line and emitted first by each GSPR handler: the
- * dispatch itself (kvmla_exit_gspr) stays free of any call but the tail
- * call to its handler.
+ * Every handler that records an event is written once, as an
+ * __always_inline body taking a constant @traced, and compiled twice: the
+ * _plain copy, run while no kvmla event has a probe (kvmla_trace_key,
+ * trace.h), holds no event check at all, so it needs no stack frame for
+ * one and tail-calls what it can; the _traced copy checks and records
+ * every event as before.  Neither copy records anything the other would
+ * not, in the same order, when the events are on.
  */
-static noinline void kvmla_exit_gspr_trace(struct kvm_vcpu *vcpu, u32 w)
-{
-	trace_kvm_exit_gspr(vcpu->vcpu_id, kvmla_gspr_kind(w), w, vcpu->arch.pc);
+#define KVMLA_EXIT_GSPR_COPIES(kind)					\
+static noinline int kvmla_exit_##kind##_plain(struct kvm_vcpu *vcpu,	\
+					      u32 w)			\
+{									\
+	return kvmla_exit_##kind(vcpu, w, false);			\
+}									\
+static noinline int kvmla_exit_##kind##_traced(struct kvm_vcpu *vcpu,	\
+					       u32 w)			\
+{									\
+	return kvmla_exit_##kind(vcpu, w, true);			\
 }
 
-static __always_inline void kvmla_exit_gspr_note(struct kvm_vcpu *vcpu, u32 w)
-{
-	if (trace_kvm_exit_gspr_enabled())
-		kvmla_exit_gspr_trace(vcpu, w);
+#define KVMLA_EXIT_COPIES(what)						\
+static int kvmla_exit_##what##_plain(struct kvm_vcpu *vcpu)		\
+{									\
+	return kvmla_exit_##what(vcpu, false);				\
+}									\
+static int kvmla_exit_##what##_traced(struct kvm_vcpu *vcpu)		\
+{									\
+	return kvmla_exit_##what(vcpu, true);				\
 }
 
-/* Out of line: the CSR path keeps no argument alive for a disabled event. */
-static noinline void kvmla_exit_csr_trace(struct kvm_vcpu *vcpu,
-					  unsigned int csr, unsigned int op,
-					  unsigned int outcome)
+/* The copy of @fn for the constant @traced. */
+#define KVMLA_EXIT_COPY(fn, traced)	((traced) ? fn##_traced : fn##_plain)
+
+/* kvm_exit_gspr, recorded first by each GSPR handler. */
+static __always_inline void kvmla_exit_gspr_note(struct kvm_vcpu *vcpu, u32 w,
+						 const bool traced)
 {
-	trace_kvm_exit_csr(vcpu->vcpu_id, csr, op, outcome);
+	if (traced)
+		trace_kvm_exit_gspr(vcpu->vcpu_id, kvmla_gspr_kind(w), w,
+				    vcpu->arch.pc);
 }
 
-static noinline int kvmla_exit_csr(struct kvm_vcpu *vcpu, u32 w)
+static __always_inline int kvmla_exit_csr(struct kvm_vcpu *vcpu, u32 w,
+					  const bool traced)
 {
 	unsigned int csr = (w >> 10) & 0x3fff, rd = KVMLA_RD(w);
 	unsigned int rj = KVMLA_RJ(w);
@@ -160,7 +180,7 @@ static noinline int kvmla_exit_csr(struct kvm_vcpu *vcpu, u32 w)
 	u64 old = 0, val = vcpu->arch.gprs[rd];
 	unsigned int outcome;
 
-	kvmla_exit_gspr_note(vcpu, w);
+	kvmla_exit_gspr_note(vcpu, w, traced);
 	if (cls == KVMLA_CSR_SW || cls == KVMLA_CSR_PMU) {
 		old = kvmla_csr_sw_get(vcpu, csr);
 		if (op == KVMLA_CSR_OP_WR)
@@ -181,17 +201,20 @@ static noinline int kvmla_exit_csr(struct kvm_vcpu *vcpu, u32 w)
 		outcome = KVMLA_CSR_OUTCOME_UNSUPPORTED;
 	}
 	kvmla_exit_set_gpr(vcpu, rd, old);
-	if (trace_kvm_exit_csr_enabled())
-		kvmla_exit_csr_trace(vcpu, csr, op, outcome);
+	if (traced)
+		trace_kvm_exit_csr(vcpu->vcpu_id, csr, op, outcome);
 	vcpu->arch.pc += 4;
 	return RESUME_GUEST;
 }
 
-static noinline int kvmla_exit_cpucfg(struct kvm_vcpu *vcpu, u32 w)
+KVMLA_EXIT_GSPR_COPIES(csr)
+
+static __always_inline int kvmla_exit_cpucfg(struct kvm_vcpu *vcpu, u32 w,
+					     const bool traced)
 {
 	u64 leaf = vcpu->arch.gprs[KVMLA_RJ(w)], v = 0;
 
-	kvmla_exit_gspr_note(vcpu, w);
+	kvmla_exit_gspr_note(vcpu, w, traced);
 	if (leaf < KVM_MAX_CPUCFG_REGS)
 		v = vcpu->arch.cpucfg[leaf];
 	else if (leaf == KVMLA_CPUCFG_SIG)
@@ -200,26 +223,23 @@ static noinline int kvmla_exit_cpucfg(struct kvm_vcpu *vcpu, u32 w)
 		v = vcpu->kvm->arch.pv_features;
 	kvmla_exit_set_gpr(vcpu, KVMLA_RD(w), v);
 	vcpu->stat.cpucfg_exits++;
-	trace_kvm_exit_cpucfg(vcpu->vcpu_id, (u32)leaf, v);
+	if (traced)
+		trace_kvm_exit_cpucfg(vcpu->vcpu_id, (u32)leaf, v);
 	vcpu->arch.pc += 4;
 	return RESUME_GUEST;
 }
 
-static noinline void kvmla_exit_iocsr_trace(struct kvm_vcpu *vcpu,
-					    unsigned int len, bool write,
-					    u64 addr)
-{
-	trace_kvm_exit_iocsr(vcpu->vcpu_id, len, write, addr);
-}
+KVMLA_EXIT_GSPR_COPIES(cpucfg)
 
-static noinline int kvmla_exit_iocsr(struct kvm_vcpu *vcpu, u32 w)
+static __always_inline int kvmla_exit_iocsr(struct kvm_vcpu *vcpu, u32 w,
+					    const bool traced)
 {
 	struct kvm_run *run = vcpu->run;
 	unsigned int sub = (w >> 10) & 7, len = 1U << (sub & 3);
 	bool write = sub >= 4;
 	u64 addr = vcpu->arch.gprs[KVMLA_RJ(w)];
 
-	kvmla_exit_gspr_note(vcpu, w);
+	kvmla_exit_gspr_note(vcpu, w, traced);
 	run->exit_reason = KVM_EXIT_LOONGARCH_IOCSR;
 	run->iocsr_io.phys_addr = addr;
 	run->iocsr_io.len = len;
@@ -236,23 +256,27 @@ static noinline int kvmla_exit_iocsr(struct kvm_vcpu *vcpu, u32 w)
 		vcpu->arch.st.exit.io_signed = 1;
 		vcpu->stat.iocsr_read_exits++;
 	}
-	if (trace_kvm_exit_iocsr_enabled())
-		kvmla_exit_iocsr_trace(vcpu, len, write, addr);
+	if (traced)
+		trace_kvm_exit_iocsr(vcpu->vcpu_id, len, write, addr);
 	vcpu->arch.pc += 4;
 	return RESUME_HOST;
 }
 
+KVMLA_EXIT_GSPR_COPIES(iocsr)
+
 /* ESTAT.IS and ECFG.LIE: interrupt lines 12..0. */
 #define KVMLA_IRQ_LINES		GENMASK(12, 0)
 
-static noinline int kvmla_exit_idle(struct kvm_vcpu *vcpu, u32 w)
+static __always_inline int kvmla_exit_idle(struct kvm_vcpu *vcpu, u32 w,
+					   const bool traced)
 {
 	u64 pending = kvmla_gcsr_read(LOONGARCH_CSR_ESTAT) &
 		      kvmla_gcsr_read(LOONGARCH_CSR_ECFG) & KVMLA_IRQ_LINES;
 
-	kvmla_exit_gspr_note(vcpu, w);
+	kvmla_exit_gspr_note(vcpu, w, traced);
 	vcpu->stat.idle_exits++;
-	trace_kvm_exit_idle(vcpu->vcpu_id, vcpu->arch.pc);
+	if (traced)
+		trace_kvm_exit_idle(vcpu->vcpu_id, vcpu->arch.pc);
 	vcpu->arch.pc += 4;
 	/* As the hardware would, IDLE returns at once on a pending line. */
 	if (!pending)
@@ -260,29 +284,38 @@ static noinline int kvmla_exit_idle(struct kvm_vcpu *vcpu, u32 w)
 	return RESUME_GUEST;
 }
 
-static noinline int kvmla_exit_cacop(struct kvm_vcpu *vcpu, u32 w)
+KVMLA_EXIT_GSPR_COPIES(idle)
+
+static __always_inline int kvmla_exit_cacop(struct kvm_vcpu *vcpu, u32 w,
+					    const bool traced)
 {
-	kvmla_exit_gspr_note(vcpu, w);
+	kvmla_exit_gspr_note(vcpu, w, traced);
 	/* The guest's caches are the host's: nothing to maintain. */
-	trace_kvm_exit_cache(vcpu->vcpu_id, KVMLA_RD(w), vcpu->arch.pc);
+	if (traced)
+		trace_kvm_exit_cache(vcpu->vcpu_id, KVMLA_RD(w), vcpu->arch.pc);
 	vcpu->arch.pc += 4;
 	return RESUME_GUEST;
 }
 
+KVMLA_EXIT_GSPR_COPIES(cacop)
+
 /* Any other GSPR instruction: the guest gets INE. */
-static noinline int kvmla_exit_gspr_other(struct kvm_vcpu *vcpu, u32 w)
+static __always_inline int kvmla_exit_gspr_other(struct kvm_vcpu *vcpu,
+						 u32 w, const bool traced)
 {
-	kvmla_exit_gspr_note(vcpu, w);
+	kvmla_exit_gspr_note(vcpu, w, traced);
 	kvmla_exit_inject_ine(vcpu);
 	return RESUME_GUEST;
 }
 
+KVMLA_EXIT_GSPR_COPIES(gspr_other)
+
 /*
- * Each GSPR kind has its own out-of-line handler, reached by a tail call
- * and recording kvm_exit_gspr first: the hot kinds (CSR, CPUCFG) do not
- * pay for the frame the others need, nor for a disabled event here.
+ * Each GSPR kind has its own out-of-line handler, reached by a tail call:
+ * the hot kinds (CSR, CPUCFG) do not pay for the frame the others need.
  */
-static int kvmla_exit_gspr(struct kvm_vcpu *vcpu)
+static __always_inline int kvmla_exit_gspr(struct kvm_vcpu *vcpu,
+					   const bool traced)
 {
 	u32 w = vcpu->arch.exit_badi;
 	unsigned int kind = kvmla_gspr_kind(w);
@@ -290,19 +323,21 @@ static int kvmla_exit_gspr(struct kvm_vcpu *vcpu)
 	vcpu->stat.gspr_exits[kind]++;
 	switch (kind) {
 	case KVMLA_GSPR_CSR:
-		return kvmla_exit_csr(vcpu, w);
+		return KVMLA_EXIT_COPY(kvmla_exit_csr, traced)(vcpu, w);
 	case KVMLA_GSPR_CPUCFG:
-		return kvmla_exit_cpucfg(vcpu, w);
+		return KVMLA_EXIT_COPY(kvmla_exit_cpucfg, traced)(vcpu, w);
 	case KVMLA_GSPR_IOCSR:
-		return kvmla_exit_iocsr(vcpu, w);
+		return KVMLA_EXIT_COPY(kvmla_exit_iocsr, traced)(vcpu, w);
 	case KVMLA_GSPR_IDLE:
-		return kvmla_exit_idle(vcpu, w);
+		return KVMLA_EXIT_COPY(kvmla_exit_idle, traced)(vcpu, w);
 	case KVMLA_GSPR_CACOP:
-		return kvmla_exit_cacop(vcpu, w);
+		return KVMLA_EXIT_COPY(kvmla_exit_cacop, traced)(vcpu, w);
 	default:
-		return kvmla_exit_gspr_other(vcpu, w);
+		return KVMLA_EXIT_COPY(kvmla_exit_gspr_other, traced)(vcpu, w);
 	}
 }
+
+KVMLA_EXIT_COPIES(gspr)
 
 /* ---- completion of reads userspace answered ---- */
 
@@ -386,7 +421,8 @@ static long kvmla_exit_pv_notify(struct kvm_vcpu *vcpu)
 	return KVMLA_HC_OK;
 }
 
-static int kvmla_exit_hvc(struct kvm_vcpu *vcpu)
+static __always_inline int kvmla_exit_hvc(struct kvm_vcpu *vcpu,
+					  const bool traced)
 {
 	u32 code = vcpu->arch.exit_badi & 0x7fff;
 	u64 func = code;
@@ -397,7 +433,8 @@ static int kvmla_exit_hvc(struct kvm_vcpu *vcpu)
 	    (vcpu->guest_debug & KVM_GUESTDBG_USE_SW_BP)) {
 		/* PC stays on the breakpoint for the debugger. */
 		vcpu->run->exit_reason = KVM_EXIT_DEBUG;
-		trace_kvm_hypercall(vcpu->vcpu_id, KVMLA_HC_SWDBG, 0);
+		if (traced)
+			trace_kvm_hypercall(vcpu->vcpu_id, KVMLA_HC_SWDBG, 0);
 		return RESUME_HOST;
 	}
 	if (code == KVMLA_HC_SERVICE) {
@@ -408,10 +445,13 @@ static int kvmla_exit_hvc(struct kvm_vcpu *vcpu)
 			ret = kvmla_exit_pv_notify(vcpu);
 	}
 	vcpu->arch.gprs[4] = ret;
-	trace_kvm_hypercall(vcpu->vcpu_id, (u32)func, ret);
+	if (traced)
+		trace_kvm_hypercall(vcpu->vcpu_id, (u32)func, ret);
 	vcpu->arch.pc += 4;
 	return RESUME_GUEST;
 }
+
+KVMLA_EXIT_COPIES(hvc)
 
 /* ---- stage-2 faults and MMIO ---- */
 
@@ -431,8 +471,10 @@ static bool kvmla_mmio_bus_has_devices(struct kvm *kvm)
  * the MMIO bus; true when one did and the access is complete.  A VM with
  * none (la-vmm's, QEMU's without ioeventfd) skips the bus search.
  */
-static bool kvmla_exit_mmio_bus(struct kvm_vcpu *vcpu, u64 gpa,
-				const struct kvmla_mem_op *op)
+static __always_inline bool kvmla_exit_mmio_bus(struct kvm_vcpu *vcpu,
+						u64 gpa,
+						const struct kvmla_mem_op *op,
+						const bool traced)
 {
 	u8 buf[8] = { 0 };
 	int idx, ret;
@@ -457,12 +499,14 @@ static bool kvmla_exit_mmio_bus(struct kvm_vcpu *vcpu, u64 gpa,
 		kvmla_exit_set_gpr(vcpu, op->rd,
 				   kvmla_exit_extend(v, op->len, op->sign));
 	}
-	trace_kvm_exit_mmio(vcpu->vcpu_id, op->len, op->write, gpa);
+	if (traced)
+		trace_kvm_exit_mmio(vcpu->vcpu_id, op->len, op->write, gpa);
 	vcpu->arch.pc += 4;
 	return true;
 }
 
-static int kvmla_exit_mmio(struct kvm_vcpu *vcpu, u64 gpa)
+static __always_inline int kvmla_exit_mmio(struct kvm_vcpu *vcpu, u64 gpa,
+					   const bool traced)
 {
 	struct kvm_run *run = vcpu->run;
 	struct kvmla_mem_op op;
@@ -472,7 +516,7 @@ static int kvmla_exit_mmio(struct kvm_vcpu *vcpu, u64 gpa)
 				  vcpu->arch.exit_badi);
 		return RESUME_GUEST;
 	}
-	if (kvmla_exit_mmio_bus(vcpu, gpa, &op))
+	if (kvmla_exit_mmio_bus(vcpu, gpa, &op, traced))
 		return RESUME_GUEST;
 
 	run->exit_reason = KVM_EXIT_MMIO;
@@ -491,12 +535,14 @@ static int kvmla_exit_mmio(struct kvm_vcpu *vcpu, u64 gpa)
 		vcpu->arch.st.exit.io_signed = op.sign;
 		vcpu->stat.mmio_read_exits++;
 	}
-	trace_kvm_exit_mmio(vcpu->vcpu_id, op.len, op.write, gpa);
+	if (traced)
+		trace_kvm_exit_mmio(vcpu->vcpu_id, op.len, op.write, gpa);
 	vcpu->arch.pc += 4;
 	return RESUME_HOST;
 }
 
-static int kvmla_exit_gpa_fault(struct kvm_vcpu *vcpu, bool write)
+static __always_inline int kvmla_exit_gpa_fault(struct kvm_vcpu *vcpu,
+						bool write, const bool traced)
 {
 	unsigned int ecode = kvmla_csr_estat_ecode(vcpu->arch.exit_estat);
 	u64 gpa = vcpu->arch.exit_badv;
@@ -505,38 +551,47 @@ static int kvmla_exit_gpa_fault(struct kvm_vcpu *vcpu, bool write)
 
 	if (gpa >= vcpu->kvm->arch.gpa_size) {
 		vcpu->stat.fault_beyond++;
-		trace_kvm_gpa_fault(vcpu->vcpu_id, write, exec, 0,
-				    KVMLA_FAULT_PATH_SLOW, KVMLA_FAULT_KIND_BEYOND,
-				    -EFAULT, gpa);
+		if (traced)
+			trace_kvm_gpa_fault(vcpu->vcpu_id, write, exec, 0,
+					    KVMLA_FAULT_PATH_SLOW,
+					    KVMLA_FAULT_KIND_BEYOND, -EFAULT, gpa);
 		kvmla_exit_inject(vcpu, KVMLA_ECODE_ADE,
 				  exec ? KVMLA_ESUBCODE_ADEF : KVMLA_ESUBCODE_ADEM, gpa,
 				  vcpu->arch.exit_badi);
 		return RESUME_GUEST;
 	}
-	ret = kvmla_mmu_handle_fault(vcpu, gpa, write, exec);
+	ret = kvmla_mmu_handle_fault(vcpu, gpa, write, exec, traced);
 	if (ret != -ENOENT)
 		return ret < 0 ? ret : RESUME_GUEST;
 
 	/* No memslot: MMIO. */
 	vcpu->stat.fault_mmio++;
-	trace_kvm_gpa_fault(vcpu->vcpu_id, write, exec, 0, KVMLA_FAULT_PATH_SLOW,
-			    KVMLA_FAULT_KIND_MMIO, 0, gpa);
+	if (traced)
+		trace_kvm_gpa_fault(vcpu->vcpu_id, write, exec, 0,
+				    KVMLA_FAULT_PATH_SLOW, KVMLA_FAULT_KIND_MMIO, 0,
+				    gpa);
 	if (exec) {
 		kvmla_exit_inject(vcpu, KVMLA_ECODE_ADE, KVMLA_ESUBCODE_ADEF, gpa, 0);
 		return RESUME_GUEST;
 	}
-	return kvmla_exit_mmio(vcpu, gpa);
+	return kvmla_exit_mmio(vcpu, gpa, traced);
 }
 
-static int kvmla_exit_read_fault(struct kvm_vcpu *vcpu)
+static __always_inline int kvmla_exit_read_fault(struct kvm_vcpu *vcpu,
+						 const bool traced)
 {
-	return kvmla_exit_gpa_fault(vcpu, false);
+	return kvmla_exit_gpa_fault(vcpu, false, traced);
 }
 
-static int kvmla_exit_write_fault(struct kvm_vcpu *vcpu)
+KVMLA_EXIT_COPIES(read_fault)
+
+static __always_inline int kvmla_exit_write_fault(struct kvm_vcpu *vcpu,
+						  const bool traced)
 {
-	return kvmla_exit_gpa_fault(vcpu, true);
+	return kvmla_exit_gpa_fault(vcpu, true, traced);
 }
+
+KVMLA_EXIT_COPIES(write_fault)
 
 /* ---- the rest ---- */
 
@@ -546,10 +601,14 @@ static int kvmla_exit_int(struct kvm_vcpu *vcpu)
 	return RESUME_GUEST;
 }
 
-static int kvmla_exit_aux(struct kvm_vcpu *vcpu)
+static __always_inline int kvmla_exit_aux(struct kvm_vcpu *vcpu,
+					  const bool traced)
 {
-	return kvmla_fpu_exit(vcpu, kvmla_csr_estat_ecode(vcpu->arch.exit_estat));
+	return kvmla_fpu_exit(vcpu, kvmla_csr_estat_ecode(vcpu->arch.exit_estat),
+			      traced);
 }
+
+KVMLA_EXIT_COPIES(aux)
 
 static int kvmla_exit_unknown(struct kvm_vcpu *vcpu)
 {
@@ -581,29 +640,49 @@ static int kvmla_exit_unknown(struct kvm_vcpu *vcpu)
 
 typedef int (*kvmla_exit_fn)(struct kvm_vcpu *vcpu);
 
-/* Empty slots are the default slot, kvmla_exit_unknown(). */
-static const kvmla_exit_fn kvmla_exit_table[KVMLA_ECODE_SLOTS] = {
-	[KVMLA_ECODE_INT]			= kvmla_exit_int,
-	[KVMLA_ECODE_TLBL]			= kvmla_exit_read_fault,
-	[KVMLA_ECODE_TLBI]			= kvmla_exit_read_fault,
-	[KVMLA_ECODE_TLBS]			= kvmla_exit_write_fault,
-	[KVMLA_ECODE_TLBM]			= kvmla_exit_write_fault,
-	[KVMLA_ECODE_FPDIS]		= kvmla_exit_aux,
-	[KVMLA_ECODE_LSXDIS]		= kvmla_exit_aux,
-	[KVMLA_ECODE_LASXDIS]		= kvmla_exit_aux,
-	[KVMLA_ECODE_BTDIS]		= kvmla_exit_aux,
-	[KVMLA_ECODE_GSPR]			= kvmla_exit_gspr,
-	[KVMLA_ECODE_HVC]			= kvmla_exit_hvc,
-};
+/*
+ * One table per copy (@copy is _plain or _traced).  Empty slots are the
+ * default slot, kvmla_exit_unknown(); it and kvmla_exit_int() record
+ * nothing and serve both.
+ */
+#define KVMLA_EXIT_TABLE(copy) {					\
+	[KVMLA_ECODE_INT]	= kvmla_exit_int,			\
+	[KVMLA_ECODE_TLBL]	= kvmla_exit_read_fault##copy,		\
+	[KVMLA_ECODE_TLBI]	= kvmla_exit_read_fault##copy,		\
+	[KVMLA_ECODE_TLBS]	= kvmla_exit_write_fault##copy,		\
+	[KVMLA_ECODE_TLBM]	= kvmla_exit_write_fault##copy,		\
+	[KVMLA_ECODE_FPDIS]	= kvmla_exit_aux##copy,			\
+	[KVMLA_ECODE_LSXDIS]	= kvmla_exit_aux##copy,			\
+	[KVMLA_ECODE_LASXDIS]	= kvmla_exit_aux##copy,			\
+	[KVMLA_ECODE_BTDIS]	= kvmla_exit_aux##copy,			\
+	[KVMLA_ECODE_GSPR]	= kvmla_exit_gspr##copy,		\
+	[KVMLA_ECODE_HVC]	= kvmla_exit_hvc##copy,			\
+}
+
+static const kvmla_exit_fn kvmla_exit_table_plain[KVMLA_ECODE_SLOTS] =
+	KVMLA_EXIT_TABLE(_plain);
+static const kvmla_exit_fn kvmla_exit_table_traced[KVMLA_ECODE_SLOTS] =
+	KVMLA_EXIT_TABLE(_traced);
 
 /*
  * The core (vcpu.c) has already traced kvm_exit and counted the ecode.
  */
-int kvmla_exit_handle(struct kvm_vcpu *vcpu)
+static __always_inline int kvmla_exit_dispatch(struct kvm_vcpu *vcpu,
+					       const kvmla_exit_fn *table)
 {
 	unsigned int ecode = kvmla_csr_estat_ecode(vcpu->arch.exit_estat);
 
-	if (!kvmla_exit_table[ecode])
+	if (!table[ecode])
 		return kvmla_exit_unknown(vcpu);
-	return kvmla_exit_table[ecode](vcpu);
+	return table[ecode](vcpu);
+}
+
+int kvmla_exit_handle_plain(struct kvm_vcpu *vcpu)
+{
+	return kvmla_exit_dispatch(vcpu, kvmla_exit_table_plain);
+}
+
+int kvmla_exit_handle_traced(struct kvm_vcpu *vcpu)
+{
+	return kvmla_exit_dispatch(vcpu, kvmla_exit_table_traced);
 }

@@ -46,7 +46,21 @@ struct kvmla_exit_state {
 	u64 exc_badv;
 };
 
-int kvmla_exit_handle(struct kvm_vcpu *vcpu);
+/*
+ * The dispatcher in two copies (kvmla_trace_key, trace.h): _plain with no
+ * event check on any handler, _traced with every one.  @traced is a
+ * constant in the run loop's copies, so the choice costs nothing there.
+ */
+int kvmla_exit_handle_plain(struct kvm_vcpu *vcpu);
+int kvmla_exit_handle_traced(struct kvm_vcpu *vcpu);
+
+static __always_inline int kvmla_exit_handle(struct kvm_vcpu *vcpu,
+					     bool traced)
+{
+	return traced ? kvmla_exit_handle_traced(vcpu) :
+			kvmla_exit_handle_plain(vcpu);
+}
+
 /* At KVM_RUN entry: complete an MMIO or IOCSR read userspace answered. */
 int kvmla_exit_complete_user(struct kvm_vcpu *vcpu);
 /* Queue an exception for the guest, raised at the next entry. */

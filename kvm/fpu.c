@@ -68,7 +68,13 @@ void kvmla_fpu_init(struct kvm_vcpu *vcpu)
 	vcpu->arch.st.aux.want = 0;
 }
 
-int kvmla_fpu_exit(struct kvm_vcpu *vcpu, unsigned int ecode)
+/*
+ * The FPDIS/LSXDIS/LASXDIS/BTDIS exits, in two copies (fpu.h): the plain
+ * one holds no event check.
+ */
+static __always_inline int kvmla_fpu_claim(struct kvm_vcpu *vcpu,
+					   unsigned int ecode,
+					   const bool traced)
 {
 	struct kvmla_vcpu_state *st = &vcpu->arch.st;
 	bool ok;
@@ -103,10 +109,21 @@ int kvmla_fpu_exit(struct kvm_vcpu *vcpu, unsigned int ecode)
 		vcpu->run->exit_reason = KVM_EXIT_INTERNAL_ERROR;
 		return RESUME_HOST;
 	}
+	/* Only this vCPU's thread reads it, at the coming entry. */
 	st->aux.want |= unit;
-	kvmla_fpu_trace(vcpu, KVMLA_AUX_OP_ENABLE, unit);
-	kvm_make_request(KVM_REQ_KVMLA_AUX_LOAD, vcpu);
+	if (traced)
+		kvmla_fpu_trace(vcpu, KVMLA_AUX_OP_ENABLE, unit);
 	return RESUME_GUEST;
+}
+
+int kvmla_fpu_exit_plain(struct kvm_vcpu *vcpu, unsigned int ecode)
+{
+	return kvmla_fpu_claim(vcpu, ecode, false);
+}
+
+int kvmla_fpu_exit_traced(struct kvm_vcpu *vcpu, unsigned int ecode)
+{
+	return kvmla_fpu_claim(vcpu, ecode, true);
 }
 
 static void kvmla_fpu_lbt_xfer(struct kvm_vcpu *vcpu, bool load)
@@ -144,14 +161,14 @@ static void kvmla_fpu_save_live(struct kvm_vcpu *vcpu, u32 inuse)
 }
 
 /* Load the units the guest asked for (and their closure). */
-static noinline void kvmla_fpu_load_wanted(struct kvm_vcpu *vcpu)
+static __always_inline void kvmla_fpu_load_wanted(struct kvm_vcpu *vcpu,
+						  const bool traced)
 {
 	struct kvmla_vcpu_state *st = &vcpu->arch.st;
 	u32 want = kvmla_fpu_closure(st->aux.want | st->aux.inuse);
 	u32 add = want & ~st->aux.inuse;
 	u32 vec = add & KVMLA_AUX_VEC;
 
-	kvm_check_request(KVM_REQ_KVMLA_AUX_LOAD, vcpu);
 	st->aux.want = 0;
 	if (!add)
 		return;
@@ -166,7 +183,9 @@ static noinline void kvmla_fpu_load_wanted(struct kvm_vcpu *vcpu)
 		kvmla_fpu_lbt_xfer(vcpu, true);
 		st->aux.inuse |= KVMLA_AUX_LBT;
 		vcpu->stat.aux_loads++;
-		kvmla_fpu_trace(vcpu, KVMLA_AUX_OP_RESTORE, KVMLA_AUX_LBT);
+		if (traced)
+			kvmla_fpu_trace(vcpu, KVMLA_AUX_OP_RESTORE,
+					KVMLA_AUX_LBT);
 	}
 	if (!vec)
 		return;
@@ -193,18 +212,37 @@ static noinline void kvmla_fpu_load_wanted(struct kvm_vcpu *vcpu)
 	    (st->aux.inuse & KVMLA_AUX_LBT) && IS_ENABLED(CONFIG_CPU_HAS_LBT))
 		kvmla_lbt_ftop_write(vcpu->arch.lbt.ftop);
 	vcpu->stat.aux_loads++;
-	kvmla_fpu_trace(vcpu, KVMLA_AUX_OP_RESTORE, vec);
+	if (traced)
+		kvmla_fpu_trace(vcpu, KVMLA_AUX_OP_RESTORE, vec);
+}
+
+static noinline void kvmla_fpu_load_plain(struct kvm_vcpu *vcpu)
+{
+	kvmla_fpu_load_wanted(vcpu, false);
+}
+
+static noinline void kvmla_fpu_load_traced(struct kvm_vcpu *vcpu)
+{
+	kvmla_fpu_load_wanted(vcpu, true);
 }
 
 /*
- * Run before every entry.  Units are asked for only by kvmla_fpu_exit(),
- * always with KVM_REQ_KVMLA_AUX_LOAD: without the request there is
- * nothing to load, and the check stays a leaf (the load is a tail call).
+ * Run before every entry, IRQs off.  Units are asked for only by
+ * kvmla_fpu_exit(), from this vCPU's thread, so a plain field says it:
+ * no KVM request, whose making and serving (the request loop with IRQs
+ * on) would cost every FPDIS/LSXDIS more than the load itself.  The
+ * check stays a leaf; the load is a tail call.
  */
-void kvmla_fpu_load_pending(struct kvm_vcpu *vcpu)
+void kvmla_fpu_load_pending_plain(struct kvm_vcpu *vcpu)
 {
-	if (kvm_test_request(KVM_REQ_KVMLA_AUX_LOAD, vcpu))
-		kvmla_fpu_load_wanted(vcpu);
+	if (vcpu->arch.st.aux.want)
+		kvmla_fpu_load_plain(vcpu);
+}
+
+void kvmla_fpu_load_pending_traced(struct kvm_vcpu *vcpu)
+{
+	if (vcpu->arch.st.aux.want)
+		kvmla_fpu_load_traced(vcpu);
 }
 
 /*

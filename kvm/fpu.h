@@ -38,12 +38,33 @@ struct kvmla_aux_state {
 };
 
 void kvmla_fpu_init(struct kvm_vcpu *vcpu);
-void kvmla_fpu_load_pending(struct kvm_vcpu *vcpu);	/* entry, IRQs off */
+/* At entry, IRQs off; _traced records kvm_aux (exit.h's convention). */
+void kvmla_fpu_load_pending_plain(struct kvm_vcpu *vcpu);
+void kvmla_fpu_load_pending_traced(struct kvm_vcpu *vcpu);
+
+static __always_inline void kvmla_fpu_load_pending(struct kvm_vcpu *vcpu,
+						   bool traced)
+{
+	if (traced)
+		kvmla_fpu_load_pending_traced(vcpu);
+	else
+		kvmla_fpu_load_pending_plain(vcpu);
+}
+
 void kvmla_fpu_lose(struct kvm_vcpu *vcpu);		/* put: save, give up */
 /* Give up guest ownership without saving (vCPU reset). */
 void kvmla_fpu_reset(struct kvm_vcpu *vcpu);
 /* The FPDIS/LSXDIS/LASXDIS/BTDIS exits (exit.c dispatches). */
-int kvmla_fpu_exit(struct kvm_vcpu *vcpu, unsigned int ecode);
+int kvmla_fpu_exit_plain(struct kvm_vcpu *vcpu, unsigned int ecode);
+int kvmla_fpu_exit_traced(struct kvm_vcpu *vcpu, unsigned int ecode);
+
+/* _traced records kvm_aux (exit.h's convention). */
+static __always_inline int kvmla_fpu_exit(struct kvm_vcpu *vcpu,
+					  unsigned int ecode, bool traced)
+{
+	return traced ? kvmla_fpu_exit_traced(vcpu, ecode) :
+			kvmla_fpu_exit_plain(vcpu, ecode);
+}
 
 /*
  * switch.S: register moves (never traced, never exported), each with the

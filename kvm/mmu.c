@@ -411,8 +411,9 @@ static void kvmla_mmu_split(struct kvm *kvm, u64 *e,
  * dirty bit where writing is allowed.  -EAGAIN sends the fault to the
  * slow path.
  */
-static int kvmla_mmu_fast(struct kvm_vcpu *vcpu, u64 gpa, bool write,
-			  struct kvm_memory_slot *slot)
+static __always_inline int kvmla_mmu_fast(struct kvm_vcpu *vcpu, u64 gpa,
+					  bool write,
+					  struct kvm_memory_slot *slot)
 {
 	struct kvm *kvm = vcpu->kvm;
 	int level, ret = -EAGAIN;
@@ -446,8 +447,10 @@ out_unlock:
 	return ret;
 }
 
-static int kvmla_mmu_slow(struct kvm_vcpu *vcpu, u64 gpa, bool write,
-			  struct kvm_memory_slot *slot)
+static __always_inline int kvmla_mmu_slow(struct kvm_vcpu *vcpu, u64 gpa,
+					  bool write,
+					  struct kvm_memory_slot *slot,
+					  const bool traced)
 {
 	struct kvmla_mmu_vcpu *cache = &vcpu->arch.st.mmu;
 	struct kvmla_s2_reclaim rc = { 0 };
@@ -491,9 +494,10 @@ static int kvmla_mmu_slow(struct kvm_vcpu *vcpu, u64 gpa, bool write,
 			/* Small mappings go; their TLB entries with them. */
 			kvmla_s2_unlink(kvm, e, level, &rc);
 			kvmla_s2_reclaim_finish(kvm, &rc);
-			trace_kvm_tlb_flush(vcpu->vcpu_id, KVMLA_TLB_SCOPE_ALL,
-					    KVMLA_TLB_REASON_HUGE,
-					    gpa);
+			if (traced)
+				trace_kvm_tlb_flush(vcpu->vcpu_id,
+						    KVMLA_TLB_SCOPE_ALL,
+						    KVMLA_TLB_REASON_HUGE, gpa);
 		}
 		if (!(*e & _PAGE_HUGE))
 			kvm->stat.hugepages++;
@@ -504,9 +508,10 @@ static int kvmla_mmu_slow(struct kvm_vcpu *vcpu, u64 gpa, bool write,
 		if (level > 0) {
 			/* A huge leaf under dirty logging: split it. */
 			kvmla_mmu_split(kvm, e, cache);
-			trace_kvm_tlb_flush(vcpu->vcpu_id, KVMLA_TLB_SCOPE_ALL,
-					    KVMLA_TLB_REASON_HUGE,
-					    gpa);
+			if (traced)
+				trace_kvm_tlb_flush(vcpu->vcpu_id,
+						    KVMLA_TLB_SCOPE_ALL,
+						    KVMLA_TLB_REASON_HUGE, gpa);
 			e = kvmla_s2_walk(kvm, gpa, 0, cache, &level);
 		}
 		if (!(*e & _PAGE_PRESENT))
@@ -531,8 +536,9 @@ out_release:
  * when no memslot backs @gpa for this access (MMIO, or a write to a
  * read-only slot), another -errno on failure.
  */
-int kvmla_mmu_handle_fault(struct kvm_vcpu *vcpu, unsigned long gpa,
-			   bool write, bool exec)
+static __always_inline int kvmla_mmu_fault(struct kvm_vcpu *vcpu,
+					   unsigned long gpa, bool write,
+					   bool exec, const bool traced)
 {
 	int ret, idx, path = KVMLA_FAULT_PATH_FAST;
 	struct kvm_memory_slot *slot;
@@ -552,15 +558,30 @@ int kvmla_mmu_handle_fault(struct kvm_vcpu *vcpu, unsigned long gpa,
 	} else {
 		path = KVMLA_FAULT_PATH_SLOW;
 		vcpu->stat.fault_slow++;
-		ret = kvmla_mmu_slow(vcpu, gpa, write, slot);
+		ret = kvmla_mmu_slow(vcpu, gpa, write, slot, traced);
 	}
 	srcu_read_unlock(&vcpu->kvm->srcu, idx);
-	trace_kvm_gpa_fault(vcpu->vcpu_id, write, exec, ret < 0 ? 0 : ret,
-			    path, KVMLA_FAULT_KIND_RAM, ret < 0 ? ret : 0, gpa);
+	if (traced)
+		trace_kvm_gpa_fault(vcpu->vcpu_id, write, exec,
+				    ret < 0 ? 0 : ret, path, KVMLA_FAULT_KIND_RAM,
+				    ret < 0 ? ret : 0, gpa);
 	if (ret < 0)
 		return ret;
 	kvmla_mmu_flush_gpa(vcpu, gpa);
 	return 0;
+}
+
+/* In two copies (mmu.h): the plain one checks no event. */
+int kvmla_mmu_handle_fault_plain(struct kvm_vcpu *vcpu, unsigned long gpa,
+				 bool write, bool exec)
+{
+	return kvmla_mmu_fault(vcpu, gpa, write, exec, false);
+}
+
+int kvmla_mmu_handle_fault_traced(struct kvm_vcpu *vcpu, unsigned long gpa,
+				  bool write, bool exec)
+{
+	return kvmla_mmu_fault(vcpu, gpa, write, exec, true);
 }
 
 /* ---- memslots and dirty logging ---- */

@@ -35,7 +35,18 @@ struct kvmla_mmu_vcpu {
 int kvmla_mmu_init(struct kvm *kvm);
 void kvmla_mmu_deinit(struct kvm *kvm);
 void kvmla_mmu_vcpu_free(struct kvm_vcpu *vcpu);
-int kvmla_mmu_handle_fault(struct kvm_vcpu *vcpu, unsigned long gpa,
-			   bool write, bool exec);
+/* _traced records kvm_gpa_fault and kvm_tlb_flush (exit.h's convention). */
+int kvmla_mmu_handle_fault_plain(struct kvm_vcpu *vcpu, unsigned long gpa,
+				 bool write, bool exec);
+int kvmla_mmu_handle_fault_traced(struct kvm_vcpu *vcpu, unsigned long gpa,
+				  bool write, bool exec);
+
+static __always_inline int kvmla_mmu_handle_fault(struct kvm_vcpu *vcpu,
+						  unsigned long gpa, bool write,
+						  bool exec, bool traced)
+{
+	return traced ? kvmla_mmu_handle_fault_traced(vcpu, gpa, write, exec) :
+			kvmla_mmu_handle_fault_plain(vcpu, gpa, write, exec);
+}
 
 #endif /* KVMLA_KVM_MMU_H */

@@ -136,7 +136,9 @@ static void kvmla_timer_arm(struct kvm_vcpu *vcpu)
 	trace_kvm_timer(vcpu->vcpu_id, KVMLA_TIMER_OP_ARM, 0, t->tval);
 }
 
-void kvmla_timer_save(struct kvm_vcpu *vcpu)
+/* Save and restore in two copies (timer.h): the plain ones check no event. */
+static __always_inline void kvmla_timer_put(struct kvm_vcpu *vcpu,
+					    const bool traced)
 {
 	struct kvmla_timer *t = &vcpu->arch.st.timer;
 
@@ -152,14 +154,25 @@ void kvmla_timer_save(struct kvm_vcpu *vcpu)
 	/* The SW file holds the same snapshot; a later difference is ONE_REG. */
 	kvmla_csr_sw_set(vcpu, LOONGARCH_CSR_TCFG, vcpu->arch.st.timer.tcfg);
 	kvmla_csr_sw_set(vcpu, LOONGARCH_CSR_TVAL, vcpu->arch.st.timer.tval);
-	if (trace_kvm_timer_enabled())
+	if (traced && trace_kvm_timer_enabled())
 		kvmla_timer_trace(vcpu, KVMLA_TIMER_OP_SAVE, 0, t->tval);
 	/* Put inside kvm_vcpu_block(): the load cancelled the hrtimer. */
 	if (kvm_vcpu_is_blocking(vcpu))
 		kvmla_timer_arm(vcpu);
 }
 
-void kvmla_timer_restore(struct kvm_vcpu *vcpu)
+void kvmla_timer_save_plain(struct kvm_vcpu *vcpu)
+{
+	kvmla_timer_put(vcpu, false);
+}
+
+void kvmla_timer_save_traced(struct kvm_vcpu *vcpu)
+{
+	kvmla_timer_put(vcpu, true);
+}
+
+static __always_inline void kvmla_timer_load(struct kvm_vcpu *vcpu,
+					     const bool traced)
 {
 	struct kvmla_timer *t = &vcpu->arch.st.timer;
 	bool recount = false;
@@ -224,8 +237,18 @@ void kvmla_timer_restore(struct kvm_vcpu *vcpu)
 	t->tval = tval;
 	kvmla_csr_sw_set(vcpu, LOONGARCH_CSR_TCFG, t->tcfg);
 	kvmla_csr_sw_set(vcpu, LOONGARCH_CSR_TVAL, tval);
-	if (trace_kvm_timer_enabled())
+	if (traced && trace_kvm_timer_enabled())
 		kvmla_timer_trace(vcpu, op, late, tval);
+}
+
+void kvmla_timer_restore_plain(struct kvm_vcpu *vcpu)
+{
+	kvmla_timer_load(vcpu, false);
+}
+
+void kvmla_timer_restore_traced(struct kvm_vcpu *vcpu)
+{
+	kvmla_timer_load(vcpu, true);
 }
 
 void kvmla_timer_stop(void)

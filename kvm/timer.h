@@ -25,8 +25,30 @@ struct kvmla_timer {
 
 void kvmla_timer_init(struct kvm_vcpu *vcpu, unsigned long hz);
 void kvmla_timer_deinit(struct kvm_vcpu *vcpu);
-void kvmla_timer_save(struct kvm_vcpu *vcpu);	/* on put */
-void kvmla_timer_restore(struct kvm_vcpu *vcpu);	/* on load */
+/* On put and on load; _traced records kvm_timer (exit.h's convention). */
+void kvmla_timer_save_plain(struct kvm_vcpu *vcpu);
+void kvmla_timer_save_traced(struct kvm_vcpu *vcpu);
+void kvmla_timer_restore_plain(struct kvm_vcpu *vcpu);
+void kvmla_timer_restore_traced(struct kvm_vcpu *vcpu);
+
+static __always_inline void kvmla_timer_save(struct kvm_vcpu *vcpu,
+					     bool traced)
+{
+	if (traced)
+		kvmla_timer_save_traced(vcpu);
+	else
+		kvmla_timer_save_plain(vcpu);
+}
+
+static __always_inline void kvmla_timer_restore(struct kvm_vcpu *vcpu,
+						bool traced)
+{
+	if (traced)
+		kvmla_timer_restore_traced(vcpu);
+	else
+		kvmla_timer_restore_plain(vcpu);
+}
+
 void kvmla_timer_block(struct kvm_vcpu *vcpu);	/* vCPU about to halt */
 void kvmla_timer_unblock(struct kvm_vcpu *vcpu);
 /* Stop the hardware guest timer before a full CSR restore (IRQs off). */

@@ -7,10 +7,19 @@
  */
 #include "kvm_internal.h"
 
-void kvmla_tlb_flush_all(struct kvm_vcpu *vcpu, int reason)
+/* A whole-guest flush: a new VPID at the coming entry (vmid.c). */
+static __always_inline void kvmla_tlb_flush_vpid(struct kvm_vcpu *vcpu,
+						 int reason, const bool traced)
 {
 	vcpu->arch.st.vmid.vpid_flush = 1;
-	trace_kvm_tlb_flush(vcpu->vcpu_id, KVMLA_TLB_SCOPE_VPID, reason, 0);
+	if (traced)
+		trace_kvm_tlb_flush(vcpu->vcpu_id, KVMLA_TLB_SCOPE_VPID, reason,
+				    0);
+}
+
+void kvmla_tlb_flush_all(struct kvm_vcpu *vcpu, int reason)
+{
+	kvmla_tlb_flush_vpid(vcpu, reason, true);
 }
 
 /*
@@ -18,14 +27,9 @@ void kvmla_tlb_flush_all(struct kvm_vcpu *vcpu, int reason)
  * keeps it (CSR_GSTAT_GID), not against a right-aligned number; a TLB entry
  * covers an even/odd page pair, so the address names the pair.
  */
-/* Out of line and last: the one-address flush stays a leaf while it is off. */
-static noinline void kvmla_tlb_trace_gpa(struct kvm_vcpu *vcpu,
-					 unsigned long gpa, int reason)
-{
-	trace_kvm_tlb_flush(vcpu->vcpu_id, KVMLA_TLB_SCOPE_GPA, reason, gpa);
-}
-
-void kvmla_tlb_flush_gpa(struct kvm_vcpu *vcpu, unsigned long gpa, int reason)
+static __always_inline void kvmla_tlb_flush_one(struct kvm_vcpu *vcpu,
+						unsigned long gpa, int reason,
+						const bool traced)
 {
 	unsigned long gid = (vcpu->arch.st.vmid.vpid & kvmla_vpid_mask) <<
 			    CSR_GSTAT_GID_SHIFT;
@@ -33,11 +37,17 @@ void kvmla_tlb_flush_gpa(struct kvm_vcpu *vcpu, unsigned long gpa, int reason)
 	kvmla_invtlb(INVTLB_GID_ADDR, gid & CSR_GSTAT_GID,
 		     gpa & (PAGE_MASK << 1));
 	vcpu->stat.tlb_flush_gpa++;
-	if (trace_kvm_tlb_flush_enabled())
-		kvmla_tlb_trace_gpa(vcpu, gpa, reason);
+	if (traced)
+		trace_kvm_tlb_flush(vcpu->vcpu_id, KVMLA_TLB_SCOPE_GPA, reason,
+				    gpa);
 }
 
-void kvmla_tlb_serve_requests(struct kvm_vcpu *vcpu)
+/*
+ * In two copies (vmid.h): the plain one, run before every entry while no
+ * kvmla event has a probe, holds no event check.
+ */
+static __always_inline void kvmla_tlb_serve(struct kvm_vcpu *vcpu,
+					    const bool traced)
 {
 	unsigned long old = vcpu->arch.st.vmid.vpid;
 	bool gpa;
@@ -45,11 +55,21 @@ void kvmla_tlb_serve_requests(struct kvm_vcpu *vcpu)
 	/* The stage-2 root the refill code walks while the guest runs. */
 	vcpu->arch.guest_pgdl = (unsigned long)vcpu->kvm->arch.mmu.pgd;
 	if (kvm_check_request(KVM_REQ_TLB_FLUSH, vcpu))
-		kvmla_tlb_flush_all(vcpu, KVMLA_TLB_REASON_REQUEST);
+		kvmla_tlb_flush_vpid(vcpu, KVMLA_TLB_REASON_REQUEST, traced);
 	gpa = kvm_check_request(KVM_REQ_TLB_FLUSH_GPA, vcpu);
 	kvmla_vmid_check(vcpu);
 	/* A new VPID already left every old entry behind. */
 	if (gpa && vcpu->arch.st.vmid.vpid == old)
-		kvmla_tlb_flush_gpa(vcpu, vcpu->arch.st.vmid.flush_gpa,
-				    KVMLA_TLB_REASON_REQUEST);
+		kvmla_tlb_flush_one(vcpu, vcpu->arch.st.vmid.flush_gpa,
+				    KVMLA_TLB_REASON_REQUEST, traced);
+}
+
+void kvmla_tlb_serve_requests_plain(struct kvm_vcpu *vcpu)
+{
+	kvmla_tlb_serve(vcpu, false);
+}
+
+void kvmla_tlb_serve_requests_traced(struct kvm_vcpu *vcpu)
+{
+	kvmla_tlb_serve(vcpu, true);
 }

@@ -24,12 +24,32 @@
 	static inline void trace_##ev(KVMLA_TP_TAIL(~KVMLA_FIELDS_##ev(KVMLA_TP_PARAM))) {} \
 	static inline bool trace_##ev##_enabled(void) { return false; }
 KVMLA_EVENTS(KVMLA_TP_STUB_OF)
+static inline bool kvmla_trace_active(void) { return false; }
 #endif
 #elif !defined(KVMLA_TRACE_H) || defined(TRACE_HEADER_MULTI_READ)
 #define KVMLA_TRACE_H
 
 #include <linux/tracepoint.h>
 #include "../include/kvmla/tracegen.h"
+
+#ifndef KVMLA_TRACE_KEY_H
+#define KVMLA_TRACE_KEY_H
+/*
+ * One switch for all kvmla events (tracepoints.c): every event registers
+ * kvmla_trace_reg/unreg, which the tracing core calls when the event gets
+ * its first probe and loses its last one, so kvmla_trace_key is on while
+ * any kvmla event is.  The exit paths test it once per guest entry and
+ * otherwise run copies that hold no event check at all.
+ */
+int kvmla_trace_reg(void);
+void kvmla_trace_unreg(void);
+DECLARE_STATIC_KEY_FALSE(kvmla_trace_key);
+
+static __always_inline bool kvmla_trace_active(void)
+{
+	return static_branch_unlikely(&kvmla_trace_key);
+}
+#endif
 
 #undef TRACE_SYSTEM
 #define TRACE_SYSTEM KVMLA_TRACE_SYSTEM

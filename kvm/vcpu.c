@@ -206,7 +206,12 @@ static noinline void kvmla_vcpu_trace_out(struct kvm_vcpu *vcpu)
 	trace_kvm_out(vcpu->vcpu_id, vcpu->run->exit_reason, vcpu->arch.pc);
 }
 
-void kvm_arch_vcpu_load(struct kvm_vcpu *vcpu, int cpu)
+/*
+ * The load and the put, each in two copies (kvmla_trace_key, trace.h):
+ * the plain one with no event check, the traced one with them all.
+ */
+static __always_inline void kvmla_vcpu_load(struct kvm_vcpu *vcpu, int cpu,
+					    const bool traced)
 {
 	struct kvmla_pcpu *pc = per_cpu_ptr(&kvmla_pcpu, cpu);
 	struct kvm_vcpu_arch *arch = &vcpu->arch;
@@ -238,16 +243,30 @@ void kvm_arch_vcpu_load(struct kvm_vcpu *vcpu, int cpu)
 		arch->flags |= KVMLA_VCPU_HW_VALID;
 		vcpu->stat.load_full++;
 	}
-	kvmla_timer_restore(vcpu);
+	kvmla_timer_restore(vcpu, traced);
 	local_irq_restore(irqflags);
 	/* Time spent descheduled shows up as steal time. */
 	if (arch->pvtime_gpa & KVM_STEAL_PHYS_VALID)
 		kvm_make_request(KVM_REQ_STEAL_UPDATE, vcpu);
-	if (trace_kvm_vcpu_load_enabled())
+	if (traced && trace_kvm_vcpu_load_enabled())
 		kvmla_vcpu_trace_load(vcpu, cpu, fast);
 }
 
-void kvm_arch_vcpu_put(struct kvm_vcpu *vcpu)
+static noinline void kvmla_vcpu_load_traced(struct kvm_vcpu *vcpu, int cpu)
+{
+	kvmla_vcpu_load(vcpu, cpu, true);
+}
+
+void kvm_arch_vcpu_load(struct kvm_vcpu *vcpu, int cpu)
+{
+	if (kvmla_trace_active())
+		kvmla_vcpu_load_traced(vcpu, cpu);
+	else
+		kvmla_vcpu_load(vcpu, cpu, false);
+}
+
+static __always_inline void kvmla_vcpu_put(struct kvm_vcpu *vcpu,
+					   const bool traced)
 {
 	struct kvm_vcpu_arch *arch = &vcpu->arch;
 	unsigned long irqflags;
@@ -268,10 +287,23 @@ void kvm_arch_vcpu_put(struct kvm_vcpu *vcpu)
 		arch->gcsr[LOONGARCH_CSR_GINTC] =
 			kvmla_csr_read(LOONGARCH_CSR_GINTC) & 0xff;
 	}
-	kvmla_timer_save(vcpu);
+	kvmla_timer_save(vcpu, traced);
 	local_irq_restore(irqflags);
-	if (trace_kvm_vcpu_put_enabled())
+	if (traced && trace_kvm_vcpu_put_enabled())
 		kvmla_vcpu_trace_put(vcpu, cpu);
+}
+
+static noinline void kvmla_vcpu_put_traced(struct kvm_vcpu *vcpu)
+{
+	kvmla_vcpu_put(vcpu, true);
+}
+
+void kvm_arch_vcpu_put(struct kvm_vcpu *vcpu)
+{
+	if (kvmla_trace_active())
+		kvmla_vcpu_put_traced(vcpu);
+	else
+		kvmla_vcpu_put(vcpu, false);
 }
 
 /* ---- KVM_RUN ---- */
@@ -318,13 +350,13 @@ out_unlock:
 }
 
 /*
- * Requests served with IRQs on.  Returns RESUME_GUEST, or RESUME_HOST /
- * -errno to leave KVM_RUN.
+ * Requests served with IRQs on, when any is pending.  Inline in both
+ * copies of the entry (kvmla_vcpu_round()): out of line, the GPA flush
+ * each stage-2 fault requests would pay a call and a frame.  Returns
+ * RESUME_GUEST, or RESUME_HOST / -errno to leave KVM_RUN.
  */
-static int kvmla_vcpu_requests(struct kvm_vcpu *vcpu)
+static __always_inline int kvmla_vcpu_requests(struct kvm_vcpu *vcpu)
 {
-	if (!kvm_request_pending(vcpu))
-		return RESUME_GUEST;
 	if (kvm_check_request(KVM_REQ_VM_DEAD, vcpu))
 		return -EIO;
 	if (kvm_dirty_ring_check_request(vcpu))
@@ -343,7 +375,8 @@ static int kvmla_vcpu_requests(struct kvm_vcpu *vcpu)
  * when the guest may be entered, else RESUME_HOST or -errno with IRQs on
  * (run->exit_reason set).
  */
-static int kvmla_vcpu_enter_prepare(struct kvm_vcpu *vcpu)
+static __always_inline int kvmla_vcpu_enter_prepare(struct kvm_vcpu *vcpu,
+						    const bool traced)
 {
 	int ret;
 
@@ -361,7 +394,8 @@ static int kvmla_vcpu_enter_prepare(struct kvm_vcpu *vcpu)
 			vcpu->arch.vmlinux_signal_exits = 0;
 			return ret;
 		}
-		ret = kvmla_vcpu_requests(vcpu);
+		ret = kvm_request_pending(vcpu) ? kvmla_vcpu_requests(vcpu) :
+						  RESUME_GUEST;
 		if (ret != RESUME_GUEST)
 			return ret;
 
@@ -377,8 +411,8 @@ static int kvmla_vcpu_enter_prepare(struct kvm_vcpu *vcpu)
 		vcpu->arch.flags &= ~KVMLA_VCPU_SW_LATEST;
 		kvmla_irq_deliver(vcpu);
 		/* The TLB requests, then the VPID check (one per entry). */
-		kvmla_tlb_serve_requests(vcpu);
-		kvmla_fpu_load_pending(vcpu);
+		kvmla_tlb_serve_requests(vcpu, traced);
+		kvmla_fpu_load_pending(vcpu, traced);
 		if (!kvm_request_pending(vcpu) &&
 		    !xfer_to_guest_mode_work_pending())
 			break;
@@ -388,10 +422,6 @@ static int kvmla_vcpu_enter_prepare(struct kvm_vcpu *vcpu)
 	return RESUME_GUEST;
 }
 
-/*
- * The per-exit events, out of line: with them off, the exit loop keeps
- * none of their arguments alive.
- */
 static noinline void kvmla_vcpu_trace_exit(struct kvm_vcpu *vcpu, u32 ecode)
 {
 	trace_kvm_exit(vcpu->vcpu_id, ecode, vcpu->arch.esubcode, vcpu->arch.pc,
@@ -404,13 +434,14 @@ static noinline void kvmla_vcpu_trace_reenter(struct kvm_vcpu *vcpu)
 }
 
 /* Account one exit and hand it to the dispatcher. */
-static int kvmla_vcpu_exit(struct kvm_vcpu *vcpu)
+static __always_inline int kvmla_vcpu_exit(struct kvm_vcpu *vcpu,
+					   const bool traced)
 {
 	struct kvm_vcpu_arch *arch = &vcpu->arch;
 	u32 ecode = kvmla_csr_estat_ecode(arch->exit_estat);
 
 	arch->esubcode = kvmla_csr_estat_esubcode(arch->exit_estat);
-	if (trace_kvm_exit_enabled())
+	if (traced && trace_kvm_exit_enabled())
 		kvmla_vcpu_trace_exit(vcpu, ecode);
 	if (ecode <= KVMLA_ECODE_MAX)
 		vcpu->stat.ecode_exits[ecode]++;
@@ -422,7 +453,42 @@ static int kvmla_vcpu_exit(struct kvm_vcpu *vcpu)
 		vcpu->stat.int_exits++;
 		return RESUME_GUEST;
 	}
-	return kvmla_exit_handle(vcpu);
+	return kvmla_exit_handle(vcpu, traced);
+}
+
+/*
+ * One guest entry and the handling of its exit.  The run loop picks the
+ * copy at the start of each round: the plain one holds no event check at
+ * all, the traced one (some kvmla event has a probe) checks every event,
+ * so the records and their order are those of one path.
+ */
+static __always_inline int kvmla_vcpu_round(struct kvm_vcpu *vcpu,
+					    const bool traced)
+{
+	int ret;
+
+	ret = kvmla_vcpu_enter_prepare(vcpu, traced);
+	if (ret != RESUME_GUEST)
+		return ret;
+
+	guest_timing_enter_irqoff();
+	guest_state_enter_irqoff();
+	kvmla_switch_to_guest(&vcpu->arch);
+	guest_state_exit_irqoff();
+	vcpu->mode = OUTSIDE_GUEST_MODE;
+	guest_timing_exit_irqoff();
+	local_irq_enable();
+
+	ret = kvmla_vcpu_exit(vcpu, traced);
+	if (traced && ret == RESUME_GUEST && trace_kvm_reenter_enabled())
+		kvmla_vcpu_trace_reenter(vcpu);
+	return ret;
+}
+
+/* Out of line: the run loop keeps the registers of the plain copy only. */
+static noinline int kvmla_vcpu_round_traced(struct kvm_vcpu *vcpu)
+{
+	return kvmla_vcpu_round(vcpu, true);
 }
 
 int kvm_arch_vcpu_ioctl_run(struct kvm_vcpu *vcpu)
@@ -444,25 +510,12 @@ int kvm_arch_vcpu_ioctl_run(struct kvm_vcpu *vcpu)
 	if (trace_kvm_enter_enabled())
 		kvmla_vcpu_trace_enter(vcpu);
 
-	for (;;) {
-		ret = kvmla_vcpu_enter_prepare(vcpu);
-		if (ret != RESUME_GUEST)
-			break;
-
-		guest_timing_enter_irqoff();
-		guest_state_enter_irqoff();
-		kvmla_switch_to_guest(&vcpu->arch);
-		guest_state_exit_irqoff();
-		vcpu->mode = OUTSIDE_GUEST_MODE;
-		guest_timing_exit_irqoff();
-		local_irq_enable();
-
-		ret = kvmla_vcpu_exit(vcpu);
-		if (ret != RESUME_GUEST)
-			break;
-		if (trace_kvm_reenter_enabled())
-			kvmla_vcpu_trace_reenter(vcpu);
-	}
+	do {
+		if (kvmla_trace_active())
+			ret = kvmla_vcpu_round_traced(vcpu);
+		else
+			ret = kvmla_vcpu_round(vcpu, false);
+	} while (ret == RESUME_GUEST);
 
 	if (run->exit_reason < KVMLA_KVM_EXIT_NUM)
 		vcpu->stat.user_exits[run->exit_reason]++;

@@ -63,16 +63,40 @@ static unsigned long kvmla_vmid_alloc(struct kvm_vcpu *vcpu, int cpu)
 	return vpid;
 }
 
+/* The VPID in use goes to GSTAT.GID, for the coming entry. */
+static void kvmla_vmid_load(struct kvm_vcpu *vcpu)
+{
+	kvmla_csr_xchg(LOONGARCH_CSR_GSTAT,
+		       (vcpu->arch.st.vmid.vpid & kvmla_vpid_mask) <<
+		       CSR_GSTAT_GID_SHIFT, CSR_GSTAT_GID);
+}
+
+/* Whether @vcpu's VPID is one @cpu handed out in its current generation. */
+static bool kvmla_vmid_current(struct kvmla_vcpu_state *st, int cpu)
+{
+	unsigned long cache = *per_cpu_ptr(&kvmla_vpid_next, cpu);
+
+	return st->vmid.vpid_cpu == cpu && st->vmid.vpid &&
+	       !((st->vmid.vpid ^ cache) & ~kvmla_vpid_mask);
+}
+
 /*
- * A new VPID for @vcpu on @cpu.  Out of line: the check below, run before
- * every entry, stays a leaf without a stack frame, and the tracepoint here
- * costs nothing there while it is off.
+ * A new VPID for @vcpu on @cpu, loaded.  Out of line and reached by a tail
+ * call: the check below, run before every entry, stays a leaf without a
+ * stack frame, and works out no reason for the event here.
  */
-static noinline void kvmla_vmid_renew(struct kvm_vcpu *vcpu, int cpu, int reason)
+static noinline void kvmla_vmid_renew(struct kvm_vcpu *vcpu, int cpu)
 {
 	struct kvmla_vcpu_state *st = &vcpu->arch.st;
 	unsigned long old = st->vmid.vpid;
+	int reason;
 
+	if (st->vmid.vpid_cpu != cpu || !old)
+		reason = KVMLA_VPID_REASON_MIGRATED;
+	else if (!kvmla_vmid_current(st, cpu))
+		reason = KVMLA_VPID_REASON_GENERATION;
+	else
+		reason = KVMLA_VPID_REASON_REQUEST;
 	st->vmid.vpid = kvmla_vmid_alloc(vcpu, cpu);
 	st->vmid.vpid_cpu = cpu;
 	st->vmid.vpid_flush = 0;
@@ -80,24 +104,19 @@ static noinline void kvmla_vmid_renew(struct kvm_vcpu *vcpu, int cpu, int reason
 	trace_kvm_vpid_change(vcpu->vcpu_id, cpu, reason, old, st->vmid.vpid);
 	kvmla_gcsr_xchg(LOONGARCH_CSR_LLBCTL, CSR_LLBCTL_WCLLB,
 			CSR_LLBCTL_WCLLB);
+	kvmla_vmid_load(vcpu);
 }
 
 void kvmla_vmid_check(struct kvm_vcpu *vcpu)
 {
 	struct kvmla_vcpu_state *st = &vcpu->arch.st;
 	int cpu = smp_processor_id();
-	unsigned long cache = *per_cpu_ptr(&kvmla_vpid_next, cpu);
-	unsigned long old = st->vmid.vpid;
 
-	if (unlikely(st->vmid.vpid_cpu != cpu || !old))
-		kvmla_vmid_renew(vcpu, cpu, KVMLA_VPID_REASON_MIGRATED);
-	else if (unlikely((old ^ cache) & ~kvmla_vpid_mask))
-		kvmla_vmid_renew(vcpu, cpu, KVMLA_VPID_REASON_GENERATION);
-	else if (unlikely(st->vmid.vpid_flush))
-		kvmla_vmid_renew(vcpu, cpu, KVMLA_VPID_REASON_REQUEST);
-	kvmla_csr_xchg(LOONGARCH_CSR_GSTAT,
-		       (st->vmid.vpid & kvmla_vpid_mask) << CSR_GSTAT_GID_SHIFT,
-		       CSR_GSTAT_GID);
+	if (unlikely(!kvmla_vmid_current(st, cpu) || st->vmid.vpid_flush)) {
+		kvmla_vmid_renew(vcpu, cpu);
+		return;
+	}
+	kvmla_vmid_load(vcpu);
 }
 
 void kvmla_vmid_drop(struct kvm_vcpu *vcpu)

@@ -26,8 +26,17 @@ void kvmla_vmid_check(struct kvm_vcpu *vcpu);	/* tlb.c, at entry, IRQs off */
 void kvmla_vmid_drop(struct kvm_vcpu *vcpu);	/* destroy: every CPU */
 
 void kvmla_tlb_flush_all(struct kvm_vcpu *vcpu, int reason);
-void kvmla_tlb_flush_gpa(struct kvm_vcpu *vcpu, unsigned long gpa,
-			 int reason);
-void kvmla_tlb_serve_requests(struct kvm_vcpu *vcpu);	/* entry */
+/* At entry; _traced records kvm_tlb_flush (exit.h's convention). */
+void kvmla_tlb_serve_requests_plain(struct kvm_vcpu *vcpu);
+void kvmla_tlb_serve_requests_traced(struct kvm_vcpu *vcpu);
+
+static __always_inline void kvmla_tlb_serve_requests(struct kvm_vcpu *vcpu,
+						     bool traced)
+{
+	if (traced)
+		kvmla_tlb_serve_requests_traced(vcpu);
+	else
+		kvmla_tlb_serve_requests_plain(vcpu);
+}
 
 #endif /* KVMLA_KVM_VMID_H */

@@ -10,6 +10,9 @@
  *	KVMLA_EVENTS(KVMLA_TP_CLASS_OF)	one class per distinct record
  *	KVMLA_EVENTS(KVMLA_TP_EVENT_OF)	one tracepoint per event
  *
+ * Every tracepoint registers kvmla_trace_reg/kvmla_trace_unreg (kvm/), so
+ * that the module knows whether any of its events has a probe.
+ *
  * Events whose records are identical share one class: an event joins
  * another's class by KVMLA_TP_SHARES_<event> below.  Every field printed
  * with a value list goes through __print_symbolic over that list, so every
@@ -84,9 +87,10 @@
 		KVMLA_TP_PRINTK(KVMLA_FIELDS_##ev(KVMLA_TP_FMT)		\
 				KVMLA_FIELDS_##ev(KVMLA_TP_PRINTARG)));
 #define KVMLA_TP_DEFINE_(cls, ev)					\
-	DEFINE_EVENT(cls, ev,						\
+	DEFINE_EVENT_FN(cls, ev,					\
 		TP_PROTO(KVMLA_TP_TAIL(~ KVMLA_FIELDS_##ev(KVMLA_TP_PARAM))), \
-		TP_ARGS(KVMLA_TP_TAIL(~ KVMLA_FIELDS_##ev(KVMLA_TP_ARG))));
+		TP_ARGS(KVMLA_TP_TAIL(~ KVMLA_FIELDS_##ev(KVMLA_TP_ARG))),	\
+		kvmla_trace_reg, kvmla_trace_unreg);
 
 #define KVMLA_TP_CLASS_OF(ev, desc) \
 	KVMLA_TP_IF_OWNER(ev)(KVMLA_TP_DECLARE_(KVMLA_TP_CLASS(ev), ev))

@@ -40,7 +40,6 @@
 /* Architecture requests, served at guest entry (vcpu.c). */
 #define KVM_REQ_TLB_FLUSH_GPA		KVM_ARCH_REQ(0)
 #define KVM_REQ_STEAL_UPDATE		KVM_ARCH_REQ(1)
-#define KVM_REQ_KVMLA_AUX_LOAD		KVM_ARCH_REQ(2)
 
 #define KVM_GUESTDBG_VALID_MASK		(KVM_GUESTDBG_ENABLE | \
 					 KVM_GUESTDBG_USE_SW_BP | \

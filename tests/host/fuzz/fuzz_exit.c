@@ -16,8 +16,14 @@
 
 /* Neighbours: the MMU answers what the input says. */
 static int fz_mmu_ret;
-int kvmla_mmu_handle_fault(struct kvm_vcpu *vcpu, unsigned long gpa,
-			   bool write, bool exec)
+int kvmla_mmu_handle_fault_plain(struct kvm_vcpu *vcpu, unsigned long gpa,
+				 bool write, bool exec)
+{
+	return fz_mmu_ret;
+}
+
+int kvmla_mmu_handle_fault_traced(struct kvm_vcpu *vcpu, unsigned long gpa,
+				  bool write, bool exec)
 {
 	return fz_mmu_ret;
 }
@@ -98,7 +104,8 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	v->arch.exit_badi = in.insn;
 	v->arch.exit_badv = in.badv;
 
-	ret = kvmla_exit_handle(v);
+	/* debug bit 4: the plain copy of the handlers, else the traced one */
+	ret = kvmla_exit_handle(v, !((in.debug >> 4) & 1));
 	if (ret != RESUME_GUEST && ret != RESUME_HOST && ret != -EFAULT)
 		abort();
 	if (v->arch.gprs[0])

@@ -50,6 +50,7 @@ static struct kvm_vcpu *fx_setup(void)
 	fx_teardown();
 	hw_sim_reset();
 	shim_trace_reset();
+	shim_trace_on = true;
 	memset(&shim_ops, 0, sizeof(shim_ops));
 	shim_log[0] = '\0';
 	shim_log_lines = 0;

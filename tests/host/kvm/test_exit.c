@@ -14,15 +14,27 @@
 
 /* Neighbours this test drives (strong, over weak.c's). */
 static int mmu_ret;
-static int mmu_calls;
+static int mmu_calls, mmu_traced;
 static bool mmu_write, mmu_exec;
-int kvmla_mmu_handle_fault(struct kvm_vcpu *vcpu, unsigned long gpa,
-			   bool write, bool exec)
+static int mmu_fault(bool write, bool exec, bool traced)
 {
 	mmu_calls++;
+	mmu_traced += traced;
 	mmu_write = write;
 	mmu_exec = exec;
 	return mmu_ret;
+}
+
+int kvmla_mmu_handle_fault_plain(struct kvm_vcpu *vcpu, unsigned long gpa,
+				 bool write, bool exec)
+{
+	return mmu_fault(write, exec, false);
+}
+
+int kvmla_mmu_handle_fault_traced(struct kvm_vcpu *vcpu, unsigned long gpa,
+				  bool write, bool exec)
+{
+	return mmu_fault(write, exec, true);
 }
 
 static int irq_queued[FX_MAX_VCPUS][KVMLA_INT_NUM];
@@ -34,11 +46,17 @@ int kvmla_irq_queue(struct kvm_vcpu *vcpu, unsigned int irq, int source)
 	return 0;
 }
 
-static int fpu_exit_ecode = -1;
-int kvmla_fpu_exit(struct kvm_vcpu *vcpu, unsigned int ecode)
+static int fpu_exit_ecode = -1, fpu_exit_traced;
+int kvmla_fpu_exit_plain(struct kvm_vcpu *vcpu, unsigned int ecode)
 {
 	fpu_exit_ecode = ecode;
 	return RESUME_GUEST;
+}
+
+int kvmla_fpu_exit_traced(struct kvm_vcpu *vcpu, unsigned int ecode)
+{
+	fpu_exit_traced++;
+	return kvmla_fpu_exit_plain(vcpu, ecode);
 }
 
 #define A0 4
@@ -54,6 +72,8 @@ static struct kvm_vcpu *setup(void)
 
 	mmu_ret = 0;
 	mmu_calls = 0;
+	mmu_traced = 0;
+	fpu_exit_traced = 0;
 	fx_bus_claims = 0;
 	fx_bus_devices = 1;
 	memset(irq_queued, 0, sizeof(irq_queued));
@@ -68,7 +88,7 @@ static int run_exit(struct kvm_vcpu *v, unsigned int ecode, u32 insn, u64 badv)
 	v->arch.exit_estat = (u64)ecode << CSR_ESTAT_EXC_SHIFT;
 	v->arch.exit_badi = insn;
 	v->arch.exit_badv = badv;
-	return kvmla_exit_handle(v);
+	return kvmla_exit_handle(v, kvmla_trace_active());
 }
 
 #define GSPR(v, insn) run_exit(v, EXCCODE_GSPR, insn, 0)
@@ -632,7 +652,7 @@ KTEST(unknown_ecode_logs_once_and_injects)
 	v->arch.exit_estat = ((u64)EXCCODE_ALE << CSR_ESTAT_EXC_SHIFT) |
 			     (3ULL << CSR_ESTAT_ESUBCODE_SHIFT);
 	v->arch.exit_badv = 0x1001;
-	KT_EXPECT_EQ(kvmla_exit_handle(v), RESUME_GUEST);
+	KT_EXPECT_EQ(kvmla_exit_handle(v, true), RESUME_GUEST);
 	KT_EXPECT_EQ(v->arch.st.exit.exc_ecode, EXCCODE_ALE);
 	KT_EXPECT_EQ(v->arch.st.exit.exc_esubcode, 3);
 	KT_EXPECT_EQ(v->arch.st.exit.exc_badv, 0x1001);
@@ -702,9 +722,77 @@ KTEST(empty_mmio_bus_not_searched)
 	return KT_PASS;
 }
 
+/*
+ * With kvmla_trace_key off (no kvmla event has a probe) the exits run the
+ * plain copies: they check no event at all, reach the plain copies of
+ * their neighbours, and do what the traced copies do; with the key on,
+ * the same exits record their events.
+ */
+KTEST(plain_copies_check_no_event)
+{
+	static const struct {
+		unsigned int ecode;
+		u32 w;
+		int mmu, ret;
+		u64 pc;
+	} c[] = {
+		{ EXCCODE_GSPR, KVMLA_INSN_CPUCFG, 0, RESUME_GUEST, PC0 + 4 },
+		{ EXCCODE_GSPR, KVMLA_INSN_CSRRD, 0, RESUME_GUEST, PC0 + 4 },
+		{ EXCCODE_GSPR, KVMLA_INSN_IOCSRWR_W, 0, RESUME_HOST, PC0 + 4 },
+		{ EXCCODE_GSPR, KVMLA_INSN_IDLE, 0, RESUME_GUEST, PC0 + 4 },
+		{ EXCCODE_GSPR, KVMLA_INSN_CACOP, 0, RESUME_GUEST, PC0 + 4 },
+		{ EXCCODE_GSPR, KVMLA_INSN_TLBCLR, 0, RESUME_GUEST, PC0 },
+		{ EXCCODE_HVC, KVMLA_INSN_HVCL_OTHER, 0, RESUME_GUEST, PC0 + 4 },
+		{ EXCCODE_TLBS, KVMLA_INSN_ST_W, -ENOENT, RESUME_HOST, PC0 + 4 },
+		{ EXCCODE_TLBL, KVMLA_INSN_LD_W, 0, RESUME_GUEST, PC0 },
+		{ EXCCODE_FPDIS, 0, 0, RESUME_GUEST, PC0 },
+	};
+
+	for (int on = 0; on < 2; on++) {
+		struct kvm_vcpu *v = setup();
+		u64 beyond = fx_kvm->arch.gpa_size;
+
+		shim_trace_on = on;
+		for (size_t i = 0; i < ARRAY_SIZE(c); i++) {
+			v->arch.pc = PC0;
+			mmu_ret = c[i].mmu;
+			KT_EXPECT_EQ(run_exit(v, c[i].ecode, c[i].w, GPA),
+				     c[i].ret);
+			KT_EXPECT_EQ(v->arch.pc, c[i].pc);
+		}
+		v->arch.pc = PC0;
+		KT_EXPECT_EQ(run_exit(v, EXCCODE_TLBL, KVMLA_INSN_LD_W, beyond),
+			     RESUME_GUEST);
+		KT_EXPECT_EQ(v->stat.fault_beyond, 1);
+		KT_EXPECT_EQ(v->stat.gspr_exits[KVMLA_GSPR_CPUCFG], 1);
+		KT_EXPECT_EQ(v->stat.hypercall_exits, 1);
+		KT_EXPECT_EQ(v->stat.mmio_write_exits, 1);
+		KT_EXPECT_EQ(mmu_calls, 2);
+		KT_EXPECT_EQ(fpu_exit_ecode, EXCCODE_FPDIS);
+		/* the traced copies' neighbours, only with the key on */
+		KT_EXPECT_EQ(mmu_traced, on ? 2 : 0);
+		KT_EXPECT_EQ(fpu_exit_traced, on);
+		/* with it off: not one event checked, nothing recorded */
+		KT_EXPECT_EQ(shim_trace_checks_off, 0);
+		KT_EXPECT_EQ(shim_trace_count(SHIM_EV_kvm_exit_gspr), on ? 6 : 0);
+		KT_EXPECT_EQ(shim_trace_count(SHIM_EV_kvm_exit_cpucfg), on);
+		KT_EXPECT_EQ(shim_trace_count(SHIM_EV_kvm_exit_csr), on);
+		KT_EXPECT_EQ(shim_trace_count(SHIM_EV_kvm_exit_iocsr), on);
+		KT_EXPECT_EQ(shim_trace_count(SHIM_EV_kvm_exit_idle), on);
+		KT_EXPECT_EQ(shim_trace_count(SHIM_EV_kvm_exit_cache), on);
+		KT_EXPECT_EQ(shim_trace_count(SHIM_EV_kvm_hypercall), on);
+		KT_EXPECT_EQ(shim_trace_count(SHIM_EV_kvm_exit_mmio), on);
+		/* MMIO and beyond (the RAM fault's is the MMU's) */
+		KT_EXPECT_EQ(shim_trace_count(SHIM_EV_kvm_gpa_fault), on ? 2 : 0);
+		KT_EXPECT_EQ(shim_trace_n, on ? 15 : 0);
+	}
+	return KT_PASS;
+}
+
 static const struct ktest_case cases[] = {
 	KTEST_CASE(gspr_kinds_decode),
 	KTEST_CASE(empty_mmio_bus_not_searched),
+	KTEST_CASE(plain_copies_check_no_event),
 	KTEST_CASE(mem_ops_decode),
 	KTEST_CASE(cpucfg_leaves),
 	KTEST_CASE(csr_sw_read_write_xchg),
@@ -738,3 +826,4 @@ int main(int argc, char **argv)
 	fx_teardown();
 	return r;
 }
+

@@ -263,7 +263,7 @@ static u64 leaf(gfn_t gfn, int *level)
 
 static int fault(struct kvm_vcpu *v, gfn_t gfn, bool write)
 {
-	return kvmla_mmu_handle_fault(v, gpa_of(gfn) + 0x18, write, false);
+	return kvmla_mmu_handle_fault(v, gpa_of(gfn) + 0x18, write, false, true);
 }
 
 #define BASE_PROT (_PAGE_PRESENT | _PAGE_VALID | _CACHE_CC)

@@ -47,7 +47,7 @@ static void put_at(struct kvm_vcpu *v, u64 t, u64 tcfg, u64 tval)
 	shim_now_ns = t;
 	hw.gcsr[LOONGARCH_CSR_TCFG] = tcfg;
 	hw.gcsr[LOONGARCH_CSR_TVAL] = tval;
-	kvmla_timer_save(v);
+	kvmla_timer_save(v, true);
 }
 
 static void load_at(struct kvm_vcpu *v, u64 t)
@@ -55,7 +55,7 @@ static void load_at(struct kvm_vcpu *v, u64 t)
 	shim_now_ns = t;
 	hw.gcsr[LOONGARCH_CSR_TCFG] = 0xdead;	/* another guest ran here */
 	hw.gcsr[LOONGARCH_CSR_TVAL] = 0xbeef;
-	kvmla_timer_restore(v);
+	kvmla_timer_restore(v, true);
 }
 
 #define OP()	FX_FIELD(kvm_timer, "op")
@@ -213,7 +213,7 @@ KTEST(first_load_and_one_reg_use_the_sw_file)
 	v->arch.gcsr[LOONGARCH_CSR_TVAL] = 3000;	/* below InitVal */
 	shim_now_ns = 100300;
 	hw.gcsr[LOONGARCH_CSR_TVAL] = 20;	/* the hardware's old count */
-	kvmla_timer_save(v);
+	kvmla_timer_save(v, true);
 	KT_EXPECT_EQ(v->arch.gcsr[LOONGARCH_CSR_TVAL], 3000);
 	load_at(v, 100400);
 	KT_EXPECT_EQ(hw.gcsr[LOONGARCH_CSR_TVAL], 3000);
@@ -233,7 +233,7 @@ KTEST(blocked_vcpu_hrtimer_arm_fire_no_double)
 	KT_EXPECT_EQ(h->active, 1);
 	KT_EXPECT_EQ(h->expires, 1000);
 	KT_EXPECT_EQ(OP(), KVMLA_TIMER_OP_ARM);
-	kvmla_timer_save(v);				/* put while blocked */
+	kvmla_timer_save(v, true);				/* put while blocked */
 	shim_now_ns = 1200;
 	KT_EXPECT_EQ(h->function(h), HRTIMER_NORESTART);
 	KT_EXPECT_EQ(ti_queued, 1);
@@ -259,7 +259,7 @@ KTEST(blocked_periodic_fire_then_load_no_double)
 	hw.gcsr[LOONGARCH_CSR_TCFG] = EN | PERIODIC | 1000;
 	hw.gcsr[LOONGARCH_CSR_TVAL] = 100;
 	kvmla_timer_block(v);
-	kvmla_timer_save(v);
+	kvmla_timer_save(v, true);
 	shim_now_ns = 1000;
 	h->function(h);
 	KT_EXPECT_EQ(ti_queued, 1);
@@ -309,7 +309,7 @@ KTEST(restore_cancels_hrtimer_first)
 	hw.gcsr[LOONGARCH_CSR_TCFG] = EN | 4000;
 	hw.gcsr[LOONGARCH_CSR_TVAL] = 100;		/* due at 1000 ns */
 	kvmla_timer_block(v);
-	kvmla_timer_save(v);				/* put while blocked */
+	kvmla_timer_save(v, true);				/* put while blocked */
 	KT_EXPECT_EQ(h->active, 1);
 	load_at(v, 500);		/* woken early, loaded again */
 	KT_EXPECT_EQ(h->active, 0);

@@ -36,7 +36,7 @@ KTEST(flush_request_gives_new_vpid)
 	struct kvm_vcpu *v = setup();
 
 	kvm_make_request(KVM_REQ_TLB_FLUSH, v);
-	kvmla_tlb_serve_requests(v);
+	kvmla_tlb_serve_requests(v, true);
 	KT_EXPECT_EQ(v->arch.st.vmid.vpid, 0x306);
 	KT_EXPECT(!kvm_test_request(KVM_REQ_TLB_FLUSH, v));
 	KT_EXPECT_EQ(FX_FIELD(kvm_tlb_flush, "scope"), KVMLA_TLB_SCOPE_VPID);
@@ -47,13 +47,34 @@ KTEST(flush_request_gives_new_vpid)
 	return KT_PASS;
 }
 
+/* The plain copy (no kvmla event has a probe): same work, no event check. */
+KTEST(plain_serve_checks_no_event)
+{
+	struct kvm_vcpu *v = setup();
+
+	shim_trace_on = false;
+	v->arch.st.vmid.flush_gpa = 0x12345678;
+	kvm_make_request(KVM_REQ_TLB_FLUSH_GPA, v);
+	kvmla_tlb_serve_requests(v, false);
+	KT_EXPECT_EQ(hw.invtlb, 1);
+	KT_EXPECT_EQ(hw.invtlb_addr, 0x12345678 & (PAGE_MASK << 1));
+	KT_EXPECT_EQ(v->stat.tlb_flush_gpa, 1);
+	kvm_make_request(KVM_REQ_TLB_FLUSH, v);
+	kvmla_tlb_serve_requests(v, false);
+	KT_EXPECT(!kvm_test_request(KVM_REQ_TLB_FLUSH, v));
+	KT_EXPECT_EQ(v->arch.st.vmid.vpid, 0x306);	/* a new VPID */
+	KT_EXPECT_EQ(shim_trace_checks_off, 0);
+	KT_EXPECT_EQ(shim_trace_n, 0);
+	return KT_PASS;
+}
+
 KTEST(gpa_request_invalidates_that_gpa)
 {
 	struct kvm_vcpu *v = setup();
 
 	v->arch.st.vmid.flush_gpa = 0x12345678;
 	kvm_make_request(KVM_REQ_TLB_FLUSH_GPA, v);
-	kvmla_tlb_serve_requests(v);
+	kvmla_tlb_serve_requests(v, true);
 	KT_EXPECT_EQ(hw.invtlb, 1);
 	KT_EXPECT_EQ(hw.invtlb_op, INVTLB_GID_ADDR);
 	/*
@@ -74,7 +95,7 @@ KTEST(gpa_request_invalidates_that_gpa)
 	KT_EXPECT_EQ(FX_FIELD(kvm_tlb_flush, "gpa"), 0x12345678);
 	KT_EXPECT(!kvm_test_request(KVM_REQ_TLB_FLUSH_GPA, v));
 	/* served once */
-	kvmla_tlb_serve_requests(v);
+	kvmla_tlb_serve_requests(v, true);
 	KT_EXPECT_EQ(hw.invtlb, 1);
 	return KT_PASS;
 }
@@ -85,7 +106,7 @@ KTEST(gpa_flush_skipped_when_vpid_changes)
 
 	kvm_make_request(KVM_REQ_TLB_FLUSH, v);
 	kvm_make_request(KVM_REQ_TLB_FLUSH_GPA, v);
-	kvmla_tlb_serve_requests(v);
+	kvmla_tlb_serve_requests(v, true);
 	KT_EXPECT_EQ(hw.invtlb, 0);
 	KT_EXPECT_EQ(v->arch.st.vmid.vpid, 0x306);
 	KT_EXPECT(!kvm_test_request(KVM_REQ_TLB_FLUSH_GPA, v));
@@ -96,7 +117,7 @@ KTEST(entry_loads_stage2_root)
 {
 	struct kvm_vcpu *v = setup();
 
-	kvmla_tlb_serve_requests(v);
+	kvmla_tlb_serve_requests(v, true);
 	KT_EXPECT_EQ(v->arch.guest_pgdl, 0x9000000001230000UL);
 	kvmla_tlb_flush_all(v, KVMLA_TLB_REASON_UNMAP);
 	KT_EXPECT_EQ(v->arch.st.vmid.vpid_flush, 1);
@@ -106,6 +127,7 @@ KTEST(entry_loads_stage2_root)
 
 static const struct ktest_case cases[] = {
 	KTEST_CASE(flush_request_gives_new_vpid),
+	KTEST_CASE(plain_serve_checks_no_event),
 	KTEST_CASE(gpa_request_invalidates_that_gpa),
 	KTEST_CASE(gpa_flush_skipped_when_vpid_changes),
 	KTEST_CASE(entry_loads_stage2_root),

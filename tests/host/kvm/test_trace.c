@@ -88,6 +88,7 @@ static const char stub_tracepoint[] =
 	"#define TP_printk(fmt, a...) PRINTK< fmt , a >\n"
 	"#define DECLARE_EVENT_CLASS(n, p, a, s, f, pr) @CLASS n|pr\n"
 	"#define DEFINE_EVENT(c, n, p, a) @EVENT n|c|p\n"
+	"#define DEFINE_EVENT_FN(c, n, p, a, r, u) @EVENT n|c|p @REG n|r|u\n"
 	"#define TRACE_EVENT(n, p, a, s, f, pr) @EVENT n|n|p\n";
 
 static int expand_trace_h(void)
@@ -202,6 +203,28 @@ KTEST(every_tracepoint_is_in_the_catalog)
 				 name);
 	}
 	KT_EXPECT_EQ(n, NEV);
+	return KT_PASS;
+}
+
+/*
+ * kvmla_trace_key (kvm/tracepoints.c) is on while any event has a probe
+ * only if every event registers the counting callbacks.
+ */
+KTEST(every_event_counts_toward_the_trace_key)
+{
+	if (expand_trace_h())
+		KT_SKIP("cannot preprocess kvm/trace.h");
+	for (size_t i = 0; i < NEV; i++) {
+		const char *r = record("REG", events[i].name);
+		char got[256];
+
+		if (!r)
+			KT_FAILF("%s has no registration callbacks",
+				 events[i].name);
+		squeeze(strchr(r, '|') + 1, got, sizeof(got), ';');
+		if (strcmp(got, "kvmla_trace_reg|kvmla_trace_unreg"))
+			KT_FAILF("%s registers %s", events[i].name, got);
+	}
 	return KT_PASS;
 }
 
@@ -435,6 +458,7 @@ KTEST(docs_agree_with_the_catalog)
 static const struct ktest_case cases[] = {
 	KTEST_CASE(every_catalog_event_is_a_tracepoint),
 	KTEST_CASE(every_tracepoint_is_in_the_catalog),
+	KTEST_CASE(every_event_counts_toward_the_trace_key),
 	KTEST_CASE(tracepoint_arguments_are_the_catalog_fields),
 	KTEST_CASE(events_with_equal_fields_share_a_class),
 	KTEST_CASE(symbolic_fields_print_every_catalog_name),

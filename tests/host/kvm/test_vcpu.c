@@ -38,6 +38,7 @@ static struct kvm_vcpu *vcpu_new(void)
 	memset(&shim_ops, 0, sizeof(shim_ops));
 	memset(kvmla_pcpu, 0, sizeof(kvmla_pcpu));
 	shim_trace_reset();
+	shim_trace_on = true;
 	shim_cpu = 0;
 	shim_irqs_off = 0;
 	shim_signal = 0;
@@ -1045,6 +1046,50 @@ KTEST(run_reenters_until_host_exit)
 	return KT_PASS;
 }
 
+/*
+ * With kvmla_trace_key off every round runs the plain copies: the exit
+ * dispatcher, the TLB requests, the timer's save and restore (put, load)
+ * are reached as _plain, and the only events checked are kvm_enter and
+ * kvm_out, once per KVM_RUN; with it on, every one is the traced copy.
+ */
+KTEST(run_plain_rounds_check_no_event)
+{
+	for (int on = 0; on < 2; on++) {
+		struct kvm_vcpu *vcpu = vcpu_new();
+
+		shim_trace_on = on;
+		guest_exits = 0;
+		exit_count = 0;
+		guest_ecodes[0] = 0;			/* host interrupt */
+		guest_ecodes[1] = EXCCODE_GSPR;
+		guest_ecodes[2] = EXCCODE_HVC;
+		guest_ecodes[3] = EXCCODE_HVC;
+		shim_guest = guest_script;
+		shim_ops.exit_handle_fn = exit_resume_twice;
+		KT_EXPECT_EQ(kvm_arch_vcpu_ioctl_run(vcpu), RESUME_HOST);
+		KT_EXPECT_EQ(shim_switch_calls, 4);
+		KT_EXPECT_EQ(shim_ops.exit_handle, 3);
+		KT_EXPECT_EQ(shim_ops.exit_handle_traced, on ? 3 : 0);
+		KT_EXPECT_EQ(shim_ops.tlb_serve, 4);
+		KT_EXPECT_EQ(shim_ops.tlb_serve_traced, on ? 4 : 0);
+		KT_EXPECT_EQ(shim_ops.fpu_load, 4);
+		KT_EXPECT_EQ(shim_ops.fpu_load_traced, on ? 4 : 0);
+		/* vcpu_load's restore, vcpu_put's save */
+		KT_EXPECT_EQ(shim_ops.timer_restore, 1);
+		KT_EXPECT_EQ(shim_ops.timer_save, 1);
+		KT_EXPECT_EQ(shim_ops.timer_traced, on ? 2 : 0);
+		KT_EXPECT_EQ(vcpu->stat.ecode_exits[EXCCODE_HVC], 2);
+		KT_EXPECT_EQ(vcpu->stat.user_exits[KVM_EXIT_DEBUG], 1);
+		KT_EXPECT_EQ(shim_trace_checks_off, on ? 0 : 2);
+		KT_EXPECT_EQ(shim_trace_count(SHIM_EV_kvm_exit), on ? 4 : 0);
+		KT_EXPECT_EQ(shim_trace_count(SHIM_EV_kvm_reenter), on ? 3 : 0);
+		KT_EXPECT_EQ(shim_trace_count(SHIM_EV_kvm_vcpu_load), on);
+		KT_EXPECT_EQ(shim_trace_count(SHIM_EV_kvm_vcpu_put), on);
+		vcpu_free();
+	}
+	return KT_PASS;
+}
+
 KTEST(run_signal_exits_counted)
 {
 	struct kvm_vcpu *vcpu = vcpu_new();
@@ -1437,6 +1482,7 @@ static const struct ktest_case cases[] = {
 	KTEST_CASE(estat_fields),
 	KTEST_CASE(run_exit_to_userspace),
 	KTEST_CASE(run_reenters_until_host_exit),
+	KTEST_CASE(run_plain_rounds_check_no_event),
 	KTEST_CASE(run_signal_exits_counted),
 	KTEST_CASE(run_signal_after_interrupt_exit),
 	KTEST_CASE(run_signal_seen_by_vmlinux_counted_once),

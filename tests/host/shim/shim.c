@@ -33,6 +33,8 @@ void (*shim_guest)(struct kvm_vcpu_arch *arch);
 
 struct shim_trace_rec shim_trace[SHIM_TRACE_RECORDS];
 int shim_trace_n;
+bool shim_trace_on = true;
+int shim_trace_checks_off;
 
 #define SHIM_EV_NAME(ev, desc) [SHIM_EV_##ev] = #ev,
 const char *const shim_event_names[SHIM_EV_NUM] = {
@@ -109,6 +111,7 @@ void shim_printk(const char *fmt, ...)
 void shim_trace_reset(void)
 {
 	shim_trace_n = 0;
+	shim_trace_checks_off = 0;
 }
 
 int shim_trace_count(enum shim_event ev)

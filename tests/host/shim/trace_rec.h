@@ -51,19 +51,40 @@ static inline struct shim_trace_rec *shim_trace_new(enum shim_event ev)
 	return r;
 }
 
+/*
+ * kvm/trace.h's kvmla_trace_key: true (the default) runs the traced copies
+ * of the exit paths, false the plain ones.  The key is off only while
+ * every event is, so then trace_<ev>() records nothing and
+ * trace_<ev>_enabled() is false; each of them called meanwhile counts in
+ * shim_trace_checks_off: an event check the plain copies should not hold.
+ */
+extern bool shim_trace_on;
+extern int shim_trace_checks_off;
+
+static inline bool kvmla_trace_active(void)
+{
+	return shim_trace_on;
+}
+
 /* trace_<ev>(fields...) and trace_<ev>_enabled() for every event. */
 #define SHIM_TP_PARAM(t, f, fmt, s) t f,
 #define SHIM_TP_STORE(t, f, fmt, s) __rec->val[__rec->nfields++] = (u64)(f);
 #define SHIM_TP_DEFINE(ev, desc)					\
 static inline void trace_##ev(KVMLA_FIELDS_##ev(SHIM_TP_PARAM) ...)	\
 {									\
-	struct shim_trace_rec *__rec = shim_trace_new(SHIM_EV_##ev);	\
+	struct shim_trace_rec *__rec;					\
 									\
+	if (!shim_trace_on) {						\
+		shim_trace_checks_off++;				\
+		return;							\
+	}								\
+	__rec = shim_trace_new(SHIM_EV_##ev);				\
 	KVMLA_FIELDS_##ev(SHIM_TP_STORE)				\
 }									\
 static inline bool trace_##ev##_enabled(void)				\
 {									\
-	return true;							\
+	shim_trace_checks_off += !shim_trace_on;			\
+	return shim_trace_on;						\
 }
 KVMLA_EVENTS(SHIM_TP_DEFINE)
 #undef SHIM_TP_DEFINE

@@ -45,13 +45,16 @@ __weak void kvm_arch_vcpu_load(struct kvm_vcpu *vcpu, int cpu) { (void)vcpu; (vo
 __weak void kvm_arch_vcpu_put(struct kvm_vcpu *vcpu) { (void)vcpu; }
 
 /* ---- exit.c ---- */
-__weak int kvmla_exit_handle(struct kvm_vcpu *vcpu)
+static int shim_exit_handle(struct kvm_vcpu *vcpu, bool traced)
 {
 	shim_ops.exit_handle++;
+	shim_ops.exit_handle_traced += traced;
 	if (shim_ops.exit_handle_fn)
 		return shim_ops.exit_handle_fn(vcpu);
 	return shim_ops.exit_handle_ret;
 }
+__weak int kvmla_exit_handle_plain(struct kvm_vcpu *vcpu) { return shim_exit_handle(vcpu, false); }
+__weak int kvmla_exit_handle_traced(struct kvm_vcpu *vcpu) { return shim_exit_handle(vcpu, true); }
 __weak int kvmla_exit_complete_user(struct kvm_vcpu *vcpu)
 {
 	(void)vcpu;
@@ -73,8 +76,20 @@ __weak void kvmla_timer_init(struct kvm_vcpu *vcpu, unsigned long hz)
 	shim_ops.timer_hz = hz;
 }
 __weak void kvmla_timer_deinit(struct kvm_vcpu *vcpu) { (void)vcpu; shim_ops.timer_deinit++; }
-__weak void kvmla_timer_save(struct kvm_vcpu *vcpu) { (void)vcpu; shim_ops.timer_save++; }
-__weak void kvmla_timer_restore(struct kvm_vcpu *vcpu) { (void)vcpu; shim_ops.timer_restore++; }
+__weak void kvmla_timer_save_plain(struct kvm_vcpu *vcpu) { (void)vcpu; shim_ops.timer_save++; }
+__weak void kvmla_timer_save_traced(struct kvm_vcpu *vcpu)
+{
+	(void)vcpu;
+	shim_ops.timer_save++;
+	shim_ops.timer_traced++;
+}
+__weak void kvmla_timer_restore_plain(struct kvm_vcpu *vcpu) { (void)vcpu; shim_ops.timer_restore++; }
+__weak void kvmla_timer_restore_traced(struct kvm_vcpu *vcpu)
+{
+	(void)vcpu;
+	shim_ops.timer_restore++;
+	shim_ops.timer_traced++;
+}
 /* As timer.c's (test_timer checks those): TCFG off, ESTAT.TI read. */
 __weak void kvmla_timer_stop(void) { hw_sim_gcsr_write(LOONGARCH_CSR_TCFG, 0); }
 __weak bool kvmla_timer_ti_pending(void)
@@ -144,18 +159,26 @@ __weak void kvmla_tlb_flush_all(struct kvm_vcpu *vcpu, int reason)
 	(void)vcpu; (void)reason;
 	shim_ops.tlb_flush_all++;
 }
-__weak void kvmla_tlb_flush_gpa(struct kvm_vcpu *vcpu, unsigned long gpa, int reason)
+__weak void kvmla_tlb_serve_requests_plain(struct kvm_vcpu *vcpu) { (void)vcpu; shim_ops.tlb_serve++; }
+__weak void kvmla_tlb_serve_requests_traced(struct kvm_vcpu *vcpu)
 {
-	(void)vcpu; (void)gpa; (void)reason;
+	(void)vcpu;
+	shim_ops.tlb_serve++;
+	shim_ops.tlb_serve_traced++;
 }
-__weak void kvmla_tlb_serve_requests(struct kvm_vcpu *vcpu) { (void)vcpu; shim_ops.tlb_serve++; }
 
 /* ---- mmu.c ---- */
 __weak int kvmla_mmu_init(struct kvm *kvm) { (void)kvm; shim_ops.mmu_init++; return shim_ops.mmu_init_ret; }
 __weak void kvmla_mmu_deinit(struct kvm *kvm) { (void)kvm; shim_ops.mmu_deinit++; }
 __weak void kvmla_mmu_vcpu_free(struct kvm_vcpu *vcpu) { (void)vcpu; shim_ops.mmu_vcpu_free++; }
-__weak int kvmla_mmu_handle_fault(struct kvm_vcpu *vcpu, unsigned long gpa,
-				  bool write, bool exec)
+__weak int kvmla_mmu_handle_fault_plain(struct kvm_vcpu *vcpu, unsigned long gpa,
+					bool write, bool exec)
+{
+	(void)vcpu; (void)gpa; (void)write; (void)exec;
+	return 0;
+}
+__weak int kvmla_mmu_handle_fault_traced(struct kvm_vcpu *vcpu, unsigned long gpa,
+					 bool write, bool exec)
 {
 	(void)vcpu; (void)gpa; (void)write; (void)exec;
 	return 0;
@@ -163,10 +186,21 @@ __weak int kvmla_mmu_handle_fault(struct kvm_vcpu *vcpu, unsigned long gpa,
 
 /* ---- fpu.c ---- */
 __weak void kvmla_fpu_init(struct kvm_vcpu *vcpu) { (void)vcpu; shim_ops.fpu_init++; }
-__weak void kvmla_fpu_load_pending(struct kvm_vcpu *vcpu) { (void)vcpu; shim_ops.fpu_load++; }
+__weak void kvmla_fpu_load_pending_plain(struct kvm_vcpu *vcpu) { (void)vcpu; shim_ops.fpu_load++; }
+__weak void kvmla_fpu_load_pending_traced(struct kvm_vcpu *vcpu)
+{
+	(void)vcpu;
+	shim_ops.fpu_load++;
+	shim_ops.fpu_load_traced++;
+}
 __weak void kvmla_fpu_lose(struct kvm_vcpu *vcpu) { (void)vcpu; shim_ops.fpu_lose++; }
 __weak void kvmla_fpu_reset(struct kvm_vcpu *vcpu) { (void)vcpu; shim_ops.fpu_reset++; }
-__weak int kvmla_fpu_exit(struct kvm_vcpu *vcpu, unsigned int ecode)
+__weak int kvmla_fpu_exit_plain(struct kvm_vcpu *vcpu, unsigned int ecode)
+{
+	(void)vcpu; (void)ecode;
+	return RESUME_GUEST;
+}
+__weak int kvmla_fpu_exit_traced(struct kvm_vcpu *vcpu, unsigned int ecode)
 {
 	(void)vcpu; (void)ecode;
 	return RESUME_GUEST;

@@ -8,10 +8,12 @@
 
 struct shim_ops {
 	int exit_handle, exit_handle_ret;
+	int exit_handle_traced;		/* of exit_handle, the _traced copy */
 	int (*exit_handle_fn)(struct kvm_vcpu *vcpu);
 	int complete_user, complete_user_ret;
 	int inject;
 	int timer_init, timer_deinit, timer_save, timer_restore;
+	int timer_traced;		/* saves and restores, _traced copy */
 	int timer_block, timer_unblock;
 	unsigned long timer_hz;
 	u64 counter;
@@ -25,9 +27,9 @@ struct shim_ops {
 	int merge_estat;
 	u64 merge_bits;
 	int vmid_init, vmid_init_ret, vmid_deinit, vmid_check, vmid_drop;
-	int tlb_flush_all, tlb_serve;
+	int tlb_flush_all, tlb_serve, tlb_serve_traced;
 	int mmu_init, mmu_init_ret, mmu_deinit, mmu_vcpu_free;
-	int fpu_init, fpu_load, fpu_lose, fpu_reset;
+	int fpu_init, fpu_load, fpu_load_traced, fpu_lose, fpu_reset;
 };
 
 extern struct shim_ops shim_ops;
