@@ -1017,10 +1017,9 @@ static int exit_resume_twice(struct kvm_vcpu *vcpu)
 }
 
 /* Interrupt exits and handled exits re-enter; each re-entry traced. */
-KTEST(run_reenters_until_host_exit)
+/* four rounds: a host interrupt, a GSPR, two HVCs; the second HVC goes out */
+static void script_irq_gspr_hvc_hvc(void)
 {
-	struct kvm_vcpu *vcpu = vcpu_new();
-
 	guest_exits = 0;
 	exit_count = 0;
 	guest_ecodes[0] = 0;			/* host interrupt */
@@ -1029,6 +1028,13 @@ KTEST(run_reenters_until_host_exit)
 	guest_ecodes[3] = EXCCODE_HVC;
 	shim_guest = guest_script;
 	shim_ops.exit_handle_fn = exit_resume_twice;
+}
+
+KTEST(run_reenters_until_host_exit)
+{
+	struct kvm_vcpu *vcpu = vcpu_new();
+
+	script_irq_gspr_hvc_hvc();
 	KT_EXPECT_EQ(kvm_arch_vcpu_ioctl_run(vcpu), RESUME_HOST);
 	KT_EXPECT_EQ(shim_switch_calls, 4);
 	KT_EXPECT_EQ(shim_ops.exit_handle, 3);	/* not for the interrupt */
@@ -1058,14 +1064,7 @@ KTEST(run_plain_rounds_check_no_event)
 		struct kvm_vcpu *vcpu = vcpu_new();
 
 		shim_trace_on = on;
-		guest_exits = 0;
-		exit_count = 0;
-		guest_ecodes[0] = 0;			/* host interrupt */
-		guest_ecodes[1] = EXCCODE_GSPR;
-		guest_ecodes[2] = EXCCODE_HVC;
-		guest_ecodes[3] = EXCCODE_HVC;
-		shim_guest = guest_script;
-		shim_ops.exit_handle_fn = exit_resume_twice;
+		script_irq_gspr_hvc_hvc();
 		KT_EXPECT_EQ(kvm_arch_vcpu_ioctl_run(vcpu), RESUME_HOST);
 		KT_EXPECT_EQ(shim_switch_calls, 4);
 		KT_EXPECT_EQ(shim_ops.exit_handle, 3);
