@@ -45,6 +45,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
  */
 #define WORKER_MS 1000
 #define HEADER_CACHE 64		/* header blocks kept (tv_reader_cache_headers) */
+/* counted for the summary at exit (bench/fuzz-rate.sh) */
+static unsigned long n_inputs, n_probes, n_workers;
 
 static int memfd = -1;
 static char path[64];
@@ -196,6 +198,7 @@ static int worker_start(void)
 			worker_loop(a[0], b[1]);
 		}
 	}
+	n_workers += worker > 0;
 	if (worker < 0) {
 		close(a[0]);
 		close(a[1]);
@@ -223,6 +226,7 @@ static int probe(const char *file)
 	n = snprintf(msg, sizeof(msg), "/proc/%d/%s", (int)getpid(), file + 11);
 	if (n < 0 || n >= (int)sizeof(msg))
 		return -1;
+	n_probes++;
 	if (worker < 0 && worker_start())
 		return -1;
 	if (write(to_w, msg, n + 1) != n + 1)
@@ -235,6 +239,12 @@ static int probe(const char *file)
 dead:
 	worker_stop();
 	return -1;
+}
+
+static void summary(void)
+{
+	fprintf(stderr, "fuzz_reader: %lu inputs, %lu probed, %lu probe workers started\n",
+		n_inputs, n_probes, n_workers);
 }
 
 static int setup_once(void)
@@ -253,7 +263,9 @@ static int setup_once(void)
 		helper[0] ? helper : "a fork of this process");
 	/* most inputs keep the headers of the one they were mutated from */
 	if (!getenv("FUZZ_READER_OLD"))
-		tv_reader_cache_headers(HEADER_CACHE);
+		tv_reader_cache_headers(getenv("FUZZ_READER_CACHE") ?
+					atoi(getenv("FUZZ_READER_CACHE")) : HEADER_CACHE);
+	atexit(summary);
 	signal(SIGPIPE, SIG_IGN);
 	return 0;
 }
@@ -270,6 +282,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (setup_once() || pwrite(memfd, data, size, 0) != (ssize_t)size ||
 	    ftruncate(memfd, size))
 		return 0;
+	n_inputs++;
 	if (!null)
 		null = fopen("/dev/null", "w");
 	/* run.sh's proof that lsan.supp hides none of our leaks */
