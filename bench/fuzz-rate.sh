@@ -23,7 +23,7 @@ trap 'rm -rf "$W"' EXIT
 "$T/fuzz-seeds.sh" "$B" "$W/seeds" >/dev/null
 export LSAN_OPTIONS=suppressions=$T/lsan.supp
 
-# fuzz WAY LIMIT: one run from the seeds; prints "executions seconds edges features"
+# fuzz WAY LIMIT: one run from the seeds; prints "executions seconds edges features probed"
 fuzz() {
 	local env=X=1 t0 t1
 	[ "$1" = old ] && env=FUZZ_READER_OLD=1
@@ -36,27 +36,28 @@ fuzz() {
 	t1=$(date +%s%N)
 	echo "$(sed -n 's/^stat::number_of_executed_units: *//p' "$W/fuzz.log")" \
 		"$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", (b - a) / 1e9 }')" \
-		"$(grep -oE 'DONE +cov: [0-9]+ ft: [0-9]+' "$W/fuzz.log" | awk '{ print $3, $5 }')"
+		"$(grep -oE 'DONE +cov: [0-9]+ ft: [0-9]+' "$W/fuzz.log" | awk '{ print $3, $5 }')" \
+		"$(sed -n 's/^fuzz_reader: [0-9]* inputs, \([0-9]*\) probed.*/\1/p' "$W/fuzz.log")"
 }
 
 echo "load average at the start: $(cut -d' ' -f1-3 /proc/loadavg)"
-printf '%-6s %-4s %8s %11s %8s %6s %9s\n' round way seconds executions exec/s edges features
+printf '%-6s %-4s %8s %11s %8s %6s %9s %7s\n' round way seconds executions exec/s edges features probed
 declare -A ex sec
 for r in $(seq "$rounds"); do
 	order="old new"
 	[ $((r % 2)) = 0 ] && order="new old"
 	for way in $order; do
-		read -r n s e f < <(fuzz "$way" -max_total_time="$secs")
+		read -r n s e f p < <(fuzz "$way" -max_total_time="$secs")
 		ex[$way]=$(( ${ex[$way]:-0} + n ))
 		sec[$way]=$(awk -v a="${sec[$way]:-0}" -v b="$s" 'BEGIN { print a + b }')
-		printf '%-6s %-4s %8s %11s %8s %6s %9s\n' "$r" "$way" "$s" "$n" \
-			"$(awk -v n="$n" -v s="$s" 'BEGIN { printf "%d", n / s }')" "$e" "$f"
+		printf '%-6s %-4s %8s %11s %8s %6s %9s %7s\n' "$r" "$way" "$s" "$n" \
+			"$(awk -v n="$n" -v s="$s" 'BEGIN { printf "%d", n / s }')" "$e" "$f" "$p"
 	done
 done
 awk -v a="${ex[new]}" -v b="${sec[new]}" -v c="${ex[old]}" -v d="${sec[old]}" 'BEGIN {
 	printf "rate: now %d/s, old way %d/s, ratio %.2fx\n", a / b, c / d, (a / b) / (c / d) }'
 for way in old new; do
-	read -r n s e f < <(fuzz "$way" -runs="$runs")
-	echo "at $n executions, $way: $e edges, $f features, in $s s"
+	read -r n s e f p < <(fuzz "$way" -runs="$runs")
+	echo "at $n executions, $way: $e edges, $f features, $p probed, in $s s"
 done
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
