@@ -6,6 +6,7 @@
  * order too, so the output is byte-stable for a given input.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
@@ -399,12 +400,17 @@ json_t *tv_json_build(const struct tv_analysis *an, const char *path)
 int tv_report_json(FILE *f, const struct tv_analysis *an, const char *path)
 {
 	json_t *root = tv_json_build(an, path);
+	char *text;
 	int r;
 
 	if (!root)
 		return -1;
-	r = json_dumpf(root, f, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
-	fputc('\n', f);
+	/* one write: json_dumpf writes every token through stdio */
+	text = json_dumps(root, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
 	json_decref(root);
+	if (!text)
+		return -1;
+	r = fputs(text, f) < 0 || fputc('\n', f) == EOF ? -1 : 0;
+	free(text);
 	return r;
 }

@@ -48,8 +48,11 @@ struct dec {
 
 struct symtab { uint64_t *val; char **name; unsigned int n; };
 
+struct hc_ent;
+
 struct tv_reader {
 	struct tracecmd_input *h;
+	struct hc_ent *hc;		/* h is the header cache's (tv_reader_cache_headers) */
 	struct tep_handle *tep;
 	enum tv_profile profile;
 	struct dec **dec;		/* by event id */
@@ -530,50 +533,227 @@ fail:
 	return -1;
 }
 
+/*
+ * The header cache (tv_reader_cache_headers, for fuzz targets): a header
+ * block (the stub's bytes) and what came of it: libtracecmd's handle, or
+ * the error that refused it.  LRU, at most hc_max entries; an entry in use
+ * by an open reader is not evicted.
+ */
+struct hc_ent {
+	unsigned char *key;
+	size_t len;
+	uint64_t hash, last;
+	struct tracecmd_input *h;	/* NULL: refused, err says why */
+	char *err;			/* without the file's name */
+	unsigned int users;
+};
+static struct hc_ent *hc;		/* hc_cap slots, free ones have no key */
+static unsigned int hc_n, hc_cap, hc_max;
+static uint64_t hc_clock;
+
+static void hc_drop(struct hc_ent *e)
+{
+	if (e->h)
+		tracecmd_close(e->h);
+	free(e->key);
+	free(e->err);
+	memset(e, 0, sizeof(*e));
+	hc_n--;
+}
+
+/* Call it with no reader open (an entry in use is kept until the next call). */
+void tv_reader_cache_headers(unsigned int n)
+{
+	bool busy = false;
+
+	for (unsigned int i = 0; i < hc_cap; i++) {
+		if (hc[i].key && hc[i].users)
+			busy = true;
+		else if (hc[i].key)
+			hc_drop(&hc[i]);
+	}
+	if (!busy) {
+		free(hc);
+		hc = NULL;
+		hc_cap = 0;
+	}
+	hc_max = n;
+}
+
+/* The stub's bytes and their FNV-1a hash; NULL when it cannot be read. */
+static unsigned char *hc_key(int fd, size_t *len, uint64_t *hash)
+{
+	struct stat st;
+	unsigned char *k;
+	uint64_t h = 14695981039346656037ull;
+
+	if (fstat(fd, &st) || !(k = malloc(st.st_size ? st.st_size : 1)))
+		return NULL;
+	if (pread(fd, k, st.st_size, 0) != st.st_size) {
+		free(k);
+		return NULL;
+	}
+	for (off_t i = 0; i < st.st_size; i++)
+		h = (h ^ k[i]) * 1099511628211ull;
+	*len = st.st_size;
+	*hash = h;
+	return k;
+}
+
+static struct hc_ent *hc_find(const unsigned char *key, size_t len, uint64_t hash)
+{
+	for (unsigned int i = 0; i < hc_cap; i++)
+		if (hc[i].key && hc[i].hash == hash && hc[i].len == len &&
+		    !memcmp(hc[i].key, key, len)) {
+			hc[i].last = ++hc_clock;
+			return &hc[i];
+		}
+	return NULL;
+}
+
+/* Keeps key (owned from now on) with its outcome; NULL when there is no room. */
+static struct hc_ent *hc_add(unsigned char *key, size_t len, uint64_t hash,
+			     struct tracecmd_input *h, const char *err)
+{
+	struct hc_ent *e = NULL;
+
+	if (!hc && (hc = calloc(hc_max, sizeof(*hc))))
+		hc_cap = hc_max;
+	for (unsigned int i = 0; i < hc_cap && hc_n < hc_max && !e; i++)
+		if (!hc[i].key)
+			e = &hc[i];
+	for (unsigned int i = 0; i < hc_cap && !e; i++)	/* full: the least recently used */
+		if (hc[i].key && !hc[i].users) {
+			for (unsigned int j = i + 1; j < hc_cap; j++)
+				if (hc[j].key && !hc[j].users && hc[j].last < hc[i].last)
+					i = j;
+			hc_drop(&hc[i]);
+			e = &hc[i];
+		}
+	if (!e) {
+		free(key);
+		return NULL;
+	}
+	*e = (struct hc_ent){ .key = key, .len = len, .hash = hash, .h = h,
+			      .err = err ? strdup(err) : NULL, .last = ++hc_clock };
+	hc_n++;
+	return e;
+}
+
+/* v6 read directly: libtracecmd gets the headers only when they are cached */
+static bool use_stub(const struct tv_layout *lay)
+{
+	return lay->truncated || (hc_max && lay->table_at && lay->direct && lay->ncpu &&
+				  !getenv("TV_NO_DIRECT"));
+}
+
+/* err without "path: " */
+static const char *err_tail(const char *err, const char *path)
+{
+	size_t n = strlen(path);
+
+	return !strncmp(err, path, n) && err[n] == ':' && err[n + 1] == ' ' ? err + n + 2 : err;
+}
+
+/*
+ * libtracecmd's handle of file (the file or its stub), probed first; with
+ * the cache on and a stub, a kept block is reused (*ent: the entry in use).
+ */
+static struct tracecmd_input *headers_open(const char *path, const char *file, int stub,
+					   struct hc_ent **ent, char *err, size_t errlen)
+{
+	struct tracecmd_input *h;
+	unsigned char *key = NULL;
+	size_t len = 0;
+	uint64_t hash = 0;
+
+	*ent = NULL;
+	if (hc_max && stub >= 0 && (key = hc_key(stub, &len, &hash))) {
+		struct hc_ent *e = hc_find(key, len, hash);
+
+		if (e) {
+			free(key);
+			if (!e->h) {
+				snprintf(err, errlen, "%s: %s", path, e->err);
+				return NULL;
+			}
+			e->users++;
+			*ent = e;
+			return e->h;
+		}
+	}
+	/* TV_NO_PROBE: for a fuzz target whose formats are known good */
+	if (!getenv("TV_NO_PROBE") && probe(file, err, errlen)) {
+		char why[200];
+
+		/* the message names the file, not its stub */
+		snprintf(why, sizeof(why), "%s", err_tail(err, file));
+		snprintf(err, errlen, "%s: %s", path, why);
+		if (key)
+			hc_add(key, len, hash, NULL, why);
+		return NULL;
+	}
+	h = tracecmd_open(file, TRACECMD_FL_LOAD_NO_PLUGINS | TRACECMD_FL_LOAD_NO_SYSTEM_PLUGINS);
+	if (!h)
+		snprintf(err, errlen, "%s: cannot read trace.dat (truncated or corrupt)", path);
+	if (key) {
+		*ent = hc_add(key, len, hash, h, h ? NULL : err_tail(err, path));
+		if (*ent && h)
+			(*ent)->users++;
+	}
+	return h;
+}
+
+/* The checks before libtracecmd: a regular file, the magic, validate.c's. */
+static int file_check(const char *path, struct stat *st, struct tv_layout *lay, int *compressed,
+		      char *err, size_t errlen)
+{
+	char magic[10], verr[200];
+	FILE *f = fopen(path, "r");
+
+	if (!f) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fileno(f), st) || !S_ISREG(st->st_mode)) {
+		snprintf(err, errlen, "%s: not a regular file", path);
+		goto bad;
+	}
+	if (fread(magic, 1, 10, f) != 10 || memcmp(magic, "\x17\x08\x44tracing", 10)) {
+		snprintf(err, errlen, "%s: not a trace.dat file (bad magic)", path);
+		goto bad;
+	}
+	*compressed = tv_validate(fileno(f), verr, sizeof(verr), lay);
+	if (*compressed < 0) {
+		snprintf(err, errlen, "%s: %s", path, verr);
+		goto bad;
+	}
+	fclose(f);
+	return 0;
+bad:
+	fclose(f);
+	return -1;
+}
+
 struct tv_reader *tv_reader_open(const char *path, char *err, size_t errlen)
 {
 	struct tracecmd_input *h;
 	struct tv_reader *rd;
+	struct hc_ent *ent;
 	struct stat st;
-	FILE *f;
-	char magic[10];
 	int compressed, stub = -1;
 	struct tv_layout lay;
 	char hpath[64];
 
-	f = fopen(path, "r");
-	if (!f) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	if (file_check(path, &st, &lay, &compressed, err, errlen))
 		return NULL;
-	}
-	if (fstat(fileno(f), &st) || !S_ISREG(st.st_mode)) {
-		snprintf(err, errlen, "%s: not a regular file", path);
-		fclose(f);
-		return NULL;
-	}
-	if (fread(magic, 1, 10, f) != 10 || memcmp(magic, "\x17\x08\x44tracing", 10)) {
-		snprintf(err, errlen, "%s: not a trace.dat file (bad magic)", path);
-		fclose(f);
-		return NULL;
-	}
-	{
-		char verr[200];
-
-		compressed = tv_validate(fileno(f), verr, sizeof(verr), &lay);
-		if (compressed < 0) {
-			snprintf(err, errlen, "%s: %s", path, verr);
-			fclose(f);
-			return NULL;
-		}
-	}
-	fclose(f);
 	tracecmd_set_loglevel(TEP_LOG_NONE);
-	if (lay.truncated) {
-		if (!lay.direct) {
-			snprintf(err, errlen, "%s: cut short in its CPU data, and its layout (4-byte longs, "
-				 "timestamp offsets or over 256 CPUs) can only be read whole", path);
-			return NULL;
-		}
+	if (lay.truncated && !lay.direct) {
+		snprintf(err, errlen, "%s: cut short in its CPU data, and its layout (4-byte longs, "
+			 "timestamp offsets or over 256 CPUs) can only be read whole", path);
+		return NULL;
+	}
+	if (use_stub(&lay)) {
 		stub = stub_open(path, &lay);
 		if (stub < 0) {
 			snprintf(err, errlen, "%s: %s", path, strerror(errno));
@@ -581,29 +761,25 @@ struct tv_reader *tv_reader_open(const char *path, char *err, size_t errlen)
 		}
 		snprintf(hpath, sizeof(hpath), "/proc/self/fd/%d", stub);
 	}
-	/* TV_NO_PROBE: for a fuzz target whose formats are known good */
-	if (!getenv("TV_NO_PROBE") && probe(stub < 0 ? path : hpath, err, errlen)) {
-		if (stub >= 0)
-			close(stub);
-		return NULL;
-	}
-	h = tracecmd_open(stub < 0 ? path : hpath, TRACECMD_FL_LOAD_NO_PLUGINS |
-						   TRACECMD_FL_LOAD_NO_SYSTEM_PLUGINS);
+	h = headers_open(path, stub < 0 ? path : hpath, stub, &ent, err, errlen);
 	if (!h) {
-		snprintf(err, errlen, "%s: cannot read trace.dat (truncated or corrupt)", path);
 		if (stub >= 0)
 			close(stub);
 		return NULL;
 	}
 	rd = calloc(1, sizeof(*rd));
 	if (!rd) {
-		tracecmd_close(h);
+		if (ent)
+			ent->users--;
+		else
+			tracecmd_close(h);
 		if (stub >= 0)
 			close(stub);
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
 	rd->h = h;
+	rd->hc = ent;
 	rd->tep = tracecmd_get_tep(h);
 	rd->file_size = st.st_size;
 	rd->checked_pages = compressed == 0;
@@ -654,7 +830,9 @@ void tv_reader_close(struct tv_reader *rd)
 {
 	if (!rd)
 		return;
-	if (rd->h)
+	if (rd->hc)
+		rd->hc->users--;	/* the cache keeps the handle */
+	else if (rd->h)
 		tracecmd_close(rd->h);
 	if (rd->fd >= 0)
 		close(rd->fd);

@@ -431,6 +431,16 @@ void tv_reader_use_fd(struct tv_reader *rd, int fd, const struct tv_layout *lay,
  */
 typedef int (*tv_probe_fn)(const char *path);
 void tv_reader_set_probe(tv_probe_fn fn);
+/*
+ * For a fuzz target (off by default): keep the verdict and the parsed
+ * headers of the last n distinct header blocks.  A v6 file read directly
+ * then gives libtracecmd its headers only (the stub of a cut file: the
+ * bytes before the CPU table, and a table of empty CPUs), so that what
+ * libtracecmd reads is exactly the cache's key; a file whose block is
+ * byte-identical to a kept one is neither probed nor parsed again (a
+ * refused block gives the same error).  0 empties and disables the cache.
+ */
+void tv_reader_cache_headers(unsigned int n);
 /* A reader over a tep with formats loaded but no file (fixtures, fuzz). */
 struct tv_reader *tv_reader_from_tep(struct tep_handle *tep, char *err, size_t errlen);
 enum tv_profile tv_reader_profile(const struct tv_reader *rd);

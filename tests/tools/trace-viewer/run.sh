@@ -47,6 +47,8 @@ fi
 "$B/test_exact" || KT_FAILED=1
 "$B/test_loongarch" || KT_FAILED=1
 "$B/test_x86" || KT_FAILED=1
+# libtracecmd leaks the name of the trace clock (lsan.supp)
+LSAN_OPTIONS=suppressions=$here/lsan.supp:print_suppressions=0 "$B/test_hcache" || KT_FAILED=1
 
 # ---- LoongArch trace.dat fixture, end to end ----
 # 2 VMs x 2 vCPUs, 32 rounds, 20 us userspace round trips (la_fixture.c):
@@ -477,17 +479,44 @@ else
 	kt_fail hostile-format "exit $rc: $(head -c 200 "$W/err")"
 fi
 # a damaged header on which libtracecmd's open loops for ever (found by the
-# fuzzer, kept in fixtures/hostile): one error line after the probe's 10 s,
-# even from a parent that ignores or catches SIGALRM (bash's trap '' below;
-# libFuzzer catches it, and its fuzz_reader hung on such an input)
-timeout 60 bash -c 'trap "" ALRM; exec "$@"' - "$TV" "$here/fixtures/hostile/header-loop.dat" \
-	>/dev/null 2>"$W/err"
+# fuzzer, kept in fixtures/hostile: a v7 options section without its end
+# option, libtracecmd reads on and follows a chain back to it): validate.c
+# refuses it before libtracecmd sees it, at once
+timeout 60 "$TV" "$here/fixtures/hostile/header-loop.dat" >/dev/null 2>"$W/err"
 rc=$?
 if [ $rc = 1 ] && [ "$(wc -l <"$W/err")" = 1 ] &&
-   grep -q 'corrupt trace.dat (its headers could not be read in 10 s)' "$W/err"; then
+   grep -q 'options section without its end option' "$W/err"; then
 	kt_pass hostile-header-loop
 else
 	kt_fail hostile-header-loop "exit $rc: $(head -c 200 "$W/err")"
+fi
+# a libtracecmd whose open never returns (LD_PRELOAD: no damaged file known
+# now gets past validate.c and loops): one error line after the probe's
+# 10 s, even from a parent that ignores or catches SIGALRM (bash's trap ''
+# below; libFuzzer catches it, and its fuzz_reader hung on such an input).
+# Without the probe's alarm the outer timeout ends it (exit 124).
+cat >"$W/hang.c" <<'EOF2'
+#include <unistd.h>
+void *tracecmd_open(const char *file, int flags)
+{
+	(void)file;
+	(void)flags;
+	for (;;)
+		pause();
+}
+EOF2
+if ${CC:-cc} -shared -fPIC -o "$W/hang.so" "$W/hang.c" 2>"$W/err"; then
+	timeout 60 bash -c 'trap "" ALRM; exec "$@"' - env LD_PRELOAD="$W/hang.so" "$TV" "$W/la.dat" \
+		>/dev/null 2>"$W/err"
+	rc=$?
+	if [ $rc = 1 ] && [ "$(wc -l <"$W/err")" = 1 ] &&
+	   grep -q 'corrupt trace.dat (its headers could not be read in 10 s)' "$W/err"; then
+		kt_pass probe-timeout
+	else
+		kt_fail probe-timeout "exit $rc: $(head -c 200 "$W/err")"
+	fi
+else
+	kt_fail probe-timeout "cannot build the hanging libtracecmd: $(head -c 200 "$W/err")"
 fi
 "$TV" --json "$W/empty.dat" >"$W/out" 2>/dev/null
 kt_check json-error "no {\"error\"} on stdout" $JC "$W/out" '"bad magic" in d["error"]'
@@ -552,6 +581,27 @@ if "$B/fuzz_reader" -help=1 >/dev/null 2>&1; then
 		kt_pass fuzz-reader-corpus
 	else
 		kt_fail fuzz-reader-corpus "$(grep -m1 -E 'ERROR|SUMMARY' "$W/replay.log"): $(grep -m1 -A2 'leak of' "$W/replay.log" | tail -1)"
+	fi
+	# the probe worker (fuzz_probe): an input on which libtracecmd crashes
+	# (zstd-options-crash.dat: trace-viewer without its probe dies of it) and
+	# inputs on which its open never returns (LD_PRELOAD of $W/hang.so) are
+	# refused, the worker replaced: no crash of ours, no hang (1 s each)
+	rc=$( (TV_NO_PROBE=1 "$TV" "$here/fixtures/hostile/zstd-options-crash.dat" >/dev/null 2>&1)
+	     echo $?) 2>/dev/null
+	if [ $rc -le 128 ]; then
+		kt_fail fuzz-reader-hostile "trace-viewer without its probe did not die on zstd-options-crash.dat (exit $rc)"
+	elif ! (cd "$W" && LSAN_OPTIONS=suppressions=$supp timeout -k 5 60 "$B/fuzz_reader" -runs=2 \
+			-artifact_prefix="$W/hostile-" "$here/fixtures/hostile/zstd-options-crash.dat" \
+			"$W/corpus/la-min.dat" >"$W/hostile.log" 2>&1); then
+		kt_fail fuzz-reader-hostile "library crash: $(grep -m1 -E 'ERROR|SUMMARY' "$W/hostile.log")"
+	elif ! grep -q 'probe worker: .*/fuzz_probe$' "$W/hostile.log"; then
+		kt_fail fuzz-reader-hostile "not fuzz_probe: $(grep -m1 'probe worker' "$W/hostile.log")"
+	elif [ ! -f "$W/hang.so" ] || ! (cd "$W" && LSAN_OPTIONS=suppressions=$supp timeout -k 5 30 \
+			env LD_PRELOAD="$W/hang.so" "$B/fuzz_reader" -runs=2 "$W/corpus/la-min.dat" \
+			"$W/corpus/v7-none.dat" >"$W/hostile-hang.log" 2>&1); then
+		kt_fail fuzz-reader-hostile "library hang: $(grep -m1 -E 'ERROR|SUMMARY|ALARM' "$W/hostile-hang.log")"
+	else
+		kt_pass fuzz-reader-hostile
 	fi
 	# -timeout: an input that takes 15 s (thousands of times the usual few ms) is a
 	# finding (exit 70, a timeout-* file), not a hang of the whole case; the outer
