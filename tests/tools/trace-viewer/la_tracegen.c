@@ -35,6 +35,9 @@ typedef int64_t s64;
 #define TP_fast_assign(...)
 #define TP_STRUCT__entry(...) __VA_ARGS__
 
+/* kvm.ko's events carry reg/unreg callbacks (the trace key): not here */
+#define DEFINE_EVENT_FN(cls, ev, proto, args, reg, unreg) DEFINE_EVENT(cls, ev, proto, args)
+
 /* stage 1: struct trace_event_raw_<class> */
 #define __field(t, n) t n;
 #define TP_printk(...)
