@@ -169,6 +169,15 @@ struct ks_provider {
 	void (*retire)(struct ks_ctx *ctx, const int *pids, size_t n);
 };
 
+/* is pid among the n of pids? (the retire hooks' lists are short) */
+static inline bool ks_pid_listed(const int *pids, size_t n, int pid)
+{
+	for (size_t k = 0; k < n; k++)
+		if (pids[k] == pid)
+			return true;
+	return false;
+}
+
 struct ks_ctx {
 	struct ks_opts *o;
 	struct ks_profile prof;

@@ -307,14 +307,9 @@ static void tid_forget(const int *pids, size_t n)
 {
 	size_t w = 0;
 
-	for (size_t i = 0; i < ntids; i++) {
-		size_t k = 0;
-
-		while (k < n && pids[k] != tids[i].pid)
-			k++;
-		if (k == n)
+	for (size_t i = 0; i < ntids; i++)
+		if (!ks_pid_listed(pids, n, tids[i].pid))
 			tids[w++] = tids[i];
-	}
 	ntids = w;
 }
 

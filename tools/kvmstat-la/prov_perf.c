@@ -243,11 +243,7 @@ static void perf_retire(struct ks_ctx *ctx, const int *pids, size_t n)
 	size_t w = 0;
 
 	for (size_t i = 0; i < d->nth; i++) {
-		size_t k = 0;
-
-		while (k < n && pids[k] != d->th[i].pid)
-			k++;
-		if (k < n)
+		if (ks_pid_listed(pids, n, d->th[i].pid))
 			thread_free(&d->th[i]);
 		else
 			d->th[w++] = d->th[i];

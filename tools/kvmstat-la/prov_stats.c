@@ -549,11 +549,7 @@ static void stats_retire(struct ks_ctx *ctx, const int *pids, size_t n)
 	int w = 0;
 
 	for (int i = 0; i < d->nsvm; i++) {
-		size_t k = 0;
-
-		while (k < n && pids[k] != d->svm[i].pid)
-			k++;
-		if (k < n || !d->svm[i].pid)
+		if (ks_pid_listed(pids, n, d->svm[i].pid) || !d->svm[i].pid)
 			svm_close(&d->svm[i]);
 		else
 			d->svm[w++] = d->svm[i];
