@@ -253,6 +253,32 @@ auto_case() {
 	else kt_fail auto-filter-bpf "$why"; fi
 }
 auto_case
+
+# what the no-probe mode imposes on the vCPUs is zero by construction: while
+# it counts (the log, from KVM's stats) the process holds no BPF and no perf
+# descriptor, so nothing is attached to any tracepoint (docs/kvmstat-la.md,
+# "The no-probe mode"); its stats fds are the VMM's
+noprobe_case() {
+	local c=stats-no-probes name=ks$$np why vp links
+	if ! [ -e /dev/kvm ]; then kt_skip $c "needs /dev/kvm"; return; fi
+	start_vmm "$name" 500 -m 1 -c 2 --pio-out 50 --hold 4000 || { kt_fail $c "VMM did not start"; return; }
+	why=$(wait_stats_fds "$name-0" 2) || { kt_fail $c "$why"; wait "$vmm_pid"; return; }
+	"$T" -l -v -s 0.5 -n 6 -g "$name-*" >"$tmp/np.out" 2>"$tmp/np.err" &
+	local tp=$!
+	sleep 1.5
+	links=$(for f in /proc/"$tp"/fd/*; do readlink "$f"; done 2>/dev/null)
+	wait $tp; local rc=$?
+	wait "$vmm_pid"
+	if [ $rc != 0 ]; then kt_fail $c "rc=$rc: $(head -c 200 "$tmp/np.err")"
+	elif ! grep -q "^kvmstat-la: provider stats (auto)" "$tmp/np.err"; then
+		kt_fail $c "-v said: $(head -c 200 "$tmp/np.err")"
+	elif ! grep -q "kvm-vcpu-stats" <<<"$links"; then
+		kt_fail $c "no stats fd held while counting: $(echo $links)"
+	elif grep -Eq "anon_inode:(bpf|\[perf_event\])" <<<"$links"; then
+		kt_fail $c "a probe is held: $(grep -E 'bpf|perf_event' <<<"$links" | sort | uniq -c | tr '\n' ' ')"
+	else kt_pass $c; fi
+}
+noprobe_case
 # counts only but no selected VM (so no stats to read): BPF, and it says why
 out=$("$T" --once --json --no-latency -s 0.2 -g "nosuchvm$$" 2>"$tmp/e")
 if [ -r /sys/kernel/btf/vmlinux ]; then
