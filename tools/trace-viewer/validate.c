@@ -378,6 +378,14 @@ static int v7(struct vf *v, bool compressed)
 					if (u32(v, &cpu) || u64(v, &o) || u64(v, &s) ||
 					    v->pos > ostart + osz)
 						return bad(v, "buffer option");
+					/*
+					 * libtracecmd sizes its per-CPU tables by the highest
+					 * CPU number: one of 2.7 M in a 28 KB file took 800 MB
+					 * (fixtures/hostile/cpu-number.dat).  Linux has 8192
+					 * CPUs at most, as the CPU counts above.
+					 */
+					if (cpu >= 8192)
+						return bad(v, "buffer option: CPU number past 8191");
 					save = v->pos;
 					if (pages(v, o, s, -1, &s))
 						return -1;

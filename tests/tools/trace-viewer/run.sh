@@ -490,6 +490,15 @@ if [ $rc = 1 ] && [ "$(wc -l <"$W/err")" = 1 ] &&
 else
 	kt_fail hostile-header-loop "exit $rc: $(head -c 200 "$W/err")"
 fi
+# a v7 BUFFER option naming CPU 2686976 in a 28 KB file (found by the 1-hour
+# fuzz run: libtracecmd sized its per-CPU tables by it, 800 MB): refused by
+# validate.c in one line, in little memory (ulimit -v 262144: 256 MB)
+rc=$( (ulimit -v 262144; timeout 60 "$TV" "$here/fixtures/hostile/cpu-number.dat" >/dev/null 2>"$W/err"); echo $?)
+if [ "$rc" = 1 ] && [ "$(wc -l <"$W/err")" = 1 ] && grep -q 'CPU number past 8191' "$W/err"; then
+	kt_pass hostile-cpu-number
+else
+	kt_fail hostile-cpu-number "exit $rc: $(head -c 200 "$W/err")"
+fi
 # a libtracecmd whose open never returns (LD_PRELOAD: no damaged file known
 # now gets past validate.c and loops): one error line after the probe's
 # 10 s, even from a parent that ignores or catches SIGALRM (bash's trap ''
