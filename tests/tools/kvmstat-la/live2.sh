@@ -263,10 +263,14 @@ noprobe_case() {
 	if ! [ -e /dev/kvm ]; then kt_skip $c "needs /dev/kvm"; return; fi
 	start_vmm "$name" 500 -m 1 -c 2 --pio-out 50 --hold 4000 || { kt_fail $c "VMM did not start"; return; }
 	why=$(wait_stats_fds "$name-0" 2) || { kt_fail $c "$why"; wait "$vmm_pid"; return; }
-	"$T" -l -v -s 0.5 -n 6 -g "$name-*" >"$tmp/np.out" 2>"$tmp/np.err" &
+	"$T" -l -v -s 0.5 -n 20 -g "$name-*" >"$tmp/np.out" 2>"$tmp/np.err" &
 	local tp=$!
-	sleep 1.5
-	links=$(for f in /proc/"$tp"/fd/*; do readlink "$f"; done 2>/dev/null)
+	# once it holds the VM's stats fds it is counting (a loaded machine: seconds)
+	for _ in $(seq 160); do
+		links=$(for f in /proc/"$tp"/fd/*; do readlink "$f"; done 2>/dev/null)
+		grep -q "kvm-vcpu-stats" <<<"$links" && break
+		sleep 0.05
+	done
 	wait $tp; local rc=$?
 	wait "$vmm_pid"
 	if [ $rc != 0 ]; then kt_fail $c "rc=$rc: $(head -c 200 "$tmp/np.err")"
