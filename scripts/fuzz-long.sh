@@ -7,6 +7,10 @@
 #   FUZZ_RUNS     per target, default 10000000
 #   FUZZ_TARGETS  default "exit reader pages import"
 #   FUZZ_OUT      default build/fuzz-long (a corpus and a log per target)
+#   FUZZ_TIMEOUT  seconds one input may take, default 30: libFuzzer's clock
+#                 is the wall clock and these runs are niced, so make
+#                 check's 5 s limit would stop an hour's run on a busy
+#                 machine's stall (docs/testing.md)
 # Prints one table row per target: executions, exec/s, coverage (edges,
 # features) when the seeds are loaded and at the end, crashes found.
 # Exit 1 when a target found a crash, a leak of ours or a slow input (the
@@ -17,6 +21,7 @@ secs=${FUZZ_SECONDS:-3600}
 runs=${FUZZ_RUNS:-10000000}
 targets=${FUZZ_TARGETS:-exit reader pages import}
 out=${FUZZ_OUT:-$top/build/fuzz-long}
+tmo=${FUZZ_TIMEOUT:-30}
 TB=$top/build/tests/trace-viewer
 TVT=$top/tests/tools/trace-viewer
 supp=$TVT/lsan.supp
@@ -42,13 +47,13 @@ seed() {
 	esac
 }
 
-# the flags of each target, as make check runs it
+# the flags of each target, as make check runs it, but for the slow-input limit
 flags() {
 	case $1 in
-	exit)	echo "-timeout=5" ;;
-	reader)	echo "-timeout=15 -detect_leaks=0 -max_len=65536 -rss_limit_mb=1024" ;;
-	pages)	echo "-timeout=5 -detect_leaks=0" ;;
-	import)	echo "-timeout=5 -detect_leaks=0 -close_fd_mask=2" ;;
+	exit)	echo "-timeout=$tmo" ;;
+	reader)	echo "-timeout=$tmo -detect_leaks=0 -max_len=65536 -rss_limit_mb=1024" ;;
+	pages)	echo "-timeout=$tmo -detect_leaks=0" ;;
+	import)	echo "-timeout=$tmo -detect_leaks=0 -close_fd_mask=2" ;;
 	esac
 }
 
