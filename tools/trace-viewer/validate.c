@@ -119,6 +119,7 @@ static void cut(struct vf *v, uint64_t c)
  * pages are checked and kept, avail says how much of it there is (the
  * reader takes the complete records of a last, partial page).
  */
+#define MAX_CPUS 8192	/* Linux's NR_CPUS at most; libtracecmd sizes tables by the CPU number */
 #define CHECK_PAGES 64	/* pages read at once: one system call per page cost more than the copy */
 
 static int pages(struct vf *v, uint64_t off, uint64_t size, int64_t cpu, uint64_t *avail)
@@ -243,7 +244,7 @@ static int v6(struct vf *v)
 		return bad(v, "printk formats");
 	if (u64(v, &n) || n > (64 << 20) || skip(v, n))
 		return bad(v, "saved command lines");
-	if (u32(v, &ncpu) || ncpu == 0 || ncpu > 8192)
+	if (u32(v, &ncpu) || ncpu == 0 || ncpu > MAX_CPUS)
 		return bad(v, "CPU count");
 	if (get(v, name, 10))
 		return bad(v, "data section");
@@ -368,7 +369,7 @@ static int v7(struct vf *v, bool compressed)
 
 				if (u64(v, &bofs) || bofs >= v->size || str(v, iname, sizeof(iname)) ||
 				    str(v, NULL, osz) || u32(v, &pg) || u32(v, &ncpu) ||
-				    pg != v->page || ncpu > 8192)
+				    pg != v->page || ncpu > MAX_CPUS)
 					return bad(v, "buffer option");
 				if (iname[0] || ncpu > 256 || ++v->lay->nbuf > 1)
 					v->lay->direct = false;	/* instances: leave them to libtracecmd */
@@ -381,10 +382,9 @@ static int v7(struct vf *v, bool compressed)
 					/*
 					 * libtracecmd sizes its per-CPU tables by the highest
 					 * CPU number: one of 2.7 M in a 28 KB file took 800 MB
-					 * (fixtures/hostile/cpu-number.dat).  Linux has 8192
-					 * CPUs at most, as the CPU counts above.
+					 * (fixtures/hostile/cpu-number.dat).
 					 */
-					if (cpu >= 8192)
+					if (cpu >= MAX_CPUS)
 						return bad(v, "buffer option: CPU number past 8191");
 					save = v->pos;
 					if (pages(v, o, s, -1, &s))
