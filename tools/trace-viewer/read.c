@@ -70,7 +70,7 @@ struct tv_reader {
 	unsigned int page_size;
 	struct tv_layout lay;		/* where the pages are (direct reading) */
 	int fd;
-	int stub_fd;			/* a cut file: its headers with an empty CPU table */
+	int stub_fd;			/* a v6 file read directly: its headers, no CPU data */
 	uint64_t cut_last_ts;		/* the latest record read from a CPU that was cut */
 	bool cut_any;
 	tv_raw_fn raw_fn;		/* tv_reader_on_raw(): every raw record, as read */
@@ -499,10 +499,11 @@ static int probe(const char *path, char *err, size_t errlen)
 }
 
 /*
- * A v6 file cut in its CPU table or data: libtracecmd would refuse it, and
- * only its headers (formats, cmdlines) are wanted from it; the data is read
- * directly within the layout validate.c found.  So libtracecmd gets a copy
- * of the headers with a complete table of empty CPUs, in memory.
+ * A v6 file read directly, whole or cut in its CPU table or data (which
+ * libtracecmd would refuse): only its headers (formats, cmdlines) are
+ * wanted from libtracecmd; the data is read within the layout validate.c
+ * found.  So libtracecmd gets a copy of the headers with a complete table
+ * of empty CPUs, in memory.
  */
 static int stub_open(const char *path, const struct tv_layout *lay)
 {
@@ -641,9 +642,19 @@ static struct hc_ent *hc_add(unsigned char *key, size_t len, uint64_t hash,
 }
 
 /* v6 read directly: libtracecmd gets the headers only when they are cached */
+/*
+ * A v6 file that is read directly gives libtracecmd its headers only, and
+ * so no CPU data to map.  libtracecmd 3.1.6 never unmaps the pages it maps
+ * of a v6 file: its handle starts in compressed-page mode, which only a v7
+ * file's compression section turns off, and its page release then looks
+ * for the page among compressed chunks, so the mapping outlives
+ * tracecmd_close().  One per CPU per open is harmless to a command that
+ * reads one file, but a fuzz target opening files for an hour reached the
+ * kernel's limit of 65,530 mappings.
+ */
 static bool use_stub(const struct tv_layout *lay)
 {
-	return lay->truncated || (hc_max && lay->table_at && lay->direct && lay->ncpu &&
+	return lay->truncated || (lay->table_at && lay->direct && lay->ncpu &&
 				  !getenv("TV_NO_DIRECT"));
 }
 
@@ -755,11 +766,18 @@ struct tv_reader *tv_reader_open(const char *path, char *err, size_t errlen)
 	}
 	if (use_stub(&lay)) {
 		stub = stub_open(path, &lay);
-		if (stub < 0) {
+		if (stub >= 0) {
+			snprintf(hpath, sizeof(hpath), "/proc/self/fd/%d", stub);
+			if (access(hpath, R_OK)) {	/* no /proc */
+				close(stub);
+				stub = -1;
+			}
+		}
+		/* a whole file can still be given whole; a cut one cannot */
+		if (stub < 0 && lay.truncated) {
 			snprintf(err, errlen, "%s: %s", path, strerror(errno));
 			return NULL;
 		}
-		snprintf(hpath, sizeof(hpath), "/proc/self/fd/%d", stub);
 	}
 	h = headers_open(path, stub < 0 ? path : hpath, stub, &ent, err, errlen);
 	if (!h) {
