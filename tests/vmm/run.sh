@@ -10,6 +10,9 @@
 #   json_exact_small       1 VM x 1 vCPU: JSON shape, key order, exact counts
 #   names_and_threads      -name NAME-i in cmdline, "CPU n/KVM" threads, pids/tids
 #   duration               --duration ends --loop (exit 0) or times out (exit 1)
+#   samples                --samples: a file per vCPU, a line at the start, every
+#                          1024 KVM_RUN returns and at the end; the last count is
+#                          the JSON's userspace exits
 #   hold_keeps_vms         --hold: JSON written, VM processes and VM fds still there
 #   tracepoints_*          >= 100000 PIO and MMIO exits in 2 VMs x 2 vCPUs; the
 #                          host's kvm tracepoints (perf_event_open, only this
@@ -135,6 +138,7 @@ case_flag_errors() {
 --json
 --duration 0
 --duration x
+--samples
 extra-argument
 --name
 EOF
@@ -148,7 +152,7 @@ case_help_version() {
 	fi
 	for f in --vms --vcpus --name --pio-out --pio-in --mmio-write --mmio-read \
 		 --hlt --cpuid --delay-us --phases --loop --start-delay --hold --duration --json \
-		 --help --version; do
+		 --samples --help --version; do
 		grep -q -- "$f" "$tmp/h" || missing="$missing $f"
 	done
 	if [ -n "$missing" ]; then
@@ -308,6 +312,37 @@ case_duration() {
 eq(d['error'].endswith('timed out after 200 ms (--duration)'), True, 'error: ' + d['error'])
 eq(d['totals']['io_out'] > 0, True, 'partial io_out counted')
 " 2>&1) && kt_pass duration || kt_fail duration "$why"
+}
+
+# 2 VMs x 2 vCPUs of 3000 OUTs: each vCPU's KVM_RUN returns are its 3000
+# exits and the final HLT (json_exact_small's construction), so its file has
+# lines at 0, 1024, 2048 and at the end 3001 returns, times and CPU times
+# never going back.
+case_samples() {
+	kt_need_kvm samples || return
+	local why
+	if ! "$VMM" -m 2 -c 2 --pio-out 3000 --samples "$tmp/smp" --json "$tmp/smp.json" 2>"$tmp/e"; then
+		kt_fail samples "exit non-zero: $(head -c 200 "$tmp/e")"; return
+	fi
+	why=$(python3 - "$tmp/smp" "$tmp/smp.json" <<'PYEOF' 2>&1
+import json, os, sys
+pre, doc = sys.argv[1], json.load(open(sys.argv[2]))
+files = sorted(f for f in os.listdir(os.path.dirname(pre))
+               if f.startswith(os.path.basename(pre) + ".") and not f.endswith(".json"))
+want = [os.path.basename(pre) + f".{i}.{v}" for i in range(2) for v in range(2)]
+if files != want:
+    sys.exit(f"files {files}, expected {want}")
+per = doc["totals"]["userspace_exits"] // 4
+for f in files:
+    rows = [tuple(map(int, l.split())) for l in open(os.path.join(os.path.dirname(pre), f))]
+    runs = [r[2] for r in rows]
+    if runs != [0, 1024, 2048, 3001] or per != 3001:
+        sys.exit(f"{f}: runs {runs}, expected [0, 1024, 2048, 3001] (JSON: {per} per vCPU)")
+    for a, b in zip(rows, rows[1:]):
+        if b[0] < a[0] or b[1] < a[1]:
+            sys.exit(f"{f}: time or CPU time goes back: {a} -> {b}")
+PYEOF
+) && kt_pass samples || kt_fail samples "$why"
 }
 
 # The tracepoints counted, and how each relates to the JSON totals t (see
@@ -534,6 +569,7 @@ case_json_exact_small
 case_names_and_threads
 case_hold
 case_duration
+case_samples
 case_tracepoints
 case_delay_us
 case_loop_sigint

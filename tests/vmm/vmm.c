@@ -79,6 +79,8 @@ struct opts {
 	int loop;
 	unsigned int start_delay_ms, hold_ms, duration_ms;
 	const char *json;
+	const char *samples;	/* --samples PREFIX */
+	unsigned int vm_index;	/* in a VM process: its i of NAME-i */
 };
 
 /* What a VM process sends its parent: a header, then nvcpus results. */
@@ -111,6 +113,8 @@ static const char *prog = "kvmla-vmm";
 
 /* ---- options ---------------------------------------------------------- */
 
+#define SAMPLE_EVERY 1024	/* --samples: KVM_RUN returns per line */
+
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -135,11 +139,15 @@ static void usage(FILE *f)
 "      --duration MS      stop the guests after MS ms: the end of a --loop run\n"
 "                         (exit 0), else a timeout (exit 1)\n"
 "      --json FILE        write the result JSON to FILE (\"-\": stdout, default)\n"
+"      --samples PREFIX   each vCPU writes PREFIX.I.V (VM i, vCPU v) as it runs:\n"
+"                         \"MONO_NS CPU_NS RUNS\" at the start, every %u KVM_RUN\n"
+"                         returns and at the end (CLOCK_MONOTONIC, the thread's\n"
+"                         CPU time, the returns so far), for benches\n"
 "  -h, --help             this help\n"
 "      --version          print the version\n"
 "Exit status: 0 every vCPU ran its exact mix; 1 runtime failure; 2 bad usage.\n"
 "Report bugs: see README.md of the kvmla source, section \"Reporting bugs\".\n",
-		prog);
+		prog, SAMPLE_EVERY);
 }
 
 static __attribute__((noreturn, format(printf, 1, 2)))
@@ -173,7 +181,7 @@ static uint32_t parse_u32(const char *flag, const char *s, uint32_t max)
 
 enum {
 	O_PIO_OUT = 256, O_PIO_IN, O_MMIO_WRITE, O_MMIO_READ, O_HLT, O_CPUID,
-	O_DELAY, O_PHASES, O_LOOP, O_START_DELAY, O_HOLD, O_DURATION, O_JSON,
+	O_DELAY, O_PHASES, O_LOOP, O_START_DELAY, O_HOLD, O_DURATION, O_JSON, O_SAMPLES,
 	O_VERSION,
 };
 
@@ -196,6 +204,7 @@ static void parse_opts(int argc, char **argv, struct opts *o)
 		{ "hold",        required_argument, NULL, O_HOLD },
 		{ "duration",    required_argument, NULL, O_DURATION },
 		{ "json",        required_argument, NULL, O_JSON },
+		{ "samples",     required_argument, NULL, O_SAMPLES },
 		{ "help",        no_argument,       NULL, 'h' },
 		{ "version",     no_argument,       NULL, O_VERSION },
 		{ NULL, 0, NULL, 0 },
@@ -241,6 +250,7 @@ static void parse_opts(int argc, char **argv, struct opts *o)
 				die_usage("--duration: must be at least 1");
 			break;
 		case O_JSON: o->json = optarg; break;
+		case O_SAMPLES: o->samples = optarg; break;
 		case 'h': usage(stdout); exit(0);
 		case O_VERSION: printf("%s %s\n", prog, VMM_VERSION); exit(0);
 		case ':': die_usage("option '%s' needs a value", flag);
@@ -260,6 +270,8 @@ static void parse_opts(int argc, char **argv, struct opts *o)
 		die_usage("--name: must be 1 to 64 characters");
 	if (!*o->json)
 		die_usage("--json: empty file name");
+	if (o->samples && !*o->samples)
+		die_usage("--samples: empty file name");
 }
 
 /* ---- small helpers ------------------------------------------------------ */
@@ -334,6 +346,8 @@ struct vcpu {
 	struct guest_ctl *ctl;
 	pthread_t thread;
 	struct vcpu_result res;
+	FILE *samples;		/* --samples: this vCPU's file */
+	uint64_t runs;		/* KVM_RUN returns */
 	int failed;
 	char err[200];
 };
@@ -481,6 +495,18 @@ static int kstats_read(int fd, struct kstat *ks)
 	return n;
 }
 
+/* --samples: one line, "MONO_NS CPU_NS RUNS" */
+static void vcpu_sample(struct vcpu *v)
+{
+	struct timespec cpu;
+
+	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu))
+		return;
+	fprintf(v->samples, "%llu %llu %llu\n", (unsigned long long)now_ns(),
+		(unsigned long long)cpu.tv_sec * 1000000000ull + (unsigned long long)cpu.tv_nsec,
+		(unsigned long long)v->runs);
+}
+
 static void *vcpu_thread(void *arg)
 {
 	struct vcpu *v = arg;
@@ -501,10 +527,15 @@ static void *vcpu_thread(void *arg)
 	pthread_barrier_wait(&vm->barrier);	/* go */
 	/* The vCPU's own stats before the run; deltas after it (below). */
 	v->res.nkstats = kstats_read(v->stats_fd, v->res.kstats);
+	if (v->samples)
+		vcpu_sample(v);
 
 	while (!vm->stop) {
 		int r = ioctl(v->fd, KVM_RUN, 0);
 
+		v->runs++;
+		if (v->samples && !(v->runs % SAMPLE_EVERY))
+			vcpu_sample(v);
 		pending = 0;
 		if (r < 0) {
 			if (errno == EINTR || errno == EAGAIN) {
@@ -536,6 +567,12 @@ static void *vcpu_thread(void *arg)
 			vcpu_fail(v, "vcpu %d: final KVM_RUN did not return EINTR",
 				  v->id);
 	}
+	if (v->samples) {
+		vcpu_sample(v);
+		if (fclose(v->samples))
+			vcpu_fail(v, "vcpu %d: --samples: %s", v->id, strerror(errno));
+		v->samples = NULL;
+	}
 	v->res.exits[K_CPUID] = (uint64_t)v->ctl->cpuid_hi << 32 |
 				v->ctl->cpuid_lo;
 	if (v->res.nkstats > 0) {
@@ -566,6 +603,16 @@ static int vcpu_setup(struct vm *vm, struct vcpu *v, char *err, size_t errlen)
 	};
 	const struct opts *o = vm->o;
 
+	if (o->samples) {
+		char path[PATH_MAX];
+
+		snprintf(path, sizeof(path), "%s.%u.%d", o->samples, o->vm_index, v->id);
+		v->samples = fopen(path, "w");
+		if (!v->samples) {
+			snprintf(err, errlen, "--samples: %.160s: %s", path, strerror(errno));
+			return -1;
+		}
+	}
 	v->fd = ioctl(vm->fd, KVM_CREATE_VCPU, (unsigned long)v->id);
 	if (v->fd < 0) {
 		snprintf(err, errlen, "KVM_CREATE_VCPU %d: %s", v->id,
@@ -1165,6 +1212,7 @@ int main(int argc, char **argv)
 		if (sscanf(argv[4], "%u:%d", &idx, &fd) != 2 || fd < 0)
 			die_usage("bad --vm-child");
 		parse_opts(argc - 4, argv + 4, &o);
+		o.vm_index = idx;
 		return vm_main(&o, fd);
 	}
 
