@@ -431,14 +431,6 @@ static unsigned int key_bank(__u32 v)
 	return !!(v & KS_BANK_BIT);
 }
 
-static bool retired(const int *pids, size_t n, __u32 pid)
-{
-	for (size_t i = 0; i < n; i++)
-		if ((__u32)pids[i] == pid)
-			return true;
-	return false;
-}
-
 /* the count slots of a stripe (bank * ncpus + CPU) and its live ones */
 static const struct ks_cslot *cstripe(struct bpf_data *d, unsigned int st, size_t *live)
 {
@@ -590,7 +582,7 @@ static void acc_compact(struct bpf_data *d, const int *pids, size_t n)
 
 	qsort(d->cacc, d->ncacc, sizeof(*d->cacc), cmp_ckey);
 	for (size_t i = 0; i < d->ncacc; i++) {
-		if (retired(pids, n, d->cacc[i].key.pid))
+		if (ks_pid_listed(pids, n, (int)d->cacc[i].key.pid))
 			continue;
 		if (w && !cmp_ckey(&d->cacc[w - 1], &d->cacc[i]))
 			d->cacc[w - 1].count += d->cacc[i].count;
@@ -601,7 +593,7 @@ static void acc_compact(struct bpf_data *d, const int *pids, size_t n)
 	w = 0;
 	qsort(d->lacc, d->nlacc, sizeof(*d->lacc), cmp_lkey);
 	for (size_t i = 0; i < d->nlacc; i++) {
-		if (retired(pids, n, d->lacc[i].key.pid))
+		if (ks_pid_listed(pids, n, (int)d->lacc[i].key.pid))
 			continue;
 		if (w && !cmp_lkey(&d->lacc[w - 1], &d->lacc[i]))
 			ks_lat_merge(&d->lacc[w - 1].v, &d->lacc[i].v);
