@@ -265,12 +265,14 @@ noprobe_case() {
 	why=$(wait_stats_fds "$name-0" 2) || { kt_fail $c "$why"; wait "$vmm_pid"; return; }
 	"$T" -l -v -s 0.5 -n 20 -g "$name-*" >"$tmp/np.out" 2>"$tmp/np.err" &
 	local tp=$!
-	# once it holds the VM's stats fds it is counting (a loaded machine: seconds)
-	for _ in $(seq 160); do
-		links=$(for f in /proc/"$tp"/fd/*; do readlink "$f"; done 2>/dev/null)
-		grep -q "kvm-vcpu-stats" <<<"$links" && break
+	# every descriptor it holds at any poll until it exits: the VM's stats
+	# fds once it counts, and never a probe, however late
+	: >"$tmp/np.links"
+	while kill -0 "$tp" 2>/dev/null; do
+		for f in /proc/"$tp"/fd/*; do readlink "$f"; done 2>/dev/null >>"$tmp/np.links"
 		sleep 0.05
 	done
+	links=$(sort -u "$tmp/np.links")
 	wait $tp; local rc=$?
 	wait "$vmm_pid"
 	if [ $rc != 0 ]; then kt_fail $c "rc=$rc: $(head -c 200 "$tmp/np.err")"
