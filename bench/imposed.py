@@ -39,7 +39,6 @@ part of make check.
 """
 import importlib.util
 import os
-import re
 import shutil
 import signal
 import statistics
@@ -89,21 +88,11 @@ def slice_stats(rows, a, b):
 
 
 def kvm_stat_tools(tmp):
-    ks = kb.find_kvm_stat()
-    if not ks:
-        print("note: kvm_stat not found (scripts/prepare-kernel.sh extracts the 6.12 tree)")
+    tui, log = kb.kvm_stat_cmd(tmp), kb.kvm_stat_cmd(tmp, "-l")
+    if not tui:
         return []
-    # kvm_stat refuses a host whose cpuinfo lacks vmx/svm (this nested VM)
-    ci = os.path.join(tmp, "cpuinfo")
-    with open(ci, "w") as f:
-        for line in open("/proc/cpuinfo"):
-            if line.startswith("flags") and not re.search(r" (svm|vmx)( |$)", line):
-                line = line.replace(": ", ": svm ", 1)
-            f.write(line)
-    run = f"mount --bind {ci} /proc/cpuinfo && exec python3 {ks} -t -s 1"
-    return [kb.Tool("kvmstat", "kvm_stat 6.12 (-t, TUI)", ["unshare", "-m", "sh", "-c", run], True),
-            kb.Tool("kvmstatlog", "kvm_stat 6.12 (-t -l, log)", ["unshare", "-m", "sh", "-c", run + " -l"],
-                    False)]
+    return [kb.Tool("kvmstat", "kvm_stat 6.12 (-t, TUI)", tui, True),
+            kb.Tool("kvmstatlog", "kvm_stat 6.12 (-t -l, log)", log, False)]
 
 
 class Run:

@@ -103,6 +103,24 @@ def find_kvm_stat():
     return c[0] if c else None
 
 
+def kvm_stat_cmd(tmp, *args):
+    """argv of kvm_stat -t -s 1 ARGS, or None (said why).  kvm_stat refuses a
+    host whose cpuinfo lacks vmx/svm (this nested VM): it is given one in a
+    private mount namespace"""
+    ks = find_kvm_stat()
+    if not ks:
+        print("note: kvm_stat not found (scripts/prepare-kernel.sh extracts the 6.12 tree)")
+        return None
+    ci = os.path.join(tmp, "cpuinfo")
+    with open(ci, "w") as f:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("flags") and not re.search(r" (svm|vmx)( |$)", line):
+                line = line.replace(": ", ": svm ", 1)
+            f.write(line)
+    return ["unshare", "-m", "sh", "-c",
+            f"mount --bind {ci} /proc/cpuinfo && exec python3 {ks} -t -s 1 " + " ".join(args)]
+
+
 class Tool:
     def __init__(self, name, label, argv, tui, vm_first=False):
         self.name, self.label, self.argv, self.tui = name, label, argv, tui
@@ -228,28 +246,14 @@ def main():
              Tool("oursstats", "kvmstat-la (stats, TUI)", [T, "-s", "1", "--no-latency"], True, True)]
     if shutil.which("bpftrace"):
         tools.append(Tool("bpftrace", "bpftrace one-liner", ["bpftrace", "-e", BPFTRACE], False))
-    ks = find_kvm_stat()
+    ks = kvm_stat_cmd(tmp)
     if ks:
-        # kvm_stat refuses a host whose cpuinfo lacks vmx/svm (this nested VM):
-        # give it one in a private mount namespace
-        ci = os.path.join(tmp, "cpuinfo")
-        with open(ci, "w") as f:
-            for line in open("/proc/cpuinfo"):
-                if line.startswith("flags") and not re.search(r" (svm|vmx)( |$)", line):
-                    line = line.replace(": ", ": svm ", 1)
-                f.write(line)
-        tools.append(Tool("kvmstat", "kvm_stat 6.12 (-t, TUI)",
-                          ["unshare", "-m", "sh", "-c",
-                           f"mount --bind {ci} /proc/cpuinfo && exec python3 {ks} -t -s 1"], True))
-    else:
-        print("note: kvm_stat not found (scripts/prepare-kernel.sh extracts the 6.12 tree)")
+        tools.append(Tool("kvmstat", "kvm_stat 6.12 (-t, TUI)", ks, True))
     floor = os.environ.get("BENCH_FLOOR")
     tools.append(Tool("ourslog", "kvmstat-la -l (BPF, log)", [T, "-s", "1", "-l", "-b"], False))
     tools.append(Tool("oursstatslog", "kvmstat-la -l (stats, log)", [T, "-s", "1", "-l", "-v"], False, True))
     if ks:
-        tools.append(Tool("kvmstatlog", "kvm_stat 6.12 (-t -l, log)",
-                          ["unshare", "-m", "sh", "-c",
-                           f"mount --bind {ci} /proc/cpuinfo && exec python3 {ks} -t -s 1 -l"], False))
+        tools.append(Tool("kvmstatlog", "kvm_stat 6.12 (-t -l, log)", kvm_stat_cmd(tmp, "-l"), False))
     if floor and os.access(floor, os.X_OK):
         tools.append(Tool("floorwake", "floor: wake only", [floor, "wake"], False))
         tools.append(Tool("floornc", f"floor: ncurses {FLOOR_LINES} lines", [floor, "ncurses", str(FLOOR_LINES)],
