@@ -641,7 +641,6 @@ static struct hc_ent *hc_add(unsigned char *key, size_t len, uint64_t hash,
 	return e;
 }
 
-/* v6 read directly: libtracecmd gets the headers only when they are cached */
 /*
  * A v6 file that is read directly gives libtracecmd its headers only, and
  * so no CPU data to map.  libtracecmd 3.1.6 never unmaps the pages it maps

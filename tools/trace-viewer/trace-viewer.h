@@ -434,9 +434,9 @@ void tv_reader_set_probe(tv_probe_fn fn);
 /*
  * For a fuzz target (off by default): keep the verdict and the parsed
  * headers of the last n distinct header blocks.  A v6 file read directly
- * then gives libtracecmd its headers only (the stub of a cut file: the
- * bytes before the CPU table, and a table of empty CPUs), so that what
- * libtracecmd reads is exactly the cache's key; a file whose block is
+ * gives libtracecmd its headers only (the stub of a cut file: the bytes
+ * before the CPU table, and a table of empty CPUs), cache or not, so that
+ * what libtracecmd reads is exactly the cache's key; a file whose block is
  * byte-identical to a kept one is neither probed nor parsed again (a
  * refused block gives the same error).  0 empties and disables the cache.
  */
