@@ -37,6 +37,7 @@ default 3), BENCH_WARM (default 3), BENCH_SETTLE (default 1), BENCH_DEBUG.
 Root, tmux; kvm_stat from the 6.12 tree (scripts/prepare-kernel.sh).  Not
 part of make check.
 """
+import bisect
 import importlib.util
 import os
 import shutil
@@ -77,12 +78,13 @@ def read_samples(path):
     return rows
 
 
-def slice_stats(rows, a, b):
-    """(CPU s per round trip, round trips per s) of the samples in [a, b] ns"""
-    inside = [r for r in rows if a <= r[0] <= b]
-    if len(inside) < 2 or inside[-1][2] == inside[0][2]:
+def slice_stats(rows, times, a, b):
+    """(CPU s per round trip, round trips per s) of the samples in [a, b] ns
+    (times: the rows' first column, ascending)"""
+    i, j = bisect.bisect_left(times, a), bisect.bisect_right(times, b) - 1
+    if j <= i or rows[j][2] == rows[i][2]:
         return None
-    f, l = inside[0], inside[-1]
+    f, l = rows[i], rows[j]
     n = l[2] - f[2]
     return (l[1] - f[1]) / 1e9 / n, n / ((l[0] - f[0]) / 1e9)
 
@@ -206,7 +208,8 @@ def main():
 def report(slices, rows, fast, slow):
     med = statistics.median
     edge = 0.02e9
-    st = [slice_stats(rows, s[2] + edge, s[3] - edge) for s in slices]
+    times = [r[0] for r in rows]
+    st = [slice_stats(rows, times, s[2] + edge, s[3] - edge) for s in slices]
     imp, own = {}, {}
     for i, s in enumerate(slices):
         if BENCH_DEBUG:
